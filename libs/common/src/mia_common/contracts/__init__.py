@@ -1,0 +1,48 @@
+"""Event contracts that cross service lines.
+
+Imports only pydantic and the standard library, so a downstream consumer could vendor
+this package as it is.
+"""
+
+from mia_common.contracts.envelope import Envelope, new_event_id
+from mia_common.contracts.messages import (
+    Channel,
+    ChannelError,
+    InboundMessage,
+    MediaContent,
+    MediaRef,
+    MessageKind,
+    MessageStatus,
+    SendContent,
+    SendOrigin,
+    SendOutcome,
+    SendRequest,
+    SendResult,
+    StatusValue,
+    TemplateContent,
+    TextContent,
+)
+from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
+
+__all__ = [
+    "TOPICS",
+    "Channel",
+    "ChannelError",
+    "Envelope",
+    "InboundMessage",
+    "MediaContent",
+    "MediaRef",
+    "MessageKind",
+    "MessageStatus",
+    "SendContent",
+    "SendOrigin",
+    "SendOutcome",
+    "SendRequest",
+    "SendResult",
+    "StatusValue",
+    "TemplateContent",
+    "TextContent",
+    "Topic",
+    "dead_letter_topic",
+    "new_event_id",
+]

@@ -1,0 +1,175 @@
+"""Payloads of the message topics: inbound, status, send and outcome.
+
+Addresses are E.164 phone numbers (``+5511999990000``) for every channel we have today;
+``external_message_id`` is the channel's own id (Meta's ``wamid``, a Baileys key id, an
+SMS provider's message sid) and is what consumers deduplicate channel retries by.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Channel",
+    "ChannelError",
+    "InboundMessage",
+    "MediaContent",
+    "MediaRef",
+    "MessageKind",
+    "MessageStatus",
+    "SendContent",
+    "SendOrigin",
+    "SendOutcome",
+    "SendRequest",
+    "SendResult",
+    "StatusValue",
+    "TemplateContent",
+    "TextContent",
+]
+
+E164 = Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$", examples=["+5511999990000"])]
+
+
+class _Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Channel(StrEnum):
+    WHATSAPP_CLOUD = "whatsapp_cloud"
+    WHATSAPP_WEB = "whatsapp_web"
+    SMS = "sms"
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    STICKER = "sticker"
+    LOCATION = "location"
+    CONTACTS = "contacts"
+    INTERACTIVE = "interactive"
+    BUTTON = "button"
+    REACTION = "reaction"
+    UNSUPPORTED = "unsupported"
+
+
+class MediaRef(_Contract):
+    """Media held by the channel; fetched by id through the sender's channel client."""
+
+    media_id: str = Field(min_length=1)
+    mime_type: str
+    sha256: str | None = None
+    filename: str | None = None
+    caption: str | None = None
+
+
+class ChannelError(_Contract):
+    """An error the channel reported, with its own code (Meta's 131047, say)."""
+
+    code: str
+    title: str
+    detail: str | None = None
+    permanent: bool = Field(description="true: retrying cannot help")
+
+
+class InboundMessage(_Contract):
+    channel: Channel
+    channel_account_id: uuid.UUID
+    external_message_id: str = Field(min_length=1, max_length=256)
+    from_address: E164
+    to_address: str = Field(description="our number or the channel's id for it")
+    contact_name: str | None = Field(default=None, max_length=256)
+    kind: MessageKind
+    text: str | None = Field(default=None, max_length=65536)
+    media: MediaRef | None = None
+    reply_to_external_id: str | None = None
+    sent_at: datetime
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="channel-specific details (location, buttons)"
+    )
+
+
+class StatusValue(StrEnum):
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    DELETED = "deleted"
+
+
+class MessageStatus(_Contract):
+    channel: Channel
+    channel_account_id: uuid.UUID
+    external_message_id: str = Field(min_length=1, max_length=256)
+    recipient: E164
+    status: StatusValue
+    occurred_at: datetime
+    error: ChannelError | None = None
+
+
+class TextContent(_Contract):
+    type: Literal["text"] = "text"
+    body: str = Field(min_length=1, max_length=4096)
+    preview_url: bool = False
+
+
+class TemplateContent(_Contract):
+    type: Literal["template"] = "template"
+    name: str = Field(min_length=1, max_length=512)
+    language: str = Field(min_length=2, max_length=15, examples=["pt_BR"])
+    components: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class MediaContent(_Contract):
+    type: Literal["media"] = "media"
+    kind: Literal["image", "audio", "video", "document", "sticker"]
+    media_id: str | None = None
+    link: str | None = None
+    caption: str | None = Field(default=None, max_length=1024)
+    filename: str | None = None
+
+
+SendContent = Annotated[TextContent | TemplateContent | MediaContent, Field(discriminator="type")]
+
+
+class SendOrigin(StrEnum):
+    AGENT = "agent"
+    CAMPAIGN = "campaign"
+    CADENCE = "cadence"
+    AI = "ai"
+    API = "api"
+
+
+class SendRequest(_Contract):
+    request_id: uuid.UUID = Field(description="idempotency key: one customer message per id")
+    channel: Channel
+    channel_account_id: uuid.UUID
+    to: E164
+    content: SendContent
+    origin: SendOrigin
+    origin_ref: str | None = Field(default=None, description="conversation, campaign or run id")
+    reply_to_external_id: str | None = None
+    not_after: datetime | None = Field(default=None, description="drop instead of sending late")
+
+
+class SendResult(StrEnum):
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+
+
+class SendOutcome(_Contract):
+    request_id: uuid.UUID
+    channel: Channel
+    channel_account_id: uuid.UUID
+    to: E164
+    result: SendResult
+    external_message_id: str | None = None
+    error: ChannelError | None = None
+    attempts: int = Field(ge=1)

@@ -1,0 +1,145 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, then marks them.
+
+Publish first, mark second: a crash in between publishes the row again on restart, with
+the same event id, and the consumers' ``claim_event`` drops the copy. Nothing is lost:
+a row is marked only after the broker acknowledged it (acks=all). A transaction-scoped
+advisory lock lets one relay of a service publish at a time, so events of one key leave in
+the order they were written even when several replicas run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from enum import StrEnum
+
+import structlog
+from faststream.kafka import KafkaBroker
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mia_common.messaging.publishing import OutgoingRecord, publish_many
+from mia_common.outbox.models import OutboxEvent
+
+__all__ = ["OutboxRelay", "RelayStage"]
+
+logger = structlog.get_logger(__name__)
+
+# Arbitrary but fixed: "outbox" in ASCII. Each service has its own database, so one
+# key per database is enough.
+_ADVISORY_LOCK_KEY = 0x6F7574626F78
+
+
+class RelayStage(StrEnum):
+    """Points of a relay pass, reported to ``on_stage`` (tests stop the process there)."""
+
+    CLAIMED = "claimed"
+    PUBLISHED = "published"
+    MARKED = "marked"
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        broker: KafkaBroker,
+        batch_size: int = 500,
+        poll_interval: float = 0.1,
+        on_stage: Callable[[RelayStage], None] | None = None,
+    ) -> None:
+        self._session_factory = session_factory
+        self._broker = broker
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._on_stage = on_stage or (lambda _stage: None)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Publish now rather than at the next poll (call after committing an event)."""
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """One pass: publish up to a batch of pending rows; returns how many were published."""
+        async with self._session_factory() as session, session.begin():
+            locked = await session.scalar(
+                select(func.pg_try_advisory_xact_lock(_ADVISORY_LOCK_KEY))
+            )
+            if not locked:
+                return 0
+            rows = (
+                await session.scalars(
+                    select(OutboxEvent)
+                    .where(OutboxEvent.published_at.is_(None))
+                    .order_by(OutboxEvent.created_at, OutboxEvent.id)
+                    .limit(self._batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            self._on_stage(RelayStage.CLAIMED)
+            await publish_many(
+                self._broker,
+                [
+                    OutgoingRecord(
+                        topic=row.topic,
+                        value=json.dumps(row.payload, separators=(",", ":")).encode(),
+                        key=row.key,
+                        # FastStream decodes by content type and knows only plain JSON;
+                        # the payload is a structured-mode CloudEvent all the same.
+                        headers={"content-type": "application/json", **row.headers},
+                    )
+                    for row in rows
+                ],
+            )
+            self._on_stage(RelayStage.PUBLISHED)
+            await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_([row.id for row in rows]))
+                .values(published_at=func.now())
+            )
+        self._on_stage(RelayStage.MARKED)
+        logger.debug("outbox published", count=len(rows))
+        return len(rows)
+
+    async def purge_published(self, *, older_than_hours: int = 72) -> int:
+        """Delete rows published long ago; the outbox is a queue, not an archive."""
+        async with self._session_factory() as session, session.begin():
+            result = await session.execute(
+                text(
+                    "DELETE FROM outbox_events WHERE published_at IS NOT NULL "
+                    "AND published_at < now() - make_interval(hours => :hours)"
+                ),
+                {"hours": older_than_hours},
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def run(self) -> None:
+        """Publish until cancelled; errors are logged and retried with a pause."""
+        while True:
+            try:
+                published = await self.publish_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox relay pass failed")
+                published = 0
+                await asyncio.sleep(1.0)
+            if published < self._batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

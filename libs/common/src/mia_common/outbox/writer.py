@@ -1,0 +1,36 @@
+"""Writing an event into the outbox, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.contracts.envelope import Envelope
+from mia_common.outbox.models import OutboxEvent
+
+__all__ = ["add_event"]
+
+
+async def add_event(
+    session: AsyncSession,
+    *,
+    topic: str,
+    key: str | bytes | None,
+    event: Envelope[Any] | BaseModel,
+    headers: dict[str, str] | None = None,
+) -> OutboxEvent:
+    """Stage ``event`` for publication once the session's transaction commits."""
+    if not isinstance(event, Envelope):
+        raise TypeError("outbox events travel in an Envelope")
+    row = OutboxEvent(
+        id=event.id,
+        topic=topic,
+        key=key.encode() if isinstance(key, str) else key,
+        payload=event.to_json_dict(),
+        headers=headers or {},
+    )
+    session.add(row)
+    await session.flush()
+    return row

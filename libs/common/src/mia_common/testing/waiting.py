@@ -1,0 +1,33 @@
+"""Waiting on a condition with a deadline: the only way our tests wait."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+__all__ = ["wait_until"]
+
+T = TypeVar("T")
+
+
+async def wait_until(
+    condition: Callable[[], T | Awaitable[T]],
+    *,
+    timeout: float = 15.0,
+    interval: float = 0.05,
+    message: str = "condition",
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while True:
+        result = condition()
+        last = await result if inspect.isawaitable(result) else result
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not met within {timeout}s (last value: {last!r})")
+        await asyncio.sleep(interval)
