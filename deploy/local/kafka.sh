@@ -4,8 +4,9 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-KAFKA_HOME="$MIA_LOCAL/kafka"
-LIBS="$KAFKA_HOME/libs"
+# MIA_KAFKA_HOME lets a test run a second, throw-away broker beside the main one.
+KAFKA_HOME="${MIA_KAFKA_HOME:-$MIA_LOCAL/kafka}"
+LIBS="$MIA_LOCAL/kafka-libs"
 DATA="$KAFKA_HOME/data"
 PIDFILE="$KAFKA_HOME/kafka.pid"
 POM="$MIA_ROOT/deploy/local/kafka/pom.xml"
@@ -19,8 +20,8 @@ fetch_jars() {
   log "fetching Kafka jars from Maven Central"
   rm -rf "$LIBS" && mkdir -p "$LIBS"
   mvn -q -B -f "$POM" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS" >"$KAFKA_HOME/mvn.log" 2>&1 \
-    || { cat "$KAFKA_HOME/mvn.log" >&2; die "could not fetch Kafka jars"; }
+    -DincludeScope=runtime -DoutputDirectory="$LIBS" >"$MIA_LOCAL/kafka-mvn.log" 2>&1 \
+    || { cat "$MIA_LOCAL/kafka-mvn.log" >&2; die "could not fetch Kafka jars"; }
   echo "$want" >"$stamp"
 }
 
@@ -52,7 +53,7 @@ PROPS
 }
 
 start() {
-  mkdir -p "$KAFKA_HOME/logs"
+  mkdir -p "$KAFKA_HOME/logs" "$MIA_LOCAL"
   if pid_alive "$PIDFILE"; then log "kafka already running on $MIA_KAFKA_PORT"; return 0; fi
   port_open "$MIA_KAFKA_PORT" && die "port $MIA_KAFKA_PORT is taken by another program (set MIA_KAFKA_PORT)"
   fetch_jars

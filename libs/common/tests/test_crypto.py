@@ -4,9 +4,10 @@ import base64
 import os
 
 import pytest
+from pydantic import SecretStr
+
 from mia_common.crypto import DecryptionError, KeyRing, KeyRingError
 from mia_common.settings import DEV_ENCRYPTION_KEYS, PlatformSettings
-from pydantic import SecretStr
 
 SECRET = b"EAAG-whatsapp-system-user-token-0123456789"
 TENANT_ROW = b"tenant=6f1c9a2e;channel_account=42"

@@ -10,6 +10,8 @@ import jwt
 import pytest
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
+
 from mia_common.identity import (
     IDENTITY_HEADER,
     CurrentIdentity,
@@ -25,7 +27,6 @@ from mia_common.identity import (
     verify_identity_token,
 )
 from mia_common.settings import PlatformSettings
-from pydantic import SecretStr
 
 SECRET = "test-identity-secret-at-least-32-bytes-long!"
 OTHER_SECRET = "another-identity-secret-at-least-32-bytes!!"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Envelope
 from mia_common.db import unit_of_work
-from mia_common.messaging import create_broker, subscriber_options
+from mia_common.messaging import create_broker, stop_broker, subscriber_options
 from mia_common.outbox import OutboxEvent, RelayStage
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
@@ -62,7 +62,7 @@ async def ledger_consumer(
 
     await broker.start()
     yield topic, ledger
-    await broker.stop()
+    await stop_broker(broker)
 
 
 async def open_account(sessions: async_sessionmaker[AsyncSession], tenant: uuid.UUID) -> uuid.UUID:
@@ -137,12 +137,15 @@ async def test_rolled_back_business_change_publishes_nothing(
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
+    async def write_then_fail() -> None:
         async with unit_of_work(committing_sessions) as session:
             await record_transfer(
                 session, tenant_id=uuid.uuid4(), account_id=uuid.uuid4(), amount=1, topic=topic
             )
             raise Boom
+
+    with pytest.raises(Boom):
+        await write_then_fail()
 
     assert await pending_outbox(committing_sessions) == 0
 
@@ -176,5 +179,5 @@ async def test_relay_publishes_events_of_one_key_in_write_order(
             pass
         await wait_until(lambda: len(seen) >= 20, message="all 20 transfers consumed")
     finally:
-        await broker.stop()
+        await stop_broker(broker)
     assert seen == list(range(1, 21))

@@ -5,9 +5,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
+
 from mia_common.ratelimit import RateLimitTimeout, TokenBucket
 from mia_common.settings import PlatformSettings
-from redis.asyncio import Redis
 
 REDIS_URL = PlatformSettings().redis_url
 

@@ -25,7 +25,8 @@ from mia_common.db.engine import create_engine, create_session_factory
 from mia_common.errors import install_problem_handlers
 from mia_common.health import ReadinessCheck, health_router
 from mia_common.logging import configure_logging
-from mia_common.metrics import HTTP_REQUEST_SECONDS, metrics_app
+from mia_common.messaging.broker import stop_broker
+from mia_common.metrics import HTTP_REQUEST_SECONDS, metrics_router
 from mia_common.outbox.relay import OutboxRelay
 from mia_common.settings import ServiceSettings
 from mia_common.telemetry import configure_tracing, instrument_app
@@ -117,7 +118,7 @@ def create_service_app(
             if ctx.relay is not None:
                 await ctx.relay.stop()
             if ctx.broker is not None:
-                await ctx.broker.stop()
+                await stop_broker(ctx.broker)
             if ctx.redis is not None:
                 await ctx.redis.aclose()
             if ctx.engine is not None:
@@ -130,7 +131,7 @@ def create_service_app(
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)
-    app.mount("/metrics", metrics_app())
+    app.include_router(metrics_router())
     instrument_app(app)
 
     @app.middleware("http")

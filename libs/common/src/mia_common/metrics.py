@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from prometheus_client import REGISTRY, CollectorRegistry, Histogram, make_asgi_app
-from starlette.types import ASGIApp
+from fastapi import APIRouter, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+)
 
-__all__ = ["HTTP_REQUEST_SECONDS", "metrics_app"]
+__all__ = ["HTTP_REQUEST_SECONDS", "metrics_router"]
 
 HTTP_REQUEST_SECONDS = Histogram(
     "mia_http_request_duration_seconds",
@@ -14,5 +20,11 @@ HTTP_REQUEST_SECONDS = Histogram(
 )
 
 
-def metrics_app(registry: CollectorRegistry = REGISTRY) -> ASGIApp:
-    return make_asgi_app(registry=registry)
+def metrics_router(registry: CollectorRegistry = REGISTRY) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -12,7 +12,7 @@ import os
 import sys
 
 from mia_common.db import create_engine, create_session_factory
-from mia_common.messaging import create_broker
+from mia_common.messaging import create_broker, stop_broker
 from mia_common.outbox import OutboxRelay, RelayStage
 from mia_common.settings import PlatformSettings
 
@@ -33,7 +33,7 @@ async def main(database_url: str, bootstrap: str, crash_at: str | None) -> int:
     )
     published = await relay.publish_pending()
     print(f"published {published}")
-    await broker.stop()
+    await stop_broker(broker)
     await engine.dispose()
     return 0
 

@@ -8,6 +8,7 @@ handler succeeded or its message was dead-lettered (at-least-once).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,15 +18,17 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY, CollectorRegistry
 
-from mia_common.messaging.dead_letter import DeadLetterMiddleware, RetryPolicy
+from mia_common.messaging.commits import OffsetCommitter, committer_of, register_committer
+from mia_common.messaging.consuming import AtLeastOnceMiddleware
+from mia_common.messaging.retry import RetryPolicy
 from mia_common.settings import PlatformSettings
 
-__all__ = ["SUBSCRIBER_DEFAULTS", "create_broker", "subscriber_options"]
+__all__ = ["SUBSCRIBER_DEFAULTS", "create_broker", "stop_broker", "subscriber_options"]
 
-# NACK_ON_ERROR: an error that escapes the dead-letter middleware (the DLQ itself is down)
-# seeks back to the record instead of committing past it.
+# MANUAL: FastStream neither acknowledges first nor commits per record; the
+# AtLeastOnceMiddleware commits each offset after its record was handled or dead-lettered.
 SUBSCRIBER_DEFAULTS: dict[str, Any] = {
-    "ack_policy": AckPolicy.NACK_ON_ERROR,
+    "ack_policy": AckPolicy.MANUAL,
     "auto_offset_reset": "earliest",
     # Retries happen inside one poll; keep them well under this, or the group rebalances.
     "max_poll_interval_ms": 300_000,
@@ -44,24 +47,39 @@ def create_broker(
     retry_policy: RetryPolicy | None = None,
     metrics_registry: CollectorRegistry | None = None,
     middlewares: Sequence[Any] = (),
+    linger_ms: int = 0,
     **kwargs: Any,
 ) -> KafkaBroker:
     """A broker for ``settings.kafka_bootstrap_servers`` with tracing, metrics and DLQ."""
-    return KafkaBroker(
+    committer = OffsetCommitter()
+    broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
-        # A few ms of lingering lets concurrent publishes share one produce request.
-        linger_ms=5,
+        # No lingering by default: records that pile up while a request is in flight are
+        # batched anyway, and a lone publish (a webhook) should not wait for company.
+        linger_ms=linger_ms,
         request_timeout_ms=15_000,
         middlewares=[
             KafkaTelemetryMiddleware(),
             KafkaPrometheusMiddleware(
                 registry=metrics_registry or REGISTRY, app_name=client_id, metrics_prefix="mia"
             ),
-            DeadLetterMiddleware.factory(retry_policy or RetryPolicy()),
+            AtLeastOnceMiddleware.factory(retry_policy or RetryPolicy(), committer),
             *middlewares,
         ],
+        # Per-record "Received"/"Processed" lines are debug detail, not operations logs.
+        log_level=logging.DEBUG,
         **kwargs,
     )
+    register_committer(broker, committer)
+    return broker
+
+
+async def stop_broker(broker: KafkaBroker) -> None:
+    """Commit what was handled, then stop: a clean restart redelivers nothing."""
+    committer = committer_of(broker)
+    if committer is not None:
+        await committer.flush_all()
+    await broker.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -182,5 +182,5 @@ async def redis_client(platform_settings: PlatformSettings) -> AsyncIterator[Red
 
 
 @pytest.fixture
-def unique_group() -> Iterator[str]:
-    yield f"test-group-{uuid.uuid4().hex[:10]}"
+def unique_group() -> str:
+    return f"test-group-{uuid.uuid4().hex[:10]}"

@@ -16,7 +16,8 @@ T = TypeVar("T")
 async def wait_until(
     condition: Callable[[], T | Awaitable[T]],
     *,
-    timeout: float = 15.0,
+    # A deadline is this helper's whole point, so it takes one rather than asyncio.timeout.
+    timeout: float = 15.0,  # noqa: ASYNC109
     interval: float = 0.05,
     message: str = "condition",
 ) -> T:

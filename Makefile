@@ -1,0 +1,44 @@
+# Master IA — the two commands that matter are `make up` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: up down logs status test lint typecheck pytest bench docs clean setup
+
+up:            ## infrastructure + migrations + every service; prints the URLs
+	@deploy/local/up.sh
+
+down:          ## stop everything `make up` or `make test` started
+	@deploy/local/down.sh
+
+logs:          ## follow the services' logs (prefixed by service)
+	@tail -n 100 -F .local/logs/services.log
+
+status:
+	@deploy/local/infra.sh status
+
+setup:         ## toolchain and workspace only (uv, .venv from uv.lock)
+	@deploy/local/bootstrap.sh
+
+test: setup    ## lint, types, then every test on the real servers
+	@deploy/local/infra.sh up
+	@$(MAKE) --no-print-directory lint typecheck pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck:
+	.venv/bin/mypy libs/common/src $(wildcard services/*/src)
+
+pytest:
+	@deploy/local/run-tests.sh
+
+bench:         ## benchmarks that print their figures
+	$(PY) bench/kafka_roundtrip.py
+
+docs:          ## regenerate docs/asyncapi.yaml from the contracts
+	$(PY) -m mia_common.messaging.asyncapi > docs/asyncapi.yaml
+
+clean:         ## stop everything and wipe .local/ (data, logs, jars, tools)
+	@deploy/local/down.sh || true
+	@deploy/local/infra.sh clean

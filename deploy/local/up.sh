@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make up`: infrastructure, migrations, then every service in the background (honcho,
+# logs prefixed by service in .local/logs/services.log); waits until each /readyz answers.
+set -euo pipefail
+here="$(dirname "$0")"
+source "$here/env.sh"
+
+"$here/infra.sh" up
+PY="$MIA_ROOT/.venv/bin/python"
+"$PY" "$here/services.py" migrate
+
+PIDFILE="$MIA_LOCAL/services.pid"
+mkdir -p "$MIA_LOCAL/logs"
+count="$("$PY" "$here/services.py" procfile)"
+if [ "$count" -gt 0 ]; then
+  if pid_alive "$PIDFILE"; then
+    log "services already running (pid $(cat "$PIDFILE")); make down first to restart them"
+  else
+    # setsid: the runner leads its own process group, so `make down` stops all of it.
+    setsid nohup "$MIA_ROOT/.venv/bin/honcho" -f "$MIA_LOCAL/Procfile" -d "$MIA_ROOT" start \
+      >>"$MIA_LOCAL/logs/services.log" 2>&1 </dev/null &
+    echo $! >"$PIDFILE"
+  fi
+  "$PY" "$here/services.py" wait-ready || die "some services did not become ready"
+fi
+
+cat <<MSG
+
+Master IA is up.
+  Kafka       127.0.0.1:$MIA_KAFKA_PORT
+  PostgreSQL  127.0.0.1:$MIA_POSTGRES_PORT  (user mia, password mia, one database per service)
+  Redis       127.0.0.1:$MIA_REDIS_PORT
+MSG
+if [ "$count" -gt 0 ]; then
+  echo "  Services:"
+  "$PY" "$here/services.py" urls
+  echo "  Logs: make logs     Stop: make down"
+else
+  echo "  No service is built yet: the infrastructure is ready for them.  Stop: make down"
+fi

@@ -1,0 +1,203 @@
+"""The service app factory: health, readiness against real servers, problem+json, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+
+from mia_common.app import REQUEST_ID_HEADER, create_service_app
+from mia_common.errors import NotFound
+from mia_common.messaging import create_broker
+from mia_common.settings import PlatformSettings, ServiceSettings
+from mia_common.testing import wait_until
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+KAFKA_SCRIPT = REPO_ROOT / "deploy" / "local" / "kafka.sh"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class SpareKafka:
+    """A throw-away broker of our own, so stopping it disturbs no other test."""
+
+    def __init__(self) -> None:
+        self.home = REPO_ROOT / ".local" / f"test-kafka-{uuid.uuid4().hex[:8]}"
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "MIA_KAFKA_HOME": str(self.home),
+            "MIA_KAFKA_PORT": str(self.port),
+            "MIA_KAFKA_CONTROLLER_PORT": str(free_port()),
+        }
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def _run(self, action: str) -> None:
+        process = await asyncio.create_subprocess_exec(
+            "bash", str(KAFKA_SCRIPT), action, env=self.env
+        )
+        assert await asyncio.wait_for(process.wait(), 120) == 0, f"kafka.sh {action} failed"
+
+    async def start(self) -> None:
+        await self._run("start")
+
+    async def stop(self) -> None:
+        await self._run("stop")
+
+
+@pytest.fixture
+async def spare_kafka() -> AsyncIterator[SpareKafka]:
+    kafka = SpareKafka()
+    await kafka.start()
+    yield kafka
+    await kafka.stop()
+    shutil.rmtree(kafka.home, ignore_errors=True)
+
+
+class Greeting(BaseModel):
+    name: str
+
+
+def demo_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/things/{thing_id}")
+    async def get_thing(thing_id: uuid.UUID) -> dict[str, str]:
+        raise NotFound(f"thing {thing_id} does not exist")
+
+    @router.post("/greetings")
+    async def greet(greeting: Greeting) -> dict[str, str]:
+        return {"hello": greeting.name}
+
+    return router
+
+
+def service_settings(
+    platform: PlatformSettings, database_url: str, **overrides: object
+) -> ServiceSettings:
+    values = {
+        **platform.model_dump(),
+        "service_name": "demo",
+        "database_url_override": database_url,
+        "log_json": True,
+        **overrides,
+    }
+    return ServiceSettings(**values)
+
+
+@pytest.fixture
+async def demo_client(
+    platform_settings: PlatformSettings, test_database_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = service_settings(platform_settings, test_database_url)
+    app = create_service_app(
+        settings, broker=create_broker(settings, client_id="demo"), routers=[demo_router()]
+    )
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+            yield client
+
+
+async def test_readyz_is_ready_when_database_kafka_and_redis_answer(
+    demo_client: httpx.AsyncClient,
+) -> None:
+    response = await demo_client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "kafka": "ok", "redis": "ok"}
+    assert (await demo_client.get("/healthz")).json() == {"status": "ok"}
+
+
+async def test_readyz_turns_unready_when_kafka_stops_and_ready_when_it_is_back(
+    platform_settings: PlatformSettings, test_database_url: str, spare_kafka: SpareKafka
+) -> None:
+    settings = service_settings(
+        platform_settings, test_database_url, kafka_bootstrap_servers=spare_kafka.bootstrap
+    )
+    app: FastAPI = create_service_app(settings, broker=create_broker(settings, client_id="demo"))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+
+            async def readiness() -> int:
+                return (await client.get("/readyz")).status_code
+
+            assert await readiness() == 200
+            await spare_kafka.stop()
+            response = await wait_until(
+                lambda: _unready(client), timeout=30, message="/readyz answering 503"
+            )
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["checks"]["kafka"] == "unavailable"
+            assert response.json()["checks"]["database"] == "ok"
+
+            await spare_kafka.start()
+            await wait_until(
+                lambda: _status_is(client, 200), timeout=60, message="/readyz ready again"
+            )
+
+
+async def _unready(client: httpx.AsyncClient) -> httpx.Response | None:
+    response = await client.get("/readyz")
+    return response if response.status_code == 503 else None
+
+
+async def _status_is(client: httpx.AsyncClient, status: int) -> bool:
+    return (await client.get("/readyz")).status_code == status
+
+
+async def test_app_errors_are_problem_json(demo_client: httpx.AsyncClient) -> None:
+    thing = uuid.uuid4()
+    response = await demo_client.get(f"/things/{thing}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == f"thing {thing} does not exist"
+    assert response.json()["instance"] == f"/things/{thing}"
+
+
+async def test_invalid_request_is_problem_json_naming_the_field(
+    demo_client: httpx.AsyncClient,
+) -> None:
+    response = await demo_client.post("/greetings", json={"nom": "x"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"] == ["body", "name"]
+
+    unknown = await demo_client.get("/nowhere")
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+
+
+async def test_request_id_is_echoed_or_made_up(demo_client: httpx.AsyncClient) -> None:
+    given = await demo_client.post(
+        "/greetings", json={"name": "Ana"}, headers={REQUEST_ID_HEADER: "abc-123"}
+    )
+    assert given.headers[REQUEST_ID_HEADER] == "abc-123"
+    made = await demo_client.post("/greetings", json={"name": "Ana"})
+    assert len(made.headers[REQUEST_ID_HEADER]) == 32
+
+
+async def test_metrics_expose_request_durations_by_route(demo_client: httpx.AsyncClient) -> None:
+    await demo_client.post("/greetings", json={"name": "Ana"})
+    metrics = (await demo_client.get("/metrics")).text
+    assert (
+        'mia_http_request_duration_seconds_count{method="POST",route="/greetings",status="200"}'
+        in metrics
+    )

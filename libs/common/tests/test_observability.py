@@ -1,0 +1,36 @@
+"""Logs are JSON lines that carry the service, the trace and the request id."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import structlog
+from opentelemetry import trace
+
+from mia_common.logging import configure_logging
+from mia_common.telemetry import configure_tracing
+
+
+def test_log_line_is_json_with_trace_and_request_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_tracing(service="demo", otlp_endpoint=None)
+    configure_logging(service="demo", level="INFO", json=True)
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("handle") as span:
+        structlog.contextvars.bind_contextvars(request_id="req-42")
+        try:
+            structlog.get_logger("test").info("message accepted", wamid="wamid.X")
+            logging.getLogger("aiokafka.other").warning("library line")
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+        expected_trace = format(span.get_span_context().trace_id, "032x")
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    ours = next(line for line in lines if line["event"] == "message accepted")
+    assert ours["service"] == "demo"
+    assert ours["request_id"] == "req-42"
+    assert ours["trace_id"] == expected_trace
+    assert ours["wamid"] == "wamid.X"
+    library = next(line for line in lines if line["event"] == "library line")
+    assert library["trace_id"] == expected_trace, "standard-library loggers share the format"
