@@ -21,7 +21,8 @@ ensure_server() {
 }
 
 psql_admin() {
-  as_pg "$MIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$MIA_POSTGRES_PORT" \
+  as_pg env PGOPTIONS="--client-min-messages=warning" \
+    "$MIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$MIA_POSTGRES_PORT" \
     -U postgres "$@"
 }
 

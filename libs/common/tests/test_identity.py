@@ -162,12 +162,13 @@ def test_garbage_is_rejected(token: str) -> None:
     assert raised.value.status_code == 401
 
 
-def test_roles_are_ordered_owner_admin_agent_viewer() -> None:
+def test_roles_are_ordered_owner_admin_manager_agent() -> None:
     assert Role.owner.at_least(Role.admin)
     assert Role.admin.at_least(Role.admin)
-    assert not Role.agent.at_least(Role.admin)
-    assert not Role.viewer.at_least(Role.agent)
-    assert Role.viewer.at_least(Role.viewer)
+    assert Role.admin.at_least(Role.manager)
+    assert not Role.manager.at_least(Role.admin)
+    assert not Role.agent.at_least(Role.manager)
+    assert Role.agent.at_least(Role.agent)
 
 
 # The FastAPI dependencies
@@ -222,7 +223,7 @@ async def test_the_route_sees_the_tenant_of_the_forwarded_identity(
 ) -> None:
     tenant_id = uuid.uuid4()
 
-    response = await client.get("/tenant", headers=_header(Role.viewer, tenant_id))
+    response = await client.get("/tenant", headers=_header(Role.agent, tenant_id))
 
     assert response.status_code == 200
     assert response.json()["tenant_id"] == str(tenant_id)

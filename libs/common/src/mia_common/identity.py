@@ -57,8 +57,8 @@ class Role(StrEnum):
 
     owner = "owner"
     admin = "admin"
+    manager = "manager"
     agent = "agent"
-    viewer = "viewer"
 
     @property
     def rank(self) -> int:
@@ -70,7 +70,7 @@ class Role(StrEnum):
         return self.rank >= minimum.rank
 
 
-_ROLE_RANK: Final = {Role.viewer: 0, Role.agent: 1, Role.admin: 2, Role.owner: 3}
+_ROLE_RANK: Final = {Role.agent: 0, Role.manager: 1, Role.admin: 2, Role.owner: 3}
 
 
 class Identity(BaseModel):
