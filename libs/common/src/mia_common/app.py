@@ -88,6 +88,7 @@ def create_service_app(
     runs_outbox_relay: bool = True,
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
+    **fastapi_options: Any,
 ) -> FastAPI:
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
@@ -124,7 +125,8 @@ def create_service_app(
             if ctx.engine is not None:
                 await ctx.engine.dispose()
 
-    app = FastAPI(title=f"Master IA {settings.service_name}", lifespan=lifespan)
+    fastapi_options.setdefault("title", f"Master IA {settings.service_name}")
+    app = FastAPI(lifespan=lifespan, **fastapi_options)
     app.state.context = ctx
     app.state.readiness_checks = {}
     install_problem_handlers(app)

@@ -6,6 +6,7 @@ identity errors do) renders the same way, so modules need not import this one.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import structlog
@@ -14,7 +15,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["PROBLEM_JSON", "AppError", "install_problem_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_JSON",
+    "AppError",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "TooManyRequests",
+    "Unauthorized",
+    "install_problem_handlers",
+    "problem_response",
+]
 
 PROBLEM_JSON = "application/problem+json"
 logger = structlog.get_logger(__name__)
@@ -27,9 +38,10 @@ class AppError(Exception):
     title: str = "Bad request"
     type_uri: str = "about:blank"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -43,14 +55,42 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class Unauthorized(AppError):
+    status_code = 401
+    title = "Unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    title = "Forbidden"
+
+
+class TooManyRequests(AppError):
+    """Carries ``Retry-After`` so well-behaved clients know when to come back."""
+
+    status_code = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: float, **extra: Any) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(
+            detail, headers={"Retry-After": str(seconds)}, retry_after=seconds, **extra
+        )
+
+
 def problem_response(
-    status: int, title: str, detail: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -60,6 +100,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.status_code,
             exc.title,
             exc.detail,
+            headers=exc.headers,
             type=exc.type_uri,
             instance=request.url.path,
             **exc.extra,
@@ -81,7 +122,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(exc.status_code, str(exc.detail), instance=request.url.path)
+        return problem_response(
+            exc.status_code,
+            str(exc.detail),
+            headers=getattr(exc, "headers", None),
+            instance=request.url.path,
+        )
 
     @app.exception_handler(Exception)
     async def _other(request: Request, exc: Exception) -> JSONResponse:

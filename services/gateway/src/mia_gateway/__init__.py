@@ -1,0 +1,1 @@
+"""Master IA gateway: the only public door, for the dashboard and for integrations."""

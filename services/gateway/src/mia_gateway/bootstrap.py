@@ -1,0 +1,45 @@
+"""First run: a demo tenant and its owner from ``MIA_ADMIN_EMAIL`` / ``MIA_ADMIN_PASSWORD``.
+
+Idempotent: when an account with that address exists nothing changes (its password is
+not reset). An advisory lock keeps two replicas starting together from racing.
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy import func, select
+
+from mia_common.app import ServiceContext
+from mia_common.db import unit_of_work
+from mia_gateway.audit.service import record
+from mia_gateway.config import GatewaySettings
+from mia_gateway.models import User
+from mia_gateway.tenants.service import create_tenant_with_owner
+
+__all__ = ["ensure_first_run"]
+
+logger = structlog.get_logger(__name__)
+_LOCK = 0x6D69615F6669
+
+
+async def ensure_first_run(ctx: ServiceContext) -> None:
+    settings = ctx.settings
+    assert isinstance(settings, GatewaySettings) and ctx.session_factory is not None
+    email = settings.admin_email.strip().lower()
+    async with unit_of_work(ctx.session_factory) as session:
+        await session.execute(select(func.pg_advisory_xact_lock(_LOCK)))
+        if await session.scalar(select(User.id).where(User.email == email)):
+            return
+        tenant, owner = await create_tenant_with_owner(
+            session,
+            name=settings.demo_tenant_name,
+            owner_email=email,
+            owner_password=settings.admin_password.get_secret_value(),
+            owner_name="Administrator",
+            is_platform_admin=True,
+            email_verified=True,
+        )
+        await record(
+            session, action="tenant.created_first_run", tenant_id=tenant.id, actor_id=owner.id
+        )
+    logger.info("first run: demo tenant and its owner created", tenant=tenant.slug, email=email)

@@ -1,0 +1,169 @@
+"""Gateway settings. Shared values keep their ``MIA_`` names; the gateway's own are
+``MIA_GATEWAY_*`` (and ``MIA_ADMIN_*`` for the first-run account)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from mia_common.settings import Environment, ServiceSettings
+
+__all__ = ["DEV_JWT_SECRET", "GatewaySettings", "OAuthProviderSettings", "get_settings"]
+
+DEV_JWT_SECRET = "dev-only-gateway-jwt-secret-not-for-production!!"  # noqa: S105
+
+
+def _env(name: str) -> AliasChoices:
+    # Accept the field name too, so tests can build settings with keyword arguments.
+    return AliasChoices(name)
+
+
+class OAuthProviderSettings:
+    """One OAuth/OIDC provider's endpoints and client credentials."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        client_id: str,
+        client_secret: str,
+        discovery_url: str | None = None,
+        authorize_url: str | None = None,
+        token_url: str | None = None,
+        userinfo_url: str | None = None,
+        scope: str = "openid email profile",
+    ) -> None:
+        self.name = name
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.discovery_url = discovery_url
+        self.authorize_url = authorize_url
+        self.token_url = token_url
+        self.userinfo_url = userinfo_url
+        self.scope = scope
+
+    @property
+    def is_oidc(self) -> bool:
+        return self.discovery_url is not None
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIA_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "gateway"
+    http_port: int = Field(default=8000, validation_alias=_env("MIA_GATEWAY_PORT"))
+    database: str = "gateway"
+
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        validation_alias=_env("MIA_GATEWAY_PUBLIC_URL"),
+        description="URL browsers reach the gateway at (OAuth redirects, invitation links)",
+    )
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_JWT_SECRET),
+        validation_alias=_env("MIA_GATEWAY_JWT_SECRET"),
+        description="HMAC key of the access tokens handed to browsers",
+    )
+    access_token_seconds: int = Field(
+        default=900, validation_alias=_env("MIA_GATEWAY_ACCESS_TOKEN_SECONDS")
+    )
+    refresh_token_days: int = Field(
+        default=30, validation_alias=_env("MIA_GATEWAY_REFRESH_TOKEN_DAYS")
+    )
+    invitation_hours: int = Field(default=72, validation_alias=_env("MIA_GATEWAY_INVITATION_HOURS"))
+    cookie_secure: bool = Field(
+        default=False,
+        validation_alias=_env("MIA_GATEWAY_COOKIE_SECURE"),
+        description="mark the refresh cookie Secure (true behind HTTPS)",
+    )
+    signup_enabled: bool = Field(
+        default=False,
+        validation_alias=_env("MIA_GATEWAY_SIGNUP_ENABLED"),
+        description="let anyone create a new tenant and become its owner",
+    )
+    login_attempts_per_minute: int = Field(
+        default=10, validation_alias=_env("MIA_GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE")
+    )
+    routes: dict[str, str] = Field(
+        default_factory=dict,
+        validation_alias=_env("MIA_GATEWAY_ROUTES"),
+        description='JSON: area -> internal base URL, e.g. {"crm": "http://127.0.0.1:8010"}',
+    )
+    upstream_timeout_seconds: float = Field(
+        default=10.0, validation_alias=_env("MIA_GATEWAY_UPSTREAM_TIMEOUT_SECONDS")
+    )
+    live_topics: list[str] = Field(
+        default_factory=lambda: [
+            "messages.inbound.v1",
+            "messages.status.v1",
+            "messages.outcome.v1",
+            "contacts.events.v1",
+            "leads.events.v1",
+            "campaigns.events.v1",
+        ],
+        validation_alias=_env("MIA_GATEWAY_LIVE_TOPICS"),
+    )
+    live_queue_size: int = Field(default=1000, validation_alias=_env("MIA_GATEWAY_LIVE_QUEUE_SIZE"))
+    live_resume_seconds: int = Field(
+        default=120, validation_alias=_env("MIA_GATEWAY_LIVE_RESUME_SECONDS")
+    )
+    admin_email: str = Field(default="admin@example.com", validation_alias=_env("MIA_ADMIN_EMAIL"))
+    admin_password: SecretStr = Field(
+        default=SecretStr("change-me-please-42"), validation_alias=_env("MIA_ADMIN_PASSWORD")
+    )
+    demo_tenant_name: str = Field(default="Demo Company", validation_alias=_env("MIA_DEMO_TENANT"))
+    google_client_id: str | None = Field(
+        default=None, validation_alias=_env("MIA_GATEWAY_GOOGLE_CLIENT_ID")
+    )
+    google_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("MIA_GATEWAY_GOOGLE_CLIENT_SECRET")
+    )
+    google_discovery_url: str = Field(
+        default="https://accounts.google.com/.well-known/openid-configuration",
+        validation_alias=_env("MIA_GATEWAY_GOOGLE_DISCOVERY_URL"),
+    )
+    facebook_client_id: str | None = Field(
+        default=None, validation_alias=_env("MIA_GATEWAY_FACEBOOK_CLIENT_ID")
+    )
+    facebook_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("MIA_GATEWAY_FACEBOOK_CLIENT_SECRET")
+    )
+    facebook_discovery_url: str = Field(
+        default="https://www.facebook.com/.well-known/openid-configuration/",
+        validation_alias=_env("MIA_GATEWAY_FACEBOOK_DISCOVERY_URL"),
+    )
+
+    @model_validator(mode="after")
+    def _refuse_dev_jwt_secret_in_production(self) -> GatewaySettings:
+        if (
+            self.environment is Environment.PRODUCTION
+            and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+        ):
+            raise ValueError("MIA_GATEWAY_JWT_SECRET must be set in production")
+        return self
+
+    def oauth_providers(self) -> dict[str, OAuthProviderSettings]:
+        """The providers that have client credentials configured."""
+        providers: dict[str, OAuthProviderSettings] = {}
+        if self.google_client_id and self.google_client_secret:
+            providers["google"] = OAuthProviderSettings(
+                name="google",
+                client_id=self.google_client_id,
+                client_secret=self.google_client_secret.get_secret_value(),
+                discovery_url=self.google_discovery_url,
+            )
+        if self.facebook_client_id and self.facebook_client_secret:
+            providers["facebook"] = OAuthProviderSettings(
+                name="facebook",
+                client_id=self.facebook_client_id,
+                client_secret=self.facebook_client_secret.get_secret_value(),
+                discovery_url=self.facebook_discovery_url,
+            )
+        return providers
+
+
+@lru_cache
+def get_settings() -> GatewaySettings:
+    return GatewaySettings()

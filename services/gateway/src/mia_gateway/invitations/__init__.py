@@ -1,0 +1,1 @@
+"""Invitations: single-use, expiring links to join a tenant with a role."""

@@ -1,0 +1,1 @@
+"""Tenants (companies): creation, settings, suspension."""

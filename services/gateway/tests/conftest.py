@@ -1,0 +1,60 @@
+"""Gateway test fixtures: the real app on a fresh database, and tenants full of users."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from mia_gateway.config import GatewaySettings
+from mia_gateway.main import create_app
+
+from mia_common.settings import PlatformSettings
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.actors import Actors  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def alembic_script_location() -> Path:
+    return SERVICE_DIR / "migrations"
+
+
+@pytest.fixture(scope="session")
+def gateway_settings(
+    platform_settings: PlatformSettings, test_database_url: str
+) -> GatewaySettings:
+    return GatewaySettings(
+        **{
+            **platform_settings.model_dump(),
+            "database_url_override": test_database_url,
+            "admin_email": "platform-admin@example.com",
+            "admin_password": "first-run-Password-1",
+            "log_json": True,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAPI]:
+    app = create_app(gateway_settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture
+async def client(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=gateway_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+        yield http
+
+
+@pytest.fixture
+def actors(gateway_app: FastAPI, client: httpx.AsyncClient) -> Actors:
+    return Actors(gateway_app, client)

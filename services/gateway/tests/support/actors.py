@@ -1,0 +1,76 @@
+"""Builders of tenants and their users, logged in through the real login endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+from mia_gateway.auth.passwords import hash_password
+from mia_gateway.models import User
+from mia_gateway.tenants.service import create_tenant_with_owner
+
+from mia_common.db import unit_of_work
+from mia_common.identity import Role
+
+PASSWORD = "correct-Horse-battery-9"
+
+
+@dataclass
+class Actor:
+    user_id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    role: Role
+    token: str = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Actors:
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
+        self._factory = app.state.context.session_factory
+        self._client = client
+
+    async def login(self, email: str, password: str = PASSWORD) -> str:
+        response = await self._client.post(
+            "/api/v1/auth/login", json={"email": email, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    async def tenant(
+        self, roles: tuple[Role, ...] = (Role.owner, Role.admin, Role.manager, Role.agent)
+    ) -> dict[Role, Actor]:
+        """A new tenant with one logged-in user of each of ``roles`` (an owner always)."""
+        tag = uuid.uuid4().hex[:10]
+        async with unit_of_work(self._factory) as session:
+            tenant, owner = await create_tenant_with_owner(
+                session,
+                name=f"Company {tag}",
+                owner_email=f"owner-{tag}@example.com",
+                owner_password=PASSWORD,
+            )
+            users = {Role.owner: owner}
+            for role in roles:
+                if role is Role.owner:
+                    continue
+                user = User(
+                    tenant_id=tenant.id,
+                    email=f"{role.value}-{tag}@example.com",
+                    name=role.value.title(),
+                    role=role.value,
+                    password_hash=hash_password(PASSWORD),
+                )
+                session.add(user)
+                users[role] = user
+            await session.flush()
+        result = {}
+        for role, user in users.items():
+            actor = Actor(user.id, tenant.id, user.email, role)
+            actor.token = await self.login(user.email)
+            result[role] = actor
+        return result
