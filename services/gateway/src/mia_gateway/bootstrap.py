@@ -24,7 +24,8 @@ _LOCK = 0x6D69615F6669
 
 async def ensure_first_run(ctx: ServiceContext) -> None:
     settings = ctx.settings
-    assert isinstance(settings, GatewaySettings) and ctx.session_factory is not None
+    assert isinstance(settings, GatewaySettings)
+    assert ctx.session_factory is not None
     email = settings.admin_email.strip().lower()
     async with unit_of_work(ctx.session_factory) as session:
         await session.execute(select(func.pg_advisory_xact_lock(_LOCK)))

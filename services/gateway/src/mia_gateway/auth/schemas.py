@@ -26,7 +26,7 @@ class SignupRequest(BaseModel):
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105  (the OAuth token type, not a secret)
     expires_in: int = Field(description="seconds until the access token expires")
     expires_at: datetime
 
