@@ -84,7 +84,26 @@ def service_dirs(repo_root: Path) -> list[Path]:
 
 
 def setting_names() -> set[str]:
-    return {f"MIA_{name.upper()}" for name in PlatformSettings.model_fields}
+    """Every environment variable a setting reads: the platform's and each service's own."""
+    import importlib
+
+    from pydantic import AliasChoices
+    from pydantic_settings import BaseSettings
+
+    names = {f"MIA_{name.upper()}" for name in PlatformSettings.model_fields}
+    for pyproject in (ROOT / "services").glob("*/pyproject.toml"):
+        module = importlib.import_module(f"mia_{pyproject.parent.name.replace('-', '_')}.config")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseSettings):
+                for name, field in value.model_fields.items():
+                    alias = field.validation_alias
+                    if isinstance(alias, AliasChoices):
+                        names.update(str(choice) for choice in alias.choices)
+                    elif isinstance(alias, str):
+                        names.add(alias)
+                    else:
+                        names.add(f"MIA_{name.upper()}")
+    return names
 
 
 # --- reading the manifests ---------------------------------------------------------------

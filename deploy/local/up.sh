@@ -34,6 +34,13 @@ MSG
 if [ "$count" -gt 0 ]; then
   echo "  Services:"
   "$PY" "$here/services.py" urls
+  if [ -d "$MIA_ROOT/services/gateway" ]; then
+    cat <<LOGIN
+  Log in:     http://127.0.0.1:8000/api/docs  (POST /api/v1/auth/login)
+              email ${MIA_ADMIN_EMAIL:-admin@example.com}  password ${MIA_ADMIN_PASSWORD:-change-me-please-42}
+              (set MIA_ADMIN_EMAIL / MIA_ADMIN_PASSWORD before the first run to choose them)
+LOGIN
+  fi
   echo "  Logs: make logs     Stop: make down"
 else
   echo "  No service is built yet: the infrastructure is ready for them.  Stop: make down"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -50,7 +51,10 @@ async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAP
 
 @pytest.fixture
 async def client(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=gateway_app)
+    # A client address of its own per test: the per-address login throttle of one test
+    # must not spill into the next. (A label in the ASGI scope; nothing is sent there.)
+    address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+    transport = httpx.ASGITransport(app=gateway_app, client=(address, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
         yield http
 

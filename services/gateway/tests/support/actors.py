@@ -1,20 +1,29 @@
-"""Builders of tenants and their users, logged in through the real login endpoint."""
+"""Builders of tenants and their users, each with a started login session."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 from fastapi import FastAPI
-from mia_gateway.auth.passwords import hash_password
-from mia_gateway.models import User
-from mia_gateway.tenants.service import create_tenant_with_owner
 
 from mia_common.db import unit_of_work
 from mia_common.identity import Role
+from mia_gateway.auth.passwords import hash_password
+from mia_gateway.auth.sessions import start_session
+from mia_gateway.config import GatewaySettings
+from mia_gateway.models import User
+from mia_gateway.tenants.service import create_tenant_with_owner
 
 PASSWORD = "correct-Horse-battery-9"
+
+
+@cache
+def password_hash() -> str:
+    """argon2 is slow on purpose: hash the shared test password once."""
+    return hash_password(PASSWORD)
 
 
 @dataclass
@@ -33,6 +42,7 @@ class Actor:
 class Actors:
     def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
         self._factory = app.state.context.session_factory
+        self._settings: GatewaySettings = app.state.context.settings
         self._client = client
 
     async def login(self, email: str, password: str = PASSWORD) -> str:
@@ -52,8 +62,9 @@ class Actors:
                 session,
                 name=f"Company {tag}",
                 owner_email=f"owner-{tag}@example.com",
-                owner_password=PASSWORD,
+                owner_password=None,
             )
+            owner.password_hash = password_hash()
             users = {Role.owner: owner}
             for role in roles:
                 if role is Role.owner:
@@ -63,14 +74,18 @@ class Actors:
                     email=f"{role.value}-{tag}@example.com",
                     name=role.value.title(),
                     role=role.value,
-                    password_hash=hash_password(PASSWORD),
+                    password_hash=password_hash(),
                 )
                 session.add(user)
                 users[role] = user
             await session.flush()
-        result = {}
-        for role, user in users.items():
-            actor = Actor(user.id, tenant.id, user.email, role)
-            actor.token = await self.login(user.email)
-            result[role] = actor
+            result = {}
+            # Sessions start as the login endpoint starts them (test_auth covers the
+            # endpoint itself), so fixtures neither spend the login throttle's budget nor
+            # wait for argon2.
+            for role, user in users.items():
+                tokens = await start_session(
+                    session, user=user, method="password", settings=self._settings
+                )
+                result[role] = Actor(user.id, tenant.id, user.email, role, tokens.access_token)
         return result
