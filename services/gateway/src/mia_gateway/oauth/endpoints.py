@@ -1,5 +1,213 @@
-"""Placeholder: replaced by the OAuth/OIDC login feature."""
+"""OAuth login endpoints: the providers on offer, the start redirect and the callback.
 
-from fastapi import APIRouter
+The callback ends on the dashboard with a refresh cookie, never a token in the URL (URLs
+leak into history, logs and Referer headers): the dashboard then calls
+``POST /api/v1/auth/refresh`` for its first access token.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import re
+from typing import Annotated, cast
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Cookie, Depends, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+from mia_common.errors import AppError, NotFound
+from mia_gateway.audit.service import record, record_independently
+from mia_gateway.auth.endpoints import client_ip, set_refresh_cookie
+from mia_gateway.auth.sessions import start_session
+from mia_gateway.config import GatewaySettings, OAuthProviderSettings, get_settings
+from mia_gateway.db import SessionDep, session_factory
+from mia_gateway.oauth.discovery import ProviderDirectory
+from mia_gateway.oauth.errors import LoginAttemptInvalid
+from mia_gateway.oauth.flow import begin_login, finish_login
+from mia_gateway.oauth.linking import account_for
+from mia_gateway.oauth.pending import (
+    STATE_COOKIE,
+    STATE_COOKIE_PATH,
+    STATE_TTL_SECONDS,
+    binding_matches,
+    browser_binding,
+    relative_next,
+    take,
+)
+
+__all__ = ["OAuthProviders", "router"]
+
+router = APIRouter(prefix="/api/v1/auth/oauth", tags=["auth"])
+SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
+_DIRECTORY = "oauth_directory"
+# What a provider's ``error`` may look like when we pass it on to the login page.
+_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
+
+
+class OAuthProviders(BaseModel):
+    providers: list[str]
+
+
+def provider_directory(request: Request) -> ProviderDirectory:
+    """The process's cache of discovery documents, made on first use."""
+    extras = request.app.state.context.extras
+    if _DIRECTORY not in extras:
+        extras[_DIRECTORY] = ProviderDirectory()
+    return cast(ProviderDirectory, extras[_DIRECTORY])
+
+
+DirectoryDep = Annotated[ProviderDirectory, Depends(provider_directory)]
+
+
+def _redis(request: Request) -> Redis:
+    redis = request.app.state.context.redis
+    assert redis is not None, "the gateway always has Redis"
+    return cast(Redis, redis)
+
+
+def _provider(settings: GatewaySettings, name: str) -> OAuthProviderSettings:
+    provider = settings.oauth_providers().get(name)
+    if provider is None:
+        raise NotFound(f"no login provider named {name!r}", code="oauth_provider_unknown")
+    return provider
+
+
+def _forget_state(response: RedirectResponse, settings: GatewaySettings) -> None:
+    response.delete_cookie(
+        STATE_COOKIE, path=STATE_COOKIE_PATH, httponly=True, secure=settings.cookie_secure
+    )
+
+
+@router.get(
+    "/providers", response_model=OAuthProviders, summary="The providers the login page offers"
+)
+async def providers(settings: SettingsDep) -> OAuthProviders:
+    return OAuthProviders(providers=sorted(settings.oauth_providers()))
+
+
+@router.get(
+    "/{provider}/start",
+    status_code=302,
+    response_class=RedirectResponse,
+    summary="Send the browser to the provider to log in",
+)
+async def start(
+    provider: str,
+    request: Request,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    next_path: Annotated[str, Query(alias="next", max_length=2000)] = "/",
+) -> RedirectResponse:
+    config = _provider(settings, provider)
+    authorization = await begin_login(
+        provider=config,
+        directory=directory,
+        redis=_redis(request),
+        public_url=settings.public_url,
+        next_path=relative_next(next_path),
+    )
+    response = RedirectResponse(authorization.url, status_code=302)
+    # Lax, not Strict: the provider's redirect back is a cross-site navigation, and a Strict
+    # cookie would stay behind.
+    response.set_cookie(
+        STATE_COOKIE,
+        browser_binding(authorization.state),
+        max_age=STATE_TTL_SECONDS,
+        path=STATE_COOKIE_PATH,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
+    return response
+
+
+@router.get(
+    "/{provider}/callback",
+    status_code=302,
+    response_class=RedirectResponse,
+    summary="Where the provider sends the browser back; logs in and goes on to the dashboard",
+)
+async def callback(
+    provider: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    code: str | None = None,
+    state: str | None = None,
+    error: str | None = None,
+    mia_oauth_state: Annotated[str | None, Cookie()] = None,
+) -> RedirectResponse:
+    config = _provider(settings, provider)
+    redis = _redis(request)
+    bound = state is not None and binding_matches(mia_oauth_state, state)
+    if error is not None:
+        # The person declined, or the provider failed: the login page says so.
+        if state is not None and bound:
+            await take(redis, state=state)
+        reason = error if _ERROR_CODE.fullmatch(error) else "oauth_failed"
+        response = RedirectResponse("/login?" + urlencode({"error": reason}), status_code=302)
+        _forget_state(response, settings)
+        return response
+    if not state or not code:
+        raise LoginAttemptInvalid("the provider sent no code or state", code="oauth_state_invalid")
+    # The cookie first: a state copied into another browser must fail without spending it.
+    if not bound:
+        raise LoginAttemptInvalid(
+            "this login was started in another browser, or its cookie expired: start again",
+            code="oauth_state_invalid",
+        )
+    pending = await take(redis, state=state)
+    if pending is None or pending.provider != config.name:
+        raise LoginAttemptInvalid(
+            "this login attempt expired or was already used: start again",
+            code="oauth_state_invalid",
+        )
+    identity = await finish_login(
+        provider=config,
+        directory=directory,
+        pending=pending,
+        code=code,
+        public_url=settings.public_url,
+    )
+    ip = client_ip(request)
+    method = f"oauth:{config.name}"
+    try:
+        account = await account_for(
+            session,
+            provider=config.name,
+            identity=identity,
+            signup_enabled=settings.signup_enabled,
+            ip=ip,
+        )
+    except AppError as exc:
+        # This request's transaction rolls back; the refusal is audited all the same.
+        await record_independently(
+            session_factory(request),
+            action="login.failed",
+            tenant_id=None,
+            ip=ip,
+            details={"method": method, "reason": exc.extra.get("code"), "email": identity.email},
+        )
+        raise
+    tokens = await start_session(
+        session,
+        user=account.user,
+        method=method,
+        settings=settings,
+        ip=ip,
+        user_agent=request.headers.get("user-agent"),
+    )
+    await record(
+        session,
+        action="login.succeeded",
+        tenant_id=account.tenant.id,
+        actor_id=account.user.id,
+        ip=ip,
+        details={"method": method},
+    )
+    response = RedirectResponse(pending.next_path, status_code=302)
+    set_refresh_cookie(response, tokens, settings)
+    _forget_state(response, settings)
+    return response

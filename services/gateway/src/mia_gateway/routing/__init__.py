@@ -1,1 +1,6 @@
-"""Placeholder until this feature lands."""
+"""Routing: ``/api/v1/<area>/...`` forwarded to the internal service that owns the area.
+
+``endpoints`` authenticates the caller and picks the service; ``proxy`` forwards the
+request with a short-lived identity token and streams the answer back; ``client`` holds
+the process's pooled HTTP client; ``errors`` names what can go wrong on the way.
+"""

@@ -1,5 +1,57 @@
-"""Placeholder: replaced by the OAuth/OIDC login feature."""
+"""The catch-all route: any ``/api/v1/<area>/...`` not owned by the gateway is forwarded.
 
-from fastapi import APIRouter
+Included last in ``main.py``, so the gateway's own ``/api/v1`` routes win. Left out of
+the OpenAPI document: each service documents its own area.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from mia_common.db import unit_of_work
+from mia_gateway.auth.principal import Principal, get_principal
+from mia_gateway.config import GatewaySettings, get_settings
+from mia_gateway.db import session_factory
+from mia_gateway.routing.client import upstream_client
+from mia_gateway.routing.proxy import forward, owning_service
+
+__all__ = ["FORWARDED_METHODS", "ForwardingPrincipal", "router"]
+
+FORWARDED_METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
+router = APIRouter(tags=["routing"])
+
+
+async def get_forwarding_principal(request: Request, settings: SettingsDep) -> Principal:
+    """``CurrentPrincipal``, authenticated in a transaction that ends before forwarding.
+
+    ``SessionDep`` lives until the response is sent; holding a database connection while
+    a service answers and its body streams would make the pool the gateway's limit.
+    """
+    async with unit_of_work(session_factory(request)) as session:
+        return await get_principal(request, session, settings)
+
+
+ForwardingPrincipal = Annotated[Principal, Depends(get_forwarding_principal)]
+
+
+@router.api_route("/api/v1/{area}", methods=FORWARDED_METHODS, include_in_schema=False)
+@router.api_route("/api/v1/{area}/{path:path}", methods=FORWARDED_METHODS, include_in_schema=False)
+async def forward_to_area(
+    area: str, request: Request, principal: ForwardingPrincipal, settings: SettingsDep
+) -> Response:
+    """Forward to the service owning ``area`` (the path is read raw from the request)."""
+    base_url = owning_service(settings, principal, area)
+    client = upstream_client(
+        request.app.state.context, timeout_seconds=settings.upstream_timeout_seconds
+    )
+    return await forward(
+        request,
+        client=client,
+        area=area,
+        base_url=base_url,
+        principal=principal,
+        settings=settings,
+    )
