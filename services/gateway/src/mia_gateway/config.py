@@ -34,6 +34,7 @@ class OAuthProviderSettings:
         token_url: str | None = None,
         userinfo_url: str | None = None,
         scope: str = "openid email profile",
+        assume_email_verified: bool = False,
     ) -> None:
         self.name = name
         self.client_id = client_id
@@ -43,6 +44,7 @@ class OAuthProviderSettings:
         self.token_url = token_url
         self.userinfo_url = userinfo_url
         self.scope = scope
+        self.assume_email_verified = assume_email_verified
 
     @property
     def is_oidc(self) -> bool:
@@ -134,6 +136,16 @@ class GatewaySettings(ServiceSettings):
         default="https://www.facebook.com/.well-known/openid-configuration/",
         validation_alias=_env("MIA_GATEWAY_FACEBOOK_DISCOVERY_URL"),
     )
+    # Facebook's discovery document describes only its implicit "Limited Login" flow: the
+    # authorization-code exchange and the profile live on the Graph API.
+    facebook_token_url: str = Field(
+        default="https://graph.facebook.com/v21.0/oauth/access_token",
+        validation_alias=_env("MIA_GATEWAY_FACEBOOK_TOKEN_URL"),
+    )
+    facebook_userinfo_url: str = Field(
+        default="https://graph.facebook.com/me?fields=id,name,email",
+        validation_alias=_env("MIA_GATEWAY_FACEBOOK_USERINFO_URL"),
+    )
 
     @model_validator(mode="after")
     def _refuse_dev_jwt_secret_in_production(self) -> GatewaySettings:
@@ -160,6 +172,9 @@ class GatewaySettings(ServiceSettings):
                 client_id=self.facebook_client_id,
                 client_secret=self.facebook_client_secret.get_secret_value(),
                 discovery_url=self.facebook_discovery_url,
+                token_url=self.facebook_token_url,
+                userinfo_url=self.facebook_userinfo_url,
+                assume_email_verified=True,
             )
         return providers
 
