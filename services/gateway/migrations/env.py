@@ -1,11 +1,11 @@
 """Alembic env of the gateway: its models, and its URL from the settings when not given."""
 
 from alembic import context
-from mia_gateway.config import GatewaySettings
-from mia_gateway.models import Tenant  # noqa: F401  (registers every table)
 
 from mia_common.db import Base
 from mia_common.db.migrations import run_migrations
+from mia_gateway.config import GatewaySettings
+from mia_gateway.models import Tenant  # noqa: F401  (registers every table)
 
 if not context.config.get_main_option("sqlalchemy.url"):
     context.config.set_main_option("sqlalchemy.url", GatewaySettings().own_database_url)

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from mia_gateway.config import GatewaySettings
-from mia_gateway.main import create_app
 
 from mia_common.settings import PlatformSettings
+from mia_gateway.config import GatewaySettings
+from mia_gateway.main import create_app
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))

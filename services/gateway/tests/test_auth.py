@@ -6,10 +6,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from mia_gateway.auth.tokens import issue_access_token
-from mia_gateway.config import GatewaySettings
 
 from mia_common.identity import Role
+from mia_gateway.auth.tokens import issue_access_token
+from mia_gateway.config import GatewaySettings
 from support.actors import PASSWORD, Actors
 
 

@@ -11,7 +11,8 @@ import pytest
 from mia_common.identity import Role
 from support.actors import Actor, Actors
 
-O, A, M, G = Role.owner, Role.admin, Role.manager, Role.agent
+OWNER, ADMIN, MANAGER, AGENT = Role.owner, Role.admin, Role.manager, Role.agent
+O, A, M, G = OWNER, ADMIN, MANAGER, AGENT  # noqa: E741  (columns of the matrix, as in docs/roles.md)
 Call = Callable[[httpx.AsyncClient, Actor, dict[Role, Actor]], Awaitable[httpx.Response]]
 
 

@@ -8,7 +8,6 @@ authorization URL), so a code intercepted on its way back is worthless without R
 from __future__ import annotations
 
 import dataclasses
-
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
