@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
         return 0 if wait_ready(services) else 1
     elif command == "urls":
         for s in services:
-            print(f"  {s.name:<16} {s.url}  (docs {s.url}/docs, ready {s.url}/readyz)")
+            print(f"  {s.name:<16} {s.url}  (ready: {s.url}/readyz)")
     else:
         print(__doc__, file=sys.stderr)
         return 2
