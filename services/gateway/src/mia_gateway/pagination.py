@@ -7,10 +7,14 @@ from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-__all__ = ["Page", "PageParams"]
+__all__ = ["Page", "PageParams", "PageQuery", "fetch_page"]
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 class PageParams(BaseModel):
@@ -24,3 +28,22 @@ class Page(BaseModel, Generic[T]):
 
 
 PageQuery = Annotated[PageParams, Query()]
+
+
+async def fetch_page(
+    session: AsyncSession,
+    query: Select[M],
+    page: PageParams,
+    *,
+    key: InstrumentedAttribute[uuid.UUID],
+    newest_first: bool = False,
+) -> tuple[list[M], uuid.UUID | None]:
+    """One page of ``query`` ordered by ``key``, and the cursor of the next (None at the end)."""
+    ordered = query.order_by(key.desc() if newest_first else key).limit(page.limit + 1)
+    if page.after is not None:
+        ordered = ordered.where(key < page.after if newest_first else key > page.after)
+    rows = list((await session.scalars(ordered)).all())
+    if len(rows) <= page.limit:
+        return rows, None
+    rows = rows[: page.limit]
+    return rows, getattr(rows[-1], key.key)

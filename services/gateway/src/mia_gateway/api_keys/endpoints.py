@@ -17,7 +17,7 @@ from mia_gateway.auth.principal import API_KEY_PREFIX, AdminPrincipal
 from mia_gateway.auth.secrets import digest, new_token
 from mia_gateway.db import SessionDep
 from mia_gateway.models import ApiKey
-from mia_gateway.pagination import Page, PageQuery
+from mia_gateway.pagination import Page, PageQuery, fetch_page
 from mia_gateway.users.service import check_may_assign
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"])
@@ -106,18 +106,9 @@ async def create_key(
 async def list_keys(
     principal: AdminPrincipal, session: SessionDep, page: PageQuery
 ) -> Page[ApiKeyOut]:
-    query = (
-        select(ApiKey)
-        .where(ApiKey.tenant_id == principal.tenant_id)
-        .order_by(ApiKey.id)
-        .limit(page.limit + 1)
-    )
-    if page.after:
-        query = query.where(ApiKey.id > page.after)
-    rows = list((await session.scalars(query)).all())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return Page(items=[ApiKeyOut.of(k) for k in rows], next_cursor=rows[-1].id if more else None)
+    query = select(ApiKey).where(ApiKey.tenant_id == principal.tenant_id)
+    rows, cursor = await fetch_page(session, query, page, key=ApiKey.id)
+    return Page(items=[ApiKeyOut.of(k) for k in rows], next_cursor=cursor)
 
 
 @router.delete("/{key_id}", status_code=204, summary="Revoke a key: it stops working now")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from mia_gateway.auth.principal import AdminPrincipal
 from mia_gateway.db import SessionDep
 from mia_gateway.models import AuditEvent
-from mia_gateway.pagination import Page, PageQuery
+from mia_gateway.pagination import Page, PageQuery, fetch_page
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -35,20 +35,11 @@ class AuditEventOut(BaseModel):
 async def list_audit(
     principal: AdminPrincipal, session: SessionDep, page: PageQuery, action: str | None = None
 ) -> Page[AuditEventOut]:
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.tenant_id == principal.tenant_id)
-        .order_by(AuditEvent.id.desc())
-        .limit(page.limit + 1)
-    )
-    if page.after:
-        query = query.where(AuditEvent.id < page.after)
+    query = select(AuditEvent).where(AuditEvent.tenant_id == principal.tenant_id)
     if action:
         query = query.where(AuditEvent.action == action)
-    rows = list((await session.scalars(query)).all())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, cursor = await fetch_page(session, query, page, key=AuditEvent.id, newest_first=True)
     return Page(
         items=[AuditEventOut.model_validate(r, from_attributes=True) for r in rows],
-        next_cursor=rows[-1].id if more else None,
+        next_cursor=cursor,
     )

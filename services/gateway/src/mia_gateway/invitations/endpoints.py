@@ -22,7 +22,7 @@ from mia_gateway.auth.sessions import start_session
 from mia_gateway.config import GatewaySettings, get_settings
 from mia_gateway.db import SessionDep
 from mia_gateway.models import Invitation, Tenant, TenantStatus, User
-from mia_gateway.pagination import Page, PageQuery
+from mia_gateway.pagination import Page, PageQuery, fetch_page
 from mia_gateway.users.service import check_may_assign
 
 router = APIRouter(prefix="/api/v1/invitations", tags=["invitations"])
@@ -107,23 +107,14 @@ async def invite(
 async def list_invitations(
     principal: AdminPrincipal, session: SessionDep, page: PageQuery
 ) -> Page[InvitationOut]:
-    query = (
-        select(Invitation)
-        .where(
-            Invitation.tenant_id == principal.tenant_id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > datetime.now(UTC),
-        )
-        .order_by(Invitation.id)
-        .limit(page.limit + 1)
+    query = select(Invitation).where(
+        Invitation.tenant_id == principal.tenant_id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > datetime.now(UTC),
     )
-    if page.after:
-        query = query.where(Invitation.id > page.after)
-    rows = list((await session.scalars(query)).all())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return Page(items=[_out(i) for i in rows], next_cursor=rows[-1].id if more else None)
+    rows, cursor = await fetch_page(session, query, page, key=Invitation.id)
+    return Page(items=[_out(i) for i in rows], next_cursor=cursor)
 
 
 @router.delete("/{invitation_id}", status_code=204, summary="Revoke a pending invitation")

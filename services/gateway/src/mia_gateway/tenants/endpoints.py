@@ -15,7 +15,7 @@ from mia_gateway.audit.service import record
 from mia_gateway.auth.principal import AdminPrincipal, CurrentPrincipal, PlatformAdmin
 from mia_gateway.db import SessionDep
 from mia_gateway.models import Tenant, TenantStatus
-from mia_gateway.pagination import Page, PageQuery
+from mia_gateway.pagination import Page, PageQuery, fetch_page
 from mia_gateway.tenants.service import create_tenant_with_owner, get_tenant, suspend_tenant
 
 router = APIRouter(prefix="/api/v1", tags=["tenants"])
@@ -117,15 +117,11 @@ class TenantCreate(BaseModel):
 async def list_tenants(
     admin: PlatformAdmin, session: SessionDep, page: PageQuery, q: str | None = None
 ) -> Page[TenantView]:
-    query = select(Tenant).order_by(Tenant.id).limit(page.limit + 1)
-    if page.after:
-        query = query.where(Tenant.id > page.after)
+    query = select(Tenant)
     if q:
         query = query.where(or_(Tenant.name.ilike(f"%{q}%"), Tenant.slug.ilike(f"%{q}%")))
-    rows = list((await session.scalars(query)).all())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return Page(items=[TenantView.of(t) for t in rows], next_cursor=rows[-1].id if more else None)
+    rows, cursor = await fetch_page(session, query, page, key=Tenant.id)
+    return Page(items=[TenantView.of(t) for t in rows], next_cursor=cursor)
 
 
 @router.post(

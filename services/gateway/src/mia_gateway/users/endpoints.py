@@ -15,7 +15,7 @@ from mia_gateway.auth.principal import AdminPrincipal, ManagerPrincipal
 from mia_gateway.auth.sessions import end_user_sessions
 from mia_gateway.db import SessionDep
 from mia_gateway.models import User
-from mia_gateway.pagination import Page, PageQuery
+from mia_gateway.pagination import Page, PageQuery, fetch_page
 from mia_gateway.users.service import (
     check_may_assign,
     check_may_manage,
@@ -61,22 +61,13 @@ async def list_users(
     q: str | None = None,
     role: Role | None = None,
 ) -> Page[UserOut]:
-    query = (
-        select(User)
-        .where(User.tenant_id == principal.tenant_id)
-        .order_by(User.id)
-        .limit(page.limit + 1)
-    )
-    if page.after:
-        query = query.where(User.id > page.after)
+    query = select(User).where(User.tenant_id == principal.tenant_id)
     if q:
         query = query.where(or_(User.email.ilike(f"%{q}%"), User.name.ilike(f"%{q}%")))
     if role:
         query = query.where(User.role == role.value)
-    rows = list((await session.scalars(query)).all())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return Page(items=[UserOut.of(u) for u in rows], next_cursor=rows[-1].id if more else None)
+    rows, cursor = await fetch_page(session, query, page, key=User.id)
+    return Page(items=[UserOut.of(u) for u in rows], next_cursor=cursor)
 
 
 @router.get("/{user_id}", response_model=UserOut)
