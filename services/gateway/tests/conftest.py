@@ -20,6 +20,7 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.actors import Actors  # noqa: E402
+from support.topics import LIVE_TOPICS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +39,7 @@ def gateway_settings(
             "admin_email": "platform-admin@example.com",
             "admin_password": "first-run-Password-1",
             "log_json": True,
+            "live_topics": LIVE_TOPICS,
         }
     )
 
@@ -47,6 +49,16 @@ async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAP
     app = create_app(gateway_settings)
     async with LifespanManager(app):
         yield app
+    # The live topics were made for this session (the gateway creates missing ones).
+    from contextlib import suppress
+
+    from mia_common.messaging.admin import delete_topics
+
+    with suppress(Exception):
+        await delete_topics(
+            gateway_settings.kafka_bootstrap_servers,
+            [*LIVE_TOPICS, *(f"{topic}.dlq" for topic in LIVE_TOPICS)],
+        )
 
 
 @pytest.fixture

@@ -8,8 +8,11 @@ Every frame is a JSON object. An event::
     {"id": ..., "type": "messages.inbound.v1", "topic": ..., "tenantid": ..., "time": ...,
      "data": {...}}
 
-and the control frames ``{"type": "ping"}`` (after a silence) and ``{"type": "resync"}``
-(first, when ``last_event_id`` is no longer known: refetch the state over the REST API).
+and the control frames ``{"type": "ping"}`` (after a silence), ``{"type": "resync"}``
+(first, when ``last_event_id`` is no longer known: refetch the state over the REST API)
+and ``{"type": "authenticated"}``. The browser sends only one message: after refreshing
+its access token, ``{"type": "auth", "access_token": "..."}``, so the connection is
+revalidated with the new token rather than cut off when the old one expires.
 
 Refusals happen after the handshake, with a close code a browser can read (a refused
 handshake only shows it a failed connection): 4401 for missing or refused credentials
@@ -102,7 +105,6 @@ async def live_events(
             websocket,
             connection,
             hub=hub,
-            principal=principal,
             credentials=credentials,
             sessions=ctx.session_factory,
             settings=settings,

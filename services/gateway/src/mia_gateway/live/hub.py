@@ -25,8 +25,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
 
-import structlog
-
 from mia_common.app import ServiceContext
 from mia_common.messaging import stop_broker
 from mia_gateway.config import GatewaySettings
@@ -37,7 +35,7 @@ from mia_gateway.live.connection import (
 )
 from mia_gateway.live.consumer import start_consumer
 from mia_gateway.live.events import RESYNC_FRAME, LiveEvent
-from mia_gateway.live.metrics import CONNECTIONS, EVENTS_RECEIVED, RESUMES, SLOW_CLIENTS_DROPPED
+from mia_gateway.live.metrics import CONNECTIONS, EVENTS_RECEIVED, RESUMES
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
@@ -46,7 +44,6 @@ __all__ = ["BROKER_KEY", "HUB_KEY", "LiveHub", "hub_of", "start_live", "stop_liv
 
 HUB_KEY: Final = "live_hub"
 BROKER_KEY: Final = "live_broker"
-logger = structlog.get_logger(__name__)
 
 _Buffer = OrderedDict[str, tuple[float, LiveEvent]]
 
@@ -142,16 +139,8 @@ class LiveHub:
         for connection in self._connections.get(event.tenant_id, ()):
             if not connection.wants(event.topic):
                 continue
-            outcome = connection.offer(event.frame)
-            if outcome is Offer.QUEUED:
+            if connection.offer(event.frame) is Offer.QUEUED:
                 queued += 1
-            elif outcome is Offer.DROPPED:
-                SLOW_CLIENTS_DROPPED.inc()
-                logger.info(
-                    "live client too slow, dropped",
-                    tenant_id=str(event.tenant_id),
-                    connection_id=str(connection.id),
-                )
         if now >= self._next_sweep:
             self._sweep(now)
         return queued

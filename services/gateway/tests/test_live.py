@@ -1,0 +1,480 @@
+"""Live events: the WebSocket at /api/v1/live, fed from the real Kafka, and its hub.
+
+End-to-end tests run the session's gateway app (its lifespan already started the live
+consumer) on a real port, publish CloudEvents to the live topics and read them with a
+WebSocket client. Events are keyed by tenant, so one tenant's events stay in order.
+
+"Nothing else arrived" is never checked by waiting a while: a connection's queue is
+first in, first out, so once a sentinel event published after the others arrives,
+anything wrongly queued before it would have arrived too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from prometheus_client import REGISTRY
+from pydantic import BaseModel
+
+from mia_common.contracts.envelope import Envelope
+from mia_common.identity import Role
+from mia_common.messaging import PermanentError, create_broker
+from mia_common.settings import PlatformSettings
+from mia_common.testing import wait_until
+from mia_gateway.live.connection import LiveConnection
+from mia_gateway.live.events import (
+    AUTHENTICATED_FRAME,
+    PING_FRAME,
+    RESYNC_FRAME,
+    LiveEvent,
+    parse_event,
+)
+from mia_gateway.live.hub import LiveHub, hub_of
+from support.actors import Actors
+from support.live_server import open_live, serve_app
+from support.topics import LIVE_INBOUND, LIVE_STATUS
+
+INBOUND = LIVE_INBOUND
+STATUS = LIVE_STATUS
+
+
+class Probe(BaseModel):
+    label: str
+
+
+def envelope(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> dict[str, Any]:
+    return Envelope[Probe](
+        type=topic, source="/tests/gateway/live", tenantid=tenant_id, data=Probe(label=label)
+    ).to_json_dict()
+
+
+def live_event(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> LiveEvent:
+    return parse_event(envelope(tenant_id, label, topic), topic=topic)
+
+
+@pytest.fixture(scope="session")
+async def live_url(gateway_app: FastAPI) -> AsyncIterator[str]:
+    async with serve_app(gateway_app) as url:
+        yield url
+
+
+@pytest.fixture
+async def hub(gateway_app: FastAPI) -> LiveHub:
+    """The gateway's hub, once its consumer reads from the latest offsets."""
+    live_hub = hub_of(gateway_app.state.context)
+    assert live_hub is not None
+    async with asyncio.timeout(60):
+        await live_hub.wait_ready()
+    return live_hub
+
+
+@pytest.fixture(scope="session")
+async def kafka(platform_settings: PlatformSettings) -> AsyncIterator[KafkaBroker]:
+    broker = create_broker(platform_settings, client_id="test-gateway-live")
+    await broker.start()
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+def publish(kafka: KafkaBroker) -> Callable[..., Any]:
+    async def publish(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> str:
+        body = envelope(tenant_id, label, topic)
+        await kafka.publish(body, topic, key=str(tenant_id).encode())
+        return str(body["id"])
+
+    return publish
+
+
+# -- end to end: Kafka → gateway → WebSocket -------------------------------------------
+
+
+async def test_a_tenants_client_never_receives_another_tenants_events(
+    actors: Actors, live_url: str, hub: LiveHub, publish: Callable[..., Any]
+) -> None:
+    team_a = await actors.tenant((Role.owner, Role.agent))
+    team_b = await actors.tenant((Role.owner, Role.agent))
+    tenant_a, tenant_b = team_a[Role.agent].tenant_id, team_b[Role.agent].tenant_id
+    async with (
+        open_live(live_url, team_a[Role.agent].token) as client_a,
+        open_live(live_url, team_b[Role.agent].token) as client_b,
+    ):
+        sent_a: list[str] = []
+        sent_b: list[str] = []
+        for n in range(10):
+            sent_a.append(await publish(tenant_a, f"a-{n}"))
+            sent_b.append(await publish(tenant_b, f"b-{n}"))
+        await client_a.wait_for_events(len(sent_a))
+        await client_b.wait_for_events(len(sent_b))
+
+        # Each tenant's events all went through the hub; a sentinel published now reaches
+        # each client after anything of the other tenant's the hub could have queued.
+        sentinel_a = await publish(tenant_a, "a-sentinel")
+        sentinel_b = await publish(tenant_b, "b-sentinel")
+        await client_a.wait_for_event(sentinel_a)
+        await client_b.wait_for_event(sentinel_b)
+
+        assert client_a.event_ids == [*sent_a, sentinel_a]
+        assert client_b.event_ids == [*sent_b, sentinel_b]
+        assert {event["tenantid"] for event in client_a.events} == {str(tenant_a)}
+        assert {event["tenantid"] for event in client_b.events} == {str(tenant_b)}
+
+
+async def test_event_frame_carries_id_type_topic_tenant_time_and_data(
+    actors: Actors, live_url: str, hub: LiveHub, kafka: KafkaBroker
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    body = envelope(agent.tenant_id, "hello")
+    async with open_live(live_url, agent.token) as client:
+        await kafka.publish(body, INBOUND, key=str(agent.tenant_id).encode())
+        [frame] = await client.wait_for_events(1)
+    assert frame == {
+        "id": body["id"],
+        "type": INBOUND,
+        "topic": INBOUND,
+        "tenantid": str(agent.tenant_id),
+        "time": body["time"],
+        "data": {"label": "hello"},
+    }
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token", "mia_0123abcd_not-a-real-secret"])
+async def test_connection_without_valid_credentials_is_refused(
+    live_url: str, token: str | None
+) -> None:
+    async with open_live(live_url, token) as client:
+        code, _ = await client.wait_closed()
+    assert code == 4401
+    assert client.frames == []
+
+
+async def test_token_in_the_bearer_subprotocol_is_accepted_and_echoed(
+    actors: Actors, live_url: str, hub: LiveHub, publish: Callable[..., Any]
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token, in_subprotocol=True) as client:
+        assert client.websocket.subprotocol == "bearer"
+        event_id = await publish(agent.tenant_id, "via-subprotocol")
+        await client.wait_for_event(event_id)
+
+
+async def test_api_key_needs_the_live_scope(
+    actors: Actors,
+    client: httpx.AsyncClient,
+    live_url: str,
+    hub: LiveHub,
+    publish: Callable[..., Any],
+) -> None:
+    owner = (await actors.tenant((Role.owner,)))[Role.owner]
+
+    async def key(scopes: list[str]) -> str:
+        response = await client.post(
+            "/api/v1/api-keys",
+            json={"name": f"live {scopes}", "scopes": scopes},
+            headers=owner.headers,
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["key"])
+
+    async with open_live(live_url, await key(["crm"])) as refused:
+        code, reason = await refused.wait_closed()
+    assert (code, reason) == (4403, "scope_required: live")
+
+    async with open_live(live_url, await key(["live"])) as accepted:
+        event_id = await publish(owner.tenant_id, "for-the-key")
+        await accepted.wait_for_event(event_id)
+
+
+async def test_resume_with_last_event_id_replays_only_the_missed_events(
+    actors: Actors, live_url: str, hub: LiveHub, publish: Callable[..., Any]
+) -> None:
+    team = await actors.tenant((Role.owner, Role.agent))
+    agent, tenant = team[Role.agent], team[Role.agent].tenant_id
+    # The owner stays connected throughout: once it has an event, so has the hub's buffer.
+    async with open_live(live_url, team[Role.owner].token) as witness:
+        async with open_live(live_url, agent.token) as first:
+            seen = [await publish(tenant, f"seen-{n}") for n in range(3)]
+            await first.wait_for_events(3)
+        missed = [await publish(tenant, f"missed-{n}") for n in range(2)]
+        await witness.wait_for_event(missed[-1])
+
+        async with open_live(live_url, agent.token, last_event_id=seen[-1]) as resumed:
+            await resumed.wait_for_events(len(missed))
+            after = await publish(tenant, "after")
+            await resumed.wait_for_event(after)
+            assert resumed.frames[0]["id"] == missed[0]  # no resync: it resumed
+            assert resumed.event_ids == [*missed, after]
+
+
+async def test_unknown_last_event_id_gets_resync_first_then_live_events(
+    actors: Actors, live_url: str, hub: LiveHub, publish: Callable[..., Any]
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token, last_event_id=str(uuid.uuid4())) as client:
+        event_id = await publish(agent.tenant_id, "after-resync")
+        await client.wait_for_event(event_id)
+    assert client.frames[0] == {"type": "resync"}
+    assert client.event_ids == [event_id]
+
+
+async def test_topics_filter_delivers_only_those_topics(
+    actors: Actors, live_url: str, hub: LiveHub, publish: Callable[..., Any]
+) -> None:
+    team = await actors.tenant((Role.owner, Role.agent))
+    tenant = team[Role.agent].tenant_id
+    async with (
+        open_live(live_url, team[Role.owner].token) as everything,
+        open_live(live_url, team[Role.agent].token, topics=STATUS) as statuses,
+    ):
+        inbound = await publish(tenant, "inbound", INBOUND)
+        status = await publish(tenant, "status", STATUS)
+        await everything.wait_for_event(inbound)
+        await everything.wait_for_event(status)
+        # Both went through the hub; this sentinel reaches the filtered client after them.
+        sentinel = await publish(tenant, "sentinel", STATUS)
+        await statuses.wait_for_event(sentinel)
+    assert statuses.event_ids == [status, sentinel]
+
+
+async def test_unknown_topic_in_the_filter_is_refused(
+    actors: Actors, live_url: str, hub: LiveHub
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token, topics="no.such.topic.v1") as client:
+        code, reason = await client.wait_closed()
+    assert (code, reason) == (1008, "unknown topics: no.such.topic.v1")
+
+
+async def test_idle_connection_receives_pings(
+    actors: Actors, live_url: str, hub: LiveHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub, "ping_seconds", 0.2)
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token) as client:
+        await client.wait_for_frame(json.loads(PING_FRAME))
+
+
+async def test_disabled_users_connection_is_closed_on_revalidation(
+    actors: Actors,
+    client: httpx.AsyncClient,
+    live_url: str,
+    hub: LiveHub,
+    publish: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hub, "revalidate_seconds", 0.2)
+    team = await actors.tenant((Role.owner, Role.agent))
+    owner, agent = team[Role.owner], team[Role.agent]
+    async with (
+        open_live(live_url, owner.token) as owners,
+        open_live(live_url, agent.token) as agents,
+    ):
+        response = await client.post(
+            f"/api/v1/users/{agent.user_id}/disable", headers=owner.headers
+        )
+        assert response.status_code == 200, response.text
+
+        code, reason = await agents.wait_closed()
+        assert code == 4401
+        assert reason in {"session_revoked", "user_disabled"}
+        # The owner, still allowed, keeps receiving.
+        event_id = await publish(owner.tenant_id, "after-disable")
+        await owners.wait_for_event(event_id)
+        assert owners.websocket.close_code is None
+
+
+async def test_token_sent_on_the_socket_is_the_one_revalidated_from_then_on(
+    actors: Actors,
+    client: httpx.AsyncClient,
+    live_url: str,
+    hub: LiveHub,
+    publish: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hub, "revalidate_seconds", 0.2)
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token) as live:
+        [connection] = hub.connections_of(agent.tenant_id)
+        fresh = await actors.login(agent.email)  # a second session, as a refresh gives
+        await live.websocket.send(json.dumps({"type": "auth", "access_token": fresh}))
+        await live.wait_for_frame(json.loads(AUTHENTICATED_FRAME))
+
+        # Ending the first session no longer matters to this connection.
+        response = await client.post("/api/v1/auth/logout", headers=agent.headers)
+        assert response.status_code == 204
+        checked = connection.revalidations
+        await wait_until(lambda: connection.revalidations >= checked + 2, message="revalidated")
+        event_id = await publish(agent.tenant_id, "still-live")
+        await live.wait_for_event(event_id)
+        assert live.websocket.close_code is None
+
+
+async def test_invalid_token_sent_on_the_socket_closes_it(
+    actors: Actors, live_url: str, hub: LiveHub
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token) as live:
+        await live.websocket.send(json.dumps({"type": "auth", "access_token": "forged"}))
+        code, reason = await live.wait_closed()
+    assert (code, reason) == (4401, "token_invalid")
+
+
+async def test_slow_client_is_closed_with_1013_and_others_of_the_tenant_keep_receiving(
+    actors: Actors, live_url: str, hub: LiveHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = await actors.tenant((Role.owner, Role.agent))
+    tenant = team[Role.agent].tenant_id
+    async with open_live(live_url, team[Role.owner].token) as healthy:
+        monkeypatch.setattr(hub, "queue_size", 1)  # only connections opened from now on
+        async with open_live(live_url, team[Role.agent].token) as slow:
+            # A burst with no await in between: the slow connection's sender cannot drain.
+            burst = [live_event(tenant, f"burst-{n}") for n in range(5)]
+            for event in burst:
+                hub.publish(event)
+            code, reason = await slow.wait_closed()
+            await healthy.wait_for_events(len(burst))
+    assert (code, reason) == (1013, "too slow")
+    assert healthy.event_ids == [event.id for event in burst]
+
+
+async def test_malformed_event_is_dead_lettered_and_the_stream_goes_on(
+    actors: Actors,
+    live_url: str,
+    hub: LiveHub,
+    kafka: KafkaBroker,
+    publish: Callable[..., Any],
+    platform_settings: PlatformSettings,
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    marker = f"malformed-{uuid.uuid4().hex}"
+    dead_letters = TopicPartition(f"{LIVE_INBOUND}.dlq", 0)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=platform_settings.kafka_bootstrap_servers, enable_auto_commit=False
+    )
+    consumer.assign([dead_letters])
+    await consumer.start()
+    try:
+        await consumer.seek_to_end(dead_letters)
+        await consumer.position(dead_letters)
+        async with open_live(live_url, agent.token) as client:
+            await kafka.publish({"id": marker, "type": INBOUND}, INBOUND, key=marker.encode())
+            event_id = await publish(agent.tenant_id, "after-malformed")
+            await client.wait_for_event(event_id)
+        assert client.event_ids == [event_id]
+
+        async def dead_lettered() -> bool:
+            batches = await consumer.getmany(dead_letters, timeout_ms=200)
+            return any(
+                marker.encode() in (record.value or b"")
+                for records in batches.values()
+                for record in records
+            )
+
+        await wait_until(dead_lettered, timeout=30, message="malformed event dead-lettered")
+    finally:
+        await consumer.stop()
+
+
+# -- the hub on its own ----------------------------------------------------------------
+
+
+def slow_clients_dropped() -> float:
+    return REGISTRY.get_sample_value("mia_gateway_live_slow_clients_dropped_total") or 0.0
+
+
+def drain(connection: LiveConnection) -> list[str]:
+    frames = []
+    while not connection.queue.empty():
+        frames.append(connection.queue.get_nowait())
+    return frames
+
+
+async def test_hub_drops_a_client_that_does_not_drain_and_keeps_serving_the_others() -> None:
+    hub = LiveHub(queue_size=2, resume_seconds=60)
+    tenant = uuid.uuid4()
+    never_drains = hub.connect(tenant)
+    drains = hub.connect(tenant)
+    dropped_before = slow_clients_dropped()
+
+    events = [live_event(tenant, f"n-{n}") for n in range(5)]
+    received: list[str] = []
+    for event in events:
+        hub.publish(event)  # returns at once: nothing here can wait on a client
+        received.extend(drain(drains))
+
+    assert never_drains.closed.is_set()
+    assert (never_drains.close_code, never_drains.close_reason) == (1013, "too slow")
+    assert never_drains.queue.empty()  # what it held is freed at once
+    assert received == [event.frame for event in events]
+    assert slow_clients_dropped() == dropped_before + 1
+
+
+async def test_hub_never_delivers_to_another_tenant() -> None:
+    hub = LiveHub(queue_size=10, resume_seconds=60)
+    tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    connection_a, connection_b = hub.connect(tenant_a), hub.connect(tenant_b)
+    hub.publish(live_event(tenant_a, "a"))
+    hub.publish(live_event(tenant_b, "b"))
+    assert [json.loads(frame)["tenantid"] for frame in drain(connection_a)] == [str(tenant_a)]
+    assert [json.loads(frame)["tenantid"] for frame in drain(connection_b)] == [str(tenant_b)]
+
+
+async def test_hub_resume_window_expires_into_resync() -> None:
+    now = [0.0]
+    hub = LiveHub(queue_size=10, resume_seconds=30, clock=lambda: now[0])
+    tenant = uuid.uuid4()
+    first, second = live_event(tenant, "first"), live_event(tenant, "second")
+    hub.publish(first)
+    hub.publish(second)
+
+    assert hub.connect(tenant, last_event_id=first.id).initial_frames == [second.frame]
+    assert hub.connect(tenant, last_event_id=second.id).initial_frames == []
+    # Another tenant's id is as unknown as an invented one.
+    assert hub.connect(uuid.uuid4(), last_event_id=first.id).initial_frames == [RESYNC_FRAME]
+
+    now[0] = 31.0
+    assert hub.connect(tenant, last_event_id=first.id).initial_frames == [RESYNC_FRAME]
+
+
+async def test_hub_ignores_an_event_kafka_delivers_twice() -> None:
+    hub = LiveHub(queue_size=10, resume_seconds=60)
+    tenant = uuid.uuid4()
+    connection = hub.connect(tenant)
+    event = live_event(tenant, "once")
+    assert hub.publish(event) == 1
+    assert hub.publish(event) == 0
+    assert drain(connection) == [event.frame]
+
+
+async def test_hub_disconnect_stops_delivery() -> None:
+    hub = LiveHub(queue_size=10, resume_seconds=60)
+    tenant = uuid.uuid4()
+    connection = hub.connect(tenant)
+    hub.disconnect(connection)
+    assert hub.publish(live_event(tenant, "nobody")) == 0
+    assert hub.connections_of(tenant) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        [1, 2],
+        {"type": INBOUND, "tenantid": str(uuid.uuid4())},
+        {"id": "e1", "tenantid": str(uuid.uuid4())},
+        {"id": "e1", "type": INBOUND},
+        {"id": "e1", "type": INBOUND, "tenantid": "not-a-uuid"},
+    ],
+)
+def test_record_without_id_type_or_tenant_is_a_permanent_error(body: Any) -> None:
+    with pytest.raises((PermanentError, ValueError)):
+        parse_event(body, topic=INBOUND)
