@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from mia_common.app import REQUEST_ID_HEADER, create_service_app
 from mia_common.errors import NotFound
+from mia_common.identity import CurrentTenantId
 from mia_common.messaging import create_broker
 from mia_common.settings import PlatformSettings, ServiceSettings
 from mia_common.testing import wait_until
@@ -81,6 +82,10 @@ def demo_router() -> APIRouter:
     @router.get("/things/{thing_id}")
     async def get_thing(thing_id: uuid.UUID) -> dict[str, str]:
         raise NotFound(f"thing {thing_id} does not exist")
+
+    @router.get("/whoami")
+    async def whoami(tenant_id: CurrentTenantId) -> dict[str, str]:
+        return {"tenant": str(tenant_id)}
 
     @router.post("/greetings")
     async def greet(greeting: Greeting) -> dict[str, str]:
@@ -201,3 +206,12 @@ async def test_metrics_expose_request_durations_by_route(demo_client: httpx.Asyn
         'mia_http_request_duration_seconds_count{method="POST",route="/greetings",status="200"}'
         in metrics
     )
+
+
+async def test_a_request_without_identity_is_a_401_problem_not_a_server_error(
+    demo_client: httpx.AsyncClient,
+) -> None:
+    response = await demo_client.get("/whoami")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "missing"

@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mia_common.identity import IdentityError
+
 __all__ = [
     "PROBLEM_JSON",
     "AppError",
@@ -104,6 +106,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             type=exc.type_uri,
             instance=request.url.path,
             **exc.extra,
+        )
+
+    # Refused identities are expected traffic, not server errors: render them here so the
+    # catch-all below (which Starlette also logs and re-raises) never sees them.
+    @app.exception_handler(IdentityError)
+    async def _identity(request: Request, exc: IdentityError) -> JSONResponse:
+        return problem_response(
+            exc.status_code,
+            exc.title,
+            exc.detail,
+            instance=request.url.path,
+            code=str(exc.reason),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -15,6 +15,7 @@ from mia_gateway.invitations.endpoints import router as invitations_router
 from mia_gateway.live.endpoints import router as live_router
 from mia_gateway.live.hub import start_live, stop_live
 from mia_gateway.oauth.endpoints import router as oauth_router
+from mia_gateway.routing.client import close_upstream
 from mia_gateway.routing.endpoints import router as routing_router
 from mia_gateway.tenants.endpoints import router as tenants_router
 from mia_gateway.users.endpoints import router as users_router
@@ -40,7 +41,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             routing_router,
         ],
         on_startup=[ensure_first_run, start_live],
-        on_shutdown=[stop_live],
+        on_shutdown=[stop_live, close_upstream],
         runs_outbox_relay=False,
         title="Master IA API",
         description="The public API of Master IA: the dashboard and integrations use it.",

@@ -34,6 +34,7 @@ __all__ = [
     "PlatformAdmin",
     "Principal",
     "authenticate",
+    "get_principal",
     "parse_api_key",
     "require_platform_admin",
     "require_role",

@@ -2,5 +2,5 @@
 
 ``endpoints`` authenticates the caller and picks the service; ``proxy`` forwards the
 request with a short-lived identity token and streams the answer back; ``client`` holds
-the process's pooled HTTP client; ``errors`` names what can go wrong on the way.
+the pooled HTTP clients (one per area); ``errors`` names what can go wrong on the way.
 """

@@ -1,7 +1,9 @@
 """The catch-all route: any ``/api/v1/<area>/...`` not owned by the gateway is forwarded.
 
-Included last in ``main.py``, so the gateway's own ``/api/v1`` routes win. Left out of
-the OpenAPI document: each service documents its own area.
+Included last in ``main.py``, so the gateway's own ``/api/v1`` routes win. The caller is
+authenticated first (401 before anything, so anonymous callers cannot probe which areas
+exist), then the area is looked up (404) and checked against an API key's scopes (403).
+Left out of the OpenAPI document: each service documents its own area.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from mia_gateway.db import session_factory
 from mia_gateway.routing.client import upstream_client
 from mia_gateway.routing.proxy import forward, owning_service
 
-__all__ = ["FORWARDED_METHODS", "ForwardingPrincipal", "router"]
+__all__ = ["FORWARDED_METHODS", "ForwardingPrincipal", "get_forwarding_principal", "router"]
 
 FORWARDED_METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
@@ -45,7 +47,7 @@ async def forward_to_area(
     """Forward to the service owning ``area`` (the path is read raw from the request)."""
     base_url = owning_service(settings, principal, area)
     client = upstream_client(
-        request.app.state.context, timeout_seconds=settings.upstream_timeout_seconds
+        request.app.state.context, area=area, timeout_seconds=settings.upstream_timeout_seconds
     )
     return await forward(
         request,
