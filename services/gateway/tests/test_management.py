@@ -231,3 +231,44 @@ async def test_audit_log_records_security_actions_newest_first(
         await client.get("/api/v1/audit?action=api_key.created", headers=owner.headers)
     ).json()
     assert [e["action"] for e in only_keys["items"]] == ["api_key.created"]
+
+
+async def test_expired_invitation_is_refused(client: httpx.AsyncClient, actors: Actors) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from mia_common.db import unit_of_work
+    from mia_gateway.models import Invitation
+
+    owner = (await actors.tenant((Role.owner,)))[Role.owner]
+    invitation = (
+        await client.post(
+            "/api/v1/invitations",
+            json={"email": "late@example.com", "role": "agent"},
+            headers=owner.headers,
+        )
+    ).json()
+    async with unit_of_work(actors.session_factory) as session:
+        await session.execute(
+            update(Invitation)
+            .where(Invitation.email == "late@example.com")
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    response = await client.post(
+        "/api/v1/invitations/accept",
+        json={"token": invitation["token"], "password": "Strong-enough-pass-1"},
+    )
+    assert response.status_code == 410
+    assert response.json()["code"] == "invitation_expired"
+    pending = (await client.get("/api/v1/invitations", headers=owner.headers)).json()["items"]
+    assert pending == [], "expired invitations are not listed as pending"
+
+
+async def test_public_api_is_documented_at_api_docs(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "/api/openapi.json" in docs.text
+    spec = (await client.get("/api/openapi.json")).json()
+    for path in ("/api/v1/auth/login", "/api/v1/me", "/api/v1/users", "/api/v1/api-keys"):
+        assert path in spec["paths"]

@@ -45,6 +45,10 @@ class Actors:
         self._settings: GatewaySettings = app.state.context.settings
         self._client = client
 
+    @property
+    def session_factory(self):  # type: ignore[no-untyped-def]
+        return self._factory
+
     async def login(self, email: str, password: str = PASSWORD) -> str:
         response = await self._client.post(
             "/api/v1/auth/login", json={"email": email, "password": password}
