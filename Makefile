@@ -33,8 +33,9 @@ typecheck:
 pytest:
 	@deploy/local/run-tests.sh
 
-bench:         ## benchmarks that print their figures
+bench:         ## benchmarks that print their figures (needs the local infrastructure)
 	$(PY) bench/kafka_roundtrip.py
+	$(PY) bench/gateway.py
 
 docs:          ## regenerate docs/asyncapi.yaml from the contracts
 	$(PY) -m mia_common.messaging.asyncapi > docs/asyncapi.yaml
