@@ -95,3 +95,18 @@ def test_registry_names_are_versioned_and_unique() -> None:
         "messages.outcome.v1",
     } <= set(names)
     assert next(t for t in TOPICS if t.name == "channels.state.v1").compacted
+
+
+def test_inbound_sender_is_a_phone_number_or_a_channel_user_id() -> None:
+    common = {
+        "channel": Channel.WHATSAPP_CLOUD,
+        "channel_account_id": uuid.uuid4(),
+        "external_message_id": "wamid.X",
+        "to_address": "106540352242922",
+        "kind": MessageKind.TEXT,
+        "sent_at": datetime.now(UTC),
+    }
+    by_user_id = InboundMessage(**common, from_user_id="BR.1234567890")
+    assert by_user_id.from_address is None
+    with pytest.raises(ValidationError, match="from_address or from_user_id"):
+        InboundMessage(**common)

@@ -4,6 +4,7 @@ Imports only pydantic and the standard library, so a downstream consumer could v
 this package as it is.
 """
 
+from mia_common.contracts.channels import ChannelAccountState, ChannelAccountStatus
 from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.messages import (
     Channel,
@@ -27,6 +28,8 @@ from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
 __all__ = [
     "TOPICS",
     "Channel",
+    "ChannelAccountState",
+    "ChannelAccountStatus",
     "ChannelError",
     "Envelope",
     "InboundMessage",

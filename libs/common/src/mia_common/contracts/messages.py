@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "Channel",
@@ -80,10 +80,17 @@ class ChannelError(_Contract):
 
 
 class InboundMessage(_Contract):
+    """A message from a customer, who is known by a phone number, a channel user id, or both.
+
+    Since 2026 Meta may send a business-scoped user id instead of the phone number of users
+    who have a username; a contact is whichever of the two arrives, linked when both do.
+    """
+
     channel: Channel
     channel_account_id: uuid.UUID
     external_message_id: str = Field(min_length=1, max_length=256)
-    from_address: E164
+    from_address: E164 | None = None
+    from_user_id: str | None = Field(default=None, max_length=128)
     to_address: str = Field(description="our number or the channel's id for it")
     contact_name: str | None = Field(default=None, max_length=256)
     kind: MessageKind
@@ -94,6 +101,12 @@ class InboundMessage(_Contract):
     extra: dict[str, Any] = Field(
         default_factory=dict, description="channel-specific details (location, buttons)"
     )
+
+    @model_validator(mode="after")
+    def _someone_sent_it(self) -> InboundMessage:
+        if self.from_address is None and self.from_user_id is None:
+            raise ValueError("from_address or from_user_id is required")
+        return self
 
 
 class StatusValue(StrEnum):
@@ -108,10 +121,21 @@ class MessageStatus(_Contract):
     channel: Channel
     channel_account_id: uuid.UUID
     external_message_id: str = Field(min_length=1, max_length=256)
-    recipient: E164
+    recipient: E164 | None = None
+    recipient_user_id: str | None = Field(default=None, max_length=128)
     status: StatusValue
     occurred_at: datetime
     error: ChannelError | None = None
+    send_request_id: str | None = Field(
+        default=None, description="our send request id, echoed back by the channel"
+    )
+    extra: dict[str, Any] = Field(default_factory=dict, description="pricing, conversation")
+
+    @model_validator(mode="after")
+    def _someone_received_it(self) -> MessageStatus:
+        if self.recipient is None and self.recipient_user_id is None:
+            raise ValueError("recipient or recipient_user_id is required")
+        return self
 
 
 class TextContent(_Contract):

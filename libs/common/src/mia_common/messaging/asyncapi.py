@@ -14,6 +14,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from mia_common.contracts import (
+    ChannelAccountState,
     Envelope,
     InboundMessage,
     MessageStatus,
@@ -21,6 +22,7 @@ from mia_common.contracts import (
     SendRequest,
 )
 from mia_common.contracts.topics import (
+    CHANNELS_STATE,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -36,6 +38,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     MESSAGES_STATUS: Envelope[MessageStatus],
     MESSAGES_SEND: Envelope[SendRequest],
     MESSAGES_OUTCOME: Envelope[SendOutcome],
+    CHANNELS_STATE: Envelope[ChannelAccountState],
 }
 
 

@@ -1,0 +1,45 @@
+"""The state of channel accounts, on the compacted ``channels.state.v1`` topic.
+
+The sender owns channel accounts and publishes each one's latest state, keyed by its id;
+compaction keeps the newest record per account, so a consumer that reads the topic from
+the start rebuilds the full list. Secrets are never in clear here: the one that
+meta-ingest must have (the Meta app secret that signs webhooks) travels sealed with the
+platform key ring (``mia_common.crypto``), bound to the account id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mia_common.contracts.messages import Channel
+
+__all__ = ["ChannelAccountState", "ChannelAccountStatus"]
+
+
+class ChannelAccountStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DISCONNECTED = "disconnected"
+    DELETED = "deleted"
+
+
+class ChannelAccountState(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel_account_id: uuid.UUID
+    tenant_id: uuid.UUID
+    channel: Channel
+    status: ChannelAccountStatus
+    display_name: str = ""
+    phone_number: str | None = Field(default=None, description="E.164, when the channel has one")
+    phone_number_id: str | None = Field(default=None, description="Meta's phone number id")
+    waba_id: str | None = Field(default=None, description="Meta's WhatsApp Business Account id")
+    app_secret_sealed: str | None = Field(
+        default=None,
+        description="Meta app secret sealed by mia_common.crypto, associated data = account id",
+    )
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""The projection of channel accounts, from the compacted channels.state.v1 topic."""

@@ -1,0 +1,52 @@
+"""meta-ingest settings: shared values keep their ``MIA_`` names, its own are
+``MIA_META_INGEST_*``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from mia_common.contracts.topics import CHANNELS_STATE, MESSAGES_INBOUND, MESSAGES_STATUS
+from mia_common.settings import ServiceSettings
+
+__all__ = ["MetaIngestSettings", "get_settings"]
+
+
+class MetaIngestSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIA_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "meta-ingest"
+    http_port: int = Field(default=8001, validation_alias=AliasChoices("MIA_META_INGEST_PORT"))
+    database: str = "meta_ingest"
+    verify_token: SecretStr = Field(
+        default=SecretStr("dev-only-meta-verify-token"),
+        validation_alias=AliasChoices("MIA_META_INGEST_VERIFY_TOKEN"),
+        description="the token Meta sends back in the webhook verification handshake",
+    )
+    max_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        validation_alias=AliasChoices("MIA_META_INGEST_MAX_BODY_BYTES"),
+        description="Meta sends up to 3 MB per delivery",
+    )
+    dedupe_hours: int = Field(
+        default=7 * 24,
+        validation_alias=AliasChoices("MIA_META_INGEST_DEDUPE_HOURS"),
+        description="how long a Meta id is remembered (Meta retries for up to 7 days)",
+    )
+    inbound_topic: str = Field(
+        default=MESSAGES_INBOUND.name,
+        validation_alias=AliasChoices("MIA_META_INGEST_INBOUND_TOPIC"),
+    )
+    status_topic: str = Field(
+        default=MESSAGES_STATUS.name, validation_alias=AliasChoices("MIA_META_INGEST_STATUS_TOPIC")
+    )
+    channels_topic: str = Field(
+        default=CHANNELS_STATE.name, validation_alias=AliasChoices("MIA_META_INGEST_CHANNELS_TOPIC")
+    )
+
+
+@lru_cache
+def get_settings() -> MetaIngestSettings:
+    return MetaIngestSettings()

@@ -1,0 +1,37 @@
+"""Remembering which Meta ids were already published, so Meta's retries add nothing.
+
+Marked only after Kafka acknowledged the events: a crash in between republishes, and the
+events carry ids derived from Meta's, so idempotent consumers still apply them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from redis.asyncio import Redis
+
+__all__ = ["Deduplicator"]
+
+
+class Deduplicator:
+    def __init__(self, redis: Redis, *, ttl_seconds: int, prefix: str = "mia:ingest:seen") -> None:
+        self._redis = redis
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+
+    def _key(self, dedupe_key: str) -> str:
+        return f"{self._prefix}:{dedupe_key}"
+
+    async def unseen(self, keys: Sequence[str]) -> list[bool]:
+        if not keys:
+            return []
+        found = await self._redis.mget([self._key(key) for key in keys])
+        return [value is None for value in found]
+
+    async def mark_seen(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(self._key(key), b"1", ex=self._ttl)
+            await pipe.execute()

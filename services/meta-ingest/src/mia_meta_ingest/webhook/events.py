@@ -1,0 +1,75 @@
+"""From normalized webhook items to the records published on Kafka.
+
+Event ids are derived from Meta's ids (UUIDv5), so the same delivery, however often it is
+retried or republished, always yields the same events and consumers apply them once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from mia_common.contracts import Envelope, InboundMessage, MessageStatus
+from mia_common.messaging import OutgoingRecord
+from mia_meta_ingest.models import ChannelAccount
+from mia_meta_ingest.webhook.normalize import (
+    NormalizedMessage,
+    NormalizedStatus,
+    to_inbound_contract,
+    to_status_contract,
+)
+
+__all__ = ["SOURCE", "event_id", "inbound_record", "status_record"]
+
+SOURCE = "/services/meta-ingest"
+_NAMESPACE = uuid.UUID("6d1b1f3e-7a55-4c1e-9a55-6d6574612d69")
+
+
+def event_id(kind: str, dedupe_key: str) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, f"{kind}:{dedupe_key}")
+
+
+def _conversation_key(account: ChannelAccount, contact: str | None) -> bytes:
+    # A conversation's events share a key, so they stay in order on one partition.
+    return f"{account.tenant_id}:{account.id}:{contact}".encode()
+
+
+def inbound_record(
+    item: NormalizedMessage, account: ChannelAccount, topic: str
+) -> OutgoingRecord | None:
+    contract: InboundMessage | None = to_inbound_contract(item, account.id)
+    if contract is None:
+        return None
+    envelope = Envelope[InboundMessage](
+        id=event_id("inbound", item.dedupe_key),
+        type="messages.inbound.v1",
+        source=SOURCE,
+        tenantid=account.tenant_id,
+        subject=item.message_id,
+        data=contract,
+    )
+    return OutgoingRecord(
+        topic,
+        envelope.to_json_dict(),
+        key=_conversation_key(account, contract.from_address or contract.from_user_id),
+    )
+
+
+def status_record(
+    item: NormalizedStatus, account: ChannelAccount, topic: str
+) -> OutgoingRecord | None:
+    contract: MessageStatus | None = to_status_contract(item, account.id)
+    if contract is None:
+        return None
+    envelope = Envelope[MessageStatus](
+        id=event_id("status", item.dedupe_key),
+        type="messages.status.v1",
+        source=SOURCE,
+        tenantid=account.tenant_id,
+        subject=item.message_id,
+        data=contract,
+    )
+    return OutgoingRecord(
+        topic,
+        envelope.to_json_dict(),
+        key=_conversation_key(account, contract.recipient or contract.recipient_user_id),
+    )

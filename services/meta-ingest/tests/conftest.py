@@ -1,0 +1,66 @@
+"""meta-ingest test fixtures: the real app on a fresh database and topics of its own."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from mia_common.contracts.topics import Topic
+from mia_common.messaging.admin import delete_topics, ensure_topics
+from mia_common.settings import PlatformSettings
+from mia_meta_ingest.config import MetaIngestSettings
+from mia_meta_ingest.main import create_app
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="session")
+def alembic_script_location() -> Path:
+    return SERVICE_DIR / "migrations"
+
+
+@pytest.fixture(scope="session")
+async def ingest_settings(
+    platform_settings: PlatformSettings, test_database_url: str
+) -> AsyncIterator[MetaIngestSettings]:
+    run = uuid.uuid4().hex[:8]
+    topics = {
+        "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="conversation"),
+        "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="conversation"),
+        "channels_topic": Topic(f"test.{run}.channels.state.v1", 1, key="account", compacted=True),
+    }
+    await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
+    yield MetaIngestSettings(
+        **{
+            **platform_settings.model_dump(),
+            "database_url_override": test_database_url,
+            "verify_token": "test-verify-token",
+            **{field: topic.name for field, topic in topics.items()},
+        }
+    )
+    await delete_topics(
+        platform_settings.kafka_bootstrap_servers,
+        [name for topic in topics.values() for name in (topic.name, topic.dead_letter)],
+    )
+
+
+@pytest.fixture(scope="session")
+async def ingest_app(ingest_settings: MetaIngestSettings) -> AsyncIterator[FastAPI]:
+    app = create_app(ingest_settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture
+async def client(ingest_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=ingest_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://ingest.test") as http:
+        yield http
