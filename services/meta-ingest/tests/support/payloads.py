@@ -6,6 +6,7 @@ well as normalization; keyword arguments override the parts a test cares about.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 __all__ = [
@@ -51,9 +52,12 @@ _counter = 0
 
 
 def _wamid() -> str:
+    # Unique across runs too: meta-ingest remembers the ids it published (Redis, 7 days).
     global _counter
     _counter += 1
-    return f"wamid.HBgNNTUxMTk5OTk5MDAwMBUCABIYFDNBMDAwMDAwMDAwMDAw{_counter:06d}"
+    return (
+        f"wamid.HBgNNTUxMTk5OTk5MDAwMBUCABIYFDNBMDAw{uuid.uuid4().hex[:16].upper()}{_counter:06d}"
+    )
 
 
 def body(*entries: dict[str, Any]) -> dict[str, Any]:
