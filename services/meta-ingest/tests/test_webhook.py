@@ -195,3 +195,29 @@ async def test_statuses_and_user_id_only_senders_are_published(
     assert status["error"]["code"] == "131047"
     assert status["error"]["permanent"] is True
     assert status["send_request_id"] == failed["biz_opaque_callback_data"]
+
+
+async def test_template_decision_is_published_for_the_business_account(
+    client: httpx.AsyncClient, ingest_app: FastAPI, ingest_settings: MetaIngestSettings
+) -> None:
+    account = await register_account(ingest_app, ingest_settings)
+    delivery = payloads.body(
+        payloads.entry(
+            payloads.template_status_change("REJECTED", reason="INVALID_FORMAT"),
+            waba_id=account.waba_id,
+            time=1749416383,
+        )
+    )
+    raw = json.dumps(delivery).encode()
+    forged = await client.post("/webhooks/meta", content=raw, headers=signed(raw, "nope"))
+    assert forged.status_code == 401
+    response = await client.post(
+        "/webhooks/meta", content=raw, headers=signed(raw, account.app_secret)
+    )
+    assert response.status_code == 200
+    found = await records_for(ingest_settings, ingest_settings.templates_topic, str(account.id), 1)
+    event = json.loads(found[0].value)
+    assert event["tenantid"] == str(account.tenant_id)
+    assert event["data"]["event"] == "REJECTED"
+    assert event["data"]["reason"] == "INVALID_FORMAT"
+    assert event["data"]["name"] == "order_confirmation"

@@ -8,7 +8,12 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from mia_common.contracts.topics import CHANNELS_STATE, MESSAGES_INBOUND, MESSAGES_STATUS
+from mia_common.contracts.topics import (
+    CHANNELS_STATE,
+    MESSAGES_INBOUND,
+    MESSAGES_STATUS,
+    TEMPLATES_EVENTS,
+)
 from mia_common.settings import ServiceSettings
 
 __all__ = ["MetaIngestSettings", "get_settings"]
@@ -41,6 +46,10 @@ class MetaIngestSettings(ServiceSettings):
     )
     status_topic: str = Field(
         default=MESSAGES_STATUS.name, validation_alias=AliasChoices("MIA_META_INGEST_STATUS_TOPIC")
+    )
+    templates_topic: str = Field(
+        default=TEMPLATES_EVENTS.name,
+        validation_alias=AliasChoices("MIA_META_INGEST_TEMPLATES_TOPIC"),
     )
     channels_topic: str = Field(
         default=CHANNELS_STATE.name, validation_alias=AliasChoices("MIA_META_INGEST_CHANNELS_TOPIC")

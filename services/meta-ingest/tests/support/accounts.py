@@ -26,6 +26,7 @@ class Account:
     id: uuid.UUID
     tenant_id: uuid.UUID
     phone_number_id: str
+    waba_id: str
     app_secret: str
 
 
@@ -34,6 +35,7 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         id=uuid.uuid4(),
         tenant_id=uuid.uuid4(),
         phone_number_id=str(uuid.uuid4().int)[:15],
+        waba_id=str(uuid.uuid4().int)[:15],
         app_secret=uuid.uuid4().hex,
     )
     sealed = KeyRing.from_settings(settings).encrypt_text(
@@ -45,7 +47,7 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         channel=Channel.WHATSAPP_CLOUD,
         status=ChannelAccountStatus.ACTIVE,
         phone_number_id=account.phone_number_id,
-        waba_id="102290129340398",
+        waba_id=account.waba_id,
         app_secret_sealed=sealed,
         updated_at=datetime.now(UTC),
     )

@@ -23,6 +23,7 @@ from mia_common.contracts.messages import (
     TemplateContent,
     TextContent,
 )
+from mia_common.contracts.templates import TemplateStatusChanged
 from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "SendResult",
     "StatusValue",
     "TemplateContent",
+    "TemplateStatusChanged",
     "TextContent",
     "Topic",
     "dead_letter_topic",

@@ -20,6 +20,7 @@ from mia_common.contracts import (
     MessageStatus,
     SendOutcome,
     SendRequest,
+    TemplateStatusChanged,
 )
 from mia_common.contracts.topics import (
     CHANNELS_STATE,
@@ -27,6 +28,7 @@ from mia_common.contracts.topics import (
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
     MESSAGES_STATUS,
+    TEMPLATES_EVENTS,
     TOPICS,
     Topic,
 )
@@ -39,6 +41,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     MESSAGES_SEND: Envelope[SendRequest],
     MESSAGES_OUTCOME: Envelope[SendOutcome],
     CHANNELS_STATE: Envelope[ChannelAccountState],
+    TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
 }
 
 

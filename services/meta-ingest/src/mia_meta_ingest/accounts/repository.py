@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_meta_ingest.models import ChannelAccount
 
-__all__ = ["accounts_by_phone_number_id"]
+__all__ = ["accounts_by_phone_number_id", "accounts_by_waba_id"]
 
 
 async def accounts_by_phone_number_id(
@@ -22,3 +22,15 @@ async def accounts_by_phone_number_id(
         select(ChannelAccount).where(ChannelAccount.phone_number_id.in_(ids))
     )
     return {row.phone_number_id: row for row in rows}
+
+
+async def accounts_by_waba_id(
+    session: AsyncSession, waba_ids: Iterable[str]
+) -> list[ChannelAccount]:
+    """Every number of these WhatsApp Business Accounts (template updates name only those)."""
+    ids = sorted(set(waba_ids))
+    if not ids:
+        return []
+    return list(
+        await session.scalars(select(ChannelAccount).where(ChannelAccount.waba_id.in_(ids)))
+    )

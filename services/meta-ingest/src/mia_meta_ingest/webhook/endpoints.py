@@ -21,11 +21,11 @@ from mia_common.contracts.topics import dead_letter_topic
 from mia_common.crypto import DecryptionError, KeyRing
 from mia_common.errors import AppError, Forbidden, Unauthorized
 from mia_common.messaging import OutgoingRecord, publish_many
-from mia_meta_ingest.accounts.repository import accounts_by_phone_number_id
+from mia_meta_ingest.accounts.repository import accounts_by_phone_number_id, accounts_by_waba_id
 from mia_meta_ingest.config import MetaIngestSettings, get_settings
 from mia_meta_ingest.models import ChannelAccount
 from mia_meta_ingest.webhook.dedupe import Deduplicator
-from mia_meta_ingest.webhook.events import inbound_record, status_record
+from mia_meta_ingest.webhook.events import inbound_record, status_record, template_record
 from mia_meta_ingest.webhook.normalize import NormalizedBatch, normalize
 from mia_meta_ingest.webhook.payloads import WebhookBody
 from mia_meta_ingest.webhook.signature import signature_matches
@@ -37,6 +37,15 @@ logger = structlog.get_logger(__name__)
 SettingsDep = Annotated[MetaIngestSettings, Depends(get_settings)]
 # Found in the raw bytes, so even a body that is not valid JSON names whose secret signs it.
 _PHONE_NUMBER_ID = re.compile(rb'"phone_number_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
+
+
+def _waba_ids(raw: bytes) -> set[str]:
+    """The WhatsApp Business Account ids of the entries (template updates name no number)."""
+    try:
+        entries = json.loads(raw).get("entry", [])
+        return {str(entry["id"]) for entry in entries if isinstance(entry, dict) and "id" in entry}
+    except (ValueError, AttributeError, TypeError):
+        return set()
 
 
 class PayloadTooLarge(AppError):
@@ -67,6 +76,9 @@ async def _signed_accounts(
     ctx = request.app.state.context
     async with ctx.session_factory() as session:
         accounts = await accounts_by_phone_number_id(session, named)
+        if not named:
+            waba_accounts = await accounts_by_waba_id(session, _waba_ids(raw))
+            accounts = {account.phone_number_id: account for account in waba_accounts}
     if not accounts:
         raise Forbidden(
             "no channel account for the phone number ids in this delivery", code="unknown_account"
@@ -118,6 +130,15 @@ def _records(
             records.append((f"st:{status.dedupe_key}", record))
         else:
             problems.append(f"status {status.message_id}: no account or no recipient id")
+    for update in batch.templates:
+        for account in accounts.values():
+            if account.waba_id == update.waba_id:
+                records.append(
+                    (
+                        f"tpl:{account.id}:{update.template_id}:{update.event}:{update.occurred_at}",
+                        template_record(update, account, settings.templates_topic),
+                    )
+                )
     return records, problems
 
 
@@ -133,6 +154,11 @@ async def receive(request: Request, settings: SettingsDep) -> Response:
         await _dead_letter(request, raw, f"unparseable delivery: {exc}", settings.inbound_topic)
         return Response(status_code=200)
     batch = normalize(body)
+    if batch.templates:
+        # Template decisions concern every number of the business account.
+        async with request.app.state.context.session_factory() as session:
+            for account in await accounts_by_waba_id(session, {t.waba_id for t in batch.templates}):
+                accounts.setdefault(account.phone_number_id, account)
     records, problems = _records(batch, accounts, settings)
     if problems:
         await _dead_letter(request, raw, "; ".join(problems), settings.inbound_topic)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import uuid
 
-from mia_common.contracts import Envelope, InboundMessage, MessageStatus
+from mia_common.contracts import Envelope, InboundMessage, MessageStatus, TemplateStatusChanged
 from mia_common.messaging import OutgoingRecord
 from mia_meta_ingest.models import ChannelAccount
 from mia_meta_ingest.webhook.normalize import (
     NormalizedMessage,
     NormalizedStatus,
+    NormalizedTemplateUpdate,
     to_inbound_contract,
     to_status_contract,
 )
 
-__all__ = ["SOURCE", "event_id", "inbound_record", "status_record"]
+__all__ = ["SOURCE", "event_id", "inbound_record", "status_record", "template_record"]
 
 SOURCE = "/services/meta-ingest"
 _NAMESPACE = uuid.UUID("6d1b1f3e-7a55-4c1e-9a55-6d6574612d69")
@@ -73,3 +74,27 @@ def status_record(
         envelope.to_json_dict(),
         key=_conversation_key(account, contract.recipient or contract.recipient_user_id),
     )
+
+
+def template_record(
+    item: NormalizedTemplateUpdate, account: ChannelAccount, topic: str
+) -> OutgoingRecord:
+    moment = item.occurred_at.isoformat() if item.occurred_at else "unknown"
+    envelope = Envelope[TemplateStatusChanged](
+        id=event_id("template", f"{account.id}:{item.template_id}:{item.event}:{moment}"),
+        type="templates.events.v1",
+        source=SOURCE,
+        tenantid=account.tenant_id,
+        subject=item.template_id,
+        data=TemplateStatusChanged(
+            channel_account_id=account.id,
+            waba_id=item.waba_id,
+            template_id=item.template_id,
+            name=item.name,
+            language=item.language,
+            event=item.event,
+            reason=item.reason,
+            occurred_at=item.occurred_at,
+        ),
+    )
+    return OutgoingRecord(topic, envelope.to_json_dict(), key=item.template_id.encode())
