@@ -59,26 +59,11 @@ async def record(
 
 
 async def record_independently(
-    factory: async_sessionmaker[AsyncSession],
-    *,
-    action: str,
-    tenant_id: uuid.UUID | None,
-    actor_id: uuid.UUID | None = None,
-    actor_kind: str = "user",
-    target: str | None = None,
-    ip: str | None = None,
-    details: dict[str, Any] | None = None,
+    factory: async_sessionmaker[AsyncSession], *, action: str, **fields: Any
 ) -> None:
-    """Audit a refused action: the request's own transaction rolls back, this must not."""
+    """Audit a refused action: the request's own transaction rolls back, this must not.
+
+    Takes the keyword arguments of ``record``.
+    """
     async with factory() as session, session.begin():
-        session.add(
-            _event(
-                action=action,
-                tenant_id=tenant_id,
-                actor_id=actor_id,
-                actor_kind=actor_kind,
-                target=target,
-                ip=ip,
-                details=details,
-            )
-        )
+        await record(session, action=action, **fields)
