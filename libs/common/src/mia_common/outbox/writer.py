@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts.envelope import Envelope
@@ -18,12 +17,10 @@ async def add_event(
     *,
     topic: str,
     key: str | bytes | None,
-    event: Envelope[Any] | BaseModel,
+    event: Envelope[Any],
     headers: dict[str, str] | None = None,
 ) -> OutboxEvent:
     """Stage ``event`` for publication once the session's transaction commits."""
-    if not isinstance(event, Envelope):
-        raise TypeError("outbox events travel in an Envelope")
     row = OutboxEvent(
         id=event.id,
         topic=topic,

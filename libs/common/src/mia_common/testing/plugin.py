@@ -8,6 +8,7 @@ A package chooses its migrations by overriding the ``alembic_script_location`` f
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -92,8 +93,6 @@ async def test_database_url(
         await admin.close()
     url = platform_settings.database_url(name)
     if alembic_script_location is not None:
-        import asyncio
-
         # Alembic's env runs its own event loop; give it a thread of its own.
         await asyncio.to_thread(upgrade, alembic_script_location, url)
     yield url

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from typing import Any
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.errors import Conflict, NotFound
@@ -79,26 +79,9 @@ async def get_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
 
 async def suspend_tenant(session: AsyncSession, tenant: Tenant) -> None:
     """Suspend: every user's session of the tenant ends now, keys stop working."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import update
-
     tenant.status = TenantStatus.SUSPENDED
     await session.execute(
         update(Session)
         .where(Session.tenant_id == tenant.id, Session.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_reason="tenant_suspended")
     )
-
-
-def tenant_view(tenant: Tenant) -> dict[str, Any]:
-    return {
-        "id": tenant.id,
-        "name": tenant.name,
-        "slug": tenant.slug,
-        "timezone": tenant.timezone,
-        "business_hours": tenant.business_hours,
-        "settings": tenant.settings,
-        "status": tenant.status,
-        "created_at": tenant.created_at,
-    }

@@ -7,6 +7,7 @@ goes, raw, to the dead-letter topic with the reason: nothing is lost, nothing lo
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from datetime import UTC, datetime
@@ -60,8 +61,6 @@ async def verify(
     token: Annotated[str | None, Query(alias="hub.verify_token")] = None,
     challenge: Annotated[str | None, Query(alias="hub.challenge")] = None,
 ) -> str:
-    import hmac
-
     expected = settings.verify_token.get_secret_value()
     if mode != "subscribe" or token is None or not hmac.compare_digest(token, expected):
         raise Forbidden("the verify token does not match", code="verify_token_mismatch")
@@ -83,7 +82,7 @@ async def _signed_accounts(
         raise Forbidden(
             "no channel account for the phone number ids in this delivery", code="unknown_account"
         )
-    ring = KeyRing.from_settings(settings)
+    ring: KeyRing = ctx.extras["key_ring"]
     header = request.headers.get("x-hub-signature-256")
     for account in accounts.values():
         try:
@@ -154,10 +153,12 @@ async def receive(request: Request, settings: SettingsDep) -> Response:
         await _dead_letter(request, raw, f"unparseable delivery: {exc}", settings.inbound_topic)
         return Response(status_code=200)
     batch = normalize(body)
-    if batch.templates:
-        # Template decisions concern every number of the business account.
+    # Template decisions concern every number of the business account; a template-only
+    # delivery already found them to check its signature.
+    missing_wabas = {t.waba_id for t in batch.templates} - {a.waba_id for a in accounts.values()}
+    if missing_wabas:
         async with request.app.state.context.session_factory() as session:
-            for account in await accounts_by_waba_id(session, {t.waba_id for t in batch.templates}):
+            for account in await accounts_by_waba_id(session, missing_wabas):
                 accounts.setdefault(account.phone_number_id, account)
     records, problems = _records(batch, accounts, settings)
     if problems:
