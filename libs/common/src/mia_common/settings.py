@@ -65,6 +65,11 @@ class PlatformSettings(BaseSettings):
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint; tracing export is off when unset"
     )
+    meta_graph_url: str = Field(
+        default="https://graph.facebook.com",
+        description="Meta Graph API base URL (the local sandbox's in development)",
+    )
+    meta_graph_version: str = Field(default="v23.0", description="Graph API version in paths")
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> PlatformSettings:

@@ -4,7 +4,12 @@ Imports only pydantic and the standard library, so a downstream consumer could v
 this package as it is.
 """
 
-from mia_common.contracts.channels import ChannelAccountState, ChannelAccountStatus
+from mia_common.contracts.channels import (
+    ChannelAccountState,
+    ChannelAccountStatus,
+    ChannelAlert,
+    ChannelAlertKind,
+)
 from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.messages import (
     Channel,
@@ -31,6 +36,8 @@ __all__ = [
     "Channel",
     "ChannelAccountState",
     "ChannelAccountStatus",
+    "ChannelAlert",
+    "ChannelAlertKind",
     "ChannelError",
     "Envelope",
     "InboundMessage",

@@ -13,11 +13,13 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from mia_common.contracts.messages import Channel
 
-__all__ = ["ChannelAccountState", "ChannelAccountStatus"]
+__all__ = ["ChannelAccountState", "ChannelAccountStatus", "ChannelAlert", "ChannelAlertKind"]
 
 
 class ChannelAccountStatus(StrEnum):
@@ -42,4 +44,34 @@ class ChannelAccountState(BaseModel):
         default=None,
         description="Meta app secret sealed by mia_common.crypto, associated data = account id",
     )
+    access_token_sealed: str | None = Field(
+        default=None,
+        description=(
+            "Meta access token sealed by mia_common.crypto, associated data = "
+            "'access_token:' + account id; ingest needs it to download inbound media"
+        ),
+    )
+    status_reason: str | None = Field(default=None, description="why it is paused, say")
     updated_at: datetime
+
+
+class ChannelAlertKind(StrEnum):
+    TOKEN_EXPIRED = "token_expired"
+    SPAM_LIMIT = "spam_limit"
+    DAILY_LIMIT_NEAR = "daily_limit_near"
+    DAILY_LIMIT_REACHED = "daily_limit_reached"
+    PROVIDER_DOWN = "provider_down"
+    RESUMED = "resumed"
+
+
+class ChannelAlert(BaseModel):
+    """Something about a channel account a human must know (``channels.alerts.v1``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel_account_id: uuid.UUID
+    channel: Channel
+    kind: ChannelAlertKind
+    message: str = Field(description="for a person: what happened and what to do")
+    occurred_at: datetime
+    details: dict[str, Any] = Field(default_factory=dict)

@@ -61,13 +61,20 @@ class MessageKind(StrEnum):
 
 
 class MediaRef(_Contract):
-    """Media held by the channel; fetched by id through the sender's channel client."""
+    """Media a customer sent: the channel's id for it and, once stored, our own URL.
+
+    Channel media ids expire (Meta's after 7 days, its download URLs in minutes), so the
+    ingest service copies the file into our storage; ``url`` is where the dashboard gets
+    it (``/api/v1/media/...`` through the gateway, which checks the tenant).
+    """
 
     media_id: str = Field(min_length=1)
     mime_type: str
     sha256: str | None = None
     filename: str | None = None
     caption: str | None = None
+    url: str | None = Field(default=None, description="our own URL of the stored copy")
+    size_bytes: int | None = Field(default=None, ge=0)
 
 
 class ChannelError(_Contract):
@@ -175,12 +182,23 @@ class SendRequest(_Contract):
     request_id: uuid.UUID = Field(description="idempotency key: one customer message per id")
     channel: Channel
     channel_account_id: uuid.UUID
-    to: E164
+    to: E164 | None = None
+    to_user_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="the channel's user id (Meta's BSUID) when the phone number is unknown",
+    )
     content: SendContent
     origin: SendOrigin
     origin_ref: str | None = Field(default=None, description="conversation, campaign or run id")
     reply_to_external_id: str | None = None
     not_after: datetime | None = Field(default=None, description="drop instead of sending late")
+
+    @model_validator(mode="after")
+    def _someone_receives_it(self) -> SendRequest:
+        if self.to is None and self.to_user_id is None:
+            raise ValueError("to or to_user_id is required")
+        return self
 
 
 class SendResult(StrEnum):
@@ -189,11 +207,18 @@ class SendResult(StrEnum):
 
 
 class SendOutcome(_Contract):
+    """What became of one send request; origin and origin_ref are copied from it so the
+    service that asked can match the outcome without a look-up."""
+
     request_id: uuid.UUID
     channel: Channel
     channel_account_id: uuid.UUID
-    to: E164
+    to: E164 | None = None
+    to_user_id: str | None = Field(default=None, max_length=128)
     result: SendResult
     external_message_id: str | None = None
     error: ChannelError | None = None
-    attempts: int = Field(ge=1)
+    attempts: int = Field(ge=0, description="provider calls made (0: refused before any)")
+    origin: SendOrigin | None = None
+    origin_ref: str | None = None
+    occurred_at: datetime | None = None

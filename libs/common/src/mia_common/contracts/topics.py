@@ -65,6 +65,12 @@ CHANNELS_STATE = Topic(
     compacted=True,
     description="latest state of each channel account (compacted: one record per key)",
 )
+CHANNELS_ALERTS = Topic(
+    "channels.alerts.v1",
+    3,
+    "channel account id",
+    description="channel problems a person must see: expired token, spam limit, daily limit",
+)
 CALLS_EVENTS = Topic("calls.events.v1", 3, "channel account id")
 TEMPLATES_EVENTS = Topic("templates.events.v1", 3, "template id")
 
@@ -77,6 +83,7 @@ TOPICS: tuple[Topic, ...] = (
     LEADS_EVENTS,
     CAMPAIGNS_EVENTS,
     CHANNELS_STATE,
+    CHANNELS_ALERTS,
     CALLS_EVENTS,
     TEMPLATES_EVENTS,
 )

@@ -15,6 +15,7 @@ from faststream.specification import AsyncAPI
 
 from mia_common.contracts import (
     ChannelAccountState,
+    ChannelAlert,
     Envelope,
     InboundMessage,
     MessageStatus,
@@ -23,6 +24,7 @@ from mia_common.contracts import (
     TemplateStatusChanged,
 )
 from mia_common.contracts.topics import (
+    CHANNELS_ALERTS,
     CHANNELS_STATE,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
@@ -41,6 +43,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     MESSAGES_SEND: Envelope[SendRequest],
     MESSAGES_OUTCOME: Envelope[SendOutcome],
     CHANNELS_STATE: Envelope[ChannelAccountState],
+    CHANNELS_ALERTS: Envelope[ChannelAlert],
     TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
 }
 

@@ -1,0 +1,1 @@
+"""Master IA crm: contacts, conversations, messages and the inbox API."""

@@ -1,0 +1,1 @@
+"""Master IA sender: the one service that sends: channel accounts, pacing, provider calls."""
