@@ -10,7 +10,7 @@ cd "$MIA_ROOT"
 reports="$MIA_LOCAL/test-reports"
 rm -rf "$reports" && mkdir -p "$reports"
 suites=(libs/common/tests)
-for dir in services/*/tests; do [ -d "$dir" ] && suites+=("$dir"); done
+for dir in services/*/tests tools/*/tests; do [ -d "$dir" ] && suites+=("$dir"); done
 suites+=(tests-e2e)
 
 failed_suites=()
