@@ -19,7 +19,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mia_common.contracts.messages import Channel
 
-__all__ = ["ChannelAccountState", "ChannelAccountStatus", "ChannelAlert", "ChannelAlertKind"]
+__all__ = [
+    "ChannelAccountState",
+    "ChannelAccountStatus",
+    "ChannelAlert",
+    "ChannelAlertKind",
+    "access_token_associated_data",
+    "app_secret_associated_data",
+]
+
+
+def app_secret_associated_data(account_id: uuid.UUID) -> bytes:
+    """What ``app_secret_sealed`` is bound to: a sealed secret moved to another account fails."""
+    return account_id.bytes
+
+
+def access_token_associated_data(account_id: uuid.UUID) -> bytes:
+    """What ``access_token_sealed`` is bound to (distinct from the app secret's binding)."""
+    return b"access_token:" + str(account_id).encode()
 
 
 class ChannelAccountStatus(StrEnum):
@@ -42,13 +59,14 @@ class ChannelAccountState(BaseModel):
     waba_id: str | None = Field(default=None, description="Meta's WhatsApp Business Account id")
     app_secret_sealed: str | None = Field(
         default=None,
-        description="Meta app secret sealed by mia_common.crypto, associated data = account id",
+        description="Meta app secret sealed by mia_common.crypto, associated data = "
+        "app_secret_associated_data(account id)",
     )
     access_token_sealed: str | None = Field(
         default=None,
         description=(
             "Meta access token sealed by mia_common.crypto, associated data = "
-            "'access_token:' + account id; ingest needs it to download inbound media"
+            "access_token_associated_data(account id); ingest needs it to download media"
         ),
     )
     status_reason: str | None = Field(default=None, description="why it is paused, say")
