@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -53,6 +55,43 @@ class MetaIngestSettings(ServiceSettings):
     )
     channels_topic: str = Field(
         default=CHANNELS_STATE.name, validation_alias=AliasChoices("MIA_META_INGEST_CHANNELS_TOPIC")
+    )
+    media_storage: Literal["filesystem", "s3"] = Field(
+        default="filesystem",
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_STORAGE"),
+        description="where inbound media is kept: a local directory or an S3-compatible bucket",
+    )
+    media_dir: Path = Field(
+        default=Path(".local/media"),
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_DIR"),
+        description="the directory of the filesystem storage",
+    )
+    media_s3_bucket: str = Field(
+        default="mia-media", validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_S3_BUCKET")
+    )
+    media_s3_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_S3_ENDPOINT_URL"),
+        description="an S3-compatible endpoint (MinIO, R2...); unset: AWS itself",
+    )
+    media_s3_region: str = Field(
+        default="us-east-1", validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_S3_REGION")
+    )
+    media_s3_access_key_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_S3_ACCESS_KEY_ID")
+    )
+    media_s3_secret_access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_S3_SECRET_ACCESS_KEY")
+    )
+    media_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_MAX_BYTES"),
+        description="WhatsApp documents go up to 100 MB; larger downloads are refused",
+    )
+    media_url_prefix: str = Field(
+        default="/api/v1/media",
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_URL_PREFIX"),
+        description="our media URLs (through the gateway, which routes the media area here)",
     )
 
 

@@ -24,5 +24,7 @@ class ChannelAccount(Base):
     waba_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     app_secret_sealed: Mapped[str | None] = mapped_column(Text)
+    # Sealed too: only needed to download inbound media.
+    access_token_sealed: Mapped[str | None] = mapped_column(Text)
     # The state's own time: an older record replayed from the topic never wins.
     state_updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,4 +1,4 @@
-"""The Kafka side of meta-ingest: the channel-account projection's subscriber."""
+"""The Kafka side of meta-ingest: the channel-account projection and media fetching."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from mia_common.db import unit_of_work
 from mia_common.messaging import create_broker, subscriber_options
 from mia_meta_ingest.accounts.projection import apply_state
 from mia_meta_ingest.config import MetaIngestSettings
+from mia_meta_ingest.media.consumer import subscribe_media_fetching
 
 __all__ = ["create_ingest_broker"]
 
@@ -26,4 +27,5 @@ def create_ingest_broker(settings: MetaIngestSettings, context: ServiceContext) 
         async with unit_of_work(context.session_factory) as session:
             await apply_state(session, event.data)
 
+    subscribe_media_fetching(broker, settings, context)
     return broker

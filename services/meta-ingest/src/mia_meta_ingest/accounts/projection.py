@@ -35,6 +35,7 @@ async def apply_state(session: AsyncSession, state: ChannelAccountState) -> None
         "waba_id": state.waba_id,
         "status": state.status.value,
         "app_secret_sealed": state.app_secret_sealed,
+        "access_token_sealed": state.access_token_sealed,
         "state_updated_at": state.updated_at,
     }
     statement = insert(ChannelAccount).values(**values)

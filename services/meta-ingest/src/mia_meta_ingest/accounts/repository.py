@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_meta_ingest.models import ChannelAccount
 
-__all__ = ["accounts_by_phone_number_id", "accounts_by_waba_id"]
+__all__ = ["account_by_id", "accounts_by_phone_number_id", "accounts_by_waba_id"]
 
 
 async def accounts_by_phone_number_id(
@@ -34,3 +35,7 @@ async def accounts_by_waba_id(
     return list(
         await session.scalars(select(ChannelAccount).where(ChannelAccount.waba_id.in_(ids)))
     )
+
+
+async def account_by_id(session: AsyncSession, account_id: uuid.UUID) -> ChannelAccount | None:
+    return await session.get(ChannelAccount, account_id)

@@ -117,7 +117,9 @@ def _records(
     problems: list[str] = []
     for message in batch.inbound:
         account = accounts.get(message.phone_number_id)
-        record = account and inbound_record(message, account, settings.inbound_topic)
+        record = account and inbound_record(
+            message, account, settings.inbound_topic, settings.media_url_prefix
+        )
         if record:
             records.append((f"in:{message.dedupe_key}", record))
         else:

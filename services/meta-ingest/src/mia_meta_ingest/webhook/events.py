@@ -7,6 +7,7 @@ retried or republished, always yields the same events and consumers apply them o
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, TemplateStatusChanged
 from mia_common.messaging import OutgoingRecord
@@ -35,11 +36,18 @@ def _conversation_key(account: ChannelAccount, contact: str | None) -> bytes:
 
 
 def inbound_record(
-    item: NormalizedMessage, account: ChannelAccount, topic: str
+    item: NormalizedMessage, account: ChannelAccount, topic: str, media_url_prefix: str
 ) -> OutgoingRecord | None:
     contract: InboundMessage | None = to_inbound_contract(item, account.id)
     if contract is None:
         return None
+    if contract.media is not None:
+        # Our URL is known before the copy exists: the media consumer fills it soon after,
+        # and the endpoint fetches on demand if a reader gets there first.
+        url = f"{media_url_prefix}/{account.id}/{quote(contract.media.media_id, safe='')}"
+        contract = contract.model_copy(
+            update={"media": contract.media.model_copy(update={"url": url})}
+        )
     envelope = Envelope[InboundMessage](
         id=event_id("inbound", item.dedupe_key),
         type="messages.inbound.v1",
