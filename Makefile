@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: up down logs status test lint typecheck pytest bench docs clean setup
+.PHONY: up down logs status test lint typecheck pytest bench docs clean setup simulate
 
 up:            ## infrastructure + migrations + every service; prints the URLs
 	@deploy/local/up.sh
@@ -28,7 +28,7 @@ lint:
 	.venv/bin/ruff format --check .
 
 typecheck:
-	.venv/bin/mypy libs/common/src $(wildcard services/*/src)
+	.venv/bin/mypy libs/common/src $(wildcard services/*/src) $(wildcard tools/*/src)
 
 pytest:
 	@deploy/local/run-tests.sh
@@ -36,6 +36,10 @@ pytest:
 bench:         ## benchmarks that print their figures (needs the local infrastructure)
 	$(PY) bench/kafka_roundtrip.py
 	$(PY) bench/gateway.py
+	$(PY) bench/meta_ingest_webhook.py
+
+simulate:      ## customers of the Meta sandbox write in (after make up); N=5 conversations
+	$(PY) -m mia_meta_sandbox.simulate --conversations $${N:-5}
 
 docs:          ## regenerate docs/asyncapi.yaml from the contracts
 	$(PY) -m mia_common.messaging.asyncapi > docs/asyncapi.yaml

@@ -6,13 +6,19 @@ Each service declares in its ``pyproject.toml``::
     port = 8000
     app = "mia_gateway.main:create_app"   # uvicorn --factory target
     migrations = true                     # alembic.ini + migrations/ beside it
+    areas = ["inbox"]                     # /api/v1/<area>/... the gateway forwards here
+
+Development tools that run beside them (the Meta sandbox) live in ``tools/*`` with the
+same table.
 
 usage: services.py list|procfile|migrate|wait-ready|urls
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -35,6 +41,7 @@ class Service:
     port: int
     app: str
     migrations: bool
+    areas: tuple[str, ...] = ()
 
     @property
     def database(self) -> str:
@@ -51,7 +58,9 @@ class Service:
 
 def discover(root: Path = ROOT) -> list[Service]:
     services = []
-    for pyproject in sorted((root / "services").glob("*/pyproject.toml")):
+    pyprojects = sorted((root / "services").glob("*/pyproject.toml"))
+    pyprojects += sorted((root / "tools").glob("*/pyproject.toml"))
+    for pyproject in pyprojects:
         data = tomllib.loads(pyproject.read_text())
         mia = data.get("tool", {}).get("mia")
         if not mia:
@@ -64,6 +73,7 @@ def discover(root: Path = ROOT) -> list[Service]:
                 port=int(mia["port"]),
                 app=str(mia["app"]),
                 migrations=bool(mia.get("migrations", False)),
+                areas=tuple(mia.get("areas", ())),
             )
         )
     ports = [s.port for s in services]
@@ -72,11 +82,25 @@ def discover(root: Path = ROOT) -> list[Service]:
     return services
 
 
+def gateway_routes(services: list[Service]) -> dict[str, str]:
+    """Each declared API area -> the local URL of the service that owns it."""
+    routes: dict[str, str] = {}
+    for service in services:
+        for area in service.areas:
+            if area in routes:
+                raise SystemExit(f"two services declare the API area {area!r}")
+            routes[area] = service.url
+    return routes
+
+
 def procfile(services: list[Service]) -> str:
     lines = []
     for service in services:
+        env = ""
+        if service.name == "gateway" and "MIA_GATEWAY_ROUTES" not in os.environ:
+            env = f"MIA_GATEWAY_ROUTES={shlex.quote(json.dumps(gateway_routes(services)))} "
         lines.append(
-            f"{service.name}: {VENV_BIN / 'uvicorn'} --factory {service.app} "
+            f"{service.name}: {env}{VENV_BIN / 'uvicorn'} --factory {service.app} "
             f"--host 127.0.0.1 --port {service.port} --no-access-log"
         )
     return "\n".join(lines) + "\n"

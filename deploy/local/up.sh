@@ -9,6 +9,10 @@ source "$here/env.sh"
 PY="$MIA_ROOT/.venv/bin/python"
 "$PY" "$here/services.py" migrate
 
+# The local run talks to the Meta sandbox (tools/meta-sandbox) unless pointed at Meta.
+export MIA_META_GRAPH_URL="${MIA_META_GRAPH_URL:-http://127.0.0.1:8090}"
+export MIA_SENDER_PUBLIC_URL="${MIA_SENDER_PUBLIC_URL:-http://127.0.0.1:8002}"
+
 PIDFILE="$MIA_LOCAL/services.pid"
 mkdir -p "$MIA_LOCAL/logs"
 count="$("$PY" "$here/services.py" procfile)"
@@ -22,6 +26,10 @@ if [ "$count" -gt 0 ]; then
     echo $! >"$PIDFILE"
   fi
   "$PY" "$here/services.py" wait-ready || die "some services did not become ready"
+fi
+sandbox_line=""
+if [ -d "$MIA_ROOT/tools/meta-sandbox" ] && [ -d "$MIA_ROOT/services/sender" ]; then
+  sandbox_line="$("$PY" "$here/sandbox_setup.py")" || die "could not connect the sandbox number"
 fi
 
 cat <<MSG
@@ -40,6 +48,10 @@ if [ "$count" -gt 0 ]; then
               email ${MIA_ADMIN_EMAIL:-admin@example.com}  password ${MIA_ADMIN_PASSWORD:-change-me-please-42}
               (set MIA_ADMIN_EMAIL / MIA_ADMIN_PASSWORD before the first run to choose them)
 LOGIN
+  fi
+  if [ -n "$sandbox_line" ]; then
+    echo "$sandbox_line"
+    echo "              a customer writes: make simulate   (tools/meta-sandbox/README.md)"
   fi
   echo "  Logs: make logs     Stop: make down"
 else
