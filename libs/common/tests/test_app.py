@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import socket
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,45 +17,7 @@ from mia_common.identity import CurrentTenantId
 from mia_common.messaging import create_broker
 from mia_common.settings import PlatformSettings, ServiceSettings
 from mia_common.testing import wait_until
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-KAFKA_SCRIPT = REPO_ROOT / "deploy" / "local" / "kafka.sh"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class SpareKafka:
-    """A throw-away broker of our own, so stopping it disturbs no other test."""
-
-    def __init__(self) -> None:
-        self.home = REPO_ROOT / ".local" / f"test-kafka-{uuid.uuid4().hex[:8]}"
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "MIA_KAFKA_HOME": str(self.home),
-            "MIA_KAFKA_PORT": str(self.port),
-            "MIA_KAFKA_CONTROLLER_PORT": str(free_port()),
-        }
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    async def _run(self, action: str) -> None:
-        process = await asyncio.create_subprocess_exec(
-            "bash", str(KAFKA_SCRIPT), action, env=self.env
-        )
-        assert await asyncio.wait_for(process.wait(), 120) == 0, f"kafka.sh {action} failed"
-
-    async def start(self) -> None:
-        await self._run("start")
-
-    async def stop(self) -> None:
-        await self._run("stop")
+from mia_common.testing.spare_kafka import SpareKafka
 
 
 @pytest.fixture
@@ -69,7 +26,7 @@ async def spare_kafka() -> AsyncIterator[SpareKafka]:
     await kafka.start()
     yield kafka
     await kafka.stop()
-    shutil.rmtree(kafka.home, ignore_errors=True)
+    kafka.remove()
 
 
 class Greeting(BaseModel):

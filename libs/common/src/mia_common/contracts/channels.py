@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,7 +73,7 @@ class ChannelAccountState(BaseModel):
 
 
 class ChannelAlertKind(StrEnum):
-    TOKEN_EXPIRED = "token_expired"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105  (an alert kind, not a secret)
     SPAM_LIMIT = "spam_limit"
     DAILY_LIMIT_NEAR = "daily_limit_near"
     DAILY_LIMIT_REACHED = "daily_limit_reached"
