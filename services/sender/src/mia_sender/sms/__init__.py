@@ -1,0 +1,1 @@
+"""SMS through Twilio: its webhooks (delivery statuses, inbound messages) and their checks."""
