@@ -13,7 +13,14 @@ from typing import Any, Protocol
 
 from mia_common.contracts import SendRequest
 
-__all__ = ["ErrorAction", "Provider", "ProviderAccepted", "ProviderError"]
+__all__ = [
+    "CredentialsCheck",
+    "ErrorAction",
+    "OutcomeUnknown",
+    "Provider",
+    "ProviderAccepted",
+    "ProviderError",
+]
 
 
 class ErrorAction(StrEnum):
@@ -47,6 +54,7 @@ class ProviderError(Exception):
         detail: str | None = None,
         http_status: int | None = None,
         retry_after_seconds: float | None = None,
+        alert_kind: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {title}")
         self.code = code
@@ -55,6 +63,9 @@ class ProviderError(Exception):
         self.detail = detail
         self.http_status = http_status
         self.retry_after_seconds = retry_after_seconds
+        # For PAUSE_ACCOUNT: the ChannelAlertKind value a person is alerted with
+        # (None: the dispatcher's default, token_expired).
+        self.alert_kind = alert_kind
 
     @property
     def permanent(self) -> bool:
@@ -69,3 +80,21 @@ class Provider(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+class OutcomeUnknown(Exception):
+    """The call may have reached the provider but its answer was lost (a read timeout, a
+    dropped connection after the request went out). Calling again could send the message
+    twice, so the dispatcher marks the send 'unknown' and reconciles it from statuses."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class CredentialsCheck(Protocol):
+    """A provider that can prove an account's credentials work with one cheap call."""
+
+    async def check(self, credentials: Any) -> dict[str, Any]:
+        """What the provider says about the account; raise ``ProviderError`` when refused."""
+        ...
