@@ -1,0 +1,56 @@
+"""crm settings: shared values keep their ``MIA_`` names, its own are ``MIA_CRM_*``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from mia_common.contracts.topics import (
+    MESSAGES_INBOUND,
+    MESSAGES_OUTCOME,
+    MESSAGES_SEND,
+    MESSAGES_STATUS,
+)
+from mia_common.settings import ServiceSettings
+
+__all__ = ["CrmSettings", "get_settings"]
+
+
+class CrmSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIA_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "crm"
+    http_port: int = Field(default=8003, validation_alias=AliasChoices("MIA_CRM_PORT"))
+    database: str = "crm"
+    consumer_group: str = Field(
+        default="crm",
+        validation_alias=AliasChoices("MIA_CRM_CONSUMER_GROUP"),
+        description="prefix of the consumer groups: <group>.inbound, .outcomes, .statuses",
+    )
+    inbound_topic: str = Field(
+        default=MESSAGES_INBOUND.name,
+        validation_alias=AliasChoices("MIA_CRM_INBOUND_TOPIC"),
+        description="messages customers sent (consumed)",
+    )
+    status_topic: str = Field(
+        default=MESSAGES_STATUS.name,
+        validation_alias=AliasChoices("MIA_CRM_STATUS_TOPIC"),
+        description="delivery statuses of sent messages (consumed)",
+    )
+    outcome_topic: str = Field(
+        default=MESSAGES_OUTCOME.name,
+        validation_alias=AliasChoices("MIA_CRM_OUTCOME_TOPIC"),
+        description="what became of each send request (consumed)",
+    )
+    send_topic: str = Field(
+        default=MESSAGES_SEND.name,
+        validation_alias=AliasChoices("MIA_CRM_SEND_TOPIC"),
+        description="agents' replies, as send requests for the sender (produced)",
+    )
+
+
+@lru_cache
+def get_settings() -> CrmSettings:
+    return CrmSettings()

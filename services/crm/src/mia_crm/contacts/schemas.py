@@ -1,0 +1,94 @@
+"""The contacts API's bodies."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mia_crm.models import Contact, Conversation
+
+__all__ = ["ContactConversation", "ContactDetail", "ContactOut", "ContactUpdate"]
+
+# Deliberately loose (one @, a dot in the domain, no spaces): mail servers are the real
+# judges; this catches typos, not every RFC 5322 corner.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class ContactOut(BaseModel):
+    id: uuid.UUID
+    name: str | None
+    phone: str | None = Field(description="E.164")
+    user_id: str | None = Field(description="the channel's user id (Meta's BSUID)")
+    email: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactOut:
+        return cls(
+            id=contact.id,
+            name=contact.name,
+            phone=contact.phone,
+            user_id=contact.channel_user_id,
+            email=contact.email,
+            created_at=contact.created_at,
+            updated_at=contact.updated_at,
+        )
+
+
+class ContactConversation(BaseModel):
+    id: uuid.UUID
+    channel: str
+    channel_account_id: uuid.UUID
+    status: str
+    unread_count: int
+    assigned_user_id: uuid.UUID | None
+    last_message_at: datetime
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ContactConversation:
+        return cls(
+            id=conversation.id,
+            channel=conversation.channel,
+            channel_account_id=conversation.channel_account_id,
+            status=conversation.status,
+            unread_count=conversation.unread_count,
+            assigned_user_id=conversation.assigned_user_id,
+            last_message_at=conversation.last_message_at,
+        )
+
+
+class ContactDetail(ContactOut):
+    conversations: list[ContactConversation]
+
+
+class ContactUpdate(BaseModel):
+    """Fields left out stay as they are; null clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=256)
+    email: str | None = Field(default=None, max_length=320)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("name must not be blank (send null to clear it)")
+        return name
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, email: str | None) -> str | None:
+        if email is None:
+            return None
+        email = email.strip()
+        if not _EMAIL.fullmatch(email):
+            raise ValueError("not an email address")
+        return email.lower()

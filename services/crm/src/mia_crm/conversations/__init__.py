@@ -1,0 +1,1 @@
+"""Conversations: a contact on one channel account; the inbox lists them."""

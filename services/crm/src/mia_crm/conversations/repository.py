@@ -1,0 +1,157 @@
+"""SQL about conversations; every query is scoped to one tenant."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from mia_crm.contacts.repository import matches_contact
+from mia_crm.models import Contact, Conversation, ConversationStatus, Message
+from mia_crm.pagination import keyset
+from mia_crm.search import contains
+
+__all__ = ["ConversationRepository", "ConversationView", "InboxFilter"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """A conversation as the inbox shows it: with its contact and its last message."""
+
+    conversation: Conversation
+    contact: Contact
+    last_message: Message | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    unread: bool = False
+    assigned_to: uuid.UUID | None = None
+    unassigned: bool = False
+    status: ConversationStatus | None = None
+    channel_account_id: uuid.UUID | None = None
+    q: str | None = None
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @classmethod
+    def from_session(cls, session: AsyncSession) -> ConversationRepository:
+        return cls(session)
+
+    async def get(
+        self, *, tenant_id: uuid.UUID, conversation_id: uuid.UUID, for_update: bool = False
+    ) -> Conversation | None:
+        query = select(Conversation).where(
+            Conversation.tenant_id == tenant_id, Conversation.id == conversation_id
+        )
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def find_for_update(
+        self, *, tenant_id: uuid.UUID, contact_id: uuid.UUID, channel_account_id: uuid.UUID
+    ) -> Conversation | None:
+        query = (
+            select(Conversation)
+            .where(
+                Conversation.tenant_id == tenant_id,
+                Conversation.contact_id == contact_id,
+                Conversation.channel_account_id == channel_account_id,
+            )
+            .with_for_update()
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def insert_unless_taken(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        contact_id: uuid.UUID,
+        channel: str,
+        channel_account_id: uuid.UUID,
+        last_message_at: datetime,
+    ) -> Conversation | None:
+        """The new conversation, or None when a concurrent insert made it first."""
+        statement = (
+            insert(Conversation)
+            .values(
+                tenant_id=tenant_id,
+                contact_id=contact_id,
+                channel=channel,
+                channel_account_id=channel_account_id,
+                last_message_at=last_message_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(Conversation)
+        )
+        return (await self.session.scalars(statement)).one_or_none()
+
+    async def of_contact(
+        self, *, tenant_id: uuid.UUID, contact_id: uuid.UUID
+    ) -> list[Conversation]:
+        query = (
+            select(Conversation)
+            .where(Conversation.tenant_id == tenant_id, Conversation.contact_id == contact_id)
+            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def delete(self, conversation: Conversation) -> None:
+        await self.session.delete(conversation)
+        await self.session.flush()
+
+    async def view(
+        self, *, tenant_id: uuid.UUID, conversation_id: uuid.UUID
+    ) -> ConversationView | None:
+        query = _views(tenant_id).where(Conversation.id == conversation_id)
+        row = (await self.session.execute(query)).one_or_none()
+        return None if row is None else ConversationView(*row)
+
+    async def inbox_page(
+        self, *, tenant_id: uuid.UUID, inbox: InboxFilter, cursor: str | None, limit: int
+    ) -> list[ConversationView]:
+        """The inbox, most recent conversation first."""
+        query = _views(tenant_id)
+        if inbox.unread:
+            query = query.where(Conversation.unread_count > 0)
+        if inbox.assigned_to is not None:
+            query = query.where(Conversation.assigned_user_id == inbox.assigned_to)
+        if inbox.unassigned:
+            query = query.where(Conversation.assigned_user_id.is_(None))
+        if inbox.status is not None:
+            query = query.where(Conversation.status == inbox.status.value)
+        if inbox.channel_account_id is not None:
+            query = query.where(Conversation.channel_account_id == inbox.channel_account_id)
+        if inbox.q and inbox.q.strip():
+            searched = aliased(Message)
+            said_it = exists().where(
+                searched.conversation_id == Conversation.id,
+                searched.tenant_id == tenant_id,
+                contains(searched.text, inbox.q.strip()),
+            )
+            query = query.where(or_(matches_contact(inbox.q), said_it))
+        query = keyset(
+            query,
+            at=Conversation.last_message_at,
+            row_id=Conversation.id,
+            cursor=cursor,
+            limit=limit,
+        )
+        return [ConversationView(*row) for row in (await self.session.execute(query)).all()]
+
+
+def _views(tenant_id: uuid.UUID) -> Select[Conversation, Contact, Message]:
+    return (
+        select(Conversation, Contact, Message)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .outerjoin(Message, Message.id == Conversation.last_message_id)
+        .where(Conversation.tenant_id == tenant_id)
+    )

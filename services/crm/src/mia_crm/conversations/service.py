@@ -1,0 +1,85 @@
+"""What the team does to a conversation: read it, assign it, close or reopen it."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.identity import Identity, Role
+from mia_crm.conversations.repository import ConversationRepository
+from mia_crm.errors import AssignmentNotAllowed, ConversationNotFound
+from mia_crm.models import Conversation, ConversationStatus
+
+__all__ = ["assign", "change_status", "get_conversation", "mark_read"]
+
+
+async def get_conversation(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    for_update: bool = False,
+) -> Conversation:
+    """The tenant's conversation, or 404 (for another tenant's id too)."""
+    conversation = await ConversationRepository.from_session(session).get(
+        tenant_id=tenant_id, conversation_id=conversation_id, for_update=for_update
+    )
+    if conversation is None:
+        raise ConversationNotFound(f"no conversation {conversation_id}")
+    return conversation
+
+
+async def mark_read(
+    session: AsyncSession, *, tenant_id: uuid.UUID, conversation_id: uuid.UUID
+) -> Conversation:
+    conversation = await get_conversation(
+        session, tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
+    )
+    conversation.unread_count = 0
+    await session.flush()
+    return conversation
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    identity: Identity,
+    conversation_id: uuid.UUID,
+    user_id: uuid.UUID | None,
+) -> Conversation:
+    """Assign to ``user_id`` (None: unassign).
+
+    Agents may take a conversation nobody else holds and let go of their own; giving
+    one to someone else, or taking it from someone, needs a manager or above.
+    """
+    conversation = await get_conversation(
+        session, tenant_id=identity.tenant_id, conversation_id=conversation_id, for_update=True
+    )
+    if not identity.role.at_least(Role.manager):
+        holder = conversation.assigned_user_id
+        taking = user_id == identity.user_id and holder in (None, identity.user_id)
+        releasing = user_id is None and holder in (None, identity.user_id)
+        if not (taking or releasing):
+            raise AssignmentNotAllowed(
+                "agents may assign only unassigned conversations to themselves and unassign"
+                " their own; a manager or above assigns others"
+            )
+    conversation.assigned_user_id = user_id
+    await session.flush()
+    return conversation
+
+
+async def change_status(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    status: ConversationStatus,
+) -> Conversation:
+    conversation = await get_conversation(
+        session, tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
+    )
+    conversation.status = status.value
+    await session.flush()
+    return conversation

@@ -1,0 +1,15 @@
+"""Who may call the crm's API: any user of the tenant (agent or above)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from mia_common.identity import Identity, Role, require_role
+
+__all__ = ["Caller"]
+
+# Every role may use the inbox and the contacts; finer rules (assigning others) are
+# checked where they apply.
+Caller = Annotated[Identity, Depends(require_role(Role.agent))]

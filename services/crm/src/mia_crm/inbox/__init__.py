@@ -1,0 +1,1 @@
+"""The inbox API, ``/api/v1/inbox/...``: conversations, their messages and notes."""

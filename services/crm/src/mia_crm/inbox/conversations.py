@@ -1,0 +1,105 @@
+"""``/api/v1/inbox/conversations``: the list, one conversation, read, assign, status."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_crm.conversations.repository import ConversationRepository, InboxFilter
+from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
+from mia_crm.conversations.service import assign, change_status, mark_read
+from mia_crm.db import SessionDep
+from mia_crm.errors import ConversationNotFound
+from mia_crm.identity import Caller
+from mia_crm.models import ConversationStatus
+from mia_crm.pagination import Limit, Page, split_page
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
+
+
+@router.get("", response_model=Page[ConversationOut], summary="The inbox, latest first")
+async def list_conversations(
+    caller: Caller,
+    session: SessionDep,
+    limit: Limit = 50,
+    cursor: str | None = None,
+    unread: Annotated[bool, Query(description="only conversations with unread messages")] = False,
+    mine: Annotated[bool, Query(description="only those assigned to the caller")] = False,
+    unassigned: Annotated[bool, Query(description="only those assigned to nobody")] = False,
+    status: ConversationStatus | None = None,
+    channel_account_id: uuid.UUID | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="contact name, phone digits or message text"),
+    ] = None,
+) -> Page[ConversationOut]:
+    inbox = InboxFilter(
+        unread=unread,
+        assigned_to=caller.user_id if mine else None,
+        unassigned=unassigned,
+        status=status,
+        channel_account_id=channel_account_id,
+        q=q,
+    )
+    views = await ConversationRepository.from_session(session).inbox_page(
+        tenant_id=caller.tenant_id, inbox=inbox, cursor=cursor, limit=limit
+    )
+    page, next_cursor = split_page(
+        views, limit, lambda view: (view.conversation.last_message_at, view.conversation.id)
+    )
+    now = datetime.now(UTC)
+    return Page(items=[ConversationOut.of(view, now=now) for view in page], next_cursor=next_cursor)
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut)
+async def read_conversation(
+    conversation_id: uuid.UUID, caller: Caller, session: SessionDep
+) -> ConversationOut:
+    return await _out(session, caller.tenant_id, conversation_id)
+
+
+@router.post("/{conversation_id}/read", response_model=ConversationOut, summary="Mark as read")
+async def read_all(
+    conversation_id: uuid.UUID, caller: Caller, session: SessionDep
+) -> ConversationOut:
+    await mark_read(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
+    return await _out(session, caller.tenant_id, conversation_id)
+
+
+@router.post(
+    "/{conversation_id}/assign",
+    response_model=ConversationOut,
+    summary="Assign to a user, or unassign (agents: only themselves)",
+)
+async def assign_conversation(
+    conversation_id: uuid.UUID, body: AssignBody, caller: Caller, session: SessionDep
+) -> ConversationOut:
+    await assign(session, identity=caller, conversation_id=conversation_id, user_id=body.user_id)
+    return await _out(session, caller.tenant_id, conversation_id)
+
+
+@router.post("/{conversation_id}/status", response_model=ConversationOut, summary="Open or close")
+async def set_status(
+    conversation_id: uuid.UUID, body: StatusBody, caller: Caller, session: SessionDep
+) -> ConversationOut:
+    await change_status(
+        session, tenant_id=caller.tenant_id, conversation_id=conversation_id, status=body.status
+    )
+    return await _out(session, caller.tenant_id, conversation_id)
+
+
+async def _out(
+    session: AsyncSession, tenant_id: uuid.UUID, conversation_id: uuid.UUID
+) -> ConversationOut:
+    view = await ConversationRepository.from_session(session).view(
+        tenant_id=tenant_id, conversation_id=conversation_id
+    )
+    if view is None:
+        raise ConversationNotFound(f"no conversation {conversation_id}")
+    return ConversationOut.of(view, now=datetime.now(UTC))

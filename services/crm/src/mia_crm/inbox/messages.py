@@ -1,0 +1,80 @@
+"""``/api/v1/inbox/conversations/{id}/messages``: the thread, and replying."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header
+
+from mia_crm.config import CrmSettings, get_settings
+from mia_crm.conversations.service import get_conversation
+from mia_crm.db import SessionDep
+from mia_crm.identity import Caller
+from mia_crm.messages.replies import send_reply
+from mia_crm.messages.repository import MessageRepository
+from mia_crm.messages.schemas import MessageOut, ReplyBody
+from mia_crm.pagination import Limit, Page, split_page
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
+SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
+
+
+@router.get("/{conversation_id}/messages", response_model=Page[MessageOut], summary="Newest first")
+async def list_messages(
+    conversation_id: uuid.UUID,
+    caller: Caller,
+    session: SessionDep,
+    limit: Limit = 50,
+    before: str | None = None,
+) -> Page[MessageOut]:
+    await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
+    rows = await MessageRepository.from_session(session).thread_page(
+        tenant_id=caller.tenant_id, conversation_id=conversation_id, before=before, limit=limit
+    )
+    page, next_cursor = split_page(rows, limit, lambda message: (message.occurred_at, message.id))
+    return Page(items=[MessageOut.of(message) for message in page], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=MessageOut,
+    status_code=202,
+    summary="Reply: queued for sending; its status follows on the message",
+    responses={
+        409: {
+            "description": "window_closed (send a template), no_recipient, or"
+            " idempotency_key_reused"
+        }
+    },
+)
+async def reply(
+    conversation_id: uuid.UUID,
+    body: Annotated[ReplyBody, Body()],
+    caller: Caller,
+    session: SessionDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="the same key again returns the first reply instead of sending twice",
+        ),
+    ] = None,
+) -> MessageOut:
+    message = await send_reply(
+        session,
+        tenant_id=caller.tenant_id,
+        user_id=caller.user_id,
+        conversation_id=conversation_id,
+        reply=body,
+        idempotency_key=idempotency_key,
+        send_topic=settings.send_topic,
+        now=datetime.now(UTC),
+    )
+    return MessageOut.of(message)

@@ -1,0 +1,1 @@
+"""Messages: inbound ones stored from Kafka, agents' replies sent through the outbox."""

@@ -1,0 +1,156 @@
+"""An agent's reply: stored as an outbound message and handed to the sender through the
+outbox, in one transaction, so a reply is never sent without being stored or stored
+without being sent."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.contracts import Channel, Envelope, SendOrigin, SendRequest
+from mia_common.contracts.topics import MESSAGES_SEND
+from mia_common.db.base import new_uuid7
+from mia_common.outbox import add_event
+from mia_crm.contacts.repository import ContactRepository
+from mia_crm.conversations.repository import ConversationRepository
+from mia_crm.conversations.summary import record_latest
+from mia_crm.conversations.window import reply_window
+from mia_crm.errors import ConversationNotFound, IdempotencyKeyReused, NoRecipient, WindowClosed
+from mia_crm.messages.repository import MessageRepository
+from mia_crm.messages.schemas import MediaReply, TemplateReply, TextReply
+from mia_crm.models import Direction, Message
+from mia_crm.statuses.ordering import DeliveryStatus
+
+__all__ = ["SOURCE", "send_reply"]
+
+SOURCE = "/services/crm"
+
+Reply = TextReply | TemplateReply | MediaReply
+
+
+async def send_reply(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    user_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    reply: Reply,
+    idempotency_key: str | None,
+    send_topic: str,
+    now: datetime,
+) -> Message:
+    """The outbound message, status ``pending``; its id is the send request id.
+
+    With an ``idempotency_key`` already used in this tenant, the message made then is
+    returned and nothing is sent again.
+    """
+    messages = MessageRepository.from_session(session)
+    if idempotency_key is not None:
+        # Serializes requests racing with the same key; the second finds the first's message.
+        await session.execute(
+            select(
+                func.pg_advisory_xact_lock(
+                    func.hashtextextended(f"{tenant_id}:{idempotency_key}", 0)
+                )
+            )
+        )
+        earlier = await messages.by_idempotency_key(tenant_id=tenant_id, key=idempotency_key)
+        if earlier is not None:
+            if earlier.conversation_id != conversation_id:
+                raise IdempotencyKeyReused(
+                    "this Idempotency-Key was used for a reply in another conversation"
+                )
+            return earlier
+
+    conversation = await ConversationRepository.from_session(session).get(
+        tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
+    )
+    if conversation is None:
+        raise ConversationNotFound(f"no conversation {conversation_id}")
+    if not isinstance(reply, TemplateReply):
+        window = reply_window(
+            channel=conversation.channel, last_inbound_at=conversation.last_inbound_at, now=now
+        )
+        if not window.open:
+            raise WindowClosed(
+                "the customer has not written in the last 24 hours; WhatsApp accepts only an"
+                " approved template message until they write again",
+                closed_at=window.closes_at.isoformat() if window.closes_at else None,
+            )
+    contact = await ContactRepository.from_session(session).get(
+        tenant_id=tenant_id, contact_id=conversation.contact_id
+    )
+    if contact is None or (contact.phone is None and contact.channel_user_id is None):
+        raise NoRecipient("the contact has neither a phone number nor a channel user id")
+
+    message = await messages.add(
+        Message(
+            id=new_uuid7(),
+            tenant_id=tenant_id,
+            conversation_id=conversation.id,
+            channel_account_id=conversation.channel_account_id,
+            direction=Direction.OUT.value,
+            status=DeliveryStatus.PENDING.value,
+            status_timeline=[],
+            sent_by_user_id=user_id,
+            idempotency_key=idempotency_key,
+            occurred_at=now,
+            **_stored_content(reply),
+        )
+    )
+    record_latest(conversation, message)
+    request = SendRequest(
+        request_id=message.id,
+        channel=Channel(conversation.channel),
+        channel_account_id=conversation.channel_account_id,
+        # The phone number when we have it; Meta's user id for users who hide theirs.
+        to=contact.phone,
+        to_user_id=None if contact.phone else contact.channel_user_id,
+        content=reply.to_content(),
+        origin=SendOrigin.AGENT,
+        origin_ref=str(message.id),
+    )
+    await add_event(
+        session,
+        topic=send_topic,
+        # One key per channel account: the sender paces each number in order.
+        key=str(conversation.channel_account_id),
+        event=Envelope[SendRequest](
+            type=MESSAGES_SEND.name,
+            source=SOURCE,
+            tenantid=tenant_id,
+            subject=str(conversation.id),
+            data=request,
+        ),
+    )
+    await session.flush()
+    return message
+
+
+def _stored_content(reply: Reply) -> dict[str, Any]:
+    """The message columns of a reply, shaped like an inbound message's."""
+    if isinstance(reply, TextReply):
+        return {"kind": "text", "text": reply.text, "media": None, "extra": {}}
+    if isinstance(reply, TemplateReply):
+        content = reply.to_content()
+        return {
+            "kind": "template",
+            "text": None,
+            "media": None,
+            "extra": {"template": content.model_dump(mode="json", exclude={"type"})},
+        }
+    return {
+        "kind": reply.kind,
+        "text": reply.caption,
+        "media": {
+            "link": str(reply.link) if reply.link is not None else None,
+            "media_id": reply.media_id,
+            "caption": reply.caption,
+            "filename": reply.filename,
+        },
+        "extra": {},
+    }

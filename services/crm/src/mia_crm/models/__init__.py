@@ -1,0 +1,20 @@
+"""crm's tables: contacts, conversations, messages, notes, parked statuses, and the outbox."""
+
+from mia_common.outbox import OutboxEvent, ProcessedEvent
+from mia_crm.models.contact import Contact
+from mia_crm.models.conversation import Conversation, ConversationStatus
+from mia_crm.models.message import Direction, Message
+from mia_crm.models.note import ConversationNote
+from mia_crm.models.pending_status import PendingStatus
+
+__all__ = [
+    "Contact",
+    "Conversation",
+    "ConversationNote",
+    "ConversationStatus",
+    "Direction",
+    "Message",
+    "OutboxEvent",
+    "PendingStatus",
+    "ProcessedEvent",
+]

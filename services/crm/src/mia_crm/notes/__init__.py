@@ -1,0 +1,1 @@
+"""Internal notes the team writes on a conversation."""

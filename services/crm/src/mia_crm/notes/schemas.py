@@ -1,0 +1,43 @@
+"""The notes API's bodies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mia_crm.models import ConversationNote
+
+__all__ = ["NoteBody", "NoteOut"]
+
+
+class NoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=10_000)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text must not be blank")
+        return text
+
+
+class NoteOut(BaseModel):
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    author_user_id: uuid.UUID
+    text: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, note: ConversationNote) -> NoteOut:
+        return cls(
+            id=note.id,
+            conversation_id=note.conversation_id,
+            author_user_id=note.author_user_id,
+            text=note.text,
+            created_at=note.created_at,
+        )

@@ -1,0 +1,1 @@
+"""Delivery statuses of outbound messages: send outcomes and channel receipts."""

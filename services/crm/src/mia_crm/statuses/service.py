@@ -1,0 +1,128 @@
+"""Applying send outcomes and channel receipts to outbound messages.
+
+A receipt finds its message by our send request id (the sender hands it to Meta as
+``biz_opaque_callback_data``, which Meta echoes back) or else by the channel's message id
+on the channel account. One that finds nothing is parked and applied when the send
+outcome names the message's channel id: nothing is dropped. Outcomes are ours only when
+their origin is ``agent``; ``origin_ref`` (equal to ``request_id``) is the message id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.contracts import MessageStatus, SendOrigin, SendOutcome, SendResult
+from mia_crm.messages.repository import MessageRepository
+from mia_crm.models import Message, PendingStatus
+from mia_crm.statuses.ordering import DeliveryStatus, StatusReport, record_status
+from mia_crm.statuses.repository import PendingStatusRepository
+
+__all__ = ["apply_outcome", "apply_receipt"]
+
+logger = structlog.get_logger(__name__)
+
+
+async def apply_outcome(
+    session: AsyncSession, *, tenant_id: uuid.UUID, outcome: SendOutcome, reported_at: datetime
+) -> Message | None:
+    """Record what the sender did with one of our replies; None when it is not ours."""
+    if outcome.origin is not SendOrigin.AGENT:
+        return None  # a campaign's or the AI's send: their services track it
+    message_id = _uuid_or_none(outcome.origin_ref) or outcome.request_id
+    message = await MessageRepository.from_session(session).outbound_for_update(
+        tenant_id=tenant_id, message_id=message_id
+    )
+    if message is None:
+        logger.warning("outcome for an unknown message", message_id=str(message_id))
+        return None
+    occurred_at = outcome.occurred_at or reported_at
+    if outcome.result is SendResult.ACCEPTED:
+        if outcome.external_message_id and message.external_message_id is None:
+            message.external_message_id = outcome.external_message_id
+        record_status(
+            message, StatusReport(status=DeliveryStatus.ACCEPTED, occurred_at=occurred_at)
+        )
+    else:
+        error = outcome.error.model_dump(mode="json") if outcome.error is not None else None
+        record_status(
+            message,
+            StatusReport(status=DeliveryStatus.FAILED, occurred_at=occurred_at, error=error),
+        )
+    await session.flush()
+    await _apply_parked(session, message)
+    return message
+
+
+async def apply_receipt(
+    session: AsyncSession, *, tenant_id: uuid.UUID, receipt: MessageStatus
+) -> Message | None:
+    """Record a channel status on its message; None when it was parked for later."""
+    messages = MessageRepository.from_session(session)
+    message: Message | None = None
+    request_id = _uuid_or_none(receipt.send_request_id)
+    if request_id is not None:
+        message = await messages.outbound_for_update(tenant_id=tenant_id, message_id=request_id)
+    if message is None:
+        message = await messages.outbound_by_channel_id_for_update(
+            tenant_id=tenant_id,
+            channel_account_id=receipt.channel_account_id,
+            external_message_id=receipt.external_message_id,
+        )
+    report = StatusReport(
+        status=receipt.status.value,
+        occurred_at=receipt.occurred_at,
+        error=receipt.error.model_dump(mode="json") if receipt.error is not None else None,
+    )
+    if message is None:
+        await PendingStatusRepository.from_session(session).park(
+            PendingStatus(
+                tenant_id=tenant_id,
+                channel_account_id=receipt.channel_account_id,
+                external_message_id=receipt.external_message_id,
+                # Canonical form, so it matches str(message.id) whatever the echo looked like.
+                send_request_id=str(request_id) if request_id else receipt.send_request_id,
+                status=report.status,
+                occurred_at=report.occurred_at,
+                error=report.error,
+            )
+        )
+        return None
+    if message.external_message_id is None:
+        # Matched by our request id before the outcome told us the channel's id: the
+        # receipt carries it, and receipts parked under that id can now be applied.
+        message.external_message_id = receipt.external_message_id
+    record_status(message, report)
+    await session.flush()
+    await _apply_parked(session, message)
+    return message
+
+
+async def _apply_parked(session: AsyncSession, message: Message) -> None:
+    parked = await PendingStatusRepository.from_session(session).take(
+        tenant_id=message.tenant_id,
+        channel_account_id=message.channel_account_id,
+        external_message_id=message.external_message_id,
+        send_request_id=str(message.id),
+    )
+    for pending in parked:
+        record_status(
+            message,
+            StatusReport(
+                status=pending.status, occurred_at=pending.occurred_at, error=pending.error
+            ),
+        )
+    if parked:
+        await session.flush()
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

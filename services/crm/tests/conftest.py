@@ -1,0 +1,75 @@
+"""crm test fixtures: the real app on a fresh database, with Kafka topics of its own."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from mia_common.contracts.topics import Topic
+from mia_common.messaging.admin import delete_topics, ensure_topics
+from mia_common.settings import PlatformSettings
+from mia_crm.config import CrmSettings
+from mia_crm.main import create_app
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.world import World  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def alembic_script_location() -> Path:
+    return SERVICE_DIR / "migrations"
+
+
+@pytest.fixture(scope="session")
+async def crm_settings(
+    platform_settings: PlatformSettings, test_database_url: str
+) -> AsyncIterator[CrmSettings]:
+    run = uuid.uuid4().hex[:8]
+    topics = {
+        "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="conversation"),
+        "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="conversation"),
+        "outcome_topic": Topic(f"test.{run}.messages.outcome.v1", 3, key="account"),
+        "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
+    }
+    await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
+    yield CrmSettings(
+        **{
+            **platform_settings.model_dump(),
+            "database_url_override": test_database_url,
+            "consumer_group": f"test-crm-{run}",
+            **{field: topic.name for field, topic in topics.items()},
+        }
+    )
+    await delete_topics(
+        platform_settings.kafka_bootstrap_servers,
+        [name for topic in topics.values() for name in (topic.name, topic.dead_letter)],
+    )
+
+
+@pytest.fixture(scope="session")
+async def crm_app(crm_settings: CrmSettings) -> AsyncIterator[FastAPI]:
+    app = create_app(crm_settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture
+async def client(crm_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=crm_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://crm.test") as http:
+        yield http
+
+
+@pytest.fixture
+def world(crm_app: FastAPI, crm_settings: CrmSettings, client: httpx.AsyncClient) -> World:
+    """A fresh tenant with one channel account, and the means to make things happen in it."""
+    return World(crm_app, crm_settings, client)

@@ -1,0 +1,159 @@
+"""The inbox list, its filters and pages; reading, assigning, closing; notes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mia_common.identity import Role
+from mia_crm.models import Message
+from support.world import Caller, World
+
+
+async def fill_inbox(world: World, count: int) -> list[Message]:
+    """``count`` conversations, one minute apart, the last one newest."""
+    start = datetime.now(UTC) - timedelta(minutes=count)
+    return [
+        await world.deliver(
+            phone=f"+55119{index:08d}",
+            name=f"Customer {index}",
+            text=f"message number {index}",
+            sent_at=start + timedelta(minutes=index),
+        )
+        for index in range(count)
+    ]
+
+
+async def inbox_ids(world: World, caller: Caller | None = None, **params: Any) -> list[str]:
+    page = await world.get("/api/v1/inbox/conversations", caller, **params)
+    return [item["id"] for item in page["items"]]
+
+
+async def test_pages_cover_the_inbox_newest_first_without_gaps_or_repeats(world: World) -> None:
+    messages = await fill_inbox(world, 7)
+    newest_first = [str(m.conversation_id) for m in reversed(messages)]
+
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = await world.get("/api/v1/inbox/conversations", **params)
+        seen.extend(item["id"] for item in page["items"])
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == newest_first
+    assert pages == 3
+    bad = await world.client.get(
+        "/api/v1/inbox/conversations", params={"cursor": "garbage"}, headers=world.agent.headers
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_cursor"
+
+
+async def test_filters_unread_mine_unassigned_status_and_channel_account(world: World) -> None:
+    first, second, third = await fill_inbox(world, 3)
+    other_number = uuid.uuid4()
+    fourth = await world.deliver(account_id=other_number, phone="+5511977776666")
+    agent = world.agent
+    base = "/api/v1/inbox/conversations"
+
+    read = await world.client.post(f"{base}/{first.conversation_id}/read", headers=agent.headers)
+    assert read.json()["unread_count"] == 0
+    mine = await world.client.post(
+        f"{base}/{second.conversation_id}/assign",
+        json={"user_id": str(agent.user_id)},
+        headers=agent.headers,
+    )
+    assert mine.json()["assigned_user_id"] == str(agent.user_id)
+    closed = await world.client.post(
+        f"{base}/{third.conversation_id}/status", json={"status": "closed"}, headers=agent.headers
+    )
+    assert closed.json()["status"] == "closed"
+
+    ids = {m: str(m.conversation_id) for m in (first, second, third, fourth)}
+    assert set(await inbox_ids(world, unread="true")) == {ids[second], ids[third], ids[fourth]}
+    assert await inbox_ids(world, mine="true") == [ids[second]]
+    assert set(await inbox_ids(world, unassigned="true")) == {ids[first], ids[third], ids[fourth]}
+    assert await inbox_ids(world, status="closed") == [ids[third]]
+    assert len(await inbox_ids(world, status="open")) == 3
+    assert await inbox_ids(world, channel_account_id=str(other_number)) == [ids[fourth]]
+    assert await inbox_ids(world, mine="true", unread="true") == [ids[second]]
+
+
+async def test_search_finds_names_phone_digits_and_message_text(world: World) -> None:
+    ana = await world.deliver(phone="+5511987650001", name="Ana Paula", text="quero um orçamento")
+    bruno = await world.deliver(phone="+5521912340002", name="Bruno", text="qual o horário?")
+    ids = {str(ana.conversation_id)}, {str(bruno.conversation_id)}
+
+    assert set(await inbox_ids(world, q="paula")) == ids[0]
+    assert set(await inbox_ids(world, q="(21) 91234")) == ids[1]
+    assert set(await inbox_ids(world, q="ORÇAMENTO")) == ids[0]
+    assert set(await inbox_ids(world, q="horário")) == ids[1]
+    assert await inbox_ids(world, q="100%_") == [], "wildcards are taken literally"
+
+
+async def test_agents_assign_themselves_and_managers_assign_anyone(world: World) -> None:
+    message = await world.deliver()
+    url = f"/api/v1/inbox/conversations/{message.conversation_id}/assign"
+    agent, colleague, manager = world.agent, world.caller(Role.agent), world.manager
+
+    to_colleague = await world.client.post(
+        url, json={"user_id": str(colleague.user_id)}, headers=agent.headers
+    )
+    assert to_colleague.status_code == 403
+    assert to_colleague.json()["code"] == "assignment_not_allowed"
+    taken = await world.client.post(
+        url, json={"user_id": str(agent.user_id)}, headers=agent.headers
+    )
+    assert taken.status_code == 200
+    stolen = await world.client.post(
+        url, json={"user_id": str(colleague.user_id)}, headers=colleague.headers
+    )
+    assert stolen.status_code == 403, "an agent cannot take a colleague's conversation"
+    handed = await world.client.post(
+        url, json={"user_id": str(colleague.user_id)}, headers=manager.headers
+    )
+    assert handed.json()["assigned_user_id"] == str(colleague.user_id)
+    released = await world.client.post(url, json={"user_id": None}, headers=colleague.headers)
+    assert released.json()["assigned_user_id"] is None
+
+
+async def test_notes_are_kept_newest_first_with_their_author(world: World) -> None:
+    message = await world.deliver()
+    url = f"/api/v1/inbox/conversations/{message.conversation_id}/notes"
+    for text in ("called, no answer", "call again at 3pm"):
+        created = await world.client.post(url, json={"text": text}, headers=world.agent.headers)
+        assert created.status_code == 201, created.text
+        assert created.json()["author_user_id"] == str(world.agent.user_id)
+    blank = await world.client.post(url, json={"text": "  "}, headers=world.agent.headers)
+    assert blank.status_code == 422
+
+    first = await world.get(url, limit=1)
+    rest = await world.get(url, limit=1, cursor=first["next_cursor"])
+
+    assert [n["text"] for n in first["items"] + rest["items"]] == [
+        "call again at 3pm",
+        "called, no answer",
+    ]
+    assert rest["next_cursor"] is None
+
+
+async def test_the_thread_pages_backwards_with_before(world: World) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    messages = [
+        await world.deliver(text=f"message {index}", sent_at=start + timedelta(minutes=index))
+        for index in range(5)
+    ]
+    url = f"/api/v1/inbox/conversations/{messages[0].conversation_id}/messages"
+
+    newest = await world.get(url, limit=3)
+    older = await world.get(url, limit=3, before=newest["next_cursor"])
+
+    texts = [m["text"] for m in newest["items"] + older["items"]]
+    assert texts == [f"message {index}" for index in (4, 3, 2, 1, 0)]
+    assert older["next_cursor"] is None

@@ -1,0 +1,226 @@
+"""Inbound messages from Kafka: contact, conversation and message, stored once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from mia_common.contracts import MediaRef, MessageKind
+from support.world import World
+
+
+async def test_inbound_text_creates_contact_conversation_and_unread_message(world: World) -> None:
+    message = await world.deliver(phone="+5511987654321", name="Ana Souza", text="Oi, tudo bem?")
+
+    conversation = await world.conversation_of(message)
+    assert conversation["contact"]["phone"] == "+5511987654321"
+    assert conversation["contact"]["name"] == "Ana Souza"
+    assert conversation["contact"]["user_id"] is None
+    assert conversation["channel"] == "whatsapp_cloud"
+    assert conversation["channel_account_id"] == str(world.account_id)
+    assert conversation["unread_count"] == 1
+    assert conversation["status"] == "open"
+    assert conversation["last_message"]["preview"] == "Oi, tudo bem?"
+    assert conversation["last_message"]["direction"] == "in"
+    assert conversation["window"]["open"] is True
+    [stored] = await world.messages(conversation["id"])
+    assert stored["direction"] == "in"
+    assert stored["kind"] == "text"
+    assert stored["text"] == "Oi, tudo bem?"
+    assert stored["external_message_id"] == message.external_message_id
+    assert stored["status"] is None
+
+
+async def test_the_same_inbound_twice_is_one_message_whatever_its_event_id(world: World) -> None:
+    original = world.inbound(text="once")
+    retried = world.inbound(text="once", external_id=original.data.external_message_id)
+    assert retried.id != original.id, "an ingest retry published as a second event"
+    for envelope in (original, original, retried):
+        await world.publish(world.settings.inbound_topic, envelope)
+    # Same key, same partition: once the next message is stored, the copies were handled.
+    later = await world.deliver(text="later")
+
+    messages = await world.messages(later.conversation_id)
+    assert [m["text"] for m in messages] == ["later", "once"]
+    conversation = await world.conversation_of(later)
+    assert conversation["unread_count"] == 2
+
+
+async def test_a_user_id_only_sender_becomes_a_contact_then_gets_linked_to_their_phone(
+    world: World,
+) -> None:
+    first = await world.deliver(phone=None, user_id="BR.1234567890", name="Bia")
+    contact = (await world.conversation_of(first))["contact"]
+    assert (contact["phone"], contact["user_id"]) == (None, "BR.1234567890")
+
+    second = await world.deliver(phone="+5521987654321", user_id="BR.1234567890", name="Bia")
+
+    assert second.conversation_id == first.conversation_id
+    linked = (await world.conversation_of(second))["contact"]
+    assert linked == {**contact, "phone": "+5521987654321"}
+    contacts = await world.get("/api/v1/contacts")
+    assert len(contacts["items"]) == 1
+
+
+async def test_a_message_naming_both_ids_merges_the_phone_and_user_id_contacts(
+    world: World,
+) -> None:
+    by_phone = await world.deliver(phone="+5531987654321", name="Caio", text="by phone")
+    by_user_id = await world.deliver(phone=None, user_id="BR.777", name=None, text="by user id")
+    assert by_phone.conversation_id != by_user_id.conversation_id
+
+    both = await world.deliver(phone="+5531987654321", user_id="BR.777", text="both")
+
+    contacts = (await world.get("/api/v1/contacts"))["items"]
+    assert len(contacts) == 1, "one person, one contact"
+    assert (contacts[0]["phone"], contacts[0]["user_id"], contacts[0]["name"]) == (
+        "+5531987654321",
+        "BR.777",
+        "Caio",
+    )
+    assert both.conversation_id == by_phone.conversation_id
+    thread = await world.messages(both.conversation_id)
+    assert [m["text"] for m in thread] == ["both", "by user id", "by phone"]
+    conversation = await world.conversation_of(both)
+    assert conversation["unread_count"] == 3
+    gone = await world.client.get(
+        f"/api/v1/inbox/conversations/{by_user_id.conversation_id}", headers=world.agent.headers
+    )
+    assert gone.status_code == 404
+
+
+async def test_every_kind_of_message_is_stored_with_its_details(world: World) -> None:
+    media_url = "/api/v1/media/abc123"
+    cases = [
+        {
+            "kind": MessageKind.IMAGE,
+            "text": "a photo",
+            "media": MediaRef(
+                media_id="m-img", mime_type="image/jpeg", caption="a photo", url=media_url
+            ),
+        },
+        {
+            "kind": MessageKind.AUDIO,
+            "text": None,
+            "media": MediaRef(media_id="m-aud", mime_type="audio/ogg", url=media_url),
+            "extra": {"voice": True},
+        },
+        {
+            "kind": MessageKind.VIDEO,
+            "text": None,
+            "media": MediaRef(media_id="m-vid", mime_type="video/mp4", size_bytes=1024),
+        },
+        {
+            "kind": MessageKind.DOCUMENT,
+            "text": None,
+            "media": MediaRef(
+                media_id="m-doc", mime_type="application/pdf", filename="quote.pdf", url=media_url
+            ),
+        },
+        {
+            "kind": MessageKind.STICKER,
+            "text": None,
+            "media": MediaRef(media_id="m-stk", mime_type="image/webp"),
+            "extra": {"animated": False},
+        },
+        {
+            "kind": MessageKind.LOCATION,
+            "text": "Loja, Av. Paulista 1000",
+            "extra": {"latitude": -23.56, "longitude": -46.65, "name": "Loja"},
+        },
+        {"kind": MessageKind.CONTACTS, "text": None, "extra": {"contacts": [{"name": "X"}]}},
+        {
+            "kind": MessageKind.INTERACTIVE,
+            "text": "Sim",
+            "extra": {"interactive_type": "button_reply", "reply_id": "yes"},
+        },
+        {"kind": MessageKind.BUTTON, "text": "Parar", "extra": {"button_payload": "STOP"}},
+        {"kind": MessageKind.REACTION, "text": "👍", "extra": {"reaction_to": "wamid.x"}},
+        {"kind": MessageKind.UNSUPPORTED, "text": None, "extra": {"meta_type": "order"}},
+    ]
+    start = datetime.now(UTC) - timedelta(minutes=len(cases))
+    stored = []
+    for index, case in enumerate(cases):
+        stored.append(await world.deliver(sent_at=start + timedelta(minutes=index), **case))
+
+    thread = {m["external_message_id"]: m for m in await world.messages(stored[0].conversation_id)}
+    for case, message in zip(cases, stored, strict=True):
+        shown = thread[message.external_message_id]
+        assert shown["kind"] == case["kind"].value
+        assert shown["text"] == case["text"]
+        assert shown["extra"] == case.get("extra", {})
+        media = case.get("media")
+        assert shown["media"] == (media.model_dump(mode="json") if media else None)
+    assert thread[stored[0].external_message_id]["media"]["url"] == media_url
+    conversation = await world.conversation_of(stored[-1])
+    assert conversation["last_message"]["preview"] == "[unsupported]"
+    assert conversation["unread_count"] == len(cases)
+
+
+async def test_an_older_message_arriving_late_keeps_the_newest_as_last(world: World) -> None:
+    newest = await world.deliver(text="newest")
+    await world.deliver(text="older", sent_at=datetime.now(UTC) - timedelta(hours=1))
+
+    conversation = await world.conversation_of(newest)
+    assert conversation["last_message"]["preview"] == "newest"
+    thread = await world.messages(newest.conversation_id)
+    assert [m["text"] for m in thread] == ["newest", "older"], "ordered by when they were sent"
+
+
+async def test_an_inbound_message_reopens_a_closed_conversation(world: World) -> None:
+    first = await world.deliver(text="hello")
+    closed = await world.client.post(
+        f"/api/v1/inbox/conversations/{first.conversation_id}/status",
+        json={"status": "closed"},
+        headers=world.agent.headers,
+    )
+    assert closed.json()["status"] == "closed"
+
+    await world.deliver(text="me again")
+
+    assert (await world.conversation_of(first))["status"] == "open"
+
+
+async def test_an_undecodable_or_invalid_inbound_goes_to_the_dead_letter_topic(
+    world: World,
+) -> None:
+    key = f"bad-{world.tenant_id}"
+    await world.publish_raw(world.settings.inbound_topic, b'{"not": "an envelope"}', key)
+    # A phone number no country has: the contract's pattern passes, phonenumbers does not.
+    invalid = world.inbound(phone="+999123456789")
+    await world.publish(world.settings.inbound_topic, invalid, key=key)
+    good = await world.deliver(text="still flowing")
+
+    dead = await events_on_dead_letter_topic(world, key, expected=2)
+    reasons = sorted(headers["x-dlq-error-type"] for headers in dead)
+    assert reasons == ["PermanentError", "ValidationError"]
+    assert good.text == "still flowing"
+
+
+async def events_on_dead_letter_topic(
+    world: World, key: str, expected: int
+) -> list[dict[str, str]]:
+    import asyncio
+
+    from aiokafka import AIOKafkaConsumer
+
+    from mia_common.contracts import dead_letter_topic
+
+    consumer = AIOKafkaConsumer(
+        dead_letter_topic(world.settings.inbound_topic),
+        bootstrap_servers=world.settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    found: list[dict[str, str]] = []
+    try:
+        async with asyncio.timeout(30):
+            while len(found) < expected:
+                for records in (await consumer.getmany(timeout_ms=200)).values():
+                    found.extend(
+                        {k: v.decode() for k, v in record.headers}
+                        for record in records
+                        if record.key == key.encode()
+                    )
+    finally:
+        await consumer.stop()
+    return found

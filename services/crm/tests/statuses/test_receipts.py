@@ -1,0 +1,139 @@
+"""Send outcomes and channel receipts on real Kafka: applied in order, parked when early."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mia_common.contracts import ChannelError, SendOrigin, StatusValue
+from mia_common.testing import wait_until
+from support.events import wamid
+from support.world import World
+
+
+async def replied(world: World) -> tuple[uuid.UUID, str]:
+    inbound = await world.deliver()
+    response = await world.reply(inbound.conversation_id, {"type": "text", "text": "hi"})
+    assert response.status_code == 202, response.text
+    return inbound.conversation_id, response.json()["id"]
+
+
+async def wait_for_status(
+    world: World, conversation_id: uuid.UUID, message_id: str, status: str, entries: int
+) -> dict[str, Any]:
+    async def reached() -> dict[str, Any] | None:
+        message = await world.message(conversation_id, message_id)
+        done = message["status"] == status and len(message["status_timeline"]) == entries
+        return message if done else None
+
+    return await wait_until(
+        reached, timeout=30, message=f"status {status} with {entries} timeline entries"
+    )
+
+
+async def test_outcome_then_receipts_end_read_with_a_timeline(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+    channel_id = wamid()
+    await world.outcome(message_id=uuid.UUID(message_id), external_id=channel_id)
+    await wait_for_status(world, conversation_id, message_id, "accepted", 1)
+    start = datetime.now(UTC)
+    for minute, value in enumerate((StatusValue.SENT, StatusValue.DELIVERED, StatusValue.READ)):
+        await world.status(
+            external_id=channel_id, value=value, occurred_at=start + timedelta(minutes=minute)
+        )
+
+    message = await wait_for_status(world, conversation_id, message_id, "read", 4)
+
+    assert message["external_message_id"] == channel_id
+    assert [e["status"] for e in message["status_timeline"]] == [
+        "accepted",
+        "sent",
+        "delivered",
+        "read",
+    ]
+    conversation = await world.get(f"/api/v1/inbox/conversations/{conversation_id}")
+    assert conversation["last_message"]["status"] == "read"
+
+
+async def test_a_late_delivered_never_overwrites_read(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+    channel_id = wamid()
+    await world.outcome(message_id=uuid.UUID(message_id), external_id=channel_id)
+    await wait_for_status(world, conversation_id, message_id, "accepted", 1)
+
+    await world.status(external_id=channel_id, value=StatusValue.READ)
+    await world.status(external_id=channel_id, value=StatusValue.DELIVERED)
+
+    message = await wait_for_status(world, conversation_id, message_id, "read", 3)
+    assert [e["status"] for e in message["status_timeline"]] == ["accepted", "read", "delivered"]
+
+
+async def test_a_receipt_before_the_outcome_is_matched_by_our_request_id(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+    channel_id = wamid()
+
+    await world.status(
+        external_id=channel_id, value=StatusValue.DELIVERED, send_request_id=message_id
+    )
+    early = await wait_for_status(world, conversation_id, message_id, "delivered", 1)
+    assert early["external_message_id"] == channel_id, "learned from the receipt"
+    await world.outcome(message_id=uuid.UUID(message_id), external_id=channel_id)
+
+    message = await wait_for_status(world, conversation_id, message_id, "delivered", 2)
+    assert [e["status"] for e in message["status_timeline"]] == ["delivered", "accepted"]
+
+
+async def test_a_receipt_before_the_outcome_waits_for_the_channel_id(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+    channel_id = wamid()
+
+    await world.status(external_id=channel_id, value=StatusValue.SENT)
+    await wait_until(lambda: world.parked(channel_id), timeout=30, message="receipt parked")
+    await world.outcome(message_id=uuid.UUID(message_id), external_id=channel_id)
+
+    message = await wait_for_status(world, conversation_id, message_id, "sent", 2)
+    assert [e["status"] for e in message["status_timeline"]] == ["accepted", "sent"]
+    assert await world.parked(channel_id) == [], "applied, then forgotten"
+
+
+async def test_a_failed_send_carries_the_channels_error(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+
+    await world.outcome(
+        message_id=uuid.UUID(message_id),
+        external_id=None,
+        accepted=False,
+        error=ChannelError(
+            code="131047", title="Re-engagement message", permanent=True, detail="window"
+        ),
+    )
+
+    message = await wait_for_status(world, conversation_id, message_id, "failed", 1)
+    assert message["error"] == {"code": "131047", "title": "Re-engagement message"}
+    assert message["status_timeline"][0]["error"]["code"] == "131047"
+
+
+async def test_receipts_of_messages_the_crm_never_sent_are_kept(world: World) -> None:
+    campaign_message = wamid()
+
+    await world.status(
+        external_id=campaign_message, value=StatusValue.DELIVERED, send_request_id="cmp-42"
+    )
+
+    [parked] = await wait_until(
+        lambda: world.parked(campaign_message), timeout=30, message="receipt parked"
+    )
+    assert (parked.status, parked.send_request_id) == ("delivered", "cmp-42")
+
+
+async def test_outcomes_of_other_origins_are_not_ours(world: World) -> None:
+    conversation_id, message_id = await replied(world)
+    await world.outcome(
+        message_id=uuid.UUID(message_id), external_id=wamid(), origin=SendOrigin.CAMPAIGN
+    )
+    # Same key, same partition: once this one is applied, the campaign's was handled.
+    await world.outcome(message_id=uuid.UUID(message_id), external_id=None, accepted=False)
+
+    message = await wait_for_status(world, conversation_id, message_id, "failed", 1)
+    assert message["external_message_id"] is None

@@ -1,0 +1,1 @@
+"""Builders and helpers of the crm's tests."""

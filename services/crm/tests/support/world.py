@@ -1,0 +1,187 @@
+"""One tenant's world for a test: its callers, its channel account, and its events.
+
+Every test makes a fresh tenant, so tests never see each other's data. Its events are
+published with the tenant id as key: one partition, handled in publishing order, so a
+test can wait for its last event and know the earlier ones were handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
+from mia_common.identity import Identity, Role, issue_identity_token
+from mia_common.testing import wait_until
+from mia_crm.config import CrmSettings
+from mia_crm.models import Message, PendingStatus
+from support import events
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: uuid.UUID
+    tenant_id: uuid.UUID
+    role: Role
+    headers: dict[str, str]
+
+
+class World:
+    def __init__(self, app: FastAPI, settings: CrmSettings, client: httpx.AsyncClient) -> None:
+        self.app = app
+        self.settings = settings
+        self.client = client
+        self.tenant_id = uuid.uuid4()
+        self.account_id = uuid.uuid4()
+        self.agent = self.caller(Role.agent)
+        self.manager = self.caller(Role.manager)
+
+    # --- who calls -------------------------------------------------------------------------
+
+    def caller(self, role: Role = Role.agent, *, tenant_id: uuid.UUID | None = None) -> Caller:
+        """A user of this tenant (or of ``tenant_id``), with the token the gateway forwards."""
+        identity = Identity(user_id=uuid.uuid4(), tenant_id=tenant_id or self.tenant_id, role=role)
+        token = issue_identity_token(identity, secret=self.settings.identity_token_secret)
+        return Caller(identity.user_id, identity.tenant_id, role, {"X-Mia-Identity": token})
+
+    def stranger(self, role: Role = Role.owner) -> Caller:
+        """A user of another tenant."""
+        return self.caller(role, tenant_id=uuid.uuid4())
+
+    # --- events in -------------------------------------------------------------------------
+
+    async def publish(self, topic: str, envelope: Envelope[Any], key: str | None = None) -> None:
+        await self.app.state.context.broker.publish(
+            envelope.to_json_dict(), topic, key=(key or str(self.tenant_id)).encode()
+        )
+
+    async def publish_raw(self, topic: str, value: bytes, key: str) -> None:
+        await self.app.state.context.broker.publish(value, topic, key=key.encode())
+
+    def inbound(self, **fields: Any) -> Envelope[InboundMessage]:
+        fields.setdefault("account_id", self.account_id)
+        return events.inbound(tenant_id=self.tenant_id, **fields)
+
+    async def deliver(self, **fields: Any) -> Message:
+        """Publish an inbound message and wait until the crm stored it."""
+        envelope = self.inbound(**fields)
+        await self.publish(self.settings.inbound_topic, envelope)
+        return await self.stored(
+            envelope.data.external_message_id, envelope.data.channel_account_id
+        )
+
+    async def stored(self, external_id: str, account_id: uuid.UUID | None = None) -> Message:
+        async def find() -> Message | None:
+            async with self.app.state.context.session_factory() as session:
+                return (
+                    await session.scalars(
+                        select(Message).where(
+                            Message.channel_account_id == (account_id or self.account_id),
+                            Message.external_message_id == external_id,
+                        )
+                    )
+                ).one_or_none()
+
+        return await wait_until(find, timeout=30, message=f"message {external_id} stored")
+
+    async def outcome(self, **fields: Any) -> Envelope[SendOutcome]:
+        fields.setdefault("account_id", self.account_id)
+        envelope = events.outcome(tenant_id=self.tenant_id, **fields)
+        await self.publish(self.settings.outcome_topic, envelope)
+        return envelope
+
+    async def status(self, **fields: Any) -> Envelope[MessageStatus]:
+        fields.setdefault("account_id", self.account_id)
+        envelope = events.status(tenant_id=self.tenant_id, **fields)
+        await self.publish(self.settings.status_topic, envelope)
+        return envelope
+
+    async def parked(self, external_id: str) -> list[PendingStatus]:
+        async with self.app.state.context.session_factory() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(PendingStatus).where(
+                            PendingStatus.tenant_id == self.tenant_id,
+                            PendingStatus.external_message_id == external_id,
+                        )
+                    )
+                ).all()
+            )
+
+    # --- the API ---------------------------------------------------------------------------
+
+    async def get(self, path: str, caller: Caller | None = None, **params: Any) -> Any:
+        response = await self.client.get(
+            path, params=params, headers=(caller or self.agent).headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def conversation_of(self, message: Message) -> dict[str, Any]:
+        return dict(await self.get(f"/api/v1/inbox/conversations/{message.conversation_id}"))
+
+    async def messages(self, conversation_id: uuid.UUID | str) -> list[dict[str, Any]]:
+        page = await self.get(f"/api/v1/inbox/conversations/{conversation_id}/messages", limit=200)
+        return list(page["items"])
+
+    async def message(self, conversation_id: uuid.UUID | str, message_id: str) -> dict[str, Any]:
+        return next(m for m in await self.messages(conversation_id) if m["id"] == message_id)
+
+    async def reply(
+        self,
+        conversation_id: uuid.UUID | str,
+        body: dict[str, Any],
+        caller: Caller | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"/api/v1/inbox/conversations/{conversation_id}/messages",
+            json=body,
+            headers={**(caller or self.agent).headers, **(headers or {})},
+        )
+
+    # --- events out ------------------------------------------------------------------------
+
+    async def send_requests(
+        self, conversation_id: uuid.UUID | str, expected: int, wait: float = 20
+    ) -> list[tuple[bytes | None, dict[str, Any]]]:
+        """The (key, envelope) of send requests for one conversation on the send topic.
+
+        Reads until ``expected`` are found or the deadline passes, then once more, so a test
+        can also prove that no more than ``expected`` were published.
+        """
+        consumer = AIOKafkaConsumer(
+            self.settings.send_topic,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        found: list[tuple[bytes | None, dict[str, Any]]] = []
+
+        def take(batch: dict[Any, list[Any]]) -> None:
+            for records in batch.values():
+                for record in records:
+                    envelope = json.loads(record.value)
+                    if envelope.get("subject") == str(conversation_id):
+                        found.append((record.key, envelope))
+
+        try:
+            try:
+                async with asyncio.timeout(wait):
+                    while len(found) < expected:
+                        take(await consumer.getmany(timeout_ms=200))
+            except TimeoutError:
+                pass
+            take(await consumer.getmany(timeout_ms=1000))
+        finally:
+            await consumer.stop()
+        return found
