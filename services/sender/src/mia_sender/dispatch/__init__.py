@@ -1,0 +1,1 @@
+"""Getting send requests out: intake, per-account dispatchers, pacing, backoff, leases."""

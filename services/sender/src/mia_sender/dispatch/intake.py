@@ -1,0 +1,144 @@
+"""Taking send requests off ``messages.send.v1`` into the ``sends`` table.
+
+The consumer only records: the request id is the primary key, so a redelivered record,
+or a new event carrying a known request id, changes nothing. Then its offset is
+committed and it moves on; the per-account dispatchers do the slow part (pacing, provider
+calls), so an account that is slow or rate-limited never holds up the partition its
+requests share with other accounts.
+
+Requests that can never be sent (unknown or another tenant's account, a deleted one,
+a channel the account does not have, an SMS to a user id, already past ``not_after``)
+are recorded as failed with their outcome, in the same transaction, with 0 attempts.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mia_common.contracts import Channel, ChannelError, Envelope, SendRequest
+from mia_common.db import unit_of_work
+from mia_sender.accounts.repository import get_account
+from mia_sender.dispatch import refusals
+from mia_sender.dispatch.outcomes import publish_outcome
+from mia_sender.dispatch.repository import insert_send
+from mia_sender.events import EventWriter
+from mia_sender.models import ChannelAccount, Send, SendState
+
+__all__ = ["Intake", "recipient_key"]
+
+
+def recipient_key(to: str | None, to_user_id: str | None) -> str:
+    return to if to is not None else f"user:{to_user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class _AccountFacts:
+    """What intake checks about an account; cached briefly (deletion is rechecked when
+    the send is dispatched, so a stale entry cannot send for a deleted account)."""
+
+    tenant_id: uuid.UUID
+    channel: str
+    deleted: bool
+
+
+class Intake:
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        events: EventWriter,
+        notify: Callable[[uuid.UUID], None],
+        after_commit: Callable[[], None],
+        cache_seconds: float = 5.0,
+    ) -> None:
+        self._session_factory = session_factory
+        self._events = events
+        self._notify = notify
+        self._after_commit = after_commit
+        self._cache_seconds = cache_seconds
+        self._cache: dict[uuid.UUID, tuple[float, _AccountFacts | None]] = {}
+
+    async def accept(self, envelope: Envelope[SendRequest]) -> None:
+        request = envelope.data
+        facts = await self._facts(request.channel_account_id)
+        refusal = self._refusal(envelope.tenantid, request, facts)
+        row = _row(envelope.tenantid, request, refusal)
+        async with unit_of_work(self._session_factory) as session:
+            if not await insert_send(session, row):
+                return  # a request id we know: redelivered, or asked for twice
+            if refusal is not None:
+                await publish_outcome(session, self._events, Send(**row))
+        if refusal is None:
+            self._notify(request.channel_account_id)
+        else:
+            self._after_commit()
+
+    @staticmethod
+    def _refusal(
+        tenant_id: uuid.UUID, request: SendRequest, facts: _AccountFacts | None
+    ) -> ChannelError | None:
+        if facts is None or facts.tenant_id != tenant_id:
+            return refusals.unknown_account()
+        if facts.deleted:
+            return refusals.account_deleted()
+        if facts.channel != request.channel.value:
+            return refusals.channel_mismatch(request.channel.value, facts.channel)
+        if facts.channel == Channel.SMS.value and request.to is None:
+            return refusals.recipient_unsupported("SMS reaches phone numbers only, not user ids")
+        if request.not_after is not None and request.not_after <= datetime.now(UTC):
+            return refusals.expired()
+        return None
+
+    async def _facts(self, account_id: uuid.UUID) -> _AccountFacts | None:
+        now = time.monotonic()
+        cached = self._cache.get(account_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        async with self._session_factory() as session:
+            account: ChannelAccount | None = await get_account(session, account_id)
+        facts = (
+            None
+            if account is None
+            else _AccountFacts(account.tenant_id, account.channel, account.is_deleted)
+        )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[account_id] = (now + self._cache_seconds, facts)
+        return facts
+
+    def forget(self, account_id: uuid.UUID) -> None:
+        """Drop a cached account (it was just created, changed or deleted here)."""
+        self._cache.pop(account_id, None)
+
+
+def _row(
+    tenant_id: uuid.UUID, request: SendRequest, refusal: ChannelError | None
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    row: dict[str, Any] = {
+        "request_id": request.request_id,
+        "tenant_id": tenant_id,
+        "channel_account_id": request.channel_account_id,
+        "channel": request.channel.value,
+        "recipient": request.to,
+        "recipient_user_id": request.to_user_id,
+        "recipient_key": recipient_key(request.to, request.to_user_id),
+        "content": request.content.model_dump(mode="json"),
+        "reply_to_external_id": request.reply_to_external_id,
+        "origin": request.origin.value,
+        "origin_ref": request.origin_ref,
+        "not_after": request.not_after,
+        "state": SendState.QUEUED.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+    if refusal is not None:
+        row.update(state=SendState.FAILED.value, last_error=refusal.model_dump(), finished_at=now)
+    return row

@@ -1,0 +1,90 @@
+"""Ending a send: its terminal state and its outcome on ``messages.outcome.v1``, together.
+
+The outcome is written to the outbox in the transaction that moves the send to
+'accepted' or 'failed', so an outcome exists exactly when the send ended.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.contracts import (
+    Channel,
+    ChannelError,
+    SendOrigin,
+    SendOutcome,
+    SendRequest,
+    SendResult,
+)
+from mia_sender.events import EventWriter
+from mia_sender.metrics import SENDS
+from mia_sender.models import Send, SendState
+
+__all__ = ["mark_accepted", "mark_failed", "outcome_of", "publish_outcome", "request_of"]
+
+
+def request_of(send: Send) -> SendRequest:
+    """The send request as it arrived (what the provider client takes)."""
+    return SendRequest.model_validate(
+        {
+            "request_id": send.request_id,
+            "channel": send.channel,
+            "channel_account_id": send.channel_account_id,
+            "to": send.recipient,
+            "to_user_id": send.recipient_user_id,
+            "content": send.content,
+            "origin": send.origin,
+            "origin_ref": send.origin_ref,
+            "reply_to_external_id": send.reply_to_external_id,
+            "not_after": send.not_after,
+        }
+    )
+
+
+def outcome_of(send: Send) -> SendOutcome:
+    accepted = send.state == SendState.ACCEPTED.value
+    return SendOutcome(
+        request_id=send.request_id,
+        channel=Channel(send.channel),
+        channel_account_id=send.channel_account_id,
+        to=send.recipient,
+        to_user_id=send.recipient_user_id,
+        result=SendResult.ACCEPTED if accepted else SendResult.FAILED,
+        external_message_id=send.external_message_id if accepted else None,
+        error=None if accepted or send.last_error is None else ChannelError(**send.last_error),
+        attempts=send.attempts,
+        origin=SendOrigin(send.origin),
+        origin_ref=send.origin_ref,
+        occurred_at=send.finished_at or datetime.now(UTC),
+    )
+
+
+async def publish_outcome(session: AsyncSession, events: EventWriter, send: Send) -> None:
+    """Publish the outcome of a send already moved to its terminal state."""
+    outcome = outcome_of(send)
+    await events.outcome(session, tenant_id=send.tenant_id, outcome=outcome)
+    code = outcome.error.code if outcome.error is not None else ""
+    SENDS.labels(send.channel, outcome.result.value, code).inc()
+
+
+async def mark_failed(
+    session: AsyncSession, events: EventWriter, send: Send, error: ChannelError
+) -> None:
+    """Fail a send this transaction holds (locked or just inserted)."""
+    send.state = SendState.FAILED.value
+    send.last_error = error.model_dump()
+    send.finished_at = datetime.now(UTC)
+    await session.flush()
+    await publish_outcome(session, events, send)
+
+
+async def mark_accepted(
+    session: AsyncSession, events: EventWriter, send: Send, external_message_id: str
+) -> None:
+    send.state = SendState.ACCEPTED.value
+    send.external_message_id = external_message_id
+    send.finished_at = datetime.now(UTC)
+    await session.flush()
+    await publish_outcome(session, events, send)

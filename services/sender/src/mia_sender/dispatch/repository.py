@@ -1,0 +1,204 @@
+"""All SQL over ``sends``: intake, claims, take-over, expiry and conditional transitions.
+
+Every transition out of 'sending' or 'unknown' is a conditional UPDATE on the state and
+the attempt number it expects: whichever writer gets there first (the dispatcher with the
+provider's answer, the reconciler with a status, a replica that took the account over)
+wins, and the others change nothing, so a send gets exactly one outcome.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from mia_sender.models import ChannelAccount, Send, SendState
+
+__all__ = [
+    "accounts_with_work",
+    "claim_due",
+    "count_active",
+    "expired_queued",
+    "insert_send",
+    "queued_of_account",
+    "requeue_unknown",
+    "take_over",
+    "transition",
+]
+
+_IN_FLIGHT = (SendState.SENDING.value, SendState.UNKNOWN.value)
+
+
+async def insert_send(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert a send; False when its request id is known (a redelivered request)."""
+    statement = insert(Send).values(**values).on_conflict_do_nothing().returning(Send.request_id)
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def claim_due(
+    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, limit: int
+) -> Sequence[Send]:
+    """The account's due sends, oldest first, locked for this transaction.
+
+    Only the head of each customer's queue is due: a send waits while an earlier one to
+    the same customer is queued (held back by the pair limit or a backoff) or being
+    sent, so one customer's messages leave in the order they were asked for.
+    """
+    earlier = aliased(Send)
+    query = (
+        select(Send)
+        .where(
+            Send.channel_account_id == account_id,
+            Send.state == SendState.QUEUED.value,
+            Send.next_attempt_at <= now,
+            ~exists().where(
+                earlier.channel_account_id == Send.channel_account_id,
+                earlier.recipient_key == Send.recipient_key,
+                earlier.state.in_((SendState.QUEUED.value, SendState.SENDING.value)),
+                earlier.seq < Send.seq,
+            ),
+        )
+        .order_by(Send.next_attempt_at, Send.seq)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def take_over(session: AsyncSession, account_id: uuid.UUID) -> int:
+    """A new dispatcher of the account: whatever is still 'sending' may have been called by
+    the previous one, so it becomes 'unknown' (never called again blindly)."""
+    result = await session.execute(
+        update(Send)
+        .where(Send.channel_account_id == account_id, Send.state == SendState.SENDING.value)
+        .values(state=SendState.UNKNOWN.value, updated_at=func.now())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def requeue_unknown(
+    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, window: timedelta
+) -> int:
+    """'unknown' sends no status claimed within the reconcile window were not accepted:
+    they are queued to be sent again."""
+    result = await session.execute(
+        update(Send)
+        .where(
+            Send.channel_account_id == account_id,
+            Send.state == SendState.UNKNOWN.value,
+            Send.sending_started_at <= now - window,
+        )
+        .values(state=SendState.QUEUED.value, next_attempt_at=now, updated_at=func.now())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def expired_queued(
+    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, limit: int
+) -> Sequence[Send]:
+    return (
+        await session.scalars(
+            select(Send)
+            .where(
+                Send.channel_account_id == account_id,
+                Send.state == SendState.QUEUED.value,
+                Send.not_after.is_not(None),
+                Send.not_after <= now,
+            )
+            .order_by(Send.seq)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+
+
+async def queued_of_account(
+    session: AsyncSession, account_id: uuid.UUID, *, limit: int
+) -> Sequence[Send]:
+    return (
+        await session.scalars(
+            select(Send)
+            .where(Send.channel_account_id == account_id, Send.state == SendState.QUEUED.value)
+            .order_by(Send.seq)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+
+
+async def transition(
+    session: AsyncSession,
+    request_id: uuid.UUID,
+    *,
+    attempts: int | None,
+    from_states: Sequence[str] = _IN_FLIGHT,
+    values: dict[str, Any],
+) -> Send | None:
+    """Move one send on if it is still where the caller left it; the row, or None."""
+    conditions = [Send.request_id == request_id, Send.state.in_(list(from_states))]
+    if attempts is not None:
+        conditions.append(Send.attempts == attempts)
+    statement = (
+        update(Send)
+        .where(*conditions)
+        .values(**values, updated_at=func.now())
+        .returning(Send)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def accounts_with_work(
+    session: AsyncSession, *, now: datetime, reconcile_window: timedelta, limit: int = 1000
+) -> list[uuid.UUID]:
+    """Accounts something must be done for now: due or expired sends, 'sending' rows left
+    by a dead dispatcher, 'unknown' sends past the reconcile window."""
+    # A paused account's due sends wait for its resume, which notifies the scheduler; only
+    # their expiry needs a dispatcher meanwhile.
+    sendable = exists().where(
+        ChannelAccount.id == Send.channel_account_id,
+        or_(ChannelAccount.status == "active", ChannelAccount.deleted_at.is_not(None)),
+    )
+    missing = ~exists().where(ChannelAccount.id == Send.channel_account_id)
+    query = (
+        select(Send.channel_account_id)
+        .where(
+            or_(
+                and_(
+                    Send.state == SendState.QUEUED.value,
+                    or_(
+                        and_(Send.next_attempt_at <= now, or_(sendable, missing)),
+                        Send.not_after <= now,
+                    ),
+                ),
+                Send.state == SendState.SENDING.value,
+                and_(
+                    Send.state == SendState.UNKNOWN.value,
+                    Send.sending_started_at <= now - reconcile_window,
+                ),
+            )
+        )
+        .distinct()
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def count_active(session: AsyncSession, account_id: uuid.UUID) -> dict[str, int]:
+    rows = await session.execute(
+        select(Send.state, func.count())
+        .where(
+            Send.channel_account_id == account_id,
+            Send.state.in_(
+                (SendState.QUEUED.value, SendState.SENDING.value, SendState.UNKNOWN.value)
+            ),
+        )
+        .group_by(Send.state)
+    )
+    return {state: int(count) for state, count in rows}

@@ -1,0 +1,216 @@
+"""The WhatsApp Cloud API client: one ``POST /{version}/{phone_number_id}/messages`` per send.
+
+One ``httpx.AsyncClient`` per process keeps connections to the Graph API pooled for every
+account (the token travels per request). Every message carries
+``biz_opaque_callback_data`` = our request id: Meta echoes it in the message's status
+webhooks, which is how a send whose answer was lost is reconciled (``mia_sender.reconcile``).
+
+Transport failures are split by whether Meta can have seen the request: a connection that
+never opened is retried; an answer that never came (read timeout, dropped connection) is
+``OutcomeUnknown``, because calling again could deliver the message twice.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from mia_common.contracts import SendRequest
+from mia_common.contracts.messages import MediaContent, TemplateContent, TextContent
+from mia_sender.metrics import PROVIDER_SECONDS
+from mia_sender.providers.base import (
+    ErrorAction,
+    OutcomeUnknown,
+    ProviderAccepted,
+    ProviderError,
+)
+from mia_sender.providers.meta_errors import classify
+
+__all__ = ["MetaCredentials", "MetaProvider", "message_body"]
+
+
+@dataclass(frozen=True, slots=True)
+class MetaCredentials:
+    phone_number_id: str
+    access_token: str = field(repr=False)
+
+
+class MetaProvider:
+    def __init__(
+        self,
+        *,
+        graph_url: str,
+        graph_version: str,
+        timeout: float,
+        max_connections: int = 200,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._base = f"{graph_url.rstrip('/')}/{graph_version}"
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport,
+        )
+
+    async def send(self, credentials: MetaCredentials, request: SendRequest) -> ProviderAccepted:
+        url = f"{self._base}/{credentials.phone_number_id}/messages"
+        started = time.perf_counter()
+        result = "error"
+        try:
+            response = await self._client.post(
+                url,
+                json=message_body(request),
+                headers={"Authorization": f"Bearer {credentials.access_token}"},
+            )
+            accepted = _accepted_or_raise(response)
+            result = "accepted"
+            return accepted
+        except ProviderError as error:
+            result = error.action.value
+            raise
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # The request never left: calling again cannot duplicate anything.
+            result = "retry"
+            raise ProviderError(
+                code="connection_failed",
+                title="could not reach the Graph API",
+                action=ErrorAction.RETRY,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        except (httpx.WriteError, httpx.WriteTimeout) as exc:
+            # The request was not fully written, so the Graph API cannot have acted on it.
+            result = "retry"
+            raise ProviderError(
+                code="connection_failed",
+                title="the request to the Graph API could not be written",
+                action=ErrorAction.RETRY,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        except httpx.TransportError as exc:
+            # Read timeout, reset or protocol error after the request went out.
+            result = "unknown"
+            raise OutcomeUnknown(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            PROVIDER_SECONDS.labels("whatsapp_cloud", result).observe(time.perf_counter() - started)
+
+    async def check(self, credentials: MetaCredentials) -> dict[str, Any]:
+        """``GET /{version}/{phone_number_id}``: proves the token may use the number."""
+        try:
+            response = await self._client.get(
+                f"{self._base}/{credentials.phone_number_id}",
+                headers={"Authorization": f"Bearer {credentials.access_token}"},
+            )
+        except httpx.TransportError as exc:
+            raise ProviderError(
+                code="connection_failed",
+                title="could not reach the Graph API",
+                action=ErrorAction.RETRY,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        if response.is_success:
+            body = _json(response)
+            return body if isinstance(body, dict) else {}
+        raise classify(response.status_code, _json(response))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def message_body(request: SendRequest) -> dict[str, Any]:
+    """Meta's JSON for ``request`` (text, template or media; a reply; a phone or a BSUID)."""
+    body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+    if request.to is not None:
+        # Meta takes the number without the leading '+' (it also tolerates it).
+        body["to"] = request.to.removeprefix("+")
+    else:
+        # Customers who hide their number behind a username are reached by their
+        # business-scoped user id, in ``recipient`` instead of ``to``.
+        body["recipient"] = request.to_user_id
+    if request.reply_to_external_id:
+        body["context"] = {"message_id": request.reply_to_external_id}
+    content = request.content
+    if isinstance(content, TextContent):
+        body["type"] = "text"
+        body["text"] = {"body": content.body, "preview_url": content.preview_url}
+    elif isinstance(content, TemplateContent):
+        template: dict[str, Any] = {"name": content.name, "language": {"code": content.language}}
+        if content.components:
+            template["components"] = content.components
+        body["type"] = "template"
+        body["template"] = template
+    else:
+        body["type"] = content.kind
+        body[content.kind] = _media(content)
+    body["biz_opaque_callback_data"] = str(request.request_id)
+    return body
+
+
+def _media(content: MediaContent) -> dict[str, Any]:
+    media: dict[str, Any] = {}
+    if content.media_id:
+        media["id"] = content.media_id
+    elif content.link:
+        media["link"] = content.link
+    else:
+        raise ProviderError(
+            code="media_missing",
+            title="media needs a media id or a link",
+            action=ErrorAction.FAIL,
+        )
+    # Meta accepts captions on images, videos and documents only, filenames on documents.
+    if content.caption and content.kind in ("image", "video", "document"):
+        media["caption"] = content.caption
+    if content.filename and content.kind == "document":
+        media["filename"] = content.filename
+    return media
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _accepted_or_raise(response: httpx.Response) -> ProviderAccepted:
+    if not response.is_success:
+        raise classify(
+            response.status_code,
+            _json(response),
+            retry_after_seconds=_retry_after(response.headers.get("Retry-After")),
+        )
+    body = _json(response)
+    messages = body.get("messages") if isinstance(body, dict) else None
+    message_id = (
+        messages[0].get("id")
+        if isinstance(messages, list) and messages and isinstance(messages[0], dict)
+        else None
+    )
+    if not isinstance(message_id, str) or not message_id:
+        # Meta took the request but we cannot name the message: treat the outcome as
+        # unknown, so its status webhook (carrying our request id) settles it.
+        raise OutcomeUnknown(f"HTTP {response.status_code} without a message id")
+    details: dict[str, Any] = {}
+    contacts = body.get("contacts") if isinstance(body, dict) else None
+    if isinstance(contacts, list) and contacts and isinstance(contacts[0], dict):
+        wa_id = contacts[0].get("wa_id")
+        if isinstance(wa_id, str):
+            details["wa_id"] = wa_id
+    status = messages[0].get("message_status") if isinstance(messages, list) else None
+    if isinstance(status, str):
+        details["message_status"] = status
+    return ProviderAccepted(external_message_id=message_id, details=details)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

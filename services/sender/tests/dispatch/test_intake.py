@@ -1,0 +1,98 @@
+"""Requests that can never be sent are refused with a clear code and no provider call."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from mia_common.contracts import Channel
+from support.world import Company, World
+
+
+async def test_an_unknown_account_fails_the_request(world: World) -> None:
+    account = await world.whatsapp_account()
+    request = world.request(account, template="oi", account_id=uuid.uuid4())
+
+    await world.send(request, tenant_id=account.company.tenant_id)
+
+    outcome = await world.outcome(request.request_id)
+    assert (outcome["result"], outcome["attempts"]) == ("failed", 0)
+    assert outcome["error"]["code"] == "unknown_account"
+
+
+async def test_another_companys_account_reads_as_unknown(world: World) -> None:
+    account = await world.whatsapp_account()
+    request = world.request(account, template="oi")
+
+    await world.send(request, tenant_id=Company().tenant_id)
+
+    outcome = await world.outcome(request.request_id)
+    assert outcome["error"]["code"] == "unknown_account"
+    assert await world.sent_to_sandbox(request.request_id) == []
+
+
+async def test_a_deleted_account_fails_the_request(world: World, client: httpx.AsyncClient) -> None:
+    account = await world.whatsapp_account()
+    deleted = await client.delete(
+        f"/api/v1/channels/accounts/{account.id}", headers=account.company.headers()
+    )
+    assert deleted.status_code == 204
+    request = world.request(account, template="oi")
+
+    await world.send(request, tenant_id=account.company.tenant_id)
+
+    assert (await world.outcome(request.request_id))["error"]["code"] == "account_deleted"
+
+
+async def test_a_request_past_its_not_after_is_dropped(world: World) -> None:
+    account = await world.whatsapp_account()
+    request = world.request(
+        account, template="oi", not_after=datetime.now(UTC) - timedelta(seconds=1)
+    )
+
+    await world.send(request, tenant_id=account.company.tenant_id)
+
+    outcome = await world.outcome(request.request_id)
+    assert (outcome["error"]["code"], outcome["attempts"]) == ("expired", 0)
+
+
+async def test_a_request_naming_another_channel_than_the_accounts_fails(world: World) -> None:
+    account = await world.whatsapp_account()
+    request = world.request(account, text="Oi", channel=Channel.SMS)
+
+    await world.send(request, tenant_id=account.company.tenant_id)
+
+    assert (await world.outcome(request.request_id))["error"]["code"] == "channel_mismatch"
+
+
+async def test_a_paused_account_holds_sends_until_resumed_or_their_not_after(
+    world: World, client: httpx.AsyncClient
+) -> None:
+    account = await world.whatsapp_account()
+    headers = account.company.headers()
+    paused = await client.post(
+        f"/api/v1/channels/accounts/{account.id}/pause",
+        json={"reason": "revisão da campanha"},
+        headers=headers,
+    )
+    assert paused.status_code == 200
+    assert paused.json()["status_reason"] == "revisão da campanha"
+    held = world.request(account, template="oi")
+    short = world.request(
+        account, template="oi", not_after=datetime.now(UTC) + timedelta(seconds=1.5)
+    )
+
+    await world.send(held, tenant_id=account.company.tenant_id)
+    await world.send(short, tenant_id=account.company.tenant_id)
+
+    expired = await world.outcome(short.request_id)
+    assert (expired["error"]["code"], expired["attempts"]) == ("account_paused", 0)
+    assert expired["error"]["detail"] == "revisão da campanha"
+    assert world.outcomes_of(held.request_id) == []
+    assert (await world.send_row(held.request_id)).state == "queued"
+
+    await client.post(f"/api/v1/channels/accounts/{account.id}/resume", headers=headers)
+
+    assert (await world.outcome(held.request_id))["result"] == "accepted"
