@@ -1,0 +1,148 @@
+"""The messaging core as real processes on a Kafka broker of the test's own.
+
+Meta sandbox, meta-ingest, sender and crm run as separate ``uvicorn`` processes (so one
+can be killed mid-work), each on its own fresh database; the broker is a throw-away one
+(so it can be restarted) with the registry's topics under their real names. PostgreSQL
+and Redis are the local servers: databases are per run, Redis gets a database index of
+its own, emptied first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+import asyncpg
+from redis.asyncio import Redis
+
+from mia_common.contracts.topics import TOPICS
+from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
+from mia_common.messaging.admin import ensure_topics
+from mia_common.settings import PlatformSettings
+from mia_common.testing.spare_kafka import SpareKafka, free_port
+from support.processes import ROOT, ServiceProcess
+
+__all__ = ["Stack", "messaging_stack"]
+
+E2E_REDIS_DB = 7
+SERVICES = {
+    # name: (uvicorn factory, database or None)
+    "meta-sandbox": ("mia_meta_sandbox.main:create_app", None),
+    "meta-ingest": ("mia_meta_ingest.main:create_app", "meta_ingest"),
+    "sender": ("mia_sender.main:create_app", "sender"),
+    "crm": ("mia_crm.main:create_app", "crm"),
+}
+
+
+@dataclass
+class Stack:
+    settings: PlatformSettings
+    kafka: SpareKafka
+    run_id: str
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.processes[name]
+
+    def identity_headers(self, tenant_id: uuid.UUID, role: Role = Role.owner) -> dict[str, str]:
+        """What the gateway adds to a forwarded request: a short-lived identity token."""
+        token = issue_identity_token(
+            Identity(tenant_id=tenant_id, user_id=uuid.uuid4(), role=role),
+            secret=self.settings.identity_token_secret,
+            ttl_seconds=3600,
+        )
+        return {IDENTITY_HEADER: token}
+
+
+async def _admin(settings: PlatformSettings) -> asyncpg.Connection:
+    return await asyncpg.connect(
+        host=settings.postgres_host,
+        port=settings.postgres_port,
+        user=settings.postgres_user,
+        password=settings.postgres_password.get_secret_value(),
+        database="postgres",
+    )
+
+
+@asynccontextmanager
+async def _database(settings: PlatformSettings, service: str, run_id: str) -> AsyncIterator[str]:
+    name = f"e2e_{run_id}_{service.replace('-', '_')}"
+    admin = await _admin(settings)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = settings.database_url(name)
+    # A process per service: each service's models share one SQLAlchemy metadata class,
+    # and two of them have a table of the same name.
+    migrate = await asyncio.create_subprocess_exec(
+        str(ROOT / ".venv" / "bin" / "alembic"),
+        "-c",
+        str(ROOT / "services" / service / "alembic.ini"),
+        "upgrade",
+        "head",
+        cwd=str(ROOT / "services" / service),
+        env={**os.environ, "MIA_DATABASE_URL_OVERRIDE": url},
+    )
+    assert await migrate.wait() == 0, f"migrations of {service} failed"
+    try:
+        yield url
+    finally:
+        admin = await _admin(settings)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@asynccontextmanager
+async def messaging_stack(
+    settings: PlatformSettings, services: tuple[str, ...], extra_env: dict[str, str] | None = None
+) -> AsyncIterator[Stack]:
+    """Start ``services`` (names of ``SERVICES``) in dependency order; stop them at the end."""
+    run_id = uuid.uuid4().hex[:8]
+    kafka = SpareKafka()
+    stack = Stack(settings=settings, kafka=kafka, run_id=run_id)
+    redis_url = settings.redis_url.rsplit("/", 1)[0] + f"/{E2E_REDIS_DB}"
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+    ports = {name: free_port() for name in services}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    common = {
+        "MIA_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap,
+        "MIA_REDIS_URL": redis_url,
+        "MIA_LOG_JSON": "true",
+        "MIA_LOG_LEVEL": "INFO",
+        "MIA_META_GRAPH_URL": urls.get("meta-sandbox", "http://127.0.0.1:9"),
+        "MIA_SANDBOX_WEBHOOK_URL": f"{urls.get('meta-ingest', 'http://127.0.0.1:9')}/webhooks/meta",
+        "MIA_SANDBOX_PUBLIC_URL": urls.get("meta-sandbox", ""),
+        "MIA_SENDER_PUBLIC_URL": urls.get("sender", ""),
+        "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
+        **(extra_env or {}),
+    }
+    async with AsyncExitStack() as exit_stack:
+        await kafka.start()
+        exit_stack.push_async_callback(_remove_kafka, kafka)
+        await ensure_topics(kafka.bootstrap, TOPICS)
+        for name in services:
+            app, database = SERVICES[name]
+            env = dict(common)
+            if database is not None:
+                env["MIA_DATABASE_URL_OVERRIDE"] = await exit_stack.enter_async_context(
+                    _database(settings, name, run_id)
+                )
+            process = ServiceProcess(name, app, ports[name], env, run_id)
+            stack.processes[name] = process
+            exit_stack.push_async_callback(process.stop)
+            await process.start()
+        yield stack
+
+
+async def _remove_kafka(kafka: SpareKafka) -> None:
+    await kafka.stop()
+    kafka.remove()
