@@ -1,0 +1,1 @@
+"""Test support for the Meta sandbox: a real webhook receiver, and constants."""
