@@ -17,6 +17,7 @@ from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.main import create_app
+from mia_meta_sandbox.testing import SandboxHandle, running_sandbox
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,8 +29,18 @@ def alembic_script_location() -> Path:
 
 
 @pytest.fixture(scope="session")
+async def sandbox() -> AsyncIterator[SandboxHandle]:
+    """The Meta sandbox as the Graph API: inbound media is downloaded from it."""
+    async with running_sandbox() as handle:
+        yield handle
+
+
+@pytest.fixture(scope="session")
 async def ingest_settings(
-    platform_settings: PlatformSettings, test_database_url: str
+    platform_settings: PlatformSettings,
+    test_database_url: str,
+    sandbox: SandboxHandle,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[MetaIngestSettings]:
     run = uuid.uuid4().hex[:8]
     topics = {
@@ -44,6 +55,8 @@ async def ingest_settings(
             **platform_settings.model_dump(),
             "database_url_override": test_database_url,
             "verify_token": "test-verify-token",
+            "meta_graph_url": sandbox.url,
+            "media_dir": tmp_path_factory.mktemp("media"),
             **{field: topic.name for field, topic in topics.items()},
         }
     )

@@ -15,6 +15,10 @@ from mia_common.contracts import (
     ChannelAccountStatus,
     Envelope,
 )
+from mia_common.contracts.channels import (
+    access_token_associated_data,
+    app_secret_associated_data,
+)
 from mia_common.crypto import KeyRing
 from mia_common.testing import wait_until
 from mia_meta_ingest.config import MetaIngestSettings
@@ -28,6 +32,7 @@ class Account:
     phone_number_id: str
     waba_id: str
     app_secret: str
+    access_token: str
 
 
 async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Account:
@@ -37,9 +42,11 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         phone_number_id=str(uuid.uuid4().int)[:15],
         waba_id=str(uuid.uuid4().int)[:15],
         app_secret=uuid.uuid4().hex,
+        access_token=f"token-{uuid.uuid4().hex}",
     )
-    sealed = KeyRing.from_settings(settings).encrypt_text(
-        account.app_secret, associated_data=account.id.bytes
+    ring = KeyRing.from_settings(settings)
+    sealed = ring.encrypt_text(
+        account.app_secret, associated_data=app_secret_associated_data(account.id)
     )
     state = ChannelAccountState(
         channel_account_id=account.id,
@@ -49,6 +56,9 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         phone_number_id=account.phone_number_id,
         waba_id=account.waba_id,
         app_secret_sealed=sealed,
+        access_token_sealed=ring.encrypt_text(
+            account.access_token, associated_data=access_token_associated_data(account.id)
+        ),
         updated_at=datetime.now(UTC),
     )
     envelope = Envelope[ChannelAccountState](
