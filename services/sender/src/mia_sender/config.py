@@ -136,7 +136,7 @@ class SenderSettings(ServiceSettings):
         description="provider calls one account may have open at once",
     )
     claim_horizon_seconds: float = Field(
-        default=0.1,
+        default=0.25,
         gt=0,
         le=2,
         validation_alias=_env("MIA_SENDER_CLAIM_HORIZON_SECONDS"),

@@ -21,11 +21,12 @@ from mia_sender.config import SenderSettings, get_settings
 from mia_sender.runtime import RUNTIME_KEY, SenderRuntime, build_runtime
 from mia_sender.sms.webhooks import ACCOUNT_LOOKUP_KEY, PUBLIC_URL_KEY, TOPICS_KEY
 from mia_sender.sms.webhooks import router as sms_webhooks_router
-from mia_sender.stream import create_sender_broker
+from mia_sender.stream import create_batch_consumers, create_sender_broker
 
 __all__ = ["create_app"]
 
 _SHUTDOWN_FLUSH_SECONDS = 5.0
+CONSUMERS_KEY = "batch_consumers"
 
 
 def create_app(settings: SenderSettings | None = None) -> FastAPI:
@@ -47,11 +48,18 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
         }
         runtime.scheduler.start()
         runtime.ready.set()
+        consumers = create_batch_consumers(settings, context, runtime)
+        for consumer in consumers:
+            await consumer.start()
+        context.extras[CONSUMERS_KEY] = consumers
 
     async def stop(context: ServiceContext) -> None:
         runtime: SenderRuntime | None = context.extras.get(RUNTIME_KEY)
         if runtime is None:
             return
+        # No new requests first; then the dispatchers finish what they started.
+        for consumer in context.extras.get(CONSUMERS_KEY, []):
+            await consumer.stop()
         await runtime.scheduler.stop()
         await runtime.registry.aclose()
         if context.relay is not None:

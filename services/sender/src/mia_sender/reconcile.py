@@ -2,11 +2,16 @@
 
 Every Meta send carries ``biz_opaque_callback_data`` = our request id, and Meta echoes it in
 the message's status webhooks, which meta-ingest publishes on ``messages.status.v1`` as
-``send_request_id``. A status naming a send that is 'sending' or 'unknown' (or queued
-again after an earlier attempt) proves the provider accepted it: the send becomes
-'accepted' with the status's message id, and its outcome is published, in one
-transaction. Any status counts (sent, delivered, read, even failed: the provider took the
-message; what became of it later is the status's business, not the outcome's).
+``send_request_id`` (the Twilio webhooks do the same from the status callback URL). A
+status naming a send that is 'sending' or 'unknown' (or queued again after an earlier
+attempt) proves the provider accepted it: the send becomes 'accepted' with the status's
+message id, and its outcome is published, in one transaction. Any status counts (sent,
+delivered, read, even failed: the provider took the message; what became of it later is
+the status's business, not the outcome's).
+
+Statuses come three or more per message sent, almost all for sends long accepted, so a
+poll's batch is settled with one conditional UPDATE (``settle_many``) that changes only
+the sends still in doubt.
 """
 
 from __future__ import annotations
@@ -15,14 +20,13 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Envelope, MessageStatus
-from mia_common.db import unit_of_work
+from mia_sender.db import transaction
 from mia_sender.dispatch.outcomes import publish_outcome
+from mia_sender.dispatch.repository import settle_many
 from mia_sender.events import EventWriter
-from mia_sender.models import Send, SendState
 
 __all__ = ["Reconciler"]
 
@@ -39,45 +43,28 @@ class Reconciler:
         self._events = events
         self._after_commit = after_commit
 
-    async def apply(self, envelope: Envelope[MessageStatus]) -> bool:
-        """True when the status settled a send."""
-        status = envelope.data
-        request_id = _request_id(status.send_request_id)
-        if request_id is None:
-            return False
-        async with unit_of_work(self._session_factory) as session:
-            settled = await _settle(session, request_id, envelope.tenantid, status)
-            if settled is not None:
-                await publish_outcome(session, self._events, settled)
-        if settled is not None:
+    async def apply(self, envelopes: list[Envelope[MessageStatus]]) -> int:
+        """Settle what these statuses prove; how many sends they settled."""
+        claims: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID, uuid.UUID, str]] = {}
+        for envelope in envelopes:
+            status = envelope.data
+            request_id = _request_id(status.send_request_id)
+            if request_id is not None and request_id not in claims:
+                claims[request_id] = (
+                    request_id,
+                    envelope.tenantid,
+                    status.channel_account_id,
+                    status.external_message_id,
+                )
+        if not claims:
+            return 0
+        async with transaction(self._session_factory) as tx:
+            settled = await settle_many(tx.session, list(claims.values()), now=datetime.now(UTC))
+            for send in settled:
+                publish_outcome(tx.outbox, self._events, send)
+        if settled:
             self._after_commit()
-        return settled is not None
-
-
-async def _settle(
-    session: AsyncSession, request_id: uuid.UUID, tenant_id: uuid.UUID, status: MessageStatus
-) -> Send | None:
-    statement = (
-        update(Send)
-        .where(
-            Send.request_id == request_id,
-            Send.tenant_id == tenant_id,
-            Send.channel_account_id == status.channel_account_id,
-            or_(
-                Send.state.in_((SendState.SENDING.value, SendState.UNKNOWN.value)),
-                and_(Send.state == SendState.QUEUED.value, Send.attempts > 0),
-            ),
-        )
-        .values(
-            state=SendState.ACCEPTED.value,
-            external_message_id=status.external_message_id,
-            finished_at=datetime.now(UTC),
-            last_error=None,
-        )
-        .returning(Send)
-        .execution_options(synchronize_session=False)
-    )
-    return (await session.scalars(statement)).one_or_none()
+        return len(settled)
 
 
 def _request_id(value: str | None) -> uuid.UUID | None:

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.app import ServiceContext
 from mia_common.crypto import KeyRing
-from mia_common.ratelimit import TokenBucket
 from mia_sender.accounts.secrets import AccountSecrets
 from mia_sender.config import SenderSettings
+from mia_sender.dispatch.checks import SendChecks
 from mia_sender.dispatch.dispatcher import DispatchDeps
 from mia_sender.dispatch.intake import Intake
 from mia_sender.dispatch.pacing import Pacer
@@ -69,7 +69,8 @@ def build_runtime(
     windows = CustomerWindows(redis, prefix=settings.redis_prefix)
     limits = DailyLimits(redis, prefix=settings.redis_prefix)
     pacer = Pacer(
-        TokenBucket(redis, key_prefix=f"{settings.redis_prefix}:rl"),
+        redis,
+        prefix=settings.redis_prefix,
         headroom=settings.pacing_headroom,
         pair_rate=settings.pair_rate_per_second,
         pair_burst=settings.pair_burst,
@@ -80,8 +81,9 @@ def build_runtime(
         events=events,
         registry=registry,
         pacer=pacer,
-        windows=windows,
-        limits=limits,
+        checks=SendChecks(
+            settings=settings, events=events, windows=windows, limits=limits, pacer=pacer
+        ),
         after_commit=after_commit,
     )
     scheduler = Scheduler(deps=deps, redis=redis)

@@ -83,6 +83,26 @@ class CustomerWindows:
             return None
         return datetime.fromtimestamp(max(int(v) for v in values) / 1000, UTC)
 
+    async def open_for(
+        self, account_id: uuid.UUID, customers: list[tuple[str | None, str | None]]
+    ) -> list[bool]:
+        """For each (phone, user id): is the customer's window open? One round trip."""
+        keys: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for phone, user_id in customers:
+            start = len(keys)
+            if phone:
+                keys.append(self._key(account_id, _phone_address(phone)))
+            if user_id:
+                keys.append(self._key(account_id, _user_address(user_id)))
+            spans.append((start, len(keys)))
+        values = await self._redis.mget(keys) if keys else []
+        cutoff_ms = (datetime.now(UTC) - WINDOW).timestamp() * 1000
+        return [
+            any(value is not None and int(value) > cutoff_ms for value in values[start:end])
+            for start, end in spans
+        ]
+
     async def is_open(
         self, account_id: uuid.UUID, *, phone: str | None, user_id: str | None
     ) -> bool:

@@ -145,7 +145,7 @@ async def test_a_status_for_someone_elses_callback_data_is_ignored(world: World)
         tenantid=account.company.tenant_id,
         data=status,
     )
-    assert await runtime.reconciler.apply(envelope) is False
+    assert await runtime.reconciler.apply([envelope]) == 0
     assert len(world.outcomes_of(sent.request_id)) == 1
 
 

@@ -19,7 +19,7 @@ from mia_sender.accounts.schemas import (
     AccountUpdate,
     PauseBody,
 )
-from mia_sender.db import AfterCommit, SessionDep
+from mia_sender.db import AfterCommit, Tx, TxDep
 from mia_sender.dependencies import Admin, Reader, RuntimeDep
 from mia_sender.limits import portfolio_of
 from mia_sender.models import ChannelAccount
@@ -38,9 +38,9 @@ class NotSupported(AppError):
 
 
 async def _account(
-    session: SessionDep, tenant_id: uuid.UUID, account_id: uuid.UUID, *, lock: bool = False
+    tx: Tx, tenant_id: uuid.UUID, account_id: uuid.UUID, *, lock: bool = False
 ) -> ChannelAccount:
-    account = await get_for_tenant(session, tenant_id, account_id, for_update=lock)
+    account = await get_for_tenant(tx.session, tenant_id, account_id, for_update=lock)
     if account is None:
         raise NotFound("no such channel account")
     return account
@@ -56,7 +56,7 @@ def _changed(runtime: SenderRuntime, after: AfterCommit, account_id: uuid.UUID) 
 @router.get("", response_model=Page[AccountOut], summary="The company's channel accounts")
 async def list_accounts(
     identity: Reader,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     page: PageQuery,
     channel: Channel | None = None,
@@ -67,7 +67,7 @@ async def list_accounts(
         query = query.where(ChannelAccount.channel == channel.value)
     if status is not None:
         query = query.where(ChannelAccount.status == status)
-    rows, cursor = await fetch_page(session, query, page, key=ChannelAccount.id)
+    rows, cursor = await fetch_page(tx.session, query, page, key=ChannelAccount.id)
     return Page(items=[service.show(a, runtime.secrets) for a in rows], next_cursor=cursor)
 
 
@@ -75,12 +75,12 @@ async def list_accounts(
 async def create_account(
     body: AccountCreate,
     identity: Admin,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     after: AfterCommit,
 ) -> AccountOut:
     account = await service.create_account(
-        session,
+        tx,
         tenant_id=identity.tenant_id,
         body=body,
         secrets=runtime.secrets,
@@ -93,9 +93,9 @@ async def create_account(
 
 @router.get("/{account_id}", response_model=AccountOut, summary="One channel account")
 async def get_account(
-    account_id: uuid.UUID, identity: Reader, session: SessionDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Reader, tx: TxDep, runtime: RuntimeDep
 ) -> AccountOut:
-    account = await _account(session, identity.tenant_id, account_id)
+    account = await _account(tx, identity.tenant_id, account_id)
     return service.show(account, runtime.secrets)
 
 
@@ -104,13 +104,13 @@ async def update_account(
     account_id: uuid.UUID,
     body: AccountUpdate,
     identity: Admin,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     after: AfterCommit,
 ) -> AccountOut:
-    account = await _account(session, identity.tenant_id, account_id, lock=True)
+    account = await _account(tx, identity.tenant_id, account_id, lock=True)
     await service.update_account(
-        session, account=account, body=body, secrets=runtime.secrets, events=runtime.events
+        tx, account=account, body=body, secrets=runtime.secrets, events=runtime.events
     )
     _changed(runtime, after, account.id)
     return service.show(account, runtime.secrets)
@@ -120,12 +120,12 @@ async def update_account(
 async def delete_account(
     account_id: uuid.UUID,
     identity: Admin,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     after: AfterCommit,
 ) -> Response:
-    account = await _account(session, identity.tenant_id, account_id, lock=True)
-    await service.delete_account(session, account=account, events=runtime.events)
+    account = await _account(tx, identity.tenant_id, account_id, lock=True)
+    await service.delete_account(tx, account=account, events=runtime.events)
     _changed(runtime, after, account.id)
     return Response(status_code=204)
 
@@ -134,14 +134,14 @@ async def delete_account(
 async def pause_account(
     account_id: uuid.UUID,
     identity: Admin,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     after: AfterCommit,
     body: PauseBody | None = None,
 ) -> AccountOut:
-    account = await _account(session, identity.tenant_id, account_id, lock=True)
+    account = await _account(tx, identity.tenant_id, account_id, lock=True)
     await service.pause_account(
-        session, account=account, reason=body.reason if body else None, events=runtime.events
+        tx, account=account, reason=body.reason if body else None, events=runtime.events
     )
     _changed(runtime, after, account.id)
     return service.show(account, runtime.secrets)
@@ -151,12 +151,12 @@ async def pause_account(
 async def resume_account(
     account_id: uuid.UUID,
     identity: Admin,
-    session: SessionDep,
+    tx: TxDep,
     runtime: RuntimeDep,
     after: AfterCommit,
 ) -> AccountOut:
-    account = await _account(session, identity.tenant_id, account_id, lock=True)
-    await service.resume_account(session, account=account, events=runtime.events)
+    account = await _account(tx, identity.tenant_id, account_id, lock=True)
+    await service.resume_account(tx, account=account, events=runtime.events)
     _changed(runtime, after, account.id)
     return service.show(account, runtime.secrets)
 
@@ -167,9 +167,9 @@ async def resume_account(
     summary="Check the credentials with one cheap provider call",
 )
 async def test_account(
-    account_id: uuid.UUID, identity: Admin, session: SessionDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Admin, tx: TxDep, runtime: RuntimeDep
 ) -> AccountTestResult:
-    account = await _account(session, identity.tenant_id, account_id)
+    account = await _account(tx, identity.tenant_id, account_id)
     entry = runtime.registry.for_channel(account.channel)
     check = getattr(entry.provider, "check", None) if entry is not None else None
     if entry is None or check is None:
@@ -195,9 +195,9 @@ async def test_account(
     summary="The daily messaging limit: tier, used, remaining (check before a campaign)",
 )
 async def account_limits(
-    account_id: uuid.UUID, identity: Reader, session: SessionDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Reader, tx: TxDep, runtime: RuntimeDep
 ) -> AccountLimits:
-    account = await _account(session, identity.tenant_id, account_id)
+    account = await _account(tx, identity.tenant_id, account_id)
     if account.channel != Channel.WHATSAPP_CLOUD.value:
         # SMS has no messaging tiers: nothing counts, nothing runs out.
         return AccountLimits(

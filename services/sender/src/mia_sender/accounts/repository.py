@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_sender.models import ChannelAccount
 
 __all__ = [
+    "accounts_by_id",
     "get_account",
     "get_for_tenant",
     "live_with_phone_number_id",
@@ -41,6 +42,13 @@ def tenant_accounts(tenant_id: uuid.UUID) -> Select[ChannelAccount]:
 async def get_account(session: AsyncSession, account_id: uuid.UUID) -> ChannelAccount | None:
     """Any account by id, deleted or not (the dispatcher's and intake's view)."""
     return await session.get(ChannelAccount, account_id)
+
+
+async def accounts_by_id(
+    session: AsyncSession, account_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, ChannelAccount]:
+    rows = await session.scalars(select(ChannelAccount).where(ChannelAccount.id.in_(account_ids)))
+    return {row.id: row for row in rows}
 
 
 async def lock_account(session: AsyncSession, account_id: uuid.UUID) -> ChannelAccount | None:

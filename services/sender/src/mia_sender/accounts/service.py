@@ -27,6 +27,7 @@ from mia_sender.accounts.secrets import AccountSecrets
 from mia_sender.accounts.state import publish_state, touch
 from mia_sender.alerts import raise_alert
 from mia_sender.config import SenderSettings
+from mia_sender.db import Tx
 from mia_sender.events import EventWriter
 from mia_sender.models import ChannelAccount
 
@@ -73,7 +74,7 @@ class InvalidChange(AppError):
 
 
 async def create_account(
-    session: AsyncSession,
+    tx: Tx,
     *,
     tenant_id: uuid.UUID,
     body: AccountCreate,
@@ -99,7 +100,7 @@ async def create_account(
         account.from_number = body.from_number
         account.messaging_service_sid = body.messaging_service_sid
     else:
-        await _check_phone_number_id_free(session, body.phone_number_id, account_id)
+        await _check_phone_number_id_free(tx.session, body.phone_number_id, account_id)
         account.phone_number = body.phone_number
         account.phone_number_id = body.phone_number_id
         account.waba_id = body.waba_id
@@ -112,14 +113,14 @@ async def create_account(
             account.messaging_tier = body.messaging_tier
     touch(account)
     account.created_at = account.state_updated_at
-    session.add(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    tx.session.add(account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
     return account
 
 
 async def update_account(
-    session: AsyncSession,
+    tx: Tx,
     *,
     account: ChannelAccount,
     body: AccountUpdate,
@@ -135,7 +136,7 @@ async def update_account(
     if cleared:
         raise InvalidChange(f"{', '.join(cleared)} cannot be cleared")
     if changes.get("phone_number_id") not in (None, account.phone_number_id):
-        await _check_phone_number_id_free(session, changes["phone_number_id"], account.id)
+        await _check_phone_number_id_free(tx.session, changes["phone_number_id"], account.id)
     sealers = {
         "access_token": ("access_token_sealed", secrets.seal_access_token),
         "app_secret": ("app_secret_sealed", secrets.seal_app_secret),
@@ -152,25 +153,23 @@ async def update_account(
     ):
         raise InvalidChange("an SMS account needs from_number or messaging_service_sid")
     touch(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
     return account
 
 
-async def delete_account(
-    session: AsyncSession, *, account: ChannelAccount, events: EventWriter
-) -> None:
+async def delete_account(tx: Tx, *, account: ChannelAccount, events: EventWriter) -> None:
     """Soft delete: the row stays for the sends that name it; the state says 'deleted'.
     Sends still queued fail with ``account_deleted`` (done by its dispatcher)."""
     account.deleted_at = datetime.now(UTC)
     account.status = "deleted"
     touch(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
 
 
 async def pause_account(
-    session: AsyncSession, *, account: ChannelAccount, reason: str | None, events: EventWriter
+    tx: Tx, *, account: ChannelAccount, reason: str | None, events: EventWriter
 ) -> None:
     """A person pauses the account: its sends wait (or fail after their not_after)."""
     if account.status == "paused" and account.status_reason == reason:
@@ -178,23 +177,21 @@ async def pause_account(
     account.status = "paused"
     account.status_reason = reason or "paused by a person"
     touch(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
 
 
-async def resume_account(
-    session: AsyncSession, *, account: ChannelAccount, events: EventWriter
-) -> None:
+async def resume_account(tx: Tx, *, account: ChannelAccount, events: EventWriter) -> None:
     if account.status == "active":
         return
     previous = account.status_reason
     account.status = "active"
     account.status_reason = None
     touch(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
     await raise_alert(
-        session,
+        tx,
         events,
         account=account,
         kind=ChannelAlertKind.RESUMED,
@@ -204,7 +201,7 @@ async def resume_account(
 
 
 async def pause_for_provider(
-    session: AsyncSession,
+    tx: Tx,
     events: EventWriter,
     account: ChannelAccount,
     *,
@@ -219,10 +216,10 @@ async def pause_for_provider(
     account.status = "paused"
     account.status_reason = reason
     touch(account)
-    await session.flush()
-    await publish_state(session, events, account)
+    await tx.session.flush()
+    publish_state(tx.outbox, events, account)
     await raise_alert(
-        session,
+        tx,
         events,
         account=account,
         kind=kind,

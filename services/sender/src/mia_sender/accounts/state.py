@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from mia_common.contracts import Channel, ChannelAccountState, ChannelAccountStatus
-from mia_sender.events import EventWriter
+from mia_sender.events import EventWriter, OutboxBatch
 from mia_sender.models import ChannelAccount
 
 __all__ = ["publish_state", "to_state", "touch"]
@@ -49,7 +47,5 @@ def to_state(account: ChannelAccount) -> ChannelAccountState:
     )
 
 
-async def publish_state(
-    session: AsyncSession, events: EventWriter, account: ChannelAccount
-) -> None:
-    await events.state(session, to_state(account))
+def publish_state(outbox: OutboxBatch, events: EventWriter, account: ChannelAccount) -> None:
+    events.state(outbox, to_state(account))

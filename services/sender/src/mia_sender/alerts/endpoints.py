@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mia_common.contracts import Channel, ChannelAlertKind
 from mia_sender.accounts.schemas import AlertOut
-from mia_sender.db import SessionDep
+from mia_sender.db import TxDep
 from mia_sender.dependencies import Reader
 from mia_sender.models import ChannelAlertRecord
 from mia_sender.pagination import Page, PageQuery, fetch_page
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/channels/alerts", tags=["channel alerts"])
 @router.get("", response_model=Page[AlertOut], summary="Recent channel alerts, newest first")
 async def list_alerts(
     identity: Reader,
-    session: SessionDep,
+    tx: TxDep,
     page: PageQuery,
     channel_account_id: uuid.UUID | None = None,
     kind: ChannelAlertKind | None = None,
@@ -33,7 +33,7 @@ async def list_alerts(
     if kind is not None:
         query = query.where(ChannelAlertRecord.kind == kind.value)
     rows, cursor = await fetch_page(
-        session, query, page, key=ChannelAlertRecord.id, newest_first=True
+        tx.session, query, page, key=ChannelAlertRecord.id, newest_first=True
     )
     return Page(
         items=[

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, ChannelAlert, ChannelAlertKind
 from mia_common.db.base import new_uuid7
+from mia_sender.db import Tx
 from mia_sender.events import EventWriter
 from mia_sender.models import ChannelAccount, ChannelAlertRecord
 
@@ -22,7 +22,7 @@ __all__ = ["raise_alert"]
 
 
 async def raise_alert(
-    session: AsyncSession,
+    tx: Tx,
     events: EventWriter,
     *,
     account: ChannelAccount,
@@ -50,7 +50,7 @@ async def raise_alert(
         .on_conflict_do_nothing(index_elements=[ChannelAlertRecord.dedupe_key])
         .returning(ChannelAlertRecord.id)
     )
-    if (await session.execute(statement)).scalar_one_or_none() is None:
+    if (await tx.session.execute(statement)).scalar_one_or_none() is None:
         return False
     alert = ChannelAlert(
         channel_account_id=account.id,
@@ -60,5 +60,5 @@ async def raise_alert(
         occurred_at=occurred_at,
         details=details or {},
     )
-    await events.alert(session, tenant_id=account.tenant_id, alert=alert)
+    events.alert(tx.outbox, tenant_id=account.tenant_id, alert=alert)
     return True

@@ -3,23 +3,23 @@
 At most one dispatcher runs per account across all replicas (``Lease``). Its loop:
 
 1. **claim** (one transaction): lock the account's next due sends, oldest first and only
-   the head of each customer's queue; refuse those that cannot go (expired, outside the
-   24-hour window, over the daily limit), hold back customers over the pair rate, and mark
-   the rest 'sending' with their attempt counted. The claim is small (about
-   ``claim_horizon_seconds`` of the account's throughput) because whatever a crash leaves
-   in 'sending' must wait for reconciliation.
-2. **call**: for each claimed send, wait for the account's token, then call the provider
-   in a task of its own (at most ``max_in_flight_per_account`` at once).
-3. **record**: answers are written in small batches by the ``ResultRecorder``, each send
-   through a conditional transition with its outcome in the same transaction.
+   the head of each customer's queue; refuse those that cannot go and hold back customers
+   over the pair rate (``SendChecks``); mark the rest 'sending' with their attempt
+   counted. A claim is small (about ``claim_horizon_seconds`` of the account's
+   throughput) because whatever a crash leaves in 'sending' waits for reconciliation.
+2. **call**: reserve the account's next pacing slots (``Pacer``), and at each slot call the
+   provider for one send in a task of its own (at most ``max_in_flight_per_account``).
+3. **record**: answers are written in small batches by the ``ResultRecorder`` through the
+   ``ResultWriter`` (the retry, delay, pause and failure policy), outcomes included.
 
-Every second it also does its **maintenance**: fails queued sends past ``not_after``, sends
-'unknown' ones back to the queue once the reconcile window passed without a status, and
-fails what is left of a deleted account.
+About every second it also does its **maintenance**: fails queued sends past
+``not_after``, queues 'unknown' ones again once the reconcile window passed without a
+status, and fails what is left of a deleted account.
 
-Stopping (shutdown, lost lease, a pause) never leaves a send in doubt: claimed sends not yet
-called go back to 'queued' (they were never called), calls in flight are awaited and
-recorded. Only a crash leaves 'sending' rows, and the next dispatcher turns them 'unknown'.
+Stopping (shutdown, a lost lease, a pause) leaves nothing in doubt: claimed sends not yet
+called go back to 'queued' (never called, their attempt uncounted), calls in flight are
+awaited and recorded. Only a crash leaves 'sending' rows; the next dispatcher of the
+account turns them 'unknown' (``take_over``). See ``docs/send-state-machine.md``.
 """
 
 from __future__ import annotations
@@ -37,16 +37,15 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mia_common.contracts import Channel, ChannelAlertKind, ChannelError, SendRequest
-from mia_common.db import unit_of_work
+from mia_common.contracts import ChannelAlertKind, ChannelError, SendRequest
 from mia_sender.accounts.repository import get_account, lock_account
 from mia_sender.accounts.service import pause_for_provider
-from mia_sender.alerts import raise_alert
 from mia_sender.config import SenderSettings
+from mia_sender.db import Tx, transaction
 from mia_sender.dispatch import refusals
-from mia_sender.dispatch.backoff import full_jitter
+from mia_sender.dispatch.checks import SendChecks
 from mia_sender.dispatch.lease import Lease
-from mia_sender.dispatch.outcomes import mark_failed, publish_outcome, request_of
+from mia_sender.dispatch.outcomes import mark_failed, request_of
 from mia_sender.dispatch.pacing import Pacer
 from mia_sender.dispatch.recorder import CallResult, ResultRecorder
 from mia_sender.dispatch.repository import (
@@ -58,19 +57,19 @@ from mia_sender.dispatch.repository import (
     take_over,
     transition,
 )
+from mia_sender.dispatch.results import ResultWriter
 from mia_sender.events import EventWriter
-from mia_sender.limits import DailyLimits, portfolio_of
 from mia_sender.metrics import DISPATCH_QUEUE_DEPTH, IN_FLIGHT
-from mia_sender.models import ChannelAccount, Send, SendState
-from mia_sender.providers.base import ErrorAction, OutcomeUnknown, ProviderError
+from mia_sender.models import ChannelAccount, SendState
+from mia_sender.providers.base import OutcomeUnknown, ProviderError
 from mia_sender.providers.registry import ProviderEntry, ProviderRegistry
-from mia_sender.window import CustomerWindows
 
 __all__ = ["AccountDispatcher", "DispatchDeps"]
 
 logger = structlog.get_logger(__name__)
 _MAINTENANCE_SECONDS = 1.0
-_FREE_FORM = ("text", "media")
+_COOL_DOWN_SECONDS = 1.0
+_ACCOUNT_FRESH_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +81,20 @@ class DispatchDeps:
     events: EventWriter
     registry: ProviderRegistry
     pacer: Pacer
-    windows: CustomerWindows
-    limits: DailyLimits
+    checks: SendChecks
     after_commit: Callable[[], None]
     """Called after a transaction that wrote events (wakes the outbox relay)."""
 
 
 @dataclass(slots=True)
 class _Claimed:
-    send: Send
+    request_id: uuid.UUID
+    attempts: int
     request: SendRequest
 
 
 @dataclass(slots=True)
-class _Batch:
+class _Claim:
     account: ChannelAccount | None
     ready: list[_Claimed]
     touched: int
@@ -111,19 +110,26 @@ class AccountDispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._lease_lost = False
-        self._halted_by_pause = False
+        self._paused = False
         self._in_flight: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
         self._claimed_not_called: dict[uuid.UUID, int] = {}
-        self._cooldown_until = 0.0
+        self._cool_down_until = 0.0
         self._credentials: tuple[datetime, Any] | None = None
         self._gauge_set = False
+        self._account: ChannelAccount | None = None
+        self._account_checked = 0.0
+        self._results = ResultWriter(
+            settings=deps.settings, events=deps.events, account_id=account_id
+        )
         self._recorder = ResultRecorder(self._write_results, name=f"record:{account_id}")
         self._log = logger.bind(channel_account_id=str(account_id))
 
     # --- control ---------------------------------------------------------------------
 
     def wake(self) -> None:
+        """Something changed (a new send, the account itself): look again now."""
+        self._account_checked = 0.0
         self._wake.set()
 
     def stop(self) -> None:
@@ -135,7 +141,7 @@ class AccountDispatcher:
         return self._stopping or self._lease_lost
 
     def _halted(self) -> bool:
-        return self._stopping or self._lease_lost or self._halted_by_pause
+        return self._stopping or self._lease_lost or self._paused
 
     # --- the loop ----------------------------------------------------------------------
 
@@ -167,38 +173,35 @@ class AccountDispatcher:
         while not self.stopping:
             now = time.monotonic()
             if now >= next_maintenance:
-                active = await self._maintain()
                 next_maintenance = now + _MAINTENANCE_SECONDS
-                if not active and not self._in_flight:
-                    self._stopping = True
-                    break  # nothing queued, sending or unknown is left for this account
-            if now < self._cooldown_until:
-                await self._sleep(self._cooldown_until - now)
+                if not await self._maintain() and not self._in_flight:
+                    self._stopping = True  # nothing queued, sending or unknown is left
+                    break
+            if now < self._cool_down_until:
+                await self._sleep(self._cool_down_until - now)
                 continue
-            free = self._settings.max_in_flight_per_account - len(self._in_flight)
-            if free <= 0:
+            room = self._settings.max_in_flight_per_account - len(self._in_flight)
+            if room <= 0:
                 self._slot_freed.clear()
                 await self._wait(self._slot_freed, self._settings.poll_seconds)
                 continue
-            self._halted_by_pause = False
-            batch = await self._claim(free)
-            if batch.account is None or batch.account.status != "active":
+            self._paused = False
+            claim = await self._claim(room)
+            if claim.account is None or claim.account.status != "active":
                 if time.monotonic() - idle_since > self._settings.dispatcher_idle_seconds:
-                    self._stopping = True
-                    break  # paused: the scheduler comes back when it is resumed
+                    self._stopping = True  # paused: the scheduler is notified of the resume
+                    break
                 await self._sleep(max(self._settings.poll_seconds, _MAINTENANCE_SECONDS))
                 continue
-            if batch.touched:
+            if claim.touched:
                 idle_since = time.monotonic()
-            if batch.ready:
-                await self._dispatch(batch.account, batch.ready)
+            if claim.ready:
+                await self._dispatch(claim.account, claim.ready)
                 continue
-            if (
-                not self._in_flight
-                and time.monotonic() - idle_since > self._settings.dispatcher_idle_seconds
-            ):
-                self._stopping = True
-                break  # idle: give the account back; the scheduler restarts it when due
+            idle_for = time.monotonic() - idle_since
+            if not self._in_flight and idle_for > self._settings.dispatcher_idle_seconds:
+                self._stopping = True  # idle: give the account back until something is due
+                break
             await self._sleep(self._settings.poll_seconds)
 
     async def _sleep(self, seconds: float) -> None:
@@ -216,7 +219,7 @@ class AccountDispatcher:
             await asyncio.sleep(interval)
             try:
                 held = await self._lease.renew()
-            except Exception as exc:  # Redis blip: try again before the lease runs out
+            except Exception as exc:  # a Redis blip: try again before the lease runs out
                 self._log.warning("lease renewal failed", error=repr(exc))
                 continue
             if not held:
@@ -228,8 +231,8 @@ class AccountDispatcher:
     # --- take-over and maintenance ------------------------------------------------------
 
     async def _take_over(self) -> None:
-        async with unit_of_work(self._deps.session_factory) as session:
-            doubtful = await take_over(session, self.account_id)
+        async with transaction(self._deps.session_factory) as tx:
+            doubtful = await take_over(tx.session, self.account_id)
         if doubtful:
             self._log.warning(
                 "sends left 'sending' by a previous dispatcher are now unknown", count=doubtful
@@ -239,36 +242,27 @@ class AccountDispatcher:
         """Expiry, reconcile-window requeue, a deleted account's leftovers; True while the
         account still has queued, sending or unknown sends."""
         now = datetime.now(UTC)
-        wrote = False
-        async with unit_of_work(self._deps.session_factory) as session:
-            account = await get_account(session, self.account_id)
+        events = self._deps.events
+        async with transaction(self._deps.session_factory) as tx:
+            account = await get_account(tx.session, self.account_id)
             held = account is not None and not account.is_deleted and account.status != "active"
-            for send in await expired_queued(session, self.account_id, now=now, limit=500):
-                error = (
-                    refusals.account_paused(account.status_reason if account else None)
-                    if held
-                    else refusals.expired()
-                )
-                await mark_failed(session, self._deps.events, send, error)
-                wrote = True
+            for send in await expired_queued(tx.session, self.account_id, now=now, limit=500):
+                reason = account.status_reason if account is not None else None
+                error = refusals.account_paused(reason) if held else refusals.expired()
+                mark_failed(tx, events, send, error)
             window = timedelta(seconds=self._settings.reconcile_window_seconds)
-            requeued = await requeue_unknown(session, self.account_id, now=now, window=window)
-            if requeued:
-                self._log.warning(
-                    "no status within the reconcile window; sending again", count=requeued
-                )
+            requeued = await requeue_unknown(tx.session, self.account_id, now=now, window=window)
             if account is None or account.is_deleted:
-                for send in await queued_of_account(session, self.account_id, limit=500):
-                    await mark_failed(
-                        session,
-                        self._deps.events,
-                        send,
-                        refusals.account_deleted()
-                        if account is not None
-                        else refusals.unknown_account(),
-                    )
-                    wrote = True
-            counts = await count_active(session, self.account_id)
+                gone = refusals.account_deleted() if account else refusals.unknown_account()
+                for send in await queued_of_account(tx.session, self.account_id, limit=500):
+                    mark_failed(tx, events, send, gone)
+            wrote = len(tx.outbox)
+            await tx.session.flush()
+            counts = await count_active(tx.session, self.account_id)
+        if requeued:
+            self._log.warning(
+                "no status within the reconcile window; sending again", count=requeued
+            )
         if wrote:
             self._deps.after_commit()
         DISPATCH_QUEUE_DEPTH.labels(str(self.account_id)).set(counts.get("queued", 0))
@@ -277,108 +271,50 @@ class AccountDispatcher:
 
     # --- claim --------------------------------------------------------------------------
 
-    async def _claim(self, room: int) -> _Batch:
+    async def _claim(self, room: int) -> _Claim:
         now = datetime.now(UTC)
-        wrote = False
         ready: list[_Claimed] = []
-        async with unit_of_work(self._deps.session_factory) as session:
-            account = await get_account(session, self.account_id)
+        async with transaction(self._deps.session_factory) as tx:
+            account = await self._current_account(tx)
             if account is None or account.is_deleted or account.status != "active":
-                return _Batch(account, [], 0)
+                return _Claim(account, [], 0)
             rate = self._deps.pacer.account_rate(account.throughput_per_second)
             size = max(1, min(room, math.ceil(rate * self._settings.claim_horizon_seconds)))
-            sends = await claim_due(session, self.account_id, now=now, limit=size)
-            entry = self._deps.registry.for_channel(account.channel)
+            sends = await claim_due(tx.session, self.account_id, now=now, limit=size)
+            verdicts = await self._deps.checks.review(
+                tx,
+                account,
+                sends,
+                now=now,
+                has_provider=self._deps.registry.for_channel(account.channel) is not None,
+            )
             for send in sends:
-                refusal, hold_until = await self._check(session, account, send, now, entry)
-                if refusal is not None:
-                    await mark_failed(session, self._deps.events, send, refusal)
-                    wrote = True
-                elif hold_until is not None:
-                    send.next_attempt_at = hold_until
+                verdict = verdicts[send.request_id]
+                if isinstance(verdict, ChannelError):
+                    mark_failed(tx, self._deps.events, send, verdict)
+                elif isinstance(verdict, datetime):
+                    send.next_attempt_at = verdict
                 else:
                     send.state = SendState.SENDING.value
                     send.attempts += 1
                     send.sending_started_at = now
-                    ready.append(_Claimed(send, request_of(send)))
-            touched = len(sends)
+                    ready.append(_Claimed(send.request_id, send.attempts, request_of(send)))
+            wrote = len(tx.outbox)
         for claimed in ready:
-            self._claimed_not_called[claimed.send.request_id] = claimed.send.attempts
+            self._claimed_not_called[claimed.request_id] = claimed.attempts
         if wrote:
             self._deps.after_commit()
-        return _Batch(account, ready, touched)
+        return _Claim(account, ready, len(sends))
 
-    async def _check(
-        self,
-        session: AsyncSession,
-        account: ChannelAccount,
-        send: Send,
-        now: datetime,
-        entry: ProviderEntry | None,
-    ) -> tuple[ChannelError | None, datetime | None]:
-        """Why ``send`` must not go now: a refusal (fail it) or a time to hold it until."""
-        if entry is None:
-            return refusals.recipient_unsupported(f"no provider sends on {account.channel}"), None
-        if send.not_after is not None and send.not_after <= now:
-            return refusals.expired(), None
-        if account.channel != Channel.WHATSAPP_CLOUD.value:
-            return None, None  # SMS has neither a service window nor Meta's limits
-        window_open = await self._deps.windows.is_open(
-            account.id, phone=send.recipient, user_id=send.recipient_user_id
-        )
-        if not window_open and send.content.get("type") in _FREE_FORM:
-            return refusals.outside_window(), None
-        if not window_open:
-            refusal = await self._admit_new_customer(session, account, send)
-            if refusal is not None:
-                return refusal, None
-        pair = await self._deps.pacer.try_recipient(account.id, send.recipient_key)
-        if not pair.allowed:
-            return None, now + timedelta(seconds=max(pair.retry_after, 0.05))
-        return None, None
-
-    async def _admit_new_customer(
-        self, session: AsyncSession, account: ChannelAccount, send: Send
-    ) -> ChannelError | None:
-        """Count the customer against the portfolio's daily limit, alerting near and at it."""
-        limit = self._settings.tier_limit(account.messaging_tier)
-        portfolio = portfolio_of(account)
-        decision = await self._deps.limits.admit(portfolio, send.recipient_key, limit)
-        today = datetime.now(UTC).date().isoformat()
-        if not decision.allowed:
-            assert limit is not None
-            await raise_alert(
-                session,
-                self._deps.events,
-                account=account,
-                kind=ChannelAlertKind.DAILY_LIMIT_REACHED,
-                message=(
-                    f"The daily limit of {limit} new customers (tier {account.messaging_tier}) "
-                    "is reached: templates to customers outside the 24-hour window fail until "
-                    "earlier ones leave the rolling 24 hours."
-                ),
-                details={"portfolio": portfolio, "limit": limit, "used": decision.count},
-                dedupe_key=f"daily_limit_reached:{portfolio}:{today}",
-            )
-            return refusals.daily_limit_reached(limit)
-        if (
-            limit is not None
-            and decision.newly_counted
-            and decision.count >= math.ceil(limit * self._settings.daily_limit_near_ratio)
-        ):
-            await raise_alert(
-                session,
-                self._deps.events,
-                account=account,
-                kind=ChannelAlertKind.DAILY_LIMIT_NEAR,
-                message=(
-                    f"{decision.count} of the {limit} new customers the tier allows per "
-                    "24 hours are used; campaigns may soon be refused."
-                ),
-                details={"portfolio": portfolio, "limit": limit, "used": decision.count},
-                dedupe_key=f"daily_limit_near:{portfolio}:{today}",
-            )
-        return None
+    async def _current_account(self, tx: Tx) -> ChannelAccount | None:
+        """The account as of at most a second ago (``wake`` forces a fresh read): a claim
+        needs its status, throughput and tier, not a database read for each claim."""
+        if time.monotonic() - self._account_checked > _ACCOUNT_FRESH_SECONDS:
+            self._account = await get_account(tx.session, self.account_id)
+            if self._account is not None:
+                tx.session.expunge(self._account)
+            self._account_checked = time.monotonic()
+        return self._account
 
     # --- calls --------------------------------------------------------------------------
 
@@ -386,22 +322,29 @@ class AccountDispatcher:
         entry = self._deps.registry.for_channel(account.channel)
         assert entry is not None
         credentials = self._credentials_of(account, entry)
-        for claimed in ready:
-            if self._halted() or credentials is None:
-                break
-            await self._deps.pacer.wait_for_account(account.id, account.throughput_per_second)
-            if self._halted():
-                break
-            request_id = claimed.send.request_id
-            self._claimed_not_called.pop(request_id, None)
-            task = asyncio.create_task(
-                self._call(entry, credentials, claimed), name=f"send:{request_id}"
-            )
-            self._in_flight.add(task)
-            IN_FLIGHT.inc()
-            task.add_done_callback(self._call_done)
         if credentials is None:
-            await self._pause_unreadable(account)
+            await self._pause_unreadable()
+        else:
+            loop = asyncio.get_running_loop()
+            slots = await self._deps.pacer.reserve(
+                account.id, account.throughput_per_second, len(ready)
+            )
+            start = loop.time()
+            for claimed, slot in zip(ready, slots, strict=True):
+                if self._halted():
+                    break
+                wait = start + slot - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if self._halted():
+                    break
+                self._claimed_not_called.pop(claimed.request_id, None)
+                task = asyncio.create_task(
+                    self._call(entry, credentials, claimed), name=f"send:{claimed.request_id}"
+                )
+                self._in_flight.add(task)
+                IN_FLIGHT.inc()
+                task.add_done_callback(self._call_done)
         if self._claimed_not_called:
             await self._unclaim()
 
@@ -412,44 +355,44 @@ class AccountDispatcher:
 
     def _credentials_of(self, account: ChannelAccount, entry: ProviderEntry) -> Any:
         cached = self._credentials
-        if cached is not None and cached[0] == account.updated_at:
+        if cached is not None and cached[0] == account.state_updated_at:
             return cached[1]
         try:
             credentials = entry.credentials(account)
         except Exception as exc:
             self._log.error("account credentials cannot be opened", error=repr(exc))
             return None
-        self._credentials = (account.updated_at, credentials)
+        self._credentials = (account.state_updated_at, credentials)
         return credentials
 
     async def _call(self, entry: ProviderEntry, credentials: Any, claimed: _Claimed) -> None:
-        send = claimed.send
+        request_id, attempts = claimed.request_id, claimed.attempts
         try:
             accepted = await entry.provider.send(credentials, claimed.request)
-            result = CallResult.accepted(send, accepted.external_message_id)
+            result = CallResult(
+                request_id, attempts, external_message_id=accepted.external_message_id
+            )
         except ProviderError as error:
-            result = CallResult.refused(send, error)
+            result = CallResult(request_id, attempts, error=error)
         except OutcomeUnknown as exc:
-            result = CallResult.unknown(send, exc.detail)
+            result = CallResult(request_id, attempts, detail=exc.detail)
         except asyncio.CancelledError:
-            # Cancelled mid-call: it may have gone out.
-            self._recorder.submit(CallResult.unknown(send, "cancelled during the call"))
+            # Cancelled mid-call: the request may have gone out.
+            self._recorder.submit(CallResult(request_id, attempts, detail="cancelled in the call"))
             raise
         except Exception as exc:
             # A bug in a provider client after the request may have left: never resend blindly.
-            self._log.exception(
-                "provider call failed unexpectedly", request_id=str(send.request_id)
-            )
-            result = CallResult.unknown(send, repr(exc))
+            self._log.exception("provider call failed unexpectedly", request_id=str(request_id))
+            result = CallResult(request_id, attempts, detail=repr(exc))
         self._recorder.submit(result)
 
     async def _unclaim(self) -> None:
         """Claimed sends whose call never started go back to the queue, attempt uncounted."""
         claimed, self._claimed_not_called = self._claimed_not_called, {}
-        async with unit_of_work(self._deps.session_factory) as session:
+        async with transaction(self._deps.session_factory) as tx:
             for request_id, attempts in claimed.items():
                 await transition(
-                    session,
+                    tx.session,
                     request_id,
                     attempts=attempts,
                     from_states=(SendState.SENDING.value,),
@@ -460,144 +403,31 @@ class AccountDispatcher:
                     },
                 )
 
-    async def _pause_unreadable(self, account: ChannelAccount) -> None:
-        async with unit_of_work(self._deps.session_factory) as session:
-            locked = await lock_account(session, account.id)
-            if locked is not None:
+    async def _pause_unreadable(self) -> None:
+        async with transaction(self._deps.session_factory) as tx:
+            account = await lock_account(tx.session, self.account_id)
+            if account is not None:
                 await pause_for_provider(
-                    session,
+                    tx,
                     self._deps.events,
-                    locked,
+                    account,
                     kind=ChannelAlertKind.TOKEN_EXPIRED,
                     reason="the stored credentials cannot be opened with the key ring",
                     details={"code": "credentials_unreadable"},
                 )
-        self._halted_by_pause = True
+        self._paused = True
+        self._account_checked = 0.0
         self._deps.after_commit()
-
-    # --- recording ----------------------------------------------------------------------
 
     async def _write_results(self, results: list[CallResult]) -> None:
-        paused = False
-        async with unit_of_work(self._deps.session_factory) as session:
-            for result in results:
-                paused |= await self._apply(session, result)
+        async with transaction(self._deps.session_factory) as tx:
+            effects = await self._results.write(tx, results)
         self._deps.after_commit()
-        if paused:
-            self._halted_by_pause = True
-            self._wake.set()
-
-    async def _apply(self, session: AsyncSession, result: CallResult) -> bool:
-        """Write one call's result; True when it paused the account."""
-        now = datetime.now(UTC)
-        events = self._deps.events
-        if result.external_message_id is not None:
-            row = await transition(
-                session,
-                result.request_id,
-                attempts=result.attempts,
-                values={
-                    "state": SendState.ACCEPTED.value,
-                    "external_message_id": result.external_message_id,
-                    "finished_at": now,
-                    "last_error": None,
-                },
-            )
-            if row is not None:
-                await publish_outcome(session, events, row)
-            return False
-        if result.error is None:
-            await transition(
-                session,
-                result.request_id,
-                attempts=result.attempts,
-                from_states=(SendState.SENDING.value,),
-                values={
-                    "state": SendState.UNKNOWN.value,
-                    "last_error": {
-                        "code": "outcome_unknown",
-                        "title": "the provider's answer was lost",
-                        "detail": result.detail,
-                        "permanent": False,
-                    },
-                },
-            )
-            return False
-        error = result.error
-        channel_error = ChannelError(
-            code=error.code, title=error.title, detail=error.detail, permanent=error.permanent
-        )
-        if error.action is ErrorAction.PAUSE_ACCOUNT:
-            await transition(
-                session,
-                result.request_id,
-                attempts=result.attempts,
-                values={
-                    "state": SendState.QUEUED.value,
-                    "next_attempt_at": now,
-                    "last_error": channel_error.model_dump(),
-                },
-            )
-            account = await lock_account(session, self.account_id)
-            if account is not None:
-                await pause_for_provider(
-                    session,
-                    events,
-                    account,
-                    kind=ChannelAlertKind(error.alert_kind or ChannelAlertKind.TOKEN_EXPIRED),
-                    reason=f"{error.code}: {error.title}",
-                    details={"code": error.code, "title": error.title, "detail": error.detail},
-                )
-            return True
-        retryable = error.action in (ErrorAction.RETRY, ErrorAction.DELAY_RECIPIENT)
-        if retryable and result.attempts < self._settings.max_attempts:
-            if error.action is ErrorAction.DELAY_RECIPIENT:
-                delay = full_jitter(
-                    result.attempts,
-                    base=self._settings.pair_retry_seconds,
-                    cap=max(self._settings.retry_max_seconds, self._settings.pair_retry_seconds),
-                    floor=self._settings.pair_retry_seconds / 2,
-                )
-            else:
-                delay = full_jitter(
-                    result.attempts,
-                    base=self._settings.retry_base_seconds,
-                    cap=self._settings.retry_max_seconds,
-                    floor=error.retry_after_seconds or 0.0,
-                )
-                if error.code == "130429":
-                    # The provider measured the account over its throughput: slow down the
-                    # whole account briefly, not just this send.
-                    self._cooldown_until = time.monotonic() + 1.0
-            await transition(
-                session,
-                result.request_id,
-                attempts=result.attempts,
-                values={
-                    "state": SendState.QUEUED.value,
-                    "next_attempt_at": now + timedelta(seconds=delay),
-                    "last_error": channel_error.model_dump(),
-                },
-            )
-            return False
-        final = (
-            refusals.attempts_exhausted(channel_error, result.attempts)
-            if retryable
-            else channel_error
-        )
-        row = await transition(
-            session,
-            result.request_id,
-            attempts=result.attempts,
-            values={
-                "state": SendState.FAILED.value,
-                "last_error": final.model_dump(),
-                "finished_at": now,
-            },
-        )
-        if row is not None:
-            await publish_outcome(session, events, row)
-        return False
+        if effects.cool_down:
+            self._cool_down_until = time.monotonic() + _COOL_DOWN_SECONDS
+        if effects.paused:
+            self._paused = True
+            self.wake()
 
     # --- stopping -----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Taking send requests off ``messages.send.v1`` into the ``sends`` table.
 
-The consumer only records: the request id is the primary key, so a redelivered record,
-or a new event carrying a known request id, changes nothing. Then its offset is
-committed and it moves on; the per-account dispatchers do the slow part (pacing, provider
+The consumer only records, a poll's batch of requests in one transaction
+(``BatchConsumer``): the request id is the primary key, so a redelivered record, or a new
+event carrying a known request id, changes nothing. Then the offsets are committed and it
+moves on; the per-account dispatchers do the slow part (pacing, provider
 calls), so an account that is slow or rate-limited never holds up the partition its
 requests share with other accounts.
 
@@ -23,13 +24,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Channel, ChannelError, Envelope, SendRequest
-from mia_common.db import unit_of_work
-from mia_sender.accounts.repository import get_account
+from mia_sender.accounts.repository import accounts_by_id
+from mia_sender.db import transaction
 from mia_sender.dispatch import refusals
 from mia_sender.dispatch.outcomes import publish_outcome
-from mia_sender.dispatch.repository import insert_send
+from mia_sender.dispatch.repository import insert_sends
 from mia_sender.events import EventWriter
-from mia_sender.models import ChannelAccount, Send, SendState
+from mia_sender.models import Send, SendState
 
 __all__ = ["Intake", "recipient_key"]
 
@@ -65,20 +66,35 @@ class Intake:
         self._cache_seconds = cache_seconds
         self._cache: dict[uuid.UUID, tuple[float, _AccountFacts | None]] = {}
 
-    async def accept(self, envelope: Envelope[SendRequest]) -> None:
-        request = envelope.data
-        facts = await self._facts(request.channel_account_id)
-        refusal = self._refusal(envelope.tenantid, request, facts)
-        row = _row(envelope.tenantid, request, refusal)
-        async with unit_of_work(self._session_factory) as session:
-            if not await insert_send(session, row):
-                return  # a request id we know: redelivered, or asked for twice
-            if refusal is not None:
-                await publish_outcome(session, self._events, Send(**row))
-        if refusal is None:
-            self._notify(request.channel_account_id)
-        else:
+    async def accept(self, envelopes: list[Envelope[SendRequest]]) -> None:
+        """Record a batch of requests in one transaction (the batch consumer's handler)."""
+        facts = await self._facts({e.data.channel_account_id for e in envelopes})
+        rows: dict[uuid.UUID, dict[str, Any]] = {}
+        for envelope in envelopes:
+            request = envelope.data
+            if request.request_id in rows:
+                continue  # the same request twice in one batch: the first one counts
+            refusal = self._refusal(
+                envelope.tenantid, request, facts.get(request.channel_account_id)
+            )
+            rows[request.request_id] = _row(envelope.tenantid, request, refusal)
+        async with transaction(self._session_factory) as tx:
+            new = await insert_sends(tx.session, list(rows.values()))
+            refused = [
+                row
+                for request_id, row in rows.items()
+                if request_id in new and row["state"] == SendState.FAILED.value
+            ]
+            for row in refused:
+                publish_outcome(tx.outbox, self._events, Send(**row))
+        if refused:
             self._after_commit()
+        for account_id in {
+            row["channel_account_id"]
+            for request_id, row in rows.items()
+            if request_id in new and row["state"] == SendState.QUEUED.value
+        }:
+            self._notify(account_id)
 
     @staticmethod
     def _refusal(
@@ -96,22 +112,31 @@ class Intake:
             return refusals.expired()
         return None
 
-    async def _facts(self, account_id: uuid.UUID) -> _AccountFacts | None:
+    async def _facts(self, account_ids: set[uuid.UUID]) -> dict[uuid.UUID, _AccountFacts | None]:
         now = time.monotonic()
-        cached = self._cache.get(account_id)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        async with self._session_factory() as session:
-            account: ChannelAccount | None = await get_account(session, account_id)
-        facts = (
-            None
-            if account is None
-            else _AccountFacts(account.tenant_id, account.channel, account.is_deleted)
-        )
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[account_id] = (now + self._cache_seconds, facts)
-        return facts
+        known: dict[uuid.UUID, _AccountFacts | None] = {}
+        missing: set[uuid.UUID] = set()
+        for account_id in account_ids:
+            cached = self._cache.get(account_id)
+            if cached is not None and cached[0] > now:
+                known[account_id] = cached[1]
+            else:
+                missing.add(account_id)
+        if missing:
+            async with self._session_factory() as session:
+                accounts = await accounts_by_id(session, missing)
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            for account_id in missing:
+                account = accounts.get(account_id)
+                facts = (
+                    None
+                    if account is None
+                    else _AccountFacts(account.tenant_id, account.channel, account.is_deleted)
+                )
+                known[account_id] = facts
+                self._cache[account_id] = (now + self._cache_seconds, facts)
+        return known
 
     def forget(self, account_id: uuid.UUID) -> None:
         """Drop a cached account (it was just created, changed or deleted here)."""

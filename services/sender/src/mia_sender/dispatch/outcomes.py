@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from mia_common.contracts import (
     Channel,
     ChannelError,
@@ -18,11 +16,12 @@ from mia_common.contracts import (
     SendRequest,
     SendResult,
 )
-from mia_sender.events import EventWriter
+from mia_sender.db import Tx
+from mia_sender.events import EventWriter, OutboxBatch
 from mia_sender.metrics import SENDS
 from mia_sender.models import Send, SendState
 
-__all__ = ["mark_accepted", "mark_failed", "outcome_of", "publish_outcome", "request_of"]
+__all__ = ["mark_failed", "outcome_of", "publish_outcome", "request_of"]
 
 
 def request_of(send: Send) -> SendRequest:
@@ -61,30 +60,17 @@ def outcome_of(send: Send) -> SendOutcome:
     )
 
 
-async def publish_outcome(session: AsyncSession, events: EventWriter, send: Send) -> None:
-    """Publish the outcome of a send already moved to its terminal state."""
+def publish_outcome(outbox: OutboxBatch, events: EventWriter, send: Send) -> None:
+    """Stage the outcome of a send already moved to its terminal state."""
     outcome = outcome_of(send)
-    await events.outcome(session, tenant_id=send.tenant_id, outcome=outcome)
+    events.outcome(outbox, tenant_id=send.tenant_id, outcome=outcome)
     code = outcome.error.code if outcome.error is not None else ""
     SENDS.labels(send.channel, outcome.result.value, code).inc()
 
 
-async def mark_failed(
-    session: AsyncSession, events: EventWriter, send: Send, error: ChannelError
-) -> None:
-    """Fail a send this transaction holds (locked or just inserted)."""
+def mark_failed(tx: Tx, events: EventWriter, send: Send, error: ChannelError) -> None:
+    """Fail a send this transaction holds locked (flushed with the transaction)."""
     send.state = SendState.FAILED.value
     send.last_error = error.model_dump()
     send.finished_at = datetime.now(UTC)
-    await session.flush()
-    await publish_outcome(session, events, send)
-
-
-async def mark_accepted(
-    session: AsyncSession, events: EventWriter, send: Send, external_message_id: str
-) -> None:
-    send.state = SendState.ACCEPTED.value
-    send.external_message_id = external_message_id
-    send.finished_at = datetime.now(UTC)
-    await session.flush()
-    await publish_outcome(session, events, send)
+    publish_outcome(tx.outbox, events, send)

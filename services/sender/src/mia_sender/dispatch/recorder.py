@@ -17,13 +17,15 @@ from dataclasses import dataclass
 
 import structlog
 
-from mia_sender.models import Send
 from mia_sender.providers.base import ProviderError
 
 __all__ = ["CallResult", "ResultRecorder"]
 
 logger = structlog.get_logger(__name__)
 _MAX_BATCH = 200
+# How long the first answer of a batch waits for company: a transaction per answer would
+# cost more round trips than the answers themselves at full throughput.
+_LINGER_SECONDS = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +38,6 @@ class CallResult:
     external_message_id: str | None = None
     error: ProviderError | None = None
     detail: str | None = None
-
-    @classmethod
-    def accepted(cls, send: Send, external_message_id: str) -> CallResult:
-        return cls(send.request_id, send.attempts, external_message_id=external_message_id)
-
-    @classmethod
-    def refused(cls, send: Send, error: ProviderError) -> CallResult:
-        return cls(send.request_id, send.attempts, error=error)
-
-    @classmethod
-    def unknown(cls, send: Send, detail: str) -> CallResult:
-        return cls(send.request_id, send.attempts, detail=detail)
 
 
 class ResultRecorder:
@@ -74,6 +64,8 @@ class ResultRecorder:
         failures = 0
         while True:
             await self._arrived.wait()
+            if not self._closing and len(self._pending) < _MAX_BATCH:
+                await asyncio.sleep(_LINGER_SECONDS)
             self._arrived.clear()
             while self._pending:
                 batch = self._pending[:_MAX_BATCH]

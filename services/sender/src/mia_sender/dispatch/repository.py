@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -21,13 +21,15 @@ from sqlalchemy.orm import aliased
 from mia_sender.models import ChannelAccount, Send, SendState
 
 __all__ = [
+    "accept_many",
     "accounts_with_work",
     "claim_due",
     "count_active",
     "expired_queued",
-    "insert_send",
+    "insert_sends",
     "queued_of_account",
     "requeue_unknown",
+    "settle_many",
     "take_over",
     "transition",
 ]
@@ -35,10 +37,84 @@ __all__ = [
 _IN_FLIGHT = (SendState.SENDING.value, SendState.UNKNOWN.value)
 
 
-async def insert_send(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Insert a send; False when its request id is known (a redelivered request)."""
-    statement = insert(Send).values(**values).on_conflict_do_nothing().returning(Send.request_id)
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+async def insert_sends(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Insert sends (one statement for the batch); the request ids that were new (a known id
+    is a redelivered or repeated request and changes nothing)."""
+    if not rows:
+        return set()
+    statement = insert(Send).on_conflict_do_nothing().returning(Send.request_id)
+    return set((await session.scalars(statement, rows)).all())
+
+
+# Batch transitions are written as constant SQL over arrays (unnest), so the statement is
+# prepared and compiled once however many rows a batch has.
+_ACCEPT_MANY = text(
+    """
+    UPDATE sends SET state = 'accepted', external_message_id = answer.external_message_id,
+        finished_at = :now, last_error = NULL, updated_at = now()
+    FROM unnest(CAST(:request_ids AS uuid[]), CAST(:attempts AS integer[]),
+                CAST(:external_ids AS text[]))
+        AS answer(request_id, attempts, external_message_id)
+    WHERE sends.request_id = answer.request_id AND sends.attempts = answer.attempts
+        AND sends.state IN ('sending', 'unknown')
+    RETURNING sends.*
+    """
+)
+_SETTLE_MANY = text(
+    """
+    UPDATE sends SET state = 'accepted', external_message_id = status.external_message_id,
+        finished_at = :now, last_error = NULL, updated_at = now()
+    FROM unnest(CAST(:request_ids AS uuid[]), CAST(:tenant_ids AS uuid[]),
+                CAST(:account_ids AS uuid[]), CAST(:external_ids AS text[]))
+        AS status(request_id, tenant_id, channel_account_id, external_message_id)
+    WHERE sends.request_id = status.request_id AND sends.tenant_id = status.tenant_id
+        AND sends.channel_account_id = status.channel_account_id
+        AND (sends.state IN ('sending', 'unknown')
+             OR (sends.state = 'queued' AND sends.attempts > 0))
+    RETURNING sends.*
+    """
+)
+
+
+async def accept_many(
+    session: AsyncSession, answers: list[tuple[uuid.UUID, int, str]], *, now: datetime
+) -> Sequence[Send]:
+    """Mark sends accepted with their external ids in one statement: each only if still in
+    flight at the attempt that was answered. The rows that changed."""
+    if not answers:
+        return []
+    request_ids, attempts, external_ids = (list(column) for column in zip(*answers, strict=True))
+    params = {
+        "request_ids": request_ids,
+        "attempts": attempts,
+        "external_ids": external_ids,
+        "now": now,
+    }
+    return (await session.scalars(select(Send).from_statement(_ACCEPT_MANY), params)).all()
+
+
+async def settle_many(
+    session: AsyncSession,
+    statuses: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, str]],
+    *,
+    now: datetime,
+) -> Sequence[Send]:
+    """Accept the sends these statuses prove accepted: (request id, tenant, account, external
+    id). A send qualifies while 'sending' or 'unknown', or queued again after an attempt;
+    one already ended is left alone. The rows that changed."""
+    if not statuses:
+        return []
+    request_ids, tenant_ids, account_ids, external_ids = (
+        list(column) for column in zip(*statuses, strict=True)
+    )
+    params = {
+        "request_ids": request_ids,
+        "tenant_ids": tenant_ids,
+        "account_ids": account_ids,
+        "external_ids": external_ids,
+        "now": now,
+    }
+    return (await session.scalars(select(Send).from_statement(_SETTLE_MANY), params)).all()
 
 
 async def claim_due(

@@ -1,0 +1,172 @@
+"""Recording what provider calls came to: the retry, delay, pause and failure policy.
+
+Every transition is conditional on the send still being in flight at the attempt that was
+answered (see ``repository``), so an answer that arrives after a status already settled
+the send, or after another replica took the account over, changes nothing.
+
+- accepted: the external id and the accepted outcome (all of a batch in one statement);
+- unknown (the answer was lost): 'unknown', to be settled by a status or sent again after
+  the reconcile window;
+- RETRY (throughput, 5xx): queued again after exponential backoff with full jitter, failed
+  with the last error once ``max_attempts`` calls were made; 130429 also cools the whole
+  account down for a second;
+- DELAY_RECIPIENT (pair rate): queued again after a longer delay for that customer only;
+- PAUSE_ACCOUNT (spam limit, token): queued again (it waits for the resume), the account
+  paused with its reason, its state republished and a person alerted;
+- FAIL / FAIL_NOT_SOON: failed with the provider's error at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from mia_common.contracts import ChannelAlertKind, ChannelError
+from mia_sender.accounts.repository import lock_account
+from mia_sender.accounts.service import pause_for_provider
+from mia_sender.config import SenderSettings
+from mia_sender.db import Tx
+from mia_sender.dispatch import refusals
+from mia_sender.dispatch.backoff import full_jitter
+from mia_sender.dispatch.outcomes import publish_outcome
+from mia_sender.dispatch.recorder import CallResult
+from mia_sender.dispatch.repository import accept_many, transition
+from mia_sender.events import EventWriter
+from mia_sender.models import SendState
+from mia_sender.providers.base import ErrorAction, ProviderError
+
+__all__ = ["ResultEffects", "ResultWriter"]
+
+
+@dataclass
+class ResultEffects:
+    paused: bool = False
+    """The account was paused: stop dispatching it."""
+    cool_down: bool = False
+    """The provider measured the account over its throughput: slow down briefly."""
+
+
+class ResultWriter:
+    def __init__(
+        self, *, settings: SenderSettings, events: EventWriter, account_id: uuid.UUID
+    ) -> None:
+        self._settings = settings
+        self._events = events
+        self._account_id = account_id
+
+    async def write(self, tx: Tx, results: list[CallResult]) -> ResultEffects:
+        now = datetime.now(UTC)
+        effects = ResultEffects()
+        answered = [
+            (r.request_id, r.attempts, r.external_message_id)
+            for r in results
+            if r.external_message_id is not None
+        ]
+        for send in await accept_many(tx.session, answered, now=now):
+            publish_outcome(tx.outbox, self._events, send)
+        for result in results:
+            if result.external_message_id is not None:
+                continue
+            if result.error is None:
+                await self._unknown(tx, result)
+            else:
+                await self._refused(tx, result, result.error, now, effects)
+        return effects
+
+    async def _unknown(self, tx: Tx, result: CallResult) -> None:
+        await transition(
+            tx.session,
+            result.request_id,
+            attempts=result.attempts,
+            from_states=(SendState.SENDING.value,),
+            values={
+                "state": SendState.UNKNOWN.value,
+                "last_error": {
+                    "code": "outcome_unknown",
+                    "title": "the provider's answer was lost",
+                    "detail": result.detail,
+                    "permanent": False,
+                },
+            },
+        )
+
+    async def _refused(
+        self,
+        tx: Tx,
+        result: CallResult,
+        error: ProviderError,
+        now: datetime,
+        effects: ResultEffects,
+    ) -> None:
+        channel_error = ChannelError(
+            code=error.code, title=error.title, detail=error.detail, permanent=error.permanent
+        )
+        if error.action is ErrorAction.PAUSE_ACCOUNT:
+            await self._requeue(tx, result, channel_error, now)
+            account = await lock_account(tx.session, self._account_id)
+            if account is not None:
+                await pause_for_provider(
+                    tx,
+                    self._events,
+                    account,
+                    kind=ChannelAlertKind(error.alert_kind or ChannelAlertKind.TOKEN_EXPIRED),
+                    reason=f"{error.code}: {error.title}",
+                    details={"code": error.code, "title": error.title, "detail": error.detail},
+                )
+            effects.paused = True
+            return
+        retryable = error.action in (ErrorAction.RETRY, ErrorAction.DELAY_RECIPIENT)
+        if retryable and result.attempts < self._settings.max_attempts:
+            await self._requeue(tx, result, channel_error, now + self._delay(result, error))
+            if error.code == "130429":
+                effects.cool_down = True
+            return
+        final = (
+            refusals.attempts_exhausted(channel_error, result.attempts)
+            if retryable
+            else channel_error
+        )
+        send = await transition(
+            tx.session,
+            result.request_id,
+            attempts=result.attempts,
+            values={
+                "state": SendState.FAILED.value,
+                "last_error": final.model_dump(),
+                "finished_at": now,
+            },
+        )
+        if send is not None:
+            publish_outcome(tx.outbox, self._events, send)
+
+    def _delay(self, result: CallResult, error: ProviderError) -> timedelta:
+        settings = self._settings
+        if error.action is ErrorAction.DELAY_RECIPIENT:
+            seconds = full_jitter(
+                result.attempts,
+                base=settings.pair_retry_seconds,
+                cap=max(settings.retry_max_seconds, settings.pair_retry_seconds),
+                floor=settings.pair_retry_seconds / 2,
+            )
+        else:
+            seconds = full_jitter(
+                result.attempts,
+                base=settings.retry_base_seconds,
+                cap=settings.retry_max_seconds,
+                floor=error.retry_after_seconds or 0.0,
+            )
+        return timedelta(seconds=seconds)
+
+    @staticmethod
+    async def _requeue(tx: Tx, result: CallResult, error: ChannelError, at: datetime) -> None:
+        await transition(
+            tx.session,
+            result.request_id,
+            attempts=result.attempts,
+            values={
+                "state": SendState.QUEUED.value,
+                "next_attempt_at": at,
+                "last_error": error.model_dump(),
+            },
+        )
