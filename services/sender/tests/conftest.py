@@ -29,6 +29,7 @@ from mia_sender.main import create_app
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support.fake_twilio import FakeTwilio, running_fake_twilio  # noqa: E402
 from support.kafka import TopicRecorder  # noqa: E402
 from support.world import World  # noqa: E402
 
@@ -48,6 +49,12 @@ async def sandbox() -> AsyncIterator[SandboxHandle]:
     settings = SandboxSettings(verify_webhook_on_start=False, status_delays="")
     async with running_sandbox(settings) as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+async def twilio() -> AsyncIterator[FakeTwilio]:
+    async with running_fake_twilio() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +81,7 @@ def sender_settings(
     platform_settings: PlatformSettings,
     test_database_url: str,
     sandbox: SandboxHandle,
+    twilio: FakeTwilio,
     sender_topics: dict[str, str],
 ) -> SenderSettings:
     return SenderSettings(
@@ -82,6 +90,9 @@ def sender_settings(
             "database_url_override": test_database_url,
             "meta_graph_url": sandbox.url,
             "meta_graph_version": "v23.0",
+            "twilio_url": twilio.url,
+            # Nothing listens there: the fake Twilio's status callbacks are not under test.
+            "public_url": "http://127.0.0.1:9",
             "redis_prefix": f"test:sender:{uuid.uuid4().hex[:8]}",
             "provider_timeout_seconds": 1.5,
             "retry_base_seconds": 0.05,

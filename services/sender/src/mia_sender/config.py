@@ -120,7 +120,7 @@ class SenderSettings(ServiceSettings):
 
     # --- dispatch -----------------------------------------------------------------------
     pacing_headroom: float = Field(
-        default=0.05,
+        default=0.1,
         ge=0,
         lt=0.5,
         validation_alias=_env("MIA_SENDER_PACING_HEADROOM"),

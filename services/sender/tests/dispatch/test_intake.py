@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from mia_common.contracts import Channel
+from mia_common.contracts import Channel, dead_letter_topic
+from mia_sender.config import SenderSettings
+from support.kafka import TopicRecorder
 from support.world import Company, World
 
 
@@ -96,3 +99,24 @@ async def test_a_paused_account_holds_sends_until_resumed_or_their_not_after(
     await client.post(f"/api/v1/channels/accounts/{account.id}/resume", headers=headers)
 
     assert (await world.outcome(held.request_id))["result"] == "accepted"
+
+
+async def test_a_record_that_is_not_a_send_request_goes_to_the_dead_letter_topic(
+    world: World, sender_settings: SenderSettings
+) -> None:
+    account = await world.whatsapp_account()
+    marker = uuid.uuid4().hex
+    broken = json.dumps({"specversion": "1.0", "type": "messages.send.v1", "marker": marker})
+
+    await world.broker.publish(broken.encode(), sender_settings.send_topic, key=b"broken")
+    after = world.request(account, template="oi")
+    await world.send(after, tenant_id=account.company.tenant_id)
+
+    assert (await world.outcome(after.request_id))["result"] == "accepted"
+    async with TopicRecorder(
+        sender_settings.kafka_bootstrap_servers, dead_letter_topic(sender_settings.send_topic)
+    ) as dead:
+        [record] = await dead.wait_for(
+            lambda r: r.event.get("marker") == marker, message="the dead letter"
+        )
+    assert record.key == b"broken"

@@ -151,7 +151,7 @@ class World:
 
     def request(
         self,
-        account: Account,
+        account: Account | None,
         *,
         to: str | None = None,
         to_user_id: str | None = None,
@@ -172,7 +172,7 @@ class World:
             {
                 "request_id": uuid.uuid4(),
                 "channel": channel,
-                "channel_account_id": account_id or account.id,
+                "channel_account_id": account_id or (account.id if account else None),
                 "to": to,
                 "to_user_id": to_user_id,
                 "content": content,

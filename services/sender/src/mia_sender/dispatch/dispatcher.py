@@ -115,6 +115,7 @@ class AccountDispatcher:
         self._slot_freed = asyncio.Event()
         self._claimed_not_called: dict[uuid.UUID, int] = {}
         self._cool_down_until = 0.0
+        self._last_call = 0.0
         self._credentials: tuple[datetime, Any] | None = None
         self._gauge_set = False
         self._account: ChannelAccount | None = None
@@ -330,12 +331,16 @@ class AccountDispatcher:
                 account.id, account.throughput_per_second, len(ready)
             )
             start = loop.time()
+            spacing = 1 / self._deps.pacer.account_rate(account.throughput_per_second)
             for claimed, slot in zip(ready, slots, strict=True):
                 if self._halted():
                     break
-                wait = start + slot - loop.time()
+                # The reserved slot, and never closer than one slot to the previous call:
+                # a call made late (a busy event loop) must not bunch up with the next one.
+                wait = max(start + slot, self._last_call + spacing) - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                self._last_call = loop.time()
                 if self._halted():
                     break
                 self._claimed_not_called.pop(claimed.request_id, None)
