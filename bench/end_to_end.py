@@ -67,23 +67,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # The end-to-end tests' stack: one way to run the services as real processes.
 sys.path.insert(0, str(ROOT / "tests-e2e"))
 
-from mia_common.contracts import (  # noqa: E402
-    Channel,
-    ChannelAccountState,
-    ChannelAccountStatus,
-    Envelope,
-)
-from mia_common.contracts.channels import (  # noqa: E402
-    access_token_associated_data,
-    app_secret_associated_data,
-)
-from mia_common.contracts.topics import CHANNELS_STATE  # noqa: E402
-from mia_common.crypto import KeyRing  # noqa: E402
 from mia_common.settings import PlatformSettings  # noqa: E402
 from mia_meta_sandbox.client import SandboxClient  # noqa: E402
-from support.channels import wait_until_ingest_knows  # noqa: E402
+from support.channels import publish_sandbox_number  # noqa: E402
 from support.inbox import all_messages  # noqa: E402
-from support.kafka import publish_envelopes  # noqa: E402
 from support.stack import SERVICES, Stack, messaging_stack  # noqa: E402
 
 STACK = ("meta-sandbox", "meta-ingest", "crm")
@@ -98,51 +85,6 @@ OTHER_WORK_WARNING = 25.0
 """CPU (% of one core) used outside the stack above which the run is flagged as disturbed."""
 LIST_PAGE_MAX = 200  # the inbox API's largest page
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-# --- connecting a number -------------------------------------------------------------------
-
-
-async def connect_number(stack: Stack, sandbox: SandboxClient, tenant_id: uuid.UUID) -> str:
-    """As the sender would: the number's state, secrets sealed, on channels.state.v1.
-
-    The same steps as ``tests-e2e/test_kafka_restart.py``; the crm needs no channel
-    account for inbound messages, so the sender is not started.
-    """
-    account_id = uuid.uuid4()
-    phone_number_id = str(uuid.uuid4().int)[:15]
-    token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
-    await sandbox.register_number(
-        phone_number_id=phone_number_id,
-        access_token=token,
-        app_secret=secret,
-        webhook_url=f"{stack['meta-ingest'].url}/webhooks/meta",
-    )
-    ring = KeyRing.from_settings(stack.settings)
-    state = ChannelAccountState(
-        channel_account_id=account_id,
-        tenant_id=tenant_id,
-        channel=Channel.WHATSAPP_CLOUD,
-        status=ChannelAccountStatus.ACTIVE,
-        phone_number="+15550001111",
-        phone_number_id=phone_number_id,
-        waba_id=str(uuid.uuid4().int)[:15],
-        app_secret_sealed=ring.encrypt_text(
-            secret, associated_data=app_secret_associated_data(account_id)
-        ),
-        access_token_sealed=ring.encrypt_text(
-            token, associated_data=access_token_associated_data(account_id)
-        ),
-        updated_at=datetime.now(UTC),
-    )
-    envelope = Envelope[ChannelAccountState](
-        type="channels.state.v1", source="/bench", tenantid=tenant_id, data=state
-    )
-    await publish_envelopes(
-        stack.kafka.bootstrap, CHANNELS_STATE.name, [(str(account_id).encode(), envelope)]
-    )
-    await wait_until_ingest_knows(stack, phone_number_id)
-    return phone_number_id
 
 
 # --- the poller: the inbox as a dashboard sees it --------------------------------------------
@@ -417,7 +359,7 @@ async def measure(stack: Stack, args: argparse.Namespace) -> None:
             trust_env=False,
         ) as crm,
     ):
-        phone_number_id = await connect_number(stack, sandbox, tenant)
+        phone_number_id = await publish_sandbox_number(stack, sandbox, tenant)
         # Every conversation of the run (and the warm-up's) in one page: see the caveats.
         page_size = args.customers + 1
         poller = InboxPoller(crm, args.poll_ms / 1000, page_size)

@@ -6,13 +6,24 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 
+from mia_common.contracts import Channel, ChannelAccountState, ChannelAccountStatus, Envelope
+from mia_common.contracts.channels import access_token_associated_data, app_secret_associated_data
+from mia_common.contracts.topics import CHANNELS_STATE
+from mia_common.crypto import KeyRing
 from mia_meta_sandbox.client import SandboxClient
+from support.kafka import publish_envelopes
 from support.stack import Stack
 
-__all__ = ["SandboxNumber", "connect_sandbox_number", "wait_until_ingest_knows"]
+__all__ = [
+    "SandboxNumber",
+    "connect_sandbox_number",
+    "publish_sandbox_number",
+    "wait_until_ingest_knows",
+]
 
 
 @dataclass(frozen=True)
@@ -81,3 +92,42 @@ async def wait_until_ingest_knows(stack: Stack, phone_number_id: str, seconds: f
                 return
             await asyncio.sleep(0.2)
     raise AssertionError(f"meta-ingest did not learn number {phone_number_id} in {seconds} s")
+
+
+async def publish_sandbox_number(stack: Stack, sandbox: SandboxClient, tenant_id: uuid.UUID) -> str:
+    """A sandbox number connected without the sender: its state, secrets sealed, published on
+    channels.state.v1 as the sender would (for stacks that only receive)."""
+    account_id = uuid.uuid4()
+    phone_number_id = str(uuid.uuid4().int)[:15]
+    token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
+    await sandbox.register_number(
+        phone_number_id=phone_number_id,
+        access_token=token,
+        app_secret=secret,
+        webhook_url=f"{stack['meta-ingest'].url}/webhooks/meta",
+    )
+    ring = KeyRing.from_settings(stack.settings)
+    state = ChannelAccountState(
+        channel_account_id=account_id,
+        tenant_id=tenant_id,
+        channel=Channel.WHATSAPP_CLOUD,
+        status=ChannelAccountStatus.ACTIVE,
+        phone_number="+15550001111",
+        phone_number_id=phone_number_id,
+        waba_id=str(uuid.uuid4().int)[:15],
+        app_secret_sealed=ring.encrypt_text(
+            secret, associated_data=app_secret_associated_data(account_id)
+        ),
+        access_token_sealed=ring.encrypt_text(
+            token, associated_data=access_token_associated_data(account_id)
+        ),
+        updated_at=datetime.now(UTC),
+    )
+    envelope = Envelope[ChannelAccountState](
+        type="channels.state.v1", source="/tests-e2e", tenantid=tenant_id, data=state
+    )
+    await publish_envelopes(
+        stack.kafka.bootstrap, CHANNELS_STATE.name, [(str(account_id).encode(), envelope)]
+    )
+    await wait_until_ingest_knows(stack, phone_number_id)
+    return phone_number_id

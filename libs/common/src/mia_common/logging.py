@@ -65,4 +65,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # `--no-access-log` only stops uvicorn adding a handler; propagating to ours would still
+    # write a line per request (a poll of the inbox, a probe). Requests are traced instead.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
