@@ -38,4 +38,4 @@ async def test_an_account_never_exceeds_its_throughput_and_does_not_hold_up_anot
     assert fast_stats.max_per_second <= 80
     # 40 sends at 5/s take about 8 s; the other account's 20 must not wait for them.
     assert slow_done > 7
-    assert fast_done < 3, f"the fast account took {fast_done:.1f}s"
+    assert fast_done < slow_done / 2, f"the fast account took {fast_done:.1f}s"

@@ -49,3 +49,15 @@ async def test_a_redelivered_request_or_a_new_event_with_the_same_request_id_sen
 
     assert len(await world.sent_to_sandbox(request.request_id)) == 1
     assert len(world.outcomes_of(request.request_id)) == 1
+
+
+async def test_sends_are_counted_in_the_metrics(world: World) -> None:
+    account = await world.whatsapp_account()
+    request = world.request(account, template="pedido_enviado")
+    await world.send(request, tenant_id=account.company.tenant_id)
+    await world.outcome(request.request_id)
+
+    metrics = (await world.client.get("/metrics")).text
+
+    assert 'mia_sender_sends_total{channel="whatsapp_cloud",code="",result="accepted"}' in metrics
+    assert "mia_sender_provider_call_seconds_bucket" in metrics

@@ -46,11 +46,16 @@ async def _account(
     return account
 
 
-def _changed(runtime: SenderRuntime, after: AfterCommit, account_id: uuid.UUID) -> None:
-    """Once committed: publish the new state now, and let dispatch see the change."""
+def _changed(
+    runtime: SenderRuntime, after: AfterCommit, account_id: uuid.UUID, *, dispatch: bool = True
+) -> None:
+    """Once committed: publish the new state now, and let dispatch see the change at once
+    (a pause stops it, a resume or a new token starts it again, a deletion fails what
+    waits) instead of at its next look."""
     runtime.intake.forget(account_id)
     after.append(runtime.after_commit)
-    after.append(lambda: runtime.scheduler.notify(account_id))
+    if dispatch:
+        after.append(lambda: runtime.scheduler.notify(account_id))
 
 
 @router.get("", response_model=Page[AccountOut], summary="The company's channel accounts")
@@ -87,7 +92,7 @@ async def create_account(
         events=runtime.events,
         settings=runtime.settings,
     )
-    _changed(runtime, after, account.id)
+    _changed(runtime, after, account.id, dispatch=False)  # nothing to send yet
     return service.show(account, runtime.secrets)
 
 
