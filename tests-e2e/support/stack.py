@@ -10,6 +10,7 @@ its own, emptied first.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -26,7 +27,7 @@ from mia_common.settings import PlatformSettings
 from mia_common.testing.spare_kafka import SpareKafka, free_port
 from support.processes import ROOT, ServiceProcess
 
-__all__ = ["Stack", "messaging_stack"]
+__all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "Stack", "messaging_stack"]
 
 E2E_REDIS_DB = 7
 SERVICES = {
@@ -35,7 +36,12 @@ SERVICES = {
     "meta-ingest": ("mia_meta_ingest.main:create_app", "meta_ingest"),
     "sender": ("mia_sender.main:create_app", "sender"),
     "crm": ("mia_crm.main:create_app", "crm"),
+    "gateway": ("mia_gateway.main:create_app", "gateway"),
 }
+# The API areas each service owns (their [tool.mia] areas), for the gateway's routes.
+AREAS = {"meta-ingest": ("media",), "sender": ("channels",), "crm": ("inbox", "contacts")}
+ADMIN_EMAIL = "owner@e2e.example.com"
+ADMIN_PASSWORD = "e2e-Correct-horse-42"
 
 
 @dataclass
@@ -123,6 +129,11 @@ async def messaging_stack(
         "MIA_SANDBOX_PUBLIC_URL": urls.get("meta-sandbox", ""),
         "MIA_SENDER_PUBLIC_URL": urls.get("sender", ""),
         "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
+        "MIA_GATEWAY_ROUTES": json.dumps(
+            {area: urls[name] for name, areas in AREAS.items() if name in urls for area in areas}
+        ),
+        "MIA_ADMIN_EMAIL": ADMIN_EMAIL,
+        "MIA_ADMIN_PASSWORD": ADMIN_PASSWORD,
         **(extra_env or {}),
     }
     async with AsyncExitStack() as exit_stack:

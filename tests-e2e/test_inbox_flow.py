@@ -1,0 +1,116 @@
+"""The messaging core end to end, the way a company uses it, through the gateway only.
+
+A customer writes on WhatsApp (the sandbox); the message shows in the inbox; an agent
+replies; the reply goes out through the sender and its ticks come back: sent, delivered,
+read. Every service runs as its own process on a broker of the test's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from mia_common.settings import PlatformSettings
+from mia_common.testing import wait_until
+from mia_meta_sandbox.client import SandboxClient
+from support.channels import wait_until_ingest_knows
+from support.stack import ADMIN_EMAIL, ADMIN_PASSWORD, messaging_stack
+
+SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "gateway")
+
+
+async def _log_in(gateway: httpx.AsyncClient) -> None:
+    answer = await gateway.post(
+        "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
+    assert answer.status_code == 200, answer.text
+    gateway.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+
+async def _connect_number(gateway: httpx.AsyncClient, sandbox: SandboxClient, ingest: str) -> str:
+    phone_number_id = str(uuid.uuid4().int)[:15]
+    token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
+    await sandbox.register_number(
+        phone_number_id=phone_number_id,
+        access_token=token,
+        app_secret=secret,
+        display_phone_number="+15550001111",
+        webhook_url=f"{ingest}/webhooks/meta",
+    )
+    created = await gateway.post(
+        "/api/v1/channels/accounts",
+        json={
+            "channel": "whatsapp_cloud",
+            "display_name": "Support line",
+            "phone_number": "+15550001111",
+            "phone_number_id": phone_number_id,
+            "waba_id": str(uuid.uuid4().int)[:15],
+            "access_token": token,
+            "app_secret": secret,
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["access_token"]["configured"] is True
+    assert token not in created.text
+    assert secret not in created.text
+    return phone_number_id
+
+
+@pytest.mark.timeout(300)
+async def test_a_customer_writes_an_agent_replies_and_the_reply_is_read(
+    platform_settings: PlatformSettings,
+) -> None:
+    env = {"MIA_SANDBOX_STATUS_DELAYS": "0.2,0.5,0.8"}
+    async with messaging_stack(platform_settings, SERVICES, env) as stack:
+        sandbox = SandboxClient(stack["meta-sandbox"].url)
+        async with httpx.AsyncClient(base_url=stack["gateway"].url, trust_env=False) as gateway:
+            await _log_in(gateway)
+            phone_number_id = await _connect_number(gateway, sandbox, stack["meta-ingest"].url)
+            await wait_until_ingest_knows(stack, phone_number_id)
+
+            await sandbox.customer_message(
+                phone_number_id=phone_number_id,
+                from_="+5511987654321",
+                name="Ana Souza",
+                text="Hi, is my order on its way?",
+                await_delivery=True,
+            )
+
+            async def conversation() -> dict[str, Any] | None:
+                page = await gateway.get("/api/v1/inbox/conversations")
+                assert page.status_code == 200, page.text
+                items = page.json()["items"]
+                return items[0] if items else None
+
+            found = await wait_until(conversation, timeout=30, message="the conversation")
+            assert found["contact"]["name"] == "Ana Souza"
+            assert found["contact"]["phone"] == "+5511987654321"
+            assert found["unread_count"] == 1
+            assert found["window"]["open"] is True
+            assert found["last_message"]["preview"] == "Hi, is my order on its way?"
+
+            reply = await gateway.post(
+                f"/api/v1/inbox/conversations/{found['id']}/messages",
+                json={"type": "text", "text": "Yes! It arrives tomorrow."},
+            )
+            assert reply.status_code == 202, reply.text
+            message_id = reply.json()["id"]
+
+            async def read_by_the_customer() -> dict[str, Any] | None:
+                page = await gateway.get(f"/api/v1/inbox/conversations/{found['id']}/messages")
+                mine = [m for m in page.json()["items"] if m["id"] == message_id]
+                return mine[0] if mine and mine[0]["status"] == "read" else None
+
+            read = await wait_until(read_by_the_customer, timeout=60, message="the reply read")
+            timeline = [step["status"] for step in read["status_timeline"]]
+            assert {"sent", "delivered", "read"} <= set(timeline)
+
+            sent = await sandbox.sent(phone_number_id=phone_number_id)
+            assert [m.body.get("text", {}).get("body") for m in sent] == [
+                "Yes! It arrives tomorrow."
+            ]
+            assert sent[0].biz_opaque_callback_data == message_id
+        await sandbox.aclose()
