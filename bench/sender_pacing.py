@@ -40,9 +40,9 @@ Caveats: every process (sandbox, sender, Kafka, PostgreSQL, Redis, this bench) s
 machine; on two cores the sandbox costs under 2 ms of CPU a send and the sender about 10
 (measured here: 10 x 80/s reached 90/s in all, the sender at a full core), so the target is
 not reached here and the achieved rate says which process saturated, not what the sender
-can do on its own machine. PostgreSQL and Redis are the
-shared local servers: other work on them counts too, and a warning is printed when
-something outside the stack took a noticeable share. The services use Redis database
+can do on its own machine. PostgreSQL and Redis are the shared local servers: other work
+on them counts too, and a warning is printed when something outside the stack took a
+noticeable share. The services use Redis database
 ``BENCH_REDIS_DB`` under a prefix of the run's (removed at the end), not the end-to-end
 stack's database, which every starting stack empties: a test run starting meanwhile took
 this bench's dispatch leases away. A lost lease is still counted from the sender's log and
