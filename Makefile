@@ -38,6 +38,7 @@ bench:         ## benchmarks that print their figures (needs the local infrastru
 	$(PY) bench/gateway.py
 	$(PY) bench/meta_ingest_webhook.py
 	$(PY) bench/end_to_end.py
+	$(PY) bench/sender_pacing.py
 
 simulate:      ## customers of the Meta sandbox write in (after make up); N=5 conversations
 	$(PY) -m mia_meta_sandbox.simulate --conversations $${N:-5}

@@ -3,8 +3,8 @@
 Meta sandbox, meta-ingest, sender and crm run as separate ``uvicorn`` processes (so one
 can be killed mid-work), each on its own fresh database; the broker is a throw-away one
 (so it can be restarted) with the registry's topics under their real names. PostgreSQL
-and Redis are the local servers: databases are per run, Redis gets a database index of
-its own, emptied first.
+and Redis are the local servers: databases are per run; in Redis the stacks use a
+database index of their own and the sender a key prefix per run (message ids are unique).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import asyncpg
-from redis.asyncio import Redis
 
 from mia_common.contracts.topics import TOPICS
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
@@ -114,9 +113,6 @@ async def messaging_stack(
     kafka = SpareKafka()
     stack = Stack(settings=settings, kafka=kafka, run_id=run_id)
     redis_url = settings.redis_url.rsplit("/", 1)[0] + f"/{E2E_REDIS_DB}"
-    redis = Redis.from_url(redis_url)
-    await redis.flushdb()
-    await redis.aclose()
     ports = {name: free_port() for name in services}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     common = {
@@ -128,6 +124,8 @@ async def messaging_stack(
         "MIA_SANDBOX_WEBHOOK_URL": f"{urls.get('meta-ingest', 'http://127.0.0.1:9')}/webhooks/meta",
         "MIA_SANDBOX_PUBLIC_URL": urls.get("meta-sandbox", ""),
         "MIA_SENDER_PUBLIC_URL": urls.get("sender", ""),
+        # Stacks may run side by side (a benchmark beside a test run): keys of their own.
+        "MIA_SENDER_REDIS_PREFIX": f"e2e:{run_id}:sender",
         "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
         "MIA_GATEWAY_ROUTES": json.dumps(
             {area: urls[name] for name, areas in AREAS.items() if name in urls for area in areas}

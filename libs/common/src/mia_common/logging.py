@@ -69,3 +69,6 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     # write a line per request (a poll of the inbox, a probe). Requests are traced instead.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+    # httpx logs every request at INFO: a line per provider call costs the sender real CPU
+    # at hundreds of sends a second, and the traces already have each call.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
