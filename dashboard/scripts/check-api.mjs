@@ -1,0 +1,37 @@
+// Fails when src/api/gateway.openapi.json no longer matches the gateway, or when
+// src/api/gateway.d.ts no longer matches that document. `npm run gen:api` fixes both.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const python = process.env.MIA_PYTHON ?? resolve(root, "../.venv/bin/python");
+const fail = (message) => {
+  console.error(`check:api: ${message}; run npm run gen:api`);
+  process.exit(1);
+};
+
+try {
+  execFileSync(python, [join(root, "scripts/export_openapi.py"), "--check"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+} catch {
+  fail("src/api/gateway.openapi.json is stale");
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "mia-api-"));
+try {
+  const fresh = join(scratch, "gateway.d.ts");
+  execFileSync(
+    join(root, "node_modules/.bin/openapi-typescript"),
+    [join(root, "src/api/gateway.openapi.json"), "-o", fresh],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const committed = readFileSync(join(root, "src/api/gateway.d.ts"), "utf8");
+  if (readFileSync(fresh, "utf8") !== committed) fail("src/api/gateway.d.ts is stale");
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+console.log("check:api: the API client matches the gateway");

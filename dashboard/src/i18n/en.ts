@@ -1,0 +1,70 @@
+// English strings; pt-BR.ts must have the same keys (its type checks that).
+export const en = {
+  app: { name: "Master IA", loading: "Loading…" },
+  login: {
+    title: "Log in to Master IA",
+    email: "Email",
+    password: "Password",
+    submit: "Log in",
+    or: "or",
+    withProvider: "Continue with {{provider}}",
+    emailInvalid: "Enter a valid email address",
+    passwordRequired: "Enter your password",
+    failedTitle: "Could not log in",
+    failed: "Login failed. Try again.",
+    unreachable: "The server cannot be reached. Check your connection and try again.",
+    providerFailed: "Logging in with that provider did not work. Try again or use your password.",
+    apiDocs: "API documentation",
+  },
+  nav: {
+    inbox: "Inbox",
+    contacts: "Contacts",
+    connections: "Connections",
+    team: "Team",
+    settings: "Settings",
+    toggle: "Toggle navigation",
+  },
+  user: {
+    menu: "Account menu",
+    language: "Language",
+    theme: "Theme",
+    dark: "Dark mode",
+    light: "Light mode",
+    logout: "Log out",
+  },
+  empty: {
+    inbox: {
+      title: "No conversations yet",
+      body: "When a customer writes to one of your numbers, the conversation shows up here.",
+      action: "Connect a number",
+    },
+    contacts: {
+      title: "No contacts yet",
+      body: "Contacts are created when customers write to you.",
+      action: "Open the inbox",
+    },
+    connections: {
+      title: "No connections yet",
+      body: "Connect a WhatsApp Business number or an SMS account to start talking to customers.",
+      action: "Coming soon",
+    },
+    team: {
+      title: "Just you for now",
+      body: "Invite teammates to share the inbox.",
+      action: "Coming soon",
+    },
+    settings: {
+      title: "Settings",
+      body: "Company profile, timezone, business hours and API keys will live here.",
+      action: "Coming soon",
+    },
+  },
+  error: {
+    title: "Something went wrong",
+    retry: "Try again",
+    notFound: "This page does not exist.",
+    home: "Go to the inbox",
+  },
+};
+
+export type Messages = typeof en;

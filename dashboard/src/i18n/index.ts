@@ -1,0 +1,39 @@
+// i18next with English and Brazilian Portuguese; the language comes from the user's choice
+// (kept in localStorage) or else the browser, and any Portuguese variant means pt-BR.
+import i18n from "i18next";
+import LanguageDetector from "i18next-browser-languagedetector";
+import { initReactI18next } from "react-i18next";
+import { en } from "./en";
+import { ptBR } from "./pt-BR";
+
+export const LANGUAGES = [
+  { code: "en", label: "English" },
+  { code: "pt-BR", label: "Português (Brasil)" },
+] as const;
+
+function supported(language: string): string {
+  return language.toLowerCase().startsWith("pt") ? "pt-BR" : "en";
+}
+
+void i18n
+  .use(LanguageDetector)
+  .use(initReactI18next)
+  .init({
+    resources: { en: { translation: en }, "pt-BR": { translation: ptBR } },
+    supportedLngs: ["en", "pt-BR"],
+    fallbackLng: "en",
+    interpolation: { escapeValue: false }, // React escapes already
+    showSupportNotice: false,
+    detection: {
+      order: ["localStorage", "navigator"],
+      lookupLocalStorage: "mia.language",
+      caches: ["localStorage"],
+      convertDetectedLanguage: supported,
+    },
+  });
+
+i18n.on("languageChanged", (language) => {
+  document.documentElement.lang = language;
+});
+
+export default i18n;

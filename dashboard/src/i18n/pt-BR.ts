@@ -1,0 +1,70 @@
+// Brazilian Portuguese strings, key for key with en.ts.
+import type { Messages } from "./en";
+
+export const ptBR: Messages = {
+  app: { name: "Master IA", loading: "Carregando…" },
+  login: {
+    title: "Entrar no Master IA",
+    email: "E-mail",
+    password: "Senha",
+    submit: "Entrar",
+    or: "ou",
+    withProvider: "Continuar com {{provider}}",
+    emailInvalid: "Informe um e-mail válido",
+    passwordRequired: "Informe sua senha",
+    failedTitle: "Não foi possível entrar",
+    failed: "Falha ao entrar. Tente novamente.",
+    unreachable: "O servidor não responde. Verifique sua conexão e tente novamente.",
+    providerFailed: "Não deu certo entrar com esse provedor. Tente de novo ou use sua senha.",
+    apiDocs: "Documentação da API",
+  },
+  nav: {
+    inbox: "Caixa de entrada",
+    contacts: "Contatos",
+    connections: "Conexões",
+    team: "Equipe",
+    settings: "Configurações",
+    toggle: "Abrir ou fechar a navegação",
+  },
+  user: {
+    menu: "Menu da conta",
+    language: "Idioma",
+    theme: "Tema",
+    dark: "Modo escuro",
+    light: "Modo claro",
+    logout: "Sair",
+  },
+  empty: {
+    inbox: {
+      title: "Nenhuma conversa ainda",
+      body: "Quando um cliente escrever para um dos seus números, a conversa aparece aqui.",
+      action: "Conectar um número",
+    },
+    contacts: {
+      title: "Nenhum contato ainda",
+      body: "Os contatos são criados quando os clientes escrevem para você.",
+      action: "Abrir a caixa de entrada",
+    },
+    connections: {
+      title: "Nenhuma conexão ainda",
+      body: "Conecte um número do WhatsApp Business ou uma conta de SMS para falar com clientes.",
+      action: "Em breve",
+    },
+    team: {
+      title: "Só você por enquanto",
+      body: "Convide colegas para compartilhar a caixa de entrada.",
+      action: "Em breve",
+    },
+    settings: {
+      title: "Configurações",
+      body: "Perfil da empresa, fuso horário, horário de atendimento e chaves de API ficarão aqui.",
+      action: "Em breve",
+    },
+  },
+  error: {
+    title: "Algo deu errado",
+    retry: "Tentar novamente",
+    notFound: "Esta página não existe.",
+    home: "Ir para a caixa de entrada",
+  },
+};

@@ -1,0 +1,36 @@
+// The dashboard's routes; every page is its own chunk, loaded when first visited.
+import { lazy } from "react";
+import type { RouteObject } from "react-router";
+import { Navigate } from "react-router";
+import { RequireAuth } from "./auth/RequireAuth";
+import { RouteError } from "./shell/RouteError";
+
+const LoginPage = lazy(() => import("./auth/LoginPage"));
+const AppLayout = lazy(() => import("./shell/AppLayout"));
+const InboxPage = lazy(() => import("./sections/inbox/InboxPage"));
+const ContactsPage = lazy(() => import("./sections/contacts/ContactsPage"));
+const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
+const TeamPage = lazy(() => import("./sections/team/TeamPage"));
+const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
+
+export const routes: RouteObject[] = [
+  { path: "/login", element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    path: "/",
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to="/inbox" replace /> },
+      { path: "inbox", element: <InboxPage /> },
+      { path: "contacts", element: <ContactsPage /> },
+      { path: "connections", element: <ConnectionsPage /> },
+      { path: "team", element: <TeamPage /> },
+      { path: "settings", element: <SettingsPage /> },
+      { path: "*", element: <RouteError /> },
+    ],
+  },
+];
