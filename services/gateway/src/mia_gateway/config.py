@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -87,6 +88,12 @@ class GatewaySettings(ServiceSettings):
     )
     login_attempts_per_minute: int = Field(
         default=10, validation_alias=_env("MIA_GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE")
+    )
+    dashboard_dir: Path = Field(
+        # services/gateway/src/mia_gateway/config.py -> the repository's dashboard/dist
+        default=Path(__file__).resolve().parents[4] / "dashboard" / "dist",
+        validation_alias=_env("MIA_GATEWAY_DASHBOARD_DIR"),
+        description="the dashboard's build, served at / when it exists (npm run build)",
     )
     routes: dict[str, str] = Field(
         default_factory=dict,

@@ -17,6 +17,7 @@ from mia_gateway.live.hub import start_live, stop_live
 from mia_gateway.oauth.endpoints import router as oauth_router
 from mia_gateway.routing.client import close_upstream
 from mia_gateway.routing.endpoints import router as routing_router
+from mia_gateway.spa import mount_dashboard
 from mia_gateway.tenants.endpoints import router as tenants_router
 from mia_gateway.users.endpoints import router as users_router
 
@@ -51,4 +52,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.dependency_overrides[get_settings] = lambda: settings
+    # After every other route: its catch-all answers only what none of them owns.
+    mount_dashboard(app, settings.dashboard_dir)
     return app

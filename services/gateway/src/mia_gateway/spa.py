@@ -1,0 +1,50 @@
+"""Serves the dashboard's built files (``dashboard/dist``) at ``/``.
+
+Any path that is not a file of the build gets ``index.html``, so the single-page app's own
+routes (``/inbox``, ``/contacts/42``) survive a reload; ``/api/*`` never does, so an API
+client gets a problem+json 404, not a page. Vite puts a content hash in every name under
+``assets/``: those are cached for a year, and ``index.html`` (which names them) is
+revalidated on each load, so a new build reaches browsers at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import FileResponse
+
+from mia_common.errors import NotFound
+
+__all__ = ["IMMUTABLE", "REVALIDATE", "mount_dashboard"]
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+_HASHED_DIR = "assets"
+
+
+def mount_dashboard(app: FastAPI, dist: Path) -> bool:
+    """Adds the catch-all route after every other one; does nothing without a build."""
+    root = dist.resolve()
+    index = root / "index.html"
+    if not index.is_file():
+        return False
+
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def dashboard(path: str, request: Request) -> FileResponse:
+        # Registered last, so /healthz, /metrics and every API route have already had their
+        # turn; what reaches here under /api is an unknown API path, not a page.
+        if path == "api" or path.startswith("api/"):
+            raise NotFound(f"no API route {request.url.path}", code="route_unknown")
+        if path:
+            candidate = (root / path).resolve()
+            # resolve() folds any "..": a path that leaves the build is not a file of it.
+            if candidate.is_relative_to(root) and candidate.is_file():
+                hashed = candidate.parent == root / _HASHED_DIR
+                return FileResponse(
+                    candidate, headers={"Cache-Control": IMMUTABLE if hashed else REVALIDATE}
+                )
+        return FileResponse(index, headers={"Cache-Control": REVALIDATE})
+
+    return True
