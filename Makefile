@@ -22,6 +22,7 @@ setup:         ## toolchain and workspace only (uv, .venv from uv.lock)
 test: setup    ## lint, types, then every test on the real servers
 	@deploy/local/infra.sh up
 	@$(MAKE) --no-print-directory lint typecheck pytest
+	@deploy/local/dashboard.sh test
 
 lint:
 	.venv/bin/ruff check .

@@ -8,6 +8,8 @@ source "$here/env.sh"
 "$here/infra.sh" up
 PY="$MIA_ROOT/.venv/bin/python"
 "$PY" "$here/services.py" migrate
+# Before the services: the gateway serves dashboard/dist at / when it exists at its start.
+"$here/dashboard.sh" build
 
 # The local run talks to the Meta sandbox (tools/meta-sandbox) unless pointed at Meta.
 export MIA_META_GRAPH_URL="${MIA_META_GRAPH_URL:-http://127.0.0.1:8090}"
@@ -44,6 +46,7 @@ if [ "$count" -gt 0 ]; then
   "$PY" "$here/services.py" urls
   if [ -d "$MIA_ROOT/services/gateway" ]; then
     cat <<LOGIN
+  Dashboard:  http://127.0.0.1:8000/
   Log in:     http://127.0.0.1:8000/api/docs  (POST /api/v1/auth/login)
               email ${MIA_ADMIN_EMAIL:-admin@example.com}  password ${MIA_ADMIN_PASSWORD:-change-me-please-42}
               (set MIA_ADMIN_EMAIL / MIA_ADMIN_PASSWORD before the first run to choose them)
