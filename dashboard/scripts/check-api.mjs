@@ -1,5 +1,5 @@
-// Fails when src/api/gateway.openapi.json no longer matches the gateway, or when
-// src/api/gateway.d.ts no longer matches that document. `npm run gen:api` fixes both.
+// Fails when src/api/gateway.openapi.json or crm.openapi.json no longer matches its service,
+// or when gateway.d.ts or crm.d.ts no longer matches its document. `npm run gen:api` fixes them.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,19 +18,21 @@ try {
     stdio: ["ignore", "ignore", "inherit"],
   });
 } catch {
-  fail("src/api/gateway.openapi.json is stale");
+  fail("src/api/gateway.openapi.json or src/api/crm.openapi.json is stale");
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "mia-api-"));
 try {
-  const fresh = join(scratch, "gateway.d.ts");
-  execFileSync(
-    join(root, "node_modules/.bin/openapi-typescript"),
-    [join(root, "src/api/gateway.openapi.json"), "-o", fresh],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const committed = readFileSync(join(root, "src/api/gateway.d.ts"), "utf8");
-  if (readFileSync(fresh, "utf8") !== committed) fail("src/api/gateway.d.ts is stale");
+  for (const name of ["gateway", "crm"]) {
+    const fresh = join(scratch, `${name}.d.ts`);
+    execFileSync(
+      join(root, "node_modules/.bin/openapi-typescript"),
+      [join(root, `src/api/${name}.openapi.json`), "-o", fresh],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    const committed = readFileSync(join(root, `src/api/${name}.d.ts`), "utf8");
+    if (readFileSync(fresh, "utf8") !== committed) fail(`src/api/${name}.d.ts is stale`);
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -1,8 +1,10 @@
-"""Write the gateway's OpenAPI document to ``dashboard/src/api/gateway.openapi.json``.
+"""Write the gateway's and the crm's OpenAPI documents to ``dashboard/src/api/``.
 
-The dashboard's typed client is generated from this file (``npm run gen:api``), and
-``npm run check:api`` fails when it no longer matches the gateway. Building the app connects
-nowhere: the database, Redis and Kafka are opened in its lifespan, which never runs here.
+``gateway.openapi.json`` and ``crm.openapi.json`` (the inbox and contacts, which the gateway
+forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are). The dashboard's typed
+clients are generated from these files (``npm run gen:api``), and ``npm run check:api`` fails
+when either no longer matches its service. Building the apps connects nowhere: the database,
+Redis and Kafka are opened in their lifespans, which never run here.
 
     .venv/bin/python dashboard/scripts/export_openapi.py [--check]
 """
@@ -14,18 +16,31 @@ import json
 import sys
 from pathlib import Path
 
+from mia_crm.config import CrmSettings
+from mia_crm.main import create_app as create_crm_app
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 
-__all__ = ["render"]
+__all__ = ["render", "render_crm"]
 
-TARGET = Path(__file__).resolve().parents[1] / "src" / "api" / "gateway.openapi.json"
+API_DIR = Path(__file__).resolve().parents[1] / "src" / "api"
+TARGET = API_DIR / "gateway.openapi.json"
+CRM_TARGET = API_DIR / "crm.openapi.json"
 
 
 def render() -> str:
     # Defaults only, and no OAuth providers: the document must not depend on who runs this.
     settings = GatewaySettings(_env_file=None)  # type: ignore[call-arg]
     document = create_app(settings).openapi()
+    return _dump(document)
+
+
+def render_crm() -> str:
+    settings = CrmSettings(_env_file=None)  # type: ignore[call-arg]
+    return _dump(create_crm_app(settings).openapi())
+
+
+def _dump(document: dict[str, object]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -33,14 +48,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args()
-    text = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is stale: run npm run gen:api", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    stale = 0
+    for target, text in ((TARGET, render()), (CRM_TARGET, render_crm())):
+        if not args.check:
+            target.write_text(text, encoding="utf-8")
+        elif not target.exists() or target.read_text(encoding="utf-8") != text:
+            print(f"{target} is stale: run npm run gen:api", file=sys.stderr)
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ export interface Problem {
 // These never retry after a refresh: they are the session's own endpoints.
 const SESSION_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"];
 
-async function sendWithSession(request: Request): Promise<Response> {
+/** The fetch every typed client uses: the access token, one refresh and retry on a 401. */
+export async function sendWithSession(request: Request): Promise<Response> {
   const retry = request.clone();
   const send = (req: Request) => {
     const header = authorizationHeader();
