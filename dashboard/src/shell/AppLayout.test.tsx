@@ -19,14 +19,17 @@ async function openUserMenu() {
 
 describe("user menu", () => {
   it("switches the whole app to Brazilian Portuguese", async () => {
-    fakeGateway({ "POST /api/v1/auth/refresh": () => json(token()) });
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      "GET /api/v1/inbox/conversations": () => json({ items: [], next_cursor: null }),
+    });
     render(<App initialPath="/inbox" />);
     const user = await openUserMenu();
 
     await user.click(await screen.findByRole("menuitem", { name: "Português (Brasil)" }));
 
     expect(await screen.findByRole("link", { name: "Contatos" })).toBeInTheDocument();
-    expect(screen.getByText("Nenhuma conversa ainda")).toBeInTheDocument();
+    expect(await screen.findByText("Nenhuma conversa ainda")).toBeInTheDocument();
     expect(document.documentElement.lang).toBe("pt-BR");
   });
 

@@ -55,6 +55,8 @@ export function fakeGateway(overrides: Record<string, Handler> = {}): string[] {
     "GET /api/v1/auth/oauth/providers": () => json({ providers: [] }),
     "GET /api/v1/me": () => json(ME),
     "POST /api/v1/auth/logout": () => new Response(null, { status: 204 }),
+    // A tenant without conversations yet: the inbox is where the app lands.
+    "GET /api/v1/inbox/conversations": () => json({ items: [], next_cursor: null }),
     ...overrides,
   };
   vi.stubGlobal(
