@@ -22,4 +22,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent. With FastAPI's
+# default the commit came after it, so a client acting on the answer at once (log in, then
+# call the API) could find nothing yet, and a failed commit was never reported.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
