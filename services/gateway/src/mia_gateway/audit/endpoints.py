@@ -10,10 +10,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.auth.principal import AdminPrincipal
 from mia_gateway.db import SessionDep
 from mia_gateway.models import AuditEvent
-from mia_gateway.pagination import Page, PageQuery, fetch_page
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 

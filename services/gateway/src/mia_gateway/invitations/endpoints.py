@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from mia_common.errors import AppError, Conflict, NotFound
 from mia_common.identity import Role
+from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.audit.service import record
 from mia_gateway.auth.endpoints import client_ip, set_refresh_cookie, token_response
 from mia_gateway.auth.passwords import check_policy, hash_password
@@ -22,7 +23,6 @@ from mia_gateway.auth.sessions import start_session
 from mia_gateway.config import GatewaySettings, get_settings
 from mia_gateway.db import SessionDep
 from mia_gateway.models import Invitation, Tenant, TenantStatus, User
-from mia_gateway.pagination import Page, PageQuery, fetch_page
 from mia_gateway.users.service import check_may_assign
 
 router = APIRouter(prefix="/api/v1/invitations", tags=["invitations"])

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from mia_common.contracts import Channel
 from mia_common.errors import AppError, NotFound
+from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_sender.accounts import service
 from mia_sender.accounts.repository import get_for_tenant, tenant_accounts
 from mia_sender.accounts.schemas import (
@@ -23,7 +24,6 @@ from mia_sender.db import AfterCommit, Tx, TxDep
 from mia_sender.dependencies import Admin, Reader, RuntimeDep
 from mia_sender.limits import portfolio_of
 from mia_sender.models import ChannelAccount
-from mia_sender.pagination import Page, PageQuery, fetch_page
 from mia_sender.providers.base import ProviderError
 from mia_sender.runtime import SenderRuntime
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from mia_common.contracts import Channel, ChannelAlertKind
+from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_sender.accounts.schemas import AlertOut
 from mia_sender.db import TxDep
 from mia_sender.dependencies import Reader
 from mia_sender.models import ChannelAlertRecord
-from mia_sender.pagination import Page, PageQuery, fetch_page
 
 __all__ = ["router"]
 
