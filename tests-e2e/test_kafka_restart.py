@@ -51,7 +51,11 @@ async def test_every_customer_message_reaches_the_inbox_once_across_a_kafka_rest
                 await asyncio.sleep(0.05)  # a burst, not a single instant
 
         burst = asyncio.gather(*(customer(c) for c in range(CUSTOMERS)))
-        await asyncio.sleep(0.2)  # the burst is under way
+
+        async def burst_under_way() -> bool:
+            return len(await sandbox.webhooks(kind="message")) >= CUSTOMERS
+
+        await wait_until(burst_under_way, timeout=30, message="the burst under way")
         await stack.kafka.stop()
         await asyncio.sleep(3)  # webhooks keep coming while the broker is down
         await stack.kafka.start()
