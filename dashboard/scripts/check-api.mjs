@@ -1,5 +1,5 @@
-// Fails when src/api/gateway.openapi.json or crm.openapi.json no longer matches its service,
-// or when gateway.d.ts or crm.d.ts no longer matches its document. `npm run gen:api` fixes them.
+// Fails when src/api/gateway, crm or sender.openapi.json no longer matches its service,
+// or when a generated .d.ts no longer matches its document. `npm run gen:api` fixes them.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,12 +18,12 @@ try {
     stdio: ["ignore", "ignore", "inherit"],
   });
 } catch {
-  fail("src/api/gateway.openapi.json or src/api/crm.openapi.json is stale");
+  fail("an OpenAPI document in src/api/ is stale");
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "mia-api-"));
 try {
-  for (const name of ["gateway", "crm"]) {
+  for (const name of ["gateway", "crm", "sender"]) {
     const fresh = join(scratch, `${name}.d.ts`);
     execFileSync(
       join(root, "node_modules/.bin/openapi-typescript"),
@@ -36,4 +36,4 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log("check:api: the API client matches the gateway");
+console.log("check:api: the API clients match the services");

@@ -1,9 +1,10 @@
-"""Write the gateway's and the crm's OpenAPI documents to ``dashboard/src/api/``.
+"""Write the gateway's, the crm's and the sender's OpenAPI documents to ``dashboard/src/api/``.
 
-``gateway.openapi.json`` and ``crm.openapi.json`` (the inbox and contacts, which the gateway
-forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are). The dashboard's typed
-clients are generated from these files (``npm run gen:api``), and ``npm run check:api`` fails
-when either no longer matches its service. Building the apps connects nowhere: the database,
+``gateway.openapi.json``, ``crm.openapi.json`` (the inbox and contacts, which the gateway
+forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are) and
+``sender.openapi.json`` (channel accounts and alerts, forwarded under ``/api/v1/channels``).
+The dashboard's typed clients are generated from these files (``npm run gen:api``), and
+``npm run check:api`` fails when one no longer matches its service. Building the apps connects nowhere: the database,
 Redis and Kafka are opened in their lifespans, which never run here.
 
     .venv/bin/python dashboard/scripts/export_openapi.py [--check]
@@ -20,12 +21,15 @@ from mia_crm.config import CrmSettings
 from mia_crm.main import create_app as create_crm_app
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
+from mia_sender.config import SenderSettings
+from mia_sender.main import create_app as create_sender_app
 
-__all__ = ["render", "render_crm"]
+__all__ = ["render", "render_crm", "render_sender"]
 
 API_DIR = Path(__file__).resolve().parents[1] / "src" / "api"
 TARGET = API_DIR / "gateway.openapi.json"
 CRM_TARGET = API_DIR / "crm.openapi.json"
+SENDER_TARGET = API_DIR / "sender.openapi.json"
 
 
 def render() -> str:
@@ -40,6 +44,11 @@ def render_crm() -> str:
     return _dump(create_crm_app(settings).openapi())
 
 
+def render_sender() -> str:
+    settings = SenderSettings(_env_file=None)  # type: ignore[call-arg]
+    return _dump(create_sender_app(settings).openapi())
+
+
 def _dump(document: dict[str, object]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -49,7 +58,12 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args()
     stale = 0
-    for target, text in ((TARGET, render()), (CRM_TARGET, render_crm())):
+    documents = (
+        (TARGET, render()),
+        (CRM_TARGET, render_crm()),
+        (SENDER_TARGET, render_sender()),
+    )
+    for target, text in documents:
         if not args.check:
             target.write_text(text, encoding="utf-8")
         elif not target.exists() or target.read_text(encoding="utf-8") != text:

@@ -1,4 +1,12 @@
-// English strings; pt-BR.ts must have the same keys (its type checks that).
+// English strings; every section keeps its own in its messages.ts. pt-BR.ts must have the
+// same keys (its type checks that).
+import * as connections from "../sections/connections/messages";
+import * as contacts from "../sections/contacts/messages";
+import * as inbox from "../sections/inbox/messages";
+import * as settings from "../sections/settings/messages";
+import * as team from "../sections/team/messages";
+import * as pwa from "../pwa/messages";
+
 export const en = {
   app: { name: "Master IA", loading: "Loading…" },
   login: {
@@ -32,45 +40,12 @@ export const en = {
     light: "Light mode",
     logout: "Log out",
   },
-  inbox: {
-    search: "Search conversations",
-    filter: { all: "All", unread: "Unread", mine: "Mine", unassigned: "Unassigned" },
-    unread: "{{count}} unread",
-    noPreview: "No messages yet",
-    you: "You: ",
-    loadMore: "Load more",
-    loadFailed: "The conversations could not be loaded.",
-    noMatch: "No conversations match this search or filter.",
-    simulate: "In development, run make simulate to receive a test message.",
-    pick: "Pick a conversation to read it here.",
-    back: "Back to the conversations",
-    messagesFailed: "The messages could not be loaded.",
-    noMessages: "No messages in this conversation yet.",
-    media: "Open the attachment",
-    status: {
-      pending: "Sending",
-      sent: "Sent",
-      delivered: "Delivered",
-      read: "Read",
-      failed: "Not delivered",
-    },
-    composer: {
-      placeholder: "Write a reply… (Enter sends, Shift+Enter for a new line)",
-      send: "Send",
-      sendFailed: "The message was not sent.",
-      windowClosedTitle: "The reply window is closed",
-      windowClosed:
-        "More than 24 hours have passed since the customer last wrote, so WhatsApp only accepts an approved template until they write again.",
-      templateName: "Template name",
-      language: "Language",
-      variables: "Variables",
-      variable: "Variable {{n}}",
-      addVariable: "Add variable",
-      removeVariable: "Remove variable {{n}}",
-      sendTemplate: "Send template",
-      nameRequired: "Enter the template's name",
-    },
-  },
+  inbox: inbox.en,
+  contacts: contacts.en,
+  connections: connections.en,
+  team: team.en,
+  settings: settings.en,
+  pwa: pwa.en,
   empty: {
     inbox: {
       title: "No conversations yet",

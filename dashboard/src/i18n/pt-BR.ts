@@ -1,5 +1,11 @@
 // Brazilian Portuguese strings, key for key with en.ts.
 import type { Messages } from "./en";
+import * as connections from "../sections/connections/messages";
+import * as contacts from "../sections/contacts/messages";
+import * as inbox from "../sections/inbox/messages";
+import * as settings from "../sections/settings/messages";
+import * as team from "../sections/team/messages";
+import * as pwa from "../pwa/messages";
 
 export const ptBR: Messages = {
   app: { name: "Master IA", loading: "Carregando…" },
@@ -34,45 +40,12 @@ export const ptBR: Messages = {
     light: "Modo claro",
     logout: "Sair",
   },
-  inbox: {
-    search: "Buscar conversas",
-    filter: { all: "Todas", unread: "Não lidas", mine: "Minhas", unassigned: "Sem responsável" },
-    unread: "{{count}} não lidas",
-    noPreview: "Nenhuma mensagem ainda",
-    you: "Você: ",
-    loadMore: "Carregar mais",
-    loadFailed: "Não foi possível carregar as conversas.",
-    noMatch: "Nenhuma conversa corresponde a esta busca ou filtro.",
-    simulate: "Em desenvolvimento, rode make simulate para receber uma mensagem de teste.",
-    pick: "Escolha uma conversa para lê-la aqui.",
-    back: "Voltar às conversas",
-    messagesFailed: "Não foi possível carregar as mensagens.",
-    noMessages: "Nenhuma mensagem nesta conversa ainda.",
-    media: "Abrir o anexo",
-    status: {
-      pending: "Enviando",
-      sent: "Enviada",
-      delivered: "Entregue",
-      read: "Lida",
-      failed: "Não entregue",
-    },
-    composer: {
-      placeholder: "Escreva uma resposta… (Enter envia, Shift+Enter quebra a linha)",
-      send: "Enviar",
-      sendFailed: "A mensagem não foi enviada.",
-      windowClosedTitle: "A janela de resposta está fechada",
-      windowClosed:
-        "Passaram-se mais de 24 horas desde a última mensagem do cliente, então o WhatsApp só aceita um modelo aprovado até ele escrever de novo.",
-      templateName: "Nome do modelo",
-      language: "Idioma",
-      variables: "Variáveis",
-      variable: "Variável {{n}}",
-      addVariable: "Adicionar variável",
-      removeVariable: "Remover variável {{n}}",
-      sendTemplate: "Enviar modelo",
-      nameRequired: "Informe o nome do modelo",
-    },
-  },
+  inbox: inbox.ptBR,
+  contacts: contacts.ptBR,
+  connections: connections.ptBR,
+  team: team.ptBR,
+  settings: settings.ptBR,
+  pwa: pwa.ptBR,
   empty: {
     inbox: {
       title: "Nenhuma conversa ainda",

@@ -1,9 +1,13 @@
 // Vitest setup: jest-dom matchers, the browser APIs jsdom lacks that Mantine uses, and
 // English strings.
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeAll, vi } from "vitest";
 import i18n from "../i18n";
+
+// findBy*/waitFor poll until this deadline: the default second is too short on a machine
+// that also runs the services' tests.
+configure({ asyncUtilTimeout: 5000 });
 
 beforeAll(async () => {
   await i18n.changeLanguage("en");

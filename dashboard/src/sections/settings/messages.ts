@@ -1,0 +1,4 @@
+// The settings section's strings, English and Brazilian Portuguese key for key.
+export const en = {};
+
+export const ptBR: typeof en = {};

@@ -1,0 +1,4 @@
+// The team section's strings, English and Brazilian Portuguese key for key.
+export const en = {};
+
+export const ptBR: typeof en = {};
