@@ -108,6 +108,8 @@ class GatewaySettings(ServiceSettings):
             "messages.inbound.v1",
             "messages.status.v1",
             "messages.outcome.v1",
+            "inbox.events.v1",
+            "channels.alerts.v1",
             "contacts.events.v1",
             "leads.events.v1",
             "campaigns.events.v1",

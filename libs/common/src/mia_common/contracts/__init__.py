@@ -11,6 +11,7 @@ from mia_common.contracts.channels import (
     ChannelAlertKind,
 )
 from mia_common.contracts.envelope import Envelope, new_event_id
+from mia_common.contracts.inbox import InboxChange, InboxEvent
 from mia_common.contracts.messages import (
     Channel,
     ChannelError,
@@ -41,6 +42,8 @@ __all__ = [
     "ChannelError",
     "Envelope",
     "InboundMessage",
+    "InboxChange",
+    "InboxEvent",
     "MediaContent",
     "MediaRef",
     "MessageKind",

@@ -71,6 +71,12 @@ CHANNELS_ALERTS = Topic(
     "channel account id",
     description="channel problems a person must see: expired token, spam limit, daily limit",
 )
+INBOX_EVENTS = Topic(
+    "inbox.events.v1",
+    6,
+    "conversation id",
+    description="what changed in the shared inbox, after the crm committed it (live refresh)",
+)
 CALLS_EVENTS = Topic("calls.events.v1", 3, "channel account id")
 TEMPLATES_EVENTS = Topic("templates.events.v1", 3, "template id")
 
@@ -84,6 +90,7 @@ TOPICS: tuple[Topic, ...] = (
     CAMPAIGNS_EVENTS,
     CHANNELS_STATE,
     CHANNELS_ALERTS,
+    INBOX_EVENTS,
     CALLS_EVENTS,
     TEMPLATES_EVENTS,
 )

@@ -18,6 +18,7 @@ from mia_common.contracts import (
     ChannelAlert,
     Envelope,
     InboundMessage,
+    InboxEvent,
     MessageStatus,
     SendOutcome,
     SendRequest,
@@ -26,6 +27,7 @@ from mia_common.contracts import (
 from mia_common.contracts.topics import (
     CHANNELS_ALERTS,
     CHANNELS_STATE,
+    INBOX_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -45,6 +47,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     CHANNELS_STATE: Envelope[ChannelAccountState],
     CHANNELS_ALERTS: Envelope[ChannelAlert],
     TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
+    INBOX_EVENTS: Envelope[InboxEvent],
 }
 
 
