@@ -1,10 +1,13 @@
-// The providers every page relies on: theme, notifications, server state, session, routes.
+// The providers every page relies on: theme, notifications, server state, session, routes;
+// and the installable app's offline banner and update prompt.
 import { MantineProvider, createTheme } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Suspense, useState } from "react";
 import { RouterProvider, createBrowserRouter, createMemoryRouter } from "react-router";
 import { AuthProvider } from "./auth/AuthProvider";
+import { OfflineBanner } from "./pwa/OfflineBanner";
+import { UpdatePrompt } from "./pwa/UpdatePrompt";
 import { routes } from "./routes";
 import { PageFallback } from "./shell/PageFallback";
 
@@ -31,6 +34,8 @@ export function App({ queryClient = createQueryClient(), initialPath }: AppProps
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications />
+      <OfflineBanner />
+      <UpdatePrompt />
       <QueryClientProvider client={queryClient}>
         <AuthProvider>
           <Suspense fallback={<PageFallback />}>

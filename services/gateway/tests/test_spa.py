@@ -26,6 +26,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "assets").mkdir()
     (root / "assets" / "x.js").write_text(ASSET)
     (root / "favicon.svg").write_text("<svg/>")
+    (root / "manifest.webmanifest").write_text('{"name": "Master IA", "display": "standalone"}')
+    (root / "sw.js").write_text("self.addEventListener('fetch', () => {})")
     return root
 
 
@@ -82,6 +84,20 @@ async def test_unhashed_files_are_revalidated(browser: httpx.AsyncClient) -> Non
 
     assert response.status_code == 200
     assert response.headers["cache-control"] == REVALIDATE
+
+
+async def test_the_installable_app_files_are_typed_and_checked_on_each_visit(
+    browser: httpx.AsyncClient,
+) -> None:
+    manifest = await browser.get("/manifest.webmanifest")
+    worker = await browser.get("/sw.js")
+
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    assert manifest.json()["display"] == "standalone"
+    assert "javascript" in worker.headers["content-type"]
+    # A cached service worker would keep an installed app on the old build.
+    assert worker.headers["cache-control"] == REVALIDATE
+    assert manifest.headers["cache-control"] == REVALIDATE
 
 
 async def test_a_path_leaving_the_build_gets_the_index_not_the_file(

@@ -4,7 +4,9 @@ Any path that is not a file of the build gets ``index.html``, so the single-page
 routes (``/inbox``, ``/contacts/42``) survive a reload; ``/api/*`` never does, so an API
 client gets a problem+json 404, not a page. Vite puts a content hash in every name under
 ``assets/``: those are cached for a year, and ``index.html`` (which names them) is
-revalidated on each load, so a new build reaches browsers at once.
+revalidated on each load, so a new build reaches browsers at once. The service worker
+(``sw.js``) and the web app manifest are unhashed too, so browsers check them on each visit
+and an installed app updates itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ __all__ = ["IMMUTABLE", "REVALIDATE", "mount_dashboard"]
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 _HASHED_DIR = "assets"
+# Types Python's mimetypes does not know everywhere; a manifest served as text/plain is
+# ignored by some browsers, and the app would not be installable.
+_MEDIA_TYPES = {".webmanifest": "application/manifest+json"}
 
 
 def mount_dashboard(app: FastAPI, dist: Path) -> bool:
@@ -43,7 +48,9 @@ def mount_dashboard(app: FastAPI, dist: Path) -> bool:
             if candidate.is_relative_to(root) and candidate.is_file():
                 hashed = candidate.parent == root / _HASHED_DIR
                 return FileResponse(
-                    candidate, headers={"Cache-Control": IMMUTABLE if hashed else REVALIDATE}
+                    candidate,
+                    media_type=_MEDIA_TYPES.get(candidate.suffix),
+                    headers={"Cache-Control": IMMUTABLE if hashed else REVALIDATE},
                 )
         return FileResponse(index, headers={"Cache-Control": REVALIDATE})
 
