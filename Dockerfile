@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # One image per workspace package, built from the repository root:
 #
-#   docker build --build-arg PACKAGE=mia-gateway -t masteria/mia-gateway .
-#   docker build --build-arg PACKAGE=mia-common  -t masteria/mia-common .
+#   docker build --build-arg PACKAGE=mia-gateway --target gateway -t masteria/mia-gateway .
+#   docker build --build-arg PACKAGE=mia-crm -t masteria/mia-crm .
+#
+# The gateway's image (target `gateway`) also holds the dashboard's build, which it serves
+# at /; every other image is the default last stage, `runtime`, without it.
 #
 # The image holds a virtualenv with the package and only its declared dependencies (so an
 # undeclared import fails in the container, as in CI), plus the package's own directory at its
@@ -69,7 +72,15 @@ else:
     sys.exit(f"{package} is not a member of the workspace")
 PY
 
-FROM ${PYTHON_IMAGE} AS runtime
+# The dashboard (dashboard/: Vite + React), built once from its lock file.
+FROM node:20-slim AS dashboard
+WORKDIR /dashboard
+COPY dashboard/package.json dashboard/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY dashboard/ ./
+RUN npm run build
+
+FROM ${PYTHON_IMAGE} AS service
 ARG PACKAGE
 LABEL org.opencontainers.image.title="${PACKAGE}" \
       org.opencontainers.image.description="Master IA: ${PACKAGE}"
@@ -85,3 +96,11 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 USER 10001:10001
+
+# The gateway with the dashboard it serves at /.
+FROM service AS gateway
+COPY --from=dashboard /dashboard/dist /app/dashboard/dist
+ENV MIA_GATEWAY_DASHBOARD_DIR=/app/dashboard/dist
+
+# Every other service (the default target).
+FROM service AS runtime

@@ -38,7 +38,7 @@ build() {
   install
   # The stamp lives beside the packages, not in dist/, which the gateway serves as is.
   local stamp="node_modules/.mia-built" want
-  want="$(fingerprint src public index.html package-lock.json tsconfig.json vite.config.ts)"
+  want="$(fingerprint src public scripts index.html package-lock.json tsconfig.json vite.config.ts)"
   if [ -f dist/index.html ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     log "dashboard: dist/ is up to date"
     return 0
