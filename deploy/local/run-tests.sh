@@ -16,6 +16,12 @@ suites+=(tests-e2e)
 failed_suites=()
 for suite in "${suites[@]}"; do
   name="$(echo "$suite" | tr '/' '_')"
+  if [ "$suite" = tests-e2e ]; then
+    # The browser tests drive Debian's Chromium on the dashboard's build, as the gateway
+    # serves it: both are made ready here (each a no-op when already so).
+    "$here/chromium.sh" >/dev/null || failed_suites+=("chromium (deploy/local/chromium.sh)")
+    "$here/dashboard.sh" build || failed_suites+=("dashboard build")
+  fi
   echo "=== pytest $suite"
   .venv/bin/python -m pytest "$suite" -q -p no:cacheprovider --import-mode=importlib \
     --junitxml="$reports/$name.xml" "$@"
