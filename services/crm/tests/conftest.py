@@ -39,6 +39,7 @@ async def crm_settings(
         "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="conversation"),
         "outcome_topic": Topic(f"test.{run}.messages.outcome.v1", 3, key="account"),
         "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
+        "inbox_topic": Topic(f"test.{run}.inbox.events.v1", 3, key="conversation"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
     yield CrmSettings(

@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from mia_common.contracts.topics import (
+    INBOX_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -48,6 +49,11 @@ class CrmSettings(ServiceSettings):
         default=MESSAGES_SEND.name,
         validation_alias=AliasChoices("MIA_CRM_SEND_TOPIC"),
         description="agents' replies, as send requests for the sender (produced)",
+    )
+    inbox_topic: str = Field(
+        default=INBOX_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CRM_INBOX_TOPIC"),
+        description="what changed in the inbox, for dashboards' live refresh (produced)",
     )
 
 

@@ -11,7 +11,7 @@ from mia_crm.contacts.endpoints import router as contacts_router
 from mia_crm.inbox.conversations import router as conversations_router
 from mia_crm.inbox.messages import router as messages_router
 from mia_crm.inbox.notes import router as notes_router
-from mia_crm.stream import create_crm_broker
+from mia_crm.stream import create_crm_broker, ensure_produced_topics
 
 __all__ = ["create_app"]
 
@@ -24,6 +24,7 @@ def create_app(settings: CrmSettings | None = None) -> FastAPI:
         routers=[conversations_router, messages_router, notes_router, contacts_router],
         # Replies leave through the outbox; the relay publishes what the requests commit.
         runs_outbox_relay=True,
+        on_startup=[ensure_produced_topics],
         title="Master IA crm",
         description="The inbox and the contacts: /api/v1/inbox/... and /api/v1/contacts/...",
         version="1",

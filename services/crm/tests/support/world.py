@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,31 @@ from mia_common.testing import wait_until
 from mia_crm.config import CrmSettings
 from mia_crm.models import Message, PendingStatus
 from support import events
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    """One record of the inbox topic, as the gateway's live socket reads it."""
+
+    key: bytes | None
+    envelope: dict[str, Any]
+
+    @property
+    def tenant_id(self) -> str:
+        return str(self.envelope["tenantid"])
+
+    @property
+    def change(self) -> str:
+        return str(self.envelope["data"]["change"])
+
+    @property
+    def conversation_id(self) -> str:
+        return str(self.envelope["data"]["conversation_id"])
+
+    @property
+    def message_id(self) -> str | None:
+        value = self.envelope["data"]["message_id"]
+        return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -182,6 +208,36 @@ class World:
             except TimeoutError:
                 pass
             take(await consumer.getmany(timeout_ms=1000))
+        finally:
+            await consumer.stop()
+        return found
+
+    async def inbox_events(
+        self, *, until: Callable[[InboxRecord], bool], wait: float = 30
+    ) -> list[InboxRecord]:
+        """The records of the inbox topic (every tenant's), read from the start until one
+        that ``until`` accepts is among them; fails when none arrives within ``wait`` s.
+
+        A conversation's events share a key and leave the outbox in commit order, so once
+        the awaited event is read, every earlier event of its conversation is in the list.
+        """
+        consumer = AIOKafkaConsumer(
+            self.settings.inbox_topic,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        found: list[InboxRecord] = []
+        try:
+            async with asyncio.timeout(wait):
+                while not any(until(record) for record in found):
+                    batch = await consumer.getmany(timeout_ms=200)
+                    for records in batch.values():
+                        found.extend(
+                            InboxRecord(record.key, json.loads(record.value)) for record in records
+                        )
+        except TimeoutError:
+            raise AssertionError(f"the awaited inbox event not seen within {wait}s") from None
         finally:
             await consumer.stop()
         return found

@@ -17,11 +17,15 @@ CONSUMER = "crm.inbound"
 
 
 async def handle_inbound(
-    sessions: async_sessionmaker[AsyncSession], event: Envelope[InboundMessage]
+    sessions: async_sessionmaker[AsyncSession], event: Envelope[InboundMessage], *, inbox_topic: str
 ) -> None:
     async with unit_of_work(sessions) as session:
         if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
             return
         await store_inbound(
-            session, tenant_id=event.tenantid, inbound=event.data, now=datetime.now(UTC)
+            session,
+            tenant_id=event.tenantid,
+            inbound=event.data,
+            inbox_topic=inbox_topic,
+            now=datetime.now(UTC),
         )

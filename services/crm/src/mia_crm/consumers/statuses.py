@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Envelope, MessageStatus
@@ -15,9 +17,15 @@ CONSUMER = "crm.statuses"
 
 
 async def handle_status(
-    sessions: async_sessionmaker[AsyncSession], event: Envelope[MessageStatus]
+    sessions: async_sessionmaker[AsyncSession], event: Envelope[MessageStatus], *, inbox_topic: str
 ) -> None:
     async with unit_of_work(sessions) as session:
         if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
             return
-        await apply_receipt(session, tenant_id=event.tenantid, receipt=event.data)
+        await apply_receipt(
+            session,
+            tenant_id=event.tenantid,
+            receipt=event.data,
+            inbox_topic=inbox_topic,
+            now=datetime.now(UTC),
+        )

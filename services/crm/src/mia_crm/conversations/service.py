@@ -1,14 +1,22 @@
-"""What the team does to a conversation: read it, assign it, close or reopen it."""
+"""What the team does to a conversation: read it, assign it, close or reopen it.
+
+Each one that changes the conversation is announced on the inbox topic as
+``conversation_updated``; one that leaves it as it was (reading a read conversation,
+assigning it to its holder, closing a closed one) is not.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.contracts import InboxChange
 from mia_common.identity import Identity, Role
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.errors import AssignmentNotAllowed, ConversationNotFound
+from mia_crm.inbox_events import announce
 from mia_crm.models import Conversation, ConversationStatus
 
 __all__ = ["assign", "change_status", "get_conversation", "mark_read"]
@@ -31,13 +39,19 @@ async def get_conversation(
 
 
 async def mark_read(
-    session: AsyncSession, *, tenant_id: uuid.UUID, conversation_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    inbox_topic: str,
+    now: datetime,
 ) -> Conversation:
     conversation = await get_conversation(
         session, tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
     )
-    conversation.unread_count = 0
-    await session.flush()
+    if conversation.unread_count != 0:
+        conversation.unread_count = 0
+        await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
     return conversation
 
 
@@ -47,6 +61,8 @@ async def assign(
     identity: Identity,
     conversation_id: uuid.UUID,
     user_id: uuid.UUID | None,
+    inbox_topic: str,
+    now: datetime,
 ) -> Conversation:
     """Assign to ``user_id`` (None: unassign).
 
@@ -65,8 +81,9 @@ async def assign(
                 "agents may assign only unassigned conversations to themselves and unassign"
                 " their own; a manager or above assigns others"
             )
-    conversation.assigned_user_id = user_id
-    await session.flush()
+    if conversation.assigned_user_id != user_id:
+        conversation.assigned_user_id = user_id
+        await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
     return conversation
 
 
@@ -76,10 +93,26 @@ async def change_status(
     tenant_id: uuid.UUID,
     conversation_id: uuid.UUID,
     status: ConversationStatus,
+    inbox_topic: str,
+    now: datetime,
 ) -> Conversation:
     conversation = await get_conversation(
         session, tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
     )
-    conversation.status = status.value
-    await session.flush()
+    if conversation.status != status.value:
+        conversation.status = status.value
+        await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
     return conversation
+
+
+async def _updated(
+    session: AsyncSession, conversation: Conversation, *, inbox_topic: str, now: datetime
+) -> None:
+    await session.flush()
+    await announce(
+        session,
+        topic=inbox_topic,
+        change=InboxChange.CONVERSATION_UPDATED,
+        conversation=conversation,
+        occurred_at=now,
+    )

@@ -6,9 +6,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.config import CrmSettings, get_settings
 from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
 from mia_crm.conversations.service import assign, change_status, mark_read
@@ -21,6 +22,7 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
+SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("", response_model=Page[ConversationOut], summary="The inbox, latest first")
@@ -66,9 +68,15 @@ async def read_conversation(
 
 @router.post("/{conversation_id}/read", response_model=ConversationOut, summary="Mark as read")
 async def read_all(
-    conversation_id: uuid.UUID, caller: Caller, session: SessionDep
+    conversation_id: uuid.UUID, caller: Caller, session: SessionDep, settings: SettingsDep
 ) -> ConversationOut:
-    await mark_read(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
+    await mark_read(
+        session,
+        tenant_id=caller.tenant_id,
+        conversation_id=conversation_id,
+        inbox_topic=settings.inbox_topic,
+        now=datetime.now(UTC),
+    )
     return await _out(session, caller.tenant_id, conversation_id)
 
 
@@ -78,18 +86,38 @@ async def read_all(
     summary="Assign to a user, or unassign (agents: only themselves)",
 )
 async def assign_conversation(
-    conversation_id: uuid.UUID, body: AssignBody, caller: Caller, session: SessionDep
+    conversation_id: uuid.UUID,
+    body: AssignBody,
+    caller: Caller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
-    await assign(session, identity=caller, conversation_id=conversation_id, user_id=body.user_id)
+    await assign(
+        session,
+        identity=caller,
+        conversation_id=conversation_id,
+        user_id=body.user_id,
+        inbox_topic=settings.inbox_topic,
+        now=datetime.now(UTC),
+    )
     return await _out(session, caller.tenant_id, conversation_id)
 
 
 @router.post("/{conversation_id}/status", response_model=ConversationOut, summary="Open or close")
 async def set_status(
-    conversation_id: uuid.UUID, body: StatusBody, caller: Caller, session: SessionDep
+    conversation_id: uuid.UUID,
+    body: StatusBody,
+    caller: Caller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
     await change_status(
-        session, tenant_id=caller.tenant_id, conversation_id=conversation_id, status=body.status
+        session,
+        tenant_id=caller.tenant_id,
+        conversation_id=conversation_id,
+        status=body.status,
+        inbox_topic=settings.inbox_topic,
+        now=datetime.now(UTC),
     )
     return await _out(session, caller.tenant_id, conversation_id)
 

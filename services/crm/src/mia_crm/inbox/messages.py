@@ -75,6 +75,7 @@ async def reply(
         reply=body,
         idempotency_key=idempotency_key,
         send_topic=settings.send_topic,
+        inbox_topic=settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return MessageOut.of(message)

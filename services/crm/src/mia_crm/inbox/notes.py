@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from mia_crm.config import CrmSettings, get_settings
 from mia_crm.conversations.service import get_conversation
 from mia_crm.db import SessionDep
 from mia_crm.identity import Caller
-from mia_crm.models import ConversationNote
+from mia_crm.notes import service as notes
 from mia_crm.notes.repository import NoteRepository
 from mia_crm.notes.schemas import NoteBody, NoteOut
 from mia_crm.pagination import Limit, Page, split_page
@@ -17,6 +20,7 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
+SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("/{conversation_id}/notes", response_model=Page[NoteOut], summary="Newest first")
@@ -37,15 +41,19 @@ async def list_notes(
 
 @router.post("/{conversation_id}/notes", response_model=NoteOut, status_code=201)
 async def add_note(
-    conversation_id: uuid.UUID, body: NoteBody, caller: Caller, session: SessionDep
+    conversation_id: uuid.UUID,
+    body: NoteBody,
+    caller: Caller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> NoteOut:
-    await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
-    note = await NoteRepository.from_session(session).add(
-        ConversationNote(
-            tenant_id=caller.tenant_id,
-            conversation_id=conversation_id,
-            author_user_id=caller.user_id,
-            text=body.text,
-        )
+    note = await notes.add_note(
+        session,
+        tenant_id=caller.tenant_id,
+        author_user_id=caller.user_id,
+        conversation_id=conversation_id,
+        text=body.text,
+        inbox_topic=settings.inbox_topic,
+        now=datetime.now(UTC),
     )
     return NoteOut.of(note)

@@ -8,12 +8,13 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import InboundMessage
+from mia_common.contracts import InboundMessage, InboxChange
 from mia_common.messaging import PermanentError
 from mia_crm.contacts.phones import InvalidPhoneNumber, to_e164
 from mia_crm.contacts.resolution import resolve_contact
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_inbound
+from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.models import Contact, Conversation, Direction, Message
 
@@ -23,12 +24,18 @@ logger = structlog.get_logger(__name__)
 
 
 async def store_inbound(
-    session: AsyncSession, *, tenant_id: uuid.UUID, inbound: InboundMessage, now: datetime
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    inbound: InboundMessage,
+    inbox_topic: str,
+    now: datetime,
 ) -> Message | None:
     """The stored message, or None when the channel's message id is already stored.
 
     Deduplicating by the channel's id (not only by event id) absorbs a channel retry that
-    an ingest service published as a second event.
+    an ingest service published as a second event. A stored message is announced on
+    ``inbox_topic``; a redelivery is not.
     """
     messages = MessageRepository.from_session(session)
     if await messages.is_stored(
@@ -66,6 +73,14 @@ async def store_inbound(
         return None  # stored by a concurrent consumer since our check
     record_inbound(conversation, message)
     await session.flush()
+    await announce(
+        session,
+        topic=inbox_topic,
+        change=InboxChange.MESSAGE_CREATED,
+        conversation=conversation,
+        message_id=message.id,
+        occurred_at=now,
+    )
     logger.info(
         "inbound message stored",
         message_id=str(message.id),

@@ -1,6 +1,7 @@
 """An agent's reply: stored as an outbound message and handed to the sender through the
 outbox, in one transaction, so a reply is never sent without being stored or stored
-without being sent."""
+without being sent. The same transaction announces it on the inbox topic, so every
+dashboard of the tenant shows it, not only the one that sent it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import Channel, Envelope, SendOrigin, SendRequest
+from mia_common.contracts import Channel, Envelope, InboxChange, SendOrigin, SendRequest
 from mia_common.contracts.topics import MESSAGES_SEND
 from mia_common.db.base import new_uuid7
 from mia_common.outbox import add_event
@@ -20,6 +21,7 @@ from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_latest
 from mia_crm.conversations.window import reply_window
 from mia_crm.errors import ConversationNotFound, IdempotencyKeyReused, NoRecipient, WindowClosed
+from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.messages.schemas import MediaReply, TemplateReply, TextReply
 from mia_crm.models import Direction, Message
@@ -41,12 +43,13 @@ async def send_reply(
     reply: Reply,
     idempotency_key: str | None,
     send_topic: str,
+    inbox_topic: str,
     now: datetime,
 ) -> Message:
     """The outbound message, status ``pending``; its id is the send request id.
 
     With an ``idempotency_key`` already used in this tenant, the message made then is
-    returned and nothing is sent again.
+    returned and nothing is sent (or announced) again.
     """
     messages = MessageRepository.from_session(session)
     if idempotency_key is not None:
@@ -126,6 +129,14 @@ async def send_reply(
             subject=str(conversation.id),
             data=request,
         ),
+    )
+    await announce(
+        session,
+        topic=inbox_topic,
+        change=InboxChange.MESSAGE_CREATED,
+        conversation=conversation,
+        message_id=message.id,
+        occurred_at=now,
     )
     await session.flush()
     return message

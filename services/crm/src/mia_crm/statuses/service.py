@@ -5,6 +5,10 @@ A receipt finds its message by our send request id (the sender hands it to Meta 
 on the channel account. One that finds nothing is parked and applied when the send
 outcome names the message's channel id: nothing is dropped. Outcomes are ours only when
 their origin is ``agent``; ``origin_ref`` (equal to ``request_id``) is the message id.
+
+A message whose current status moved (parked statuses applied included) is announced on
+the inbox topic once per outcome or receipt; one that only gained a timeline entry (a
+repeated or backward status) is not.
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import MessageStatus, SendOrigin, SendOutcome, SendResult
+from mia_common.contracts import (
+    InboxChange,
+    MessageStatus,
+    SendOrigin,
+    SendOutcome,
+    SendResult,
+)
+from mia_crm.conversations.repository import ConversationRepository
+from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.models import Message, PendingStatus
 from mia_crm.statuses.ordering import DeliveryStatus, StatusReport, record_status
@@ -27,7 +39,13 @@ logger = structlog.get_logger(__name__)
 
 
 async def apply_outcome(
-    session: AsyncSession, *, tenant_id: uuid.UUID, outcome: SendOutcome, reported_at: datetime
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    outcome: SendOutcome,
+    reported_at: datetime,
+    inbox_topic: str,
+    now: datetime,
 ) -> Message | None:
     """Record what the sender did with one of our replies; None when it is not ours."""
     if outcome.origin is not SendOrigin.AGENT:
@@ -40,6 +58,7 @@ async def apply_outcome(
         logger.warning("outcome for an unknown message", message_id=str(message_id))
         return None
     occurred_at = outcome.occurred_at or reported_at
+    status_before = message.status
     if outcome.result is SendResult.ACCEPTED:
         if outcome.external_message_id and message.external_message_id is None:
             message.external_message_id = outcome.external_message_id
@@ -54,11 +73,19 @@ async def apply_outcome(
         )
     await session.flush()
     await _apply_parked(session, message)
+    await _announce_if_moved(
+        session, message, status_before=status_before, inbox_topic=inbox_topic, now=now
+    )
     return message
 
 
 async def apply_receipt(
-    session: AsyncSession, *, tenant_id: uuid.UUID, receipt: MessageStatus
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    receipt: MessageStatus,
+    inbox_topic: str,
+    now: datetime,
 ) -> Message | None:
     """Record a channel status on its message; None when it was parked for later."""
     messages = MessageRepository.from_session(session)
@@ -95,9 +122,13 @@ async def apply_receipt(
         # Matched by our request id before the outcome told us the channel's id: the
         # receipt carries it, and receipts parked under that id can now be applied.
         message.external_message_id = receipt.external_message_id
+    status_before = message.status
     record_status(message, report)
     await session.flush()
     await _apply_parked(session, message)
+    await _announce_if_moved(
+        session, message, status_before=status_before, inbox_topic=inbox_topic, now=now
+    )
     return message
 
 
@@ -117,6 +148,32 @@ async def _apply_parked(session: AsyncSession, message: Message) -> None:
         )
     if parked:
         await session.flush()
+
+
+async def _announce_if_moved(
+    session: AsyncSession,
+    message: Message,
+    *,
+    status_before: str | None,
+    inbox_topic: str,
+    now: datetime,
+) -> None:
+    # Statuses only move forward, so "different from before" means "moved".
+    if message.status == status_before:
+        return
+    conversation = await ConversationRepository.from_session(session).get(
+        tenant_id=message.tenant_id, conversation_id=message.conversation_id
+    )
+    if conversation is None:  # a message always has one; nothing to say without it
+        return
+    await announce(
+        session,
+        topic=inbox_topic,
+        change=InboxChange.MESSAGE_STATUS,
+        conversation=conversation,
+        message_id=message.id,
+        occurred_at=now,
+    )
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:

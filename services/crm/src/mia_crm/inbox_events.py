@@ -1,0 +1,60 @@
+"""Telling dashboards what changed in the inbox: ``inbox.events.v1`` through the outbox.
+
+Each change is written as an outbox row in the transaction that made it, so the event
+leaves only once the change is committed: a dashboard that refetches on hearing it
+always finds the change. The envelope carries the tenant id, which is how the gateway's
+live socket delivers it to that tenant's browsers only. The key is the conversation id,
+so one conversation's events keep their order.
+
+Callers announce only real changes: a redelivered message, a status that does not move
+the message forward, or a read / assign / status that leaves the conversation as it was
+publish nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_common.contracts import Envelope, InboxChange, InboxEvent
+from mia_common.contracts.topics import INBOX_EVENTS
+from mia_common.outbox import add_event
+from mia_crm.models import Conversation
+
+__all__ = ["SOURCE", "announce"]
+
+SOURCE = "/services/crm"
+
+
+async def announce(
+    session: AsyncSession,
+    *,
+    topic: str,
+    change: InboxChange,
+    conversation: Conversation,
+    occurred_at: datetime,
+    message_id: uuid.UUID | None = None,
+) -> None:
+    """Stage an inbox event about ``conversation`` (and one of its messages) for
+    publication when the session's transaction commits; ``occurred_at`` is when the crm
+    made the change."""
+    await add_event(
+        session,
+        topic=topic,
+        key=str(conversation.id),
+        event=Envelope[InboxEvent](
+            type=INBOX_EVENTS.name,
+            source=SOURCE,
+            tenantid=conversation.tenant_id,
+            subject=str(conversation.id),
+            data=InboxEvent(
+                change=change,
+                conversation_id=conversation.id,
+                contact_id=conversation.contact_id,
+                message_id=message_id,
+                occurred_at=occurred_at,
+            ),
+        ),
+    )
