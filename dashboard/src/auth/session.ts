@@ -32,19 +32,41 @@ function announce(): void {
   for (const listener of listeners) listener(accessToken !== null);
 }
 
+type TokenListener = (token: string | null) => void;
+const tokenListeners = new Set<TokenListener>();
+
+/** The access token now (for the live socket, which cannot carry a header); null signed out. */
+export function currentAccessToken(): string | null {
+  return accessToken;
+}
+
+/** Called with every new access token (login and each silent refresh), null at the end. */
+export function onAccessTokenChange(listener: TokenListener): () => void {
+  tokenListeners.add(listener);
+  return () => tokenListeners.delete(listener);
+}
+
+function announceToken(): void {
+  for (const listener of tokenListeners) listener(accessToken);
+}
+
 export function startSession(token: TokenResponse): void {
   accessToken = token.access_token;
   clearTimeout(refreshTimer);
   const delay = Math.max(5, token.expires_in - REFRESH_MARGIN_SECONDS) * 1000;
   refreshTimer = setTimeout(() => void refreshSession(), delay);
   announce();
+  announceToken();
 }
 
 export function endSession(): void {
   const wasSignedIn = accessToken !== null;
   accessToken = null;
   clearTimeout(refreshTimer);
-  if (wasSignedIn) announce();
+  if (wasSignedIn) {
+    announce();
+    announceToken();
+  }
 }
 
 /** Spends the refresh cookie; concurrent callers share one request. */

@@ -1,7 +1,13 @@
 // The inbox's server state: query keys and the calls behind them.
+import { api } from "../../api/client";
+import type { Problem, Schemas } from "../../api/client";
 import { inboxApi } from "../../api/inbox";
-import type { ConversationPage, MessagePage } from "../../api/inbox";
-import type { Problem } from "../../api/client";
+import type { Conversation, ConversationPage, CrmSchemas, MessagePage } from "../../api/inbox";
+
+export type Note = CrmSchemas["NoteOut"];
+export type NotePage = CrmSchemas["Page_NoteOut_"];
+export type ConversationStatus = CrmSchemas["ConversationStatus"];
+export type Teammate = Schemas["UserOut"];
 
 export type ConversationFilter = "all" | "unread" | "mine" | "unassigned";
 
@@ -9,7 +15,13 @@ export const inboxKeys = {
   all: ["inbox"] as const,
   conversations: (filter: ConversationFilter, q: string) =>
     ["inbox", "conversations", filter, q] as const,
+  /** every list query, whatever its filter and search */
+  lists: ["inbox", "conversations"] as const,
+  conversation: (conversationId: string) => ["inbox", "conversation", conversationId] as const,
+  /** an infinite query: pages of MessagePage, newest page first */
   messages: (conversationId: string) => ["inbox", "messages", conversationId] as const,
+  notes: (conversationId: string) => ["inbox", "notes", conversationId] as const,
+  teammates: ["inbox", "teammates"] as const,
 };
 
 /** A failed inbox call, carrying the server's problem document. */
@@ -50,13 +62,84 @@ export async function fetchConversations(
   return data;
 }
 
-export async function fetchMessages(conversationId: string): Promise<MessagePage> {
+export async function fetchConversation(conversationId: string): Promise<Conversation> {
   const { data, error, response } = await inboxApi.GET(
-    "/api/v1/inbox/conversations/{conversation_id}/messages",
-    { params: { path: { conversation_id: conversationId }, query: { limit: 50 } } },
+    "/api/v1/inbox/conversations/{conversation_id}",
+    { params: { path: { conversation_id: conversationId } } },
   );
   if (!data) fail(response, error);
   return data;
+}
+
+export const MESSAGE_PAGE_SIZE = 50;
+
+/** Newest first; `before` is the next_cursor of the page before (older messages). */
+export async function fetchMessages(
+  conversationId: string,
+  before: string | null = null,
+): Promise<MessagePage> {
+  const { data, error, response } = await inboxApi.GET(
+    "/api/v1/inbox/conversations/{conversation_id}/messages",
+    {
+      params: {
+        path: { conversation_id: conversationId },
+        query: { limit: MESSAGE_PAGE_SIZE, before: before ?? undefined },
+      },
+    },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function assignConversation(
+  conversationId: string,
+  userId: string | null,
+): Promise<Conversation> {
+  const { data, error, response } = await inboxApi.POST(
+    "/api/v1/inbox/conversations/{conversation_id}/assign",
+    { params: { path: { conversation_id: conversationId } }, body: { user_id: userId } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function setConversationStatus(
+  conversationId: string,
+  status: ConversationStatus,
+): Promise<Conversation> {
+  const { data, error, response } = await inboxApi.POST(
+    "/api/v1/inbox/conversations/{conversation_id}/status",
+    { params: { path: { conversation_id: conversationId } }, body: { status } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function fetchNotes(conversationId: string): Promise<NotePage> {
+  const { data, error, response } = await inboxApi.GET(
+    "/api/v1/inbox/conversations/{conversation_id}/notes",
+    { params: { path: { conversation_id: conversationId }, query: { limit: 100 } } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function addNote(conversationId: string, text: string): Promise<Note> {
+  const { data, error, response } = await inboxApi.POST(
+    "/api/v1/inbox/conversations/{conversation_id}/notes",
+    { params: { path: { conversation_id: conversationId } }, body: { text } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** The company's users, to assign to. Managers and above may list them (agents get 403). */
+export async function fetchTeammates(): Promise<Teammate[]> {
+  const { data, error, response } = await api.GET("/api/v1/users", {
+    params: { query: { limit: 200 } },
+  });
+  if (!data) fail(response, error);
+  return data.items.filter((user) => !user.disabled);
 }
 
 export async function markRead(conversationId: string): Promise<void> {
