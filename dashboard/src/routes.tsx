@@ -9,6 +9,7 @@ const LoginPage = lazy(() => import("./auth/LoginPage"));
 const AppLayout = lazy(() => import("./shell/AppLayout"));
 const InboxPage = lazy(() => import("./sections/inbox/InboxPage"));
 const ContactsPage = lazy(() => import("./sections/contacts/ContactsPage"));
+const ContactDetailPage = lazy(() => import("./sections/contacts/ContactDetailPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -27,6 +28,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/inbox" replace /> },
       { path: "inbox", element: <InboxPage /> },
       { path: "contacts", element: <ContactsPage /> },
+      { path: "contacts/:contactId", element: <ContactDetailPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },

@@ -1,0 +1,128 @@
+// The typed client for channel accounts and alerts (/api/v1/channels/...): the sender's
+// API, which the gateway forwards as it is. Same session handling as the gateway client.
+import createClient from "openapi-fetch";
+import { sendWithSession } from "./client";
+import type { Problem } from "./client";
+import type { components, paths } from "./sender";
+
+type Schemas = components["schemas"];
+export type ChannelAccount = Schemas["AccountOut"];
+export type AccountLimits = Schemas["AccountLimits"];
+export type AccountTestResult = Schemas["AccountTestResult"];
+export type ChannelAlert = Schemas["AlertOut"];
+export type AlertKind = Schemas["ChannelAlertKind"];
+export type WhatsAppCloudCreate = Schemas["WhatsAppCloudAccountCreate"];
+export type SmsCreate = Schemas["SmsAccountCreate"];
+export type AccountCreate = WhatsAppCloudCreate | SmsCreate;
+export type AccountUpdate = Schemas["AccountUpdate"];
+
+export const channelsApi = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? "",
+  fetch: sendWithSession,
+});
+
+/** One entry of a 422's ``errors``: where in the request, and what is wrong there. */
+export interface FieldProblem {
+  loc: (string | number)[];
+  msg: string;
+  type?: string;
+}
+
+/** A failed channels call, carrying the server's problem document. */
+export class ChannelsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: (Problem & { errors?: FieldProblem[] }) | undefined,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+}
+
+function fail(response: Response, error: unknown): never {
+  throw new ChannelsError(response.status, (error ?? undefined) as ChannelsError["problem"]);
+}
+
+/** Every account of the company (one page of up to 200: far more than a company has). */
+export async function listAccounts(): Promise<ChannelAccount[]> {
+  const { data, error, response } = await channelsApi.GET("/api/v1/channels/accounts", {
+    params: { query: { limit: 200 } },
+  });
+  if (!data) fail(response, error);
+  return data.items;
+}
+
+export async function listAlerts(limit = 100): Promise<ChannelAlert[]> {
+  const { data, error, response } = await channelsApi.GET("/api/v1/channels/alerts", {
+    params: { query: { limit } },
+  });
+  if (!data) fail(response, error);
+  return data.items;
+}
+
+export async function accountLimits(accountId: string): Promise<AccountLimits> {
+  const { data, error, response } = await channelsApi.GET(
+    "/api/v1/channels/accounts/{account_id}/limits",
+    { params: { path: { account_id: accountId } } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function createAccount(body: AccountCreate): Promise<ChannelAccount> {
+  const { data, error, response } = await channelsApi.POST("/api/v1/channels/accounts", { body });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function updateAccount(
+  accountId: string,
+  body: AccountUpdate,
+): Promise<ChannelAccount> {
+  const { data, error, response } = await channelsApi.PATCH(
+    "/api/v1/channels/accounts/{account_id}",
+    { params: { path: { account_id: accountId } }, body },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function testAccount(accountId: string): Promise<AccountTestResult> {
+  const { data, error, response } = await channelsApi.POST(
+    "/api/v1/channels/accounts/{account_id}/test",
+    { params: { path: { account_id: accountId } } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function pauseAccount(accountId: string): Promise<ChannelAccount> {
+  const { data, error, response } = await channelsApi.POST(
+    "/api/v1/channels/accounts/{account_id}/pause",
+    { params: { path: { account_id: accountId } } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function resumeAccount(accountId: string): Promise<ChannelAccount> {
+  const { data, error, response } = await channelsApi.POST(
+    "/api/v1/channels/accounts/{account_id}/resume",
+    { params: { path: { account_id: accountId } } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function deleteAccount(accountId: string): Promise<void> {
+  const { error, response } = await channelsApi.DELETE("/api/v1/channels/accounts/{account_id}", {
+    params: { path: { account_id: accountId } },
+  });
+  if (!response.ok) fail(response, error);
+}
+
+/** The field a 422 entry points at: the last name in its ``loc`` ("body", the union's
+ *  tag, then the field). */
+export function fieldOf(problem: FieldProblem): string | undefined {
+  const names = problem.loc.filter((part): part is string => typeof part === "string");
+  return names.length > 1 ? names[names.length - 1] : undefined;
+}
