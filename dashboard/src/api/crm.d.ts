@@ -747,6 +747,8 @@ export interface operations {
                 unassigned?: boolean;
                 status?: components["schemas"]["ConversationStatus"] | null;
                 channel_account_id?: string | null;
+                /** @description only the conversations of this contact */
+                contact_id?: string | null;
                 /** @description contact name, phone digits or message text */
                 q?: string | null;
             };

@@ -85,6 +85,49 @@ async def test_filters_unread_mine_unassigned_status_and_channel_account(world: 
     assert await inbox_ids(world, mine="true", unread="true") == [ids[second]]
 
 
+async def test_a_contacts_conversations_are_listed_by_contact_id_and_only_in_its_tenant(
+    world: World,
+) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    second_number = uuid.uuid4()
+    ana_here = await world.deliver(phone="+5511987650001", name="Ana", sent_at=start)
+    await world.deliver(phone="+5521912340002", name="Bruno", sent_at=start + timedelta(minutes=1))
+    ana_there = await world.deliver(
+        account_id=second_number, phone="+5511987650001", sent_at=start + timedelta(minutes=2)
+    )
+    contact_id = (await world.conversation_of(ana_here))["contact"]["id"]
+    ana = [str(ana_there.conversation_id), str(ana_here.conversation_id)]  # newest first
+
+    assert await inbox_ids(world, contact_id=contact_id) == ana
+    first = await world.get("/api/v1/inbox/conversations", contact_id=contact_id, limit=1)
+    rest = await world.get(
+        "/api/v1/inbox/conversations",
+        contact_id=contact_id,
+        limit=1,
+        cursor=first["next_cursor"],
+    )
+    assert [item["id"] for item in first["items"] + rest["items"]] == ana
+    assert rest["next_cursor"] is None
+    assert await inbox_ids(world, contact_id=contact_id, channel_account_id=str(second_number)) == [
+        ana[0]
+    ]
+    assert await inbox_ids(world, contact_id=str(uuid.uuid4())) == []
+    other = World(world.app, world.settings, world.client)  # another tenant, same customer
+    theirs = await other.deliver(phone="+5511987650001", name="Ana")
+    assert await inbox_ids(other, contact_id=contact_id) == [], (
+        "another tenant's contact id lists nothing"
+    )
+    their_contact = (await other.conversation_of(theirs))["contact"]["id"]
+    assert await inbox_ids(other, contact_id=their_contact) == [str(theirs.conversation_id)]
+    assert await inbox_ids(world, contact_id=their_contact) == []
+    bad = await world.client.get(
+        "/api/v1/inbox/conversations",
+        params={"contact_id": "not-a-uuid"},
+        headers=world.agent.headers,
+    )
+    assert bad.status_code == 422
+
+
 async def test_search_finds_names_phone_digits_and_message_text(world: World) -> None:
     ana = await world.deliver(phone="+5511987650001", name="Ana Paula", text="quero um orçamento")
     bruno = await world.deliver(phone="+5521912340002", name="Bruno", text="qual o horário?")

@@ -35,6 +35,7 @@ class InboxFilter:
     unassigned: bool = False
     status: ConversationStatus | None = None
     channel_account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
     q: str | None = None
 
 
@@ -130,6 +131,8 @@ class ConversationRepository:
             query = query.where(Conversation.status == inbox.status.value)
         if inbox.channel_account_id is not None:
             query = query.where(Conversation.channel_account_id == inbox.channel_account_id)
+        if inbox.contact_id is not None:
+            query = query.where(Conversation.contact_id == inbox.contact_id)
         if inbox.q and inbox.q.strip():
             searched = aliased(Message)
             said_it = exists().where(

@@ -36,6 +36,9 @@ async def list_conversations(
     unassigned: Annotated[bool, Query(description="only those assigned to nobody")] = False,
     status: ConversationStatus | None = None,
     channel_account_id: uuid.UUID | None = None,
+    contact_id: Annotated[
+        uuid.UUID | None, Query(description="only the conversations of this contact")
+    ] = None,
     q: Annotated[
         str | None,
         Query(max_length=200, description="contact name, phone digits or message text"),
@@ -47,6 +50,7 @@ async def list_conversations(
         unassigned=unassigned,
         status=status,
         channel_account_id=channel_account_id,
+        contact_id=contact_id,
         q=q,
     )
     views = await ConversationRepository.from_session(session).inbox_page(
