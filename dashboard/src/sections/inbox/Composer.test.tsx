@@ -1,3 +1,4 @@
+import type { InfiniteData } from "@tanstack/react-query";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -48,8 +49,8 @@ describe("composer", () => {
 
     expect(box).toHaveValue("");
     await waitFor(() => expect(bodies).toEqual([{ type: "text", text: "Olá, Maria" }]));
-    const page = queryClient.getQueryData<MessagePage>(inboxKeys.messages(ID));
-    expect(page?.items[0]).toMatchObject({ direction: "out", text: "Olá, Maria", status: "pending" });
+    const data = queryClient.getQueryData<InfiniteData<MessagePage>>(inboxKeys.messages(ID));
+    expect(data?.pages[0]?.items[0]).toMatchObject({ direction: "out", text: "Olá, Maria", status: "pending" });
     resolve(accepted({ text: "Olá, Maria" }));
   });
 

@@ -12,8 +12,8 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconClockHour4, IconPlus, IconSend, IconTrash } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, type Ref, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Message, MessagePage } from "../../api/inbox";
 import { InboxError, inboxKeys, type Reply, sendReply } from "./queries";
@@ -21,9 +21,13 @@ import { InboxError, inboxKeys, type Reply, sendReply } from "./queries";
 interface ComposerProps {
   conversationId: string;
   windowOpen: boolean;
+  /** the reply box, for the inbox's "r" shortcut */
+  textareaRef?: Ref<HTMLTextAreaElement>;
 }
 
-export function Composer({ conversationId, windowOpen }: ComposerProps) {
+type MessagePages = InfiniteData<MessagePage, string | null>;
+
+export function Composer({ conversationId, windowOpen, textareaRef }: ComposerProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [closed, setClosed] = useState(!windowOpen);
@@ -33,12 +37,14 @@ export function Composer({ conversationId, windowOpen }: ComposerProps) {
   const [language, setLanguage] = useState("pt_BR");
   const [variables, setVariables] = useState<string[]>([]);
   const key = inboxKeys.messages(conversationId);
+  // The conversation's window moved (the customer wrote again, or 24 hours passed).
+  useEffect(() => setClosed(!windowOpen), [windowOpen]);
 
   const send = useMutation({
     mutationFn: (reply: Reply) => sendReply(conversationId, reply),
     onMutate: async (reply) => {
       await queryClient.cancelQueries({ queryKey: key });
-      const previous = queryClient.getQueryData<MessagePage>(key);
+      const previous = queryClient.getQueryData<MessagePages>(key);
       const now = new Date().toISOString();
       const optimistic: Message = {
         id: `pending-${now}-${Math.random()}`,
@@ -57,10 +63,17 @@ export function Composer({ conversationId, windowOpen }: ComposerProps) {
         created_at: now,
         occurred_at: now,
       };
-      queryClient.setQueryData<MessagePage>(key, (page) => ({
-        items: [optimistic, ...(page?.items ?? [])],
-        next_cursor: page?.next_cursor ?? null,
-      }));
+      // The thread's pages are newest first: the reply goes at the front of the first.
+      queryClient.setQueryData<MessagePages>(key, (data) => {
+        const [first, ...older] = data?.pages ?? [];
+        return {
+          pages: [
+            { items: [optimistic, ...(first?.items ?? [])], next_cursor: first?.next_cursor ?? null },
+            ...older,
+          ],
+          pageParams: data?.pageParams ?? [null],
+        };
+      });
       return { previous };
     },
     onError: (error, reply, context) => {
@@ -80,7 +93,8 @@ export function Composer({ conversationId, windowOpen }: ComposerProps) {
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: ["inbox", "conversations"] });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.lists });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(conversationId) });
     },
   });
 
@@ -180,8 +194,10 @@ export function Composer({ conversationId, windowOpen }: ComposerProps) {
   return (
     <Group align="flex-end" gap="xs" wrap="nowrap">
       <Textarea
+        ref={textareaRef}
         style={{ flex: 1 }}
         aria-label={t("inbox.composer.placeholder")}
+        aria-keyshortcuts="r"
         placeholder={t("inbox.composer.placeholder")}
         autosize
         minRows={1}

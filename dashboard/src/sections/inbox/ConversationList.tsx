@@ -1,4 +1,6 @@
 // The conversation list: search (debounced), a filter, unread badges, infinite scroll.
+// The rows are a listbox (one tab stop): ArrowUp/ArrowDown or k/j move, Home/End jump,
+// Enter or Space opens; the open conversation is its selected option.
 import {
   Alert,
   Badge,
@@ -13,16 +15,17 @@ import {
   TextInput,
   ThemeIcon,
   Title,
-  UnstyledButton,
+  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconInbox, IconSearch } from "@tabler/icons-react";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type Ref, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Conversation } from "../../api/inbox";
 import { relativeTime } from "./format";
+import classes from "./inbox.module.css";
 import { type ConversationFilter, fetchConversations, inboxKeys } from "./queries";
 
 const FILTERS: ConversationFilter[] = ["all", "unread", "mine", "unassigned"];
@@ -30,10 +33,16 @@ const FILTERS: ConversationFilter[] = ["all", "unread", "mine", "unassigned"];
 interface ConversationListProps {
   selectedId?: string;
   onSelect: (conversation: Conversation) => void;
+  /** the search box, for the page's "/" shortcut */
+  searchRef?: Ref<HTMLInputElement>;
+  /** move the keyboard focus to this conversation's row once it is shown (back from it) */
+  focusId?: string | null;
 }
 
-export function ConversationList({ selectedId, onSelect }: ConversationListProps) {
+export function ConversationList({ selectedId, onSelect, searchRef, focusId }: ConversationListProps) {
   const { t } = useTranslation();
+  const baseId = useId();
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 300);
   const [filter, setFilter] = useState<ConversationFilter>("all");
@@ -44,15 +53,75 @@ export function ConversationList({ selectedId, onSelect }: ConversationListProps
     getNextPageParam: (last) => last.next_cursor,
   });
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
+  // The row that takes the tab stop: the one last moved to, else the open one, else the first.
+  const current =
+    items.find((item) => item.id === activeId) ??
+    items.find((item) => item.id === selectedId) ??
+    items[0];
+  const optionId = (id: string) => `${baseId}-${id}`;
+
+  const focusRow = (conversation: Conversation | undefined) => {
+    if (!conversation) return;
+    setActiveId(conversation.id);
+    document.getElementById(optionId(conversation.id))?.focus();
+  };
+
+  const focusTarget = items.some((item) => item.id === focusId) ? focusId : null;
+  useEffect(() => {
+    if (focusTarget) document.getElementById(`${baseId}-${focusTarget}`)?.focus();
+  }, [focusTarget, baseId]);
+
+  const onListKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = current ? items.indexOf(current) : -1;
+    let next: Conversation | undefined;
+    switch (event.key) {
+      case "ArrowDown":
+      case "j":
+        next = items[Math.min(items.length - 1, index + 1)];
+        if (index === items.length - 1 && query.hasNextPage && !query.isFetchingNextPage) {
+          void query.fetchNextPage();
+        }
+        break;
+      case "ArrowUp":
+      case "k":
+        next = items[Math.max(0, index - 1)];
+        break;
+      case "Home":
+        next = items[0];
+        break;
+      case "End":
+        next = items.at(-1);
+        break;
+      case "Enter":
+      case " ":
+        event.preventDefault();
+        if (current) onSelect(current);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    focusRow(next);
+  };
 
   return (
     <Stack gap="sm" h="100%">
       <TextInput
+        ref={searchRef}
         aria-label={t("inbox.search")}
+        aria-keyshortcuts="/"
         placeholder={t("inbox.search")}
         leftSection={<IconSearch size={16} />}
         value={search}
         onChange={(event) => setSearch(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          // Down from the search box goes to the results.
+          if (event.key === "ArrowDown" && items.length > 0) {
+            event.preventDefault();
+            focusRow(current);
+          }
+        }}
       />
       <SegmentedControl
         fullWidth
@@ -76,14 +145,29 @@ export function ConversationList({ selectedId, onSelect }: ConversationListProps
           )
         ) : (
           <Stack gap={2}>
-            {items.map((conversation) => (
-              <ConversationRow
-                key={conversation.id}
-                conversation={conversation}
-                selected={conversation.id === selectedId}
-                onSelect={onSelect}
-              />
-            ))}
+            <div
+              role="listbox"
+              aria-label={t("inbox.list")}
+              aria-describedby={`${baseId}-help`}
+              onKeyDown={onListKeyDown}
+              style={{ display: "flex", flexDirection: "column", gap: 2 }}
+            >
+              {items.map((conversation) => (
+                <ConversationRow
+                  key={conversation.id}
+                  id={optionId(conversation.id)}
+                  conversation={conversation}
+                  selected={conversation.id === selectedId}
+                  tabbable={conversation.id === current?.id}
+                  onSelect={(picked) => {
+                    setActiveId(picked.id);
+                    onSelect(picked);
+                  }}
+                  onFocus={() => setActiveId(conversation.id)}
+                />
+              ))}
+            </div>
+            <VisuallyHidden id={`${baseId}-help`}>{t("inbox.listHelp")}</VisuallyHidden>
             {query.hasNextPage && (
               <LoadMore
                 loading={query.isFetchingNextPage}
@@ -98,26 +182,33 @@ export function ConversationList({ selectedId, onSelect }: ConversationListProps
 }
 
 function ConversationRow({
+  id,
   conversation,
   selected,
+  tabbable,
   onSelect,
+  onFocus,
 }: {
+  id: string;
   conversation: Conversation;
   selected: boolean;
+  tabbable: boolean;
   onSelect: (conversation: Conversation) => void;
+  onFocus: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const { contact, last_message: last, unread_count: unread } = conversation;
   const name = contact.name || contact.phone || contact.user_id || "—";
   return (
-    <UnstyledButton
+    <div
+      id={id}
+      role="option"
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      className={classes.row}
+      data-conversation-id={conversation.id}
       onClick={() => onSelect(conversation)}
-      aria-current={selected ? "true" : undefined}
-      p="sm"
-      style={{
-        borderRadius: "var(--mantine-radius-md)",
-        background: selected ? "var(--mantine-color-default-hover)" : undefined,
-      }}
+      onFocus={onFocus}
     >
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text fw={unread ? 700 : 500} truncate>
@@ -141,7 +232,7 @@ function ConversationRow({
           </Badge>
         )}
       </Group>
-    </UnstyledButton>
+    </div>
   );
 }
 

@@ -5,6 +5,8 @@ import {
   Alert,
   Anchor,
   Box,
+  Button,
+  Center,
   Group,
   Paper,
   ScrollArea,
@@ -22,79 +24,197 @@ import {
   IconPaperclip,
   IconX,
 } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type Ref, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { sendWithSession } from "../../api/client";
 import type { Conversation, Message } from "../../api/inbox";
 import { Composer } from "./Composer";
+import { AssignMenu, NotesButton, StatusControl } from "./ConversationActions";
 import { clockTime } from "./format";
+import { NotesDrawer } from "./Notes";
 import { fetchMessages, inboxKeys, markRead } from "./queries";
 
 interface ThreadProps {
   conversation: Conversation;
   onBack?: () => void;
+  /** the reply box, for the page's "r" shortcut */
+  composerRef?: Ref<HTMLTextAreaElement>;
 }
 
-export function Thread({ conversation, onBack }: ThreadProps) {
+// Closer to the bottom than this (px) counts as reading the newest messages: new ones
+// scroll into view; further up, the reader stays where they are.
+const NEAR_BOTTOM = 64;
+
+export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const messages = useQuery({
+  const [notesOpen, setNotesOpen] = useState(false);
+  const messages = useInfiniteQuery({
     queryKey: inboxKeys.messages(conversation.id),
-    queryFn: () => fetchMessages(conversation.id),
+    queryFn: ({ pageParam }) => fetchMessages(conversation.id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
   });
   const read = useMutation({
     mutationFn: markRead,
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["inbox", "conversations"] }),
+    onSuccess: (_data, id) => {
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.lists });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(id) });
+    },
   });
   const readMutate = read.mutate;
   useEffect(() => {
     if (conversation.unread_count > 0) readMutate(conversation.id);
   }, [conversation.id, conversation.unread_count, readMutate]);
 
-  const bottom = useRef<HTMLDivElement>(null);
-  const items = [...(messages.data?.items ?? [])].reverse(); // the API sends newest first
+  // Pages come newest first, each newest first: reversed, the oldest message is on top.
+  const items = (messages.data?.pages ?? []).flatMap((page) => page.items).reverse();
+  const newest = items.at(-1);
+  const pageCount = messages.data?.pages.length ?? 0;
+
+  const viewport = useRef<HTMLDivElement>(null);
+  const nearBottom = useRef(true);
+  const fromBottom = useRef<number | null>(null);
+  const scrolledOnce = useRef(false);
+
+  const loadOlder = () => {
+    const element = viewport.current;
+    if (!messages.hasNextPage || messages.isFetchingNextPage) return;
+    // Remembered as the distance from the bottom, which older messages above do not change.
+    if (element) fromBottom.current = element.scrollHeight - element.scrollTop;
+    void messages.fetchNextPage();
+  };
+  const loadOlderRef = useRef(loadOlder);
+  loadOlderRef.current = loadOlder;
+
+  // Older messages arrived above: keep the one that was on screen where it was.
+  useLayoutEffect(() => {
+    const element = viewport.current;
+    if (!element || fromBottom.current === null) return;
+    element.scrollTop = element.scrollHeight - fromBottom.current;
+    fromBottom.current = null;
+  }, [pageCount]);
+
+  // A newer message at the bottom: follow it if the reader was at the bottom or sent it.
+  useLayoutEffect(() => {
+    const element = viewport.current;
+    if (!element || !newest) return;
+    if (!scrolledOnce.current || nearBottom.current || newest.direction === "out") {
+      element.scrollTop = element.scrollHeight;
+      scrolledOnce.current = true;
+    }
+  }, [newest?.id, newest?.direction, newest]);
+
+  // Scrolling up to the top fetches the older messages (the button is there too).
+  const top = useRef<HTMLDivElement>(null);
+  const hasOlder = Boolean(messages.hasNextPage);
   useEffect(() => {
-    bottom.current?.scrollIntoView({ block: "end" });
-  }, [items.length]);
+    const element = top.current;
+    if (!element || !hasOlder || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (scrolledOnce.current && entries.some((entry) => entry.isIntersecting)) loadOlderRef.current();
+      },
+      { root: viewport.current },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasOlder, pageCount]);
 
   const { contact } = conversation;
   return (
     <Stack h="100%" gap="sm">
-      <Group gap="xs" wrap="nowrap">
-        {onBack && (
-          <ActionIcon variant="subtle" aria-label={t("inbox.back")} onClick={onBack}>
-            <IconArrowLeft size={18} />
-          </ActionIcon>
-        )}
-        <Box>
-          <Title order={4}>{contact.name || contact.phone || "—"}</Title>
-          {contact.name && contact.phone && (
-            <Text size="xs" c="dimmed">
-              {contact.phone}
-            </Text>
+      <Group justify="space-between" gap="xs">
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          {onBack && (
+            <ActionIcon
+              variant="subtle"
+              aria-label={t("inbox.back")}
+              aria-keyshortcuts="Escape"
+              onClick={onBack}
+            >
+              <IconArrowLeft size={18} />
+            </ActionIcon>
           )}
-        </Box>
+          <Box style={{ minWidth: 0 }}>
+            <Title order={4} style={{ overflowWrap: "anywhere" }}>
+              {contact.name || contact.phone || "—"}
+            </Title>
+            {contact.name && contact.phone && (
+              <Text size="xs" c="dimmed">
+                {contact.phone}
+              </Text>
+            )}
+          </Box>
+        </Group>
+        <Group gap="xs">
+          <AssignMenu conversation={conversation} />
+          <NotesButton onOpen={() => setNotesOpen(true)} />
+          <StatusControl conversation={conversation} />
+        </Group>
       </Group>
-      <ScrollArea style={{ flex: 1 }} type="auto">
+      <ScrollArea
+        style={{ flex: 1 }}
+        type="auto"
+        viewportRef={viewport}
+        viewportProps={{
+          role: "region",
+          "aria-label": t("inbox.messages"),
+          tabIndex: 0,
+          onScroll: (event) => {
+            const element = event.currentTarget;
+            nearBottom.current =
+              element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM;
+          },
+        }}
+      >
         {messages.isPending ? (
           <Stack gap="sm" p="sm">
             <Skeleton height={36} width="50%" />
             <Skeleton height={36} width="40%" ml="auto" />
             <Skeleton height={36} width="60%" />
           </Stack>
-        ) : messages.isError ? (
-          <Alert color="red">{t("inbox.messagesFailed")}</Alert>
+        ) : messages.isError && !messages.data ? (
+          <Stack p="sm">
+            <Alert color="red">{t("inbox.messagesFailed")}</Alert>
+            <Button variant="light" onClick={() => void messages.refetch()} style={{ alignSelf: "flex-start" }}>
+              {t("inbox.retry")}
+            </Button>
+          </Stack>
         ) : items.length === 0 ? (
           <Text c="dimmed" ta="center" py="xl">
             {t("inbox.noMessages")}
           </Text>
         ) : (
           <Stack gap={6} p="xs">
+            <div ref={top} />
+            {messages.isFetchNextPageError ? (
+              <Alert color="red" p="xs">
+                <Group justify="space-between">
+                  <Text size="sm">{t("inbox.olderFailed")}</Text>
+                  <Button size="xs" variant="light" onClick={loadOlder}>
+                    {t("inbox.retry")}
+                  </Button>
+                </Group>
+              </Alert>
+            ) : (
+              hasOlder && (
+                <Center>
+                  <Button
+                    variant="subtle"
+                    size="xs"
+                    loading={messages.isFetchingNextPage}
+                    onClick={loadOlder}
+                  >
+                    {t("inbox.loadOlder")}
+                  </Button>
+                </Center>
+              )
+            )}
             {items.map((message) => (
               <Bubble key={message.id} message={message} />
             ))}
-            <div ref={bottom} />
           </Stack>
         )}
       </ScrollArea>
@@ -102,6 +222,12 @@ export function Thread({ conversation, onBack }: ThreadProps) {
         key={conversation.id}
         conversationId={conversation.id}
         windowOpen={conversation.window.open}
+        textareaRef={composerRef}
+      />
+      <NotesDrawer
+        conversationId={conversation.id}
+        opened={notesOpen}
+        onClose={() => setNotesOpen(false)}
       />
     </Stack>
   );

@@ -1,4 +1,5 @@
 // The inbox's server state: query keys and the calls behind them.
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import type { Problem, Schemas } from "../../api/client";
 import { inboxApi } from "../../api/inbox";
@@ -159,6 +160,45 @@ export async function sendReply(conversationId: string, reply: Reply) {
     "/api/v1/inbox/conversations/{conversation_id}/messages",
     { params: { path: { conversation_id: conversationId } }, body: reply },
   );
+  if (!data) fail(response, error);
+  return data;
+}
+
+/**
+ * Changes a conversation wherever the cache shows it (its own query and every list), for an
+ * optimistic update; returns what undoes it.
+ */
+export function patchConversation(
+  queryClient: QueryClient,
+  conversationId: string,
+  patch: Partial<Conversation>,
+): () => void {
+  const detailKey = inboxKeys.conversation(conversationId);
+  const previousDetail = queryClient.getQueryData<Conversation>(detailKey);
+  const previousLists = queryClient.getQueriesData<InfiniteData<ConversationPage>>({
+    queryKey: inboxKeys.lists,
+  });
+  if (previousDetail) queryClient.setQueryData<Conversation>(detailKey, { ...previousDetail, ...patch });
+  queryClient.setQueriesData<InfiniteData<ConversationPage>>({ queryKey: inboxKeys.lists }, (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            items: page.items.map((item) => (item.id === conversationId ? { ...item, ...patch } : item)),
+          })),
+        }
+      : data,
+  );
+  return () => {
+    if (previousDetail) queryClient.setQueryData(detailKey, previousDetail);
+    for (const [key, data] of previousLists) queryClient.setQueryData(key, data);
+  };
+}
+
+/** The signed-in user (the same query as auth/useMe, without needing the AuthProvider). */
+export async function fetchMe() {
+  const { data, error, response } = await api.GET("/api/v1/me");
   if (!data) fail(response, error);
   return data;
 }
