@@ -113,8 +113,10 @@ function Profile({ contact }: { contact: ContactDetail }) {
   });
   // A change saved here or elsewhere (a refetch) becomes the new starting point.
   useEffect(() => {
-    form.setInitialValues({ name: contact.name ?? "", email: contact.email ?? "" });
-    form.setValues({ name: contact.name ?? "", email: contact.email ?? "" });
+    const saved = { name: contact.name ?? "", email: contact.email ?? "" };
+    form.setInitialValues(saved);
+    form.setValues(saved);
+    form.resetDirty(saved);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [contact.name, contact.email]);
 
