@@ -42,7 +42,8 @@ function page<T>(items: T[], next_cursor: string | null = null) {
   return json({ items, next_cursor });
 }
 
-describe("team page", () => {
+// Typing into whole forms is slow on a machine busy with other suites; no test waits on time.
+describe("team page", { timeout: 30_000 }, () => {
   it("invites by email and role, shows the link once and the invitation in the list", async () => {
     const bodies: unknown[] = [];
     fakeGateway({
