@@ -20,6 +20,8 @@ import { NavLink as RouterLink, Outlet, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthProvider";
 import { useMe } from "../auth/useMe";
 import { LANGUAGES } from "../i18n";
+import { LiveIndicator } from "../live/LiveIndicator";
+import { LiveProvider } from "../live/LiveProvider";
 import { PageFallback } from "./PageFallback";
 
 const SECTIONS = [
@@ -88,6 +90,7 @@ export default function AppLayout() {
   const me = useMe();
 
   return (
+    <LiveProvider>
     <AppShell
       header={{ height: 56 }}
       navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }}
@@ -106,7 +109,10 @@ export default function AppLayout() {
               <Skeleton h={16} w={120} visible={me.isPending} />
             )}
           </Group>
-          <UserMenu />
+          <Group gap="sm" wrap="nowrap">
+            <LiveIndicator />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
@@ -127,5 +133,6 @@ export default function AppLayout() {
         </Suspense>
       </AppShell.Main>
     </AppShell>
+    </LiveProvider>
   );
 }
