@@ -68,3 +68,17 @@ export async function updateContact(contactId: string, changes: ContactUpdate): 
   if (!data) fail(response, error);
   return data;
 }
+
+export type ContactConversationPage = components["schemas"]["Page_ConversationOut_"];
+
+/** The contact's conversations as the inbox lists them (with the last message), latest first. */
+export async function listContactConversations(
+  contactId: string,
+  cursor: string | null,
+): Promise<ContactConversationPage> {
+  const { data, error, response } = await contactsApi.GET("/api/v1/inbox/conversations", {
+    params: { query: { contact_id: contactId, limit: 20, cursor: cursor ?? undefined } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}

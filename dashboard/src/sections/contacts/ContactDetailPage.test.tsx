@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem, token } from "../../test/gateway";
+import { conversation } from "../inbox/fixtures";
 import { contactDetail } from "./fixtures";
 import { renderApp } from "./testing";
 
@@ -39,9 +40,37 @@ function detail() {
   });
 }
 
+/** The same conversations as the inbox lists them, with their last messages. */
+function inboxPage(maria: ReturnType<typeof detail>) {
+  const [whatsapp, sms] = maria.conversations;
+  return {
+    items: [
+      conversation({
+        ...whatsapp!,
+        contact: { id: maria.id, name: maria.name, phone: maria.phone, user_id: maria.user_id },
+        last_message: { preview: "Oi, tudo bem?", direction: "in", at: whatsapp!.last_message_at, status: null },
+        status: "open",
+      }),
+      conversation({
+        ...sms!,
+        contact: { id: maria.id, name: maria.name, phone: maria.phone, user_id: maria.user_id },
+        last_message: { preview: "Obrigada!", direction: "out", at: sms!.last_message_at, status: "delivered" },
+        status: "closed",
+      }),
+    ],
+    next_cursor: null,
+  };
+}
+
 function gateway(maria = detail(), overrides = {}) {
   const patches: unknown[] = [];
+  const inboxAsked: (string | null)[] = [];
   fakeGateway({
+    "GET /api/v1/inbox/conversations": (request) => {
+      const contactId = new URL(request.url).searchParams.get("contact_id");
+      inboxAsked.push(contactId);
+      return json(contactId === maria.id ? inboxPage(maria) : { items: [], next_cursor: null });
+    },
     "POST /api/v1/auth/refresh": () => json(token()),
     [`GET /api/v1/contacts/${maria.id}`]: () => json(maria),
     "GET /api/v1/channels/accounts": () =>
@@ -56,20 +85,20 @@ function gateway(maria = detail(), overrides = {}) {
     },
     ...overrides,
   });
-  return { maria, patches };
+  return { maria, patches, inboxAsked };
 }
 
 // Whole-app renders: slow on a machine busy with the services' tests.
 describe("contact page", { timeout: 20_000 }, () => {
   it("shows the profile and the conversations, each opening in the inbox", async () => {
-    const { maria } = gateway();
+    const { maria, inboxAsked } = gateway();
     renderApp(`/contacts/${maria.id}`);
 
     expect(await screen.findByRole("heading", { name: "Maria Silva" })).toBeInTheDocument();
     expect(screen.getByText("+5511999990001")).toBeInTheDocument();
     expect(screen.getByText("BR.1234567890")).toBeInTheDocument();
 
-    const list = screen.getByRole("list", { name: "Conversations with this contact" });
+    const list = await screen.findByRole("list", { name: "Conversations with this contact" });
     const whatsapp = await within(list).findByRole("link", {
       name: "Open the conversation on WhatsApp · Vendas in the inbox",
     });
@@ -78,6 +107,21 @@ describe("contact page", { timeout: 20_000 }, () => {
     const sms = within(list).getByRole("link", { name: "Open the conversation on SMS in the inbox" });
     expect(sms).toHaveAttribute("href", `/inbox?conversation=${maria.conversations[1]!.id}`);
     expect(within(sms).getByText("Closed")).toBeInTheDocument();
+    expect(within(whatsapp).getByText("Oi, tudo bem?")).toBeInTheDocument();
+    expect(within(sms).getByText("You: Obrigada!")).toBeInTheDocument();
+    expect(inboxAsked).toContain(maria.id);
+  });
+
+  it("still lists the conversations when the inbox cannot say more", async () => {
+    const { maria } = gateway(detail(), {
+      "GET /api/v1/inbox/conversations": () => problem(503, "the crm is not answering"),
+    });
+    renderApp(`/contacts/${maria.id}`);
+
+    const list = await screen.findByRole("list", { name: "Conversations with this contact" });
+    expect(
+      within(list).getByRole("link", { name: "Open the conversation on SMS in the inbox" }),
+    ).toHaveAttribute("href", `/inbox?conversation=${maria.conversations[1]!.id}`);
   });
 
   it("saves a new email and says so", async () => {

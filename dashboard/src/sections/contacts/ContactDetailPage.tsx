@@ -18,18 +18,18 @@ import {
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconMessages } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { listAccounts } from "../../api/channels";
 import { problemMessage } from "../../api/client";
 import {
-  type ContactConversation,
   type ContactDetail,
   type ContactUpdate,
   ContactsError,
   getContact,
+  listContactConversations,
   updateContact,
 } from "../../api/contacts";
 import { relativeTime } from "../inbox/format";
@@ -86,7 +86,7 @@ export default function ContactDetailPage() {
               <Profile contact={query.data} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>
-              <Conversations conversations={query.data.conversations} />
+              <Conversations contact={query.data} />
             </Grid.Col>
           </Grid>
         </>
@@ -208,7 +208,19 @@ function ReadOnly({ label, value }: { label: string; value: string | null }) {
   );
 }
 
-function Conversations({ conversations }: { conversations: ContactConversation[] }) {
+/** A conversation as this page lists it, from the inbox's list or the contact's own. */
+interface Row {
+  id: string;
+  channel: string;
+  channel_account_id: string;
+  status: string;
+  unread_count: number;
+  at: string;
+  preview: string | null;
+  outbound: boolean;
+}
+
+function Conversations({ contact }: { contact: ContactDetail }) {
   const { t } = useTranslation();
   // Which number each conversation is on; every member may read the accounts. Without
   // them (an error) the channel's name is enough.
@@ -219,52 +231,90 @@ function Conversations({ conversations }: { conversations: ContactConversation[]
       account.display_name || account.phone_number || "",
     ]),
   );
-  const sorted = [...conversations].sort((a, b) =>
-    b.last_message_at.localeCompare(a.last_message_at),
-  );
+  // The inbox's list filtered to the contact gives the last messages; should it fail, the
+  // contact's own answer still lists the conversations.
+  const inbox = useInfiniteQuery({
+    queryKey: contactKeys.conversations(contact.id),
+    queryFn: ({ pageParam }) => listContactConversations(contact.id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const rows: Row[] = inbox.data
+    ? inbox.data.pages.flatMap((page) =>
+        page.items.map((conversation) => ({
+          id: conversation.id,
+          channel: conversation.channel,
+          channel_account_id: conversation.channel_account_id,
+          status: conversation.status,
+          unread_count: conversation.unread_count,
+          at: conversation.last_message.at,
+          preview: conversation.last_message.preview,
+          outbound: conversation.last_message.direction === "out",
+        })),
+      )
+    : [...contact.conversations]
+        .sort((a, b) => b.last_message_at.localeCompare(a.last_message_at))
+        .map((conversation) => ({
+          ...conversation,
+          at: conversation.last_message_at,
+          preview: null,
+          outbound: false,
+        }));
   return (
     <Card withBorder padding="lg">
       <Stack gap="sm">
         <Title order={3} size="h4">
           {t("contacts.detail.conversations")}
         </Title>
-        {sorted.length === 0 ? (
+        {inbox.isPending && contact.conversations.length > 0 ? (
+          <Stack gap="xs">
+            {contact.conversations.map((conversation) => (
+              <Skeleton key={conversation.id} height={64} />
+            ))}
+          </Stack>
+        ) : rows.length === 0 ? (
           <Text c="dimmed" size="sm">
             {t("contacts.detail.noConversations")}
           </Text>
         ) : (
-          <Stack gap="xs" component="ul" aria-label={t("contacts.detail.conversationsLabel")} p={0} m={0} style={{ listStyle: "none" }}>
-            {sorted.map((conversation) => (
-              <li key={conversation.id}>
-                <ConversationLink
-                  conversation={conversation}
-                  accountName={names.get(conversation.channel_account_id)}
-                />
+          <Stack
+            gap="xs"
+            component="ul"
+            aria-label={t("contacts.detail.conversationsLabel")}
+            p={0}
+            m={0}
+            style={{ listStyle: "none" }}
+          >
+            {rows.map((row) => (
+              <li key={row.id}>
+                <ConversationLink row={row} accountName={names.get(row.channel_account_id)} />
               </li>
             ))}
           </Stack>
+        )}
+        {inbox.hasNextPage && (
+          <Button
+            variant="subtle"
+            size="xs"
+            loading={inbox.isFetchingNextPage}
+            onClick={() => void inbox.fetchNextPage()}
+          >
+            {t("contacts.detail.loadMore")}
+          </Button>
         )}
       </Stack>
     </Card>
   );
 }
 
-function ConversationLink({
-  conversation,
-  accountName,
-}: {
-  conversation: ContactConversation;
-  accountName?: string;
-}) {
+function ConversationLink({ row, accountName }: { row: Row; accountName?: string }) {
   const { t, i18n } = useTranslation();
-  const channel = t(`contacts.detail.channel.${conversation.channel}`, {
-    defaultValue: conversation.channel,
-  });
+  const channel = t(`contacts.detail.channel.${row.channel}`, { defaultValue: row.channel });
   const where = accountName ? `${channel} · ${accountName}` : channel;
   return (
     <UnstyledButton
       component={Link}
-      to={`/inbox?conversation=${conversation.id}`}
+      to={`/inbox?conversation=${row.id}`}
       aria-label={t("contacts.detail.openConversation", { channel: where })}
       p="sm"
       w="100%"
@@ -276,28 +326,28 @@ function ConversationLink({
     >
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
-          <IconMessages size={18} stroke={1.5} />
+          <IconMessages size={18} stroke={1.5} aria-hidden />
           <Text fw={500} truncate>
             {where}
           </Text>
         </Group>
         <Group gap={6} wrap="nowrap">
-          {conversation.unread_count > 0 && (
-            <Badge size="sm">
-              {t("contacts.detail.unread", { count: conversation.unread_count })}
-            </Badge>
+          {row.unread_count > 0 && (
+            <Badge size="sm">{t("contacts.detail.unread", { count: row.unread_count })}</Badge>
           )}
-          <Badge size="sm" variant="light" color={conversation.status === "open" ? "teal" : "gray"}>
-            {t(`contacts.detail.status.${conversation.status}`, {
-              defaultValue: conversation.status,
-            })}
+          <Badge size="sm" variant="light" color={row.status === "open" ? "teal" : "gray"}>
+            {t(`contacts.detail.status.${row.status}`, { defaultValue: row.status })}
           </Badge>
         </Group>
       </Group>
+      {row.preview && (
+        <Text size="sm" c="dimmed" truncate mt={4}>
+          {row.outbound ? t("contacts.detail.you") : ""}
+          {row.preview}
+        </Text>
+      )}
       <Text size="xs" c="dimmed" mt={4}>
-        {t("contacts.detail.lastMessage", {
-          when: relativeTime(conversation.last_message_at, i18n.language),
-        })}
+        {t("contacts.detail.lastMessage", { when: relativeTime(row.at, i18n.language) })}
       </Text>
     </UnstyledButton>
   );

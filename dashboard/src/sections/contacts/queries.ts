@@ -3,6 +3,7 @@ export const contactKeys = {
   all: ["contacts"] as const,
   list: (q: string, cursor: string | null) => ["contacts", "list", q, cursor] as const,
   detail: (contactId: string) => ["contacts", "detail", contactId] as const,
+  conversations: (contactId: string) => ["contacts", "conversations", contactId] as const,
 };
 
 export const PAGE_SIZE = 25;
