@@ -15,10 +15,11 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
-import { useState } from "react";
+import { type RefObject, memo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   DEFAULT_INTERVAL,
+  type DayForm,
   type HoursForm as Hours,
   WEEKDAYS,
   type Weekday,
@@ -49,6 +50,10 @@ export function HoursForm({ tenant, canManage }: { tenant: Tenant; canManage: bo
     form.setValues(values);
     form.resetDirty(values);
   });
+  // Each weekday re-renders only when its own values or errors change (typing a time
+  // would otherwise redraw the whole week); the rows reach the form through a ref.
+  const formRef = useRef(form);
+  formRef.current = form;
   const noneOpen = WEEKDAYS.every((day) => !form.values.hours[day].open);
 
   return (
@@ -77,7 +82,14 @@ export function HoursForm({ tenant, canManage }: { tenant: Tenant; canManage: bo
               </Text>
             )}
             {WEEKDAYS.map((day) => (
-              <DayRow key={day} day={day} form={form} canManage={canManage} />
+              <DayRow
+                key={day}
+                day={day}
+                formRef={formRef}
+                value={form.values.hours[day]}
+                errors={dayErrors(form.errors, day)}
+                canManage={canManage}
+              />
             ))}
             {invalid && Object.keys(form.errors).length > 0 && (
               <Alert color="red">{t("settings.hours.fixErrors")}</Alert>
@@ -98,10 +110,30 @@ export function HoursForm({ tenant, canManage }: { tenant: Tenant; canManage: bo
 
 type HoursFormApi = ReturnType<typeof useForm<{ hours: Hours }>>;
 
-function DayRow({ day, form, canManage }: { day: Weekday; form: HoursFormApi; canManage: boolean }) {
+/** This weekday's errors as one string, so a row can tell whether they changed. */
+function dayErrors(errors: Record<string, unknown>, day: Weekday): string {
+  const prefix = `hours.${day}.`;
+  return Object.entries(errors)
+    .filter(([path]) => path.startsWith(prefix))
+    .map(([path, message]) => `${path}=${String(message)}`)
+    .join("|");
+}
+
+const DayRow = memo(function DayRow({
+  day,
+  formRef,
+  value,
+  canManage,
+}: {
+  day: Weekday;
+  formRef: RefObject<HoursFormApi>;
+  value: DayForm;
+  errors: string;
+  canManage: boolean;
+}) {
   const { t } = useTranslation();
+  const form = formRef.current;
   const name = t(`settings.hours.days.${day}`);
-  const value = form.values.hours[day];
   return (
     <Group align="flex-start" wrap="nowrap" gap="md" py={4}>
       <Switch
@@ -173,4 +205,4 @@ function DayRow({ day, form, canManage }: { day: Weekday; form: HoursFormApi; ca
       )}
     </Group>
   );
-}
+});

@@ -1,7 +1,7 @@
 // The company's name and time zone.
 import { Button, Fieldset, Group, Paper, Select, Stack, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useMemo } from "react";
+import { type ReactNode, memo, useCallback, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { type Tenant, useUpdateTenant } from "./queries";
 
@@ -28,6 +28,13 @@ export function ProfileForm({ tenant, canManage }: { tenant: Tenant; canManage: 
       timezone: (value) => (zones.includes(value) ? null : t("settings.profile.timezoneInvalid")),
     },
   });
+  // Mantine's setFieldValue changes with the values; the select needs a stable handler.
+  const formRef = useRef(form);
+  formRef.current = form;
+  const onTimezone = useCallback(
+    (value: string | null) => formRef.current.setFieldValue("timezone", value ?? ""),
+    [],
+  );
   const save = useUpdateTenant((saved) => {
     const values = { name: saved.name, timezone: saved.timezone };
     form.setInitialValues(values);
@@ -51,18 +58,12 @@ export function ProfileForm({ tenant, canManage }: { tenant: Tenant; canManage: 
               maxLength={200}
               {...form.getInputProps("name")}
             />
-            <Select
-              label={t("settings.profile.timezone")}
-              description={t("settings.profile.timezoneHint")}
-              placeholder={t("settings.profile.timezonePlaceholder")}
-              nothingFoundMessage={t("settings.profile.nothingFound")}
-              searchable
-              allowDeselect={false}
-              limit={80}
-              data={zones}
+            <TimeZoneSelect
+              zones={zones}
+              value={form.values.timezone}
+              error={form.errors.timezone}
               readOnly={!canManage}
-              {...form.getInputProps("timezone")}
-              onChange={(value) => form.setFieldValue("timezone", value ?? "")}
+              onChange={onTimezone}
             />
             {canManage && (
               <Group justify="flex-end">
@@ -77,3 +78,36 @@ export function ProfileForm({ tenant, canManage }: { tenant: Tenant; canManage: 
     </Paper>
   );
 }
+
+/** The ~400 zones re-render only when the zone changes, not on every keystroke in the name. */
+const TimeZoneSelect = memo(function TimeZoneSelect({
+  zones,
+  value,
+  error,
+  readOnly,
+  onChange,
+}: {
+  zones: string[];
+  value: string;
+  error: ReactNode;
+  readOnly: boolean;
+  onChange: (value: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      label={t("settings.profile.timezone")}
+      description={t("settings.profile.timezoneHint")}
+      placeholder={t("settings.profile.timezonePlaceholder")}
+      nothingFoundMessage={t("settings.profile.nothingFound")}
+      searchable
+      allowDeselect={false}
+      limit={80}
+      data={zones}
+      readOnly={readOnly}
+      value={value}
+      error={error}
+      onChange={onChange}
+    />
+  );
+});
