@@ -69,7 +69,8 @@ function renderLive() {
 
 afterEach(() => endSession());
 
-describe("live updates", () => {
+// Each test is a whole flow of clicks and answers: more than the default 5 s on a busy machine.
+describe("live updates", { timeout: 20_000 }, () => {
   it("connects with the token and shows a new conversation when the crm announces it", async () => {
     const { state } = fakeCrm();
     renderLive();

@@ -74,9 +74,11 @@ export function AssignMenu({ conversation }: { conversation: Conversation }) {
       queryClient.setQueryData(inboxKeys.conversation(conversation.id), updated);
       notifications.show({
         color: "teal",
-        message: userId
-          ? t("inbox.assignment.assigned", { name: nameOf(userId) })
-          : t("inbox.assignment.released"),
+        message: !userId
+          ? t("inbox.assignment.released")
+          : userId === myId
+            ? t("inbox.assignment.assignedToMe")
+            : t("inbox.assignment.assigned", { name: nameOf(userId) }),
       });
     },
     onSettled: () => void queryClient.invalidateQueries({ queryKey: inboxKeys.lists }),
@@ -84,7 +86,9 @@ export function AssignMenu({ conversation }: { conversation: Conversation }) {
 
   const others = (teammates.data ?? []).filter((user) => user.id !== myId);
   return (
-    <Menu position="bottom-end" withinPortal>
+    // hideDetached off: the header never scrolls away, and jsdom (no layout) would make
+    // floating-ui think the button is, hiding the open menu from the tests.
+    <Menu position="bottom-end" withinPortal hideDetached={false}>
       <Menu.Target>
         <Button
           variant="default"

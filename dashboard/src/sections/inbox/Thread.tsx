@@ -104,7 +104,9 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
       element.scrollTop = element.scrollHeight;
       scrolledOnce.current = true;
     }
-  }, [newest?.id, newest?.direction, newest]);
+    // Only a different newest message counts, not every refetch of the same one.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [newest?.id]);
 
   // Scrolling up to the top fetches the older messages (the button is there too).
   const top = useRef<HTMLDivElement>(null);
