@@ -24,13 +24,25 @@ import { AccountCard } from "./AccountCard";
 import { AddConnectionModal } from "./AddConnectionModal";
 import { canManage, channelKeys, currentAlerts, isManaged } from "./queries";
 
+const REFRESH_MS = 60_000;
+
 export default function ConnectionsPage() {
   const { t } = useTranslation();
   const me = useMe();
   const admin = canManage(me.data?.role);
   const [adding, setAdding] = useState(false);
-  const accounts = useQuery({ queryKey: channelKeys.accounts, queryFn: listAccounts });
-  const alerts = useQuery({ queryKey: channelKeys.alerts, queryFn: () => listAlerts() });
+  // Looked at again every minute while open: a provider can pause a number (an expired
+  // token, a spam limit) at any time, and this page is where a person sees it.
+  const accounts = useQuery({
+    queryKey: channelKeys.accounts,
+    queryFn: listAccounts,
+    refetchInterval: REFRESH_MS,
+  });
+  const alerts = useQuery({
+    queryKey: channelKeys.alerts,
+    queryFn: () => listAlerts(),
+    refetchInterval: REFRESH_MS,
+  });
   const managed = (accounts.data ?? []).filter(isManaged);
 
   return (
