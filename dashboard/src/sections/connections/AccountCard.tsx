@@ -13,6 +13,7 @@ import {
   Stack,
   Text,
   Title,
+  VisuallyHidden,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import {
@@ -86,11 +87,8 @@ export function AccountCard({ account, alerts, canManage }: AccountCardProps) {
               </Text>
             </div>
           </Group>
-          <Badge
-            color={statusColor(account.status)}
-            variant="light"
-            aria-label={t("connections.statusLabel", { status })}
-          >
+          <Badge color={statusColor(account.status)} variant="light" style={{ flexShrink: 0 }}>
+            <VisuallyHidden>{t("connections.statusPrefix")}</VisuallyHidden>
             {status}
           </Badge>
         </Group>

@@ -89,7 +89,8 @@ describe("connections page", { timeout: 20_000 }, () => {
     renderApp("/connections");
 
     const card = await screen.findByRole("article", { name: "Vendas" });
-    expect(within(card).getByLabelText("Status: Paused")).toBeInTheDocument();
+    // The badge reads "Status: Paused" to a screen reader, "Paused" on screen.
+    expect(within(card).getByText("Paused").parentElement).toHaveTextContent("Status: Paused");
     expect(within(card).getByText("token expired")).toBeInTheDocument();
     const alerts = within(card).getByRole("group", { name: "Alerts for Vendas" });
     expect(within(alerts).getByText("Token expired")).toBeInTheDocument();
@@ -98,7 +99,7 @@ describe("connections page", { timeout: 20_000 }, () => {
     expect(within(card).getByText("ending in x9Qz")).toBeInTheDocument();
 
     const sms = screen.getByRole("article", { name: "SMS avisos" });
-    expect(within(sms).getByLabelText("Status: Active")).toBeInTheDocument();
+    expect(within(sms).getByText("Active").parentElement).toHaveTextContent("Status: Active");
     expect(await within(sms).findByText("No daily limit")).toBeInTheDocument();
     expect(screen.queryByText("Celular da loja")).not.toBeInTheDocument();
   });

@@ -110,7 +110,13 @@ export default function ConnectionsPage() {
 function CardsSkeleton() {
   const { t } = useTranslation();
   return (
-    <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" aria-busy="true" aria-label={t("connections.loading")}>
+    <SimpleGrid
+      cols={{ base: 1, lg: 2 }}
+      spacing="md"
+      role="status"
+      aria-busy="true"
+      aria-label={t("connections.loading")}
+    >
       {Array.from({ length: 2 }, (_, index) => (
         <Stack key={index} gap="sm" p="lg" style={{ border: "1px solid var(--mantine-color-default-border)", borderRadius: "var(--mantine-radius-md)" }}>
           <Skeleton height={18} width="50%" />

@@ -11,7 +11,7 @@ export const en = {
   listLabel: "Channel accounts",
   channel: { whatsapp_cloud: "WhatsApp Cloud API", sms: "SMS · Twilio", whatsapp_web: "WhatsApp Web" },
   status: { active: "Active", paused: "Paused", disconnected: "Disconnected" },
-  statusLabel: "Status: {{status}}",
+  statusPrefix: "Status: ",
   noName: "Unnamed connection",
   field: {
     phoneNumber: "Number",
@@ -139,7 +139,7 @@ export const ptBR: typeof en = {
   listLabel: "Contas de canal",
   channel: { whatsapp_cloud: "WhatsApp Cloud API", sms: "SMS · Twilio", whatsapp_web: "WhatsApp Web" },
   status: { active: "Ativa", paused: "Pausada", disconnected: "Desconectada" },
-  statusLabel: "Situação: {{status}}",
+  statusPrefix: "Situação: ",
   noName: "Conexão sem nome",
   field: {
     phoneNumber: "Número",

@@ -356,7 +356,7 @@ function ConversationLink({ row, accountName }: { row: Row; accountName?: string
 function DetailSkeleton() {
   const { t } = useTranslation();
   return (
-    <Stack gap="md" aria-busy="true" aria-label={t("contacts.loading")}>
+    <Stack gap="md" role="status" aria-busy="true" aria-label={t("contacts.loading")}>
       <Skeleton height={28} width="40%" />
       <Grid gutter="md">
         <Grid.Col span={{ base: 12, md: 5 }}>

@@ -169,7 +169,7 @@ function ContactRow({ contact }: { contact: Contact }) {
 function TableSkeleton() {
   const { t } = useTranslation();
   return (
-    <Paper withBorder p="md" aria-busy="true" aria-label={t("contacts.loading")}>
+    <Paper withBorder p="md" role="status" aria-busy="true" aria-label={t("contacts.loading")}>
       <Stack gap="md">
         {Array.from({ length: 8 }, (_, index) => (
           <Group key={index} gap="md" wrap="nowrap">
