@@ -40,6 +40,9 @@ bench:         ## benchmarks that print their figures (needs the local infrastru
 	$(PY) bench/meta_ingest_webhook.py
 	$(PY) bench/end_to_end.py
 	$(PY) bench/sender_pacing.py
+	@deploy/local/chromium.sh >/dev/null
+	@deploy/local/dashboard.sh build
+	$(PY) bench/inbox_first_list.py
 
 simulate:      ## customers of the Meta sandbox write in (after make up); N=5 conversations
 	$(PY) -m mia_meta_sandbox.simulate --conversations $${N:-5}

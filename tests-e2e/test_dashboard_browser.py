@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from mia_common.settings import PlatformSettings
 from mia_meta_sandbox.client import SandboxClient
@@ -100,9 +100,14 @@ async def browser(chromium: None) -> AsyncIterator[Browser]:
             await browser.close()
 
 
-def conversation_row(page: Page, name: str):  # type: ignore[no-untyped-def]
-    """A conversation in the list: a button named by the contact (and its preview)."""
-    return page.get_by_role("button", name=re.compile(re.escape(name)))
+def conversation_row(page: Page, name: str) -> Locator:
+    """A conversation in the list (a listbox): an option named by the contact and preview."""
+    return page.get_by_role("option", name=re.compile(re.escape(name)))
+
+
+def conversation_link(conversation_id: str) -> str:
+    """The address of an open conversation, as the inbox puts it in the address bar."""
+    return f"/inbox?conversation={conversation_id}"
 
 
 async def open_conversation(page: Page, name: str, text: str) -> None:
@@ -218,15 +223,15 @@ async def test_another_company_never_sees_the_first_companys_conversation(
         # by address? Only then does the other company's not-found below say much.
         owner_page = await owner.new_page()
         await log_in(owner_page, world.dashboard.admin_email, world.dashboard.admin_password)
-        await owner_page.goto(f"/inbox/{world.ana_conversation_id}")
+        await owner_page.goto(conversation_link(world.ana_conversation_id))
         heading = owner_page.get_by_role("heading", name=ANA["name"])
         try:
             await expect(heading).to_be_visible(timeout=10_000)
         except AssertionError:
             warnings.warn(
-                f"/inbox/<conversation id> does not open the conversation for its own company"
-                f" (the dashboard has no such route yet?): the other company's not-found there"
-                f" proves little. The page says: {(await owner_page.inner_text('body'))[:200]!r}",
+                f"{conversation_link('<id>')} does not open the conversation for its own"
+                " company: the other company's not-found there proves little. The page says:"
+                f" {(await owner_page.inner_text('main'))[:200]!r}",
                 stacklevel=1,
             )
 
@@ -245,7 +250,7 @@ async def test_another_company_never_sees_the_first_companys_conversation(
             ).to_be_visible()
             await expect(conversation_row(page, ANA["name"])).to_have_count(0)
         # The first company's conversation by its address: not found, nothing shown.
-        await page.goto(f"/inbox/{world.ana_conversation_id}")
+        await page.goto(conversation_link(world.ana_conversation_id))
         await expect(page.get_by_role("link", name="Inbox", exact=True)).to_be_visible()
         try:
             await expect(page.get_by_text(NOT_FOUND).first).to_be_visible()
@@ -308,9 +313,10 @@ async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_r
         await composer.fill(reply)
         await page.get_by_role("button", name="Send", exact=True).click()
         await expect(composer).to_have_value("")
-        # The reply's bubble: the innermost element holding its text and a status tick.
+        # The reply's bubble: the innermost element of the thread holding its text and a tick.
         tick = page.get_by_role("img", name=re.compile("^(Sending|Sent|Delivered|Read)$"))
-        bubble = page.locator("*", has=page.get_by_text(reply, exact=True)).filter(has=tick).last
+        thread = page.get_by_role("region", name="Messages")
+        bubble = thread.locator("*", has=page.get_by_text(reply, exact=True)).filter(has=tick).last
         await expect(bubble).to_be_visible()
         await expect(bubble.get_by_role("img", name="Delivered")).to_be_visible(timeout=STATUS_MS)
         await expect(bubble.get_by_role("img", name="Read")).to_be_visible(timeout=STATUS_MS)
