@@ -130,6 +130,76 @@ describe("connections page", { timeout: 20_000 }, () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
   });
 
+  it("adds a Twilio SMS account with its own fields", async () => {
+    const { posted } = gateway({
+      overrides: {
+        "POST /api/v1/channels/accounts": async (request) => {
+          const body = await request.json();
+          posted.push(body);
+          return json(smsAccount({ display_name: "Avisos" }), 201);
+        },
+      },
+    });
+    renderApp("/connections");
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("button", { name: "Add a connection" }));
+    const dialog = await screen.findByRole("dialog", { name: "Add a connection" });
+    await user.click(within(dialog).getByRole("radio", { name: "SMS (Twilio)" }));
+    await user.click(within(dialog).getByLabelText(/^Name/));
+    await user.paste("Avisos");
+    await user.click(within(dialog).getByLabelText(/^Account SID/));
+    await user.paste("AC0123456789abcdef0123456789abcdef");
+    await user.click(within(dialog).getByLabelText(/^Auth token/));
+    await user.paste("twilio-auth-7890");
+    await user.click(within(dialog).getByRole("button", { name: "Connect" }));
+    expect(
+      await within(dialog).findByText("Enter a from number or a messaging service SID"),
+    ).toBeInTheDocument();
+
+    await user.click(within(dialog).getByLabelText(/^From number/));
+    await user.paste("+15005550006");
+    await user.click(within(dialog).getByRole("button", { name: "Connect" }));
+
+    expect(await screen.findByText("Avisos is connected.")).toBeInTheDocument();
+    expect(posted).toEqual([
+      {
+        channel: "sms",
+        provider: "twilio",
+        display_name: "Avisos",
+        account_sid: "AC0123456789abcdef0123456789abcdef",
+        auth_token: "twilio-auth-7890",
+        from_number: "+15005550006",
+      },
+    ]);
+  });
+
+  it("saves a new access token for a paused number", async () => {
+    const account = whatsappAccount({ status: "paused", status_reason: "token expired" });
+    const patched: unknown[] = [];
+    gateway({
+      accounts: [account],
+      overrides: {
+        [`PATCH /api/v1/channels/accounts/${account.id}`]: async (request) => {
+          patched.push(await request.json());
+          return json(account);
+        },
+      },
+    });
+    renderApp("/connections");
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("button", { name: "New token for Vendas" }));
+    const dialog = await screen.findByRole("dialog", { name: "New access token" });
+    await user.click(within(dialog).getByLabelText("Access token"));
+    await user.paste("EAAGnew-token-1234");
+    await user.click(within(dialog).getByRole("button", { name: "Save token" }));
+
+    expect(await screen.findByText("The new token is saved.")).toBeInTheDocument();
+    expect(patched).toEqual([{ access_token: "EAAGnew-token-1234" }]);
+    expect(screen.getByRole("button", { name: "Resume sending from Vendas" })).toBeInTheDocument();
+  });
+
   it("checks the form before sending it", async () => {
     const { posted } = gateway();
     renderApp("/connections");
