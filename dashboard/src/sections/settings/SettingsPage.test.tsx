@@ -145,6 +145,31 @@ describe("settings page", { timeout: 30_000 }, () => {
     expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
   });
 
+  it("finds a time zone by searching and saves it", async () => {
+    const bodies: unknown[] = [];
+    gateway({
+      "PATCH /api/v1/tenant": async (request) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        bodies.push(body);
+        return json({ ...TENANT, ...body });
+      },
+    });
+    renderSignedIn(<SettingsPage />);
+    const user = userEvent.setup();
+
+    const zone = await screen.findByRole("textbox", { name: "Time zone" });
+    await user.clear(zone);
+    await user.type(zone, "Lisbon");
+    await user.click(await screen.findByRole("option", { name: "Europe/Lisbon", hidden: true }));
+    expect(zone).toHaveValue("Europe/Lisbon");
+    await user.click(within(zone.closest("form")!).getByRole("button", { name: "Save" }));
+
+    await waitFor(() =>
+      expect(bodies).toEqual([{ name: "Acme Comércio", timezone: "Europe/Lisbon" }]),
+    );
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+  });
+
   it("creates an API key and shows its secret once", async () => {
     const bodies: unknown[] = [];
     gateway({
