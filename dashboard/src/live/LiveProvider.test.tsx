@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Conversation, Message } from "../api/inbox";
@@ -67,7 +67,10 @@ function renderLive() {
   );
 }
 
-afterEach(() => endSession());
+afterEach(() => {
+  cleanup(); // the page goes first, so signing out is not a state change of a live page
+  endSession();
+});
 
 // Each test is a whole flow of clicks and answers: more than the default 5 s on a busy machine.
 describe("live updates", { timeout: 20_000 }, () => {
@@ -176,6 +179,19 @@ describe("live updates", { timeout: 20_000 }, () => {
 
     await waitFor(() => expect(lastSocket()).not.toBe(first));
     expect(lastSocket().token).toBe(fresh.access_token);
+  });
+
+  it("gives up, saying so, when the gateway refuses for good", async () => {
+    fakeCrm();
+    renderLive();
+    await screen.findByText("Maria Silva");
+    const socket = lastSocket();
+    act(() => socket.open());
+
+    act(() => socket.drop(4403, "scope_required: live"));
+
+    expect(await screen.findByRole("status", { name: "Live updates" })).toHaveTextContent("Live updates off");
+    expect(lastSocket()).toBe(socket);
   });
 
   it("refetches when told to resync", async () => {
