@@ -15,6 +15,7 @@ import {
   TextInput,
   Title,
   Tooltip,
+  VisuallyHidden,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
@@ -222,7 +223,9 @@ export function InvitationsList() {
               <Table.Th>{t("team.invitations.email")}</Table.Th>
               <Table.Th>{t("team.invitations.role")}</Table.Th>
               <Table.Th>{t("team.invitations.expires")}</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>{t("team.users.actions")}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
