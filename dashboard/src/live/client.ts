@@ -60,6 +60,8 @@ const CLOSE_CLIENT_GAVE_UP = 4000; // ours: the connection went silent
 const REMEMBERED_IDS = 500;
 // A connection that lived this long (or brought a frame) was a success: backoff starts over.
 const STABLE_MS = 10_000;
+// 4401s in a row (each after a refresh) before giving up.
+const MAX_REFUSALS = 3;
 
 export class LiveClient {
   private readonly options: Required<Omit<LiveClientOptions, "topics">> & { topics?: readonly string[] };
@@ -68,6 +70,7 @@ export class LiveClient {
   private lastEventId: string | null = null;
   private readonly seen = new Set<string>();
   private attempts = 0;
+  private refusals = 0;
   private everOpened = false;
   private openedAt = 0;
   private gotFrame = false;
@@ -217,12 +220,20 @@ export class LiveClient {
       return;
     }
     if (code === CLOSE_UNAUTHORIZED) {
+      // Refused again right after a fresh token: refreshing cannot help, stop asking.
+      this.refusals = stable ? 1 : this.refusals + 1;
+      if (this.refusals > MAX_REFUSALS) {
+        this.setStatus("unavailable");
+        return;
+      }
       // Expired or refused: a fresh token (the cookie) lets it in again; the session's end
       // (refresh refused) signs the user out and the token listener sees null.
       this.setStatus("reconnecting");
       void this.options.refresh().then((ok) => {
-        if (ok) this.scheduleReconnect();
-        else this.setStatus("offline");
+        // The new token usually reconnected already (tokenChanged); else try after a pause.
+        if (ok) {
+          if (!this.socket) this.scheduleReconnect();
+        } else this.setStatus("offline");
       });
       return;
     }
