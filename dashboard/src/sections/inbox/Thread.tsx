@@ -1,5 +1,7 @@
 // One conversation: its messages as bubbles (the customer's on the left, ours on the right),
-// delivery ticks on ours, and the composer. Opening it marks the conversation read.
+// delivery ticks on ours, and the composer. Opening it marks the conversation read. Older
+// messages load above (scrolling to the top, or the button) without moving what the reader
+// sees; the header holds the assignee, the notes and open/closed (ConversationActions).
 import {
   ActionIcon,
   Alert,
