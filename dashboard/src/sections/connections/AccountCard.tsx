@@ -94,7 +94,7 @@ export function AccountCard({ account, alerts, canManage }: AccountCardProps) {
         </Group>
 
         {account.status !== "active" && account.status_reason && (
-          <Text size="sm" c={statusColor(account.status)}>
+          <Text size="sm" fw={500} c={`${statusColor(account.status)}.8`}>
             {account.status_reason}
           </Text>
         )}
@@ -327,7 +327,7 @@ function Actions({
   );
   const pause = useAccountAction(
     () => pauseAccount(account.id),
-    () => notifications.show({ color: "yellow", message: t("connections.paused", { name }) }),
+    () => notifications.show({ color: "orange", message: t("connections.paused", { name }) }),
   );
   const resume = useAccountAction(
     () => resumeAccount(account.id),
@@ -349,7 +349,7 @@ function Actions({
         <Button
           size="xs"
           variant="light"
-          color="yellow"
+          color="orange"
           leftSection={<IconPlayerPause size={14} />}
           loading={pause.isPending}
           onClick={() => pause.mutate()}

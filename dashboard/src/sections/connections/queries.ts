@@ -60,6 +60,6 @@ export function alertColor(kind: string): string {
 
 export function statusColor(status: string): string {
   if (status === "active") return "teal";
-  if (status === "paused") return "yellow";
+  if (status === "paused") return "orange";
   return "red";
 }
