@@ -3,15 +3,16 @@ dashboard's build; crm, sender, meta-ingest and the Meta sandbox behind it).
 
 One stack and one browser for the module; each test has its own browser contexts (fresh
 profiles). The company of the gateway's first owner gets a sandbox number and a customer
-who already wrote ("Ana Souza"); the tests then:
+who already wrote ("Ana Souza"); the tests then (in this order, so that ``-x`` still
+leaves the screenshots behind):
 
-- run axe-core on the login page and on the inbox with a conversation open;
 - take screenshots of the inbox, contacts and connections pages in English and pt-BR
   (``tests-e2e/artifacts/screenshots/<language>/<page>.png``);
+- log in through the login page, see a new customer's message arrive without a reload, open
+  it, reply from the composer and watch the reply's tick go to delivered, then read;
 - sign up a second company and check it never sees the first one's conversation (list,
   search, a direct link);
-- log in through the login page, see a new customer's message arrive without a reload, open
-  it, reply from the composer and watch the reply's tick go to delivered, then read.
+- run axe-core on the login page and on the inbox with a conversation open.
 
 Every wait is on a condition with a deadline (Playwright's ``expect`` and ``wait_until``).
 Chromium missing is a failure that says how to install it, never a skip.
@@ -116,42 +117,6 @@ async def open_conversation(page: Page, name: str, text: str) -> None:
     await expect(page.get_by_text(text, exact=True).last).to_be_visible()
 
 
-# --- c. accessibility ----------------------------------------------------------------------
-
-
-async def test_login_and_inbox_pages_have_no_serious_accessibility_violations(
-    world: World, browser: Browser
-) -> None:
-    context = await new_context(browser, world.url)
-    try:
-        page = await context.new_page()
-        await page.goto("/login")
-        await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
-        found = {"login page": await axe_violations(page)}
-
-        await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
-        await open_conversation(page, ANA["name"], ANA["text"])
-        await expect(page.get_by_role("textbox", name=re.compile("Write a reply"))).to_be_visible()
-        found["inbox, a conversation open"] = await axe_violations(page)
-
-        # The page declares the language it shows (WCAG 3.1.1), also when the choice comes
-        # from localStorage as the page loads (a screen reader reads it in that language).
-        await page.evaluate("() => localStorage.setItem('mia.language', 'pt-BR')")
-        await page.reload()
-        await expect(page.get_by_role("link", name="Caixa de entrada", exact=True)).to_be_visible()
-        lang = await page.evaluate("() => document.documentElement.lang")
-    finally:
-        await context.close()
-    report = [describe_violations(where, found) for where, found in found.items() if found]
-    if lang != "pt-BR":
-        report.append(
-            f"the page shows pt-BR (chosen earlier, kept in localStorage) but <html lang> says"
-            f" {lang!r} after a reload: i18next detects the language before the listener"
-            " that sets <html lang> is attached (dashboard/src/i18n/index.ts)"
-        )
-    assert not report, "\n\n".join(report)
-
-
 # --- d. screenshots ------------------------------------------------------------------------
 
 PAGES = ("contacts", "connections")
@@ -193,6 +158,68 @@ async def test_screenshots_of_inbox_contacts_and_connections_in_both_languages(
         await context.close()
     print("screenshots:", *(str(path) for path in written), sep="\n  ")
     assert len(written) == 2 * (1 + len(PAGES))
+
+
+# --- a. a message arrives live; the reply is delivered, then read --------------------------
+
+
+async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_read(
+    world: World, browser: Browser
+) -> None:
+    context = await new_context(browser, world.url)
+    try:
+        page = await context.new_page()
+        await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
+        await expect(conversation_row(page, ANA["name"])).to_be_visible()
+        # The page subscribes to live events: once its socket is open the gateway queues
+        # every event for it, so a message sent after this is one the page must hear about.
+        live = page.get_by_role("status", name="Live updates")
+        try:
+            await expect(live).to_have_text(re.compile(r"^\s*Live\s*$"), timeout=15_000)
+        except AssertionError as exc:
+            raise AssertionError(
+                "the inbox has no open live connection: no role=status 'Live updates' saying"
+                " 'Live' (the dashboard's /api/v1/live client, dashboard/src/live)"
+            ) from exc
+        # Marks this document: a reload or navigation would lose it.
+        await page.evaluate("() => { window.__e2eSameDocument = true; }")
+
+        bruno = {
+            "phone": "+5521998765432",
+            "name": "Bruno Lima",
+            "text": f"Do you deliver on Saturdays? ({uuid.uuid4().hex[:6]})",
+        }
+        await customer_writes(world.sandbox, world.dashboard.phone_number_id, **bruno)
+        row = conversation_row(page, bruno["name"])
+        try:
+            await expect(row).to_be_visible(timeout=LIVE_SECONDS)
+        except AssertionError as exc:
+            raise AssertionError(
+                f"{bruno['name']}'s message was stored by the crm but did not appear in the open"
+                f" inbox within {LIVE_SECONDS / 1000:g} s without a reload (live updates: the"
+                " crm's inbox.events.v1 through the gateway's /api/v1/live to the dashboard)"
+            ) from exc
+        await expect(row).to_contain_text(bruno["text"])
+
+        await open_conversation(page, bruno["name"], bruno["text"])
+        reply = f"Yes, Saturdays until noon! ({uuid.uuid4().hex[:6]})"
+        composer = page.get_by_role("textbox", name=re.compile("Write a reply"))
+        await composer.fill(reply)
+        await page.get_by_role("button", name="Send", exact=True).click()
+        await expect(composer).to_have_value("")
+        # The reply's bubble: the innermost element of the thread holding its text and a tick.
+        tick = page.get_by_role("img", name=re.compile("^(Sending|Sent|Delivered|Read)$"))
+        thread = page.get_by_role("region", name="Messages")
+        bubble = thread.locator("*", has=page.get_by_text(reply, exact=True)).filter(has=tick).last
+        await expect(bubble).to_be_visible()
+        await expect(bubble.get_by_role("img", name="Delivered")).to_be_visible(timeout=STATUS_MS)
+        await expect(bubble.get_by_role("img", name="Read")).to_be_visible(timeout=STATUS_MS)
+        assert await page.evaluate("() => window.__e2eSameDocument === true"), "the page reloaded"
+
+        sent = await world.sandbox.sent(phone_number_id=world.dashboard.phone_number_id)
+        assert [m.body.get("text", {}).get("body") for m in sent] == [reply]
+    finally:
+        await context.close()
 
 
 # --- b. tenant isolation -------------------------------------------------------------------
@@ -266,63 +293,37 @@ async def test_another_company_never_sees_the_first_companys_conversation(
         await other.close()
 
 
-# --- a. a message arrives live; the reply is delivered, then read --------------------------
+# --- c. accessibility ----------------------------------------------------------------------
 
 
-async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_read(
+async def test_login_and_inbox_pages_have_no_serious_accessibility_violations(
     world: World, browser: Browser
 ) -> None:
     context = await new_context(browser, world.url)
     try:
         page = await context.new_page()
+        await page.goto("/login")
+        await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
+        found = {"login page": await axe_violations(page)}
+
         await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
-        await expect(conversation_row(page, ANA["name"])).to_be_visible()
-        # The page subscribes to live events: once its socket is open the gateway queues
-        # every event for it, so a message sent after this is one the page must hear about.
-        live = page.get_by_role("status", name="Live updates")
-        try:
-            await expect(live).to_have_text(re.compile(r"^\s*Live\s*$"), timeout=15_000)
-        except AssertionError as exc:
-            raise AssertionError(
-                "the inbox has no open live connection: no role=status 'Live updates' saying"
-                " 'Live' (the dashboard's /api/v1/live client, dashboard/src/live)"
-            ) from exc
-        # Marks this document: a reload or navigation would lose it.
-        await page.evaluate("() => { window.__e2eSameDocument = true; }")
+        await open_conversation(page, ANA["name"], ANA["text"])
+        await expect(page.get_by_role("textbox", name=re.compile("Write a reply"))).to_be_visible()
+        found["inbox, a conversation open"] = await axe_violations(page)
 
-        bruno = {
-            "phone": "+5521998765432",
-            "name": "Bruno Lima",
-            "text": f"Do you deliver on Saturdays? ({uuid.uuid4().hex[:6]})",
-        }
-        await customer_writes(world.sandbox, world.dashboard.phone_number_id, **bruno)
-        row = conversation_row(page, bruno["name"])
-        try:
-            await expect(row).to_be_visible(timeout=LIVE_SECONDS)
-        except AssertionError as exc:
-            raise AssertionError(
-                f"{bruno['name']}'s message was stored by the crm but did not appear in the open"
-                f" inbox within {LIVE_SECONDS / 1000:g} s without a reload (live updates: the"
-                " crm's inbox.events.v1 through the gateway's /api/v1/live to the dashboard)"
-            ) from exc
-        await expect(row).to_contain_text(bruno["text"])
-
-        await open_conversation(page, bruno["name"], bruno["text"])
-        reply = f"Yes, Saturdays until noon! ({uuid.uuid4().hex[:6]})"
-        composer = page.get_by_role("textbox", name=re.compile("Write a reply"))
-        await composer.fill(reply)
-        await page.get_by_role("button", name="Send", exact=True).click()
-        await expect(composer).to_have_value("")
-        # The reply's bubble: the innermost element of the thread holding its text and a tick.
-        tick = page.get_by_role("img", name=re.compile("^(Sending|Sent|Delivered|Read)$"))
-        thread = page.get_by_role("region", name="Messages")
-        bubble = thread.locator("*", has=page.get_by_text(reply, exact=True)).filter(has=tick).last
-        await expect(bubble).to_be_visible()
-        await expect(bubble.get_by_role("img", name="Delivered")).to_be_visible(timeout=STATUS_MS)
-        await expect(bubble.get_by_role("img", name="Read")).to_be_visible(timeout=STATUS_MS)
-        assert await page.evaluate("() => window.__e2eSameDocument === true"), "the page reloaded"
-
-        sent = await world.sandbox.sent(phone_number_id=world.dashboard.phone_number_id)
-        assert [m.body.get("text", {}).get("body") for m in sent] == [reply]
+        # The page declares the language it shows (WCAG 3.1.1), also when the choice comes
+        # from localStorage as the page loads (a screen reader reads it in that language).
+        await page.evaluate("() => localStorage.setItem('mia.language', 'pt-BR')")
+        await page.reload()
+        await expect(page.get_by_role("link", name="Caixa de entrada", exact=True)).to_be_visible()
+        lang = await page.evaluate("() => document.documentElement.lang")
     finally:
         await context.close()
+    report = [describe_violations(where, found) for where, found in found.items() if found]
+    if lang != "pt-BR":
+        report.append(
+            f"the page shows pt-BR (chosen earlier, kept in localStorage) but <html lang> says"
+            f" {lang!r} after a reload: i18next detects the language before the listener"
+            " that sets <html lang> is attached (dashboard/src/i18n/index.ts)"
+        )
+    assert not report, "\n\n".join(report)

@@ -148,8 +148,31 @@ async def messaging_stack(
             process = ServiceProcess(name, app, ports[name], env, run_id)
             stack.processes[name] = process
             exit_stack.push_async_callback(process.stop)
+            logged = process.log_path.stat().st_size if process.log_path.exists() else 0
             await process.start()
+            await _listening(process, logged)
         yield stack
+
+
+async def _listening(process: ServiceProcess, logged: int, seconds: float = 60.0) -> None:
+    """Until the process says it listens on its port. Ports are picked when the stack starts
+    and taken a minute later on a busy machine: another stack may have been given the same
+    one meanwhile, and its /readyz answers 200 to ``start`` as if it were ours."""
+    needle = f"Uvicorn running on http://127.0.0.1:{process.port}".encode()
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        with process.log_path.open("rb") as log:
+            log.seek(logged)
+            if needle in log.read():
+                return
+        if not process.running:
+            raise AssertionError(
+                f"{process.name} could not listen on port {process.port}, picked when the stack"
+                f" started (taken by another process meanwhile?); see {process.log_path}"
+            )
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{process.name} never said it listens; see {process.log_path}")
+        await asyncio.sleep(0.1)
 
 
 async def _remove_kafka(kafka: SpareKafka) -> None:
