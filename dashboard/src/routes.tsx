@@ -6,6 +6,7 @@ import { RequireAuth } from "./auth/RequireAuth";
 import { RouteError } from "./shell/RouteError";
 
 const LoginPage = lazy(() => import("./auth/LoginPage"));
+const AcceptInvitationPage = lazy(() => import("./auth/AcceptInvitationPage"));
 const AppLayout = lazy(() => import("./shell/AppLayout"));
 const InboxPage = lazy(() => import("./sections/inbox/InboxPage"));
 const ContactsPage = lazy(() => import("./sections/contacts/ContactsPage"));
@@ -16,6 +17,7 @@ const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
 
 export const routes: RouteObject[] = [
   { path: "/login", element: <LoginPage />, errorElement: <RouteError /> },
+  { path: "/accept-invitation", element: <AcceptInvitationPage />, errorElement: <RouteError /> },
   {
     path: "/",
     element: (

@@ -88,7 +88,8 @@ describe("session", () => {
 
   it("restores the session from the refresh cookie without a login", async () => {
     fakeGateway({ "POST /api/v1/auth/refresh": () => json(token()) });
-    renderAt("/contacts");
-    expect(await screen.findByText("No contacts yet")).toBeInTheDocument();
+    renderAt("/inbox");
+    expect(await screen.findByText("No conversations yet")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Log in" })).not.toBeInTheDocument();
   });
 });
