@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from mia_common.identity import Role
 from support.actors import PASSWORD, Actors
@@ -153,6 +154,38 @@ async def test_company_settings_are_validated(client: httpx.AsyncClient, actors:
     )
     assert bad.status_code == 422
     assert "Mars/Olympus" in bad.text
+
+
+@pytest.mark.parametrize(
+    ("hours", "reason"),
+    [
+        ({"tue": [{"open": "18:00", "close": "09:00"}]}, "not after it opens at 18:00"),
+        ({"wed": [{"open": "12:00", "close": "12:00"}]}, "not after it opens at 12:00"),
+        (
+            {"thu": [{"open": "13:00", "close": "18:00"}, {"open": "09:00", "close": "13:30"}]},
+            "thu: 09:00-13:30 overlaps 13:00-18:00",
+        ),
+    ],
+)
+async def test_business_hours_that_cannot_be_kept_are_refused_and_nothing_changes(
+    client: httpx.AsyncClient, actors: Actors, hours: dict[str, object], reason: str
+) -> None:
+    owner = (await actors.tenant((Role.owner,)))[Role.owner]
+    kept = {"mon": [{"open": "09:00", "close": "12:00"}, {"open": "12:00", "close": "18:00"}]}
+    saved = await client.patch(
+        "/api/v1/tenant", json={"business_hours": kept}, headers=owner.headers
+    )
+    assert saved.status_code == 200, saved.text
+
+    refused = await client.patch(
+        "/api/v1/tenant", json={"business_hours": hours}, headers=owner.headers
+    )
+
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert reason in refused.text
+    now = (await client.get("/api/v1/tenant", headers=owner.headers)).json()
+    assert now["business_hours"] == kept
 
 
 async def test_suspended_tenant_users_and_keys_stop_at_once_and_come_back(

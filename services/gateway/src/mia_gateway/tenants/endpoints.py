@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
-from pydantic import BaseModel, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import or_, select
 
 from mia_common.pagination import Page, PageQuery, fetch_page
@@ -50,6 +51,14 @@ class DayHours(BaseModel):
     open: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])
     close: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["18:00"])
 
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> DayHours:
+        # "HH:MM" strings compare in time order. An interval cannot cross midnight: a night
+        # shift is two intervals, one on each day.
+        if self.close <= self.open:
+            raise ValueError(f"closes at {self.close}, not after it opens at {self.open}")
+        return self
+
 
 class TenantUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
@@ -71,6 +80,14 @@ class TenantUpdate(BaseModel):
             unknown = set(value) - {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
             if unknown:
                 raise ValueError(f"unknown weekdays: {sorted(unknown)}")
+            for day, intervals in value.items():
+                ordered = sorted(intervals, key=lambda interval: interval.open)
+                for earlier, later in itertools.pairwise(ordered):
+                    if later.open < earlier.close:
+                        raise ValueError(
+                            f"{day}: {earlier.open}-{earlier.close} overlaps "
+                            f"{later.open}-{later.close}"
+                        )
         return value
 
 
