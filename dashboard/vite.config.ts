@@ -57,6 +57,9 @@ export default defineConfig({
     environment: "jsdom",
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
+    // A deadline, not a wait: whole-app tests render every provider, and on a machine that
+    // also runs the services' tests one can take several seconds.
+    testTimeout: 30_000,
     css: false,
   },
 });
