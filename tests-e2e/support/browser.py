@@ -13,10 +13,12 @@ runs axe-core (``dashboard/node_modules/axe-core``) on a page.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,6 +78,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 # Sent, delivered and read this long after the sandbox accepts a send: seconds apart, so a
 # page shows "delivered" long enough to be seen before "read".
 STATUS_DELAYS = "0.3,1.0,4.5"
+BUILD_WAIT_SECONDS = 120.0
 
 ARTIFACTS: list[Path] = []
 """Files the browser tests wrote this session (the terminal summary lists them)."""
@@ -94,9 +97,9 @@ def chromium_problem() -> str | None:
 
 def dashboard_problem() -> str | None:
     """Why the dashboard's build cannot be served, or None."""
-    if not (DIST / "index.html").is_file():
+    if not DIST.is_dir():
         return (
-            f"the dashboard is not built ({DIST / 'index.html'} is missing): run"
+            f"the dashboard is not built ({DIST} is missing): run"
             " deploy/local/dashboard.sh build (make test does)"
         )
     if not AXE.is_file():
@@ -104,12 +107,33 @@ def dashboard_problem() -> str | None:
     return None
 
 
-def _snapshot_dist() -> Path:
-    """A copy of the build, served for the whole run whatever happens to dist/ meanwhile."""
+def _complete(dist: Path) -> bool:
+    """index.html and every file it names are there (a build writes index.html last)."""
+    index = dist / "index.html"
+    if not index.is_file():
+        return False
+    names = re.findall(r'(?:src|href)="/([^"?#]+)"', index.read_text(encoding="utf-8"))
+    return all((dist / name).is_file() for name in names)
+
+
+def _snapshot_dist(seconds: float = BUILD_WAIT_SECONDS) -> Path:
+    """A copy of the build, served for the whole run whatever happens to dist/ meanwhile.
+    A build under way empties dist/ first: its end is waited for (up to ``seconds``)."""
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SNAPSHOTS / uuid.uuid4().hex[:8]
-    shutil.copytree(DIST, target)
-    return target
+    deadline = time.monotonic() + seconds
+    while True:
+        target = SNAPSHOTS / uuid.uuid4().hex[:8]
+        if _complete(DIST):
+            shutil.copytree(DIST, target, dirs_exist_ok=True)
+            if _complete(target):
+                return target
+        shutil.rmtree(target, ignore_errors=True)
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{DIST} holds no complete build (index.html and the files it names) after"
+                f" {seconds:g} s: run deploy/local/dashboard.sh build"
+            )
+        time.sleep(1.0)  # a build writing dist/ elsewhere: look again
 
 
 def _newest_source_change() -> float:
@@ -142,9 +166,9 @@ async def dashboard_stack(
     problem = dashboard_problem()
     if problem:
         raise AssertionError(problem)
-    dist = _snapshot_dist()
+    dist = await asyncio.to_thread(_snapshot_dist)
     notes = []
-    age = _newest_source_change() - (DIST / "index.html").stat().st_mtime
+    age = _newest_source_change() - (dist / "index.html").stat().st_mtime
     if age > 0:
         notes.append(
             f"dashboard/dist is older than dashboard/src by {age / 60:.0f} min: the browser"
