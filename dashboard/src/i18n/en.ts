@@ -40,6 +40,10 @@ export const en = {
     noToken: "This link has no invitation in it. Open the link from the invitation email again, or ask for a new one.",
     toLogin: "Go to the login page",
   },
+  live: {
+    channelAlert: "A connection needs attention",
+    channelResumed: "A connection is sending again",
+  },
   nav: {
     inbox: "Inbox",
     contacts: "Contacts",

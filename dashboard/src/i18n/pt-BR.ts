@@ -40,6 +40,10 @@ export const ptBR: Messages = {
     noToken: "Este link não contém um convite. Abra de novo o link do e-mail de convite ou peça um novo.",
     toLogin: "Ir para a página de login",
   },
+  live: {
+    channelAlert: "Uma conexão precisa de atenção",
+    channelResumed: "Uma conexão voltou a enviar",
+  },
   nav: {
     inbox: "Caixa de entrada",
     contacts: "Contatos",

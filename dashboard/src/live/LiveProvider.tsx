@@ -1,6 +1,7 @@
 // The live socket for the signed-in app: one connection, refetching what inbox events make
-// stale, with its state for the indicator. Mounted once in the app's frame (AppLayout).
+// stale and raising channel alerts, with its state for the indicator. Mounted once in the app's frame (AppLayout).
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import {
   createContext,
   type ReactNode,
@@ -13,6 +14,7 @@ import {
 } from "react";
 import { currentAccessToken, onAccessTokenChange, refreshSession } from "../auth/session";
 import { LiveClient, type LiveEvent, type LiveStatus, liveUrl } from "./client";
+import { CHANNEL_ALERTS_TOPIC, channelAlertHandler } from "./channels";
 import { INBOX_TOPIC, inboxRefresher } from "./inbox";
 
 interface LiveContextValue {
@@ -26,7 +28,7 @@ const LiveContext = createContext<LiveContextValue>({
   subscribe: () => () => {},
 });
 
-const DEFAULT_TOPICS = [INBOX_TOPIC] as const;
+const DEFAULT_TOPICS = [INBOX_TOPIC, CHANNEL_ALERTS_TOPIC] as const;
 
 interface LiveProviderProps {
   children: ReactNode;
@@ -38,6 +40,10 @@ interface LiveProviderProps {
 
 export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs }: LiveProviderProps) {
   const queryClient = useQueryClient();
+  const { t } = useTranslation();
+  // Read when a toast is shown: a language change must not reopen the socket.
+  const translate = useRef(t);
+  translate.current = t;
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const listeners = useRef(new Set<(event: LiveEvent) => void>());
   const subscribe = useCallback((listener: (event: LiveEvent) => void) => {
@@ -63,9 +69,13 @@ export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs
       initialDelayMs,
     });
     const refresher = inboxRefresher(queryClient);
+    const channelAlert = channelAlertHandler(queryClient, (resumed) =>
+      translate.current(resumed ? "live.channelResumed" : "live.channelAlert"),
+    );
     client.onStatus(setStatus);
     client.onEvent((event) => {
       refresher.event(event);
+      channelAlert(event);
       for (const listener of listeners.current) listener(event);
     });
     client.onStale(() => refresher.everything());
