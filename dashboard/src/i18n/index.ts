@@ -32,8 +32,12 @@ void i18n
     },
   });
 
-i18n.on("languageChanged", (language) => {
+// Screen readers pick their voice from <html lang>; the detected language is known once
+// init has run, before this listener exists, so it is set here too.
+const setDocumentLanguage = (language: string) => {
   document.documentElement.lang = language;
-});
+};
+i18n.on("languageChanged", setDocumentLanguage);
+if (i18n.language) setDocumentLanguage(i18n.language);
 
 export default i18n;

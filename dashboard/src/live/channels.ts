@@ -29,7 +29,7 @@ export function channelAlertHandler(queryClient: QueryClient, title: (resumed: b
     const resumed = data.kind === "resumed";
     notifications.show({
       id: `channel-alert-${event.id}`,
-      color: resumed ? "teal" : "red",
+      color: resumed ? "brand" : "red",
       title: title(resumed),
       message: data.message,
       autoClose: resumed ? 6000 : false,

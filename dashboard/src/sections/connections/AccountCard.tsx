@@ -223,7 +223,7 @@ function Limits({ account }: { account: ChannelAccount }) {
     );
   }
   const percent = limits.limit > 0 ? Math.min(100, (limits.used / limits.limit) * 100) : 100;
-  const color = percent >= 100 ? "red" : percent >= 80 ? "orange" : "teal";
+  const color = percent >= 100 ? "red" : percent >= 80 ? "orange" : "brand";
   return (
     <Stack gap={4}>
       <Group justify="space-between" gap="xs">
@@ -258,7 +258,7 @@ function TestResult({ result }: { result: AccountTestResult }) {
         (typeof value === "string" || typeof value === "number"),
     );
     return (
-      <Alert color="teal" title={t("connections.test.ok")} p="sm">
+      <Alert color="brand" title={t("connections.test.ok")} p="sm">
         {shown.map(([key, value]) => (
           <Text size="sm" key={key}>
             {key.replace(/_/g, " ")}: {String(value)}
@@ -320,7 +320,7 @@ function Actions({
     (result) => {
       onTested(result);
       notifications.show({
-        color: result.ok ? "teal" : "red",
+        color: result.ok ? "brand" : "red",
         message: `${name}: ${result.ok ? t("connections.test.ok") : t("connections.test.failed")}`,
       });
     },
@@ -331,7 +331,7 @@ function Actions({
   );
   const resume = useAccountAction(
     () => resumeAccount(account.id),
-    () => notifications.show({ color: "teal", message: t("connections.resumed", { name }) }),
+    () => notifications.show({ color: "brand", message: t("connections.resumed", { name }) }),
   );
   return (
     <Group gap="xs" role="group" aria-label={t("connections.actions.label", { name })}>
@@ -361,7 +361,7 @@ function Actions({
         <Button
           size="xs"
           variant="light"
-          color="teal"
+          color="brand"
           leftSection={<IconPlayerPlay size={14} />}
           loading={resume.isPending}
           onClick={() => resume.mutate()}
@@ -411,7 +411,7 @@ function TokenModal({
   const save = useAccountAction(
     () => updateAccount(account.id, { [field]: token.trim() }),
     () => {
-      notifications.show({ color: "teal", message: t("connections.token.saved") });
+      notifications.show({ color: "brand", message: t("connections.token.saved") });
       setToken("");
       onClose();
     },
@@ -476,7 +476,7 @@ function DeleteModal({
       queryClient.setQueryData<ChannelAccount[]>(channelKeys.accounts, (old) =>
         old?.filter((item) => item.id !== account.id),
       );
-      notifications.show({ color: "teal", message: t("connections.confirmDelete.done", { name }) });
+      notifications.show({ color: "brand", message: t("connections.confirmDelete.done", { name }) });
       onClose();
     },
   );

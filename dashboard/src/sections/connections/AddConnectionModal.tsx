@@ -137,7 +137,7 @@ function AddConnectionForm({
       );
       void queryClient.invalidateQueries({ queryKey: channelKeys.accounts });
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: t("connections.form.created", {
           name: account.display_name || account.phone_number || account.account_sid,
         }),

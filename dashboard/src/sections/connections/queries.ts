@@ -59,7 +59,7 @@ export function alertColor(kind: string): string {
 }
 
 export function statusColor(status: string): string {
-  if (status === "active") return "teal";
+  if (status === "active") return "brand";
   if (status === "paused") return "orange";
   return "red";
 }

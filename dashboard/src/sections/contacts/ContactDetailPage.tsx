@@ -127,7 +127,7 @@ function Profile({ contact }: { contact: ContactDetail }) {
         old ? { ...old, ...saved } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ["contacts", "list"] });
-      notifications.show({ color: "teal", message: t("contacts.detail.saved") });
+      notifications.show({ color: "brand", message: t("contacts.detail.saved") });
     },
     onError: (error) => {
       const problem = error instanceof ContactsError ? error.problem : undefined;
@@ -335,7 +335,7 @@ function ConversationLink({ row, accountName }: { row: Row; accountName?: string
           {row.unread_count > 0 && (
             <Badge size="sm">{t("contacts.detail.unread", { count: row.unread_count })}</Badge>
           )}
-          <Badge size="sm" variant="light" color={row.status === "open" ? "teal" : "gray"}>
+          <Badge size="sm" variant="light" color={row.status === "open" ? "brand" : "gray"}>
             {t(`contacts.detail.status.${row.status}`, { defaultValue: row.status })}
           </Badge>
         </Group>

@@ -73,7 +73,7 @@ export function AssignMenu({ conversation }: { conversation: Conversation }) {
     onSuccess: (updated, userId) => {
       queryClient.setQueryData(inboxKeys.conversation(conversation.id), updated);
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: !userId
           ? t("inbox.assignment.released")
           : userId === myId
@@ -144,7 +144,7 @@ export function StatusControl({ conversation }: { conversation: Conversation }) 
     onSuccess: (updated, status) => {
       queryClient.setQueryData(inboxKeys.conversation(conversation.id), updated);
       notifications.show({
-        color: "teal",
+        color: "brand",
         message:
           status === "closed"
             ? t("inbox.conversationStatus.closedDone")

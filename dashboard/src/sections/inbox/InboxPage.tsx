@@ -11,7 +11,7 @@ import { useSearchParams } from "react-router";
 import type { Conversation, ConversationPage } from "../../api/inbox";
 import { ConversationList } from "./ConversationList";
 import { PaneBoundary } from "./ErrorBoundary";
-import { fetchConversation, inboxKeys } from "./queries";
+import { InboxError, fetchConversation, inboxKeys } from "./queries";
 import { Thread } from "./Thread";
 
 const HEIGHT = "calc(100dvh - var(--app-shell-header-offset, 0px) - 2 * var(--mantine-spacing-md))";
@@ -55,6 +55,8 @@ export default function InboxPage() {
     queryKey: inboxKeys.conversation(selectedId ?? ""),
     queryFn: () => fetchConversation(selectedId!),
     enabled: Boolean(selectedId),
+    // Not found stays not found (another company's id, a deleted conversation): no retry.
+    retry: (failures, error) => !(error instanceof InboxError && error.status === 404) && failures < 1,
     placeholderData: () =>
       selectedId
         ? (listed(queryClient, selectedId) ?? (picked?.id === selectedId ? picked : undefined))
@@ -133,6 +135,15 @@ export default function InboxPage() {
         composerRef={composerRef}
       />
     </PaneBoundary>
+  ) : details.error instanceof InboxError && details.error.status === 404 ? (
+    <Stack p="md">
+      <Alert color="orange" role="alert" title={t("inbox.notFoundTitle")}>
+        {t("inbox.notFound")}
+      </Alert>
+      <Button variant="light" onClick={back} style={{ alignSelf: "flex-start" }}>
+        {t("inbox.back")}
+      </Button>
+    </Stack>
   ) : details.isError ? (
     <Stack p="md">
       <Alert color="red">{t("inbox.messagesFailed")}</Alert>

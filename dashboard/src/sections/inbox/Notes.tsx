@@ -56,7 +56,7 @@ function NotesPanel({ conversationId }: { conversationId: string }) {
       const detail = error instanceof InboxError ? error.problem?.detail : undefined;
       notifications.show({ color: "red", message: detail || t("inbox.notes.addFailed") });
     },
-    onSuccess: () => notifications.show({ color: "teal", message: t("inbox.notes.added") }),
+    onSuccess: () => notifications.show({ color: "brand", message: t("inbox.notes.added") }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: key }),
   });
 

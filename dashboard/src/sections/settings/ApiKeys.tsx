@@ -61,7 +61,7 @@ export function ApiKeys({ role }: { role: Role | undefined }) {
       queryClient.setQueryData<Pages<ApiKey>>(settingsKeys.apiKeys, (pages) =>
         mapPages(pages, (item) => (item.id === key.id ? { ...item, revoked_at: now } : item)),
       );
-      notifications.show({ color: "teal", message: t("settings.apiKeys.revoked", { name: key.name }) });
+      notifications.show({ color: "brand", message: t("settings.apiKeys.revoked", { name: key.name }) });
     },
     onError: (error) => {
       setRevoking(null);
@@ -274,7 +274,7 @@ function CreateKeyModal({
       create.reset();
       onCreated(created);
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: t("settings.apiKeys.createdDone", { name: created.name }),
       });
     },

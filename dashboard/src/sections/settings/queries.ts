@@ -44,7 +44,7 @@ export function useUpdateTenant(onSaved?: (tenant: Tenant) => void) {
         void queryClient.invalidateQueries({ queryKey: ["auth", "me"] });
       }
       onSaved?.(tenant);
-      notifications.show({ color: "teal", message: t("settings.saved") });
+      notifications.show({ color: "brand", message: t("settings.saved") });
     },
     onError: (error) => {
       notifications.show({

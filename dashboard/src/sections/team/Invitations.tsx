@@ -69,7 +69,7 @@ export function InviteForm({ role }: { role: Role | undefined }) {
           created_at: invitation.created_at,
         }),
       );
-      notifications.show({ color: "teal", message: t("team.invite.done", { email: invitation.email }) });
+      notifications.show({ color: "brand", message: t("team.invite.done", { email: invitation.email }) });
     },
   });
 
@@ -111,7 +111,7 @@ export function InviteForm({ role }: { role: Role | undefined }) {
       </form>
       {created && (
         <Alert
-          color="teal"
+          color="brand"
           mt="md"
           title={t("team.invite.linkTitle", { email: created.email })}
           withCloseButton
@@ -150,7 +150,7 @@ export function Secret({ label, value }: { label: string; value: string }) {
           <Tooltip label={copied ? t("team.invite.copied") : t("team.invite.copy")} withArrow>
             <ActionIcon
               variant="subtle"
-              color={copied ? "teal" : "gray"}
+              color={copied ? "brand" : "gray"}
               onClick={copy}
               aria-label={`${t("team.invite.copy")}: ${label}`}
             >
@@ -187,7 +187,7 @@ export function InvitationsList() {
         filterPages(pages, (item) => item.id !== invitation.id),
       );
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: t("team.invitations.revoked", { email: invitation.email }),
       });
     },

@@ -173,7 +173,7 @@ function UserRow({
         )}
       </Table.Td>
       <Table.Td>
-        <Badge color={user.disabled ? "gray" : "teal"} variant="dot">
+        <Badge color={user.disabled ? "gray" : "brand"} variant="dot">
           {t(user.disabled ? "team.users.disabled" : "team.users.active")}
         </Badge>
       </Table.Td>
@@ -190,7 +190,7 @@ function UserRow({
             <Button
               size="xs"
               variant="light"
-              color={user.disabled ? "teal" : "red"}
+              color={user.disabled ? "brand" : "red"}
               onClick={onAccess}
               aria-label={`${t(user.disabled ? "team.users.enable" : "team.users.disable")} ${displayName(user)}`}
             >
@@ -220,7 +220,7 @@ function useRoleChange() {
     onSuccess: (updated) => {
       replaceUser(queryClient, updated);
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: t("team.users.roleChanged", {
           name: displayName(updated),
           role: t(`team.roles.${updated.role}`),
@@ -253,7 +253,7 @@ function useAccessChange(onDone: () => void) {
       replaceUser(queryClient, updated);
       onDone();
       notifications.show({
-        color: "teal",
+        color: "brand",
         message: t(updated.disabled ? "team.users.disabledDone" : "team.users.enabledDone", {
           name: displayName(updated),
         }),
