@@ -17,6 +17,8 @@ from mia_gateway.spa import IMMUTABLE, REVALIDATE
 
 INDEX = "<!doctype html><title>Master IA</title><div id=root></div>"
 ASSET = "console.log('dashboard')"
+# Big enough to be worth compressing, as every real chunk of the build is.
+BUNDLE = "".join(f"export const label{n} = 'conversation {n}';\n" for n in range(400))
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "index.html").write_text(INDEX)
     (root / "assets").mkdir()
     (root / "assets" / "x.js").write_text(ASSET)
+    (root / "assets" / "index-abc123.js").write_text(BUNDLE)
     (root / "favicon.svg").write_text("<svg/>")
     (root / "manifest.webmanifest").write_text('{"name": "Master IA", "display": "standalone"}')
     (root / "sw.js").write_text("self.addEventListener('fetch', () => {})")
@@ -98,6 +101,23 @@ async def test_the_installable_app_files_are_typed_and_checked_on_each_visit(
     # A cached service worker would keep an installed app on the old build.
     assert worker.headers["cache-control"] == REVALIDATE
     assert manifest.headers["cache-control"] == REVALIDATE
+
+
+async def test_scripts_go_out_gzipped_to_browsers_that_accept_it(
+    browser: httpx.AsyncClient,
+) -> None:
+    zipped = await browser.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip"})
+    plain = await browser.get("/assets/index-abc123.js", headers={"Accept-Encoding": "identity"})
+
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.text == BUNDLE  # httpx decodes it, as a browser does
+    assert zipped.num_bytes_downloaded < len(BUNDLE) / 3
+    assert "javascript" in zipped.headers["content-type"]
+    assert zipped.headers["cache-control"] == IMMUTABLE
+    assert "content-encoding" not in plain.headers
+    assert plain.text == BUNDLE
+    # Caches keep the two apart.
+    assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
 
 
 async def test_a_path_leaving_the_build_gets_the_index_not_the_file(

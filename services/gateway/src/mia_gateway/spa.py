@@ -6,16 +6,21 @@ client gets a problem+json 404, not a page. Vite puts a content hash in every na
 ``assets/``: those are cached for a year, and ``index.html`` (which names them) is
 revalidated on each load, so a new build reaches browsers at once. The service worker
 (``sw.js``) and the web app manifest are unhashed too, so browsers check them on each visit
-and an installed app updates itself.
+and an installed app updates itself. Text files go out gzipped to browsers that accept it
+(compressed once per build file and kept in memory): the app's JavaScript is a third of its
+size on the wire.
 """
 
 from __future__ import annotations
 
+import gzip
+import mimetypes
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, Response
 
 from mia_common.errors import NotFound
 
@@ -27,6 +32,32 @@ _HASHED_DIR = "assets"
 # Types Python's mimetypes does not know everywhere; a manifest served as text/plain is
 # ignored by some browsers, and the app would not be installable.
 _MEDIA_TYPES = {".webmanifest": "application/manifest+json"}
+_COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".webmanifest", ".txt", ".map"}
+# Below this a gzip header and a round of compression cost more than they save.
+_MIN_COMPRESS_BYTES = 1024
+
+
+@lru_cache(maxsize=256)
+def _gzipped(path: Path, mtime_ns: int, size: int) -> bytes:
+    """The file's gzip; the key holds mtime and size, so a rebuilt file is compressed anew."""
+    del mtime_ns, size  # only part of the cache key
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+
+
+def _send(path: Path, request: Request, cache_control: str) -> Response:
+    media_type = _MEDIA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+    stat = path.stat()
+    accepts_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
+    if path.suffix in _COMPRESSIBLE and stat.st_size >= _MIN_COMPRESS_BYTES and accepts_gzip:
+        body = _gzipped(path, stat.st_mtime_ns, stat.st_size)
+        headers = {
+            "Cache-Control": cache_control,
+            "Content-Encoding": "gzip",
+            "Vary": "Accept-Encoding",
+        }
+        return Response(body, media_type=media_type, headers=headers)
+    headers = {"Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    return FileResponse(path, media_type=media_type, headers=headers)
 
 
 def mount_dashboard(app: FastAPI, dist: Path) -> bool:
@@ -37,7 +68,7 @@ def mount_dashboard(app: FastAPI, dist: Path) -> bool:
         return False
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    async def dashboard(path: str, request: Request) -> FileResponse:
+    async def dashboard(path: str, request: Request) -> Response:
         # Registered last, so /healthz, /metrics and every API route have already had their
         # turn; what reaches here under /api is an unknown API path, not a page.
         if path == "api" or path.startswith("api/"):
@@ -47,11 +78,7 @@ def mount_dashboard(app: FastAPI, dist: Path) -> bool:
             # resolve() folds any "..": a path that leaves the build is not a file of it.
             if candidate.is_relative_to(root) and candidate.is_file():
                 hashed = candidate.parent == root / _HASHED_DIR
-                return FileResponse(
-                    candidate,
-                    media_type=_MEDIA_TYPES.get(candidate.suffix),
-                    headers={"Cache-Control": IMMUTABLE if hashed else REVALIDATE},
-                )
-        return FileResponse(index, headers={"Cache-Control": REVALIDATE})
+                return _send(candidate, request, IMMUTABLE if hashed else REVALIDATE)
+        return _send(index, request, REVALIDATE)
 
     return True
