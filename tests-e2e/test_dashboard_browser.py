@@ -12,7 +12,9 @@ leaves the screenshots behind):
   it, reply from the composer and watch the reply's tick go to delivered, then read;
 - sign up a second company and check it never sees the first one's conversation (list,
   search, a direct link);
-- run axe-core on the login page and on the inbox with a conversation open.
+- run axe-core on the login page and on the inbox with a conversation open;
+- install the app's service worker in a profile on disk, get Chromium's word that the app is
+  installable, and reload offline: the shell opens under the offline banner.
 
 Every wait is on a condition with a deadline (Playwright's ``expect`` and ``wait_until``).
 Chromium missing is a failure that says how to install it, never a skip.
@@ -25,13 +27,23 @@ import uuid
 import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    async_playwright,
+    expect,
+)
 
 from mia_common.settings import PlatformSettings
 from mia_meta_sandbox.client import SandboxClient
 from support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     DashboardStack,
     api_token,
     axe_violations,
@@ -327,3 +339,63 @@ async def test_login_and_inbox_pages_have_no_serious_accessibility_violations(
             " that sets <html lang> is attached (dashboard/src/i18n/index.ts)"
         )
     assert not report, "\n\n".join(report)
+
+
+# --- e. the installable app ----------------------------------------------------------------
+
+
+async def test_the_app_is_installable_and_opens_offline_under_a_banner(
+    world: World, tmp_path: Path
+) -> None:
+    # A profile on disk: Chromium never offers to install an app from an incognito window,
+    # which every new_context() is.
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            base_url=world.url,
+            service_workers="allow",
+        )
+        try:
+            await _installable_and_offline(context)
+        finally:
+            await context.close()
+
+
+async def _installable_and_offline(context: BrowserContext) -> None:
+    context.set_default_timeout(15_000)
+    page = await context.new_page()
+    await page.goto("/login")
+    await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
+
+    manifest_href = await page.locator("link[rel=manifest]").get_attribute("href")
+    assert manifest_href, "index.html names no web app manifest"
+    manifest = await (await page.request.get(manifest_href)).json()
+    assert manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes, sizes
+    for icon in manifest["icons"]:
+        fetched = await page.request.get(icon["src"])
+        assert fetched.ok, icon
+        assert fetched.headers["content-type"] == "image/png", icon
+
+    # The service worker has installed (precached the shell) once it is active.
+    await page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => r.active !== null)", timeout=30_000
+    )
+    # Chromium's own verdict (manifest, icons, a worker with a fetch handler): the check
+    # behind its "Install app" offer.
+    cdp = await context.new_cdp_session(page)
+    verdict = await cdp.send("Page.getInstallabilityErrors")
+    assert verdict["installabilityErrors"] == [], verdict
+
+    await context.set_offline(True)
+    await page.reload()
+    await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
+    await expect(page.get_by_role("status").filter(has_text="You are offline")).to_be_visible()
+    await screenshot(page, "en", "offline")
+
+    await context.set_offline(False)
+    await expect(page.get_by_text("You are offline")).to_have_count(0)

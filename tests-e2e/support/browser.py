@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, expect
@@ -283,14 +283,21 @@ async def launch(playwright: Playwright) -> Browser:
     )
 
 
-async def new_context(browser: Browser, base_url: str, *, locale: str = "en-US") -> BrowserContext:
-    """A fresh profile (no cookie, empty localStorage). Service workers are blocked: the PWA's
-    would precache every chunk in the background and could offer an update mid-test."""
+async def new_context(
+    browser: Browser,
+    base_url: str,
+    *,
+    locale: str = "en-US",
+    service_workers: Literal["allow", "block"] = "block",
+) -> BrowserContext:
+    """A fresh profile (no cookie, empty localStorage). Service workers are blocked unless a
+    test is about them: the PWA's would precache every chunk in the background and could
+    offer an update mid-test."""
     context = await browser.new_context(
         base_url=base_url,
         locale=locale,
         viewport=VIEWPORT,  # type: ignore[arg-type]
-        service_workers="block",
+        service_workers=service_workers,
         reduced_motion="reduce",
     )
     context.set_default_timeout(15_000)
