@@ -46,9 +46,8 @@ if [ "$count" -gt 0 ]; then
   "$PY" "$here/services.py" urls
   if [ -d "$MIA_ROOT/services/gateway" ]; then
     cat <<LOGIN
-  Dashboard:  http://127.0.0.1:8000/
-  Log in:     http://127.0.0.1:8000/api/docs  (POST /api/v1/auth/login)
-              email ${MIA_ADMIN_EMAIL:-admin@example.com}  password ${MIA_ADMIN_PASSWORD:-change-me-please-42}
+  Dashboard:  http://127.0.0.1:8000/   (log in there; the API: http://127.0.0.1:8000/api/docs)
+  Log in as:  email ${MIA_ADMIN_EMAIL:-admin@example.com}  password ${MIA_ADMIN_PASSWORD:-change-me-please-42}
               (set MIA_ADMIN_EMAIL / MIA_ADMIN_PASSWORD before the first run to choose them)
 LOGIN
   fi
