@@ -4,8 +4,9 @@
 forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are) and
 ``sender.openapi.json`` (channel accounts and alerts, forwarded under ``/api/v1/channels``).
 The dashboard's typed clients are generated from these files (``npm run gen:api``), and
-``npm run check:api`` fails when one no longer matches its service. Building the apps connects nowhere: the database,
-Redis and Kafka are opened in their lifespans, which never run here.
+``npm run check:api`` fails when one no longer matches its service. Building the apps
+connects nowhere: the database, Redis and Kafka are opened in their lifespans, which never
+run here.
 
     .venv/bin/python dashboard/scripts/export_openapi.py [--check]
 """

@@ -1,8 +1,8 @@
 // The typed client for channel accounts and alerts (/api/v1/channels/...): the sender's
 // API, which the gateway forwards as it is. Same session handling as the gateway client.
 import createClient from "openapi-fetch";
-import { sendWithSession } from "./client";
-import type { Problem } from "./client";
+import { throwApiError as fail, sendWithSession } from "./client";
+import type { FieldProblem } from "./client";
 import type { components, paths } from "./sender";
 
 type Schemas = components["schemas"];
@@ -21,26 +21,8 @@ export const channelsApi = createClient<paths>({
   fetch: sendWithSession,
 });
 
-/** One entry of a 422's ``errors``: where in the request, and what is wrong there. */
-export interface FieldProblem {
-  loc: (string | number)[];
-  msg: string;
-  type?: string;
-}
-
-/** A failed channels call, carrying the server's problem document. */
-export class ChannelsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: (Problem & { errors?: FieldProblem[] }) | undefined,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-  }
-}
-
-function fail(response: Response, error: unknown): never {
-  throw new ChannelsError(response.status, (error ?? undefined) as ChannelsError["problem"]);
-}
+/** A failed call; the same class as every API client's (``instanceof`` works across them). */
+export { ApiError as ChannelsError, type FieldProblem } from "./client";
 
 /** Every account of the company (one page of up to 200: far more than a company has). */
 export async function listAccounts(): Promise<ChannelAccount[]> {

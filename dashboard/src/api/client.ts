@@ -15,6 +15,31 @@ export interface Problem {
   code?: string;
 }
 
+/** One entry of a 422's ``errors``: where in the request, and what is wrong there. */
+export interface FieldProblem {
+  loc: (string | number)[];
+  msg: string;
+  type?: string;
+}
+
+/** A failed call to any of our services, carrying the server's problem document. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: (Problem & { errors?: FieldProblem[] }) | undefined,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+/** Throws the ApiError for an openapi-fetch answer that was not a success. */
+export function throwApiError(response: Response, error: unknown): never {
+  throw new ApiError(response.status, (error ?? undefined) as ApiError["problem"]);
+}
+
 // These never retry after a refresh: they are the session's own endpoints.
 const SESSION_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"];
 

@@ -1,8 +1,7 @@
 // The typed client for contacts (/api/v1/contacts/...): the crm's API, which the gateway
 // forwards as it is. Same session handling as the gateway client.
 import createClient from "openapi-fetch";
-import { sendWithSession } from "./client";
-import type { Problem } from "./client";
+import { throwApiError as fail, sendWithSession } from "./client";
 import type { components, paths } from "./crm";
 
 type Schemas = components["schemas"];
@@ -17,26 +16,8 @@ export const contactsApi = createClient<paths>({
   fetch: sendWithSession,
 });
 
-/** One entry of a 422's ``errors``: where in the request, and what is wrong there. */
-export interface FieldProblem {
-  loc: (string | number)[];
-  msg: string;
-  type?: string;
-}
-
-/** A failed contacts call, carrying the server's problem document. */
-export class ContactsError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: (Problem & { errors?: FieldProblem[] }) | undefined,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-  }
-}
-
-function fail(response: Response, error: unknown): never {
-  throw new ContactsError(response.status, (error ?? undefined) as ContactsError["problem"]);
-}
+/** A failed call; the same class as every API client's (``instanceof`` works across them). */
+export { ApiError as ContactsError, type FieldProblem } from "./client";
 
 export async function listContacts(params: {
   q: string;

@@ -1,7 +1,7 @@
 // The inbox's server state: query keys and the calls behind them.
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { Problem, Schemas } from "../../api/client";
+import { api, throwApiError as fail } from "../../api/client";
+import type { Schemas } from "../../api/client";
 import { inboxApi } from "../../api/inbox";
 import type { Conversation, ConversationPage, CrmSchemas, MessagePage } from "../../api/inbox";
 
@@ -25,22 +25,8 @@ export const inboxKeys = {
   teammates: ["inbox", "teammates"] as const,
 };
 
-/** A failed inbox call, carrying the server's problem document. */
-export class InboxError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Problem | undefined,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-  }
-  get code(): string | undefined {
-    return this.problem?.code;
-  }
-}
-
-function fail(response: Response, error: unknown): never {
-  throw new InboxError(response.status, (error ?? undefined) as Problem | undefined);
-}
+/** A failed inbox call: the one error class every API client throws. */
+export { ApiError as InboxError } from "../../api/client";
 
 export async function fetchConversations(
   filter: ConversationFilter,
