@@ -1,44 +1,54 @@
 // The reply box: free text while the customer's 24-hour window is open, an approved
 // template once it has closed (or the server says it has: 409 window_closed).
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  Group,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-} from "@mantine/core";
+import { ActionIcon, Alert, Group, Stack, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconClockHour4, IconPlus, IconSend, IconTrash } from "@tabler/icons-react";
-import { type InfiniteData, useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type Ref, useEffect, useState } from "react";
+import { IconClockHour4, IconSend } from "@tabler/icons-react";
+import { type InfiniteData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type Ref, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Message, MessagePage } from "../../api/inbox";
-import { InboxError, inboxKeys, type Reply, sendReply } from "./queries";
+import { fetchConversation, InboxError, inboxKeys, type Reply, sendReply } from "./queries";
+import { TemplatePicker, type TemplateReply } from "./TemplatePicker";
 
 interface ComposerProps {
   conversationId: string;
   windowOpen: boolean;
+  /** the conversation's channel account, whose approved templates are offered; looked up
+   *  from the conversation when not given */
+  channelAccountId?: string;
   /** the reply box, for the inbox's "r" shortcut */
   textareaRef?: Ref<HTMLTextAreaElement>;
 }
 
 type MessagePages = InfiniteData<MessagePage, string | null>;
 
-export function Composer({ conversationId, windowOpen, textareaRef }: ComposerProps) {
+export function Composer({
+  conversationId,
+  windowOpen,
+  channelAccountId,
+  textareaRef,
+}: ComposerProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [closed, setClosed] = useState(!windowOpen);
   const [text, setText] = useState("");
-  const [name, setName] = useState("");
-  const [nameError, setNameError] = useState<string | null>(null);
-  const [language, setLanguage] = useState("pt_BR");
-  const [variables, setVariables] = useState<string[]>([]);
+  // Bumped when a template is sent: the template form starts afresh.
+  const [templatesSent, setTemplatesSent] = useState(0);
   const key = inboxKeys.messages(conversationId);
   // The conversation's window moved (the customer wrote again, or 24 hours passed).
   useEffect(() => setClosed(!windowOpen), [windowOpen]);
+  // Whose templates to offer: the number the conversation is on (it never changes, so the
+  // cached conversation is as good as a fresh one).
+  const conversation = useQuery({
+    queryKey: inboxKeys.conversation(conversationId),
+    queryFn: () => fetchConversation(conversationId),
+    enabled: closed && !channelAccountId,
+    staleTime: Infinity,
+  });
+  const accountId =
+    channelAccountId ??
+    conversation.data?.channel_account_id ??
+    (conversation.isError ? null : undefined);
 
   const send = useMutation({
     mutationFn: (reply: Reply) => sendReply(conversationId, reply),
@@ -105,89 +115,26 @@ export function Composer({ conversationId, windowOpen, textareaRef }: ComposerPr
     send.mutate({ type: "text", text: body });
   };
 
-  const sendTemplate = (event: FormEvent) => {
-    event.preventDefault();
-    if (!name.trim()) {
-      setNameError(t("inbox.composer.nameRequired"));
-      return;
-    }
-    setNameError(null);
-    send.mutate(
-      { type: "template", name: name.trim(), language: language.trim() || "pt_BR", variables },
-      {
-        onSuccess: () => {
-          setName("");
-          setVariables([]);
-        },
-      },
-    );
-  };
+  const sendTemplate = (reply: TemplateReply) =>
+    send.mutate(reply, { onSuccess: () => setTemplatesSent((count) => count + 1) });
 
   if (closed) {
     return (
-      <form onSubmit={sendTemplate} aria-label={t("inbox.composer.sendTemplate")}>
-        <Stack gap="xs">
-          <Alert
-            color="yellow"
-            icon={<IconClockHour4 size={18} />}
-            title={t("inbox.composer.windowClosedTitle")}
-          >
-            {t("inbox.composer.windowClosed")}
-          </Alert>
-          <Group grow align="flex-start">
-            <TextInput
-              label={t("inbox.composer.templateName")}
-              value={name}
-              error={nameError}
-              onChange={(event) => setName(event.currentTarget.value)}
-            />
-            <TextInput
-              label={t("inbox.composer.language")}
-              value={language}
-              onChange={(event) => setLanguage(event.currentTarget.value)}
-            />
-          </Group>
-          <Text size="sm" fw={500}>
-            {t("inbox.composer.variables")}
-          </Text>
-          {variables.map((value, index) => (
-            <Group key={index} gap="xs" wrap="nowrap">
-              <TextInput
-                style={{ flex: 1 }}
-                aria-label={t("inbox.composer.variable", { n: index + 1 })}
-                placeholder={`{{${index + 1}}}`}
-                value={value}
-                onChange={(event) => {
-                  const next = [...variables];
-                  next[index] = event.currentTarget.value;
-                  setVariables(next);
-                }}
-              />
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={t("inbox.composer.removeVariable", { n: index + 1 })}
-                onClick={() => setVariables(variables.filter((_, other) => other !== index))}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Group>
-          ))}
-          <Group justify="space-between">
-            <Button
-              variant="subtle"
-              size="xs"
-              leftSection={<IconPlus size={14} />}
-              onClick={() => setVariables([...variables, ""])}
-            >
-              {t("inbox.composer.addVariable")}
-            </Button>
-            <Button type="submit" loading={send.isPending}>
-              {t("inbox.composer.sendTemplate")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      <Stack gap="xs">
+        <Alert
+          color="yellow"
+          icon={<IconClockHour4 size={18} />}
+          title={t("inbox.composer.windowClosedTitle")}
+        >
+          {t("inbox.composer.windowClosed")}
+        </Alert>
+        <TemplatePicker
+          key={templatesSent}
+          accountId={accountId}
+          sending={send.isPending}
+          onSend={sendTemplate}
+        />
+      </Stack>
     );
   }
 
