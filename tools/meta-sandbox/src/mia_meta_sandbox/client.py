@@ -17,6 +17,8 @@ from mia_meta_sandbox.schemas import (
     SentMessageOut,
     SentPage,
     Stats,
+    TemplateOut,
+    TemplateReadOut,
     WebhookDeliveryOut,
 )
 
@@ -72,6 +74,47 @@ class SandboxClient:
 
     async def numbers(self) -> list[NumberOut]:
         return [NumberOut.model_validate(n) for n in await self._json("GET", "/sandbox/numbers")]
+
+    async def templates(self, waba_id: str) -> list[TemplateOut]:
+        answer = await self._json("GET", f"/sandbox/wabas/{waba_id}/templates")
+        return [TemplateOut.model_validate(t) for t in answer]
+
+    async def set_templates(
+        self, waba_id: str, templates: Sequence[dict[str, Any]]
+    ) -> list[TemplateOut]:
+        """Replace the WABA's templates; each is a ``TemplateIn`` body (Meta's components)."""
+        answer = await self._json(
+            "PUT", f"/sandbox/wabas/{waba_id}/templates", json=list(templates)
+        )
+        return [TemplateOut.model_validate(t) for t in answer]
+
+    async def add_template(
+        self,
+        waba_id: str,
+        *,
+        name: str,
+        body: str,
+        language: str = "pt_BR",
+        status: str = "APPROVED",
+        category: str = "UTILITY",
+        components: Sequence[dict[str, Any]] | None = None,
+    ) -> TemplateOut:
+        """Add (or replace, same name and language) a template; ``components`` beyond the body."""
+        template = {
+            "name": name,
+            "language": language,
+            "status": status,
+            "category": category,
+            "components": [{"type": "BODY", "text": body}, *(components or ())],
+        }
+        answer = await self._json("POST", f"/sandbox/wabas/{waba_id}/templates", json=template)
+        return TemplateOut.model_validate(answer)
+
+    async def template_requests(self, waba_id: str | None = None) -> list[TemplateReadOut]:
+        """The template list reads the sandbox answered (or refused), oldest first."""
+        params = {"waba_id": waba_id} if waba_id is not None else {}
+        answer = await self._json("GET", "/sandbox/template-requests", params=params)
+        return [TemplateReadOut.model_validate(r) for r in answer]
 
     async def customer_message(
         self,
@@ -155,6 +198,7 @@ class SandboxClient:
         hold_seconds: float = 0.0,
         accept_after_hold: bool = False,
         seed: int | None = None,
+        applies_to: Literal["messages", "message_templates"] = "messages",
     ) -> str:
         """Inject a fault; returns its id."""
         body = {
@@ -167,6 +211,7 @@ class SandboxClient:
             "hold_seconds": hold_seconds,
             "accept_after_hold": accept_after_hold,
             "seed": seed,
+            "applies_to": applies_to,
         }
         return FaultOut.model_validate(await self._json("POST", "/sandbox/faults", json=body)).id
 

@@ -14,6 +14,7 @@ from mia_meta_sandbox.numbers import NumberRegistry, RegisteredNumber
 from mia_meta_sandbox.outbound import OutboundService
 from mia_meta_sandbox.status_flow import StatusReporter
 from mia_meta_sandbox.store import ContactBook, ConversationBook, SendLedger
+from mia_meta_sandbox.templates import TemplateBook
 from mia_meta_sandbox.webhooks import RetryPolicy, WebhookDispatcher
 
 __all__ = ["Sandbox", "SandboxDep", "get_sandbox"]
@@ -30,6 +31,7 @@ class Sandbox:
     conversations: ConversationBook
     dispatcher: WebhookDispatcher
     outbound: OutboundService
+    templates: TemplateBook
 
     @classmethod
     def build(cls, settings: SandboxSettings) -> Sandbox:
@@ -60,9 +62,16 @@ class Sandbox:
             outbound=OutboundService(
                 ledger=ledger, faults=faults, contacts=contacts, statuses=statuses
             ),
+            templates=TemplateBook(),
         )
-        sandbox.numbers.register(sandbox.default_number())
+        sandbox.register_number(sandbox.default_number())
         return sandbox
+
+    def register_number(self, number: RegisteredNumber) -> RegisteredNumber:
+        """Add or replace a number; its WABA gets the default templates if it is new."""
+        self.numbers.register(number)
+        self.templates.seed(number.waba_id)
+        return number
 
     def default_number(self) -> RegisteredNumber:
         settings = self.settings
@@ -82,8 +91,10 @@ class Sandbox:
         await self.dispatcher.aclose()
 
     async def reset(self) -> None:
-        """Forget sends, faults, statistics and deliveries; numbers and media stay."""
+        """Forget sends, faults, statistics, deliveries and template reads; numbers, media
+        and templates stay."""
         await self.dispatcher.reset()
+        self.templates.clear_reads()
         self.ledger.clear()
         self.faults.clear()
         self.conversations.clear()

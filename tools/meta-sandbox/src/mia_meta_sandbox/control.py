@@ -1,4 +1,5 @@
-"""The control API (``/sandbox/*``): numbers, faults, what was sent, statistics, reset.
+"""The control API (``/sandbox/*``): numbers, templates, faults, what was sent, statistics,
+reset.
 
 Tests and the dev tool drive the sandbox through it; nothing here exists at Meta.
 """
@@ -23,9 +24,13 @@ from mia_meta_sandbox.schemas import (
     SentMessageOut,
     SentPage,
     Stats,
+    TemplateIn,
+    TemplateOut,
+    TemplateReadOut,
     WebhookDeliveryOut,
 )
 from mia_meta_sandbox.store import SentMessage
+from mia_meta_sandbox.templates import MessageTemplate, TemplateRead
 from mia_meta_sandbox.webhooks import WebhookDelivery
 
 __all__ = ["router"]
@@ -64,6 +69,36 @@ def _fault_out(fault: Fault) -> FaultOut:
         hold_seconds=fault.hold_seconds,
         accept_after_hold=fault.accept_after_hold,
         seed=fault.seed,
+        applies_to=fault.applies_to,
+    )
+
+
+def _template(template: TemplateIn) -> MessageTemplate:
+    return MessageTemplate(**template.model_dump())
+
+
+def _template_out(template: MessageTemplate) -> TemplateOut:
+    return TemplateOut(
+        id=template.id,
+        name=template.name,
+        language=template.language,
+        status=template.status,
+        category=template.category,
+        components=template.components,
+        parameter_format=template.parameter_format,
+    )
+
+
+def _read_out(read: TemplateRead) -> TemplateReadOut:
+    return TemplateReadOut(
+        waba_id=read.waba_id,
+        phone_number_id=read.phone_number_id,
+        limit=read.limit,
+        after=read.after,
+        status_filter=read.status_filter,
+        http_status=read.http_status,
+        returned=read.returned,
+        at=read.at,
     )
 
 
@@ -106,7 +141,7 @@ def _delivery_out(delivery: WebhookDelivery, *, include_body: bool) -> WebhookDe
 
 @router.post("/numbers", summary="Register or update a number", response_model=NumberOut)
 async def register_number(number: NumberIn, sandbox: SandboxDep) -> NumberOut:
-    registered = sandbox.numbers.register(
+    registered = sandbox.register_number(
         RegisteredNumber(
             phone_number_id=number.phone_number_id,
             display_phone_number=number.display_phone_number,
@@ -124,6 +159,48 @@ async def register_number(number: NumberIn, sandbox: SandboxDep) -> NumberOut:
 @router.get("/numbers", summary="The registered numbers", response_model=list[NumberOut])
 async def list_numbers(sandbox: SandboxDep) -> list[NumberOut]:
     return [_number_out(number) for number in sandbox.numbers.all()]
+
+
+@router.get(
+    "/wabas/{waba_id}/templates",
+    summary="A WABA's message templates (every status)",
+    response_model=list[TemplateOut],
+)
+async def list_templates(waba_id: str, sandbox: SandboxDep) -> list[TemplateOut]:
+    return [_template_out(t) for t in sandbox.templates.all(waba_id)]
+
+
+@router.put(
+    "/wabas/{waba_id}/templates",
+    summary="Replace a WABA's message templates ([] leaves it without any)",
+    response_model=list[TemplateOut],
+)
+async def replace_templates(
+    waba_id: str, templates: list[TemplateIn], sandbox: SandboxDep
+) -> list[TemplateOut]:
+    replaced = sandbox.templates.replace(waba_id, [_template(t) for t in templates])
+    return [_template_out(t) for t in replaced]
+
+
+@router.post(
+    "/wabas/{waba_id}/templates",
+    summary="Add a template (one of the same name and language is replaced)",
+    response_model=TemplateOut,
+    status_code=201,
+)
+async def add_template(waba_id: str, template: TemplateIn, sandbox: SandboxDep) -> TemplateOut:
+    return _template_out(sandbox.templates.add(waba_id, _template(template)))
+
+
+@router.get(
+    "/template-requests",
+    summary="The GET /{waba_id}/message_templates calls answered, oldest first",
+    response_model=list[TemplateReadOut],
+)
+async def list_template_requests(
+    sandbox: SandboxDep, waba_id: str | None = None
+) -> list[TemplateReadOut]:
+    return [_read_out(read) for read in sandbox.templates.reads(waba_id)]
 
 
 @router.get("/sent", summary="Accepted sends, oldest first", response_model=SentPage)

@@ -7,6 +7,9 @@ status webhook instead, the way Meta reports undeliverable messages. ``code="tim
 holds the request ``hold_seconds`` first, then either refuses it or, with
 ``accept_after_hold``, accepts it: the client that gave up meanwhile never learns the
 wamid, which is exactly the ambiguous case an exactly-once sender must survive.
+
+``applies_to="message_templates"`` aims a fault at ``GET /{waba_id}/message_templates``
+instead (an expired token, an outage, a hold), matched by the number whose token reads.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from typing import Literal
 
 from mia_meta_sandbox.graph_errors import CATALOGUE, GraphErrorSpec
 
-__all__ = ["Fault", "FaultBook", "FaultMode", "recipient_identity"]
+__all__ = ["Fault", "FaultBook", "FaultCall", "FaultMode", "recipient_identity"]
 
 FaultMode = Literal["sync", "async"]
+# Which Graph call a fault refuses: sends (the default) or template list reads.
+FaultCall = Literal["messages", "message_templates"]
+# What a template read can be refused with: the account's token, or Meta itself.
+_TEMPLATE_READ_CODES = ("190", "1", "2", "500", "timeout")
 
 
 def recipient_identity(value: str) -> str:
@@ -39,6 +46,7 @@ class Fault:
     hold_seconds: float = 0.0
     accept_after_hold: bool = False
     seed: int | None = None
+    applies_to: FaultCall = "messages"
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     fired: int = 0
     _random: random.Random = field(init=False, repr=False)
@@ -52,6 +60,13 @@ class Fault:
             raise ValueError("count is a number of sends, never negative")
         if self.mode == "async" and self.code in ("timeout", "130429", "190", "1", "2", "500"):
             raise ValueError(f"{self.code} is refused by the API itself; it cannot be async")
+        if self.applies_to == "message_templates" and (
+            self.code not in _TEMPLATE_READ_CODES or self.mode != "sync" or self.recipient
+        ):
+            raise ValueError(
+                "a message_templates fault is sync, names no recipient, and has one of the "
+                f"codes {', '.join(_TEMPLATE_READ_CODES)}"
+            )
         if self.code == "timeout" and self.hold_seconds <= 0:
             raise ValueError("a timeout fault needs hold_seconds > 0")
         self._random = random.Random(self.seed)
@@ -64,8 +79,15 @@ class Fault:
     def exhausted(self) -> bool:
         return self.count is not None and self.fired >= self.count
 
-    def matches(self, phone_number_id: str, recipients: tuple[str, ...]) -> bool:
+    def matches(
+        self,
+        phone_number_id: str,
+        recipients: tuple[str, ...],
+        call: FaultCall = "messages",
+    ) -> bool:
         """``recipients``: the send's identities (wa_id digits and/or BSUID)."""
+        if self.applies_to != call:
+            return False
         if self.phone_number_id is not None and self.phone_number_id != phone_number_id:
             return False
         return self.recipient is None or recipient_identity(self.recipient) in recipients
@@ -97,9 +119,17 @@ class FaultBook:
     def clear(self) -> None:
         self._faults.clear()
 
-    def draw(self, phone_number_id: str, recipients: tuple[str, ...]) -> Fault | None:
-        """The first fault (in the order added) that matches this send and fires."""
+    def draw(
+        self,
+        phone_number_id: str,
+        recipients: tuple[str, ...],
+        call: FaultCall = "messages",
+    ) -> Fault | None:
+        """The first fault (in the order added) that matches this call and fires.
+
+        A template read is matched by the number whose token made it, with no recipients.
+        """
         for fault in self._faults.values():
-            if fault.matches(phone_number_id, recipients) and fault.fire():
+            if fault.matches(phone_number_id, recipients, call) and fault.fire():
                 return fault
         return None

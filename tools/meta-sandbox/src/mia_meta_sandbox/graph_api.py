@@ -1,4 +1,5 @@
-"""The Graph API endpoints our clients call: messages, media and phone number look-ups.
+"""The Graph API endpoints our clients call: messages, media, phone number look-ups and a
+WhatsApp Business Account's message templates.
 
 Paths are Meta's, under any version segment (``/v23.0/...``). Every refusal is a
 ``GraphError`` rendered in Meta's shape; the app turns it into the response in one
@@ -7,9 +8,11 @@ handler, and the messages endpoint also counts it in the stats.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,11 +28,15 @@ from mia_meta_sandbox.graph_errors import (
 from mia_meta_sandbox.media import MediaObject, parse_multipart
 from mia_meta_sandbox.numbers import RegisteredNumber, bearer_token
 from mia_meta_sandbox.send_request import parse_send
+from mia_meta_sandbox.templates import TemplatePage
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["graph"])
 VERSION = re.compile(r"^v\d+\.\d+$")
+# Graph's default page size for edges, and the most the sandbox hands out at once.
+TEMPLATES_DEFAULT_LIMIT = 25
+TEMPLATES_MAX_LIMIT = 1000
 
 
 def _check_version(version: str, request: Request) -> None:
@@ -136,6 +143,92 @@ def _owned_media(sandbox: Sandbox, media_id: str, request: Request, method: str)
 def _media_url(sandbox: Sandbox, media: MediaObject) -> str:
     base = sandbox.settings.public_url.rstrip("/")
     return f"{base}/sandbox/media-download/{media.id}?token={media.url_token}"
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return TEMPLATES_DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= TEMPLATES_MAX_LIMIT:
+        raise invalid_parameter(f"limit must be an integer from 1 to {TEMPLATES_MAX_LIMIT}.")
+    return int(raw)
+
+
+def _csv(raw: str | None) -> list[str] | None:
+    values = [part.strip() for part in (raw or "").split(",") if part.strip()]
+    return values or None
+
+
+def _templates_answer(
+    sandbox: Sandbox, request: Request, page: TemplatePage, fields: list[str] | None
+) -> dict[str, Any]:
+    answer: dict[str, Any] = {"data": [t.graph_json(fields) for t in page.items]}
+    if page.before is None or page.after is None:
+        # Graph leaves paging out of an empty page.
+        return answer
+    paging: dict[str, Any] = {"cursors": {"before": page.before, "after": page.after}}
+    if page.has_next:
+        # Like Graph: the same query, the cursor moved on; the token is not repeated.
+        query = {k: v for k, v in request.query_params.items() if k not in ("after", "before")}
+        query["after"] = page.after
+        base = sandbox.settings.public_url.rstrip("/")
+        paging["next"] = f"{base}{request.url.path}?{urlencode(query)}"
+    answer["paging"] = paging
+    return answer
+
+
+@router.get(
+    "/{version}/{waba_id}/message_templates", summary="A WhatsApp Business Account's templates"
+)
+async def list_message_templates(
+    version: str, waba_id: str, request: Request, sandbox: SandboxDep
+) -> Response:
+    """``?limit=&after=&before=&status=APPROVED,PENDING&fields=name,status`` (Meta's names)."""
+    query = request.query_params
+    limit_raw, after = query.get("limit"), query.get("after")
+    status_filter = query.get("status")
+    reader: str | None = None
+    try:
+        _check_version(version, request)
+        number = sandbox.numbers.authorize_waba(waba_id, request.headers.get("authorization"))
+        reader = number.phone_number_id
+        fault = sandbox.faults.draw(number.phone_number_id, (), "message_templates")
+        if fault is not None:
+            if fault.code == "timeout":
+                await asyncio.sleep(fault.hold_seconds)
+            if not (fault.code == "timeout" and fault.accept_after_hold):
+                raise GraphError(fault.spec, label=fault.code)
+        statuses = _csv(status_filter)
+        try:
+            page = sandbox.templates.page(
+                waba_id,
+                limit=_limit(limit_raw),
+                after=after or None,
+                before=query.get("before") or None,
+                statuses={s.upper() for s in statuses} if statuses else None,
+            )
+        except ValueError as exc:
+            raise invalid_parameter(f"{exc}.") from None
+    except GraphError as error:
+        sandbox.templates.record_read(
+            waba_id=waba_id,
+            phone_number_id=reader,
+            limit=int(limit_raw) if limit_raw and limit_raw.isdigit() else None,
+            after=after,
+            status_filter=status_filter,
+            http_status=error.http_status,
+            returned=0,
+        )
+        raise
+    sandbox.templates.record_read(
+        waba_id=waba_id,
+        phone_number_id=reader,
+        limit=int(limit_raw) if limit_raw and limit_raw.isdigit() else None,
+        after=after,
+        status_filter=status_filter,
+        http_status=200,
+        returned=len(page.items),
+    )
+    return JSONResponse(_templates_answer(sandbox, request, page, _csv(query.get("fields"))))
 
 
 @router.get("/{version}/{object_id}", summary="A media object's URL, or a phone number")

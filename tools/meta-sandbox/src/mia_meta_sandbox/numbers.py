@@ -92,6 +92,24 @@ class NumberRegistry:
             raise invalid_token()
         return number
 
+    def authorize_waba(
+        self, waba_id: str, authorization: str | None, *, method: str = "GET"
+    ) -> RegisteredNumber:
+        """A number of the WABA a Graph call names, if the call carries that number's token.
+
+        A WABA is known through its numbers: one nobody registered does not exist.
+        """
+        token = bearer_token(authorization)
+        if token is None:
+            raise invalid_token("An active access token must be used")
+        numbers = [n for n in self._numbers.values() if n.waba_id == waba_id]
+        if not numbers:
+            raise unknown_object(waba_id, method)
+        for number in numbers:
+            if number.token_matches(token):
+                return number
+        raise invalid_token()
+
     def owning_token(self, authorization: str | None) -> RegisteredNumber | None:
         token = bearer_token(authorization)
         if token is None:

@@ -18,6 +18,9 @@ __all__ = [
     "SentMessageOut",
     "SentPage",
     "Stats",
+    "TemplateIn",
+    "TemplateOut",
+    "TemplateReadOut",
     "WebhookDeliveryOut",
 ]
 
@@ -79,6 +82,11 @@ class FaultIn(_In):
         default=False, description="timeout only: accept the send once the hold is over"
     )
     seed: int | None = Field(default=None, description="makes a rate fault reproducible")
+    applies_to: Literal["messages", "message_templates"] = Field(
+        default="messages",
+        description="the Graph call it refuses: sends, or template list reads (190, 1, 2, 500, "
+        "timeout)",
+    )
 
     @field_validator("code", mode="before")
     @classmethod
@@ -204,3 +212,62 @@ class CustomerMessageOut(_Out):
     attempts: int
     last_status_code: int | None
     last_error: str | None
+
+
+TemplateStatus = Literal[
+    "APPROVED",
+    "PENDING",
+    "REJECTED",
+    "PAUSED",
+    "DISABLED",
+    "IN_APPEAL",
+    "PENDING_DELETION",
+    "DELETED",
+    "LIMIT_EXCEEDED",
+    "ARCHIVED",
+]
+
+
+class TemplateIn(_In):
+    """A message template as Meta stores it; ``components`` in Meta's own JSON."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$", examples=["atualizacao_pedido"])
+    language: str = Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", examples=["pt_BR"])
+    status: TemplateStatus = "APPROVED"
+    category: Literal["MARKETING", "UTILITY", "AUTHENTICATION"] = "UTILITY"
+    components: list[dict[str, Any]] = Field(
+        description="HEADER (format TEXT with text, or IMAGE/VIDEO/DOCUMENT/LOCATION), BODY "
+        "(text with {{1}}... placeholders), FOOTER (text), BUTTONS (buttons)"
+    )
+    parameter_format: Literal["POSITIONAL", "NAMED"] = "POSITIONAL"
+
+    @field_validator("components")
+    @classmethod
+    def _one_body(cls, components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kinds = [component.get("type") for component in components]
+        unknown = {kind for kind in kinds if kind not in ("HEADER", "BODY", "FOOTER", "BUTTONS")}
+        if unknown:
+            raise ValueError(f"unknown component types {sorted(map(str, unknown))}")
+        if kinds.count("BODY") != 1:
+            raise ValueError("a template has exactly one BODY component")
+        body = components[kinds.index("BODY")]
+        if not isinstance(body.get("text"), str) or not body["text"]:
+            raise ValueError("the BODY component needs its text")
+        return components
+
+
+class TemplateOut(TemplateIn):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+
+
+class TemplateReadOut(_Out):
+    waba_id: str
+    phone_number_id: str | None = Field(description="the number whose token read; null: refused")
+    limit: int | None
+    after: str | None
+    status_filter: str | None
+    http_status: int
+    returned: int = Field(description="templates in the answer")
+    at: datetime
