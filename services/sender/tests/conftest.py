@@ -36,6 +36,8 @@ from support.world import World  # noqa: E402
 # Short enough for tests to watch each step, long enough not to race the dispatcher.
 RECONCILE_WINDOW_SECONDS = 4.0
 SMALL_TIER = 5
+TEMPLATES_PAGE_SIZE = 5
+TEMPLATES_DEADLINE_SECONDS = 1.0
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +110,9 @@ def sender_settings(
             # timestamps arrivals late and bunched. More headroom keeps its per-second
             # count an honest measure of our pacing rather than of its stalls.
             "pacing_headroom": 0.2,
+            # The sandbox seeds 7 templates per WABA: two Graph pages per template list.
+            "templates_page_size": TEMPLATES_PAGE_SIZE,
+            "templates_deadline_seconds": TEMPLATES_DEADLINE_SECONDS,
             **sender_topics,
         }
     )

@@ -89,6 +89,36 @@ class SenderSettings(ServiceSettings):
         description="where providers reach this service (Twilio status callback URLs)",
     )
 
+    # --- message templates (the composer's picker) --------------------------------------
+    templates_cache_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=_env("MIA_SENDER_TEMPLATES_CACHE_SECONDS"),
+        description="how long an account's template list is kept in Redis before Meta is asked",
+    )
+    templates_page_size: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        validation_alias=_env("MIA_SENDER_TEMPLATES_PAGE_SIZE"),
+        description="templates asked of the Graph API per page",
+    )
+    templates_max_pages: int = Field(
+        default=20,
+        ge=1,
+        validation_alias=_env("MIA_SENDER_TEMPLATES_MAX_PAGES"),
+        description="Graph pages followed at most for one list (the rest is left out, logged)",
+    )
+    templates_deadline_seconds: float = Field(
+        default=8.0,
+        gt=0,
+        validation_alias=_env("MIA_SENDER_TEMPLATES_DEADLINE_SECONDS"),
+        description=(
+            "the whole listing, every page; below the gateway's upstream timeout (10 s) so "
+            "a slow Meta is answered as a clear 502, not the gateway's 504"
+        ),
+    )
+
     # --- accounts -----------------------------------------------------------------------
     default_throughput_per_second: int = Field(
         default=80,

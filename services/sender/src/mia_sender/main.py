@@ -1,7 +1,8 @@
 """The sender app: ``uvicorn --factory mia_sender.main:create_app``.
 
-One process runs everything: the accounts API, the three Kafka consumers, the dispatch
-scheduler with its per-account dispatchers, and the outbox relay. On shutdown (SIGTERM)
+One process runs everything: the accounts API (with each number's templates), the three
+Kafka consumers, the dispatch scheduler with its per-account dispatchers, and the outbox
+relay. On shutdown (SIGTERM)
 dispatchers stop claiming, put back what they claimed but did not call, wait for the calls
 in flight and record them, and the outbox is flushed before the relay stops.
 """
@@ -22,6 +23,7 @@ from mia_sender.runtime import RUNTIME_KEY, SenderRuntime, build_runtime
 from mia_sender.sms.webhooks import ACCOUNT_LOOKUP_KEY, PUBLIC_URL_KEY, TOPICS_KEY
 from mia_sender.sms.webhooks import router as sms_webhooks_router
 from mia_sender.stream import create_batch_consumers, create_sender_broker
+from mia_sender.templates.endpoints import router as templates_router
 
 __all__ = ["create_app"]
 
@@ -71,7 +73,7 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         broker=None,
-        routers=[accounts_router, alerts_router, sms_webhooks_router],
+        routers=[accounts_router, templates_router, alerts_router, sms_webhooks_router],
         runs_outbox_relay=True,
         on_startup=[start],
         on_shutdown=[stop],

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.app import ServiceContext
+from mia_common.contracts import Channel
 from mia_common.crypto import KeyRing
 from mia_sender.accounts.secrets import AccountSecrets
 from mia_sender.config import SenderSettings
@@ -24,8 +25,10 @@ from mia_sender.dispatch.pacing import Pacer
 from mia_sender.dispatch.scheduler import Scheduler
 from mia_sender.events import EventWriter
 from mia_sender.limits import DailyLimits
+from mia_sender.providers.meta import MetaProvider
 from mia_sender.providers.registry import ProviderRegistry, build_registry
 from mia_sender.reconcile import Reconciler
+from mia_sender.templates.service import TemplateCatalog
 from mia_sender.window import CustomerWindows
 
 __all__ = ["RUNTIME_KEY", "SenderRuntime", "build_runtime"]
@@ -46,6 +49,7 @@ class SenderRuntime:
     intake: Intake
     reconciler: Reconciler
     scheduler: Scheduler
+    templates: TemplateCatalog
     after_commit: Callable[[], None]
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -67,6 +71,13 @@ def build_runtime(
     events = EventWriter(settings)
     registry: ProviderRegistry = build_registry(settings, secrets)
     windows = CustomerWindows(redis, prefix=settings.redis_prefix)
+    meta = registry.for_channel(Channel.WHATSAPP_CLOUD.value)
+    assert meta is not None
+    assert isinstance(meta.provider, MetaProvider)
+    # Template reads share the send client's pooled connections and Graph URL/version.
+    templates = TemplateCatalog(
+        redis, settings=settings, reader=meta.provider, credentials=meta.credentials
+    )
     limits = DailyLimits(redis, prefix=settings.redis_prefix)
     pacer = Pacer(
         redis,
@@ -108,5 +119,6 @@ def build_runtime(
         intake=intake,
         reconciler=reconciler,
         scheduler=scheduler,
+        templates=templates,
         after_commit=after_commit,
     )

@@ -73,6 +73,7 @@ class Account:
     access_token: str
     app_secret: str
     body: dict[str, Any]
+    waba_id: str = ""
 
 
 class World:
@@ -114,11 +115,14 @@ class World:
         phone_number_id = meta_id()
         access_token = "EAAG" + secrets.token_urlsafe(24)
         app_secret = secrets.token_hex(16)
+        # A WABA of its own: the sandbox seeds it with its default templates.
+        waba_id = meta_id()
         await self.sandbox.client.register_number(
             phone_number_id=phone_number_id,
             access_token=access_token,
             app_secret=app_secret,
             display_phone_number=customer_phone(),
+            waba_id=waba_id,
             throughput_per_second=sandbox_throughput,
         )
         body: dict[str, Any] = {
@@ -126,7 +130,7 @@ class World:
             "display_name": "Loja Centro",
             "phone_number": customer_phone(),
             "phone_number_id": phone_number_id,
-            "waba_id": meta_id(),
+            "waba_id": waba_id,
             "business_id": business_id or meta_id(),
             "access_token": access_token,
             "app_secret": app_secret,
@@ -145,6 +149,7 @@ class World:
             access_token=access_token,
             app_secret=app_secret,
             body=body,
+            waba_id=waba_id,
         )
 
     # --- events in -------------------------------------------------------------------

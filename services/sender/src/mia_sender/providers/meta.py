@@ -29,13 +29,25 @@ from mia_sender.providers.base import (
 )
 from mia_sender.providers.meta_errors import classify
 
-__all__ = ["MetaCredentials", "MetaProvider", "message_body"]
+__all__ = ["MetaCredentials", "MetaProvider", "TemplatePage", "message_body"]
+
+# What the template picker needs of each template (Graph answers only the fields asked).
+TEMPLATE_FIELDS = "name,language,status,category,components,parameter_format,id"
 
 
 @dataclass(frozen=True, slots=True)
 class MetaCredentials:
     phone_number_id: str
     access_token: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplatePage:
+    """One page of ``GET /{waba_id}/message_templates``: template nodes as Meta sent them,
+    and the cursor of the next page (None: this was the last)."""
+
+    templates: list[dict[str, Any]]
+    after: str | None
 
 
 class MetaProvider:
@@ -116,6 +128,67 @@ class MetaProvider:
             body = _json(response)
             return body if isinstance(body, dict) else {}
         raise classify(response.status_code, _json(response))
+
+    async def message_templates(
+        self,
+        credentials: MetaCredentials,
+        waba_id: str,
+        *,
+        limit: int,
+        after: str | None,
+        wait_seconds: float,
+    ) -> TemplatePage:
+        """One page of the WhatsApp Business Account's templates (every status).
+
+        A read: a timeout or a dropped connection is simply retryable, never 'unknown'.
+        The next page is asked by its ``after`` cursor against our own Graph URL rather
+        than by following ``paging.next``, so the token only ever goes where it is set to.
+        """
+        params = {"fields": TEMPLATE_FIELDS, "limit": str(limit)}
+        if after is not None:
+            params["after"] = after
+        try:
+            response = await self._client.get(
+                f"{self._base}/{waba_id}/message_templates",
+                params=params,
+                headers={"Authorization": f"Bearer {credentials.access_token}"},
+                timeout=httpx.Timeout(wait_seconds, connect=min(wait_seconds, 5.0)),
+            )
+        except httpx.TimeoutException as exc:
+            raise ProviderError(
+                code="timeout",
+                title="the Graph API did not answer in time",
+                action=ErrorAction.RETRY,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError(
+                code="connection_failed",
+                title="could not reach the Graph API",
+                action=ErrorAction.RETRY,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        if not response.is_success:
+            raise classify(response.status_code, _json(response))
+        body = _json(response)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise ProviderError(
+                code="invalid_answer",
+                title="the Graph API answered without a template list",
+                action=ErrorAction.RETRY,
+                http_status=response.status_code,
+            )
+        paging = body.get("paging")
+        paging = paging if isinstance(paging, dict) else {}
+        cursors = paging.get("cursors")
+        next_after = cursors.get("after") if isinstance(cursors, dict) else None
+        # Graph sets ``next`` only when another page follows; the cursor alone does not say.
+        has_next = bool(paging.get("next")) and isinstance(next_after, str) and bool(next_after)
+        return TemplatePage(
+            templates=[node for node in data if isinstance(node, dict)],
+            after=next_after if has_next else None,
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()

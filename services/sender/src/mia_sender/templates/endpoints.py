@@ -1,0 +1,72 @@
+"""``GET /api/v1/channels/accounts/{id}/templates``: the number's templates for the picker.
+
+The account is read in a session of its own that closes before Meta is asked: a Graph
+read can take seconds, and a request transaction would hold a database connection all
+that time for nothing (the endpoint writes nothing).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from mia_common.errors import NotFound
+from mia_sender.accounts.repository import get_for_tenant
+from mia_sender.dependencies import Reader, RuntimeDep
+from mia_sender.templates.schemas import TemplateList, TemplateOut
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/channels/accounts", tags=["channel accounts"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+@router.get(
+    "/{account_id}/templates",
+    response_model=TemplateList,
+    summary="The number's WhatsApp message templates (approved ones unless status=all)",
+    responses={
+        404: {"description": "no such account in this company", **_PROBLEM},
+        409: {
+            "description": "code token_expired, token_lacks_permission, waba_not_found or "
+            "account_restricted: a person must fix the account",
+            **_PROBLEM,
+        },
+        502: {"description": "code meta_unavailable or meta_error: Meta gave no list", **_PROBLEM},
+    },
+)
+async def account_templates(
+    account_id: uuid.UUID,
+    identity: Reader,
+    runtime: RuntimeDep,
+    status: Annotated[
+        Literal["approved", "all"],
+        Query(description="approved: only what can be sent now; all: every status"),
+    ] = "approved",
+) -> TemplateList:
+    """SMS accounts answer an empty list: SMS has no templates and no 24-hour window.
+    Read from Meta at most about once a minute per account (cached in Redis)."""
+    async with runtime.session_factory() as session:
+        account = await get_for_tenant(session, identity.tenant_id, account_id)
+    if account is None:
+        raise NotFound("no such channel account")
+    templates = await runtime.templates.templates(account)
+    return TemplateList(
+        items=[
+            TemplateOut(
+                name=t.name,
+                language=t.language,
+                status=t.status,
+                category=t.category,
+                body=t.body,
+                variables=t.variables,
+                header=t.header,
+                footer=t.footer,
+            )
+            for t in templates
+            if status == "all" or t.status == "APPROVED"
+        ]
+    )
