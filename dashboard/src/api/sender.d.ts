@@ -92,6 +92,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/accounts/{account_id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The number's WhatsApp message templates (approved ones unless status=all)
+         * @description SMS accounts answer an empty list: SMS has no templates and no 24-hour window.
+         *     Read from Meta at most about once a minute per account (cached in Redis).
+         */
+        get: operations["account_templates_api_v1_channels_accounts__account_id__templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/accounts/{account_id}/test": {
         parameters: {
             query?: never;
@@ -429,6 +450,58 @@ export interface components {
              * @constant
              */
             provider: "twilio";
+        };
+        /** TemplateList */
+        TemplateList: {
+            /**
+             * Items
+             * @description sorted by name, then language
+             */
+            items: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /**
+             * Body
+             * @description the BODY text with its placeholders
+             * @example Olá {{1}}! Pedido {{2}}.
+             */
+            body: string;
+            /**
+             * Category
+             * @description MARKETING, UTILITY or AUTHENTICATION
+             * @example UTILITY
+             */
+            category: string;
+            /** Footer */
+            footer: string | null;
+            /**
+             * Header
+             * @description a text header; null: none, or a media header
+             */
+            header: string | null;
+            /**
+             * Language
+             * @example pt_BR
+             */
+            language: string;
+            /**
+             * Name
+             * @example atualizacao_pedido
+             */
+            name: string;
+            /**
+             * Status
+             * @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED...
+             * @example APPROVED
+             */
+            status: string;
+            /**
+             * Variables
+             * @description distinct placeholders in the body ({{1}}, {{2}}...): values to fill in
+             * @example 2
+             */
+            variables: number;
         };
         /** ValidationError */
         ValidationError: {
@@ -777,6 +850,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    account_templates_api_v1_channels_accounts__account_id__templates_get: {
+        parameters: {
+            query?: {
+                /** @description approved: only what can be sent now; all: every status */
+                status?: "approved" | "all";
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description no such account in this company */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description code token_expired, token_lacks_permission, waba_not_found or account_restricted: a person must fix the account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description code meta_unavailable or meta_error: Meta gave no list */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
