@@ -1,6 +1,6 @@
 // The typed client for channel accounts and alerts (/api/v1/channels/...): the sender's
 // API, which the gateway forwards as it is. Same session handling as the gateway client.
-import createClient, { type Client } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import { throwApiError as fail, sendWithSession } from "./client";
 import type { FieldProblem } from "./client";
 import type { components, paths } from "./sender";
@@ -15,6 +15,9 @@ export type WhatsAppCloudCreate = Schemas["WhatsAppCloudAccountCreate"];
 export type SmsCreate = Schemas["SmsAccountCreate"];
 export type AccountCreate = WhatsAppCloudCreate | SmsCreate;
 export type AccountUpdate = Schemas["AccountUpdate"];
+/** One message template of a WhatsApp number, as Meta approved it: ``body`` holds the
+ *  placeholders {{1}}, {{2}}… and ``variables`` says how many there are. */
+export type ChannelTemplate = Schemas["TemplateOut"];
 
 export const channelsApi = createClient<paths>({
   baseUrl: globalThis.location?.origin ?? "",
@@ -102,33 +105,9 @@ export async function deleteAccount(accountId: string): Promise<void> {
   if (!response.ok) fail(response, error);
 }
 
-/** One message template of a WhatsApp number, as Meta approved it: ``body`` holds the
- *  placeholders {{1}}, {{2}}… and ``variables`` says how many there are. */
-export interface ChannelTemplate {
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  body: string;
-  variables: number;
-  header: string | null;
-  footer: string | null;
-}
-
-// The sender's templates route, until sender.d.ts is regenerated with it.
-interface TemplatePaths {
-  "/api/v1/channels/accounts/{account_id}/templates": {
-    get: {
-      parameters: { path: { account_id: string } };
-      responses: { 200: { content: { "application/json": { items: ChannelTemplate[] } } } };
-    };
-  };
-}
-
 /** The approved templates of one channel account (number). */
 export async function fetchTemplates(accountId: string): Promise<ChannelTemplate[]> {
-  const client = channelsApi as unknown as Client<TemplatePaths>;
-  const { data, error, response } = await client.GET(
+  const { data, error, response } = await channelsApi.GET(
     "/api/v1/channels/accounts/{account_id}/templates",
     { params: { path: { account_id: accountId } } },
   );
