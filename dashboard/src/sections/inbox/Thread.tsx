@@ -225,6 +225,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
       <Composer
         key={conversation.id}
         conversationId={conversation.id}
+        channelAccountId={conversation.channel_account_id}
         windowOpen={conversation.window.open}
         textareaRef={composerRef}
       />
