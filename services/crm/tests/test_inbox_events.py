@@ -251,3 +251,31 @@ async def test_a_reply_repeated_with_its_idempotency_key_is_announced_once(world
         ("message_created", first.json()["id"]),
         ("message_created", marker),
     ]
+
+
+async def test_renaming_a_contact_updates_each_of_its_conversations_and_an_email_does_not(
+    world: World,
+) -> None:
+    inbound = await world.deliver()
+    contact_id = (await world.conversation_of(inbound))["contact"]["id"]
+    url = f"/api/v1/contacts/{contact_id}"
+    headers = world.agent.headers
+
+    for body in (
+        {"name": "Maria Aparecida"},
+        {"name": "Maria Aparecida"},  # the same name: nothing to show
+        {"email": "maria@example.com"},  # not shown in the inbox
+    ):
+        response = await world.client.patch(url, json=body, headers=headers)
+        assert response.status_code == 200, response.text
+    marker = await reply(world, inbound.conversation_id)
+
+    events = await world.inbox_events(until=is_event("message_created", message_id=marker))
+
+    assert changes(about(events, inbound.conversation_id)) == [
+        ("message_created", str(inbound.id)),
+        ("conversation_updated", None),
+        ("message_created", marker),
+    ]
+    renamed = await world.conversation_of(inbound)
+    assert renamed["contact"]["name"] == "Maria Aparecida"

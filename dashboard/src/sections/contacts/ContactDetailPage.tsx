@@ -127,6 +127,8 @@ function Profile({ contact }: { contact: ContactDetail }) {
         old ? { ...old, ...saved } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ["contacts", "list"] });
+      // The inbox titles conversations by the contact's name: stale once it changed.
+      void queryClient.invalidateQueries({ queryKey: ["inbox"] });
       notifications.show({ color: "brand", message: t("contacts.detail.saved") });
     },
     onError: (error) => {

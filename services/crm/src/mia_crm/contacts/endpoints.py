@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from mia_crm.config import CrmSettings, get_settings
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.schemas import ContactConversation, ContactDetail, ContactOut, ContactUpdate
 from mia_crm.contacts.service import get_contact, update_contact
@@ -18,6 +20,8 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
+
+SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("", response_model=Page[ContactOut], summary="Newest first; q searches name, phone")
@@ -51,9 +55,18 @@ async def read_contact(contact_id: uuid.UUID, caller: Caller, session: SessionDe
 
 @router.patch("/{contact_id}", response_model=ContactOut, summary="Edit name or email")
 async def edit_contact(
-    contact_id: uuid.UUID, body: ContactUpdate, caller: Caller, session: SessionDep
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    caller: Caller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ContactOut:
     contact = await update_contact(
-        session, tenant_id=caller.tenant_id, contact_id=contact_id, changes=body
+        session,
+        tenant_id=caller.tenant_id,
+        contact_id=contact_id,
+        changes=body,
+        inbox_topic=settings.inbox_topic,
+        now=datetime.now(UTC),
     )
     return ContactOut.of(contact)
