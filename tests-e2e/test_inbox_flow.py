@@ -7,7 +7,6 @@ read. Every service runs as its own process on a broker of the test's own.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -16,8 +15,8 @@ import pytest
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
 from mia_meta_sandbox.client import SandboxClient
-from support.channels import wait_until_ingest_knows
-from support.stack import ADMIN_EMAIL, ADMIN_PASSWORD, messaging_stack
+from support.channels import connect_through
+from support.stack import ADMIN_EMAIL, ADMIN_PASSWORD, Stack, messaging_stack
 
 SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "gateway")
 
@@ -30,33 +29,12 @@ async def _log_in(gateway: httpx.AsyncClient) -> None:
     gateway.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
 
 
-async def _connect_number(gateway: httpx.AsyncClient, sandbox: SandboxClient, ingest: str) -> str:
-    phone_number_id = str(uuid.uuid4().int)[:15]
-    token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
-    await sandbox.register_number(
-        phone_number_id=phone_number_id,
-        access_token=token,
-        app_secret=secret,
-        display_phone_number="+15550001111",
-        webhook_url=f"{ingest}/webhooks/meta",
-    )
-    created = await gateway.post(
-        "/api/v1/channels/accounts",
-        json={
-            "channel": "whatsapp_cloud",
-            "display_name": "Support line",
-            "phone_number": "+15550001111",
-            "phone_number_id": phone_number_id,
-            "waba_id": str(uuid.uuid4().int)[:15],
-            "access_token": token,
-            "app_secret": secret,
-        },
-    )
-    assert created.status_code == 201, created.text
-    assert created.json()["access_token"]["configured"] is True
-    assert token not in created.text
-    assert secret not in created.text
-    return phone_number_id
+async def _connect_number(gateway: httpx.AsyncClient, stack: Stack, sandbox: SandboxClient) -> str:
+    connected = await connect_through(gateway, stack, sandbox)
+    assert connected.account["access_token"]["configured"] is True
+    assert connected.access_token not in str(connected.account)
+    assert connected.app_secret not in str(connected.account)
+    return connected.phone_number_id
 
 
 @pytest.mark.timeout(300)
@@ -68,8 +46,7 @@ async def test_a_customer_writes_an_agent_replies_and_the_reply_is_read(
         sandbox = SandboxClient(stack["meta-sandbox"].url)
         async with httpx.AsyncClient(base_url=stack["gateway"].url, trust_env=False) as gateway:
             await _log_in(gateway)
-            phone_number_id = await _connect_number(gateway, sandbox, stack["meta-ingest"].url)
-            await wait_until_ingest_knows(stack, phone_number_id)
+            phone_number_id = await _connect_number(gateway, stack, sandbox)
 
             await sandbox.customer_message(
                 phone_number_id=phone_number_id,

@@ -32,7 +32,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, expe
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
 from mia_meta_sandbox.client import SandboxClient
-from support.channels import wait_until_ingest_knows
+from support.channels import connect_through
 from support.processes import ROOT
 from support.stack import ADMIN_PASSWORD, Stack, messaging_stack
 
@@ -208,34 +208,11 @@ async def sign_up(gateway: httpx.AsyncClient, company: str, email: str, password
 async def connect_number(dashboard: DashboardStack, sandbox: SandboxClient, token: str) -> str:
     """A sandbox number connected to the token's company through the gateway, as an admin
     does on the connections page; returns its phone number id once meta-ingest knows it."""
-    stack = dashboard.stack
-    phone_number_id = str(uuid.uuid4().int)[:15]
-    secret_token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
-    await sandbox.register_number(
-        phone_number_id=phone_number_id,
-        access_token=secret_token,
-        app_secret=secret,
-        display_phone_number="+15550001111",
-        webhook_url=f"{stack['meta-ingest'].url}/webhooks/meta",
-    )
     async with dashboard.gateway(token) as gateway:
-        created = await gateway.post(
-            "/api/v1/channels/accounts",
-            json={
-                "channel": "whatsapp_cloud",
-                "display_name": "Support line",
-                "phone_number": "+15550001111",
-                "phone_number_id": phone_number_id,
-                "waba_id": str(uuid.uuid4().int)[:15],
-                "access_token": secret_token,
-                "app_secret": secret,
-                "throughput_per_second": 80,
-                "messaging_tier": "unlimited",
-            },
+        connected = await connect_through(
+            gateway, dashboard.stack, sandbox, throughput_per_second=80, messaging_tier="unlimited"
         )
-    assert created.status_code == 201, created.text
-    await wait_until_ingest_knows(stack, phone_number_id)
-    return phone_number_id
+    return connected.phone_number_id
 
 
 async def customer_writes(

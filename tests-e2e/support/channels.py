@@ -1,4 +1,4 @@
-"""Connecting a sandbox number to a tenant the way an admin does: through the sender's API."""
+"""Connecting a sandbox number to a tenant the way an admin does: through the API."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -19,8 +20,10 @@ from support.kafka import publish_envelopes
 from support.stack import Stack
 
 __all__ = [
+    "ConnectedNumber",
     "SandboxNumber",
     "connect_sandbox_number",
+    "connect_through",
     "publish_sandbox_number",
     "wait_until_ingest_knows",
 ]
@@ -42,36 +45,74 @@ async def connect_sandbox_number(
     throughput_per_second: int = 80,
     messaging_tier: str = "unlimited",
 ) -> SandboxNumber:
-    phone_number_id = str(uuid.uuid4().int)[:15]
+    """Through the sender's own API, with a forwarded identity of the tenant."""
     display = f"+1555{uuid.uuid4().int % 10_000_000:07d}"
+    async with httpx.AsyncClient(
+        base_url=stack["sender"].url, headers=stack.identity_headers(tenant_id), trust_env=False
+    ) as client:
+        connected = await connect_through(
+            client,
+            stack,
+            sandbox,
+            display_name="e2e sandbox number",
+            display_phone_number=display,
+            throughput_per_second=throughput_per_second,
+            messaging_tier=messaging_tier,
+        )
+    return SandboxNumber(
+        tenant_id, uuid.UUID(connected.account["id"]), connected.phone_number_id, display
+    )
+
+
+@dataclass(frozen=True)
+class ConnectedNumber:
+    phone_number_id: str
+    account: dict[str, Any]
+    """the sender's answer to the creation"""
+    access_token: str
+    app_secret: str
+
+
+async def connect_through(
+    client: httpx.AsyncClient,
+    stack: Stack,
+    sandbox: SandboxClient,
+    *,
+    display_name: str = "Support line",
+    display_phone_number: str = "+15550001111",
+    throughput_per_second: int | None = None,
+    messaging_tier: str | None = None,
+) -> ConnectedNumber:
+    """A new sandbox number, created as a channel account by ``client`` (the sender itself,
+    or the gateway with a user's token, as the connections page does); returns once
+    meta-ingest knows it. Throughput and tier are left to the sender's defaults unless given.
+    """
+    phone_number_id = str(uuid.uuid4().int)[:15]
     token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
     await sandbox.register_number(
         phone_number_id=phone_number_id,
         access_token=token,
         app_secret=secret,
-        display_phone_number=display,
+        display_phone_number=display_phone_number,
         webhook_url=f"{stack['meta-ingest'].url}/webhooks/meta",
     )
-    async with httpx.AsyncClient(base_url=stack["sender"].url, trust_env=False) as client:
-        created = await client.post(
-            "/api/v1/channels/accounts",
-            headers=stack.identity_headers(tenant_id),
-            json={
-                "channel": "whatsapp_cloud",
-                "display_name": "e2e sandbox number",
-                "phone_number": display,
-                "phone_number_id": phone_number_id,
-                "waba_id": str(uuid.uuid4().int)[:15],
-                "access_token": token,
-                "app_secret": secret,
-                "throughput_per_second": throughput_per_second,
-                "messaging_tier": messaging_tier,
-            },
-        )
-        assert created.status_code == 201, created.text
-    number = SandboxNumber(tenant_id, uuid.UUID(created.json()["id"]), phone_number_id, display)
+    body: dict[str, Any] = {
+        "channel": "whatsapp_cloud",
+        "display_name": display_name,
+        "phone_number": display_phone_number,
+        "phone_number_id": phone_number_id,
+        "waba_id": str(uuid.uuid4().int)[:15],
+        "access_token": token,
+        "app_secret": secret,
+    }
+    if throughput_per_second is not None:
+        body["throughput_per_second"] = throughput_per_second
+    if messaging_tier is not None:
+        body["messaging_tier"] = messaging_tier
+    created = await client.post("/api/v1/channels/accounts", json=body)
+    assert created.status_code == 201, created.text
     await wait_until_ingest_knows(stack, phone_number_id)
-    return number
+    return ConnectedNumber(phone_number_id, created.json(), token, secret)
 
 
 async def wait_until_ingest_knows(stack: Stack, phone_number_id: str, seconds: float = 30) -> None:

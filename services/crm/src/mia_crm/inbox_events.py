@@ -23,7 +23,7 @@ from mia_common.contracts.topics import INBOX_EVENTS
 from mia_common.outbox import add_event
 from mia_crm.models import Conversation
 
-__all__ = ["SOURCE", "announce"]
+__all__ = ["SOURCE", "announce", "announce_updated"]
 
 SOURCE = "/services/crm"
 
@@ -57,4 +57,18 @@ async def announce(
                 occurred_at=occurred_at,
             ),
         ),
+    )
+
+
+async def announce_updated(
+    session: AsyncSession, conversation: Conversation, *, topic: str, occurred_at: datetime
+) -> None:
+    """``conversation_updated``: the conversation itself changed (read, assignee, status,
+    notes, its contact's name), not one of its messages."""
+    await announce(
+        session,
+        topic=topic,
+        change=InboxChange.CONVERSATION_UPDATED,
+        conversation=conversation,
+        occurred_at=occurred_at,
     )

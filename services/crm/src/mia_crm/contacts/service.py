@@ -7,12 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import InboxChange
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.schemas import ContactUpdate
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.errors import ContactNotFound
-from mia_crm.inbox_events import announce
+from mia_crm.inbox_events import announce_updated
 from mia_crm.models import Contact
 
 __all__ = ["get_contact", "update_contact"]
@@ -55,11 +54,5 @@ async def update_contact(
             tenant_id=tenant_id, contact_id=contact.id
         )
         for conversation in conversations:
-            await announce(
-                session,
-                topic=inbox_topic,
-                change=InboxChange.CONVERSATION_UPDATED,
-                conversation=conversation,
-                occurred_at=now,
-            )
+            await announce_updated(session, conversation, topic=inbox_topic, occurred_at=now)
     return contact

@@ -12,11 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import InboxChange
 from mia_common.identity import Identity, Role
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.errors import AssignmentNotAllowed, ConversationNotFound
-from mia_crm.inbox_events import announce
+from mia_crm.inbox_events import announce_updated
 from mia_crm.models import Conversation, ConversationStatus
 
 __all__ = ["assign", "change_status", "get_conversation", "mark_read"]
@@ -109,10 +108,4 @@ async def _updated(
     session: AsyncSession, conversation: Conversation, *, inbox_topic: str, now: datetime
 ) -> None:
     await session.flush()
-    await announce(
-        session,
-        topic=inbox_topic,
-        change=InboxChange.CONVERSATION_UPDATED,
-        conversation=conversation,
-        occurred_at=now,
-    )
+    await announce_updated(session, conversation, topic=inbox_topic, occurred_at=now)

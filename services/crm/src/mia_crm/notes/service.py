@@ -8,9 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import InboxChange
 from mia_crm.conversations.service import get_conversation
-from mia_crm.inbox_events import announce
+from mia_crm.inbox_events import announce_updated
 from mia_crm.models import ConversationNote
 from mia_crm.notes.repository import NoteRepository
 
@@ -39,11 +38,5 @@ async def add_note(
             text=text,
         )
     )
-    await announce(
-        session,
-        topic=inbox_topic,
-        change=InboxChange.CONVERSATION_UPDATED,
-        conversation=conversation,
-        occurred_at=now,
-    )
+    await announce_updated(session, conversation, topic=inbox_topic, occurred_at=now)
     return note

@@ -67,6 +67,15 @@ class ProviderError(Exception):
         # (None: the dispatcher's default, token_expired).
         self.alert_kind = alert_kind
 
+    @classmethod
+    def retryable(
+        cls, exc: Exception, *, title: str, code: str = "connection_failed"
+    ) -> ProviderError:
+        """A transport failure after which calling again is safe (nothing was acted on)."""
+        return cls(
+            code=code, title=title, action=ErrorAction.RETRY, detail=f"{type(exc).__name__}: {exc}"
+        )
+
     @property
     def permanent(self) -> bool:
         return self.action in (ErrorAction.FAIL, ErrorAction.FAIL_NOT_SOON)

@@ -88,20 +88,12 @@ class MetaProvider:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The request never left: calling again cannot duplicate anything.
             result = "retry"
-            raise ProviderError(
-                code="connection_failed",
-                title="could not reach the Graph API",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from exc
+            raise ProviderError.retryable(exc, title="could not reach the Graph API") from exc
         except (httpx.WriteError, httpx.WriteTimeout) as exc:
             # The request was not fully written, so the Graph API cannot have acted on it.
             result = "retry"
-            raise ProviderError(
-                code="connection_failed",
-                title="the request to the Graph API could not be written",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
+            raise ProviderError.retryable(
+                exc, title="the request to the Graph API could not be written"
             ) from exc
         except httpx.TransportError as exc:
             # Read timeout, reset or protocol error after the request went out.
@@ -118,12 +110,7 @@ class MetaProvider:
                 headers={"Authorization": f"Bearer {credentials.access_token}"},
             )
         except httpx.TransportError as exc:
-            raise ProviderError(
-                code="connection_failed",
-                title="could not reach the Graph API",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from exc
+            raise ProviderError.retryable(exc, title="could not reach the Graph API") from exc
         if response.is_success:
             body = _json(response)
             return body if isinstance(body, dict) else {}
@@ -155,19 +142,11 @@ class MetaProvider:
                 timeout=httpx.Timeout(wait_seconds, connect=min(wait_seconds, 5.0)),
             )
         except httpx.TimeoutException as exc:
-            raise ProviderError(
-                code="timeout",
-                title="the Graph API did not answer in time",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
+            raise ProviderError.retryable(
+                exc, title="the Graph API did not answer in time", code="timeout"
             ) from exc
         except httpx.TransportError as exc:
-            raise ProviderError(
-                code="connection_failed",
-                title="could not reach the Graph API",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from exc
+            raise ProviderError.retryable(exc, title="could not reach the Graph API") from exc
         if not response.is_success:
             raise classify(response.status_code, _json(response))
         body = _json(response)

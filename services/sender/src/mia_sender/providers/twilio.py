@@ -93,19 +93,11 @@ class TwilioProvider:
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The request never left: Twilio cannot have acted on it.
-            raise ProviderError(
-                code="connection_failed",
-                title="could not reach Twilio",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from exc
+            raise ProviderError.retryable(exc, title="could not reach Twilio") from exc
         except (httpx.WriteError, httpx.WriteTimeout) as exc:
             # Not fully written, so not a request Twilio could have accepted.
-            raise ProviderError(
-                code="connection_failed",
-                title="the request to Twilio could not be written",
-                action=ErrorAction.RETRY,
-                detail=f"{type(exc).__name__}: {exc}",
+            raise ProviderError.retryable(
+                exc, title="the request to Twilio could not be written"
             ) from exc
         except httpx.TransportError as exc:
             # Read timeout, reset or protocol error after the request went out: Twilio may
