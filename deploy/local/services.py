@@ -101,7 +101,8 @@ def procfile(services: list[Service]) -> str:
             env = f"MIA_GATEWAY_ROUTES={shlex.quote(json.dumps(gateway_routes(services)))} "
         lines.append(
             f"{service.name}: {env}{VENV_BIN / 'uvicorn'} --factory {service.app} "
-            f"--host 127.0.0.1 --port {service.port} --no-access-log"
+            f"--host 127.0.0.1 --port {service.port} --no-access-log "
+            "--loop uvloop --http httptools"
         )
     return "\n".join(lines) + "\n"
 

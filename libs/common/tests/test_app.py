@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from mia_common.app import REQUEST_ID_HEADER, create_service_app
+from mia_common.app_legacy import REQUEST_ID_HEADER, create_service_app
 from mia_common.errors import NotFound
 from mia_common.identity import CurrentTenantId
 from mia_common.messaging import create_broker

@@ -8,15 +8,24 @@ import logging
 import pytest
 import structlog
 from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 
 from mia_common.logging import configure_logging
 from mia_common.telemetry import configure_tracing
 
 
-def test_log_line_is_json_with_trace_and_request_ids(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_tracer_provider_is_installed_when_nothing_exports() -> None:
     configure_tracing(service="demo", otlp_endpoint=None)
+    # The API's default provider makes non-recording spans: no span objects per query.
+    assert not isinstance(trace.get_tracer_provider(), TracerProvider)
+    with trace.get_tracer("test").start_as_current_span("handle") as span:
+        assert not span.is_recording()
+
+
+def test_log_line_is_json_with_trace_and_request_ids(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging(service="demo", level="INFO", json=True)
-    tracer = trace.get_tracer("test")
+    # A provider of the test's own (the global one is left alone, as with no exporter).
+    tracer = TracerProvider().get_tracer("test")
     with tracer.start_as_current_span("handle") as span:
         structlog.contextvars.bind_contextvars(request_id="req-42")
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mia_common.app import create_service_app
+from mia_common.app_legacy import create_service_app
 from mia_common.identity import get_platform_settings
 from mia_crm.config import CrmSettings, get_settings
 from mia_crm.contacts.endpoints import router as contacts_router

@@ -13,7 +13,7 @@ import dataclasses
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
 from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
 from mia_common.messaging import create_broker, subscriber_options

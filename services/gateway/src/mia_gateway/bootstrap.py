@@ -9,7 +9,7 @@ from __future__ import annotations
 import structlog
 from sqlalchemy import func, select
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.db import unit_of_work
 from mia_gateway.audit.service import record
 from mia_gateway.config import GatewaySettings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mia_common.app import create_service_app
+from mia_common.app_legacy import create_service_app
 from mia_common.messaging import create_broker
 from mia_gateway.api_keys.endpoints import router as api_keys_router
 from mia_gateway.audit.endpoints import router as audit_router

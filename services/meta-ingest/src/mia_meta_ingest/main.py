@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from mia_common.app import ServiceContext, create_service_app
+from mia_common.app_legacy import ServiceContext, create_service_app
 from mia_common.crypto import KeyRing
 from mia_meta_ingest.config import MetaIngestSettings, get_settings
 from mia_meta_ingest.media.consumer import MEDIA_FETCHER_KEY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import ChannelAccountState, Envelope
 from mia_common.db import unit_of_work
 from mia_common.messaging import create_broker, subscriber_options

@@ -13,7 +13,7 @@ import asyncio
 
 from fastapi import FastAPI
 
-from mia_common.app import ServiceContext, create_service_app
+from mia_common.app_legacy import ServiceContext, create_service_app
 from mia_common.crypto import KeyRing
 from mia_sender.accounts.endpoints import router as accounts_router
 from mia_sender.accounts.lookup import sms_account_lookup

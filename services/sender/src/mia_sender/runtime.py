@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import Channel
 from mia_common.crypto import KeyRing
 from mia_sender.accounts.secrets import AccountSecrets

@@ -18,7 +18,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendRequest
 from mia_common.messaging import create_broker, subscriber_options
 from mia_sender.batch_consumer import BatchConsumer

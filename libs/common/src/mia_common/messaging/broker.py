@@ -22,6 +22,7 @@ from mia_common.messaging.commits import OffsetCommitter, committer_of, register
 from mia_common.messaging.consuming import AtLeastOnceMiddleware
 from mia_common.messaging.retry import RetryPolicy
 from mia_common.settings import PlatformSettings
+from mia_common.telemetry import tracing_enabled
 
 __all__ = ["SUBSCRIBER_DEFAULTS", "create_broker", "stop_broker", "subscriber_options"]
 
@@ -62,7 +63,7 @@ def create_broker(
         linger_ms=linger_ms,
         request_timeout_ms=15_000,
         middlewares=[
-            KafkaTelemetryMiddleware(),
+            *([KafkaTelemetryMiddleware()] if tracing_enabled(settings.otlp_endpoint) else []),
             KafkaPrometheusMiddleware(
                 registry=metrics_registry or REGISTRY, app_name=client_id, metrics_prefix="mia"
             ),

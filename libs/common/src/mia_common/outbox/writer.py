@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts.envelope import Envelope
+from mia_common.db.engine import OUTBOX_STAGED_INFO
 from mia_common.outbox.models import OutboxEvent
 
 __all__ = ["add_event"]
@@ -29,5 +30,6 @@ async def add_event(
         headers=headers or {},
     )
     session.add(row)
+    session.info[OUTBOX_STAGED_INFO] = True
     await session.flush()
     return row

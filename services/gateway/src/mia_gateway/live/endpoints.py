@@ -27,7 +27,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.errors import Unauthorized
 from mia_gateway.config import GatewaySettings
 from mia_gateway.live.auth import (

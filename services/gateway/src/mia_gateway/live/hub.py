@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Final
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.messaging import stop_broker
 from mia_gateway.config import GatewaySettings
 from mia_gateway.live.connection import (

@@ -13,7 +13,7 @@ from typing import Final
 
 import httpx
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 
 __all__ = ["UPSTREAM_CLIENTS_KEY", "UPSTREAM_LIMITS", "close_upstream", "upstream_client"]
 

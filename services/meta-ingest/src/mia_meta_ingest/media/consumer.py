@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
-from mia_common.app import ServiceContext
+from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import Channel, Envelope, InboundMessage
 from mia_common.messaging import PermanentError, subscriber_options
 from mia_meta_ingest.accounts.repository import account_by_id
