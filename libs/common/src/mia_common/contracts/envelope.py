@@ -20,15 +20,29 @@ __all__ = ["Envelope", "new_event_id"]
 DataT = TypeVar("DataT", bound=BaseModel)
 
 
+_RAND_B_MASK = (1 << 62) - 1
+_last_id = 0
+
+
 def new_event_id() -> uuid.UUID:
-    """A UUIDv7: time-ordered, so ids sort by creation and index well (RFC 9562)."""
-    unix_ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    """A UUIDv7: time-ordered, so ids sort by creation and index well (RFC 9562).
+
+    Monotonic within the process (RFC 9562 6.2, method 3): the 12 bits after the
+    millisecond carry its fraction, and an id made in the same tick as the last one is
+    that one plus one. Several events staged in one transaction share its ``created_at``,
+    and the outbox relay orders them by id: they must leave in the order they were made.
+    """
+    global _last_id
+    unix_ns = time.time_ns()
+    unix_ms, sub_ms = divmod(unix_ns, 1_000_000)
     value = (unix_ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version
-    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
+    value |= (sub_ms * 4096 // 1_000_000) << 64  # rand_a: the millisecond's fraction
     value |= 0b10 << 62  # RFC 4122 variant
-    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
+    value |= int.from_bytes(os.urandom(8), "big") & _RAND_B_MASK  # rand_b, 62 bits
+    if value <= _last_id and (_last_id & _RAND_B_MASK) != _RAND_B_MASK:
+        value = _last_id + 1
+    _last_id = value
     return uuid.UUID(int=value)
 
 

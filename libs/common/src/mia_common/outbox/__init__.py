@@ -9,13 +9,15 @@ applied once.
 from mia_common.outbox.idempotency import claim_event
 from mia_common.outbox.models import OutboxEvent, ProcessedEvent
 from mia_common.outbox.relay import OutboxRelay, RelayStage
-from mia_common.outbox.writer import add_event
+from mia_common.outbox.writer import StagedEvent, add_event, add_events
 
 __all__ = [
     "OutboxEvent",
     "OutboxRelay",
     "ProcessedEvent",
     "RelayStage",
+    "StagedEvent",
     "add_event",
+    "add_events",
     "claim_event",
 ]

@@ -1,0 +1,81 @@
+"""The outbox relay publishes what a unit of work committed at once, as the bytes it stored."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from mia_common.contracts import Envelope
+from mia_common.db import create_session_factory, unit_of_work
+from mia_common.db.engine import OUTBOX_RELAY_INFO
+from mia_common.messaging import create_broker, stop_broker
+from mia_common.outbox import OutboxRelay, StagedEvent, add_events
+from mia_common.settings import PlatformSettings
+from support.transfers import TransferMade
+
+# Far longer than the test's deadline: an event seen in time was woken, not polled.
+IDLE_POLL_SECONDS = 120.0
+
+
+@pytest.fixture
+async def woken_relay(
+    platform_settings: PlatformSettings,
+    db_engine: AsyncEngine,
+    committing_sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory whose units of work wake a relay that otherwise polls rarely."""
+    broker = create_broker(platform_settings, client_id="wake-test")
+    await broker.start()
+    sessions = create_session_factory(db_engine)
+    relay = OutboxRelay(session_factory=sessions, broker=broker, poll_interval=IDLE_POLL_SECONDS)
+    sessions.kw["info"] = {OUTBOX_RELAY_INFO: relay}
+    # Its first pass finds nothing; from then on it waits for a wake (or the long poll).
+    assert await relay.publish_pending() == 0
+    relay.start()
+    yield sessions
+    await relay.stop()
+    await stop_broker(broker)
+
+
+async def read(bootstrap: str, topic: str, count: int, deadline: float) -> list[bytes]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    values: list[bytes] = []
+    try:
+        async with asyncio.timeout(deadline):
+            while len(values) < count:
+                batch = await consumer.getmany(timeout_ms=200)
+                values += [record.value for records in batch.values() for record in records]
+    except TimeoutError:
+        pass
+    finally:
+        await consumer.stop()
+    return values
+
+
+async def test_committed_events_leave_at_once_in_order_as_stored(
+    woken_relay: async_sessionmaker[AsyncSession], kafka_topics, kafka_bootstrap: str
+) -> None:
+    topic = await kafka_topics("wake")
+    account = uuid.uuid4()
+    events = [
+        Envelope[TransferMade](
+            type="test.transfer.made",
+            source="tests",
+            tenantid=uuid.uuid4(),
+            data=TransferMade(account_id=account, amount=amount),
+        )
+        for amount in (5, 7, 11)
+    ]
+
+    async with unit_of_work(woken_relay) as session:
+        await add_events(session, [StagedEvent(topic, str(account), event) for event in events])
+
+    values = await read(kafka_bootstrap, topic, count=3, deadline=15.0)
+    assert [json.loads(value) for value in values] == [event.to_json_dict() for event in events]
