@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from support.world import World
+
+MARKER = {"type": "template", "name": "marker", "language": "en"}
+
+
+async def published_before_a_marker(
+    world: World, conversation_id: uuid.UUID | str
+) -> list[tuple[bytes | None, dict[str, Any]]]:
+    """The conversation's send requests published before a marker reply sent now (a
+    template: accepted with the window closed too), which is read last to prove that
+    nothing else was published."""
+    marker = await world.reply(conversation_id, MARKER)
+    assert marker.status_code == 202, marker.text
+    found = await world.send_requests(conversation_id, until=marker.json()["id"])
+    return found[:-1]
 
 
 async def test_a_reply_inside_the_window_is_accepted_and_sent_as_a_send_request(
@@ -21,7 +36,14 @@ async def test_a_reply_inside_the_window_is_accepted_and_sent_as_a_send_request(
     assert message["status"] == "pending"
     assert message["text"] == "Temos sim!"
     assert message["sent_by_user_id"] == str(world.agent.user_id)
-    [(key, envelope)] = await world.send_requests(inbound.conversation_id, expected=1)
+    conversation = await world.conversation_of(inbound)
+    assert conversation["last_message"] == {
+        "preview": "Temos sim!",
+        "direction": "out",
+        "at": conversation["last_message"]["at"],
+        "status": "pending",
+    }
+    [(key, envelope)] = await published_before_a_marker(world, inbound.conversation_id)
     assert key == str(world.account_id).encode(), "a channel account's sends share a key"
     assert envelope["tenantid"] == str(world.tenant_id)
     request = envelope["data"]
@@ -32,13 +54,6 @@ async def test_a_reply_inside_the_window_is_accepted_and_sent_as_a_send_request(
     assert request["channel_account_id"] == str(world.account_id)
     assert (request["to"], request["to_user_id"]) == ("+5511912345678", None)
     assert request["content"] == {"type": "text", "body": "Temos sim!", "preview_url": False}
-    conversation = await world.conversation_of(inbound)
-    assert conversation["last_message"] == {
-        "preview": "Temos sim!",
-        "direction": "out",
-        "at": conversation["last_message"]["at"],
-        "status": "pending",
-    }
 
 
 async def test_a_contact_known_only_by_user_id_is_addressed_by_it(world: World) -> None:
@@ -47,7 +62,7 @@ async def test_a_contact_known_only_by_user_id_is_addressed_by_it(world: World) 
     response = await world.reply(inbound.conversation_id, {"type": "text", "text": "hello"})
 
     assert response.status_code == 202, response.text
-    [(_, envelope)] = await world.send_requests(inbound.conversation_id, expected=1)
+    [(_, envelope)] = await published_before_a_marker(world, inbound.conversation_id)
     assert (envelope["data"]["to"], envelope["data"]["to_user_id"]) == (None, "US.424242")
 
 
@@ -72,7 +87,7 @@ async def test_reply_outside_24h_window_requires_template(world: World) -> None:
         assert refused.json()["code"] == "window_closed"
         assert "template" in refused.json()["detail"]
     assert template.status_code == 202, template.text
-    published = await world.send_requests(inbound.conversation_id, expected=2, wait=3)
+    published = await published_before_a_marker(world, inbound.conversation_id)
     assert [envelope["data"]["content"] for _, envelope in published] == [
         {
             "type": "template",
@@ -90,7 +105,7 @@ async def test_reply_outside_24h_window_requires_template(world: World) -> None:
         }
     ], "only the template was published"
     thread = await world.messages(inbound.conversation_id)
-    assert [m["kind"] for m in thread] == ["template", "text"]
+    assert [m["kind"] for m in thread] == ["template", "template", "text"], "the marker too"
 
 
 async def test_media_replies_follow_whatsapps_rules(world: World) -> None:
@@ -123,7 +138,7 @@ async def test_media_replies_follow_whatsapps_rules(world: World) -> None:
 
     assert document.status_code == 202, document.text
     assert document.json()["media"]["filename"] == "quote.pdf"
-    [(_, envelope)] = await world.send_requests(inbound.conversation_id, expected=1)
+    [(_, envelope)] = await published_before_a_marker(world, inbound.conversation_id)
     assert envelope["data"]["content"] == {
         "type": "media",
         "kind": "document",
@@ -144,8 +159,8 @@ async def test_the_same_idempotency_key_sends_once(world: World) -> None:
 
     assert (first.status_code, again.status_code) == (202, 202)
     assert first.json()["id"] == again.json()["id"]
-    published = await world.send_requests(inbound.conversation_id, expected=2, wait=3)
-    assert len(published) == 1
+    published = await published_before_a_marker(world, inbound.conversation_id)
+    assert [envelope["data"]["request_id"] for _, envelope in published] == [first.json()["id"]]
     other = await world.deliver(phone="+5511900001111")
     reused = await world.reply(other.conversation_id, body, headers=key)
     assert reused.status_code == 409

@@ -85,12 +85,12 @@ class World:
     # --- events in -------------------------------------------------------------------------
 
     async def publish(self, topic: str, envelope: Envelope[Any], key: str | None = None) -> None:
-        await self.app.state.context.broker.publish(
+        await self.app.state.context.infra.broker.publish(
             envelope.to_json_dict(), topic, key=(key or str(self.tenant_id)).encode()
         )
 
     async def publish_raw(self, topic: str, value: bytes, key: str) -> None:
-        await self.app.state.context.broker.publish(value, topic, key=key.encode())
+        await self.app.state.context.infra.broker.publish(value, topic, key=key.encode())
 
     def inbound(self, **fields: Any) -> Envelope[InboundMessage]:
         fields.setdefault("account_id", self.account_id)
@@ -106,7 +106,7 @@ class World:
 
     async def stored(self, external_id: str, account_id: uuid.UUID | None = None) -> Message:
         async def find() -> Message | None:
-            async with self.app.state.context.session_factory() as session:
+            async with self.app.state.context.infra.sessions() as session:
                 return (
                     await session.scalars(
                         select(Message).where(
@@ -131,7 +131,7 @@ class World:
         return envelope
 
     async def parked(self, external_id: str) -> list[PendingStatus]:
-        async with self.app.state.context.session_factory() as session:
+        async with self.app.state.context.infra.sessions() as session:
             return list(
                 (
                     await session.scalars(
@@ -178,12 +178,15 @@ class World:
     # --- events out ------------------------------------------------------------------------
 
     async def send_requests(
-        self, conversation_id: uuid.UUID | str, expected: int, wait: float = 20
+        self, conversation_id: uuid.UUID | str, *, until: str, wait: float = 30
     ) -> list[tuple[bytes | None, dict[str, Any]]]:
-        """The (key, envelope) of send requests for one conversation on the send topic.
+        """The (key, envelope) of send requests for one conversation on the send topic, read
+        from the start until the request of message ``until`` is among them.
 
-        Reads until ``expected`` are found or the deadline passes, then once more, so a test
-        can also prove that no more than ``expected`` were published.
+        A channel account's requests share a key and the outbox publishes them in commit
+        order, so once that one is read every earlier request of the conversation has been
+        too: with ``until`` a marker reply sent after the action, a test proves what the
+        action did not publish without waiting for nothing to arrive.
         """
         consumer = AIOKafkaConsumer(
             self.settings.send_topic,
@@ -192,22 +195,16 @@ class World:
         )
         await consumer.start()
         found: list[tuple[bytes | None, dict[str, Any]]] = []
-
-        def take(batch: dict[Any, list[Any]]) -> None:
-            for records in batch.values():
-                for record in records:
-                    envelope = json.loads(record.value)
-                    if envelope.get("subject") == str(conversation_id):
-                        found.append((record.key, envelope))
-
         try:
-            try:
-                async with asyncio.timeout(wait):
-                    while len(found) < expected:
-                        take(await consumer.getmany(timeout_ms=200))
-            except TimeoutError:
-                pass
-            take(await consumer.getmany(timeout_ms=1000))
+            async with asyncio.timeout(wait):
+                while not any(envelope["data"]["request_id"] == until for _, envelope in found):
+                    for records in (await consumer.getmany(timeout_ms=200)).values():
+                        for record in records:
+                            envelope = json.loads(record.value)
+                            if envelope.get("subject") == str(conversation_id):
+                                found.append((record.key, envelope))
+        except TimeoutError:
+            raise AssertionError(f"the send request of {until} not seen within {wait}s") from None
         finally:
             await consumer.stop()
         return found

@@ -6,22 +6,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from mia_crm.config import CrmSettings, get_settings
+from mia_common.db.requests import SessionDep
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.schemas import ContactConversation, ContactDetail, ContactOut, ContactUpdate
 from mia_crm.contacts.service import get_contact, update_contact
+from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository
-from mia_crm.db import SessionDep
 from mia_crm.identity import Caller
 from mia_crm.pagination import Limit, Page, split_page
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
-
-SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("", response_model=Page[ContactOut], summary="Newest first; q searches name, phone")
@@ -59,14 +57,14 @@ async def edit_contact(
     body: ContactUpdate,
     caller: Caller,
     session: SessionDep,
-    settings: SettingsDep,
+    context: ContextDep,
 ) -> ContactOut:
     contact = await update_contact(
         session,
         tenant_id=caller.tenant_id,
         contact_id=contact_id,
         changes=body,
-        inbox_topic=settings.inbox_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return ContactOut.of(contact)

@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, Envelope, InboxChange, SendOrigin, SendRequest
@@ -54,13 +53,7 @@ async def send_reply(
     messages = MessageRepository.from_session(session)
     if idempotency_key is not None:
         # Serializes requests racing with the same key; the second finds the first's message.
-        await session.execute(
-            select(
-                func.pg_advisory_xact_lock(
-                    func.hashtextextended(f"{tenant_id}:{idempotency_key}", 0)
-                )
-            )
-        )
+        await messages.lock_idempotency_key(tenant_id=tenant_id, key=idempotency_key)
         earlier = await messages.by_idempotency_key(tenant_id=tenant_id, key=idempotency_key)
         if earlier is not None:
             if earlier.conversation_id != conversation_id:

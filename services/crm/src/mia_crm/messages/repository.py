@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +74,14 @@ class MessageRepository:
             .with_for_update()
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def lock_idempotency_key(self, *, tenant_id: uuid.UUID, key: str) -> None:
+        """Hold the tenant's ``key`` until the transaction ends (a transaction-scoped
+        advisory lock): a second request with the same key waits, then finds the first's
+        message."""
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(f"{tenant_id}:{key}", 0)))
+        )
 
     async def by_idempotency_key(self, *, tenant_id: uuid.UUID, key: str) -> Message | None:
         query = select(Message).where(

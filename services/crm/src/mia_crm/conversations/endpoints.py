@@ -6,14 +6,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_crm.config import CrmSettings, get_settings
+from mia_common.db.requests import SessionDep
+from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
 from mia_crm.conversations.service import assign, change_status, mark_read
-from mia_crm.db import SessionDep
 from mia_crm.errors import ConversationNotFound
 from mia_crm.identity import Caller
 from mia_crm.models import ConversationStatus
@@ -22,7 +22,6 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
-SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("", response_model=Page[ConversationOut], summary="The inbox, latest first")
@@ -72,13 +71,13 @@ async def read_conversation(
 
 @router.post("/{conversation_id}/read", response_model=ConversationOut, summary="Mark as read")
 async def read_all(
-    conversation_id: uuid.UUID, caller: Caller, session: SessionDep, settings: SettingsDep
+    conversation_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
 ) -> ConversationOut:
     await mark_read(
         session,
         tenant_id=caller.tenant_id,
         conversation_id=conversation_id,
-        inbox_topic=settings.inbox_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return await _out(session, caller.tenant_id, conversation_id)
@@ -94,14 +93,14 @@ async def assign_conversation(
     body: AssignBody,
     caller: Caller,
     session: SessionDep,
-    settings: SettingsDep,
+    context: ContextDep,
 ) -> ConversationOut:
     await assign(
         session,
         identity=caller,
         conversation_id=conversation_id,
         user_id=body.user_id,
-        inbox_topic=settings.inbox_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return await _out(session, caller.tenant_id, conversation_id)
@@ -113,14 +112,14 @@ async def set_status(
     body: StatusBody,
     caller: Caller,
     session: SessionDep,
-    settings: SettingsDep,
+    context: ContextDep,
 ) -> ConversationOut:
     await change_status(
         session,
         tenant_id=caller.tenant_id,
         conversation_id=conversation_id,
         status=body.status,
-        inbox_topic=settings.inbox_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return await _out(session, caller.tenant_id, conversation_id)

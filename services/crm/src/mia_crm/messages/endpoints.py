@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header
+from fastapi import APIRouter, Body, Header
 
-from mia_crm.config import CrmSettings, get_settings
+from mia_common.db.requests import SessionDep
+from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
-from mia_crm.db import SessionDep
 from mia_crm.identity import Caller
 from mia_crm.messages.replies import send_reply
 from mia_crm.messages.repository import MessageRepository
@@ -20,7 +20,6 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
-SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("/{conversation_id}/messages", response_model=Page[MessageOut], summary="Newest first")
@@ -56,7 +55,7 @@ async def reply(
     body: Annotated[ReplyBody, Body()],
     caller: Caller,
     session: SessionDep,
-    settings: SettingsDep,
+    context: ContextDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -74,8 +73,8 @@ async def reply(
         conversation_id=conversation_id,
         reply=body,
         idempotency_key=idempotency_key,
-        send_topic=settings.send_topic,
-        inbox_topic=settings.inbox_topic,
+        send_topic=context.settings.send_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return MessageOut.of(message)

@@ -1,4 +1,4 @@
-"""The inbox list, its filters and pages; reading, assigning, closing; notes."""
+"""The inbox API: the list, its filters, pages and search; reading, assigning, closing."""
 
 from __future__ import annotations
 
@@ -164,39 +164,3 @@ async def test_agents_assign_themselves_and_managers_assign_anyone(world: World)
     assert handed.json()["assigned_user_id"] == str(colleague.user_id)
     released = await world.client.post(url, json={"user_id": None}, headers=colleague.headers)
     assert released.json()["assigned_user_id"] is None
-
-
-async def test_notes_are_kept_newest_first_with_their_author(world: World) -> None:
-    message = await world.deliver()
-    url = f"/api/v1/inbox/conversations/{message.conversation_id}/notes"
-    for text in ("called, no answer", "call again at 3pm"):
-        created = await world.client.post(url, json={"text": text}, headers=world.agent.headers)
-        assert created.status_code == 201, created.text
-        assert created.json()["author_user_id"] == str(world.agent.user_id)
-    blank = await world.client.post(url, json={"text": "  "}, headers=world.agent.headers)
-    assert blank.status_code == 422
-
-    first = await world.get(url, limit=1)
-    rest = await world.get(url, limit=1, cursor=first["next_cursor"])
-
-    assert [n["text"] for n in first["items"] + rest["items"]] == [
-        "call again at 3pm",
-        "called, no answer",
-    ]
-    assert rest["next_cursor"] is None
-
-
-async def test_the_thread_pages_backwards_with_before(world: World) -> None:
-    start = datetime.now(UTC) - timedelta(minutes=5)
-    messages = [
-        await world.deliver(text=f"message {index}", sent_at=start + timedelta(minutes=index))
-        for index in range(5)
-    ]
-    url = f"/api/v1/inbox/conversations/{messages[0].conversation_id}/messages"
-
-    newest = await world.get(url, limit=3)
-    older = await world.get(url, limit=3, before=newest["next_cursor"])
-
-    texts = [m["text"] for m in newest["items"] + older["items"]]
-    assert texts == [f"message {index}" for index in (4, 3, 2, 1, 0)]
-    assert older["next_cursor"] is None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from mia_crm.config import CrmSettings, get_settings
+from mia_common.db.requests import SessionDep
+from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
-from mia_crm.db import SessionDep
 from mia_crm.identity import Caller
 from mia_crm.notes import service as notes
 from mia_crm.notes.repository import NoteRepository
@@ -20,7 +19,6 @@ from mia_crm.pagination import Limit, Page, split_page
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/inbox/conversations", tags=["inbox"])
-SettingsDep = Annotated[CrmSettings, Depends(get_settings)]
 
 
 @router.get("/{conversation_id}/notes", response_model=Page[NoteOut], summary="Newest first")
@@ -45,7 +43,7 @@ async def add_note(
     body: NoteBody,
     caller: Caller,
     session: SessionDep,
-    settings: SettingsDep,
+    context: ContextDep,
 ) -> NoteOut:
     note = await notes.add_note(
         session,
@@ -53,7 +51,7 @@ async def add_note(
         author_user_id=caller.user_id,
         conversation_id=conversation_id,
         text=body.text,
-        inbox_topic=settings.inbox_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return NoteOut.of(note)

@@ -1,1 +1,0 @@
-"""Kafka handlers: one transaction per event, claimed by event id, then a service call."""

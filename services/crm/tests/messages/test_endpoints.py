@@ -1,0 +1,23 @@
+"""The thread API: a conversation's messages, newest first, paged backwards."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from support.world import World
+
+
+async def test_the_thread_pages_backwards_with_before(world: World) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    messages = [
+        await world.deliver(text=f"message {index}", sent_at=start + timedelta(minutes=index))
+        for index in range(5)
+    ]
+    url = f"/api/v1/inbox/conversations/{messages[0].conversation_id}/messages"
+
+    newest = await world.get(url, limit=3)
+    older = await world.get(url, limit=3, before=newest["next_cursor"])
+
+    texts = [m["text"] for m in newest["items"] + older["items"]]
+    assert texts == [f"message {index}" for index in (4, 3, 2, 1, 0)]
+    assert older["next_cursor"] is None
