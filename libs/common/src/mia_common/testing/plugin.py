@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import asyncpg
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -27,6 +26,7 @@ from mia_common.db.engine import create_engine
 from mia_common.db.migrations import upgrade
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import Environment, PlatformSettings
+from mia_common.testing.postgres import fresh_database
 
 TopicFactory = Callable[..., Awaitable[str]]
 
@@ -70,37 +70,16 @@ def _test_database_name() -> str:
     return f"test_{worker}_{uuid.uuid4().hex[:12]}"
 
 
-async def _admin_connection(settings: PlatformSettings) -> asyncpg.Connection:
-    return await asyncpg.connect(
-        host=settings.postgres_host,
-        port=settings.postgres_port,
-        user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(),
-        database="postgres",
-    )
-
-
 @pytest.fixture(scope="session")
 async def test_database_url(
     platform_settings: PlatformSettings, alembic_script_location: Path | None
 ) -> AsyncIterator[str]:
     """A fresh database for this test session, migrated to head, dropped at the end."""
-    name = _test_database_name()
-    admin = await _admin_connection(platform_settings)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = platform_settings.database_url(name)
-    if alembic_script_location is not None:
-        # Alembic's env runs its own event loop; give it a thread of its own.
-        await asyncio.to_thread(upgrade, alembic_script_location, url)
-    yield url
-    admin = await _admin_connection(platform_settings)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(platform_settings, _test_database_name()) as url:
+        if alembic_script_location is not None:
+            # Alembic's env runs its own event loop; give it a thread of its own.
+            await asyncio.to_thread(upgrade, alembic_script_location, url)
+        yield url
 
 
 @pytest.fixture(scope="session")
