@@ -21,7 +21,7 @@ from faststream.kafka import KafkaBroker
 from mia_common.app_legacy import ServiceContext
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendRequest
 from mia_common.messaging import create_broker, subscriber_options
-from mia_sender.batch_consumer import BatchConsumer
+from mia_common.messaging.batch import BatchConsumer
 from mia_sender.config import SenderSettings
 from mia_sender.runtime import RUNTIME_KEY, SenderRuntime
 
@@ -64,20 +64,21 @@ def create_batch_consumers(
     settings: SenderSettings, context: ServiceContext, runtime: SenderRuntime
 ) -> list[BatchConsumer[Any]]:
     """The send-request and status consumers (started once the runtime exists)."""
+    assert context.broker is not None
     intake = BatchConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        settings=settings,
+        broker=context.broker,
         topic=settings.send_topic,
         group_id=INTAKE_GROUP,
         model=Envelope[SendRequest],
         handle=runtime.intake.accept,
-        broker=lambda: context.broker,
     )
     reconcile = BatchConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        settings=settings,
+        broker=context.broker,
         topic=settings.status_topic,
         group_id=RECONCILE_GROUP,
         model=Envelope[MessageStatus],
         handle=runtime.reconciler.apply,
-        broker=lambda: context.broker,
     )
     return [intake, reconcile]

@@ -1,11 +1,11 @@
 """Taking send requests off ``messages.send.v1`` into the ``sends`` table.
 
 The consumer only records, a poll's batch of requests in one transaction
-(``BatchConsumer``): the request id is the primary key, so a redelivered record, or a new
-event carrying a known request id, changes nothing. Then the offsets are committed and it
-moves on; the per-account dispatchers do the slow part (pacing, provider
-calls), so an account that is slow or rate-limited never holds up the partition its
-requests share with other accounts.
+(``mia_common.messaging.batch.BatchConsumer``): the request id is the primary key, so a
+redelivered record, or a new event carrying a known request id, changes nothing. Then the
+offsets are committed and it moves on; the per-account dispatchers do the slow part
+(pacing, provider calls), so an account that is slow or rate-limited never holds up the
+partition its requests share with other accounts.
 
 Requests that can never be sent (unknown or another tenant's account, a deleted one,
 a channel the account does not have, an SMS to a user id, already past ``not_after``)
