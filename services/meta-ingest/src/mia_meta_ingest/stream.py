@@ -1,31 +1,44 @@
-"""The Kafka side of meta-ingest: the channel-account projection and media fetching."""
+"""The Kafka side of meta-ingest: the channel-account projection and media copying.
+
+Each subscriber has its own consumer group, so copying a large media file never holds up
+a channel account's new state. Subscribers are thin: each hands its event to its
+feature's handler.
+"""
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
+from typing import TYPE_CHECKING
 
-from mia_common.app_legacy import ServiceContext
-from mia_common.contracts import ChannelAccountState, Envelope
-from mia_common.db import unit_of_work
-from mia_common.messaging import create_broker, subscriber_options
-from mia_meta_ingest.accounts.projection import apply_state
-from mia_meta_ingest.config import MetaIngestSettings
-from mia_meta_ingest.media.consumer import subscribe_media_fetching
+from faststream.kafka import KafkaRouter
 
-__all__ = ["create_ingest_broker"]
+from mia_common.contracts import ChannelAccountState, Envelope, InboundMessage
+from mia_common.messaging import subscriber_options
+from mia_meta_ingest.accounts import handlers as accounts
+from mia_meta_ingest.media import handlers as media
+
+if TYPE_CHECKING:
+    from mia_meta_ingest.context import MetaIngestContext
+
+__all__ = ["ACCOUNTS_GROUP", "create_router"]
+
+ACCOUNTS_GROUP = "meta-ingest.channel-accounts"
 
 
-def create_ingest_broker(settings: MetaIngestSettings, context: ServiceContext) -> KafkaBroker:
-    broker = create_broker(settings, client_id="meta-ingest")
+def create_router(context: MetaIngestContext) -> KafkaRouter:
+    settings = context.settings
+    router = KafkaRouter()
 
     # The options come as **kwargs, which FastStream's overloads cannot type.
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        settings.channels_topic, **subscriber_options("meta-ingest.channel-accounts")
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        settings.channels_topic, **subscriber_options(ACCOUNTS_GROUP)
     )
     async def on_channel_state(event: Envelope[ChannelAccountState]) -> None:
-        assert context.session_factory is not None
-        async with unit_of_work(context.session_factory) as session:
-            await apply_state(session, event.data)
+        await accounts.handle_channel_state(context, event)
 
-    subscribe_media_fetching(broker, settings, context)
-    return broker
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        settings.inbound_topic, **subscriber_options(media.MEDIA_GROUP)
+    )
+    async def on_inbound(event: Envelope[InboundMessage]) -> None:
+        await media.handle_inbound(context, event)
+
+    return router

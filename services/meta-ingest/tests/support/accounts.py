@@ -65,12 +65,12 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         type="channels.state.v1", source="/tests", tenantid=account.tenant_id, data=state
     )
     ctx = app.state.context
-    await ctx.broker.publish(
+    await ctx.infra.broker.publish(
         envelope.to_json_dict(), settings.channels_topic, key=str(account.id).encode()
     )
 
     async def projected() -> bool:
-        async with ctx.session_factory() as session:
+        async with ctx.infra.sessions() as session:
             return (
                 await session.scalar(
                     select(ChannelAccount.id).where(ChannelAccount.id == account.id)

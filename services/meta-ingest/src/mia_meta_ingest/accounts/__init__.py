@@ -1,1 +1,1 @@
-"""The projection of channel accounts, from the compacted channels.state.v1 topic."""
+"""The channel accounts meta-ingest follows on the compacted ``channels.state.v1`` topic."""

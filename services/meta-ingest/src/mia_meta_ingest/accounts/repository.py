@@ -1,41 +1,79 @@
-"""Reading the projection: which accounts a webhook delivery names."""
+"""All SQL on ``channel_accounts``, meta-ingest's projection of the sender's accounts."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.contracts import ChannelAccountState
 from mia_meta_ingest.models import ChannelAccount
 
-__all__ = ["account_by_id", "accounts_by_phone_number_id", "accounts_by_waba_id"]
+__all__ = ["ChannelAccountRepository"]
 
 
-async def accounts_by_phone_number_id(
-    session: AsyncSession, phone_number_ids: Iterable[str]
-) -> dict[str, ChannelAccount]:
-    ids = sorted(set(phone_number_ids))
-    if not ids:
-        return {}
-    rows = await session.scalars(
-        select(ChannelAccount).where(ChannelAccount.phone_number_id.in_(ids))
-    )
-    return {row.phone_number_id: row for row in rows}
+class ChannelAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
 
+    @classmethod
+    def from_session(cls, session: AsyncSession) -> ChannelAccountRepository:
+        return cls(session)
 
-async def accounts_by_waba_id(
-    session: AsyncSession, waba_ids: Iterable[str]
-) -> list[ChannelAccount]:
-    """Every number of these WhatsApp Business Accounts (template updates name only those)."""
-    ids = sorted(set(waba_ids))
-    if not ids:
-        return []
-    return list(
-        await session.scalars(select(ChannelAccount).where(ChannelAccount.waba_id.in_(ids)))
-    )
+    async def by_phone_number_ids(
+        self, phone_number_ids: Iterable[str]
+    ) -> dict[str, ChannelAccount]:
+        ids = sorted(set(phone_number_ids))
+        if not ids:
+            return {}
+        rows = await self._session.scalars(
+            select(ChannelAccount).where(ChannelAccount.phone_number_id.in_(ids))
+        )
+        return {row.phone_number_id: row for row in rows}
 
+    async def by_waba_ids(self, waba_ids: Iterable[str]) -> list[ChannelAccount]:
+        """Every number of these WhatsApp Business Accounts (template updates name only those)."""
+        ids = sorted(set(waba_ids))
+        if not ids:
+            return []
+        return list(
+            await self._session.scalars(
+                select(ChannelAccount).where(ChannelAccount.waba_id.in_(ids))
+            )
+        )
 
-async def account_by_id(session: AsyncSession, account_id: uuid.UUID) -> ChannelAccount | None:
-    return await session.get(ChannelAccount, account_id)
+    async def get(self, account_id: uuid.UUID) -> ChannelAccount | None:
+        return await self._session.get(ChannelAccount, account_id)
+
+    async def upsert_newer(self, state: ChannelAccountState) -> None:
+        """Insert the state's account, or update it when ``state`` is newer than the row."""
+        values = {
+            "id": state.channel_account_id,
+            "tenant_id": state.tenant_id,
+            "phone_number_id": state.phone_number_id,
+            "waba_id": state.waba_id,
+            "status": state.status.value,
+            "app_secret_sealed": state.app_secret_sealed,
+            "access_token_sealed": state.access_token_sealed,
+            "state_updated_at": state.updated_at,
+        }
+        statement = insert(ChannelAccount).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[ChannelAccount.id],
+            set_={key: statement.excluded[key] for key in values if key != "id"},
+            where=ChannelAccount.state_updated_at < statement.excluded.state_updated_at,
+        )
+        await self._session.execute(statement)
+
+    async def delete_not_newer_than(self, account_id: uuid.UUID, updated_at: datetime) -> None:
+        """Remove the account unless its row is newer than the deletion."""
+        await self._session.execute(
+            delete(ChannelAccount).where(
+                ChannelAccount.id == account_id,
+                ChannelAccount.state_updated_at <= updated_at,
+            )
+        )

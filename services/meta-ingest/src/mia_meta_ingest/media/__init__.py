@@ -2,6 +2,6 @@
 to the tenant's users through the gateway's ``media`` area.
 
 ``storage`` keeps files (local directory or S3-compatible bucket), ``graph`` downloads
-them from the Graph API, ``fetching`` puts the two together for one account's media,
-``consumer`` does it for every inbound event, ``endpoints`` serves them.
+them from the Graph API, ``service`` puts the two together for one account's media,
+``handlers`` does it for every inbound event, ``endpoints`` serves them.
 """

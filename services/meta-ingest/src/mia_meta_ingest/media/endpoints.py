@@ -9,24 +9,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
-from mia_common.errors import AppError, NotFound
+from mia_common.db.requests import SessionDep
+from mia_common.errors import NotFound
 from mia_common.identity import CurrentTenantId
-from mia_meta_ingest.accounts.repository import account_by_id
-from mia_meta_ingest.media.consumer import MEDIA_FETCHER_KEY
-from mia_meta_ingest.media.fetching import MediaFetcher, NoAccessToken
+from mia_meta_ingest.accounts.repository import ChannelAccountRepository
+from mia_meta_ingest.context import ContextDep
+from mia_meta_ingest.media.errors import MediaUnavailable
 from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
+from mia_meta_ingest.media.service import NoAccessToken
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["media"])
-
-
-class MediaUnavailable(AppError):
-    status_code = 410
-    title = "Media no longer available"
 
 
 @router.get("/api/v1/media/{account_id}/{media_id}", summary="A customer's media file")
@@ -34,19 +31,17 @@ async def get_media(
     account_id: uuid.UUID,
     media_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,200}$")],
     tenant_id: CurrentTenantId,
-    request: Request,
+    context: ContextDep,
+    session: SessionDep,
 ) -> StreamingResponse:
-    ctx = request.app.state.context
-    async with ctx.session_factory() as session:
-        account = await account_by_id(session, account_id)
+    account = await ChannelAccountRepository.from_session(session).get(account_id)
     if account is None or account.tenant_id != tenant_id:
         raise NotFound("no such media", code="media_not_found")
-    fetcher: MediaFetcher = ctx.extras[MEDIA_FETCHER_KEY]
     try:
-        key = await fetcher.ensure_stored(account, media_id)
+        key = await context.media.ensure_stored(account, media_id)
     except (MediaGone, NoAccessToken, MediaTooLarge) as exc:
         raise MediaUnavailable(str(exc), code="media_unavailable") from exc
-    stored = await fetcher.storage.open(key)
+    stored = await context.media.storage.open(key)
     if stored is None:
         raise NotFound("no such media", code="media_not_found")
     return StreamingResponse(

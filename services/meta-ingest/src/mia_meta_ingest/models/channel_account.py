@@ -1,4 +1,4 @@
-"""meta-ingest's only table: its projection of the channel accounts the sender owns."""
+"""`channel_accounts`: meta-ingest's projection of the channel accounts the sender owns."""
 
 from __future__ import annotations
 

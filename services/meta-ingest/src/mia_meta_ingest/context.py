@@ -1,0 +1,72 @@
+"""meta-ingest's process context: settings, infrastructure and its typed singletons.
+
+Built in ``create_app`` before anything subscribes or serves; nothing in it connects until
+the app starts. Endpoints reach it through ``ContextDep``, Kafka handlers through
+``create_router(context)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import httpx
+from fastapi import Depends
+
+from mia_common.app import Infrastructure, context_of
+from mia_common.crypto import KeyRing
+from mia_meta_ingest.config import MetaIngestSettings
+from mia_meta_ingest.media.graph import GraphMediaClient
+from mia_meta_ingest.media.service import MediaFetcher
+from mia_meta_ingest.media.storage import storage_from_settings
+from mia_meta_ingest.webhook.dedupe import Deduplicator
+from mia_meta_ingest.webhook.service import MetaWebhookService
+
+__all__ = ["ContextDep", "MetaIngestContext"]
+
+
+@dataclass(kw_only=True, eq=False)
+class MetaIngestContext:
+    settings: MetaIngestSettings
+    infra: Infrastructure
+    key_ring: KeyRing
+    graph_http: httpx.AsyncClient
+    """The Graph API client media downloads use (its connections are reused)."""
+    media: MediaFetcher
+    webhook: MetaWebhookService
+
+    @classmethod
+    def build(cls, settings: MetaIngestSettings, infra: Infrastructure) -> MetaIngestContext:
+        # Parsed once, and so checked at start-up, not on every delivery.
+        key_ring = KeyRing.from_settings(settings)
+        graph_http = httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, connect=5.0), follow_redirects=True
+        )
+        media = MediaFetcher(
+            storage=storage_from_settings(settings),
+            graph=GraphMediaClient(
+                graph_http, graph_url=settings.meta_graph_url, version=settings.meta_graph_version
+            ),
+            key_ring=key_ring,
+            max_bytes=settings.media_max_bytes,
+        )
+        webhook = MetaWebhookService(
+            settings=settings,
+            broker=infra.broker,
+            key_ring=key_ring,
+            deduplicator=Deduplicator(infra.redis_client, ttl_seconds=settings.dedupe_hours * 3600),
+        )
+        return cls(
+            settings=settings,
+            infra=infra,
+            key_ring=key_ring,
+            graph_http=graph_http,
+            media=media,
+            webhook=webhook,
+        )
+
+    async def close(self) -> None:
+        await self.graph_http.aclose()
+
+
+ContextDep = Annotated[MetaIngestContext, Depends(context_of)]

@@ -1,0 +1,41 @@
+"""``messages.inbound.v1``: copy the media of each inbound WhatsApp message we published.
+
+A consumer group of its own, so copying media never holds up anyone else; a failed
+download is retried, then dead-lettered, and the media endpoint still fetches on demand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mia_common.contracts import Channel, Envelope, InboundMessage
+from mia_common.messaging import PermanentError
+from mia_meta_ingest.accounts.repository import ChannelAccountRepository
+from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
+from mia_meta_ingest.media.service import NoAccessToken
+from mia_meta_ingest.webhook.events import SOURCE
+
+if TYPE_CHECKING:
+    from mia_meta_ingest.context import MetaIngestContext
+
+__all__ = ["MEDIA_GROUP", "handle_inbound"]
+
+MEDIA_GROUP = "meta-ingest.media"
+
+
+async def handle_inbound(context: MetaIngestContext, event: Envelope[InboundMessage]) -> None:
+    message = event.data
+    if event.source != SOURCE or message.media is None:
+        return
+    if message.channel is not Channel.WHATSAPP_CLOUD:
+        return
+    async with context.infra.sessions() as session:
+        account = await ChannelAccountRepository.from_session(session).get(
+            message.channel_account_id
+        )
+    if account is None:
+        raise PermanentError(f"unknown channel account {message.channel_account_id}")
+    try:
+        await context.media.ensure_stored(account, message.media.media_id)
+    except (MediaGone, MediaTooLarge, NoAccessToken) as exc:
+        raise PermanentError(str(exc)) from exc
