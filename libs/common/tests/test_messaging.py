@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,7 +21,13 @@ from mia_common.messaging import (
     subscriber_options,
 )
 from mia_common.settings import PlatformSettings
-from mia_common.testing import wait_until
+from mia_common.testing import (
+    TopicRecord,
+    group_caught_up,
+    read_topic,
+    read_up_to_marker,
+    wait_until,
+)
 from support.models import Account
 from support.transfers import TransferMade, apply_transfer
 
@@ -40,26 +43,14 @@ def transfer_event(account_id: uuid.UUID, tenant: uuid.UUID, amount: int) -> Env
     )
 
 
-async def read_records(bootstrap: str, topic: str, count: int) -> list[ConsumerRecord]:
-    """Read ``count`` records of ``topic`` from the beginning, failing after a deadline."""
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+async def read_dead_letters(bootstrap: str, topic: str, count: int) -> list[TopicRecord]:
+    """The first ``count`` records of ``topic``'s dead-letter topic, failing after a deadline."""
+    return await read_topic(
+        bootstrap,
+        dead_letter_topic(topic),
+        until=lambda records: len(records) >= count,
+        message=f"{count} dead letters",
     )
-    await consumer.start()
-    records: list[ConsumerRecord] = []
-    try:
-        async with asyncio.timeout(20):
-            while len(records) < count:
-                batch = await consumer.getmany(timeout_ms=200)
-                for part in batch.values():
-                    records.extend(part)
-    finally:
-        await consumer.stop()
-    return records
-
-
-def headers_of(record: ConsumerRecord) -> dict[str, str]:
-    return {key: value.decode() for key, value in record.headers}
 
 
 @pytest.fixture
@@ -95,13 +86,11 @@ async def test_malformed_event_is_dead_lettered_with_reason_and_consumer_keeps_g
     )
 
     await wait_until(lambda: handled == [7], message="the valid event handled")
-    dead = await read_records(
-        platform_settings.kafka_bootstrap_servers, dead_letter_topic(topic), 2
-    )
+    dead = await read_dead_letters(platform_settings.kafka_bootstrap_servers, topic, 2)
     assert sorted(record.key for record in dead) == [b"k1", b"k2"]
     first = next(record for record in dead if record.key == b"k1")
     assert first.value == b'{"not": "an envelope"}', "the original payload is kept byte for byte"
-    headers = headers_of(first)
+    headers = first.header_map
     assert headers["x-dlq-error-type"] == "ValidationError"
     assert "event" in headers["x-dlq-reason"]
     assert headers["x-dlq-original-topic"] == topic
@@ -125,18 +114,14 @@ async def test_transient_failure_is_retried_with_backoff_until_it_succeeds(
     started.append(broker)
     await broker.publish(transfer_event(uuid.uuid4(), uuid.uuid4(), 1).to_json_dict(), topic)
     await wait_until(lambda: len(attempts) == 3, message="three attempts")
-
-    # Nothing was dead-lettered: a fresh reader finds the DLQ empty.
-    consumer = AIOKafkaConsumer(
-        dead_letter_topic(topic),
-        bootstrap_servers=platform_settings.kafka_bootstrap_servers,
-        auto_offset_reset="earliest",
+    # Its offset is committed once its handling is over, dead letter included, if any.
+    bootstrap = platform_settings.kafka_bootstrap_servers
+    await wait_until(
+        lambda: group_caught_up(bootstrap, unique_group, topic), message="the event committed"
     )
-    await consumer.start()
-    try:
-        assert not await consumer.getmany(timeout_ms=1000)
-    finally:
-        await consumer.stop()
+
+    # Nothing was dead-lettered: the DLQ holds nothing up to a marker produced now.
+    assert await read_up_to_marker(bootstrap, dead_letter_topic(topic)) == []
 
 
 async def test_handler_that_keeps_failing_is_dead_lettered_after_max_attempts(
@@ -161,10 +146,8 @@ async def test_handler_that_keeps_failing_is_dead_lettered_after_max_attempts(
             transfer_event(uuid.uuid4(), uuid.uuid4(), amount).to_json_dict(), topic, key=b"one"
         )
     await wait_until(lambda: handled == [2], message="the event after the failures handled")
-    dead = await read_records(
-        platform_settings.kafka_bootstrap_servers, dead_letter_topic(topic), 2
-    )
-    by_amount = {json.loads(r.value)["data"]["amount"]: headers_of(r) for r in dead}
+    dead = await read_dead_letters(platform_settings.kafka_bootstrap_servers, topic, 2)
+    by_amount = {r.data["amount"]: r.header_map for r in dead}
     assert by_amount[13]["x-dlq-attempts"] == "3"
     assert by_amount[13]["x-dlq-error-type"] == "TimeoutError"
     assert by_amount[666]["x-dlq-attempts"] == "1"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Envelope
@@ -17,6 +14,7 @@ from mia_common.db.engine import OUTBOX_RELAY_INFO
 from mia_common.messaging import create_broker, stop_broker
 from mia_common.outbox import OutboxRelay, StagedEvent, add_events
 from mia_common.settings import PlatformSettings
+from mia_common.testing import read_topic
 from support.transfers import TransferMade
 
 # Far longer than the test's deadline: an event seen in time was woken, not polled.
@@ -43,22 +41,6 @@ async def woken_relay(
     await stop_broker(broker)
 
 
-async def read(bootstrap: str, topic: str, count: int, deadline: float) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    values: list[bytes] = []
-    try:
-        async with asyncio.timeout(deadline):
-            while len(values) < count:
-                batch = await consumer.getmany(timeout_ms=200)
-                values += [record.value for records in batch.values() for record in records]
-    except TimeoutError:
-        pass
-    finally:
-        await consumer.stop()
-    return values
-
-
 async def test_committed_events_leave_at_once_in_order_as_stored(
     woken_relay: async_sessionmaker[AsyncSession], kafka_topics, kafka_bootstrap: str
 ) -> None:
@@ -77,5 +59,7 @@ async def test_committed_events_leave_at_once_in_order_as_stored(
     async with unit_of_work(woken_relay) as session:
         await add_events(session, [StagedEvent(topic, str(account), event) for event in events])
 
-    values = await read(kafka_bootstrap, topic, count=3, deadline=15.0)
-    assert [json.loads(value) for value in values] == [event.to_json_dict() for event in events]
+    records = await read_topic(
+        kafka_bootstrap, topic, until=lambda found: len(found) >= 3, timeout=15.0
+    )
+    assert [record.envelope for record in records] == [event.to_json_dict() for event in events]
