@@ -38,7 +38,6 @@ from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_
 from mia_common.settings import PlatformSettings  # noqa: E402
 from mia_gateway.config import GatewaySettings  # noqa: E402
 from mia_gateway.main import create_app  # noqa: E402
-from mia_gateway.routing.client import close_upstream  # noqa: E402
 from mia_gateway.tenants.service import create_tenant_with_owner  # noqa: E402
 from support.fake_service import AREA, create_fake_service, serving  # noqa: E402
 
@@ -140,49 +139,45 @@ async def bench_forwarding(platform: PlatformSettings, url: str, args: argparse.
     async with serving(echo.app) as echo_url:
         settings = settings.model_copy(update={"routes": {AREA: echo_url}})
         app = create_app(settings)
-        try:
-            async with serving(app, lifespan="on") as gateway_url:
-                tag = uuid.uuid4().hex[:8]
-                async with unit_of_work(app.state.context.session_factory) as session:
-                    _tenant, owner = await create_tenant_with_owner(
-                        session,
-                        name=f"Bench {tag}",
-                        owner_email=f"bench-{tag}@example.com",
-                        owner_password=PASSWORD,
-                    )
-                async with httpx.AsyncClient(base_url=gateway_url, trust_env=False) as http:
-                    login = await http.post(
-                        "/api/v1/auth/login", json={"email": owner.email, "password": PASSWORD}
-                    )
-                    login.raise_for_status()
-                token = login.json()["access_token"]
-                identity = issue_identity_token(
-                    Identity(user_id=owner.id, tenant_id=owner.tenant_id, role=Role.owner),
-                    secret=settings.identity_token_secret,
-                    ttl_seconds=int(RUN_DEADLINE_SECONDS) * 2,
+        async with serving(app, lifespan="on") as gateway_url:
+            tag = uuid.uuid4().hex[:8]
+            async with unit_of_work(app.state.context.infra.sessions) as session:
+                _tenant, owner = await create_tenant_with_owner(
+                    session,
+                    name=f"Bench {tag}",
+                    owner_email=f"bench-{tag}@example.com",
+                    owner_password=PASSWORD,
                 )
-                print(
-                    f"GET {PATH}: {args.requests} requests, {args.concurrency} concurrent"
-                    " clients, loopback TCP, one process"
+            async with httpx.AsyncClient(base_url=gateway_url, trust_env=False) as http:
+                login = await http.post(
+                    "/api/v1/auth/login", json={"email": owner.email, "password": PASSWORD}
                 )
-                through = await drive(
-                    f"{gateway_url}{PATH}",
-                    {"Authorization": f"Bearer {token}"},
-                    requests=args.requests,
-                    concurrency=args.concurrency,
-                )
-                print(through.line("through the gateway"))
-                direct = await drive(
-                    f"{echo_url}{PATH}",
-                    {IDENTITY_HEADER: identity},
-                    requests=args.requests,
-                    concurrency=args.concurrency,
-                )
-                print(direct.line("straight to service"))
-                print(overhead_line(through, direct))
-        finally:
-            # Until main.py lists close_upstream among its shutdown hooks; a no-op after.
-            await close_upstream(app.state.context)
+                login.raise_for_status()
+            token = login.json()["access_token"]
+            identity = issue_identity_token(
+                Identity(user_id=owner.id, tenant_id=owner.tenant_id, role=Role.owner),
+                secret=settings.identity_token_secret,
+                ttl_seconds=int(RUN_DEADLINE_SECONDS) * 2,
+            )
+            print(
+                f"GET {PATH}: {args.requests} requests, {args.concurrency} concurrent"
+                " clients, loopback TCP, one process"
+            )
+            through = await drive(
+                f"{gateway_url}{PATH}",
+                {"Authorization": f"Bearer {token}"},
+                requests=args.requests,
+                concurrency=args.concurrency,
+            )
+            print(through.line("through the gateway"))
+            direct = await drive(
+                f"{echo_url}{PATH}",
+                {IDENTITY_HEADER: identity},
+                requests=args.requests,
+                concurrency=args.concurrency,
+            )
+            print(direct.line("straight to service"))
+            print(overhead_line(through, direct))
 
 
 async def bench_live_fanout() -> None:

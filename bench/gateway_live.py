@@ -44,7 +44,6 @@ from mia_common.db.migrations import upgrade
 from mia_common.messaging import create_broker
 from mia_common.settings import PlatformSettings
 from mia_gateway.config import GatewaySettings
-from mia_gateway.live.hub import hub_of
 from mia_gateway.main import create_app
 from mia_gateway.tenants.service import create_tenant_with_owner
 
@@ -281,14 +280,11 @@ async def run_fanout(clients: int, rate: float, seconds: float) -> dict[str, flo
         )
         app = create_app(settings)
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-            ctx = app.state.context
-            hub = hub_of(ctx)
-            assert hub is not None
-            assert ctx.session_factory is not None
+            context = app.state.context
             async with asyncio.timeout(60):
-                await hub.wait_ready()
+                await context.live.wait_ready()
             email = f"bench-owner-{uuid.uuid4().hex[:8]}@example.com"
-            async with unit_of_work(ctx.session_factory) as session:
+            async with unit_of_work(context.infra.sessions) as session:
                 tenant, _ = await create_tenant_with_owner(
                     session, name="Bench Company", owner_email=email, owner_password=PASSWORD
                 )

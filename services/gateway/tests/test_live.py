@@ -38,7 +38,7 @@ from mia_gateway.live.events import (
     LiveEvent,
     parse_event,
 )
-from mia_gateway.live.hub import LiveHub, hub_of
+from mia_gateway.live.hub import LiveHub
 from support.actors import Actors
 from support.live_server import open_live, serve_app
 from support.topics import LIVE_INBOUND, LIVE_STATUS
@@ -70,8 +70,7 @@ async def live_url(gateway_app: FastAPI) -> AsyncIterator[str]:
 @pytest.fixture
 async def hub(gateway_app: FastAPI) -> LiveHub:
     """The gateway's hub, once its consumer reads from the latest offsets."""
-    live_hub = hub_of(gateway_app.state.context)
-    assert live_hub is not None
+    live_hub: LiveHub = gateway_app.state.context.live
     async with asyncio.timeout(60):
         await live_hub.wait_ready()
     return live_hub

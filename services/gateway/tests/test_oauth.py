@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from mia_common.db import unit_of_work
 from mia_common.identity import Role
-from mia_gateway.config import GatewaySettings, get_settings
+from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 from mia_gateway.models import AuditEvent, OAuthIdentity, Session, Tenant, User
 from support.actors import Actor, Actors
@@ -141,7 +141,7 @@ def _assert_refused(response: httpx.Response, status: int, code: str) -> None:
 
 
 async def _links(app: FastAPI, user_id: uuid.UUID) -> list[OAuthIdentity]:
-    async with unit_of_work(app.state.context.session_factory) as session:
+    async with unit_of_work(app.state.context.infra.sessions) as session:
         rows = await session.scalars(select(OAuthIdentity).where(OAuthIdentity.user_id == user_id))
         return list(rows)
 
@@ -177,7 +177,7 @@ async def test_start_sends_the_browser_to_the_provider_with_pkce_nonce_and_a_bou
     assert "samesite=lax" in cookie
     assert "path=/api/v1/auth/oauth" in cookie
     assert query["state"].lower() not in cookie, "the cookie holds a hash, not the state"
-    ttl = await oauth_app.state.context.redis.ttl(f"mia:gw:oauth:{query['state']}")
+    ttl = await oauth_app.state.context.infra.redis_client.ttl(f"mia:gw:oauth:{query['state']}")
     assert 0 < ttl <= 600
 
 
@@ -212,7 +212,7 @@ async def test_login_links_an_existing_user_by_the_email_the_provider_verified(
         provider.user.subject,
         owner.email,
     )
-    async with unit_of_work(oauth_app.state.context.session_factory) as session:
+    async with unit_of_work(oauth_app.state.context.infra.sessions) as session:
         user = await session.get(User, owner.user_id)
         assert user is not None
         assert user.email_verified
@@ -278,16 +278,15 @@ async def test_with_signup_on_a_new_email_gets_a_company_named_after_its_domain(
     provider: FakeOIDCProvider,
     oauth_app: FastAPI,
     oauth_settings: GatewaySettings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     domain = f"new-{uuid.uuid4().hex[:8]}.example"
     provider.user = _person(f"founder@{domain}")
-    original = oauth_app.dependency_overrides[get_settings]
     signup_on = oauth_settings.model_copy(update={"signup_enabled": True})
-    oauth_app.dependency_overrides[get_settings] = lambda: signup_on
-    try:
+    with monkeypatch.context() as patched:
+        # The app reads its settings from its context on every request.
+        patched.setattr(oauth_app.state.context, "settings", signup_on)
         response = await _log_in(browser, provider_http)
-    finally:
-        oauth_app.dependency_overrides[get_settings] = original
 
     assert response.status_code == 302, response.text
     me = await _me(browser)
@@ -347,7 +346,7 @@ async def test_a_disabled_user_or_a_suspended_company_cannot_log_in(
     oauth_app: FastAPI,
 ) -> None:
     team = await people.tenant((Role.owner, Role.agent))
-    factory = oauth_app.state.context.session_factory
+    factory = oauth_app.state.context.infra.sessions
     async with unit_of_work(factory) as session:
         await session.execute(
             update(User)
@@ -500,7 +499,7 @@ async def test_a_refusal_at_the_provider_returns_to_the_login_page(
 
     assert response.status_code == 302
     assert response.headers["location"] == "/login?error=access_denied"
-    assert await oauth_app.state.context.redis.exists(f"mia:gw:oauth:{state}") == 0
+    assert await oauth_app.state.context.infra.redis_client.exists(f"mia:gw:oauth:{state}") == 0
 
 
 @pytest.mark.parametrize("name", ["github", "facebook"])

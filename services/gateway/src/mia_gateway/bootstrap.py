@@ -6,15 +6,18 @@ not reset). An advisory lock keeps two replicas starting together from racing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import structlog
 from sqlalchemy import func, select
 
-from mia_common.app_legacy import ServiceContext
 from mia_common.db import unit_of_work
 from mia_gateway.audit.service import record
-from mia_gateway.config import GatewaySettings
 from mia_gateway.models import User
 from mia_gateway.tenants.service import create_tenant_with_owner
+
+if TYPE_CHECKING:
+    from mia_gateway.context import GatewayContext
 
 __all__ = ["ensure_first_run"]
 
@@ -22,12 +25,11 @@ logger = structlog.get_logger(__name__)
 _LOCK = 0x6D69615F6669
 
 
-async def ensure_first_run(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, GatewaySettings)
-    assert ctx.session_factory is not None
+async def ensure_first_run(context: GatewayContext) -> None:
+    """Startup hook; its own unit of work (no request or message is under way)."""
+    settings = context.settings
     email = settings.admin_email.strip().lower()
-    async with unit_of_work(ctx.session_factory) as session:
+    async with unit_of_work(context.infra.sessions) as session:
         await session.execute(select(func.pg_advisory_xact_lock(_LOCK)))
         if await session.scalar(select(User.id).where(User.email == email)):
             return

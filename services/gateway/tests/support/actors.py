@@ -41,7 +41,7 @@ class Actor:
 
 class Actors:
     def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
-        self._factory = app.state.context.session_factory
+        self._factory = app.state.context.infra.sessions
         self._settings: GatewaySettings = app.state.context.settings
         self._client = client
 

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
+from mia_common.db.requests import SessionDep
 from mia_common.errors import NotFound
 from mia_common.identity import Role
 from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.audit.service import record
 from mia_gateway.auth.principal import API_KEY_PREFIX, AdminPrincipal
 from mia_gateway.auth.secrets import digest, new_token
-from mia_gateway.db import SessionDep
 from mia_gateway.models import ApiKey
 from mia_gateway.users.service import check_may_assign
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from mia_common.db.requests import SessionDep
 from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.auth.principal import AdminPrincipal
-from mia_gateway.db import SessionDep
 from mia_gateway.models import AuditEvent
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])

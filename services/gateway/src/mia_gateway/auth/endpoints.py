@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Depends, Request, Response
+from fastapi import APIRouter, Cookie, Request, Response
 from sqlalchemy import select
 
+from mia_common.db import unit_of_work
+from mia_common.db.requests import SessionDep
 from mia_common.errors import Forbidden, Unauthorized
 from mia_gateway.audit.service import record, record_independently
 from mia_gateway.auth.passwords import hash_password, needs_rehash, verify_password
@@ -27,9 +29,8 @@ from mia_gateway.auth.sessions import (
     refresh_session,
     start_session,
 )
-from mia_gateway.auth.throttle import check_login_allowed
-from mia_gateway.config import GatewaySettings, get_settings
-from mia_gateway.db import SessionDep, session_factory
+from mia_gateway.config import GatewaySettings
+from mia_gateway.context import ContextDep, SettingsDep
 from mia_gateway.models import Tenant, TenantStatus, User
 from mia_gateway.tenants.service import create_tenant_with_owner
 
@@ -38,7 +39,6 @@ __all__ = ["REFRESH_COOKIE", "client_ip", "router", "set_refresh_cookie", "token
 REFRESH_COOKIE = "mia_refresh"
 COOKIE_PATH = "/api/v1/auth"
 router = APIRouter(prefix="/api/v1", tags=["auth"])
-SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 
 
 def client_ip(request: Request) -> str | None:
@@ -71,16 +71,12 @@ async def login(
     request: Request,
     response: Response,
     session: SessionDep,
+    context: ContextDep,
     settings: SettingsDep,
 ) -> TokenResponse:
     email = body.email.lower()
     ip = client_ip(request)
-    await check_login_allowed(
-        request.app.state.context.redis,
-        email=email,
-        ip=ip,
-        attempts_per_minute=settings.login_attempts_per_minute,
-    )
+    await context.login_throttle.check(email=email, ip=ip)
     row = (
         await session.execute(
             select(User, Tenant)
@@ -91,7 +87,7 @@ async def login(
     user, tenant = row if row else (None, None)
     if not verify_password(user.password_hash if user else None, body.password) or user is None:
         await record_independently(
-            session_factory(request),
+            context.infra.sessions,
             action="login.failed",
             tenant_id=tenant.id if tenant else None,
             actor_id=user.id if user else None,
@@ -123,13 +119,15 @@ async def login(
 async def refresh(
     request: Request,
     response: Response,
+    context: ContextDep,
     settings: SettingsDep,
     mia_refresh: Annotated[str | None, Cookie()] = None,
 ) -> TokenResponse:
     if not mia_refresh:
         raise Unauthorized("no refresh cookie: log in", code="refresh_missing")
     reused: RefreshReuse | None = None
-    async with session_factory(request)() as session, session.begin():
+    # Not SessionDep: a reused token's revocation must commit although the answer is 401.
+    async with unit_of_work(context.infra.sessions) as session:
         try:
             tokens = await refresh_session(session, refresh_token=mia_refresh, settings=settings)
         except RefreshReuse as exc:

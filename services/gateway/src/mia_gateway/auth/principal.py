@@ -17,12 +17,13 @@ from fastapi import Depends, Request
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.db.requests import SessionDep
 from mia_common.errors import Forbidden, Unauthorized
 from mia_common.identity import Role
 from mia_gateway.auth.secrets import matches
 from mia_gateway.auth.tokens import decode_access_token
-from mia_gateway.config import GatewaySettings, get_settings
-from mia_gateway.db import SessionDep
+from mia_gateway.config import GatewaySettings
+from mia_gateway.context import SettingsDep
 from mia_gateway.models import ApiKey, Session, Tenant, TenantStatus, User
 
 __all__ = [
@@ -156,7 +157,7 @@ async def authenticate(
 async def get_principal(
     request: Request,
     session: SessionDep,
-    settings: Annotated[GatewaySettings, Depends(get_settings)],
+    settings: SettingsDep,
 ) -> Principal:
     principal = await authenticate(session, _credentials(request), settings)
     request.state.principal = principal

@@ -1,7 +1,8 @@
 """Slowing password guessing: a token bucket per account and one per client address.
 
 Checked before the password is, so a correct password sent during the wait is refused
-too: a guesser learns nothing from the throttled window.
+too: a guesser learns nothing from the throttled window. One ``LoginThrottle`` per
+process (on the context); the buckets live in Redis, shared by every gateway replica.
 """
 
 from __future__ import annotations
@@ -11,31 +12,33 @@ from redis.asyncio import Redis
 from mia_common.errors import TooManyRequests
 from mia_common.ratelimit import TokenBucket
 
-__all__ = ["IP_MULTIPLIER", "check_login_allowed"]
+__all__ = ["IP_MULTIPLIER", "LoginThrottle"]
 
 # One office behind one address has many people logging in; accounts get the strict limit.
 IP_MULTIPLIER = 5
 
 
-async def check_login_allowed(
-    redis: Redis, *, email: str, ip: str | None, attempts_per_minute: int
-) -> None:
-    bucket = TokenBucket(redis, key_prefix="mia:gw:login")
-    account = await bucket.acquire(
-        f"acct:{email}", rate=attempts_per_minute / 60, capacity=attempts_per_minute
-    )
-    if not account.allowed:
-        raise TooManyRequests(
-            "too many login attempts for this account: wait and try again",
-            retry_after=account.retry_after,
-            code="login_throttled",
-        )
-    if ip:
-        limit = attempts_per_minute * IP_MULTIPLIER
-        address = await bucket.acquire(f"ip:{ip}", rate=limit / 60, capacity=limit)
-        if not address.allowed:
+class LoginThrottle:
+    def __init__(self, redis: Redis, *, attempts_per_minute: int) -> None:
+        self._bucket = TokenBucket(redis, key_prefix="mia:gw:login")
+        self.attempts_per_minute = attempts_per_minute
+
+    async def check(self, *, email: str, ip: str | None) -> None:
+        """Take one attempt from the account's and the address's buckets, or refuse (429)."""
+        limit = self.attempts_per_minute
+        account = await self._bucket.acquire(f"acct:{email}", rate=limit / 60, capacity=limit)
+        if not account.allowed:
             raise TooManyRequests(
-                "too many login attempts from this address: wait and try again",
-                retry_after=address.retry_after,
+                "too many login attempts for this account: wait and try again",
+                retry_after=account.retry_after,
                 code="login_throttled",
             )
+        if ip:
+            limit *= IP_MULTIPLIER
+            address = await self._bucket.acquire(f"ip:{ip}", rate=limit / 60, capacity=limit)
+            if not address.allowed:
+                raise TooManyRequests(
+                    "too many login attempts from this address: wait and try again",
+                    retry_after=address.retry_after,
+                    code="login_throttled",
+                )

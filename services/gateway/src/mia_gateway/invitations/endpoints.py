@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, EmailStr, Field
 from sqlalchemy import func, select
 
+from mia_common.db.requests import SessionDep
 from mia_common.errors import AppError, Conflict, NotFound
 from mia_common.identity import Role
 from mia_common.pagination import Page, PageQuery, fetch_page
@@ -20,13 +20,11 @@ from mia_gateway.auth.principal import AdminPrincipal
 from mia_gateway.auth.schemas import TokenResponse
 from mia_gateway.auth.secrets import digest, new_token
 from mia_gateway.auth.sessions import start_session
-from mia_gateway.config import GatewaySettings, get_settings
-from mia_gateway.db import SessionDep
+from mia_gateway.context import SettingsDep
 from mia_gateway.models import Invitation, Tenant, TenantStatus, User
 from mia_gateway.users.service import check_may_assign
 
 router = APIRouter(prefix="/api/v1/invitations", tags=["invitations"])
-SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 
 
 class InvitationGone(AppError):

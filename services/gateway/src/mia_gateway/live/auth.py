@@ -16,6 +16,7 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from mia_common.db import unit_of_work
 from mia_gateway.auth.principal import Principal, authenticate
 from mia_gateway.config import GatewaySettings
 
@@ -40,6 +41,10 @@ def credentials_from(query_token: str | None, subprotocols: Sequence[str]) -> st
 async def authenticate_live(
     sessions: async_sessionmaker[AsyncSession], credentials: str | None, settings: GatewaySettings
 ) -> Principal:
-    """``authenticate`` in a transaction of its own: raises ``Unauthorized`` when refused."""
-    async with sessions() as session, session.begin():
+    """``authenticate`` in a transaction of its own: raises ``Unauthorized`` when refused.
+
+    A WebSocket has no request transaction (``SessionDep``): each check is its own unit of
+    work, so no connection is held for the life of the socket.
+    """
+    async with unit_of_work(sessions) as session:
         return await authenticate(session, credentials, settings)

@@ -1,12 +1,13 @@
-"""The Kafka side of the live events: every gateway process reads every live topic.
+"""How the live consumer reads Kafka: a group of its own per process, from the latest offset.
 
 Unlike the platform's other consumers, which share the work in one group, each gateway
 process needs every event (its browsers may belong to any tenant), so each has a group
 of its own and starts from the latest offset: a browser that was away catches up from
-the replay buffer or refetches, never from Kafka history.
+the replay buffer or refetches, never from Kafka history. The hub is ready (an event
+published from then on is sure to reach it) once the consumer has its partitions and
+knows where it reads from in each (``LiveReadiness``).
 
-The broker is a dedicated one, built and started here: the gateway's main broker is
-already started when the lifespan hooks run, and FastStream subscribes only at start.
+The subscriber itself is in ``stream.py``; what it calls is ``handlers.relay``.
 """
 
 from __future__ import annotations
@@ -16,26 +17,20 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import structlog
 from aiokafka import TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 
 from mia_common.contracts.topics import TOPICS, Topic
-from mia_common.messaging import create_broker, subscriber_options
-from mia_common.messaging.admin import ensure_topics
-from mia_gateway.config import GatewaySettings
-from mia_gateway.live.events import parse_event
 
 if TYPE_CHECKING:
-    from aiokafka import AIOKafkaConsumer, ConsumerRecord
+    from aiokafka import AIOKafkaConsumer
 
     from mia_gateway.live.hub import LiveHub
 
-__all__ = ["live_group_id", "live_topics", "start_consumer"]
+__all__ = ["LiveReadiness", "live_group_id", "live_topics"]
 
 logger = structlog.get_logger(__name__)
 # A topic the registry does not know (a newer service's, or a test's) gets this many.
@@ -56,7 +51,7 @@ def live_group_id() -> str:
     return f"gateway-live-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
-class _Readiness(ConsumerRebalanceListener):  # type: ignore[misc]
+class LiveReadiness(ConsumerRebalanceListener):  # type: ignore[misc]
     """Marks the hub ready once the consumer has partitions and its start positions.
 
     With ``auto_offset_reset="latest"`` the position is looked up after the assignment;
@@ -93,26 +88,3 @@ class _Readiness(ConsumerRebalanceListener):  # type: ignore[misc]
             return
         self.hub.mark_ready()
         logger.info("live consumer ready", partitions=len(assigned))
-
-
-async def start_consumer(settings: GatewaySettings, hub: LiveHub) -> KafkaBroker:
-    """Create the live topics if need be, subscribe to them, start; returns the broker."""
-    await ensure_topics(settings.kafka_bootstrap_servers, live_topics(settings.live_topics))
-    broker = create_broker(settings, client_id="gateway-live")
-    readiness = _Readiness(hub)
-    subscriber = broker.subscriber(
-        *settings.live_topics,
-        **subscriber_options(live_group_id(), auto_offset_reset="latest", listener=readiness),
-    )
-
-    readiness.consumer_of = lambda: subscriber.consumer
-
-    async def relay(body: Any, message: KafkaMessage) -> None:
-        # One record per call (not a batch subscriber), so the raw message is one record.
-        record = cast("ConsumerRecord[bytes, bytes]", message.raw_message)
-        # A malformed record raises PermanentError: dead-lettered, and the consumer goes on.
-        hub.publish(parse_event(body, topic=record.topic))
-
-    subscriber(relay)
-    await broker.start()
-    return broker

@@ -17,19 +17,17 @@ revalidated with the new token rather than cut off when the old one expires.
 Refusals happen after the handshake, with a close code a browser can read (a refused
 handshake only shows it a failed connection): 4401 for missing or refused credentials
 (the reason is the error code, e.g. ``token_expired``), 4403 for an API key without the
-``live`` scope, 1008 for unknown topics, 1013 when the live events are not running or the
-browser read too slowly, 1012 when the gateway restarts.
+``live`` scope, 1008 for unknown topics, 1013 when the browser read too slowly, 1012 when
+the gateway restarts.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, WebSocket
 
-from mia_common.app_legacy import ServiceContext
 from mia_common.errors import Unauthorized
-from mia_gateway.config import GatewaySettings
 from mia_gateway.live.auth import (
     BEARER_SUBPROTOCOL,
     LIVE_AREA,
@@ -39,12 +37,13 @@ from mia_gateway.live.auth import (
 from mia_gateway.live.connection import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
-    CLOSE_TRY_AGAIN_LATER,
     CLOSE_UNAUTHORIZED,
 )
 from mia_gateway.live.delivery import LiveSession, close_reason
 from mia_gateway.live.events import MAX_EVENT_ID_LENGTH
-from mia_gateway.live.hub import hub_of
+
+if TYPE_CHECKING:
+    from mia_gateway.context import GatewayContext
 
 __all__ = ["LIVE_PATH", "router"]
 
@@ -64,19 +63,15 @@ async def live_events(
     last_event_id: Annotated[str | None, Query(max_length=MAX_EVENT_ID_LENGTH)] = None,
     topics: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> None:
-    ctx: ServiceContext = websocket.app.state.context
+    context: GatewayContext = websocket.app.state.context
     offered = list(websocket.scope.get("subprotocols") or ())
     # Echo "bearer" whenever it was offered: a browser fails a handshake that ignores it.
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in offered else None
-    hub = hub_of(ctx)
-    settings = ctx.settings
-    if hub is None or ctx.session_factory is None or not isinstance(settings, GatewaySettings):
-        await _refuse(websocket, subprotocol, CLOSE_TRY_AGAIN_LATER, "live events unavailable")
-        return
+    hub, settings, sessions = context.live, context.settings, context.infra.sessions
 
     credentials = credentials_from(access_token, offered)
     try:
-        principal = await authenticate_live(ctx.session_factory, credentials, settings)
+        principal = await authenticate_live(sessions, credentials, settings)
     except Unauthorized as exc:
         await _refuse(
             websocket, subprotocol, CLOSE_UNAUTHORIZED, str(exc.extra.get("code", "unauthorized"))
@@ -106,7 +101,7 @@ async def live_events(
             connection,
             hub=hub,
             credentials=credentials,
-            sessions=ctx.session_factory,
+            sessions=sessions,
             settings=settings,
         )
         await session.run()

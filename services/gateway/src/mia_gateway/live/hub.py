@@ -12,8 +12,8 @@ reach two replicas in different orders, so a browser resuming on another replica
 see an event twice: browsers deduplicate by event id. The buffer also drops an event
 Kafka delivers twice (at-least-once), so a browser never sees one twice from one replica.
 
-``start_live`` / ``stop_live`` run in the gateway's lifespan; the hub lives on
-``ctx.extras["live_hub"]``, where the WebSocket endpoint finds it.
+One hub per process, on the gateway's context (``context.live``): ``stream.py`` feeds it,
+the WebSocket endpoint registers connections with it, and the app's shutdown closes them.
 """
 
 from __future__ import annotations
@@ -23,27 +23,12 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Final
 
-from mia_common.app_legacy import ServiceContext
-from mia_common.messaging import stop_broker
-from mia_gateway.config import GatewaySettings
-from mia_gateway.live.connection import (
-    CLOSE_SERVICE_RESTART,
-    LiveConnection,
-    Offer,
-)
-from mia_gateway.live.consumer import start_consumer
+from mia_gateway.live.connection import CLOSE_SERVICE_RESTART, LiveConnection, Offer
 from mia_gateway.live.events import RESYNC_FRAME, LiveEvent
 from mia_gateway.live.metrics import CONNECTIONS, EVENTS_RECEIVED, RESUMES
 
-if TYPE_CHECKING:
-    from faststream.kafka import KafkaBroker
-
-__all__ = ["BROKER_KEY", "HUB_KEY", "LiveHub", "hub_of", "start_live", "stop_live"]
-
-HUB_KEY: Final = "live_hub"
-BROKER_KEY: Final = "live_broker"
+__all__ = ["LiveHub"]
 
 _Buffer = OrderedDict[str, tuple[float, LiveEvent]]
 
@@ -120,6 +105,10 @@ class LiveHub:
             for connection in connections:
                 connection.close(code, reason)
 
+    async def close_for_restart(self) -> None:
+        """Shutdown hook: close every connection, so the browsers reconnect elsewhere."""
+        self.close_all(CLOSE_SERVICE_RESTART, "gateway restarting")
+
     # -- events ------------------------------------------------------------------------
 
     def publish(self, event: LiveEvent) -> int:
@@ -193,29 +182,3 @@ class LiveHub:
     async def wait_ready(self) -> None:
         """Until an event published from now on is sure to reach the hub."""
         await self._ready.wait()
-
-
-def hub_of(ctx: ServiceContext) -> LiveHub | None:
-    hub = ctx.extras.get(HUB_KEY)
-    return hub if isinstance(hub, LiveHub) else None
-
-
-async def start_live(ctx: ServiceContext) -> None:
-    """Start the hub and its Kafka consumer (a broker of its own, started here)."""
-    settings = ctx.settings
-    if not isinstance(settings, GatewaySettings):
-        raise TypeError("the live hub needs the gateway's settings")
-    hub = LiveHub(queue_size=settings.live_queue_size, resume_seconds=settings.live_resume_seconds)
-    broker: KafkaBroker = await start_consumer(settings, hub)
-    ctx.extras[BROKER_KEY] = broker
-    ctx.extras[HUB_KEY] = hub
-
-
-async def stop_live(ctx: ServiceContext) -> None:
-    """Stop consuming, then close every connection: the browsers reconnect elsewhere."""
-    broker: KafkaBroker | None = ctx.extras.pop(BROKER_KEY, None)
-    if broker is not None:
-        await stop_broker(broker)
-    hub = ctx.extras.pop(HUB_KEY, None)
-    if isinstance(hub, LiveHub):
-        hub.close_all(CLOSE_SERVICE_RESTART, "gateway restarting")

@@ -8,20 +8,20 @@ leak into history, logs and Referer headers): the dashboard then calls
 from __future__ import annotations
 
 import re
-from typing import Annotated, cast
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Cookie, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from redis.asyncio import Redis
 
+from mia_common.db.requests import SessionDep
 from mia_common.errors import AppError, NotFound
 from mia_gateway.audit.service import record, record_independently
 from mia_gateway.auth.endpoints import client_ip, set_refresh_cookie
 from mia_gateway.auth.sessions import start_session
-from mia_gateway.config import GatewaySettings, OAuthProviderSettings, get_settings
-from mia_gateway.db import SessionDep, session_factory
+from mia_gateway.config import GatewaySettings, OAuthProviderSettings
+from mia_gateway.context import ContextDep, SettingsDep
 from mia_gateway.oauth.discovery import ProviderDirectory
 from mia_gateway.oauth.errors import LoginAttemptInvalid
 from mia_gateway.oauth.flow import begin_login, finish_login
@@ -39,8 +39,6 @@ from mia_gateway.oauth.pending import (
 __all__ = ["OAuthProviders", "router"]
 
 router = APIRouter(prefix="/api/v1/auth/oauth", tags=["auth"])
-SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
-_DIRECTORY = "oauth_directory"
 # What a provider's ``error`` may look like when we pass it on to the login page.
 _ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
@@ -49,21 +47,12 @@ class OAuthProviders(BaseModel):
     providers: list[str]
 
 
-def provider_directory(request: Request) -> ProviderDirectory:
-    """The process's cache of discovery documents, made on first use."""
-    extras = request.app.state.context.extras
-    if _DIRECTORY not in extras:
-        extras[_DIRECTORY] = ProviderDirectory()
-    return cast(ProviderDirectory, extras[_DIRECTORY])
+def provider_directory(context: ContextDep) -> ProviderDirectory:
+    """The process's cache of discovery documents and signing keys."""
+    return context.oauth_directory
 
 
 DirectoryDep = Annotated[ProviderDirectory, Depends(provider_directory)]
-
-
-def _redis(request: Request) -> Redis:
-    redis = request.app.state.context.redis
-    assert redis is not None, "the gateway always has Redis"
-    return cast(Redis, redis)
 
 
 def _provider(settings: GatewaySettings, name: str) -> OAuthProviderSettings:
@@ -94,7 +83,7 @@ async def providers(settings: SettingsDep) -> OAuthProviders:
 )
 async def start(
     provider: str,
-    request: Request,
+    context: ContextDep,
     settings: SettingsDep,
     directory: DirectoryDep,
     next_path: Annotated[str, Query(alias="next", max_length=2000)] = "/",
@@ -103,7 +92,7 @@ async def start(
     authorization = await begin_login(
         provider=config,
         directory=directory,
-        redis=_redis(request),
+        redis=context.infra.redis_client,
         public_url=settings.public_url,
         next_path=relative_next(next_path),
     )
@@ -132,6 +121,7 @@ async def callback(
     provider: str,
     request: Request,
     session: SessionDep,
+    context: ContextDep,
     settings: SettingsDep,
     directory: DirectoryDep,
     code: str | None = None,
@@ -140,7 +130,7 @@ async def callback(
     mia_oauth_state: Annotated[str | None, Cookie()] = None,
 ) -> RedirectResponse:
     config = _provider(settings, provider)
-    redis = _redis(request)
+    redis = context.infra.redis_client
     bound = state is not None and binding_matches(mia_oauth_state, state)
     if error is not None:
         # The person declined, or the provider failed: the login page says so.
@@ -184,7 +174,7 @@ async def callback(
     except AppError as exc:
         # This request's transaction rolls back; the refusal is audited all the same.
         await record_independently(
-            session_factory(request),
+            context.infra.sessions,
             action="login.failed",
             tenant_id=None,
             ip=ip,

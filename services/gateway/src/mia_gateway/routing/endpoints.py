@@ -14,25 +14,24 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from mia_common.db import unit_of_work
 from mia_gateway.auth.principal import Principal, get_principal
-from mia_gateway.config import GatewaySettings, get_settings
-from mia_gateway.db import session_factory
-from mia_gateway.routing.client import upstream_client
+from mia_gateway.context import ContextDep, SettingsDep
 from mia_gateway.routing.proxy import forward, owning_service
 
 __all__ = ["FORWARDED_METHODS", "ForwardingPrincipal", "get_forwarding_principal", "router"]
 
 FORWARDED_METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 router = APIRouter(tags=["routing"])
 
 
-async def get_forwarding_principal(request: Request, settings: SettingsDep) -> Principal:
+async def get_forwarding_principal(
+    request: Request, context: ContextDep, settings: SettingsDep
+) -> Principal:
     """``CurrentPrincipal``, authenticated in a transaction that ends before forwarding.
 
     ``SessionDep`` lives until the response is sent; holding a database connection while
     a service answers and its body streams would make the pool the gateway's limit.
     """
-    async with unit_of_work(session_factory(request)) as session:
+    async with unit_of_work(context.infra.sessions) as session:
         return await get_principal(request, session, settings)
 
 
@@ -42,16 +41,17 @@ ForwardingPrincipal = Annotated[Principal, Depends(get_forwarding_principal)]
 @router.api_route("/api/v1/{area}", methods=FORWARDED_METHODS, include_in_schema=False)
 @router.api_route("/api/v1/{area}/{path:path}", methods=FORWARDED_METHODS, include_in_schema=False)
 async def forward_to_area(
-    area: str, request: Request, principal: ForwardingPrincipal, settings: SettingsDep
+    area: str,
+    request: Request,
+    principal: ForwardingPrincipal,
+    context: ContextDep,
+    settings: SettingsDep,
 ) -> Response:
     """Forward to the service owning ``area`` (the path is read raw from the request)."""
     base_url = owning_service(settings, principal, area)
-    client = upstream_client(
-        request.app.state.context, area=area, timeout_seconds=settings.upstream_timeout_seconds
-    )
     return await forward(
         request,
-        client=client,
+        client=context.upstream.for_area(area),
         area=area,
         base_url=base_url,
         principal=principal,

@@ -40,7 +40,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from mia_common.app_legacy import REQUEST_ID_HEADER
+from mia_common.app import REQUEST_ID_HEADER
 from mia_common.errors import PROBLEM_JSON
 from mia_common.identity import IDENTITY_HEADER, Identity, issue_identity_token
 from mia_gateway.auth.principal import Principal

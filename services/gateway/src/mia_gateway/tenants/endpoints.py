@@ -12,10 +12,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import or_, select
 
+from mia_common.db.requests import SessionDep
 from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.audit.service import record
 from mia_gateway.auth.principal import AdminPrincipal, CurrentPrincipal, PlatformAdmin
-from mia_gateway.db import SessionDep
 from mia_gateway.models import Tenant, TenantStatus
 from mia_gateway.tenants.service import create_tenant_with_owner, get_tenant, suspend_tenant
 

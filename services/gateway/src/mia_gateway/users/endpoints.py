@@ -9,12 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 
+from mia_common.db.requests import SessionDep
 from mia_common.identity import Role
 from mia_common.pagination import Page, PageQuery, fetch_page
 from mia_gateway.audit.service import record
 from mia_gateway.auth.principal import AdminPrincipal, ManagerPrincipal
 from mia_gateway.auth.sessions import end_user_sessions
-from mia_gateway.db import SessionDep
 from mia_gateway.models import User
 from mia_gateway.users.service import (
     check_may_assign,

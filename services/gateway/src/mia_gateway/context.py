@@ -1,0 +1,71 @@
+"""The gateway's process context: its settings, its infrastructure and its singletons.
+
+``GatewayContext.build`` runs in ``create_app`` before anything subscribes or serves, and
+nothing in it connects until the app starts: the broker (complete, with the live
+subscriber included by ``main``), the database engine and session factory, the Redis
+client, and the objects one gateway process keeps for its whole life:
+
+- ``live``: the hub of the browsers' live connections, fed by ``stream.py``;
+- ``upstream``: the pooled HTTP clients that forward ``/api/v1/<area>/...`` to services;
+- ``login_throttle``: the per-account and per-address login buckets in Redis;
+- ``oauth_directory``: the providers' discovery documents and signing keys, cached.
+
+Endpoints reach it through ``ContextDep`` (and the settings through ``SettingsDep``), the
+WebSocket endpoint through ``websocket.app.state.context``, Kafka handlers through the
+router's closure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from mia_common.app import Infrastructure, build_infrastructure, context_of
+from mia_gateway.auth.throttle import LoginThrottle
+from mia_gateway.config import GatewaySettings
+from mia_gateway.live.hub import LiveHub
+from mia_gateway.oauth.discovery import ProviderDirectory
+from mia_gateway.routing.client import UpstreamClients
+
+__all__ = ["ContextDep", "GatewayContext", "SettingsDep", "settings_of"]
+
+
+@dataclass(kw_only=True, eq=False)
+class GatewayContext:
+    settings: GatewaySettings
+    infra: Infrastructure
+    live: LiveHub
+    upstream: UpstreamClients
+    login_throttle: LoginThrottle
+    oauth_directory: ProviderDirectory
+
+    @classmethod
+    def build(cls, settings: GatewaySettings) -> GatewayContext:
+        # The gateway publishes nothing, so it has no outbox relay: its broker carries the
+        # live consumer only.
+        infra = build_infrastructure(settings, client_id="gateway")
+        return cls(
+            settings=settings,
+            infra=infra,
+            live=LiveHub(
+                queue_size=settings.live_queue_size, resume_seconds=settings.live_resume_seconds
+            ),
+            upstream=UpstreamClients(timeout_seconds=settings.upstream_timeout_seconds),
+            login_throttle=LoginThrottle(
+                infra.redis_client, attempts_per_minute=settings.login_attempts_per_minute
+            ),
+            oauth_directory=ProviderDirectory(),
+        )
+
+
+ContextDep = Annotated[GatewayContext, Depends(context_of)]
+
+
+def settings_of(context: ContextDep) -> GatewaySettings:
+    """The settings the app was built with (never a second read of the environment)."""
+    return context.settings
+
+
+SettingsDep = Annotated[GatewaySettings, Depends(settings_of)]
