@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 
+from mia_common.testing import wait_until
 from mia_meta_sandbox.http_post import PostError, WebhookPoster
 from mia_meta_sandbox.testing import free_listener
 
@@ -25,7 +27,7 @@ async def _read_request(reader: asyncio.StreamReader) -> bytes:
 @asynccontextmanager
 async def _raw_server(answer: bytes, *, close_after: bool = False) -> AsyncIterator[dict[str, int]]:
     """An HTTP server written by hand, answering ``answer`` to every request."""
-    seen = {"connections": 0, "requests": 0}
+    seen = {"connections": 0, "requests": 0, "closed": 0}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         seen["connections"] += 1
@@ -41,6 +43,9 @@ async def _raw_server(answer: bytes, *, close_after: bool = False) -> AsyncItera
             pass
         finally:
             writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+            seen["closed"] += 1
 
     listener, url = free_listener()
     server = await asyncio.start_server(handle, sock=listener)
@@ -86,7 +91,8 @@ async def test_a_connection_closed_while_idle_is_replaced_transparently() -> Non
         poster = _poster()
         url = f"http://127.0.0.1:{seen['port']}/hook"
         await poster.post(url, b"{}", {})
-        await asyncio.sleep(0.05)  # let the server's close arrive, like an idle timeout
+        # The server hangs up while the connection sits idle in the poster's pool.
+        await wait_until(lambda: seen["closed"] == 1, message="the server's hang-up")
         second = await poster.post(url, b"{}", {})
         await poster.aclose()
 
