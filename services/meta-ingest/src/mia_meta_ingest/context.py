@@ -15,6 +15,9 @@ from fastapi import Depends
 
 from mia_common.app import Infrastructure, context_of
 from mia_common.crypto import KeyRing
+from mia_meta_ingest.accounts.directory import AccountDirectory
+from mia_meta_ingest.accounts.repository import ChannelAccountRepository
+from mia_meta_ingest.accounts.service import load_directory
 from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.media.graph import GraphMediaClient
 from mia_meta_ingest.media.service import MediaFetcher
@@ -30,6 +33,8 @@ class MetaIngestContext:
     settings: MetaIngestSettings
     infra: Infrastructure
     key_ring: KeyRing
+    accounts: AccountDirectory
+    """The channel accounts this process answers for (see ``accounts.directory``)."""
     graph_http: httpx.AsyncClient
     """The Graph API client media downloads use (its connections are reused)."""
     media: MediaFetcher
@@ -39,6 +44,7 @@ class MetaIngestContext:
     def build(cls, settings: MetaIngestSettings, infra: Infrastructure) -> MetaIngestContext:
         # Parsed once, and so checked at start-up, not on every delivery.
         key_ring = KeyRing.from_settings(settings)
+        accounts = AccountDirectory(key_ring)
         graph_http = httpx.AsyncClient(
             timeout=httpx.Timeout(30.0, connect=5.0), follow_redirects=True
         )
@@ -47,23 +53,30 @@ class MetaIngestContext:
             graph=GraphMediaClient(
                 graph_http, graph_url=settings.meta_graph_url, version=settings.meta_graph_version
             ),
-            key_ring=key_ring,
             max_bytes=settings.media_max_bytes,
         )
         webhook = MetaWebhookService(
             settings=settings,
             broker=infra.broker,
-            key_ring=key_ring,
+            accounts=accounts,
             deduplicator=Deduplicator(infra.redis_client, ttl_seconds=settings.dedupe_hours * 3600),
         )
         return cls(
             settings=settings,
             infra=infra,
             key_ring=key_ring,
+            accounts=accounts,
             graph_http=graph_http,
             media=media,
             webhook=webhook,
         )
+
+    async def load_accounts(self) -> None:
+        """The start-up hook: the directory complete before the app answers a delivery."""
+        async with self.infra.sessions() as session:
+            await load_directory(
+                accounts=ChannelAccountRepository.from_session(session), directory=self.accounts
+            )
 
     async def close(self) -> None:
         await self.graph_http.aclose()

@@ -23,6 +23,7 @@ def create_app(settings: MetaIngestSettings | None = None) -> FastAPI:
     app = create_service_app(
         context,
         routers=[webhook_router, media_router],
+        on_startup=[context.load_accounts],
         on_shutdown=[context.close],
         title="Master IA meta-ingest",
     )

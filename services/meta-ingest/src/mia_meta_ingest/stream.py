@@ -1,8 +1,11 @@
-"""The Kafka side of meta-ingest: the channel-account projection and media copying.
+"""The Kafka side of meta-ingest: following the channel accounts, and copying media.
 
-Each subscriber has its own consumer group, so copying a large media file never holds up
-a channel account's new state. Subscribers are thin: each hands its event to its
-feature's handler.
+The channel accounts are read by every process, every partition, without a consumer
+group: each process answers webhooks from its own directory in memory, so each must see
+every account's state (a group would hand each process only some partitions). The topic
+is compacted, and a state the directory already has (loaded from the table at start)
+costs only its decoding. Media copying is shared work: one consumer group, each inbound
+event copied by one process.
 """
 
 from __future__ import annotations
@@ -12,26 +15,23 @@ from typing import TYPE_CHECKING
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import ChannelAccountState, Envelope, InboundMessage
-from mia_common.messaging import subscriber_options
+from mia_common.messaging import SUBSCRIBER_DEFAULTS, subscriber_options
 from mia_meta_ingest.accounts import handlers as accounts
 from mia_meta_ingest.media import handlers as media
 
 if TYPE_CHECKING:
     from mia_meta_ingest.context import MetaIngestContext
 
-__all__ = ["ACCOUNTS_GROUP", "create_router"]
-
-ACCOUNTS_GROUP = "meta-ingest.channel-accounts"
+__all__ = ["create_router"]
 
 
 def create_router(context: MetaIngestContext) -> KafkaRouter:
     settings = context.settings
     router = KafkaRouter()
 
+    # No group_id: every partition, from the start of the compacted topic (see above).
     # The options come as **kwargs, which FastStream's overloads cannot type.
-    @router.subscriber(  # type: ignore[untyped-decorator]
-        settings.channels_topic, **subscriber_options(ACCOUNTS_GROUP)
-    )
+    @router.subscriber(settings.channels_topic, **SUBSCRIBER_DEFAULTS)  # type: ignore[untyped-decorator]
     async def on_channel_state(event: Envelope[ChannelAccountState]) -> None:
         await accounts.handle_channel_state(context, event)
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from sqlalchemy import select
 
 from mia_common.contracts import (
     Channel,
@@ -22,7 +21,7 @@ from mia_common.contracts.channels import (
 from mia_common.crypto import KeyRing
 from mia_common.testing import wait_until
 from mia_meta_ingest.config import MetaIngestSettings
-from mia_meta_ingest.models import ChannelAccount
+from mia_meta_ingest.context import MetaIngestContext
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,43 @@ class Account:
     access_token: str
 
 
+async def publish_state(
+    app: FastAPI,
+    settings: MetaIngestSettings,
+    account: Account,
+    *,
+    status: ChannelAccountStatus = ChannelAccountStatus.ACTIVE,
+    updated_at: datetime | None = None,
+) -> ChannelAccountState:
+    """The account's state on the channels topic, as the sender publishes it."""
+    ring = KeyRing.from_settings(settings)
+    state = ChannelAccountState(
+        channel_account_id=account.id,
+        tenant_id=account.tenant_id,
+        channel=Channel.WHATSAPP_CLOUD,
+        status=status,
+        phone_number_id=account.phone_number_id,
+        waba_id=account.waba_id,
+        app_secret_sealed=ring.encrypt_text(
+            account.app_secret, associated_data=app_secret_associated_data(account.id)
+        ),
+        access_token_sealed=ring.encrypt_text(
+            account.access_token, associated_data=access_token_associated_data(account.id)
+        ),
+        updated_at=updated_at or datetime.now(UTC),
+    )
+    envelope = Envelope[ChannelAccountState](
+        type="channels.state.v1", source="/tests", tenantid=account.tenant_id, data=state
+    )
+    context: MetaIngestContext = app.state.context
+    await context.infra.broker.publish(
+        envelope.to_json_dict(), settings.channels_topic, key=str(account.id).encode()
+    )
+    return state
+
+
 async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Account:
+    """A new account, once meta-ingest answers for it."""
     account = Account(
         id=uuid.uuid4(),
         tenant_id=uuid.uuid4(),
@@ -44,39 +79,10 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         app_secret=uuid.uuid4().hex,
         access_token=f"token-{uuid.uuid4().hex}",
     )
-    ring = KeyRing.from_settings(settings)
-    sealed = ring.encrypt_text(
-        account.app_secret, associated_data=app_secret_associated_data(account.id)
+    await publish_state(app, settings, account)
+    context: MetaIngestContext = app.state.context
+    await wait_until(
+        lambda: context.accounts.get(account.id) is not None,
+        message="the account in meta-ingest's directory",
     )
-    state = ChannelAccountState(
-        channel_account_id=account.id,
-        tenant_id=account.tenant_id,
-        channel=Channel.WHATSAPP_CLOUD,
-        status=ChannelAccountStatus.ACTIVE,
-        phone_number_id=account.phone_number_id,
-        waba_id=account.waba_id,
-        app_secret_sealed=sealed,
-        access_token_sealed=ring.encrypt_text(
-            account.access_token, associated_data=access_token_associated_data(account.id)
-        ),
-        updated_at=datetime.now(UTC),
-    )
-    envelope = Envelope[ChannelAccountState](
-        type="channels.state.v1", source="/tests", tenantid=account.tenant_id, data=state
-    )
-    ctx = app.state.context
-    await ctx.infra.broker.publish(
-        envelope.to_json_dict(), settings.channels_topic, key=str(account.id).encode()
-    )
-
-    async def projected() -> bool:
-        async with ctx.infra.sessions() as session:
-            return (
-                await session.scalar(
-                    select(ChannelAccount.id).where(ChannelAccount.id == account.id)
-                )
-                is not None
-            )
-
-    await wait_until(projected, message="the account in meta-ingest's projection")
     return account

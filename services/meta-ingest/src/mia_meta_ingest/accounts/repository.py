@@ -49,6 +49,9 @@ class ChannelAccountRepository:
     async def get(self, account_id: uuid.UUID) -> ChannelAccount | None:
         return await self._session.get(ChannelAccount, account_id)
 
+    async def all(self) -> list[ChannelAccount]:
+        return list(await self._session.scalars(select(ChannelAccount)))
+
     async def upsert_newer(self, state: ChannelAccountState) -> None:
         """Insert the state's account, or update it when ``state`` is newer than the row."""
         values = {

@@ -12,10 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
-from mia_common.db.requests import SessionDep
 from mia_common.errors import NotFound
 from mia_common.identity import CurrentTenantId
-from mia_meta_ingest.accounts.repository import ChannelAccountRepository
 from mia_meta_ingest.context import ContextDep
 from mia_meta_ingest.media.errors import MediaUnavailable
 from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
@@ -32,9 +30,8 @@ async def get_media(
     media_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,200}$")],
     tenant_id: CurrentTenantId,
     context: ContextDep,
-    session: SessionDep,
 ) -> StreamingResponse:
-    account = await ChannelAccountRepository.from_session(session).get(account_id)
+    account = context.accounts.get(account_id)
     if account is None or account.tenant_id != tenant_id:
         raise NotFound("no such media", code="media_not_found")
     try:

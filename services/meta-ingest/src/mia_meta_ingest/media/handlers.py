@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from mia_common.contracts import Channel, Envelope, InboundMessage
 from mia_common.messaging import PermanentError
-from mia_meta_ingest.accounts.repository import ChannelAccountRepository
 from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
 from mia_meta_ingest.media.service import NoAccessToken
 from mia_meta_ingest.webhook.events import SOURCE
@@ -29,10 +28,7 @@ async def handle_inbound(context: MetaIngestContext, event: Envelope[InboundMess
         return
     if message.channel is not Channel.WHATSAPP_CLOUD:
         return
-    async with context.infra.sessions() as session:
-        account = await ChannelAccountRepository.from_session(session).get(
-            message.channel_account_id
-        )
+    account = context.accounts.get(message.channel_account_id)
     if account is None:
         raise PermanentError(f"unknown channel account {message.channel_account_id}")
     try:

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import structlog
 
-from mia_common.contracts.channels import access_token_associated_data
-from mia_common.crypto import DecryptionError, KeyRing
+from mia_meta_ingest.accounts.directory import KnownAccount
 from mia_meta_ingest.media.graph import GraphMediaClient
 from mia_meta_ingest.media.storage import MediaStorage, media_key
-from mia_meta_ingest.models import ChannelAccount
 
 __all__ = ["MediaFetcher", "NoAccessToken"]
 
@@ -28,24 +26,13 @@ class MediaFetcher:
         *,
         storage: MediaStorage,
         graph: GraphMediaClient,
-        key_ring: KeyRing,
         max_bytes: int,
     ) -> None:
         self.storage = storage
         self._graph = graph
-        self._key_ring = key_ring
         self._max_bytes = max_bytes
 
-    def _token(self, account: ChannelAccount) -> str:
-        try:
-            return self._key_ring.decrypt_text(
-                account.access_token_sealed or "",
-                associated_data=access_token_associated_data(account.id),
-            )
-        except DecryptionError:
-            raise NoAccessToken(f"account {account.id} has no usable access token") from None
-
-    async def ensure_stored(self, account: ChannelAccount, media_id: str) -> str:
+    async def ensure_stored(self, account: KnownAccount, media_id: str) -> str:
         """The storage key of ``media_id``, downloading it first when we don't have it.
 
         Two workers racing on the same media both download it; the second write replaces
@@ -54,7 +41,9 @@ class MediaFetcher:
         key = media_key(account.tenant_id, account.id, media_id)
         if await self.storage.exists(key):
             return key
-        token = self._token(account)
+        token = account.access_token
+        if token is None:
+            raise NoAccessToken(f"account {account.id} has no usable access token")
         with tempfile.TemporaryDirectory(prefix="mia-media-") as directory:
             path = Path(directory) / "download"
             downloaded = await self._graph.download(

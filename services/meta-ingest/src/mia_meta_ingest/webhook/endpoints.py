@@ -8,9 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from mia_common.db.requests import SessionDep
 from mia_common.errors import Forbidden
-from mia_meta_ingest.accounts.repository import ChannelAccountRepository
 from mia_meta_ingest.context import ContextDep
 
 __all__ = ["router"]
@@ -32,10 +30,8 @@ async def verify(
 
 
 @router.post("/webhooks/meta", summary="A signed delivery of messages and statuses")
-async def receive(request: Request, context: ContextDep, session: SessionDep) -> Response:
+async def receive(request: Request, context: ContextDep) -> Response:
     await context.webhook.receive(
-        await request.body(),
-        signature=request.headers.get("x-hub-signature-256"),
-        accounts=ChannelAccountRepository.from_session(session),
+        await request.body(), signature=request.headers.get("x-hub-signature-256")
     )
     return Response(status_code=200)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, TemplateStatusChanged
 from mia_common.messaging import OutgoingRecord
-from mia_meta_ingest.models import ChannelAccount
+from mia_meta_ingest.accounts.directory import KnownAccount
 from mia_meta_ingest.webhook.normalize import (
     NormalizedMessage,
     NormalizedStatus,
@@ -30,13 +30,13 @@ def event_id(kind: str, dedupe_key: str) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, f"{kind}:{dedupe_key}")
 
 
-def _conversation_key(account: ChannelAccount, contact: str | None) -> bytes:
+def _conversation_key(account: KnownAccount, contact: str | None) -> bytes:
     # A conversation's events share a key, so they stay in order on one partition.
     return f"{account.tenant_id}:{account.id}:{contact}".encode()
 
 
 def inbound_record(
-    item: NormalizedMessage, account: ChannelAccount, topic: str, media_url_prefix: str
+    item: NormalizedMessage, account: KnownAccount, topic: str, media_url_prefix: str
 ) -> OutgoingRecord | None:
     contract: InboundMessage | None = to_inbound_contract(item, account.id)
     if contract is None:
@@ -64,7 +64,7 @@ def inbound_record(
 
 
 def status_record(
-    item: NormalizedStatus, account: ChannelAccount, topic: str
+    item: NormalizedStatus, account: KnownAccount, topic: str
 ) -> OutgoingRecord | None:
     contract: MessageStatus | None = to_status_contract(item, account.id)
     if contract is None:
@@ -85,7 +85,7 @@ def status_record(
 
 
 def template_record(
-    item: NormalizedTemplateUpdate, account: ChannelAccount, topic: str
+    item: NormalizedTemplateUpdate, account: KnownAccount, topic: str
 ) -> OutgoingRecord:
     moment = item.occurred_at.isoformat() if item.occurred_at else "unknown"
     envelope = Envelope[TemplateStatusChanged](

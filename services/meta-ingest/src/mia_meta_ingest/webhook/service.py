@@ -16,12 +16,10 @@ from faststream.kafka import KafkaBroker
 from pydantic import ValidationError
 
 from mia_common.contracts.topics import dead_letter_topic
-from mia_common.crypto import DecryptionError, KeyRing
 from mia_common.errors import Forbidden, Unauthorized
 from mia_common.messaging import OutgoingRecord, publish_many
-from mia_meta_ingest.accounts.repository import ChannelAccountRepository
+from mia_meta_ingest.accounts.directory import AccountDirectory, KnownAccount
 from mia_meta_ingest.config import MetaIngestSettings
-from mia_meta_ingest.models import ChannelAccount
 from mia_meta_ingest.webhook.dedupe import Deduplicator
 from mia_meta_ingest.webhook.errors import PayloadTooLarge
 from mia_meta_ingest.webhook.events import inbound_record, status_record, template_record
@@ -51,22 +49,20 @@ class MetaWebhookService:
         *,
         settings: MetaIngestSettings,
         broker: KafkaBroker,
-        key_ring: KeyRing,
+        accounts: AccountDirectory,
         deduplicator: Deduplicator,
     ) -> None:
         self._settings = settings
         self._broker = broker
-        self._key_ring = key_ring
+        self._accounts = accounts
         self._dedupe = deduplicator
 
-    async def receive(
-        self, raw: bytes, *, signature: str | None, accounts: ChannelAccountRepository
-    ) -> None:
+    async def receive(self, raw: bytes, *, signature: str | None) -> None:
         """Publish what ``raw`` holds; raises the error to answer Meta with instead."""
         settings = self._settings
         if len(raw) > settings.max_body_bytes:
             raise PayloadTooLarge(f"deliveries are at most {settings.max_body_bytes} bytes")
-        signed = await self._signed_accounts(raw, signature, accounts)
+        signed = self._signed_accounts(raw, signature)
         try:
             body = WebhookBody.model_validate_json(raw)
         except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -76,8 +72,9 @@ class MetaWebhookService:
         # Template decisions concern every number of the business account; a template-only
         # delivery already found them to check its signature.
         missing_wabas = {t.waba_id for t in batch.templates} - {a.waba_id for a in signed.values()}
-        for account in await accounts.by_waba_ids(missing_wabas):
-            signed.setdefault(account.phone_number_id, account)
+        for waba_id in missing_wabas:
+            for account in self._accounts.by_waba_id(waba_id):
+                signed.setdefault(account.phone_number_id, account)
         records, problems = self._records(batch, signed)
         if problems:
             await self._dead_letter(raw, "; ".join(problems))
@@ -98,16 +95,19 @@ class MetaWebhookService:
             ignored=len(batch.ignored),
         )
 
-    async def _signed_accounts(
-        self, raw: bytes, signature: str | None, accounts: ChannelAccountRepository
-    ) -> dict[str, ChannelAccount]:
+    def _signed_accounts(self, raw: bytes, signature: str | None) -> dict[str, KnownAccount]:
         """The accounts the body names, after checking it is signed with their app secret."""
         named = {match.decode() for match in _PHONE_NUMBER_ID.findall(raw)}
-        found = await accounts.by_phone_number_ids(named)
+        found = {
+            phone_number_id: account
+            for phone_number_id in named
+            if (account := self._accounts.by_phone_number_id(phone_number_id)) is not None
+        }
         if not named:
             found = {
                 account.phone_number_id: account
-                for account in await accounts.by_waba_ids(_waba_ids(raw))
+                for waba_id in _waba_ids(raw)
+                for account in self._accounts.by_waba_id(waba_id)
             }
         if not found:
             raise Forbidden(
@@ -115,15 +115,9 @@ class MetaWebhookService:
                 code="unknown_account",
             )
         for account in found.values():
-            try:
-                secret = self._key_ring.decrypt_text(
-                    account.app_secret_sealed or "", associated_data=account.id.bytes
-                )
-            except DecryptionError:
-                raise Forbidden(
-                    "this account has no usable app secret", code="no_app_secret"
-                ) from None
-            if not signature_matches(raw, signature, secret):
+            if account.app_secret is None:
+                raise Forbidden("this account has no usable app secret", code="no_app_secret")
+            if not signature_matches(raw, signature, account.app_secret):
                 raise Unauthorized("bad or missing X-Hub-Signature-256", code="bad_signature")
         return found
 
@@ -140,7 +134,7 @@ class MetaWebhookService:
         logger.error("webhook delivery dead-lettered", reason=reason[:500])
 
     def _records(
-        self, batch: NormalizedBatch, accounts: dict[str, ChannelAccount]
+        self, batch: NormalizedBatch, accounts: dict[str, KnownAccount]
     ) -> tuple[list[tuple[str, OutgoingRecord]], list[str]]:
         settings = self._settings
         records: list[tuple[str, OutgoingRecord]] = []
