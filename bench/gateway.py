@@ -143,7 +143,7 @@ async def bench_forwarding(platform: PlatformSettings, url: str, args: argparse.
             tag = uuid.uuid4().hex[:8]
             async with unit_of_work(app.state.context.infra.sessions) as session:
                 _tenant, owner = await create_tenant_with_owner(
-                    session,
+                    session=session,
                     name=f"Bench {tag}",
                     owner_email=f"bench-{tag}@example.com",
                     owner_password=PASSWORD,

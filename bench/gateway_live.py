@@ -286,7 +286,10 @@ async def run_fanout(clients: int, rate: float, seconds: float) -> dict[str, flo
             email = f"bench-owner-{uuid.uuid4().hex[:8]}@example.com"
             async with unit_of_work(context.infra.sessions) as session:
                 tenant, _ = await create_tenant_with_owner(
-                    session, name="Bench Company", owner_email=email, owner_password=PASSWORD
+                    session=session,
+                    name="Bench Company",
+                    owner_email=email,
+                    owner_password=PASSWORD,
                 )
             async with _serve(app) as address:
                 async with httpx.AsyncClient(base_url=f"http://{address}") as http:

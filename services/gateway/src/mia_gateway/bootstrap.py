@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import structlog
-from sqlalchemy import func, select
 
 from mia_common.db import unit_of_work
 from mia_gateway.audit.service import record
-from mia_gateway.models import User
+from mia_gateway.tenants.repository import TenantRepository
 from mia_gateway.tenants.service import create_tenant_with_owner
+from mia_gateway.users.repository import UserRepository
 
 if TYPE_CHECKING:
     from mia_gateway.context import GatewayContext
@@ -22,19 +22,18 @@ if TYPE_CHECKING:
 __all__ = ["ensure_first_run"]
 
 logger = structlog.get_logger(__name__)
-_LOCK = 0x6D69615F6669
 
 
 async def ensure_first_run(context: GatewayContext) -> None:
-    """Startup hook; its own unit of work (no request or message is under way)."""
+    """Startup hook, in a unit of work of its own (no request or message is under way)."""
     settings = context.settings
     email = settings.admin_email.strip().lower()
     async with unit_of_work(context.infra.sessions) as session:
-        await session.execute(select(func.pg_advisory_xact_lock(_LOCK)))
-        if await session.scalar(select(User.id).where(User.email == email)):
+        await TenantRepository.from_session(session).lock_first_run()
+        if await UserRepository.from_session(session).by_email(email) is not None:
             return
         tenant, owner = await create_tenant_with_owner(
-            session,
+            session=session,
             name=settings.demo_tenant_name,
             owner_email=email,
             owner_password=settings.admin_password.get_secret_value(),
@@ -43,6 +42,9 @@ async def ensure_first_run(context: GatewayContext) -> None:
             email_verified=True,
         )
         await record(
-            session, action="tenant.created_first_run", tenant_id=tenant.id, actor_id=owner.id
+            session=session,
+            action="tenant.created_first_run",
+            tenant_id=tenant.id,
+            actor_id=owner.id,
         )
     logger.info("first run: demo tenant and its owner created", tenant=tenant.slug, email=email)

@@ -63,7 +63,7 @@ class Actors:
         tag = uuid.uuid4().hex[:10]
         async with unit_of_work(self._factory) as session:
             tenant, owner = await create_tenant_with_owner(
-                session,
+                session=session,
                 name=f"Company {tag}",
                 owner_email=f"owner-{tag}@example.com",
                 owner_password=None,
@@ -89,7 +89,7 @@ class Actors:
             # wait for argon2.
             for role, user in users.items():
                 tokens = await start_session(
-                    session, user=user, method="password", settings=self._settings
+                    session=session, user=user, method="password", settings=self._settings
                 )
                 result[role] = Actor(user.id, tenant.id, user.email, role, tokens.access_token)
         return result

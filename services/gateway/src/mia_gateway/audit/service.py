@@ -1,41 +1,22 @@
-"""Recording audit events, in the caller's transaction or (for failures) on their own."""
+"""Recording audit events in the transaction of the change they describe; reading them."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.pagination import PageParams
+from mia_gateway.audit.repository import AuditRepository
 from mia_gateway.models import AuditEvent
 
-__all__ = ["record", "record_independently"]
-
-
-def _event(
-    *,
-    action: str,
-    tenant_id: uuid.UUID | None,
-    actor_id: uuid.UUID | None,
-    actor_kind: str,
-    target: str | None,
-    ip: str | None,
-    details: dict[str, Any] | None,
-) -> AuditEvent:
-    return AuditEvent(
-        action=action,
-        tenant_id=tenant_id,
-        actor_id=actor_id,
-        actor_kind=actor_kind,
-        target=target,
-        ip=ip,
-        details=details or {},
-    )
+__all__ = ["list_events", "record"]
 
 
 async def record(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     action: str,
     tenant_id: uuid.UUID | None,
     actor_id: uuid.UUID | None = None,
@@ -45,25 +26,23 @@ async def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Audit an action that commits with the change it describes."""
-    session.add(
-        _event(
+    AuditRepository.from_session(session).add(
+        AuditEvent(
             action=action,
             tenant_id=tenant_id,
             actor_id=actor_id,
             actor_kind=actor_kind,
             target=target,
             ip=ip,
-            details=details,
+            details=details or {},
         )
     )
 
 
-async def record_independently(
-    factory: async_sessionmaker[AsyncSession], *, action: str, **fields: Any
-) -> None:
-    """Audit a refused action: the request's own transaction rolls back, this must not.
-
-    Takes the keyword arguments of ``record``.
-    """
-    async with factory() as session, session.begin():
-        await record(session, action=action, **fields)
+async def list_events(
+    *, session: AsyncSession, tenant_id: uuid.UUID, page: PageParams, action: str | None
+) -> tuple[list[AuditEvent], uuid.UUID | None]:
+    """A tenant's events, newest first, optionally of one action."""
+    return await AuditRepository.from_session(session).page_of_tenant(
+        tenant_id=tenant_id, page=page, action=action
+    )

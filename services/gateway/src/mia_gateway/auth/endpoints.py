@@ -6,33 +6,22 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Request, Response
-from sqlalchemy import select
 
 from mia_common.db import unit_of_work
 from mia_common.db.requests import SessionDep
-from mia_common.errors import Forbidden, Unauthorized
-from mia_gateway.audit.service import record, record_independently
-from mia_gateway.auth.passwords import hash_password, needs_rehash, verify_password
-from mia_gateway.auth.principal import CurrentPrincipal
+from mia_common.errors import Unauthorized
+from mia_gateway.audit.refusals import record_refusal
+from mia_gateway.auth import service
+from mia_gateway.auth.dependencies import CurrentPrincipal
 from mia_gateway.auth.schemas import (
     LoginRequest,
     MeResponse,
     SignupRequest,
-    TenantSummary,
     TokenResponse,
-    UserView,
 )
-from mia_gateway.auth.sessions import (
-    IssuedTokens,
-    RefreshReuse,
-    end_session,
-    refresh_session,
-    start_session,
-)
+from mia_gateway.auth.sessions import IssuedTokens, RefreshReuse
 from mia_gateway.config import GatewaySettings
 from mia_gateway.context import ContextDep, SettingsDep
-from mia_gateway.models import Tenant, TenantStatus, User
-from mia_gateway.tenants.service import create_tenant_with_owner
 
 __all__ = ["REFRESH_COOKIE", "client_ip", "router", "set_refresh_cookie", "token_response"]
 
@@ -74,43 +63,27 @@ async def login(
     context: ContextDep,
     settings: SettingsDep,
 ) -> TokenResponse:
-    email = body.email.lower()
     ip = client_ip(request)
-    await context.login_throttle.check(email=email, ip=ip)
-    row = (
-        await session.execute(
-            select(User, Tenant)
-            .join(Tenant, Tenant.id == User.tenant_id)
-            .where(User.email == email)
-        )
-    ).first()
-    user, tenant = row if row else (None, None)
-    if not verify_password(user.password_hash if user else None, body.password) or user is None:
-        await record_independently(
-            context.infra.sessions,
-            action="login.failed",
-            tenant_id=tenant.id if tenant else None,
-            actor_id=user.id if user else None,
+    try:
+        tokens = await service.log_in(
+            session=session,
+            throttle=context.login_throttle,
+            settings=settings,
+            email=body.email,
+            password=body.password,
             ip=ip,
-            details={"email": email},
+            user_agent=request.headers.get("user-agent"),
         )
-        raise Unauthorized("wrong email or password", code="login_failed")
-    if user.disabled_at is not None:
-        raise Unauthorized("this user is disabled", code="user_disabled")
-    assert tenant is not None
-    if tenant.status != TenantStatus.ACTIVE and not user.is_platform_admin:
-        raise Unauthorized("this company's account is suspended", code="tenant_suspended")
-    if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(body.password)
-    tokens = await start_session(
-        session,
-        user=user,
-        method="password",
-        settings=settings,
-        ip=ip,
-        user_agent=request.headers.get("user-agent"),
-    )
-    await record(session, action="login.succeeded", tenant_id=tenant.id, actor_id=user.id, ip=ip)
+    except service.LoginFailed as failure:
+        await record_refusal(
+            sessions=context.infra.sessions,
+            action="login.failed",
+            tenant_id=failure.tenant_id,
+            actor_id=failure.user_id,
+            ip=ip,
+            details={"email": failure.email},
+        )
+        raise
     set_refresh_cookie(response, tokens, settings)
     return token_response(tokens)
 
@@ -129,13 +102,11 @@ async def refresh(
     # Not SessionDep: a reused token's revocation must commit although the answer is 401.
     async with unit_of_work(context.infra.sessions) as session:
         try:
-            tokens = await refresh_session(session, refresh_token=mia_refresh, settings=settings)
-        except RefreshReuse as exc:
-            # Commit the family's revocation, then refuse.
-            reused = exc
-            await record(
-                session, action="session.refresh_reused", tenant_id=None, ip=client_ip(request)
+            tokens = await service.refresh(
+                session=session, refresh_token=mia_refresh, settings=settings, ip=client_ip(request)
             )
+        except RefreshReuse as exc:
+            reused = exc
     if reused is not None:
         response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH)
         raise reused
@@ -145,9 +116,7 @@ async def refresh(
 
 @router.post("/auth/logout", status_code=204, summary="End this session")
 async def logout(principal: CurrentPrincipal, session: SessionDep, response: Response) -> Response:
-    if principal.session_id is not None:
-        await end_session(session, session_id=principal.session_id, reason="logout")
-        await record(session, action="logout", tenant_id=principal.tenant_id, actor_id=principal.id)
+    await service.log_out(session=session, principal=principal)
     response = Response(status_code=204)
     response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH)
     return response
@@ -163,19 +132,15 @@ async def signup(
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenResponse:
-    if not settings.signup_enabled:
-        raise Forbidden("self-service sign-up is switched off", code="signup_disabled")
-    tenant, owner = await create_tenant_with_owner(
-        session,
-        name=body.company,
-        owner_email=str(body.email),
-        owner_password=body.password,
-        owner_name=body.name,
+    tokens = await service.sign_up(
+        session=session,
+        settings=settings,
+        company=body.company,
+        email=str(body.email),
+        password=body.password,
+        name=body.name,
         timezone=body.timezone,
-    )
-    await record(session, action="tenant.signed_up", tenant_id=tenant.id, actor_id=owner.id)
-    tokens = await start_session(
-        session, user=owner, method="signup", settings=settings, ip=client_ip(request)
+        ip=client_ip(request),
     )
     set_refresh_cookie(response, tokens, settings)
     return token_response(tokens)
@@ -183,29 +148,5 @@ async def signup(
 
 @router.get("/me", response_model=MeResponse, summary="The caller, their company and role")
 async def me(principal: CurrentPrincipal, session: SessionDep) -> MeResponse:
-    tenant = await session.get(Tenant, principal.tenant_id)
-    assert tenant is not None
-    user_view = None
-    if principal.kind == "user":
-        user = await session.get(User, principal.id)
-        assert user is not None
-        user_view = UserView(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            role=principal.role,
-            is_platform_admin=user.is_platform_admin,
-        )
-    return MeResponse(
-        kind=principal.kind,
-        user=user_view,
-        tenant=TenantSummary(
-            id=tenant.id,
-            name=tenant.name,
-            slug=tenant.slug,
-            timezone=tenant.timezone,
-            status=tenant.status,
-        ),
-        role=principal.role,
-        scopes=list(principal.scopes),
-    )
+    tenant, user = await service.caller_of(session=session, principal=principal)
+    return MeResponse.of(principal, tenant=tenant, user=user)

@@ -8,6 +8,17 @@ from datetime import datetime
 from pydantic import BaseModel, EmailStr, Field
 
 from mia_common.identity import Role
+from mia_gateway.auth.principal import Principal
+from mia_gateway.models import Tenant, User
+
+__all__ = [
+    "LoginRequest",
+    "MeResponse",
+    "SignupRequest",
+    "TenantSummary",
+    "TokenResponse",
+    "UserView",
+]
 
 
 class LoginRequest(BaseModel):
@@ -53,3 +64,29 @@ class MeResponse(BaseModel):
     tenant: TenantSummary
     role: Role
     scopes: list[str]
+
+    @classmethod
+    def of(cls, principal: Principal, *, tenant: Tenant, user: User | None) -> MeResponse:
+        return cls(
+            kind=principal.kind,
+            user=(
+                UserView(
+                    id=user.id,
+                    email=user.email,
+                    name=user.name,
+                    role=principal.role,
+                    is_platform_admin=user.is_platform_admin,
+                )
+                if user is not None
+                else None
+            ),
+            tenant=TenantSummary(
+                id=tenant.id,
+                name=tenant.name,
+                slug=tenant.slug,
+                timezone=tenant.timezone,
+                status=tenant.status,
+            ),
+            role=principal.role,
+            scopes=list(principal.scopes),
+        )

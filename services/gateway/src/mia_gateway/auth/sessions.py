@@ -11,16 +11,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.errors import Unauthorized
+from mia_gateway.auth.repository import LoginSessionRepository
 from mia_gateway.auth.secrets import digest, new_token
 from mia_gateway.auth.tokens import issue_access_token
 from mia_gateway.config import GatewaySettings
-from mia_gateway.models import RefreshToken, Session, Tenant, TenantStatus, User
+from mia_gateway.models import RefreshToken, Session, TenantStatus, User
 
-__all__ = ["IssuedTokens", "end_session", "end_user_sessions", "refresh_session", "start_session"]
+__all__ = [
+    "IssuedTokens",
+    "RefreshReuse",
+    "end_session",
+    "end_user_sessions",
+    "refresh_session",
+    "start_session",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +40,20 @@ class IssuedTokens:
     user: User
 
 
-async def _issue(
-    session: AsyncSession, *, login: Session, user: User, settings: GatewaySettings
+class RefreshReuse(Unauthorized):
+    """A spent refresh token came back; the revocation it caused must be committed."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, code="refresh_reused")
+
+
+def _issue(
+    sessions: LoginSessionRepository, *, login: Session, user: User, settings: GatewaySettings
 ) -> IssuedTokens:
     now = datetime.now(UTC)
     refresh = new_token()
     refresh_expires = now + timedelta(days=settings.refresh_token_days)
-    session.add(
+    sessions.add_refresh_token(
         RefreshToken(session_id=login.id, token_hash=digest(refresh), expires_at=refresh_expires)
     )
     access, access_expires = issue_access_token(
@@ -54,48 +68,41 @@ async def _issue(
 
 
 async def start_session(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     user: User,
     method: str,
     settings: GatewaySettings,
     ip: str | None = None,
     user_agent: str | None = None,
 ) -> IssuedTokens:
-    login = Session(
-        tenant_id=user.tenant_id,
-        user_id=user.id,
-        method=method,
-        ip=ip,
-        user_agent=(user_agent or "")[:400] or None,
+    sessions = LoginSessionRepository.from_session(session)
+    login = await sessions.add(
+        Session(
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            method=method,
+            ip=ip,
+            user_agent=(user_agent or "")[:400] or None,
+        )
     )
-    session.add(login)
-    await session.flush()
     user.last_login_at = datetime.now(UTC)
-    return await _issue(session, login=login, user=user, settings=settings)
+    return _issue(sessions, login=login, user=user, settings=settings)
 
 
 async def refresh_session(
-    session: AsyncSession, *, refresh_token: str, settings: GatewaySettings
+    *, session: AsyncSession, refresh_token: str, settings: GatewaySettings
 ) -> IssuedTokens:
     """Spend ``refresh_token`` for a new pair; a spent token revokes its whole session.
 
-    Raises ``Unauthorized`` with ``code`` saying why, after committing a revocation:
-    callers must let this transaction commit even though they answer 401.
+    Raises ``Unauthorized`` with ``code`` saying why; ``RefreshReuse`` after revoking the
+    session, which the caller must let commit even though it answers 401.
     """
-    row = (
-        await session.execute(
-            select(RefreshToken, Session, User, Tenant)
-            .join(Session, Session.id == RefreshToken.session_id)
-            .join(User, User.id == Session.user_id)
-            .join(Tenant, Tenant.id == User.tenant_id)
-            .where(RefreshToken.token_hash == digest(refresh_token))
-            .with_for_update(of=RefreshToken)
-        )
-    ).first()
-    if row is None:
+    sessions = LoginSessionRepository.from_session(session)
+    found = await sessions.of_refresh_token_for_update(digest(refresh_token))
+    if found is None:
         raise Unauthorized("the refresh token is not valid", code="refresh_invalid")
-    token, login, user, tenant = row
+    token, login, user, tenant = found
     now = datetime.now(UTC)
     if login.revoked_at is not None:
         raise Unauthorized("the session was ended: log in again", code="session_revoked")
@@ -110,27 +117,16 @@ async def refresh_session(
     if tenant.status != TenantStatus.ACTIVE and not user.is_platform_admin:
         raise Unauthorized("this company's account is suspended", code="tenant_suspended")
     token.used_at = now
-    return await _issue(session, login=login, user=user, settings=settings)
+    return _issue(sessions, login=login, user=user, settings=settings)
 
 
-class RefreshReuse(Unauthorized):
-    """A spent refresh token came back; the revocation it caused must be committed."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, code="refresh_reused")
-
-
-async def end_session(session: AsyncSession, *, session_id: uuid.UUID, reason: str) -> None:
-    await session.execute(
-        update(Session)
-        .where(Session.id == session_id, Session.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
+async def end_session(*, session: AsyncSession, session_id: uuid.UUID, reason: str) -> None:
+    await LoginSessionRepository.from_session(session).revoke(
+        session_id=session_id, reason=reason, at=datetime.now(UTC)
     )
 
 
-async def end_user_sessions(session: AsyncSession, *, user_id: uuid.UUID, reason: str) -> None:
-    await session.execute(
-        update(Session)
-        .where(Session.user_id == user_id, Session.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
+async def end_user_sessions(*, session: AsyncSession, user_id: uuid.UUID, reason: str) -> None:
+    await LoginSessionRepository.from_session(session).revoke_all_of_user(
+        user_id=user_id, reason=reason, at=datetime.now(UTC)
     )

@@ -17,7 +17,8 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.db import unit_of_work
-from mia_gateway.auth.principal import Principal, authenticate
+from mia_gateway.auth.principal import Principal
+from mia_gateway.auth.service import authenticate
 from mia_gateway.config import GatewaySettings
 
 __all__ = ["BEARER_SUBPROTOCOL", "LIVE_AREA", "authenticate_live", "credentials_from"]
@@ -47,4 +48,4 @@ async def authenticate_live(
     work, so no connection is held for the life of the socket.
     """
     async with unit_of_work(sessions) as session:
-        return await authenticate(session, credentials, settings)
+        return await authenticate(session=session, credentials=credentials, settings=settings)

@@ -17,15 +17,14 @@ from pydantic import BaseModel
 
 from mia_common.db.requests import SessionDep
 from mia_common.errors import AppError, NotFound
-from mia_gateway.audit.service import record, record_independently
+from mia_gateway.audit.refusals import record_refusal
 from mia_gateway.auth.endpoints import client_ip, set_refresh_cookie
-from mia_gateway.auth.sessions import start_session
 from mia_gateway.config import GatewaySettings, OAuthProviderSettings
 from mia_gateway.context import ContextDep, SettingsDep
+from mia_gateway.oauth import service
 from mia_gateway.oauth.discovery import ProviderDirectory
 from mia_gateway.oauth.errors import LoginAttemptInvalid
 from mia_gateway.oauth.flow import begin_login, finish_login
-from mia_gateway.oauth.linking import account_for
 from mia_gateway.oauth.pending import (
     STATE_COOKIE,
     STATE_COOKIE_PATH,
@@ -162,41 +161,29 @@ async def callback(
         public_url=settings.public_url,
     )
     ip = client_ip(request)
-    method = f"oauth:{config.name}"
     try:
-        account = await account_for(
-            session,
+        tokens = await service.log_in(
+            session=session,
             provider=config.name,
             identity=identity,
-            signup_enabled=settings.signup_enabled,
+            settings=settings,
             ip=ip,
+            user_agent=request.headers.get("user-agent"),
         )
     except AppError as exc:
         # This request's transaction rolls back; the refusal is audited all the same.
-        await record_independently(
-            context.infra.sessions,
+        await record_refusal(
+            sessions=context.infra.sessions,
             action="login.failed",
             tenant_id=None,
             ip=ip,
-            details={"method": method, "reason": exc.extra.get("code"), "email": identity.email},
+            details={
+                "method": f"oauth:{config.name}",
+                "reason": exc.extra.get("code"),
+                "email": identity.email,
+            },
         )
         raise
-    tokens = await start_session(
-        session,
-        user=account.user,
-        method=method,
-        settings=settings,
-        ip=ip,
-        user_agent=request.headers.get("user-agent"),
-    )
-    await record(
-        session,
-        action="login.succeeded",
-        tenant_id=account.tenant.id,
-        actor_id=account.user.id,
-        ip=ip,
-        details={"method": method},
-    )
     response = RedirectResponse(pending.next_path, status_code=302)
     set_refresh_cookie(response, tokens, settings)
     _forget_state(response, settings)

@@ -13,7 +13,8 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Depends, Request, Response
 
 from mia_common.db import unit_of_work
-from mia_gateway.auth.principal import Principal, get_principal
+from mia_gateway.auth.dependencies import get_principal
+from mia_gateway.auth.principal import Principal
 from mia_gateway.context import ContextDep, SettingsDep
 from mia_gateway.routing.proxy import forward, owning_service
 

@@ -1,4 +1,4 @@
-"""Which of our users a provider's account is.
+"""Logging in with a provider's account: which of our users it is, then a login session.
 
 A link, once made, decides from then on whatever email the provider reports later: people
 change addresses, and the subject is what the provider promises to keep stable. Without a
@@ -16,12 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.errors import Forbidden, Unauthorized
 from mia_gateway.audit.service import record
-from mia_gateway.models import Tenant, TenantStatus, User
+from mia_gateway.auth.sessions import IssuedTokens, start_session
+from mia_gateway.config import GatewaySettings
+from mia_gateway.models import OAuthIdentity, Tenant, TenantStatus, User
 from mia_gateway.oauth.id_token import ProviderIdentity
-from mia_gateway.oauth.repository import add_link, linked_user, user_by_email
+from mia_gateway.oauth.repository import OAuthIdentityRepository
+from mia_gateway.tenants.repository import TenantRepository
 from mia_gateway.tenants.service import create_tenant_with_owner
+from mia_gateway.users.repository import UserRepository
 
-__all__ = ["LinkedAccount", "account_for"]
+__all__ = ["LinkedAccount", "account_for", "log_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,7 @@ async def _sign_up(
 ) -> User:
     # A new company named after the address's domain; its owner renames it in settings.
     tenant, owner = await create_tenant_with_owner(
-        session,
+        session=session,
         name=email.rpartition("@")[2] or email,
         owner_email=email,
         owner_password=None,
@@ -43,7 +47,7 @@ async def _sign_up(
         email_verified=True,
     )
     await record(
-        session,
+        session=session,
         action="tenant.signed_up",
         tenant_id=tenant.id,
         actor_id=owner.id,
@@ -70,7 +74,8 @@ async def _link_by_email(
             f"{provider} has not verified {identity.email}: verify it there and try again",
             code="oauth_email_unverified",
         )
-    user = await user_by_email(session, email=identity.email)
+    # Emails are stored lower-cased and unique across the platform, whatever the tenant.
+    user = await UserRepository.from_session(session).by_email(identity.email.strip().lower())
     if user is None:
         if not signup_enabled:
             raise Forbidden(
@@ -78,13 +83,15 @@ async def _link_by_email(
                 code="oauth_no_account",
             )
         user = await _sign_up(session, provider=provider, identity=identity, email=identity.email)
-    await add_link(
-        session, user=user, provider=provider, subject=identity.subject, email=identity.email
+    await OAuthIdentityRepository.from_session(session).add(
+        OAuthIdentity(
+            user_id=user.id, provider=provider, subject=identity.subject, email=identity.email
+        )
     )
     # The provider vouched for the address, and the person just proved they hold that account.
     user.email_verified = True
     await record(
-        session,
+        session=session,
         action="oauth.linked",
         tenant_id=user.tenant_id,
         actor_id=user.id,
@@ -96,15 +103,17 @@ async def _link_by_email(
 
 
 async def account_for(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     provider: str,
     identity: ProviderIdentity,
     signup_enabled: bool,
     ip: str | None = None,
 ) -> LinkedAccount:
     """The user ``identity`` logs in as, linking it on first use; refuses with a code."""
-    found = await linked_user(session, provider=provider, subject=identity.subject)
+    found = await OAuthIdentityRepository.from_session(session).linked_user(
+        provider=provider, subject=identity.subject
+    )
     if found is not None:
         link, user = found
         if identity.email is not None:
@@ -114,10 +123,48 @@ async def account_for(
         user = await _link_by_email(
             session, provider=provider, identity=identity, signup_enabled=signup_enabled, ip=ip
         )
-    tenant = await session.get(Tenant, user.tenant_id)
+    tenant = await TenantRepository.from_session(session).get(user.tenant_id)
     assert tenant is not None, "users.tenant_id is a foreign key"
     if user.disabled_at is not None:
         raise Unauthorized("this user is disabled", code="user_disabled")
     if tenant.status != TenantStatus.ACTIVE and not user.is_platform_admin:
         raise Unauthorized("this company's account is suspended", code="tenant_suspended")
     return LinkedAccount(user=user, tenant=tenant)
+
+
+async def log_in(
+    *,
+    session: AsyncSession,
+    provider: str,
+    identity: ProviderIdentity,
+    settings: GatewaySettings,
+    ip: str | None,
+    user_agent: str | None,
+) -> IssuedTokens:
+    """A login session for the user ``identity`` is; refuses with an ``AppError`` and a code
+    (which the endpoint audits on its own, as this transaction rolls back)."""
+    method = f"oauth:{provider}"
+    account = await account_for(
+        session=session,
+        provider=provider,
+        identity=identity,
+        signup_enabled=settings.signup_enabled,
+        ip=ip,
+    )
+    tokens = await start_session(
+        session=session,
+        user=account.user,
+        method=method,
+        settings=settings,
+        ip=ip,
+        user_agent=user_agent,
+    )
+    await record(
+        session=session,
+        action="login.succeeded",
+        tenant_id=account.tenant.id,
+        actor_id=account.user.id,
+        ip=ip,
+        details={"method": method},
+    )
+    return tokens
