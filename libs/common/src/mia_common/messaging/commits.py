@@ -33,6 +33,10 @@ class OffsetCommitter:
 
     async def handled(self, consumer: Any, record: ConsumerRecord[Any, Any]) -> None:
         """Note that ``record`` is done; commit soon."""
+        if getattr(consumer, "_group_id", None) is None:
+            # A reader without a group (a per-process projection reads every partition
+            # from the start) has no offsets to commit.
+            return
         offsets = self._pending.setdefault(consumer, {})
         offsets[TopicPartition(record.topic, record.partition)] = record.offset + 1
         self._counts[consumer] = self._counts.get(consumer, 0) + 1

@@ -6,7 +6,7 @@ event ids it applied in its own transaction (``claim_event``), so a redelivered 
 applied once.
 """
 
-from mia_common.outbox.idempotency import claim_event
+from mia_common.outbox.idempotency import claim_event, claim_events
 from mia_common.outbox.models import OutboxEvent, ProcessedEvent
 from mia_common.outbox.relay import OutboxRelay, RelayStage
 from mia_common.outbox.writer import StagedEvent, add_event, add_events
@@ -20,4 +20,5 @@ __all__ = [
     "add_event",
     "add_events",
     "claim_event",
+    "claim_events",
 ]
