@@ -179,7 +179,7 @@ async def test_an_sms_account_keeps_its_auth_token_sealed_and_the_webhooks_can_o
     assert account["auth_token"] == {"configured": True, "last4": body["auth_token"][-4:]}
     assert account["access_token"] is None
     assert account["throughput_per_second"] is None
-    lookup = world.app.state.context.extras["sms_account_lookup"]
+    lookup = world.app.state.context.sms_accounts
     credentials = await lookup(uuid.UUID(account["id"]))
     assert credentials.auth_token == body["auth_token"]
     assert credentials.tenant_id == company.tenant_id

@@ -35,7 +35,7 @@ async def left_sending(world: World, account: Account, request: SendRequest) -> 
                 sending_started_at=started,
             )
         )
-    world.app.state.context.extras["runtime"].scheduler.notify(account.id)
+    world.app.state.context.scheduler.notify(account.id)
     return started
 
 
@@ -127,8 +127,9 @@ async def test_a_status_for_someone_elses_callback_data_is_ignored(world: World)
     await world.status(
         account, wamid=first["external_message_id"], request_id=sent.request_id, to=sent.to or ""
     )
-    runtime = world.app.state.context.extras["runtime"]
+    context = world.app.state.context
     from mia_common.contracts import Envelope, MessageStatus
+    from mia_sender.dispatch.handlers import handle_statuses
 
     status = MessageStatus(
         channel="whatsapp_cloud",
@@ -145,7 +146,7 @@ async def test_a_status_for_someone_elses_callback_data_is_ignored(world: World)
         tenantid=account.company.tenant_id,
         data=status,
     )
-    assert await runtime.reconciler.apply([envelope]) == 0
+    assert await handle_statuses(context, [envelope]) == 0
     assert len(world.outcomes_of(sent.request_id)) == 1
 
 

@@ -51,10 +51,10 @@ async def test_a_customer_known_by_user_id_is_reached_by_it_inside_their_window(
     account = await world.whatsapp_account()
     user_id = "BR.13491208655302741918"
     await world.customer_writes(account, user_id=user_id)
-    runtime = world.app.state.context.extras["runtime"]
+    windows = world.app.state.context.windows
 
     async def learned() -> bool:
-        return bool(await runtime.windows.is_open(account.id, phone=None, user_id=user_id))
+        return bool(await windows.is_open(account.id, phone=None, user_id=user_id))
 
     await world.sandbox.client.wait_for(learned, message="the user id's window")
     request = world.request(account, to_user_id=user_id, text="Olá!")

@@ -98,7 +98,7 @@ class World:
 
     @property
     def session_factory(self) -> Any:
-        return self.app.state.context.session_factory
+        return self.app.state.context.infra.sessions
 
     # --- accounts --------------------------------------------------------------------
 
@@ -243,10 +243,10 @@ class World:
 
     async def window_open(self, account: Account, phone: str) -> None:
         """Wait until the sender learned the window (its consumer is asynchronous)."""
-        runtime = self.app.state.context.extras["runtime"]
+        windows = self.app.state.context.windows
 
         async def learned() -> bool:
-            return bool(await runtime.windows.is_open(account.id, phone=phone, user_id=None))
+            return bool(await windows.is_open(account.id, phone=phone, user_id=None))
 
         from mia_common.testing import wait_until
 

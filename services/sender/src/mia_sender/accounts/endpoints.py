@@ -6,12 +6,15 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, Response
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel
+from mia_common.db.requests import SessionDep
 from mia_common.errors import AppError, NotFound
-from mia_common.pagination import Page, PageQuery, fetch_page
+from mia_common.pagination import Page, PageQuery
 from mia_sender.accounts import service
-from mia_sender.accounts.repository import get_for_tenant, tenant_accounts
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.schemas import (
     AccountCreate,
     AccountLimits,
@@ -20,12 +23,10 @@ from mia_sender.accounts.schemas import (
     AccountUpdate,
     PauseBody,
 )
-from mia_sender.db import AfterCommit, Tx, TxDep
-from mia_sender.dependencies import Admin, Reader, RuntimeDep
-from mia_sender.limits import portfolio_of
+from mia_sender.context import Admin, ContextDep, Reader, SenderContext
+from mia_sender.dispatch.limits import portfolio_of
 from mia_sender.models import ChannelAccount
 from mia_sender.providers.base import ProviderError
-from mia_sender.runtime import SenderRuntime
 
 __all__ = ["router"]
 
@@ -38,70 +39,78 @@ class NotSupported(AppError):
 
 
 async def _account(
-    tx: Tx, tenant_id: uuid.UUID, account_id: uuid.UUID, *, lock: bool = False
+    session: AsyncSession, tenant_id: uuid.UUID, account_id: uuid.UUID, *, lock: bool = False
 ) -> ChannelAccount:
-    account = await get_for_tenant(tx.session, tenant_id, account_id, for_update=lock)
+    repository = AccountRepository.from_session(session)
+    account = await repository.get_for_tenant(tenant_id, account_id, for_update=lock)
     if account is None:
         raise NotFound("no such channel account")
     return account
 
 
 def _changed(
-    runtime: SenderRuntime, after: AfterCommit, account_id: uuid.UUID, *, dispatch: bool = True
+    context: SenderContext,
+    session: AsyncSession,
+    account_id: uuid.UUID,
+    *,
+    dispatch: bool = True,
 ) -> None:
-    """Once committed: publish the new state now, and let dispatch see the change at once
-    (a pause stops it, a resume or a new token starts it again, a deletion fails what
-    waits) instead of at its next look."""
-    runtime.intake.forget(account_id)
-    after.append(runtime.after_commit)
-    if dispatch:
-        after.append(lambda: runtime.scheduler.notify(account_id))
+    """Once the request's transaction committed (never before: a dispatcher looking too
+    early would see the old account), intake forgets what it cached of the account and
+    dispatch sees the change at once (a pause stops it, a resume or a new token starts it
+    again, a deletion fails what waits) instead of at its next look."""
+
+    def committed(_session: object) -> None:
+        context.intake.forget(account_id)
+        if dispatch:
+            context.scheduler.notify(account_id)
+
+    event.listen(session.sync_session, "after_commit", committed, once=True)
 
 
 @router.get("", response_model=Page[AccountOut], summary="The company's channel accounts")
 async def list_accounts(
     identity: Reader,
-    tx: TxDep,
-    runtime: RuntimeDep,
+    session: SessionDep,
+    context: ContextDep,
     page: PageQuery,
     channel: Channel | None = None,
     status: Literal["active", "paused", "disconnected"] | None = None,
 ) -> Page[AccountOut]:
-    query = tenant_accounts(identity.tenant_id)
-    if channel is not None:
-        query = query.where(ChannelAccount.channel == channel.value)
-    if status is not None:
-        query = query.where(ChannelAccount.status == status)
-    rows, cursor = await fetch_page(tx.session, query, page, key=ChannelAccount.id)
-    return Page(items=[service.show(a, runtime.secrets) for a in rows], next_cursor=cursor)
+    rows, cursor = await AccountRepository.from_session(session).page_for_tenant(
+        identity.tenant_id,
+        page,
+        channel=channel.value if channel is not None else None,
+        status=status,
+    )
+    return Page(items=[service.show(a, context.secrets) for a in rows], next_cursor=cursor)
 
 
 @router.post("", response_model=AccountOut, status_code=201, summary="Connect a channel account")
 async def create_account(
     body: AccountCreate,
     identity: Admin,
-    tx: TxDep,
-    runtime: RuntimeDep,
-    after: AfterCommit,
+    session: SessionDep,
+    context: ContextDep,
 ) -> AccountOut:
     account = await service.create_account(
-        tx,
+        session,
         tenant_id=identity.tenant_id,
         body=body,
-        secrets=runtime.secrets,
-        events=runtime.events,
-        settings=runtime.settings,
+        secrets=context.secrets,
+        events=context.events,
+        settings=context.settings,
     )
-    _changed(runtime, after, account.id, dispatch=False)  # nothing to send yet
-    return service.show(account, runtime.secrets)
+    _changed(context, session, account.id, dispatch=False)  # nothing to send yet
+    return service.show(account, context.secrets)
 
 
 @router.get("/{account_id}", response_model=AccountOut, summary="One channel account")
 async def get_account(
-    account_id: uuid.UUID, identity: Reader, tx: TxDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Reader, session: SessionDep, context: ContextDep
 ) -> AccountOut:
-    account = await _account(tx, identity.tenant_id, account_id)
-    return service.show(account, runtime.secrets)
+    account = await _account(session, identity.tenant_id, account_id)
+    return service.show(account, context.secrets)
 
 
 @router.patch("/{account_id}", response_model=AccountOut, summary="Change an account")
@@ -109,29 +118,27 @@ async def update_account(
     account_id: uuid.UUID,
     body: AccountUpdate,
     identity: Admin,
-    tx: TxDep,
-    runtime: RuntimeDep,
-    after: AfterCommit,
+    session: SessionDep,
+    context: ContextDep,
 ) -> AccountOut:
-    account = await _account(tx, identity.tenant_id, account_id, lock=True)
+    account = await _account(session, identity.tenant_id, account_id, lock=True)
     await service.update_account(
-        tx, account=account, body=body, secrets=runtime.secrets, events=runtime.events
+        session, account=account, body=body, secrets=context.secrets, events=context.events
     )
-    _changed(runtime, after, account.id)
-    return service.show(account, runtime.secrets)
+    _changed(context, session, account.id)
+    return service.show(account, context.secrets)
 
 
 @router.delete("/{account_id}", status_code=204, summary="Delete an account")
 async def delete_account(
     account_id: uuid.UUID,
     identity: Admin,
-    tx: TxDep,
-    runtime: RuntimeDep,
-    after: AfterCommit,
+    session: SessionDep,
+    context: ContextDep,
 ) -> Response:
-    account = await _account(tx, identity.tenant_id, account_id, lock=True)
-    await service.delete_account(tx, account=account, events=runtime.events)
-    _changed(runtime, after, account.id)
+    account = await _account(session, identity.tenant_id, account_id, lock=True)
+    await service.delete_account(session, account=account, events=context.events)
+    _changed(context, session, account.id)
     return Response(status_code=204)
 
 
@@ -139,31 +146,29 @@ async def delete_account(
 async def pause_account(
     account_id: uuid.UUID,
     identity: Admin,
-    tx: TxDep,
-    runtime: RuntimeDep,
-    after: AfterCommit,
+    session: SessionDep,
+    context: ContextDep,
     body: PauseBody | None = None,
 ) -> AccountOut:
-    account = await _account(tx, identity.tenant_id, account_id, lock=True)
+    account = await _account(session, identity.tenant_id, account_id, lock=True)
     await service.pause_account(
-        tx, account=account, reason=body.reason if body else None, events=runtime.events
+        session, account=account, reason=body.reason if body else None, events=context.events
     )
-    _changed(runtime, after, account.id)
-    return service.show(account, runtime.secrets)
+    _changed(context, session, account.id)
+    return service.show(account, context.secrets)
 
 
 @router.post("/{account_id}/resume", response_model=AccountOut, summary="Send again")
 async def resume_account(
     account_id: uuid.UUID,
     identity: Admin,
-    tx: TxDep,
-    runtime: RuntimeDep,
-    after: AfterCommit,
+    session: SessionDep,
+    context: ContextDep,
 ) -> AccountOut:
-    account = await _account(tx, identity.tenant_id, account_id, lock=True)
-    await service.resume_account(tx, account=account, events=runtime.events)
-    _changed(runtime, after, account.id)
-    return service.show(account, runtime.secrets)
+    account = await _account(session, identity.tenant_id, account_id, lock=True)
+    await service.resume_account(session, account=account, events=context.events)
+    _changed(context, session, account.id)
+    return service.show(account, context.secrets)
 
 
 @router.post(
@@ -172,10 +177,10 @@ async def resume_account(
     summary="Check the credentials with one cheap provider call",
 )
 async def test_account(
-    account_id: uuid.UUID, identity: Admin, tx: TxDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Admin, session: SessionDep, context: ContextDep
 ) -> AccountTestResult:
-    account = await _account(tx, identity.tenant_id, account_id)
-    entry = runtime.registry.for_channel(account.channel)
+    account = await _account(session, identity.tenant_id, account_id)
+    entry = context.registry.for_channel(account.channel)
     check = getattr(entry.provider, "check", None) if entry is not None else None
     if entry is None or check is None:
         raise NotSupported(f"credentials of {account.channel} accounts cannot be checked yet")
@@ -200,9 +205,9 @@ async def test_account(
     summary="The daily messaging limit: tier, used, remaining (check before a campaign)",
 )
 async def account_limits(
-    account_id: uuid.UUID, identity: Reader, tx: TxDep, runtime: RuntimeDep
+    account_id: uuid.UUID, identity: Reader, session: SessionDep, context: ContextDep
 ) -> AccountLimits:
-    account = await _account(tx, identity.tenant_id, account_id)
+    account = await _account(session, identity.tenant_id, account_id)
     if account.channel != Channel.WHATSAPP_CLOUD.value:
         # SMS has no messaging tiers: nothing counts, nothing runs out.
         return AccountLimits(
@@ -214,9 +219,9 @@ async def account_limits(
             remaining=None,
             resets_at=None,
         )
-    limit = runtime.settings.tier_limit(account.messaging_tier)
+    limit = context.settings.tier_limit(account.messaging_tier)
     portfolio = portfolio_of(account)
-    usage = await runtime.limits.usage(portfolio)
+    usage = await context.limits.usage(portfolio)
     return AccountLimits(
         channel_account_id=account.id,
         portfolio=portfolio,

@@ -1,4 +1,4 @@
-"""The SMS account look-up the Twilio webhooks use (``extras["sms_account_lookup"]``).
+"""The SMS account look-up the Twilio webhooks check signatures with.
 
 It opens the auth token, which Twilio signs its callbacks with, so each webhook can be
 checked against its own account's secret. Deleted accounts are not found.
@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Channel
+from mia_common.db import unit_of_work
 from mia_sender.accounts.credentials import SmsAccountCredentials
-from mia_sender.accounts.repository import get_account
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.secrets import AccountSecrets
 
 __all__ = ["SmsAccountLookup", "sms_account_lookup"]
@@ -22,11 +23,13 @@ SmsAccountLookup = Callable[[uuid.UUID], Awaitable[SmsAccountCredentials | None]
 
 
 def sms_account_lookup(
-    session_factory: async_sessionmaker[AsyncSession], secrets: AccountSecrets
+    sessions: async_sessionmaker[AsyncSession], secrets: AccountSecrets
 ) -> SmsAccountLookup:
     async def lookup(account_id: uuid.UUID) -> SmsAccountCredentials | None:
-        async with session_factory() as session:
-            account = await get_account(session, account_id)
+        # A read of its own, closed before the webhook publishes: the webhook's request
+        # holds no database connection while it waits for Kafka.
+        async with unit_of_work(sessions) as session:
+            account = await AccountRepository.from_session(session).get(account_id)
         if (
             account is None
             or account.is_deleted

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_common.contracts import Channel, ChannelAlertKind
 from mia_common.db.base import new_uuid7
 from mia_common.errors import AppError, Conflict
-from mia_sender.accounts.repository import live_with_phone_number_id
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.schemas import (
     AccountCreate,
     AccountOut,
@@ -27,8 +27,7 @@ from mia_sender.accounts.secrets import AccountSecrets
 from mia_sender.accounts.state import publish_state, touch
 from mia_sender.alerts import raise_alert
 from mia_sender.config import SenderSettings
-from mia_sender.db import Tx
-from mia_sender.events import EventWriter
+from mia_sender.events import SenderEvents
 from mia_sender.models import ChannelAccount
 
 __all__ = [
@@ -74,12 +73,12 @@ class InvalidChange(AppError):
 
 
 async def create_account(
-    tx: Tx,
+    session: AsyncSession,
     *,
     tenant_id: uuid.UUID,
     body: AccountCreate,
     secrets: AccountSecrets,
-    events: EventWriter,
+    events: SenderEvents,
     settings: SenderSettings,
 ) -> ChannelAccount:
     # The id comes first: every secret is sealed bound to it.
@@ -100,7 +99,7 @@ async def create_account(
         account.from_number = body.from_number
         account.messaging_service_sid = body.messaging_service_sid
     else:
-        await _check_phone_number_id_free(tx.session, body.phone_number_id, account_id)
+        await _check_phone_number_id_free(session, body.phone_number_id, account_id)
         account.phone_number = body.phone_number
         account.phone_number_id = body.phone_number_id
         account.waba_id = body.waba_id
@@ -113,19 +112,18 @@ async def create_account(
             account.messaging_tier = body.messaging_tier
     touch(account)
     account.created_at = account.state_updated_at
-    tx.session.add(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    AccountRepository.from_session(session).add(account)
+    await publish_state(session, events, account)
     return account
 
 
 async def update_account(
-    tx: Tx,
+    session: AsyncSession,
     *,
     account: ChannelAccount,
     body: AccountUpdate,
     secrets: AccountSecrets,
-    events: EventWriter,
+    events: SenderEvents,
 ) -> ChannelAccount:
     changes = body.model_dump(exclude_unset=True)
     foreign = _WHATSAPP_FIELDS if account.channel == Channel.SMS.value else _SMS_FIELDS
@@ -136,7 +134,7 @@ async def update_account(
     if cleared:
         raise InvalidChange(f"{', '.join(cleared)} cannot be cleared")
     if changes.get("phone_number_id") not in (None, account.phone_number_id):
-        await _check_phone_number_id_free(tx.session, changes["phone_number_id"], account.id)
+        await _check_phone_number_id_free(session, changes["phone_number_id"], account.id)
     sealers = {
         "access_token": ("access_token_sealed", secrets.seal_access_token),
         "app_secret": ("app_secret_sealed", secrets.seal_app_secret),
@@ -153,23 +151,23 @@ async def update_account(
     ):
         raise InvalidChange("an SMS account needs from_number or messaging_service_sid")
     touch(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    await publish_state(session, events, account)
     return account
 
 
-async def delete_account(tx: Tx, *, account: ChannelAccount, events: EventWriter) -> None:
+async def delete_account(
+    session: AsyncSession, *, account: ChannelAccount, events: SenderEvents
+) -> None:
     """Soft delete: the row stays for the sends that name it; the state says 'deleted'.
     Sends still queued fail with ``account_deleted`` (done by its dispatcher)."""
     account.deleted_at = datetime.now(UTC)
     account.status = "deleted"
     touch(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    await publish_state(session, events, account)
 
 
 async def pause_account(
-    tx: Tx, *, account: ChannelAccount, reason: str | None, events: EventWriter
+    session: AsyncSession, *, account: ChannelAccount, reason: str | None, events: SenderEvents
 ) -> None:
     """A person pauses the account: its sends wait (or fail after their not_after)."""
     if account.status == "paused" and account.status_reason == reason:
@@ -177,22 +175,22 @@ async def pause_account(
     account.status = "paused"
     account.status_reason = reason or "paused by a person"
     touch(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    await publish_state(session, events, account)
 
 
-async def resume_account(tx: Tx, *, account: ChannelAccount, events: EventWriter) -> None:
+async def resume_account(
+    session: AsyncSession, *, account: ChannelAccount, events: SenderEvents
+) -> None:
     if account.status == "active":
         return
     previous = account.status_reason
     account.status = "active"
     account.status_reason = None
     touch(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    await publish_state(session, events, account)
     await raise_alert(
-        tx,
-        events,
+        session,
+        events=events,
         account=account,
         kind=ChannelAlertKind.RESUMED,
         message="The account was resumed; waiting messages are being sent.",
@@ -201,10 +199,10 @@ async def resume_account(tx: Tx, *, account: ChannelAccount, events: EventWriter
 
 
 async def pause_for_provider(
-    tx: Tx,
-    events: EventWriter,
-    account: ChannelAccount,
+    session: AsyncSession,
     *,
+    events: SenderEvents,
+    account: ChannelAccount,
     kind: ChannelAlertKind,
     reason: str,
     details: dict[str, Any],
@@ -216,11 +214,10 @@ async def pause_for_provider(
     account.status = "paused"
     account.status_reason = reason
     touch(account)
-    await tx.session.flush()
-    publish_state(tx.outbox, events, account)
+    await publish_state(session, events, account)
     await raise_alert(
-        tx,
-        events,
+        session,
+        events=events,
         account=account,
         kind=kind,
         message=_pause_message(kind, reason),
@@ -246,7 +243,8 @@ def _pause_message(kind: ChannelAlertKind, reason: str) -> str:
 async def _check_phone_number_id_free(
     session: AsyncSession, phone_number_id: str, account_id: uuid.UUID
 ) -> None:
-    if await live_with_phone_number_id(session, phone_number_id, excluding=account_id):
+    repository = AccountRepository.from_session(session)
+    if await repository.live_with_phone_number_id(phone_number_id, excluding=account_id):
         raise Conflict("another channel account already uses this phone_number_id")
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mia_common.contracts import Channel, ChannelAccountState, ChannelAccountStatus
-from mia_sender.events import EventWriter, OutboxBatch
+from mia_common.outbox import add_events
+from mia_sender.events import SenderEvents
 from mia_sender.models import ChannelAccount
 
 __all__ = ["publish_state", "to_state", "touch"]
@@ -47,5 +50,9 @@ def to_state(account: ChannelAccount) -> ChannelAccountState:
     )
 
 
-def publish_state(outbox: OutboxBatch, events: EventWriter, account: ChannelAccount) -> None:
-    events.state(outbox, to_state(account))
+async def publish_state(
+    session: AsyncSession, events: SenderEvents, account: ChannelAccount
+) -> None:
+    """Flush the account's change and stage its new state in the same transaction."""
+    await session.flush()
+    await add_events(session, [events.state(to_state(account))])

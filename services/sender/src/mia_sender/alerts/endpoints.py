@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from mia_common.contracts import Channel, ChannelAlertKind
-from mia_common.pagination import Page, PageQuery, fetch_page
+from mia_common.db.requests import SessionDep
+from mia_common.pagination import Page, PageQuery
 from mia_sender.accounts.schemas import AlertOut
-from mia_sender.db import TxDep
-from mia_sender.dependencies import Reader
-from mia_sender.models import ChannelAlertRecord
+from mia_sender.alerts.repository import AlertRepository
+from mia_sender.context import Reader
 
 __all__ = ["router"]
 
@@ -22,18 +21,13 @@ router = APIRouter(prefix="/api/v1/channels/alerts", tags=["channel alerts"])
 @router.get("", response_model=Page[AlertOut], summary="Recent channel alerts, newest first")
 async def list_alerts(
     identity: Reader,
-    tx: TxDep,
+    session: SessionDep,
     page: PageQuery,
     channel_account_id: uuid.UUID | None = None,
     kind: ChannelAlertKind | None = None,
 ) -> Page[AlertOut]:
-    query = select(ChannelAlertRecord).where(ChannelAlertRecord.tenant_id == identity.tenant_id)
-    if channel_account_id is not None:
-        query = query.where(ChannelAlertRecord.channel_account_id == channel_account_id)
-    if kind is not None:
-        query = query.where(ChannelAlertRecord.kind == kind.value)
-    rows, cursor = await fetch_page(
-        tx.session, query, page, key=ChannelAlertRecord.id, newest_first=True
+    rows, cursor = await AlertRepository.from_session(session).page_for_tenant(
+        identity.tenant_id, page, channel_account_id=channel_account_id, kind=kind
     )
     return Page(
         items=[

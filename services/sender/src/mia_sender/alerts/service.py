@@ -10,21 +10,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, ChannelAlert, ChannelAlertKind
-from mia_common.db.base import new_uuid7
-from mia_sender.db import Tx
-from mia_sender.events import EventWriter
-from mia_sender.models import ChannelAccount, ChannelAlertRecord
+from mia_common.outbox import add_events
+from mia_sender.alerts.repository import AlertRepository
+from mia_sender.events import SenderEvents
+from mia_sender.models import ChannelAccount
 
 __all__ = ["raise_alert"]
 
 
 async def raise_alert(
-    tx: Tx,
-    events: EventWriter,
+    session: AsyncSession,
     *,
+    events: SenderEvents,
     account: ChannelAccount,
     kind: ChannelAlertKind,
     message: str,
@@ -33,24 +33,15 @@ async def raise_alert(
 ) -> bool:
     """Record and publish the alert; False when ``dedupe_key`` was raised already."""
     occurred_at = datetime.now(UTC)
-    alert_id = new_uuid7()
-    statement = (
-        insert(ChannelAlertRecord)
-        .values(
-            id=alert_id,
-            tenant_id=account.tenant_id,
-            channel_account_id=account.id,
-            channel=account.channel,
-            kind=kind.value,
-            message=message,
-            details=details or {},
-            occurred_at=occurred_at,
-            dedupe_key=dedupe_key,
-        )
-        .on_conflict_do_nothing(index_elements=[ChannelAlertRecord.dedupe_key])
-        .returning(ChannelAlertRecord.id)
+    inserted = await AlertRepository.from_session(session).insert_once(
+        account=account,
+        kind=kind,
+        message=message,
+        details=details or {},
+        occurred_at=occurred_at,
+        dedupe_key=dedupe_key,
     )
-    if (await tx.session.execute(statement)).scalar_one_or_none() is None:
+    if not inserted:
         return False
     alert = ChannelAlert(
         channel_account_id=account.id,
@@ -60,5 +51,5 @@ async def raise_alert(
         occurred_at=occurred_at,
         details=details or {},
     )
-    events.alert(tx.outbox, tenant_id=account.tenant_id, alert=alert)
+    await add_events(session, [events.alert(tenant_id=account.tenant_id, alert=alert)])
     return True

@@ -14,23 +14,23 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mia_common.contracts import Channel, ChannelAlertKind, ChannelError
+from mia_common.customer_window import channel_has_window, needs_open_window
 from mia_sender.alerts import raise_alert
 from mia_sender.config import SenderSettings
-from mia_sender.db import Tx
 from mia_sender.dispatch import refusals
+from mia_sender.dispatch.limits import DailyLimits, LimitDecision, portfolio_of
 from mia_sender.dispatch.pacing import Pacer
-from mia_sender.events import EventWriter
-from mia_sender.limits import DailyLimits, LimitDecision, portfolio_of
+from mia_sender.events import SenderEvents
 from mia_sender.models import ChannelAccount, Send
-from mia_sender.window import CustomerWindows
+from mia_sender.windows.service import CustomerWindows
 
 __all__ = ["SendChecks", "Verdict"]
 
 Verdict = ChannelError | datetime | None
 """A refusal (fail the send), a time to hold it until, or None: it may go now."""
-
-_FREE_FORM = ("text", "media")
 
 
 class SendChecks:
@@ -38,7 +38,7 @@ class SendChecks:
         self,
         *,
         settings: SenderSettings,
-        events: EventWriter,
+        events: SenderEvents,
         windows: CustomerWindows,
         limits: DailyLimits,
         pacer: Pacer,
@@ -51,7 +51,7 @@ class SendChecks:
 
     async def review(
         self,
-        tx: Tx,
+        session: AsyncSession,
         account: ChannelAccount,
         sends: Sequence[Send],
         *,
@@ -68,6 +68,7 @@ class SendChecks:
             elif send.not_after is not None and send.not_after <= now:
                 verdicts[send.request_id] = refusals.expired()
             elif account.channel == Channel.WHATSAPP_CLOUD.value:
+                # Meta's own rules: the window, the daily limit and the pair rate.
                 meta.append(send)
             else:
                 verdicts[send.request_id] = None
@@ -82,11 +83,13 @@ class SendChecks:
         for send, window_open in zip(meta, open_windows, strict=True):
             if window_open:
                 paceable.append(send)
-            elif send.content.get("type") in _FREE_FORM:
+            elif channel_has_window(account.channel) and needs_open_window(
+                str(send.content.get("type"))
+            ):
                 verdicts[send.request_id] = refusals.outside_window()
             else:
                 new_customers.append(send)
-        paceable.extend(await self._admit(tx, account, new_customers, verdicts))
+        paceable.extend(await self._admit(session, account, new_customers, verdicts))
 
         pairs = await self._pacer.try_recipients(
             account.id, [send.recipient_key for send in paceable]
@@ -99,7 +102,7 @@ class SendChecks:
 
     async def _admit(
         self,
-        tx: Tx,
+        session: AsyncSession,
         account: ChannelAccount,
         sends: list[Send],
         verdicts: dict[uuid.UUID, Verdict],
@@ -121,12 +124,12 @@ class SendChecks:
                 assert limit is not None
                 verdicts[send.request_id] = refusals.daily_limit_reached(limit)
         if limit is not None:
-            await self._alert(tx, account, portfolio, limit, decisions)
+            await self._alert(session, account, portfolio, limit, decisions)
         return admitted
 
     async def _alert(
         self,
-        tx: Tx,
+        session: AsyncSession,
         account: ChannelAccount,
         portfolio: str,
         limit: int,
@@ -137,8 +140,8 @@ class SendChecks:
         near = math.ceil(limit * self._settings.daily_limit_near_ratio)
         if any(d.newly_counted and d.count >= near for d in decisions):
             await raise_alert(
-                tx,
-                self._events,
+                session,
+                events=self._events,
                 account=account,
                 kind=ChannelAlertKind.DAILY_LIMIT_NEAR,
                 message=(
@@ -150,8 +153,8 @@ class SendChecks:
             )
         if any(not d.allowed for d in decisions):
             await raise_alert(
-                tx,
-                self._events,
+                session,
+                events=self._events,
                 account=account,
                 kind=ChannelAlertKind.DAILY_LIMIT_REACHED,
                 message=(

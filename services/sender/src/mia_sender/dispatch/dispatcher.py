@@ -29,7 +29,6 @@ import contextlib
 import math
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,27 +37,20 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import ChannelAlertKind, ChannelError, SendRequest
-from mia_sender.accounts.repository import get_account, lock_account
+from mia_common.db import unit_of_work
+from mia_common.outbox import StagedEvent, add_events
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.service import pause_for_provider
 from mia_sender.config import SenderSettings
-from mia_sender.db import Tx, transaction
 from mia_sender.dispatch import refusals
 from mia_sender.dispatch.checks import SendChecks
 from mia_sender.dispatch.lease import Lease
 from mia_sender.dispatch.outcomes import mark_failed, request_of
 from mia_sender.dispatch.pacing import Pacer
 from mia_sender.dispatch.recorder import CallResult, ResultRecorder
-from mia_sender.dispatch.repository import (
-    claim_due,
-    count_active,
-    expired_queued,
-    queued_of_account,
-    requeue_unknown,
-    take_over,
-    transition,
-)
+from mia_sender.dispatch.repository import SendRepository
 from mia_sender.dispatch.results import ResultWriter
-from mia_sender.events import EventWriter
+from mia_sender.events import SenderEvents
 from mia_sender.metrics import DISPATCH_QUEUE_DEPTH, IN_FLIGHT
 from mia_sender.models import ChannelAccount, SendState
 from mia_sender.providers.base import OutcomeUnknown, ProviderError
@@ -77,13 +69,11 @@ class DispatchDeps:
     """What every dispatcher of the process shares."""
 
     settings: SenderSettings
-    session_factory: async_sessionmaker[AsyncSession]
-    events: EventWriter
+    sessions: async_sessionmaker[AsyncSession]
+    events: SenderEvents
     registry: ProviderRegistry
     pacer: Pacer
     checks: SendChecks
-    after_commit: Callable[[], None]
-    """Called after a transaction that wrote events (wakes the outbox relay)."""
 
 
 @dataclass(slots=True)
@@ -232,8 +222,8 @@ class AccountDispatcher:
     # --- take-over and maintenance ------------------------------------------------------
 
     async def _take_over(self) -> None:
-        async with transaction(self._deps.session_factory) as tx:
-            doubtful = await take_over(tx.session, self.account_id)
+        async with unit_of_work(self._deps.sessions) as session:
+            doubtful = await SendRepository.from_session(session).take_over(self.account_id)
         if doubtful:
             self._log.warning(
                 "sends left 'sending' by a previous dispatcher are now unknown", count=doubtful
@@ -244,28 +234,28 @@ class AccountDispatcher:
         account still has queued, sending or unknown sends."""
         now = datetime.now(UTC)
         events = self._deps.events
-        async with transaction(self._deps.session_factory) as tx:
-            account = await get_account(tx.session, self.account_id)
+        staged: list[StagedEvent] = []
+        async with unit_of_work(self._deps.sessions) as session:
+            sends = SendRepository.from_session(session)
+            account = await AccountRepository.from_session(session).get(self.account_id)
             held = account is not None and not account.is_deleted and account.status != "active"
-            for send in await expired_queued(tx.session, self.account_id, now=now, limit=500):
+            for send in await sends.expired_queued(self.account_id, now=now, limit=500):
                 reason = account.status_reason if account is not None else None
                 error = refusals.account_paused(reason) if held else refusals.expired()
-                mark_failed(tx, events, send, error)
+                staged.append(mark_failed(events, send, error))
             window = timedelta(seconds=self._settings.reconcile_window_seconds)
-            requeued = await requeue_unknown(tx.session, self.account_id, now=now, window=window)
+            requeued = await sends.requeue_unknown(self.account_id, now=now, window=window)
             if account is None or account.is_deleted:
                 gone = refusals.account_deleted() if account else refusals.unknown_account()
-                for send in await queued_of_account(tx.session, self.account_id, limit=500):
-                    mark_failed(tx, events, send, gone)
-            wrote = len(tx.outbox)
-            await tx.session.flush()
-            counts = await count_active(tx.session, self.account_id)
+                for send in await sends.queued_of_account(self.account_id, limit=500):
+                    staged.append(mark_failed(events, send, gone))
+            await add_events(session, staged)
+            await session.flush()
+            counts = await sends.count_active(self.account_id)
         if requeued:
             self._log.warning(
                 "no status within the reconcile window; sending again", count=requeued
             )
-        if wrote:
-            self._deps.after_commit()
         DISPATCH_QUEUE_DEPTH.labels(str(self.account_id)).set(counts.get("queued", 0))
         self._gauge_set = True
         return bool(counts)
@@ -275,15 +265,18 @@ class AccountDispatcher:
     async def _claim(self, room: int) -> _Claim:
         now = datetime.now(UTC)
         ready: list[_Claimed] = []
-        async with transaction(self._deps.session_factory) as tx:
-            account = await self._current_account(tx)
+        staged: list[StagedEvent] = []
+        async with unit_of_work(self._deps.sessions) as session:
+            account = await self._current_account(session)
             if account is None or account.is_deleted or account.status != "active":
                 return _Claim(account, [], 0)
             rate = self._deps.pacer.account_rate(account.throughput_per_second)
             size = max(1, min(room, math.ceil(rate * self._settings.claim_horizon_seconds)))
-            sends = await claim_due(tx.session, self.account_id, now=now, limit=size)
+            sends = await SendRepository.from_session(session).claim_due(
+                self.account_id, now=now, limit=size
+            )
             verdicts = await self._deps.checks.review(
-                tx,
+                session,
                 account,
                 sends,
                 now=now,
@@ -292,7 +285,7 @@ class AccountDispatcher:
             for send in sends:
                 verdict = verdicts[send.request_id]
                 if isinstance(verdict, ChannelError):
-                    mark_failed(tx, self._deps.events, send, verdict)
+                    staged.append(mark_failed(self._deps.events, send, verdict))
                 elif isinstance(verdict, datetime):
                     send.next_attempt_at = verdict
                 else:
@@ -300,20 +293,19 @@ class AccountDispatcher:
                     send.attempts += 1
                     send.sending_started_at = now
                     ready.append(_Claimed(send.request_id, send.attempts, request_of(send)))
-            wrote = len(tx.outbox)
+            await add_events(session, staged)
         for claimed in ready:
             self._claimed_not_called[claimed.request_id] = claimed.attempts
-        if wrote:
-            self._deps.after_commit()
         return _Claim(account, ready, len(sends))
 
-    async def _current_account(self, tx: Tx) -> ChannelAccount | None:
+    async def _current_account(self, session: AsyncSession) -> ChannelAccount | None:
         """The account as of at most a second ago (``wake`` forces a fresh read): a claim
         needs its status, throughput and tier, not a database read for each claim."""
         if time.monotonic() - self._account_checked > _ACCOUNT_FRESH_SECONDS:
-            self._account = await get_account(tx.session, self.account_id)
+            accounts = AccountRepository.from_session(session)
+            self._account = await accounts.get(self.account_id)
             if self._account is not None:
-                tx.session.expunge(self._account)
+                accounts.detach(self._account)
             self._account_checked = time.monotonic()
         return self._account
 
@@ -394,10 +386,10 @@ class AccountDispatcher:
     async def _unclaim(self) -> None:
         """Claimed sends whose call never started go back to the queue, attempt uncounted."""
         claimed, self._claimed_not_called = self._claimed_not_called, {}
-        async with transaction(self._deps.session_factory) as tx:
+        async with unit_of_work(self._deps.sessions) as session:
+            sends = SendRepository.from_session(session)
             for request_id, attempts in claimed.items():
-                await transition(
-                    tx.session,
+                await sends.transition(
                     request_id,
                     attempts=attempts,
                     from_states=(SendState.SENDING.value,),
@@ -409,25 +401,23 @@ class AccountDispatcher:
                 )
 
     async def _pause_unreadable(self) -> None:
-        async with transaction(self._deps.session_factory) as tx:
-            account = await lock_account(tx.session, self.account_id)
+        async with unit_of_work(self._deps.sessions) as session:
+            account = await AccountRepository.from_session(session).lock(self.account_id)
             if account is not None:
                 await pause_for_provider(
-                    tx,
-                    self._deps.events,
-                    account,
+                    session,
+                    events=self._deps.events,
+                    account=account,
                     kind=ChannelAlertKind.TOKEN_EXPIRED,
                     reason="the stored credentials cannot be opened with the key ring",
                     details={"code": "credentials_unreadable"},
                 )
         self._paused = True
         self._account_checked = 0.0
-        self._deps.after_commit()
 
     async def _write_results(self, results: list[CallResult]) -> None:
-        async with transaction(self._deps.session_factory) as tx:
-            effects = await self._results.write(tx, results)
-        self._deps.after_commit()
+        async with unit_of_work(self._deps.sessions) as session:
+            effects = await self._results.write(session, results)
         if effects.cool_down:
             self._cool_down_until = time.monotonic() + _COOL_DOWN_SECONDS
         if effects.paused:

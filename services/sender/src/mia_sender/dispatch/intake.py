@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, ChannelError, Envelope, SendRequest
-from mia_sender.accounts.repository import accounts_by_id
-from mia_sender.db import transaction
+from mia_common.outbox import add_events
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.dispatch import refusals
-from mia_sender.dispatch.outcomes import publish_outcome
-from mia_sender.dispatch.repository import insert_sends
-from mia_sender.events import EventWriter
+from mia_sender.dispatch.outcomes import outcome_event
+from mia_sender.dispatch.repository import SendRepository
+from mia_sender.events import SenderEvents
 from mia_sender.models import Send, SendState
 
 __all__ = ["Intake", "recipient_key"]
@@ -50,25 +49,19 @@ class _AccountFacts:
 
 
 class Intake:
-    def __init__(
-        self,
-        *,
-        session_factory: async_sessionmaker[AsyncSession],
-        events: EventWriter,
-        notify: Callable[[uuid.UUID], None],
-        after_commit: Callable[[], None],
-        cache_seconds: float = 5.0,
-    ) -> None:
-        self._session_factory = session_factory
+    """Records send requests; keeps what it knows of accounts for a few seconds."""
+
+    def __init__(self, *, events: SenderEvents, cache_seconds: float = 5.0) -> None:
         self._events = events
-        self._notify = notify
-        self._after_commit = after_commit
         self._cache_seconds = cache_seconds
         self._cache: dict[uuid.UUID, tuple[float, _AccountFacts | None]] = {}
 
-    async def accept(self, envelopes: list[Envelope[SendRequest]]) -> None:
-        """Record a batch of requests in one transaction (the batch consumer's handler)."""
-        facts = await self._facts({e.data.channel_account_id for e in envelopes})
+    async def record(
+        self, session: AsyncSession, envelopes: list[Envelope[SendRequest]]
+    ) -> set[uuid.UUID]:
+        """Record a batch of requests in the caller's transaction (refusals with their
+        outcomes); the accounts that have new queued sends, to notify once committed."""
+        facts = await self._facts(session, {e.data.channel_account_id for e in envelopes})
         rows: dict[uuid.UUID, dict[str, Any]] = {}
         for envelope in envelopes:
             request = envelope.data
@@ -78,23 +71,20 @@ class Intake:
                 envelope.tenantid, request, facts.get(request.channel_account_id)
             )
             rows[request.request_id] = _row(envelope.tenantid, request, refusal)
-        async with transaction(self._session_factory) as tx:
-            new = await insert_sends(tx.session, list(rows.values()))
-            refused = [
-                row
+        new = await SendRepository.from_session(session).insert(list(rows.values()))
+        await add_events(
+            session,
+            [
+                outcome_event(self._events, Send(**row))
                 for request_id, row in rows.items()
                 if request_id in new and row["state"] == SendState.FAILED.value
-            ]
-            for row in refused:
-                publish_outcome(tx.outbox, self._events, Send(**row))
-        if refused:
-            self._after_commit()
-        for account_id in {
+            ],
+        )
+        return {
             row["channel_account_id"]
             for request_id, row in rows.items()
             if request_id in new and row["state"] == SendState.QUEUED.value
-        }:
-            self._notify(account_id)
+        }
 
     @staticmethod
     def _refusal(
@@ -112,7 +102,9 @@ class Intake:
             return refusals.expired()
         return None
 
-    async def _facts(self, account_ids: set[uuid.UUID]) -> dict[uuid.UUID, _AccountFacts | None]:
+    async def _facts(
+        self, session: AsyncSession, account_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, _AccountFacts | None]:
         now = time.monotonic()
         known: dict[uuid.UUID, _AccountFacts | None] = {}
         missing: set[uuid.UUID] = set()
@@ -123,8 +115,7 @@ class Intake:
             else:
                 missing.add(account_id)
         if missing:
-            async with self._session_factory() as session:
-                accounts = await accounts_by_id(session, missing)
+            accounts = await AccountRepository.from_session(session).by_ids(missing)
             if len(self._cache) > 10_000:
                 self._cache.clear()
             for account_id in missing:

@@ -1,7 +1,8 @@
 """Ending a send: its terminal state and its outcome on ``messages.outcome.v1``, together.
 
-The outcome is written to the outbox in the transaction that moves the send to
-'accepted' or 'failed', so an outcome exists exactly when the send ended.
+The outcome goes to the outbox in the transaction that moves the send to 'accepted' or
+'failed', so an outcome exists exactly when the send ended. The functions here build the
+outcome events; the transaction collects them and stages them with one ``add_events``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from mia_common.contracts import (
     SendRequest,
     SendResult,
 )
-from mia_sender.db import Tx
-from mia_sender.events import EventWriter, OutboxBatch
+from mia_common.outbox import StagedEvent
+from mia_sender.events import SenderEvents
 from mia_sender.metrics import SENDS
 from mia_sender.models import Send, SendState
 
-__all__ = ["mark_failed", "outcome_of", "publish_outcome", "request_of"]
+__all__ = ["mark_failed", "outcome_event", "outcome_of", "request_of"]
 
 
 def request_of(send: Send) -> SendRequest:
@@ -60,17 +61,18 @@ def outcome_of(send: Send) -> SendOutcome:
     )
 
 
-def publish_outcome(outbox: OutboxBatch, events: EventWriter, send: Send) -> None:
-    """Stage the outcome of a send already moved to its terminal state."""
+def outcome_event(events: SenderEvents, send: Send) -> StagedEvent:
+    """The outcome of a send already moved to its terminal state, counted in the metrics."""
     outcome = outcome_of(send)
-    events.outcome(outbox, tenant_id=send.tenant_id, outcome=outcome)
     code = outcome.error.code if outcome.error is not None else ""
     SENDS.labels(send.channel, outcome.result.value, code).inc()
+    return events.outcome(tenant_id=send.tenant_id, outcome=outcome)
 
 
-def mark_failed(tx: Tx, events: EventWriter, send: Send, error: ChannelError) -> None:
-    """Fail a send this transaction holds locked (flushed with the transaction)."""
+def mark_failed(events: SenderEvents, send: Send, error: ChannelError) -> StagedEvent:
+    """Fail a send the transaction holds locked (flushed with the transaction); its
+    outcome, for the caller to stage."""
     send.state = SendState.FAILED.value
     send.last_error = error.model_dump()
     send.finished_at = datetime.now(UTC)
-    publish_outcome(tx.outbox, events, send)
+    return outcome_event(events, send)

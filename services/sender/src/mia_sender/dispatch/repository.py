@@ -20,30 +20,9 @@ from sqlalchemy.orm import aliased
 
 from mia_sender.models import ChannelAccount, Send, SendState
 
-__all__ = [
-    "accept_many",
-    "accounts_with_work",
-    "claim_due",
-    "count_active",
-    "expired_queued",
-    "insert_sends",
-    "queued_of_account",
-    "requeue_unknown",
-    "settle_many",
-    "take_over",
-    "transition",
-]
+__all__ = ["SendRepository"]
 
 _IN_FLIGHT = (SendState.SENDING.value, SendState.UNKNOWN.value)
-
-
-async def insert_sends(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
-    """Insert sends (one statement for the batch); the request ids that were new (a known id
-    is a redelivered or repeated request and changes nothing)."""
-    if not rows:
-        return set()
-    statement = insert(Send).on_conflict_do_nothing().returning(Send.request_id)
-    return set((await session.scalars(statement, rows)).all())
 
 
 # Batch transitions are written as constant SQL over arrays (unnest), so the statement is
@@ -76,205 +55,212 @@ _SETTLE_MANY = text(
 )
 
 
-async def accept_many(
-    session: AsyncSession, answers: list[tuple[uuid.UUID, int, str]], *, now: datetime
-) -> Sequence[Send]:
-    """Mark sends accepted with their external ids in one statement: each only if still in
-    flight at the attempt that was answered. The rows that changed."""
-    if not answers:
-        return []
-    request_ids, attempts, external_ids = (list(column) for column in zip(*answers, strict=True))
-    params = {
-        "request_ids": request_ids,
-        "attempts": attempts,
-        "external_ids": external_ids,
-        "now": now,
-    }
-    return (await session.scalars(select(Send).from_statement(_ACCEPT_MANY), params)).all()
+class SendRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
+    @classmethod
+    def from_session(cls, session: AsyncSession) -> SendRepository:
+        return cls(session)
 
-async def settle_many(
-    session: AsyncSession,
-    statuses: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, str]],
-    *,
-    now: datetime,
-) -> Sequence[Send]:
-    """Accept the sends these statuses prove accepted: (request id, tenant, account, external
-    id). A send qualifies while 'sending' or 'unknown', or queued again after an attempt;
-    one already ended is left alone. The rows that changed."""
-    if not statuses:
-        return []
-    request_ids, tenant_ids, account_ids, external_ids = (
-        list(column) for column in zip(*statuses, strict=True)
-    )
-    params = {
-        "request_ids": request_ids,
-        "tenant_ids": tenant_ids,
-        "account_ids": account_ids,
-        "external_ids": external_ids,
-        "now": now,
-    }
-    return (await session.scalars(select(Send).from_statement(_SETTLE_MANY), params)).all()
+    async def insert(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Insert sends (one statement for the batch); the request ids that were new (a known id
+        is a redelivered or repeated request and changes nothing)."""
+        if not rows:
+            return set()
+        statement = insert(Send).on_conflict_do_nothing().returning(Send.request_id)
+        return set((await self.session.scalars(statement, rows)).all())
 
-
-async def claim_due(
-    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, limit: int
-) -> Sequence[Send]:
-    """The account's due sends, oldest first, locked for this transaction.
-
-    Only the head of each customer's queue is due: a send waits while an earlier one to
-    the same customer is queued (held back by the pair limit or a backoff) or being
-    sent, so one customer's messages leave in the order they were asked for.
-    """
-    earlier = aliased(Send)
-    query = (
-        select(Send)
-        .where(
-            Send.channel_account_id == account_id,
-            Send.state == SendState.QUEUED.value,
-            Send.next_attempt_at <= now,
-            ~exists().where(
-                earlier.channel_account_id == Send.channel_account_id,
-                earlier.recipient_key == Send.recipient_key,
-                earlier.state.in_((SendState.QUEUED.value, SendState.SENDING.value)),
-                earlier.seq < Send.seq,
-            ),
+    async def accept_many(
+        self, answers: list[tuple[uuid.UUID, int, str]], *, now: datetime
+    ) -> Sequence[Send]:
+        """Mark sends accepted with their external ids in one statement: each only if still in
+        flight at the attempt that was answered. The rows that changed."""
+        if not answers:
+            return []
+        request_ids, attempts, external_ids = (
+            list(column) for column in zip(*answers, strict=True)
         )
-        .order_by(Send.next_attempt_at, Send.seq)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return (await session.scalars(query)).all()
+        params = {
+            "request_ids": request_ids,
+            "attempts": attempts,
+            "external_ids": external_ids,
+            "now": now,
+        }
+        return (await self.session.scalars(select(Send).from_statement(_ACCEPT_MANY), params)).all()
 
-
-async def take_over(session: AsyncSession, account_id: uuid.UUID) -> int:
-    """A new dispatcher of the account: whatever is still 'sending' may have been called by
-    the previous one, so it becomes 'unknown' (never called again blindly)."""
-    result = await session.execute(
-        update(Send)
-        .where(Send.channel_account_id == account_id, Send.state == SendState.SENDING.value)
-        .values(state=SendState.UNKNOWN.value, updated_at=func.now())
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def requeue_unknown(
-    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, window: timedelta
-) -> int:
-    """'unknown' sends no status claimed within the reconcile window were not accepted:
-    they are queued to be sent again."""
-    result = await session.execute(
-        update(Send)
-        .where(
-            Send.channel_account_id == account_id,
-            Send.state == SendState.UNKNOWN.value,
-            Send.sending_started_at <= now - window,
+    async def settle_many(
+        self,
+        statuses: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, str]],
+        *,
+        now: datetime,
+    ) -> Sequence[Send]:
+        """Accept the sends these statuses prove accepted: (request id, tenant, account, external
+        id). A send qualifies while 'sending' or 'unknown', or queued again after an attempt;
+        one already ended is left alone. The rows that changed."""
+        if not statuses:
+            return []
+        request_ids, tenant_ids, account_ids, external_ids = (
+            list(column) for column in zip(*statuses, strict=True)
         )
-        .values(state=SendState.QUEUED.value, next_attempt_at=now, updated_at=func.now())
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+        params = {
+            "request_ids": request_ids,
+            "tenant_ids": tenant_ids,
+            "account_ids": account_ids,
+            "external_ids": external_ids,
+            "now": now,
+        }
+        return (await self.session.scalars(select(Send).from_statement(_SETTLE_MANY), params)).all()
 
+    async def claim_due(
+        self, account_id: uuid.UUID, *, now: datetime, limit: int
+    ) -> Sequence[Send]:
+        """The account's due sends, oldest first, locked for this transaction.
 
-async def expired_queued(
-    session: AsyncSession, account_id: uuid.UUID, *, now: datetime, limit: int
-) -> Sequence[Send]:
-    return (
-        await session.scalars(
+        Only the head of each customer's queue is due: a send waits while an earlier one to
+        the same customer is queued (held back by the pair limit or a backoff) or being
+        sent, so one customer's messages leave in the order they were asked for.
+        """
+        earlier = aliased(Send)
+        query = (
             select(Send)
             .where(
                 Send.channel_account_id == account_id,
                 Send.state == SendState.QUEUED.value,
-                Send.not_after.is_not(None),
-                Send.not_after <= now,
+                Send.next_attempt_at <= now,
+                ~exists().where(
+                    earlier.channel_account_id == Send.channel_account_id,
+                    earlier.recipient_key == Send.recipient_key,
+                    earlier.state.in_((SendState.QUEUED.value, SendState.SENDING.value)),
+                    earlier.seq < Send.seq,
+                ),
             )
-            .order_by(Send.seq)
+            .order_by(Send.next_attempt_at, Send.seq)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-    ).all()
+        return (await self.session.scalars(query)).all()
 
-
-async def queued_of_account(
-    session: AsyncSession, account_id: uuid.UUID, *, limit: int
-) -> Sequence[Send]:
-    return (
-        await session.scalars(
-            select(Send)
-            .where(Send.channel_account_id == account_id, Send.state == SendState.QUEUED.value)
-            .order_by(Send.seq)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    async def take_over(self, account_id: uuid.UUID) -> int:
+        """A new dispatcher of the account: whatever is still 'sending' may have been called by
+        the previous one, so it becomes 'unknown' (never called again blindly)."""
+        result = await self.session.execute(
+            update(Send)
+            .where(Send.channel_account_id == account_id, Send.state == SendState.SENDING.value)
+            .values(state=SendState.UNKNOWN.value, updated_at=func.now())
         )
-    ).all()
+        return int(getattr(result, "rowcount", 0) or 0)
 
+    async def requeue_unknown(
+        self, account_id: uuid.UUID, *, now: datetime, window: timedelta
+    ) -> int:
+        """'unknown' sends no status claimed within the reconcile window were not accepted:
+        they are queued to be sent again."""
+        result = await self.session.execute(
+            update(Send)
+            .where(
+                Send.channel_account_id == account_id,
+                Send.state == SendState.UNKNOWN.value,
+                Send.sending_started_at <= now - window,
+            )
+            .values(state=SendState.QUEUED.value, next_attempt_at=now, updated_at=func.now())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
-async def transition(
-    session: AsyncSession,
-    request_id: uuid.UUID,
-    *,
-    attempts: int | None,
-    from_states: Sequence[str] = _IN_FLIGHT,
-    values: dict[str, Any],
-) -> Send | None:
-    """Move one send on if it is still where the caller left it; the row, or None."""
-    conditions = [Send.request_id == request_id, Send.state.in_(list(from_states))]
-    if attempts is not None:
-        conditions.append(Send.attempts == attempts)
-    statement = (
-        update(Send)
-        .where(*conditions)
-        .values(**values, updated_at=func.now())
-        .returning(Send)
-        .execution_options(synchronize_session=False)
-    )
-    return (await session.scalars(statement)).one_or_none()
-
-
-async def accounts_with_work(
-    session: AsyncSession, *, now: datetime, reconcile_window: timedelta, limit: int = 1000
-) -> list[uuid.UUID]:
-    """Accounts something must be done for now: due or expired sends, 'sending' rows left
-    by a dead dispatcher, 'unknown' sends past the reconcile window."""
-    # A paused account's due sends wait for its resume, which notifies the scheduler; only
-    # their expiry needs a dispatcher meanwhile.
-    sendable = exists().where(
-        ChannelAccount.id == Send.channel_account_id,
-        or_(ChannelAccount.status == "active", ChannelAccount.deleted_at.is_not(None)),
-    )
-    missing = ~exists().where(ChannelAccount.id == Send.channel_account_id)
-    query = (
-        select(Send.channel_account_id)
-        .where(
-            or_(
-                and_(
+    async def expired_queued(
+        self, account_id: uuid.UUID, *, now: datetime, limit: int
+    ) -> Sequence[Send]:
+        return (
+            await self.session.scalars(
+                select(Send)
+                .where(
+                    Send.channel_account_id == account_id,
                     Send.state == SendState.QUEUED.value,
-                    or_(
-                        and_(Send.next_attempt_at <= now, or_(sendable, missing)),
-                        Send.not_after <= now,
+                    Send.not_after.is_not(None),
+                    Send.not_after <= now,
+                )
+                .order_by(Send.seq)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+
+    async def queued_of_account(self, account_id: uuid.UUID, *, limit: int) -> Sequence[Send]:
+        return (
+            await self.session.scalars(
+                select(Send)
+                .where(Send.channel_account_id == account_id, Send.state == SendState.QUEUED.value)
+                .order_by(Send.seq)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+
+    async def transition(
+        self,
+        request_id: uuid.UUID,
+        *,
+        attempts: int | None,
+        from_states: Sequence[str] = _IN_FLIGHT,
+        values: dict[str, Any],
+    ) -> Send | None:
+        """Move one send on if it is still where the caller left it; the row, or None."""
+        conditions = [Send.request_id == request_id, Send.state.in_(list(from_states))]
+        if attempts is not None:
+            conditions.append(Send.attempts == attempts)
+        statement = (
+            update(Send)
+            .where(*conditions)
+            .values(**values, updated_at=func.now())
+            .returning(Send)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self.session.scalars(statement)).one_or_none()
+
+    async def accounts_with_work(
+        self, *, now: datetime, reconcile_window: timedelta, limit: int = 1000
+    ) -> list[uuid.UUID]:
+        """Accounts something must be done for now: due or expired sends, 'sending' rows left
+        by a dead dispatcher, 'unknown' sends past the reconcile window."""
+        # A paused account's due sends wait for its resume, which notifies the scheduler; only
+        # their expiry needs a dispatcher meanwhile.
+        sendable = exists().where(
+            ChannelAccount.id == Send.channel_account_id,
+            or_(ChannelAccount.status == "active", ChannelAccount.deleted_at.is_not(None)),
+        )
+        missing = ~exists().where(ChannelAccount.id == Send.channel_account_id)
+        query = (
+            select(Send.channel_account_id)
+            .where(
+                or_(
+                    and_(
+                        Send.state == SendState.QUEUED.value,
+                        or_(
+                            and_(Send.next_attempt_at <= now, or_(sendable, missing)),
+                            Send.not_after <= now,
+                        ),
                     ),
-                ),
-                Send.state == SendState.SENDING.value,
-                and_(
-                    Send.state == SendState.UNKNOWN.value,
-                    Send.sending_started_at <= now - reconcile_window,
+                    Send.state == SendState.SENDING.value,
+                    and_(
+                        Send.state == SendState.UNKNOWN.value,
+                        Send.sending_started_at <= now - reconcile_window,
+                    ),
+                )
+            )
+            .distinct()
+            .limit(limit)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def count_active(self, account_id: uuid.UUID) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(Send.state, func.count())
+            .where(
+                Send.channel_account_id == account_id,
+                Send.state.in_(
+                    (SendState.QUEUED.value, SendState.SENDING.value, SendState.UNKNOWN.value)
                 ),
             )
+            .group_by(Send.state)
         )
-        .distinct()
-        .limit(limit)
-    )
-    return list((await session.scalars(query)).all())
-
-
-async def count_active(session: AsyncSession, account_id: uuid.UUID) -> dict[str, int]:
-    rows = await session.execute(
-        select(Send.state, func.count())
-        .where(
-            Send.channel_account_id == account_id,
-            Send.state.in_(
-                (SendState.QUEUED.value, SendState.SENDING.value, SendState.UNKNOWN.value)
-            ),
-        )
-        .group_by(Send.state)
-    )
-    return {state: int(count) for state, count in rows}
+        return {state: int(count) for state, count in rows}

@@ -22,17 +22,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mia_common.contracts import ChannelAlertKind, ChannelError
-from mia_sender.accounts.repository import lock_account
+from mia_common.outbox import StagedEvent, add_events
+from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.service import pause_for_provider
 from mia_sender.config import SenderSettings
-from mia_sender.db import Tx
 from mia_sender.dispatch import refusals
 from mia_sender.dispatch.backoff import full_jitter
-from mia_sender.dispatch.outcomes import publish_outcome
+from mia_sender.dispatch.outcomes import outcome_event
 from mia_sender.dispatch.recorder import CallResult
-from mia_sender.dispatch.repository import accept_many, transition
-from mia_sender.events import EventWriter
+from mia_sender.dispatch.repository import SendRepository
+from mia_sender.events import SenderEvents
 from mia_sender.models import SendState
 from mia_sender.providers.base import ErrorAction, ProviderError
 
@@ -49,34 +51,37 @@ class ResultEffects:
 
 class ResultWriter:
     def __init__(
-        self, *, settings: SenderSettings, events: EventWriter, account_id: uuid.UUID
+        self, *, settings: SenderSettings, events: SenderEvents, account_id: uuid.UUID
     ) -> None:
         self._settings = settings
         self._events = events
         self._account_id = account_id
 
-    async def write(self, tx: Tx, results: list[CallResult]) -> ResultEffects:
+    async def write(self, session: AsyncSession, results: list[CallResult]) -> ResultEffects:
+        """Record ``results`` in the caller's transaction, outcomes staged with them."""
         now = datetime.now(UTC)
         effects = ResultEffects()
+        sends = SendRepository.from_session(session)
         answered = [
             (r.request_id, r.attempts, r.external_message_id)
             for r in results
             if r.external_message_id is not None
         ]
-        for send in await accept_many(tx.session, answered, now=now):
-            publish_outcome(tx.outbox, self._events, send)
+        staged = [
+            outcome_event(self._events, send) for send in await sends.accept_many(answered, now=now)
+        ]
         for result in results:
             if result.external_message_id is not None:
                 continue
             if result.error is None:
-                await self._unknown(tx, result)
+                await self._unknown(sends, result)
             else:
-                await self._refused(tx, result, result.error, now, effects)
+                await self._refused(session, sends, result, result.error, now, effects, staged)
+        await add_events(session, staged)
         return effects
 
-    async def _unknown(self, tx: Tx, result: CallResult) -> None:
-        await transition(
-            tx.session,
+    async def _unknown(self, sends: SendRepository, result: CallResult) -> None:
+        await sends.transition(
             result.request_id,
             attempts=result.attempts,
             from_states=(SendState.SENDING.value,),
@@ -93,23 +98,25 @@ class ResultWriter:
 
     async def _refused(
         self,
-        tx: Tx,
+        session: AsyncSession,
+        sends: SendRepository,
         result: CallResult,
         error: ProviderError,
         now: datetime,
         effects: ResultEffects,
+        staged: list[StagedEvent],
     ) -> None:
         channel_error = ChannelError(
             code=error.code, title=error.title, detail=error.detail, permanent=error.permanent
         )
         if error.action is ErrorAction.PAUSE_ACCOUNT:
-            await self._requeue(tx, result, channel_error, now)
-            account = await lock_account(tx.session, self._account_id)
+            await self._requeue(sends, result, channel_error, now)
+            account = await AccountRepository.from_session(session).lock(self._account_id)
             if account is not None:
                 await pause_for_provider(
-                    tx,
-                    self._events,
-                    account,
+                    session,
+                    events=self._events,
+                    account=account,
                     kind=ChannelAlertKind(error.alert_kind or ChannelAlertKind.TOKEN_EXPIRED),
                     reason=f"{error.code}: {error.title}",
                     details={"code": error.code, "title": error.title, "detail": error.detail},
@@ -118,7 +125,7 @@ class ResultWriter:
             return
         retryable = error.action in (ErrorAction.RETRY, ErrorAction.DELAY_RECIPIENT)
         if retryable and result.attempts < self._settings.max_attempts:
-            await self._requeue(tx, result, channel_error, now + self._delay(result, error))
+            await self._requeue(sends, result, channel_error, now + self._delay(result, error))
             if error.code == "130429":
                 effects.cool_down = True
             return
@@ -127,8 +134,7 @@ class ResultWriter:
             if retryable
             else channel_error
         )
-        send = await transition(
-            tx.session,
+        send = await sends.transition(
             result.request_id,
             attempts=result.attempts,
             values={
@@ -138,7 +144,7 @@ class ResultWriter:
             },
         )
         if send is not None:
-            publish_outcome(tx.outbox, self._events, send)
+            staged.append(outcome_event(self._events, send))
 
     def _delay(self, result: CallResult, error: ProviderError) -> timedelta:
         settings = self._settings
@@ -159,9 +165,10 @@ class ResultWriter:
         return timedelta(seconds=seconds)
 
     @staticmethod
-    async def _requeue(tx: Tx, result: CallResult, error: ChannelError, at: datetime) -> None:
-        await transition(
-            tx.session,
+    async def _requeue(
+        sends: SendRepository, result: CallResult, error: ChannelError, at: datetime
+    ) -> None:
+        await sends.transition(
             result.request_id,
             attempts=result.attempts,
             values={

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from mia_common.db import unit_of_work
 from mia_sender.dispatch.dispatcher import AccountDispatcher, DispatchDeps
 from mia_sender.dispatch.lease import Lease
-from mia_sender.dispatch.repository import accounts_with_work
+from mia_sender.dispatch.repository import SendRepository
 
 __all__ = ["Scheduler"]
 
@@ -103,8 +103,10 @@ class Scheduler:
 
     async def _scan(self) -> list[uuid.UUID]:
         window = timedelta(seconds=self._deps.settings.reconcile_window_seconds)
-        async with unit_of_work(self._deps.session_factory) as session:
-            return await accounts_with_work(session, now=datetime.now(UTC), reconcile_window=window)
+        async with unit_of_work(self._deps.sessions) as session:
+            return await SendRepository.from_session(session).accounts_with_work(
+                now=datetime.now(UTC), reconcile_window=window
+            )
 
     async def _try_start(self, account_id: uuid.UUID) -> None:
         lease = Lease(

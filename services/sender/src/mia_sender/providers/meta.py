@@ -3,7 +3,8 @@
 One ``httpx.AsyncClient`` per process keeps connections to the Graph API pooled for every
 account (the token travels per request). Every message carries
 ``biz_opaque_callback_data`` = our request id: Meta echoes it in the message's status
-webhooks, which is how a send whose answer was lost is reconciled (``mia_sender.reconcile``).
+webhooks, which is how a send whose answer was lost is reconciled
+(``mia_sender.dispatch.reconcile``).
 
 Transport failures are split by whether Meta can have seen the request: a connection that
 never opened is retried; an answer that never came (read timeout, dropped connection) is

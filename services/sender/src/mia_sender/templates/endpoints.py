@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from mia_common.db import unit_of_work
 from mia_common.errors import NotFound
-from mia_sender.accounts.repository import get_for_tenant
-from mia_sender.dependencies import Reader, RuntimeDep
+from mia_sender.accounts.repository import AccountRepository
+from mia_sender.context import ContextDep, Reader
 from mia_sender.templates.schemas import TemplateList, TemplateOut
 
 __all__ = ["router"]
@@ -41,7 +42,7 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 async def account_templates(
     account_id: uuid.UUID,
     identity: Reader,
-    runtime: RuntimeDep,
+    context: ContextDep,
     status: Annotated[
         Literal["approved", "all"],
         Query(description="approved: only what can be sent now; all: every status"),
@@ -49,11 +50,13 @@ async def account_templates(
 ) -> TemplateList:
     """SMS accounts answer an empty list: SMS has no templates and no 24-hour window.
     Read from Meta at most about once a minute per account (cached in Redis)."""
-    async with runtime.session_factory() as session:
-        account = await get_for_tenant(session, identity.tenant_id, account_id)
+    async with unit_of_work(context.infra.sessions) as session:
+        account = await AccountRepository.from_session(session).get_for_tenant(
+            identity.tenant_id, account_id
+        )
     if account is None:
         raise NotFound("no such channel account")
-    templates = await runtime.templates.templates(account)
+    templates = await context.templates.templates(account)
     return TemplateList(
         items=[
             TemplateOut(

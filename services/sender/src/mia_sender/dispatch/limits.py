@@ -7,10 +7,11 @@ tier (250, 2,000, 10,000, 100,000 or unlimited). The limit belongs to the portfo
 WhatsApp Business Account, then the number itself, stands in.
 
 The count is a Redis sorted set per portfolio: member = customer, score = when they were
-first reached in the window. One Lua script drops what left the window, says whether the
-customer is already counted, and adds a new one only below the limit, atomically across
-replicas. A customer is counted when the send is dispatched, before the provider answers:
-a refused send may over-count a little, never under-count.
+first reached in the window. One Lua script (``RedisScripts.admit_unique_many``) drops what
+left the window, says whether the customer is already counted, and adds a new one only
+below the limit, atomically across replicas. A customer is counted when the send is
+dispatched, before the provider answers: a refused send may over-count a little, never
+under-count.
 """
 
 from __future__ import annotations
@@ -21,31 +22,12 @@ from typing import Final
 
 from redis.asyncio import Redis
 
+from mia_common.redis_scripts import RedisScripts
 from mia_sender.models import ChannelAccount
 
 __all__ = ["DailyLimits", "LimitDecision", "LimitUsage", "portfolio_of"]
 
 _WINDOW_MS: Final = 24 * 3600 * 1000
-
-# KEYS[1]: the portfolio's set; ARGV: member, limit (-1: none).
-# Returns {allowed 0|1, count after, newly counted 0|1}.
-_ADMIT_LUA: Final = """
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  return {1, redis.call('ZCARD', KEYS[1]), 0}
-end
-local count = redis.call('ZCARD', KEYS[1])
-local limit = tonumber(ARGV[2])
-if limit >= 0 and count >= limit then
-  return {0, count, 0}
-end
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], window)
-return {1, count + 1, 1}
-"""
 
 
 def portfolio_of(account: ChannelAccount) -> str:
@@ -81,36 +63,22 @@ class DailyLimits:
     def __init__(self, redis: Redis, *, prefix: str) -> None:
         self._redis = redis
         self._prefix = prefix
-        self._admit = redis.register_script(_ADMIT_LUA)
+        self._scripts = RedisScripts.of(redis)
 
     def _key(self, portfolio: str) -> str:
         return f"{self._prefix}:daily:{portfolio}"
 
-    async def admit(self, portfolio: str, customer: str, limit: int | None) -> LimitDecision:
-        """Count ``customer`` unless the portfolio reached ``limit`` (None: no limit)."""
-        allowed, count, new = await self._admit(
-            keys=[self._key(portfolio)],
-            args=[customer, -1 if limit is None else limit, _WINDOW_MS],
-        )
-        return LimitDecision(allowed=bool(allowed), count=int(count), newly_counted=bool(new))
-
     async def admit_many(
         self, portfolio: str, customers: list[str], limit: int | None
     ) -> list[LimitDecision]:
-        """``admit`` for several customers in order, in one round trip."""
-        if not customers:
-            return []
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for customer in customers:
-                await self._admit(
-                    keys=[self._key(portfolio)],
-                    args=[customer, -1 if limit is None else limit, _WINDOW_MS],
-                    client=pipe,
-                )
-            answers = await pipe.execute()
+        """Count each customer in order unless the portfolio reached ``limit`` (None: no
+        limit); one round trip for all."""
+        admissions = await self._scripts.admit_unique_many(
+            self._key(portfolio), members=customers, limit=limit, window_ms=_WINDOW_MS
+        )
         return [
-            LimitDecision(allowed=bool(allowed), count=int(count), newly_counted=bool(new))
-            for allowed, count, new in answers
+            LimitDecision(allowed=a.allowed, count=a.count, newly_counted=a.newly_counted)
+            for a in admissions
         ]
 
     async def usage(self, portfolio: str) -> LimitUsage:

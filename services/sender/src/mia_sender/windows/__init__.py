@@ -1,0 +1,1 @@
+"""The 24-hour customer-service windows, learned from inbound messages."""
