@@ -15,6 +15,7 @@ from fastapi import Depends
 
 from mia_common.app import Infrastructure, context_of
 from mia_common.crypto import KeyRing
+from mia_common.webhooks import Deduplicator, WebhookEdge
 from mia_meta_ingest.accounts.directory import AccountDirectory
 from mia_meta_ingest.accounts.repository import ChannelAccountRepository
 from mia_meta_ingest.accounts.service import load_directory
@@ -22,7 +23,7 @@ from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.media.graph import GraphMediaClient
 from mia_meta_ingest.media.service import MediaFetcher
 from mia_meta_ingest.media.storage import storage_from_settings
-from mia_meta_ingest.webhook.dedupe import Deduplicator
+from mia_meta_ingest.webhook.events import SOURCE
 from mia_meta_ingest.webhook.service import MetaWebhookService
 
 __all__ = ["ContextDep", "MetaIngestContext"]
@@ -55,12 +56,17 @@ class MetaIngestContext:
             ),
             max_bytes=settings.media_max_bytes,
         )
-        webhook = MetaWebhookService(
-            settings=settings,
+        edge = WebhookEdge(
             broker=infra.broker,
-            accounts=accounts,
-            deduplicator=Deduplicator(infra.redis_client, ttl_seconds=settings.dedupe_hours * 3600),
+            source=SOURCE,
+            dead_letter_source="meta-webhook",
+            deduplicator=Deduplicator(
+                infra.redis_client,
+                ttl_seconds=settings.dedupe_hours * 3600,
+                prefix="mia:ingest:seen",
+            ),
         )
+        webhook = MetaWebhookService(settings=settings, edge=edge, accounts=accounts)
         return cls(
             settings=settings,
             infra=infra,

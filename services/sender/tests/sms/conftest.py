@@ -1,13 +1,13 @@
 """Fixtures of the SMS tests: a fake Twilio, and our webhooks on real Kafka and a real port.
 
-The webhooks router runs in a small app of its own (the service's ``main.py`` is not
-needed to test it) whose context holds what the router reads: a started broker and the
-extras (account look-up, topics, public URL).
+The webhook routes run in a small app of their own (the service's ``main.py`` is not
+needed to test them), built with ``create_router`` around a ``TwilioWebhooks`` the way
+the sender wires it: a started broker, an account look-up, the topics of the test.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import sys
 import uuid
@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
 from mia_common.errors import install_problem_handlers
 from mia_common.messaging import create_broker, stop_broker
 from mia_common.settings import PlatformSettings
+from mia_common.testing.kafka import read_topic as read_until
+from mia_common.testing.kafka import read_up_to_marker
 from mia_sender.accounts.credentials import SmsAccountCredentials
 from mia_sender.providers.twilio import TwilioProvider
-from mia_sender.sms.webhooks import router
+from mia_sender.sms.endpoints import create_router
+from mia_sender.sms.service import SmsTopics, TwilioWebhooks
 
 # ``support`` lives in services/sender/tests; make it importable whatever the rootdir.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,14 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.fake_twilio import FakeAccount, FakeTwilio, running_fake_twilio, serve_app
 
 TopicFactory = Callable[..., Awaitable[str]]
-
-
-@dataclass
-class WebhookContext:
-    """The two things of ``app.state.context`` the router uses."""
-
-    broker: KafkaBroker
-    extras: dict[str, Any] = field(default_factory=dict)
+ServeWebhooks = Callable[..., contextlib.AbstractAsyncContextManager[str]]
 
 
 @dataclass
@@ -98,68 +93,61 @@ def sms_accounts() -> SmsAccounts:
     return SmsAccounts()
 
 
-@pytest.fixture(scope="session")
-def webhook_app(broker: KafkaBroker, sms_accounts: SmsAccounts) -> FastAPI:
-    app = FastAPI()
-    install_problem_handlers(app)
-    app.include_router(router)
-    app.state.context = WebhookContext(
-        broker=broker, extras={"sms_account_lookup": sms_accounts.lookup}
-    )
-    return app
+@pytest.fixture
+async def sms_topics(kafka_topics: TopicFactory) -> dict[str, str]:
+    """The topics of this test."""
+    return {
+        "status": await kafka_topics("test.sms.status"),
+        "inbound": await kafka_topics("test.sms.inbound"),
+    }
 
 
-@pytest.fixture(scope="session")
-async def webhook_url(webhook_app: FastAPI) -> AsyncIterator[str]:
-    async with serve_app(webhook_app) as url:
+@pytest.fixture
+def serve_webhooks(
+    broker: KafkaBroker, sms_accounts: SmsAccounts, sms_topics: dict[str, str]
+) -> ServeWebhooks:
+    """``async with serve_webhooks(public_url=...) as url``: the routes on a real port."""
+
+    @contextlib.asynccontextmanager
+    async def serve(*, public_url: str | None = None) -> AsyncIterator[str]:
+        webhooks = TwilioWebhooks(
+            broker=broker,
+            lookup=sms_accounts.lookup,
+            topics=SmsTopics(status=sms_topics["status"], inbound=sms_topics["inbound"]),
+            public_url=public_url,
+        )
+        app = FastAPI()
+        install_problem_handlers(app)
+        app.include_router(create_router(webhooks))
+        async with serve_app(app) as url:
+            yield url
+
+    return serve
+
+
+@pytest.fixture
+async def webhook_url(serve_webhooks: ServeWebhooks) -> AsyncIterator[str]:
+    async with serve_webhooks() as url:
         yield url
 
 
 @pytest.fixture
-async def sms_topics(
-    kafka_topics: TopicFactory, webhook_app: FastAPI
-) -> AsyncIterator[dict[str, str]]:
-    """Topics of this test, set in the router's extras; extras restored afterwards."""
-    extras: dict[str, Any] = webhook_app.state.context.extras
-    before = dict(extras)
-    topics = {
-        "status": await kafka_topics("test.sms.status"),
-        "inbound": await kafka_topics("test.sms.inbound"),
-    }
-    extras["sms_topics"] = topics
-    yield topics
-    extras.clear()
-    extras.update(before)
-
-
-@pytest.fixture
 def read_topic(kafka_bootstrap: str) -> Callable[..., Awaitable[list[Published]]]:
-    async def read(
-        topic: str, *, expected: int, within: float = 15, raw: bool = False
-    ) -> list[Published]:
-        """The events of ``topic``, read from the start until ``expected`` arrived or the
-        deadline passed, plus one last look, so a test can also prove none more came."""
+    async def read(topic: str, *, expected: int, raw: bool = False) -> list[Published]:
+        """Every record of ``topic`` once ``expected`` arrived, up to a marker produced
+        then: what is not among them had not been published (a test's "nothing more")."""
 
-        def decode(value: bytes) -> Any:
-            return value if raw else json.loads(value)
+        def decode(value: bytes | None) -> Any:
+            return value if raw else json.loads(value or b"null")
 
-        consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest"
-        )
-        await consumer.start()
-        found: list[Published] = []
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        try:
-            # Expecting nothing means watching the whole window: absence takes time to show.
-            while loop.time() < deadline and (expected == 0 or len(found) < expected):
-                for part in (await consumer.getmany(timeout_ms=200)).values():
-                    found.extend(Published(r.key, decode(r.value)) for r in part)
-            # Anything more already in the topic would arrive in this last look.
-            for part in (await consumer.getmany(timeout_ms=500)).values():
-                found.extend(Published(r.key, decode(r.value)) for r in part)
-        finally:
-            await consumer.stop()
-        return found
+        if expected:
+            await read_until(
+                kafka_bootstrap,
+                topic,
+                until=lambda records: len(records) >= expected,
+                message=f"{expected} record(s) on {topic}",
+            )
+        records = await read_up_to_marker(kafka_bootstrap, topic)
+        return [Published(record.key, decode(record.value)) for record in records]
 
     return read

@@ -72,8 +72,9 @@ class AccountDirectory:
         for row in rows:
             self._put(
                 self._known(
-                    account_id=row.id,
-                    tenant_id=row.tenant_id,
+                    # Plain UUIDs: the driver's own UUID type is not what events expect.
+                    account_id=uuid.UUID(int=row.id.int),
+                    tenant_id=uuid.UUID(int=row.tenant_id.int),
                     phone_number_id=row.phone_number_id,
                     waba_id=row.waba_id,
                     status=row.status,

@@ -1,43 +1,48 @@
-"""One signed delivery of Meta's webhook: whose it is, checked, parsed, published.
+"""One delivery of Meta's webhook: whose it is, its signature, then the webhook edge.
 
-A delivery is accepted only once Kafka acknowledged its events, so Meta's retries cover a
-crash. What cannot be parsed is accepted too (Meta would retry it forever) and goes, raw,
-to the dead-letter topic with the reason: nothing is lost, nothing loops.
+The accounts come from the directory in memory (no database read, secrets already
+unsealed). A delivery names its numbers (``phone_number_id``); a template decision names
+only its WhatsApp Business Account, so such a body is parsed to find whose it is, and
+that parse is the one the edge uses. What is done with the body after the signature
+check (parse, normalize, dead-letter, dedupe, publish) is ``mia_common.webhooks``'.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from functools import partial
 
+import orjson
 import structlog
-from faststream.kafka import KafkaBroker
-from pydantic import ValidationError
 
-from mia_common.contracts.topics import dead_letter_topic
 from mia_common.errors import Forbidden, Unauthorized
-from mia_common.messaging import OutgoingRecord, publish_many
+from mia_common.webhooks import (
+    Accepted,
+    EdgeEvent,
+    Normalized,
+    WebhookEdge,
+    check_body_size,
+    hub_signature_matches,
+)
 from mia_meta_ingest.accounts.directory import AccountDirectory, KnownAccount
 from mia_meta_ingest.config import MetaIngestSettings
-from mia_meta_ingest.webhook.dedupe import Deduplicator
-from mia_meta_ingest.webhook.errors import PayloadTooLarge
-from mia_meta_ingest.webhook.events import inbound_record, status_record, template_record
-from mia_meta_ingest.webhook.normalize import NormalizedBatch, normalize
+from mia_meta_ingest.webhook.events import inbound_event, status_event, template_event
+from mia_meta_ingest.webhook.normalize import normalize
 from mia_meta_ingest.webhook.payloads import WebhookBody
-from mia_meta_ingest.webhook.signature import signature_matches
 
 __all__ = ["MetaWebhookService"]
 
 logger = structlog.get_logger(__name__)
 # Found in the raw bytes, so even a body that is not valid JSON names whose secret signs it.
 _PHONE_NUMBER_ID = re.compile(rb'"phone_number_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
+Parse = Callable[[bytes], WebhookBody]
 
 
 def _waba_ids(raw: bytes) -> set[str]:
-    """The WhatsApp Business Account ids of the entries (template updates name no number)."""
+    """The entries' WhatsApp Business Account ids of a body the model refused."""
     try:
-        entries = json.loads(raw).get("entry", [])
+        entries = orjson.loads(raw).get("entry", [])
         return {str(entry["id"]) for entry in entries if isinstance(entry, dict) and "id" in entry}
     except (ValueError, AttributeError, TypeError):
         return set()
@@ -45,123 +50,112 @@ def _waba_ids(raw: bytes) -> set[str]:
 
 class MetaWebhookService:
     def __init__(
-        self,
-        *,
-        settings: MetaIngestSettings,
-        broker: KafkaBroker,
-        accounts: AccountDirectory,
-        deduplicator: Deduplicator,
+        self, *, settings: MetaIngestSettings, edge: WebhookEdge, accounts: AccountDirectory
     ) -> None:
         self._settings = settings
-        self._broker = broker
+        self._edge = edge
         self._accounts = accounts
-        self._dedupe = deduplicator
 
-    async def receive(self, raw: bytes, *, signature: str | None) -> None:
-        """Publish what ``raw`` holds; raises the error to answer Meta with instead."""
-        settings = self._settings
-        if len(raw) > settings.max_body_bytes:
-            raise PayloadTooLarge(f"deliveries are at most {settings.max_body_bytes} bytes")
-        signed = self._signed_accounts(raw, signature)
-        try:
-            body = WebhookBody.model_validate_json(raw)
-        except (ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            await self._dead_letter(raw, f"unparseable delivery: {exc}")
-            return
-        batch = normalize(body)
-        # Template decisions concern every number of the business account; a template-only
-        # delivery already found them to check its signature.
-        missing_wabas = {t.waba_id for t in batch.templates} - {a.waba_id for a in signed.values()}
-        for waba_id in missing_wabas:
-            for account in self._accounts.by_waba_id(waba_id):
-                signed.setdefault(account.phone_number_id, account)
-        records, problems = self._records(batch, signed)
-        if problems:
-            await self._dead_letter(raw, "; ".join(problems))
-        fresh = [
-            pair
-            for pair, unseen in zip(
-                records, await self._dedupe.unseen([k for k, _ in records]), strict=True
-            )
-            if unseen
-        ]
-        await publish_many(self._broker, [record for _, record in fresh])
-        await self._dedupe.mark_seen([key for key, _ in fresh])
-        logger.info(
-            "webhook delivery accepted",
-            messages=len(batch.inbound),
-            statuses=len(batch.statuses),
-            published=len(fresh),
-            ignored=len(batch.ignored),
-        )
+    async def receive(self, raw: bytes, *, signature: str | None) -> Accepted:
+        """Publish what ``raw`` holds; raises the error to answer Meta with instead.
 
-    def _signed_accounts(self, raw: bytes, signature: str | None) -> dict[str, KnownAccount]:
-        """The accounts the body names, after checking it is signed with their app secret."""
-        named = {match.decode() for match in _PHONE_NUMBER_ID.findall(raw)}
-        found = {
-            phone_number_id: account
-            for phone_number_id in named
-            if (account := self._accounts.by_phone_number_id(phone_number_id)) is not None
-        }
-        if not named:
-            found = {
-                account.phone_number_id: account
-                for waba_id in _waba_ids(raw)
-                for account in self._accounts.by_waba_id(waba_id)
-            }
-        if not found:
+        Answered only once Kafka acknowledged its events, so Meta's retries cover a crash.
+        """
+        check_body_size(raw, self._settings.max_body_bytes)
+        accounts, parse = self._named_accounts(raw)
+        if not accounts:
             raise Forbidden(
                 "no channel account for the phone number ids in this delivery",
                 code="unknown_account",
             )
-        for account in found.values():
+        for account in accounts.values():
             if account.app_secret is None:
                 raise Forbidden("this account has no usable app secret", code="no_app_secret")
-            if not signature_matches(raw, signature, account.app_secret):
+            if not hub_signature_matches(raw, signature, account.app_secret):
                 raise Unauthorized("bad or missing X-Hub-Signature-256", code="bad_signature")
-        return found
-
-    async def _dead_letter(self, raw: bytes, reason: str) -> None:
-        await self._broker.publish(
+        accepted = await self._edge.accept(
             raw,
-            topic=dead_letter_topic(self._settings.inbound_topic),
-            headers={
-                "x-dlq-reason": reason[:4000],
-                "x-dlq-source": "meta-webhook",
-                "x-dlq-failed-at": datetime.now(UTC).isoformat(),
-            },
+            parse=parse,
+            normalize=partial(self._events, accounts=accounts),
+            unparseable="unparseable delivery",
+            dead_letter_topic=self._settings.inbound_topic,
         )
-        logger.error("webhook delivery dead-lettered", reason=reason[:500])
+        logger.debug(
+            "webhook delivery accepted",
+            published=accepted.published,
+            duplicates=accepted.duplicates,
+            dead_lettered=accepted.dead_lettered,
+        )
+        return accepted
 
-    def _records(
-        self, batch: NormalizedBatch, accounts: dict[str, KnownAccount]
-    ) -> tuple[list[tuple[str, OutgoingRecord]], list[str]]:
+    def _named_accounts(self, raw: bytes) -> tuple[dict[str, KnownAccount], Parse]:
+        """The accounts whose secret must sign ``raw``, and how the edge parses it."""
+        named = {match.decode() for match in _PHONE_NUMBER_ID.findall(raw)}
+        if named:
+            found = {
+                number: account
+                for number in named
+                if (account := self._accounts.by_phone_number_id(number)) is not None
+            }
+            return found, WebhookBody.model_validate_json
+        parse: Parse
+        try:
+            body = WebhookBody.model_validate_json(raw)
+        except ValueError as exc:
+            refused = exc
+
+            def parse(_raw: bytes) -> WebhookBody:
+                raise refused
+
+            waba_ids = _waba_ids(raw)
+        else:
+
+            def parse(_raw: bytes) -> WebhookBody:
+                return body  # already parsed, once
+
+            waba_ids = {entry.id for entry in body.entry}
+        found = {
+            account.phone_number_id: account
+            for waba_id in waba_ids
+            for account in self._accounts.by_waba_id(waba_id)
+        }
+        return found, parse
+
+    def _events(self, body: WebhookBody, *, accounts: dict[str, KnownAccount]) -> Normalized:
         settings = self._settings
-        records: list[tuple[str, OutgoingRecord]] = []
+        batch = normalize(body)
+        # Template decisions concern every number of the business account, signed or not
+        # by it (a delivery naming one number may carry its WABA's template decision).
+        for waba_id in {t.waba_id for t in batch.templates} - {
+            a.waba_id for a in accounts.values()
+        }:
+            for account in self._accounts.by_waba_id(waba_id):
+                accounts.setdefault(account.phone_number_id, account)
+        events: list[EdgeEvent] = []
         problems: list[str] = []
         for message in batch.inbound:
-            account = accounts.get(message.phone_number_id)
-            record = account and inbound_record(
-                message, account, settings.inbound_topic, settings.media_url_prefix
+            known = accounts.get(message.phone_number_id)
+            event = known and inbound_event(
+                message,
+                known,
+                topic=settings.inbound_topic,
+                media_url_prefix=settings.media_url_prefix,
             )
-            if record:
-                records.append((f"in:{message.dedupe_key}", record))
+            if event:
+                events.append(event)
             else:
                 problems.append(f"message {message.message_id}: no account or no sender id")
         for status in batch.statuses:
-            account = accounts.get(status.phone_number_id)
-            record = account and status_record(status, account, settings.status_topic)
-            if record:
-                records.append((f"st:{status.dedupe_key}", record))
+            known = accounts.get(status.phone_number_id)
+            event = known and status_event(status, known, topic=settings.status_topic)
+            if event:
+                events.append(event)
             else:
                 problems.append(f"status {status.message_id}: no account or no recipient id")
         for update in batch.templates:
-            for account in accounts.values():
-                if account.waba_id == update.waba_id:
-                    key = (
-                        f"tpl:{account.id}:{update.template_id}:{update.event}:{update.occurred_at}"
-                    )
-                    records.append(
-                        (key, template_record(update, account, settings.templates_topic))
-                    )
-        return records, problems
+            events.extend(
+                template_event(update, account, topic=settings.templates_topic)
+                for account in accounts.values()
+                if account.waba_id == update.waba_id
+            )
+        return Normalized(events=events, problems=problems)

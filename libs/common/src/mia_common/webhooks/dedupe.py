@@ -1,7 +1,7 @@
-"""Remembering which Meta ids were already published, so Meta's retries add nothing.
+"""Remembering which provider ids were already published, so a provider's retries add nothing.
 
 Marked only after Kafka acknowledged the events: a crash in between republishes, and the
-events carry ids derived from Meta's, so idempotent consumers still apply them once.
+events carry ids derived from the provider's, so idempotent consumers still apply them once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ __all__ = ["Deduplicator"]
 
 
 class Deduplicator:
-    def __init__(self, redis: Redis, *, ttl_seconds: int, prefix: str = "mia:ingest:seen") -> None:
+    def __init__(self, redis: Redis, *, ttl_seconds: int, prefix: str) -> None:
         self._redis = redis
         self._ttl = ttl_seconds
         self._prefix = prefix
@@ -23,6 +23,7 @@ class Deduplicator:
         return f"{self._prefix}:{dedupe_key}"
 
     async def unseen(self, keys: Sequence[str]) -> list[bool]:
+        """For each key, whether it was not published yet (one round trip for all)."""
         if not keys:
             return []
         found = await self._redis.mget([self._key(key) for key in keys])
@@ -30,6 +31,9 @@ class Deduplicator:
 
     async def mark_seen(self, keys: Sequence[str]) -> None:
         if not keys:
+            return
+        if len(keys) == 1:
+            await self._redis.set(self._key(keys[0]), b"1", ex=self._ttl)
             return
         async with self._redis.pipeline(transaction=False) as pipe:
             for key in keys:

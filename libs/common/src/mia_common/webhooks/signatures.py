@@ -1,10 +1,12 @@
-"""``X-Twilio-Signature``: how Twilio signs every webhook request, and checking it.
+"""How the providers that call us sign their webhooks, and checking it in constant time.
 
-Twilio takes the URL it requested, exactly as configured (scheme, host, path, query),
-appends each POST parameter's name immediately followed by its value, in name order,
-and signs that string with the account's auth token: base64(HMAC-SHA1). Behind a proxy
-the URL our app sees (``http://10.0.0.5:8002/...``) is not the one Twilio signed
-(``https://sms.example.com/...``), so the URL is rebuilt from the public base URL.
+- Meta (``X-Hub-Signature-256``): ``sha256=`` and the hex HMAC-SHA256 of the raw body,
+  keyed with the app secret.
+- Twilio (``X-Twilio-Signature``): the URL it requested, exactly as configured (scheme,
+  host, path, query), then each POST parameter's name immediately followed by its value,
+  in name order; base64 of the HMAC-SHA1 of that, keyed with the account's auth token.
+  Behind a proxy the URL our app sees (``http://10.0.0.5:8002/...``) is not the one
+  Twilio signed (``https://sms.example.com/...``), so it is rebuilt from the public base.
 """
 
 from __future__ import annotations
@@ -15,19 +17,33 @@ import hmac
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["compute_signature", "public_request_url", "signature_matches"]
+__all__ = [
+    "hub_signature_matches",
+    "public_request_url",
+    "twilio_signature",
+    "twilio_signature_matches",
+]
 
+_HUB_PREFIX = "sha256="
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def hub_signature_matches(raw_body: bytes, header: str | None, app_secret: str) -> bool:
+    """Meta's ``X-Hub-Signature-256`` against the body's HMAC; False when malformed."""
+    if not header or not header.startswith(_HUB_PREFIX):
+        return False
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len(_HUB_PREFIX) :].strip().lower())
+
+
 def public_request_url(*, public_base_url: str, path: str, query: str = "") -> str:
-    """The URL Twilio requested: our public base (origin, plus any prefix a proxy strips),
-    the path the app routed, and the raw query string."""
+    """The URL a provider requested: our public base (origin, plus any prefix a proxy
+    strips), the path the app routed, and the raw query string."""
     url = public_base_url.rstrip("/") + "/" + path.lstrip("/")
     return f"{url}?{query}" if query else url
 
 
-def compute_signature(url: str, params: Iterable[tuple[str, str]], auth_token: str) -> str:
+def twilio_signature(url: str, params: Iterable[tuple[str, str]], auth_token: str) -> str:
     """Twilio's signature of a request to ``url`` with these (decoded) POST parameters.
 
     A name sent more than once contributes each value, values in order, as Twilio's own
@@ -38,10 +54,10 @@ def compute_signature(url: str, params: Iterable[tuple[str, str]], auth_token: s
     return base64.b64encode(digest).decode("ascii")
 
 
-def signature_matches(
+def twilio_signature_matches(
     *, url: str, params: Iterable[tuple[str, str]], header: str | None, auth_token: str
 ) -> bool:
-    """Constant-time check of ``header`` against the signature of the request.
+    """``X-Twilio-Signature`` against the signature of the request, in constant time.
 
     Twilio is not consistent about default ports (``https://host/...`` may have been signed
     as ``https://host:443/...``, or the reverse), so both spellings are accepted.
@@ -52,7 +68,7 @@ def signature_matches(
     given = header.strip().encode()
     matched = False
     for candidate in _port_spellings(url):
-        expected = compute_signature(candidate, pairs, auth_token).encode()
+        expected = twilio_signature(candidate, pairs, auth_token).encode()
         # No early exit: every spelling costs the same whether or not one matched.
         matched |= hmac.compare_digest(expected, given)
     return matched
