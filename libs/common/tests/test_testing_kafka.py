@@ -170,3 +170,15 @@ async def test_group_caught_up_once_the_group_committed_the_last_record(
         assert await group_caught_up(kafka_bootstrap, group, topic)
     finally:
         await consumer.stop()
+
+
+async def test_the_topic_reader_fixture_gives_running_readers(
+    topic_reader, kafka_topics, producer: AIOKafkaProducer
+) -> None:
+    topic = await kafka_topics()
+    await producer.send_and_wait(topic, event(1))
+    whole = await topic_reader(topic)
+    later = await topic_reader(topic, start="end")
+    await producer.send_and_wait(topic, event(2))
+    assert [r.data["n"] for r in await whole.wait_for(count=2)] == [1, 2]
+    assert [r.data["n"] for r in await later.up_to_marker()] == [2]

@@ -2,7 +2,8 @@
 
 Tests never touch the databases or topics of a running ``make up``: each test session
 gets a fresh database per package (migrations applied), each test a transaction rolled
-back at the end (``db_session``), and topics with unique names (``kafka_topics``).
+back at the end (``db_session``), topics with unique names (``kafka_topics``) and readers
+of topics stopped after the test (``topic_reader``).
 A package chooses its migrations by overriding the ``alembic_script_location`` fixture.
 """
 
@@ -13,6 +14,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,9 +28,11 @@ from mia_common.db.engine import create_engine
 from mia_common.db.migrations import upgrade
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import Environment, PlatformSettings
+from mia_common.testing.kafka import Start, TopicReader
 from mia_common.testing.postgres import fresh_database
 
 TopicFactory = Callable[..., Awaitable[str]]
+TopicReaderFactory = Callable[..., Awaitable[TopicReader]]
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -150,6 +154,20 @@ async def kafka_topics(kafka_bootstrap: str) -> AsyncIterator[TopicFactory]:
     yield make
     if created:
         await delete_topics(kafka_bootstrap, created)
+
+
+@pytest.fixture
+async def topic_reader(kafka_bootstrap: str) -> AsyncIterator[TopicReaderFactory]:
+    """``await topic_reader(topic, start="end")``: a running ``TopicReader`` on the test
+    broker, stopped after the test."""
+    async with AsyncExitStack() as readers:
+
+        async def make(topic: str, *, start: Start = "beginning") -> TopicReader:
+            return await readers.enter_async_context(
+                TopicReader(kafka_bootstrap, topic, start=start)
+            )
+
+        yield make
 
 
 @pytest.fixture
