@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
 
-from mia_common.contracts import ChannelAccountState, Envelope, InboundMessage
+from mia_common.contracts import ChannelAccountState, Envelope
 from mia_common.messaging import SUBSCRIBER_DEFAULTS, subscriber_options
 from mia_meta_ingest.accounts import handlers as accounts
 from mia_meta_ingest.media import handlers as media
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from mia_meta_ingest.context import MetaIngestContext
 
 __all__ = ["create_router"]
+
+
+def _value(message: KafkaMessage) -> bytes:
+    """A FastStream decoder that leaves the record's value undecoded."""
+    return bytes(message.body)
 
 
 def create_router(context: MetaIngestContext) -> KafkaRouter:
@@ -35,10 +41,11 @@ def create_router(context: MetaIngestContext) -> KafkaRouter:
     async def on_channel_state(event: Envelope[ChannelAccountState]) -> None:
         await accounts.handle_channel_state(context, event)
 
+    # The value as it is (no JSON decoding): the handler reads the headers first.
     @router.subscriber(  # type: ignore[untyped-decorator]
-        settings.inbound_topic, **subscriber_options(media.MEDIA_GROUP)
+        settings.inbound_topic, decoder=_value, **subscriber_options(media.MEDIA_GROUP)
     )
-    async def on_inbound(event: Envelope[InboundMessage]) -> None:
-        await media.handle_inbound(context, event)
+    async def on_inbound(value: bytes, message: KafkaMessage) -> None:
+        await media.handle_inbound_record(context, value, message.headers)
 
     return router

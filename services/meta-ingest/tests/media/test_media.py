@@ -10,9 +10,13 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from mia_common.contracts.topics import dead_letter_topic
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
 from mia_common.testing import wait_until
+from mia_common.testing.kafka import group_caught_up, read_up_to_marker
+from mia_common.webhooks import HAS_MEDIA_HEADER
 from mia_meta_ingest.config import MetaIngestSettings
+from mia_meta_ingest.media.handlers import MEDIA_GROUP
 from mia_meta_sandbox.testing import SandboxHandle
 from support import payloads
 from support.accounts import Account, register_account
@@ -133,3 +137,24 @@ async def test_media_meta_no_longer_has_is_gone_with_a_clear_error(
         f"/api/v1/media/{account.id}/..%2F..%2Fetc", headers=_identity(account.tenant_id)
     )
     assert bad_id.status_code in (404, 422)
+
+
+async def test_inbound_records_marked_without_media_are_skipped_before_decoding(
+    ingest_app: FastAPI, ingest_settings: MetaIngestSettings
+) -> None:
+    """A record the edge marked "no media" is not even decoded: garbage behind that header
+    is skipped, while the same garbage without it is dead-lettered as undecodable."""
+    bootstrap = ingest_settings.kafka_bootstrap_servers
+    topic = ingest_settings.inbound_topic
+    marked, unmarked = (f"not-json-{uuid.uuid4().hex}".encode() for _ in range(2))
+    broker = ingest_app.state.context.infra.broker
+    await broker.publish(marked, topic, headers={HAS_MEDIA_HEADER: "0"})
+    await broker.publish(unmarked, topic)
+
+    await wait_until(
+        lambda: group_caught_up(bootstrap, MEDIA_GROUP, topic),
+        message="the media consumer past both records",
+    )
+    dead = {record.value for record in await read_up_to_marker(bootstrap, dead_letter_topic(topic))}
+    assert unmarked in dead
+    assert marked not in dead

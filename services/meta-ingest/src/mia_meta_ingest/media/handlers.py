@@ -2,14 +2,21 @@
 
 A consumer group of its own, so copying media never holds up anyone else; a failed
 download is retried, then dead-lettered, and the media endpoint still fetches on demand.
+
+Most inbound messages are text: the record's ``mia-has-media`` header (set by the webhook
+edge) says so, and such a record is skipped before its value is decoded. A record
+without the header (published before it existed, or by another producer) is decoded and
+judged by its content, as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mia_common.contracts import Channel, Envelope, InboundMessage
 from mia_common.messaging import PermanentError
+from mia_common.webhooks import HAS_MEDIA_HEADER
 from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
 from mia_meta_ingest.media.service import NoAccessToken
 from mia_meta_ingest.webhook.events import SOURCE
@@ -17,12 +24,19 @@ from mia_meta_ingest.webhook.events import SOURCE
 if TYPE_CHECKING:
     from mia_meta_ingest.context import MetaIngestContext
 
-__all__ = ["MEDIA_GROUP", "handle_inbound"]
+__all__ = ["MEDIA_GROUP", "handle_inbound_record"]
 
 MEDIA_GROUP = "meta-ingest.media"
+_InboundEnvelope = Envelope[InboundMessage]
 
 
-async def handle_inbound(context: MetaIngestContext, event: Envelope[InboundMessage]) -> None:
+async def handle_inbound_record(
+    context: MetaIngestContext, value: bytes, headers: Mapping[str, str]
+) -> None:
+    if headers.get(HAS_MEDIA_HEADER) == "0":
+        return
+    # A value that is no inbound event fails here: dead-lettered, never retried.
+    event = _InboundEnvelope.model_validate_json(value)
     message = event.data
     if event.source != SOURCE or message.media is None:
         return
