@@ -78,6 +78,7 @@ async def test_a_customer_picture_is_stored_and_served_by_our_own_url(
     message = await _deliver_image(client, account, media_id)
 
     [record] = await records_for(ingest_settings, ingest_settings.inbound_topic, message["id"], 1)
+    assert record.header(HAS_MEDIA_HEADER) == "1"
     media = json.loads(record.value)["data"]["media"]
     assert media["url"] == f"/api/v1/media/{account.id}/{media_id}"
     stored = ingest_settings.media_dir / str(account.tenant_id) / str(account.id) / media_id

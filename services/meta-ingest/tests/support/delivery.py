@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
-
+from mia_common.testing.kafka import TopicRecord, read_topic, read_up_to_marker
 from mia_meta_ingest.config import MetaIngestSettings
 from support.accounts import Account
 
@@ -30,27 +28,25 @@ def for_account(delivery: dict[str, Any], account: Account) -> bytes:
 
 
 async def records_for(
-    settings: MetaIngestSettings, topic: str, subject_filter: str, expected: int, wait: float = 15
-) -> list[ConsumerRecord]:
-    """The records of ``topic`` whose value mentions ``subject_filter``, read from the start.
+    settings: MetaIngestSettings, topic: str, subject_filter: str, expected: int
+) -> list[TopicRecord]:
+    """The records of ``topic`` whose value mentions ``subject_filter``: once ``expected``
+    of them arrived, every one published before a marker produced then.
 
-    Reads until ``expected`` are found or the deadline passes, so a test can also prove that
-    no more than ``expected`` arrived.
+    So ``expected=0`` proves that none was published (the action must be over: its HTTP
+    answer came back), and a larger count that no more than those were.
     """
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=settings.kafka_bootstrap_servers, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    found: list[ConsumerRecord] = []
-    try:
-        async with asyncio.timeout(wait):
-            while len(found) < expected:
-                batch = await consumer.getmany(timeout_ms=200)
-                for part in batch.values():
-                    found.extend(r for r in part if subject_filter.encode() in (r.value or b""))
-        # Anything more already in the topic would arrive in this last look.
-        for part in (await consumer.getmany(timeout_ms=500)).values():
-            found.extend(r for r in part if subject_filter.encode() in (r.value or b""))
-    finally:
-        await consumer.stop()
-    return found
+    needle = subject_filter.encode()
+    bootstrap = settings.kafka_bootstrap_servers
+
+    def mentioning(records: list[TopicRecord]) -> list[TopicRecord]:
+        return [record for record in records if needle in (record.value or b"")]
+
+    if expected:
+        await read_topic(
+            bootstrap,
+            topic,
+            until=lambda records: len(mentioning(records)) >= expected,
+            message=f"{expected} record(s) mentioning {subject_filter} on {topic}",
+        )
+    return mentioning(await read_up_to_marker(bootstrap, topic))
