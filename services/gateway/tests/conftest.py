@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from mia_common.messaging.admin import delete_topics
 from mia_common.settings import PlatformSettings
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
@@ -20,7 +22,7 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.actors import Actors  # noqa: E402
-from support.topics import LIVE_TOPICS  # noqa: E402
+from support.topics import LIVE_TOPICS, SESSION_TOPICS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +51,11 @@ async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAP
     app = create_app(gateway_settings)
     async with LifespanManager(app):
         yield app
-    # The live topics were made for this session (the gateway creates missing ones).
-    from contextlib import suppress
-
-    from mia_common.messaging.admin import delete_topics
-
+    # The topics were made for this session (the gateway creates its live topics).
     with suppress(Exception):
         await delete_topics(
             gateway_settings.kafka_bootstrap_servers,
-            [*LIVE_TOPICS, *(f"{topic}.dlq" for topic in LIVE_TOPICS)],
+            [*SESSION_TOPICS, *(f"{topic}.dlq" for topic in SESSION_TOPICS)],
         )
 
 

@@ -26,8 +26,10 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from mia_common.contracts.envelope import Envelope
+from mia_common.contracts.topics import Topic
 from mia_common.identity import Role
 from mia_common.messaging import PermanentError, create_broker
+from mia_common.messaging.admin import ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
 from mia_gateway.live.connection import LiveConnection
@@ -41,23 +43,23 @@ from mia_gateway.live.events import (
 from mia_gateway.live.hub import LiveHub
 from support.actors import Actors
 from support.live_server import open_live, serve_app
-from support.topics import LIVE_INBOUND, LIVE_STATUS
+from support.topics import LIVE_ALERTS, LIVE_INBOX, LIVE_TOPICS, RAW_INBOUND
 
-INBOUND = LIVE_INBOUND
-STATUS = LIVE_STATUS
+INBOX = LIVE_INBOX
+ALERTS = LIVE_ALERTS
 
 
 class Probe(BaseModel):
     label: str
 
 
-def envelope(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> dict[str, Any]:
+def envelope(tenant_id: uuid.UUID, label: str, topic: str = INBOX) -> dict[str, Any]:
     return Envelope[Probe](
         type=topic, source="/tests/gateway/live", tenantid=tenant_id, data=Probe(label=label)
     ).to_json_dict()
 
 
-def live_event(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> LiveEvent:
+def live_event(tenant_id: uuid.UUID, label: str, topic: str = INBOX) -> LiveEvent:
     return parse_event(envelope(tenant_id, label, topic), topic=topic)
 
 
@@ -86,7 +88,7 @@ async def kafka(platform_settings: PlatformSettings) -> AsyncIterator[KafkaBroke
 
 @pytest.fixture
 def publish(kafka: KafkaBroker) -> Callable[..., Any]:
-    async def publish(tenant_id: uuid.UUID, label: str, topic: str = INBOUND) -> str:
+    async def publish(tenant_id: uuid.UUID, label: str, topic: str = INBOX) -> str:
         body = envelope(tenant_id, label, topic)
         await kafka.publish(body, topic, key=str(tenant_id).encode())
         return str(body["id"])
@@ -134,12 +136,12 @@ async def test_event_frame_carries_id_type_topic_tenant_time_and_data(
     agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
     body = envelope(agent.tenant_id, "hello")
     async with open_live(live_url, agent.token) as client:
-        await kafka.publish(body, INBOUND, key=str(agent.tenant_id).encode())
+        await kafka.publish(body, INBOX, key=str(agent.tenant_id).encode())
         [frame] = await client.wait_for_events(1)
     assert frame == {
         "id": body["id"],
-        "type": INBOUND,
-        "topic": INBOUND,
+        "type": INBOX,
+        "topic": INBOX,
         "tenantid": str(agent.tenant_id),
         "time": body["time"],
         "data": {"label": "hello"},
@@ -232,16 +234,56 @@ async def test_topics_filter_delivers_only_those_topics(
     tenant = team[Role.agent].tenant_id
     async with (
         open_live(live_url, team[Role.owner].token) as everything,
-        open_live(live_url, team[Role.agent].token, topics=STATUS) as statuses,
+        open_live(live_url, team[Role.agent].token, topics=ALERTS) as alerts_only,
     ):
-        inbound = await publish(tenant, "inbound", INBOUND)
-        status = await publish(tenant, "status", STATUS)
-        await everything.wait_for_event(inbound)
-        await everything.wait_for_event(status)
+        inbox = await publish(tenant, "inbox", INBOX)
+        alert = await publish(tenant, "alert", ALERTS)
+        await everything.wait_for_event(inbox)
+        await everything.wait_for_event(alert)
         # Both went through the hub; this sentinel reaches the filtered client after them.
-        sentinel = await publish(tenant, "sentinel", STATUS)
-        await statuses.wait_for_event(sentinel)
-    assert statuses.event_ids == [status, sentinel]
+        sentinel = await publish(tenant, "sentinel", ALERTS)
+        await alerts_only.wait_for_event(sentinel)
+    assert alerts_only.event_ids == [alert, sentinel]
+
+
+async def test_raw_inbound_messages_never_reach_the_hub_while_inbox_events_do(
+    actors: Actors,
+    live_url: str,
+    hub: LiveHub,
+    gateway_app: FastAPI,
+    publish: Callable[..., Any],
+    platform_settings: PlatformSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The session's topics are the default live topics renamed: were messages.inbound.v1
+    # among the defaults, RAW_INBOUND would be among the topics the gateway reads.
+    await ensure_topics(
+        platform_settings.kafka_bootstrap_servers,
+        [Topic(RAW_INBOUND, 3, key="tenant")],
+    )
+    [subscriber] = gateway_app.state.context.infra.broker.subscribers
+    assigned = {partition.topic for partition in subscriber.consumer.assignment()}
+    assert RAW_INBOUND not in assigned
+    assert assigned == set(LIVE_TOPICS)
+
+    reached_hub: list[LiveEvent] = []
+    publish_to_hub = hub.publish
+
+    def recording(event: LiveEvent) -> int:
+        reached_hub.append(event)
+        return publish_to_hub(event)
+
+    monkeypatch.setattr(hub, "publish", recording)
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    async with open_live(live_url, agent.token) as client:
+        raw = await publish(agent.tenant_id, "raw inbound message", RAW_INBOUND)
+        # The marker, published after it: once it is through, so is whatever came before.
+        marker = await publish(agent.tenant_id, "inbox event", INBOX)
+        await client.wait_for_event(marker)
+
+    assert client.event_ids == [marker]
+    assert raw not in {event.id for event in reached_hub}
+    assert {event.topic for event in reached_hub} == {INBOX}
 
 
 async def test_unknown_topic_in_the_filter_is_refused(
@@ -355,7 +397,7 @@ async def test_malformed_event_is_dead_lettered_and_the_stream_goes_on(
 ) -> None:
     agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
     marker = f"malformed-{uuid.uuid4().hex}"
-    dead_letters = TopicPartition(f"{LIVE_INBOUND}.dlq", 0)
+    dead_letters = TopicPartition(f"{LIVE_INBOX}.dlq", 0)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=platform_settings.kafka_bootstrap_servers, enable_auto_commit=False
     )
@@ -365,7 +407,7 @@ async def test_malformed_event_is_dead_lettered_and_the_stream_goes_on(
         await consumer.seek_to_end(dead_letters)
         await consumer.position(dead_letters)
         async with open_live(live_url, agent.token) as client:
-            await kafka.publish({"id": marker, "type": INBOUND}, INBOUND, key=marker.encode())
+            await kafka.publish({"id": marker, "type": INBOX}, INBOX, key=marker.encode())
             event_id = await publish(agent.tenant_id, "after-malformed")
             await client.wait_for_event(event_id)
         assert client.event_ids == [event_id]
@@ -468,12 +510,12 @@ async def test_hub_disconnect_stops_delivery() -> None:
     [
         b"not json",
         [1, 2],
-        {"type": INBOUND, "tenantid": str(uuid.uuid4())},
+        {"type": INBOX, "tenantid": str(uuid.uuid4())},
         {"id": "e1", "tenantid": str(uuid.uuid4())},
-        {"id": "e1", "type": INBOUND},
-        {"id": "e1", "type": INBOUND, "tenantid": "not-a-uuid"},
+        {"id": "e1", "type": INBOX},
+        {"id": "e1", "type": INBOX, "tenantid": "not-a-uuid"},
     ],
 )
 def test_record_without_id_type_or_tenant_is_a_permanent_error(body: Any) -> None:
     with pytest.raises((PermanentError, ValueError)):
-        parse_event(body, topic=INBOUND)
+        parse_event(body, topic=INBOX)

@@ -9,11 +9,23 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from mia_common.contracts.topics import CHANNELS_ALERTS, INBOX_EVENTS
 from mia_common.settings import Environment, ServiceSettings
 
-__all__ = ["DEV_JWT_SECRET", "GatewaySettings", "OAuthProviderSettings", "get_settings"]
+__all__ = [
+    "BROWSER_TOPICS",
+    "DEV_JWT_SECRET",
+    "GatewaySettings",
+    "OAuthProviderSettings",
+    "get_settings",
+]
 
 DEV_JWT_SECRET = "dev-only-gateway-jwt-secret-not-for-production!!"  # noqa: S105
+# What the dashboard listens to live. Not the raw channel topics (inbound, statuses,
+# outcomes): the dashboard refetches on inbox.events.v1, which the crm writes after it
+# stored the change, and a gateway subscribed to the raw topics fetched and decoded every
+# message of every tenant only to drop it.
+BROWSER_TOPICS = (INBOX_EVENTS.name, CHANNELS_ALERTS.name)
 
 
 def _env(name: str) -> AliasChoices:
@@ -104,17 +116,10 @@ class GatewaySettings(ServiceSettings):
         default=10.0, validation_alias=_env("MIA_GATEWAY_UPSTREAM_TIMEOUT_SECONDS")
     )
     live_topics: list[str] = Field(
-        default_factory=lambda: [
-            "messages.inbound.v1",
-            "messages.status.v1",
-            "messages.outcome.v1",
-            "inbox.events.v1",
-            "channels.alerts.v1",
-            "contacts.events.v1",
-            "leads.events.v1",
-            "campaigns.events.v1",
-        ],
+        default_factory=lambda: list(BROWSER_TOPICS),
         validation_alias=_env("MIA_GATEWAY_LIVE_TOPICS"),
+        description="JSON list: the topics the live socket relays (a page that listens to"
+        " another adds it here)",
     )
     live_queue_size: int = Field(default=1000, validation_alias=_env("MIA_GATEWAY_LIVE_QUEUE_SIZE"))
     live_resume_seconds: int = Field(

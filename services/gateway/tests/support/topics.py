@@ -1,11 +1,31 @@
 """Topic names of this test session: live events flow on topics of their own, so a
-running `make up` never sees test events (and the tests never see its events)."""
+running `make up` never sees test events (and the tests never see its events).
+
+They are the gateway's default live topics under a session prefix, so the tests subscribe
+the gateway to exactly what it reads by default; ``RAW_INBOUND`` is the raw inbound
+topic under the same prefix, which the gateway must never read.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+from mia_common.contracts.topics import MESSAGES_INBOUND
+from mia_gateway.config import GatewaySettings
+
 SESSION = uuid.uuid4().hex[:8]
-LIVE_INBOUND = f"test.{SESSION}.messages.inbound.v1"
-LIVE_STATUS = f"test.{SESSION}.messages.status.v1"
-LIVE_TOPICS = [LIVE_INBOUND, LIVE_STATUS]
+
+
+def session_topic(name: str) -> str:
+    return f"test.{SESSION}.{name}"
+
+
+DEFAULT_LIVE_TOPICS: list[str] = GatewaySettings.model_fields["live_topics"].get_default(
+    call_default_factory=True
+)
+LIVE_TOPICS = [session_topic(name) for name in DEFAULT_LIVE_TOPICS]
+LIVE_INBOX = session_topic("inbox.events.v1")
+LIVE_ALERTS = session_topic("channels.alerts.v1")
+RAW_INBOUND = session_topic(MESSAGES_INBOUND.name)
+# Made by the tests (the gateway creates only its live topics); deleted at the end.
+SESSION_TOPICS = [*LIVE_TOPICS, RAW_INBOUND]
