@@ -20,10 +20,10 @@ from mia_common.contracts import (
 )
 from mia_common.contracts.topics import MESSAGES_OUTCOME, MESSAGES_SEND
 from mia_common.settings import PlatformSettings
-from mia_common.testing import wait_until
+from mia_common.testing import TopicReader, wait_until
 from mia_meta_sandbox.client import SandboxClient
 from support.channels import connect_sandbox_number
-from support.kafka import TopicReader, publish_envelopes
+from support.kafka import publish_envelopes
 from support.stack import messaging_stack
 
 SENDS = 1000
@@ -87,9 +87,7 @@ async def test_a_killed_sender_sends_each_message_exactly_once(
 
             def every_outcome_accepted() -> bool:
                 done = {
-                    o["data"]["request_id"]
-                    for o in outcomes.values
-                    if o["data"]["result"] == "accepted"
+                    o.data["request_id"] for o in outcomes.records if o.data["result"] == "accepted"
                 }
                 return wanted <= done
 

@@ -17,12 +17,11 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
-import asyncpg
-
 from mia_common.contracts.topics import TOPICS
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
 from mia_common.messaging.admin import ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing import fresh_database, wait_until
 from mia_common.testing.spare_kafka import SpareKafka, free_port
 from support.processes import ROOT, ServiceProcess
 
@@ -63,45 +62,23 @@ class Stack:
         return {IDENTITY_HEADER: token}
 
 
-async def _admin(settings: PlatformSettings) -> asyncpg.Connection:
-    return await asyncpg.connect(
-        host=settings.postgres_host,
-        port=settings.postgres_port,
-        user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(),
-        database="postgres",
-    )
-
-
 @asynccontextmanager
 async def _database(settings: PlatformSettings, service: str, run_id: str) -> AsyncIterator[str]:
     name = f"e2e_{run_id}_{service.replace('-', '_')}"
-    admin = await _admin(settings)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = settings.database_url(name)
-    # A process per service: each service's models share one SQLAlchemy metadata class,
-    # and two of them have a table of the same name.
-    migrate = await asyncio.create_subprocess_exec(
-        str(ROOT / ".venv" / "bin" / "alembic"),
-        "-c",
-        str(ROOT / "services" / service / "alembic.ini"),
-        "upgrade",
-        "head",
-        cwd=str(ROOT / "services" / service),
-        env={**os.environ, "MIA_DATABASE_URL_OVERRIDE": url},
-    )
-    assert await migrate.wait() == 0, f"migrations of {service} failed"
-    try:
+    async with fresh_database(settings, name) as url:
+        # A process per service: each service's models share one SQLAlchemy metadata class,
+        # and two of them have a table of the same name.
+        migrate = await asyncio.create_subprocess_exec(
+            str(ROOT / ".venv" / "bin" / "alembic"),
+            "-c",
+            str(ROOT / "services" / service / "alembic.ini"),
+            "upgrade",
+            "head",
+            cwd=str(ROOT / "services" / service),
+            env={**os.environ, "MIA_DATABASE_URL_OVERRIDE": url},
+        )
+        assert await migrate.wait() == 0, f"migrations of {service} failed"
         yield url
-    finally:
-        admin = await _admin(settings)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 @asynccontextmanager
@@ -159,20 +136,25 @@ async def _listening(process: ServiceProcess, logged: int, seconds: float = 60.0
     and taken a minute later on a busy machine: another stack may have been given the same
     one meanwhile, and its /readyz answers 200 to ``start`` as if it were ours."""
     needle = f"Uvicorn running on http://127.0.0.1:{process.port}".encode()
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
+
+    def said_so() -> bool:
         with process.log_path.open("rb") as log:
             log.seek(logged)
             if needle in log.read():
-                return
+                return True
         if not process.running:
             raise AssertionError(
                 f"{process.name} could not listen on port {process.port}, picked when the stack"
                 f" started (taken by another process meanwhile?); see {process.log_path}"
             )
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{process.name} never said it listens; see {process.log_path}")
-        await asyncio.sleep(0.1)
+        return False
+
+    await wait_until(
+        said_so,
+        timeout=seconds,
+        interval=0.1,
+        message=f"{process.name} saying it listens (see {process.log_path})",
+    )
 
 
 async def _remove_kafka(kafka: SpareKafka) -> None:
