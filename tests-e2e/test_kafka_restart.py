@@ -15,11 +15,10 @@ import pytest
 
 from mia_common.contracts.topics import MESSAGES_INBOUND
 from mia_common.settings import PlatformSettings
-from mia_common.testing import wait_until
+from mia_common.testing import group_caught_up, wait_until
 from mia_meta_sandbox.client import SandboxClient
 from support.channels import publish_sandbox_number
 from support.inbox import all_messages
-from support.kafka import group_caught_up
 from support.stack import messaging_stack
 
 CUSTOMERS = 20
@@ -57,7 +56,13 @@ async def test_every_customer_message_reaches_the_inbox_once_across_a_kafka_rest
 
         await wait_until(burst_under_way, timeout=30, message="the burst under way")
         await stack.kafka.stop()
-        await asyncio.sleep(3)  # webhooks keep coming while the broker is down
+
+        async def refused_while_down() -> bool:
+            pending = await sandbox.webhooks(kind="message", state="pending")
+            return any(d.attempts >= 1 and d.last_error for d in pending)
+
+        # Webhooks keep coming while the broker is down: meta-ingest refuses them.
+        await wait_until(refused_while_down, timeout=60, message="a webhook refused, Kafka down")
         await stack.kafka.start()
         await burst
 

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -116,24 +115,32 @@ def _complete(dist: Path) -> bool:
     return all((dist / name).is_file() for name in names)
 
 
-def _snapshot_dist(seconds: float = BUILD_WAIT_SECONDS) -> Path:
+async def _snapshot_dist(seconds: float = BUILD_WAIT_SECONDS) -> Path:
     """A copy of the build, served for the whole run whatever happens to dist/ meanwhile.
     A build under way empties dist/ first: its end is waited for (up to ``seconds``)."""
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + seconds
-    while True:
+
+    def copied() -> Path | None:
+        """A complete copy of dist/, or None while a build is writing it."""
+        if not _complete(DIST):
+            return None
         target = SNAPSHOTS / uuid.uuid4().hex[:8]
-        if _complete(DIST):
-            shutil.copytree(DIST, target, dirs_exist_ok=True)
-            if _complete(target):
-                return target
-        shutil.rmtree(target, ignore_errors=True)
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"{DIST} holds no complete build (index.html and the files it names) after"
-                f" {seconds:g} s: run deploy/local/dashboard.sh build"
-            )
-        time.sleep(1.0)  # a build writing dist/ elsewhere: look again
+        shutil.copytree(DIST, target, dirs_exist_ok=True)
+        if _complete(target):
+            return target
+        shutil.rmtree(target, ignore_errors=True)  # the build moved on while we copied
+        return None
+
+    # Copying is file work: in a thread, so the event loop (and the stack) keep running.
+    return await wait_until(
+        lambda: asyncio.to_thread(copied),
+        timeout=seconds,
+        interval=1.0,
+        message=(
+            f"a complete build in {DIST} (index.html and the files it names;"
+            " deploy/local/dashboard.sh build makes one)"
+        ),
+    )
 
 
 def _newest_source_change() -> float:
@@ -166,7 +173,7 @@ async def dashboard_stack(
     problem = dashboard_problem()
     if problem:
         raise AssertionError(problem)
-    dist = await asyncio.to_thread(_snapshot_dist)
+    dist = await _snapshot_dist()
     notes = []
     age = _newest_source_change() - (dist / "index.html").stat().st_mtime
     if age > 0:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +13,7 @@ from mia_common.contracts import Channel, ChannelAccountState, ChannelAccountSta
 from mia_common.contracts.channels import access_token_associated_data, app_secret_associated_data
 from mia_common.contracts.topics import CHANNELS_STATE
 from mia_common.crypto import KeyRing
+from mia_common.testing import wait_until
 from mia_meta_sandbox.client import SandboxClient
 from support.kafka import publish_envelopes
 from support.stack import Stack
@@ -121,18 +120,19 @@ async def wait_until_ingest_knows(stack: Stack, phone_number_id: str, seconds: f
         '{"object":"whatsapp_business_account","entry":[{"id":"0","changes":[{"field":"messages",'
         f'"value":{{"metadata":{{"phone_number_id":"{phone_number_id}"}}}}}}]}}]}}'
     )
-    deadline = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=stack["meta-ingest"].url, trust_env=False) as client:
-        while time.monotonic() < deadline:
+
+        async def knows() -> bool:
             answer = await client.post(
                 "/webhooks/meta",
                 content=probe,
                 headers={"X-Hub-Signature-256": "sha256=00", "Content-Type": "application/json"},
             )
-            if answer.status_code == 401:
-                return
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"meta-ingest did not learn number {phone_number_id} in {seconds} s")
+            return answer.status_code == 401
+
+        await wait_until(
+            knows, timeout=seconds, interval=0.2, message=f"meta-ingest knowing {phone_number_id}"
+        )
 
 
 async def publish_sandbox_number(stack: Stack, sandbox: SandboxClient, tenant_id: uuid.UUID) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from pathlib import Path
 
 import httpx
+
+from mia_common.testing import wait_until
 
 __all__ = ["ROOT", "ServiceProcess"]
 
@@ -64,18 +65,22 @@ class ServiceProcess:
         await self.wait_ready(ready_timeout)
 
     async def wait_ready(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
         async with httpx.AsyncClient(timeout=2, trust_env=False) as client:
-            while time.monotonic() < deadline:
+
+            async def ready() -> bool:
                 if not self.running:
                     raise AssertionError(f"{self.name} exited; see {self.log_path}")
                 try:
-                    if (await client.get(f"{self.url}/readyz")).status_code == 200:
-                        return
+                    return (await client.get(f"{self.url}/readyz")).status_code == 200
                 except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise AssertionError(f"{self.name} not ready in {seconds} s; see {self.log_path}")
+                    return False
+
+            await wait_until(
+                ready,
+                timeout=seconds,
+                interval=0.2,
+                message=f"{self.name} ready (see {self.log_path})",
+            )
 
     async def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, as in a crash or an OOM kill."""
