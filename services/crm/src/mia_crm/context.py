@@ -1,22 +1,33 @@
 """The crm's process context: its settings and infrastructure, built once per process.
 
-``CrmContext.build`` runs in ``create_app`` before anything subscribes or serves: the
-broker is complete, the database engine and session factory exist (nothing connects until
-the app starts), and the outbox relay is wired to wake when a transaction staged events.
-Endpoints reach it through ``ContextDep``, Kafka handlers through the router's closure.
+``CrmContext.build`` runs in ``create_app`` before anything subscribes or serves, on an
+infrastructure whose broker is complete and whose outbox relay wakes when a transaction
+staged events; nothing connects until the app starts. Endpoints reach it through
+``ContextDep``, Kafka handlers through the closures of ``stream.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
 
-from mia_common.app import Infrastructure, build_infrastructure, context_of
+from mia_common.app import Infrastructure, context_of
+from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
+from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
 
-__all__ = ["ContextDep", "CrmContext"]
+__all__ = ["ContextDep", "CrmContext", "produced_topics"]
+
+
+def produced_topics(settings: CrmSettings) -> list[Topic]:
+    """The topics the crm's outbox publishes to, under the names the settings give them."""
+    return [
+        dataclasses.replace(MESSAGES_SEND, name=settings.send_topic),
+        dataclasses.replace(INBOX_EVENTS, name=settings.inbox_topic),
+    ]
 
 
 @dataclass(kw_only=True, eq=False)
@@ -25,11 +36,17 @@ class CrmContext:
     infra: Infrastructure
 
     @classmethod
-    def build(cls, settings: CrmSettings) -> CrmContext:
-        # The crm stores and announces through its outbox (replies, inbox events), so the
-        # relay runs in every crm process.
-        infra = build_infrastructure(settings, client_id="crm", outbox_relay=True)
+    def build(cls, settings: CrmSettings, infra: Infrastructure) -> CrmContext:
         return cls(settings=settings, infra=infra)
+
+    async def ensure_produced_topics(self) -> None:
+        """Create the produced topics if they are missing (the broker never auto-creates).
+
+        ``ensure-topics`` at deploy time creates them too; this covers a broker set up
+        before a topic was added. The outbox relay publishes rows in order, so one row for
+        a missing topic would hold back every reply behind it.
+        """
+        await ensure_topics(self.settings.kafka_bootstrap_servers, produced_topics(self.settings))
 
 
 ContextDep = Annotated[CrmContext, Depends(context_of)]

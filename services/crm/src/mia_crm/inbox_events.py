@@ -20,28 +20,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Envelope, InboxChange, InboxEvent
 from mia_common.contracts.topics import INBOX_EVENTS
-from mia_common.outbox import add_event
+from mia_common.outbox import StagedEvent, add_events
 from mia_crm.models import Conversation
 
-__all__ = ["SOURCE", "announce", "announce_updated"]
+__all__ = ["SOURCE", "announce", "announce_updated", "inbox_event"]
 
 SOURCE = "/services/crm"
 
 
-async def announce(
-    session: AsyncSession,
+def inbox_event(
     *,
     topic: str,
     change: InboxChange,
     conversation: Conversation,
     occurred_at: datetime,
     message_id: uuid.UUID | None = None,
-) -> None:
-    """Stage an inbox event about ``conversation`` (and one of its messages) for
-    publication when the session's transaction commits; ``occurred_at`` is when the crm
-    made the change."""
-    await add_event(
-        session,
+) -> StagedEvent:
+    """The inbox event about ``conversation`` (and one of its messages), for the outbox;
+    ``occurred_at`` is when the crm made the change."""
+    return StagedEvent(
         topic=topic,
         key=str(conversation.id),
         event=Envelope[InboxEvent](
@@ -57,6 +54,31 @@ async def announce(
                 occurred_at=occurred_at,
             ),
         ),
+    )
+
+
+async def announce(
+    session: AsyncSession,
+    *,
+    topic: str,
+    change: InboxChange,
+    conversation: Conversation,
+    occurred_at: datetime,
+    message_id: uuid.UUID | None = None,
+) -> None:
+    """Stage one inbox event (see ``inbox_event``) for publication when the session's
+    transaction commits; a batch stages its events with one ``add_events``."""
+    await add_events(
+        session,
+        [
+            inbox_event(
+                topic=topic,
+                change=change,
+                conversation=conversation,
+                occurred_at=occurred_at,
+                message_id=message_id,
+            )
+        ],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mia_common.app import create_service_app
+from mia_common.app import build_infrastructure, create_service_app
 from mia_common.identity import get_platform_settings
 from mia_crm.config import CrmSettings, get_settings
 from mia_crm.contacts.endpoints import router as contacts_router
@@ -12,23 +12,24 @@ from mia_crm.context import CrmContext
 from mia_crm.conversations.endpoints import router as conversations_router
 from mia_crm.messages.endpoints import router as messages_router
 from mia_crm.notes.endpoints import router as notes_router
-from mia_crm.stream import create_router, ensure_produced_topics
+from mia_crm.stream import create_inbound_consumer, create_router
 
 __all__ = ["create_app"]
 
 
 def create_app(settings: CrmSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    context = CrmContext.build(settings)
-    context.infra.broker.include_router(create_router(context))
-
-    async def ensure_topics() -> None:
-        await ensure_produced_topics(settings)
-
+    # The crm stores and announces through its outbox (replies, inbox events): every crm
+    # process runs the relay.
+    infra = build_infrastructure(settings, client_id="crm", outbox_relay=True)
+    context = CrmContext.build(settings, infra)
+    infra.broker.include_router(create_router(context))
+    inbound = create_inbound_consumer(context)
     app = create_service_app(
         context,
         routers=[conversations_router, messages_router, notes_router, contacts_router],
-        on_startup=[ensure_topics],
+        on_startup=[context.ensure_produced_topics, inbound.start],
+        on_shutdown=[inbound.stop],
         title="Master IA crm",
         description="The inbox and the contacts: /api/v1/inbox/... and /api/v1/contacts/...",
         version="1",

@@ -1,45 +1,44 @@
-"""The Kafka side of the crm: subscribers for inbound messages, outcomes and statuses,
-and the topics it produces to (through its outbox).
+"""The Kafka side of the crm: its three consumers, each with its own group.
 
-Each topic has its own consumer group (``<group>.inbound``, ``.outcomes``, ``.statuses``),
-so a slow or rebalancing consumer of one topic never stalls the others. Subscribers are
-thin: each hands its event to its feature's handler, which owns the transaction.
+- ``messages.inbound.v1`` (group ``<group>.inbound``): customers' messages, the busiest
+  topic, in batches (``BatchConsumer``): one transaction per poll, not per message.
+- ``messages.outcome.v1`` (``<group>.outcomes``) and ``messages.status.v1``
+  (``<group>.statuses``): what became of agents' replies, one FastStream subscriber each.
+
+A group per topic means a slow or rebalancing consumer of one never stalls the others.
+Both kinds are thin: they hand the events to their feature's handler, which owns the
+transaction. The crm publishes only through its outbox (see ``context.produced_topics``).
 """
 
 from __future__ import annotations
 
-import dataclasses
+from functools import partial
 
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
-from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
 from mia_common.messaging import subscriber_options
-from mia_common.messaging.admin import ensure_topics
-from mia_crm.config import CrmSettings
+from mia_common.messaging.batch import BatchConsumer
 from mia_crm.context import CrmContext
 from mia_crm.messages import handlers as messages
 from mia_crm.statuses import handlers as statuses
 
-__all__ = ["create_router", "ensure_produced_topics", "produced_topics"]
+__all__ = ["create_inbound_consumer", "create_router"]
 
 
-def produced_topics(settings: CrmSettings) -> list[Topic]:
-    """The topics the crm's outbox publishes to, under the names the settings give them."""
-    return [
-        dataclasses.replace(MESSAGES_SEND, name=settings.send_topic),
-        dataclasses.replace(INBOX_EVENTS, name=settings.inbox_topic),
-    ]
-
-
-async def ensure_produced_topics(settings: CrmSettings) -> None:
-    """Create the produced topics if they are missing (the broker never auto-creates).
-
-    ``ensure-topics`` at deploy time creates them too; this covers a broker set up before
-    a topic was added. The outbox relay publishes rows in order, so one row for a missing
-    topic would hold back every reply behind it.
-    """
-    await ensure_topics(settings.kafka_bootstrap_servers, produced_topics(settings))
+def create_inbound_consumer(context: CrmContext) -> BatchConsumer[Envelope[InboundMessage]]:
+    """The inbound messages' consumer; start it after the app's infrastructure is built
+    and stop it before the broker (its dead letters go out through the broker)."""
+    settings = context.settings
+    return BatchConsumer(
+        settings=settings,
+        broker=context.infra.broker,
+        topic=settings.inbound_topic,
+        group_id=f"{settings.consumer_group}.inbound",
+        model=Envelope[InboundMessage],
+        handle=partial(messages.handle_inbound, context),
+        client_id="crm",
+    )
 
 
 def create_router(context: CrmContext) -> KafkaRouter:
@@ -48,12 +47,6 @@ def create_router(context: CrmContext) -> KafkaRouter:
     router = KafkaRouter()
 
     # The options come as **kwargs, which FastStream's overloads cannot type.
-    @router.subscriber(  # type: ignore[untyped-decorator]
-        settings.inbound_topic, **subscriber_options(f"{group}.inbound")
-    )
-    async def on_inbound(event: Envelope[InboundMessage]) -> None:
-        await messages.handle_inbound(context, event)
-
     @router.subscriber(  # type: ignore[untyped-decorator]
         settings.outcome_topic, **subscriber_options(f"{group}.outcomes")
     )

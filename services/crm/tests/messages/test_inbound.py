@@ -190,37 +190,7 @@ async def test_an_undecodable_or_invalid_inbound_goes_to_the_dead_letter_topic(
     await world.publish(world.settings.inbound_topic, invalid, key=key)
     good = await world.deliver(text="still flowing")
 
-    dead = await events_on_dead_letter_topic(world, key, expected=2)
+    dead = await world.dead_letters(world.settings.inbound_topic, key=key, count=2)
     reasons = sorted(headers["x-dlq-error-type"] for headers in dead)
     assert reasons == ["PermanentError", "ValidationError"]
     assert good.text == "still flowing"
-
-
-async def events_on_dead_letter_topic(
-    world: World, key: str, expected: int
-) -> list[dict[str, str]]:
-    import asyncio
-
-    from aiokafka import AIOKafkaConsumer
-
-    from mia_common.contracts import dead_letter_topic
-
-    consumer = AIOKafkaConsumer(
-        dead_letter_topic(world.settings.inbound_topic),
-        bootstrap_servers=world.settings.kafka_bootstrap_servers,
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    found: list[dict[str, str]] = []
-    try:
-        async with asyncio.timeout(30):
-            while len(found) < expected:
-                for records in (await consumer.getmany(timeout_ms=200)).values():
-                    found.extend(
-                        {k: v.decode() for k, v in record.headers}
-                        for record in records
-                        if record.key == key.encode()
-                    )
-    finally:
-        await consumer.stop()
-    return found

@@ -15,13 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
+from mia_common.contracts import (
+    Envelope,
+    InboundMessage,
+    MessageStatus,
+    SendOutcome,
+    dead_letter_topic,
+)
 from mia_common.identity import Identity, Role, issue_identity_token
-from mia_common.testing import wait_until
+from mia_common.testing import TopicRecord, read_topic, wait_until
 from mia_crm.config import CrmSettings
 from mia_crm.models import Message, PendingStatus
 from support import events
@@ -88,6 +94,24 @@ class World:
         await self.app.state.context.infra.broker.publish(
             envelope.to_json_dict(), topic, key=(key or str(self.tenant_id)).encode()
         )
+
+    async def publish_together(self, topic: str, records: list[tuple[Envelope[Any], str]]) -> None:
+        """Publish (envelope, key) records in one produce request, as a busy producer does,
+        so a consumer polls them together."""
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers, acks="all", linger_ms=100
+        )
+        await producer.start()
+        try:
+            sent = [
+                await producer.send(
+                    topic, json.dumps(envelope.to_json_dict()).encode(), key=key.encode()
+                )
+                for envelope, key in records
+            ]
+            await asyncio.gather(*sent)
+        finally:
+            await producer.stop()
 
     async def publish_raw(self, topic: str, value: bytes, key: str) -> None:
         await self.app.state.context.infra.broker.publish(value, topic, key=key.encode())
@@ -188,26 +212,18 @@ class World:
         too: with ``until`` a marker reply sent after the action, a test proves what the
         action did not publish without waiting for nothing to arrive.
         """
-        consumer = AIOKafkaConsumer(
+
+        def ours(record: TopicRecord) -> bool:
+            return record.envelope.get("subject") == str(conversation_id)
+
+        records = await read_topic(
+            self.settings.kafka_bootstrap_servers,
             self.settings.send_topic,
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            auto_offset_reset="earliest",
+            until=lambda read: any(r.data["request_id"] == until for r in read if ours(r)),
+            timeout=wait,
+            message=f"the send request of {until}",
         )
-        await consumer.start()
-        found: list[tuple[bytes | None, dict[str, Any]]] = []
-        try:
-            async with asyncio.timeout(wait):
-                while not any(envelope["data"]["request_id"] == until for _, envelope in found):
-                    for records in (await consumer.getmany(timeout_ms=200)).values():
-                        for record in records:
-                            envelope = json.loads(record.value)
-                            if envelope.get("subject") == str(conversation_id):
-                                found.append((record.key, envelope))
-        except TimeoutError:
-            raise AssertionError(f"the send request of {until} not seen within {wait}s") from None
-        finally:
-            await consumer.stop()
-        return found
+        return [(record.key, record.envelope) for record in records if ours(record)]
 
     async def inbox_events(
         self, *, until: Callable[[InboxRecord], bool], wait: float = 30
@@ -218,23 +234,22 @@ class World:
         A conversation's events share a key and leave the outbox in commit order, so once
         the awaited event is read, every earlier event of its conversation is in the list.
         """
-        consumer = AIOKafkaConsumer(
+        records = await read_topic(
+            self.settings.kafka_bootstrap_servers,
             self.settings.inbox_topic,
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            auto_offset_reset="earliest",
+            until=lambda read: any(until(InboxRecord(r.key, r.envelope)) for r in read),
+            timeout=wait,
+            message="the awaited inbox event",
         )
-        await consumer.start()
-        found: list[InboxRecord] = []
-        try:
-            async with asyncio.timeout(wait):
-                while not any(until(record) for record in found):
-                    batch = await consumer.getmany(timeout_ms=200)
-                    for records in batch.values():
-                        found.extend(
-                            InboxRecord(record.key, json.loads(record.value)) for record in records
-                        )
-        except TimeoutError:
-            raise AssertionError(f"the awaited inbox event not seen within {wait}s") from None
-        finally:
-            await consumer.stop()
-        return found
+        return [InboxRecord(record.key, record.envelope) for record in records]
+
+    async def dead_letters(self, topic: str, *, key: str, count: int) -> list[dict[str, str]]:
+        """The headers of the first ``count`` records keyed ``key`` on ``topic``'s dead-letter
+        topic (they carry the reason: ``x-dlq-error-type`` and more)."""
+        records = await read_topic(
+            self.settings.kafka_bootstrap_servers,
+            dead_letter_topic(topic),
+            until=lambda read: sum(r.key == key.encode() for r in read) >= count,
+            message=f"{count} dead letter(s) keyed {key}",
+        )
+        return [record.header_map for record in records if record.key == key.encode()]

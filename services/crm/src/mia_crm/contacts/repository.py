@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -53,6 +54,31 @@ class ContactRepository:
             .with_for_update()
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def known_by_for_update(
+        self,
+        *,
+        tenant_ids: Collection[uuid.UUID],
+        phones: Collection[str],
+        user_ids: Collection[str],
+    ) -> list[Contact]:
+        """The contacts of ``tenant_ids`` having one of the phones or channel user ids, locked
+        (in id order, so concurrent batches lock shared rows in the same order). A superset:
+        a phone of one tenant matches in another too; the caller keys by tenant."""
+        known_by = []
+        if phones:
+            known_by.append(Contact.phone.in_(phones))
+        if user_ids:
+            known_by.append(Contact.channel_user_id.in_(user_ids))
+        if not tenant_ids or not known_by:
+            return []
+        query = (
+            select(Contact)
+            .where(Contact.tenant_id.in_(tenant_ids), or_(*known_by))
+            .order_by(Contact.id)
+            .with_for_update()
+        )
+        return list((await self.session.scalars(query)).all())
 
     async def insert_unless_taken(
         self,

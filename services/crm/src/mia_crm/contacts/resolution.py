@@ -5,11 +5,17 @@ sent instead of the number for users who hide it behind a username), or by both.
 message carrying both links them on one contact. Identifiers are only ever filled in,
 never overwritten: a contact that already has a different phone or user id keeps it
 (that conflict is logged), so one odd message cannot re-point a customer's history.
+
+A batch of messages is resolved by one ``ContactResolver``: ``prefetch`` reads (and locks)
+every contact the batch names in one query, and each ``resolve`` then answers from what it
+knows, in the batch's order, querying only for what it has not seen.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,55 +24,136 @@ from mia_crm.contacts.merge import merge_contacts
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.models import Contact
 
-__all__ = ["resolve_contact"]
+__all__ = ["ContactResolver", "Identifiers"]
 
 logger = structlog.get_logger(__name__)
 
+# (tenant, "phone" or "user", the phone number or user id)
+_Key = tuple[uuid.UUID, str, str]
 
-async def resolve_contact(
-    session: AsyncSession,
-    *,
-    tenant_id: uuid.UUID,
-    phone: str | None,
-    channel_user_id: str | None,
-    name: str | None,
-) -> Contact:
-    """The contact known by ``phone`` or ``channel_user_id`` (E.164 / BSUID), made to
-    carry both; created when neither is known yet."""
-    if phone is None and channel_user_id is None:
-        raise ValueError("a contact needs a phone number or a channel user id")
-    contacts = ContactRepository.from_session(session)
-    by_phone = await contacts.find_by_phone(tenant_id=tenant_id, phone=phone) if phone else None
-    by_user_id = (
-        await contacts.find_by_channel_user_id(tenant_id=tenant_id, channel_user_id=channel_user_id)
-        if channel_user_id
-        else None
-    )
-    if by_phone is not None and by_user_id is not None and by_phone.id != by_user_id.id:
-        # The message proves both are the same person: fold the user-id contact into the
-        # phone contact (the phone is the identity every channel shares).
-        await merge_contacts(session, survivor=by_phone, absorbed=by_user_id)
-        by_user_id = None
-    contact = by_phone or by_user_id
-    if contact is None:
-        created = await contacts.insert_unless_taken(
-            tenant_id=tenant_id, phone=phone, channel_user_id=channel_user_id, name=name
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    """Who a message is from, as the channel named them."""
+
+    tenant_id: uuid.UUID
+    phone: str | None
+    channel_user_id: str | None
+    name: str | None
+
+
+class ContactResolver:
+    """Resolves the senders of one transaction's messages, remembering what it found.
+
+    A contact looked up once (found or known to be absent) is not looked up again; one it
+    created or merged is remembered as it now is. Contacts found are locked until the
+    transaction ends, so two consumers never fill in or merge the same one at once.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.contacts = ContactRepository.from_session(session)
+        self._known: dict[_Key, Contact | None] = {}
+        self._absorbed: dict[uuid.UUID, Contact] = {}
+
+    async def prefetch(self, senders: Iterable[Identifiers]) -> None:
+        """Read every contact these senders name, in one query."""
+        keys = {key for sender in senders for key in _keys_of(sender)} - self._known.keys()
+        if not keys:
+            return
+        found = await self.contacts.known_by_for_update(
+            tenant_ids={tenant for tenant, _, _ in keys},
+            phones={value for _, kind, value in keys if kind == "phone"},
+            user_ids={value for _, kind, value in keys if kind == "user"},
         )
-        if created is not None:
+        for key in keys:
+            self._known[key] = None
+        for contact in found:
+            self._remember(contact, only=keys)
+
+    def current(self, contact: Contact) -> Contact:
+        """``contact``, or the one it was merged into since it was resolved."""
+        while contact.id in self._absorbed:
+            contact = self._absorbed[contact.id]
+        return contact
+
+    async def resolve(self, sender: Identifiers) -> Contact:
+        """The contact known by ``sender``'s phone or user id (E.164 / BSUID), made to carry
+        both; created when neither is known yet."""
+        if sender.phone is None and sender.channel_user_id is None:
+            raise ValueError("a contact needs a phone number or a channel user id")
+        by_phone = await self._find(sender.tenant_id, "phone", sender.phone)
+        by_user_id = await self._find(sender.tenant_id, "user", sender.channel_user_id)
+        if by_phone is not None and by_user_id is not None and by_phone.id != by_user_id.id:
+            # The message proves both are the same person: fold the user-id contact into
+            # the phone contact (the phone is the identity every channel shares).
+            absorbed_keys = _keys_of(
+                Identifiers(
+                    by_user_id.tenant_id, by_user_id.phone, by_user_id.channel_user_id, None
+                )
+            )
+            await merge_contacts(self.session, survivor=by_phone, absorbed=by_user_id)
+            self._absorbed[by_user_id.id] = by_phone
+            for key in absorbed_keys:
+                self._known[key] = None  # deleted; the survivor takes what it had not
+            self._remember(by_phone)
+            by_user_id = None
+        contact = by_phone or by_user_id
+        if contact is None:
+            created = await self.contacts.insert_unless_taken(
+                tenant_id=sender.tenant_id,
+                phone=sender.phone,
+                channel_user_id=sender.channel_user_id,
+                name=sender.name,
+            )
+            if created is None:
+                # Another consumer created it between our look-up and our insert: look
+                # again, which now finds it (waiting for that consumer's commit).
+                self._forget(sender)
+                return await self.resolve(sender)
+            self._remember(created)
             return created
-        # Another consumer created it between our look-up and our insert: start over,
-        # which now finds it.
-        return await resolve_contact(
-            session, tenant_id=tenant_id, phone=phone, channel_user_id=channel_user_id, name=name
-        )
-    _fill_in(contact, phone=phone, channel_user_id=channel_user_id, name=name)
-    await session.flush()
-    return contact
+        _fill_in(contact, sender)
+        self._remember(contact)
+        return contact
+
+    async def _find(self, tenant_id: uuid.UUID, kind: str, value: str | None) -> Contact | None:
+        if value is None:
+            return None
+        key = (tenant_id, kind, value)
+        if key not in self._known:
+            if kind == "phone":
+                found = await self.contacts.find_by_phone(tenant_id=tenant_id, phone=value)
+            else:
+                found = await self.contacts.find_by_channel_user_id(
+                    tenant_id=tenant_id, channel_user_id=value
+                )
+            self._known[key] = found
+        return self._known[key]
+
+    def _remember(self, contact: Contact, only: set[_Key] | None = None) -> None:
+        for key in _keys_of(
+            Identifiers(contact.tenant_id, contact.phone, contact.channel_user_id, None)
+        ):
+            if only is None or key in only:
+                self._known[key] = contact
+
+    def _forget(self, sender: Identifiers) -> None:
+        for key in _keys_of(sender):
+            self._known.pop(key, None)
 
 
-def _fill_in(
-    contact: Contact, *, phone: str | None, channel_user_id: str | None, name: str | None
-) -> None:
+def _keys_of(sender: Identifiers) -> list[_Key]:
+    keys = []
+    if sender.phone:
+        keys.append((sender.tenant_id, "phone", sender.phone))
+    if sender.channel_user_id:
+        keys.append((sender.tenant_id, "user", sender.channel_user_id))
+    return keys
+
+
+def _fill_in(contact: Contact, sender: Identifiers) -> None:
+    phone, channel_user_id, name = sender.phone, sender.channel_user_id, sender.name
     if phone and contact.phone != phone:
         if contact.phone is None:
             contact.phone = phone

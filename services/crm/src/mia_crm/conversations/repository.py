@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -21,11 +22,12 @@ __all__ = ["ConversationRepository", "ConversationView", "InboxFilter"]
 
 @dataclass(frozen=True, slots=True)
 class ConversationView:
-    """A conversation as the inbox shows it: with its contact and its last message."""
+    """A conversation as the inbox shows it: with its contact and its last message's
+    delivery status (all the inbox shows of it that the conversation does not keep)."""
 
     conversation: Conversation
     contact: Contact
-    last_message: Message | None
+    last_message_status: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,25 @@ class ConversationRepository:
             .with_for_update()
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def find_many_for_update(
+        self, keys: Collection[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]
+    ) -> list[Conversation]:
+        """The conversations of these (tenant, contact, channel account) keys that exist,
+        locked in id order (concurrent batches lock shared rows in the same order)."""
+        if not keys:
+            return []
+        query = (
+            select(Conversation)
+            .where(
+                tuple_(
+                    Conversation.tenant_id, Conversation.contact_id, Conversation.channel_account_id
+                ).in_(list(keys))
+            )
+            .order_by(Conversation.id)
+            .with_for_update()
+        )
+        return list((await self.session.scalars(query)).all())
 
     async def insert_unless_taken(
         self,
@@ -151,9 +172,11 @@ class ConversationRepository:
         return [ConversationView(*row) for row in (await self.session.execute(query)).all()]
 
 
-def _views(tenant_id: uuid.UUID) -> Select[Conversation, Contact, Message]:
+def _views(tenant_id: uuid.UUID) -> Select[Conversation, Contact, str | None]:
+    # The status column, not the message: the list page would otherwise load and decode
+    # every last message's JSON (media, extra, status timeline) to show one word.
     return (
-        select(Conversation, Contact, Message)
+        select(Conversation, Contact, Message.status)
         .join(Contact, Contact.id == Conversation.contact_id)
         .outerjoin(Message, Message.id == Conversation.last_message_id)
         .where(Conversation.tenant_id == tenant_id)

@@ -74,7 +74,7 @@ class ConversationOut(BaseModel):
                 preview=conversation.last_message_preview,
                 direction="in" if direction == "in" else "out" if direction == "out" else None,
                 at=conversation.last_message_at,
-                status=view.last_message.status if view.last_message is not None else None,
+                status=view.last_message_status,
             ),
             unread_count=conversation.unread_count,
             assigned_user_id=conversation.assigned_user_id,

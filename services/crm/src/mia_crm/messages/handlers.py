@@ -1,7 +1,9 @@
-"""``messages.inbound.v1``: a customer's message becomes a contact, conversation, message.
+"""``messages.inbound.v1``: customers' messages become contacts, conversations, messages.
 
-The message is the transaction: the event is claimed by its id and stored in one unit of
-work, so a redelivered event changes nothing and a failed one leaves nothing behind.
+The batch is the transaction: a poll's events are claimed by their ids (one claim each)
+and stored in one unit of work, so a redelivered event changes nothing and a failed batch
+leaves nothing behind. The batch consumer then handles a failed batch's events one at a
+time, so a poison message is retried and dead-lettered alone.
 """
 
 from __future__ import annotations
@@ -10,23 +12,25 @@ from datetime import UTC, datetime
 
 from mia_common.contracts import Envelope, InboundMessage
 from mia_common.db import unit_of_work
-from mia_common.outbox import claim_event
 from mia_crm.context import CrmContext
 from mia_crm.messages.inbound import store_inbound
+from mia_crm.messages.repository import ProcessedEventRepository
 
 __all__ = ["CONSUMER", "handle_inbound"]
 
 CONSUMER = "crm.inbound"
 
 
-async def handle_inbound(context: CrmContext, event: Envelope[InboundMessage]) -> None:
+async def handle_inbound(context: CrmContext, events: list[Envelope[InboundMessage]]) -> None:
     async with unit_of_work(context.infra.sessions) as session:
-        if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
-            return
+        claimed = await ProcessedEventRepository.from_session(session).claim(
+            consumer=CONSUMER, event_ids=[event.id for event in events]
+        )
+        fresh = []
+        for event in events:
+            if event.id in claimed:
+                claimed.discard(event.id)  # the same event twice in a batch: once
+                fresh.append(event)
         await store_inbound(
-            session,
-            tenant_id=event.tenantid,
-            inbound=event.data,
-            inbox_topic=context.settings.inbox_topic,
-            now=datetime.now(UTC),
+            session, events=fresh, inbox_topic=context.settings.inbox_topic, now=datetime.now(UTC)
         )

@@ -4,16 +4,17 @@ whose id belongs to one tenant)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_crm.models import Direction, Message
+from mia_crm.models import Direction, Message, ProcessedEvent
 from mia_crm.pagination import keyset
 
-__all__ = ["MessageRepository"]
+__all__ = ["MessageRepository", "ProcessedEventRepository"]
 
 
 class MessageRepository:
@@ -29,22 +30,34 @@ class MessageRepository:
         await self.session.flush()
         return message
 
-    async def is_stored(self, *, channel_account_id: uuid.UUID, external_message_id: str) -> bool:
-        query = select(Message.id).where(
-            Message.channel_account_id == channel_account_id,
-            Message.external_message_id == external_message_id,
+    async def stored_among(
+        self, keys: Collection[tuple[uuid.UUID, str]]
+    ) -> set[tuple[uuid.UUID, str]]:
+        """Which of these (channel account, channel message id) pairs are already stored."""
+        if not keys:
+            return set()
+        query = select(Message.channel_account_id, Message.external_message_id).where(
+            tuple_(Message.channel_account_id, Message.external_message_id).in_(list(keys))
         )
-        return (await self.session.scalar(query)) is not None
+        return {
+            (account_id, external_id)
+            for account_id, external_id in await self.session.execute(query)
+            if external_id is not None  # always: the pairs asked for have one
+        }
 
-    async def insert_unless_stored(self, **values: Any) -> Message | None:
-        """The new message, or None when its channel id is already stored (a redelivery)."""
+    async def insert_unless_stored(self, rows: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
+        """Insert ``rows`` (each with its ``id``) in one statement; the ids of those
+        inserted: a row whose channel message id is already stored (a concurrent consumer
+        stored it since the caller looked) is left out."""
+        if not rows:
+            return set()
         statement = (
             insert(Message)
-            .values(**values)
+            .values(list(rows))
             .on_conflict_do_nothing(constraint="uq_messages_channel_account_id_external_message_id")
-            .returning(Message)
+            .returning(Message.id)
         )
-        return (await self.session.scalars(statement)).one_or_none()
+        return set((await self.session.scalars(statement)).all())
 
     async def outbound_for_update(
         self, *, tenant_id: uuid.UUID, message_id: uuid.UUID
@@ -113,3 +126,36 @@ class MessageRepository:
             .values(conversation_id=to_conversation_id)
             .execution_options(synchronize_session=False)
         )
+
+
+class ProcessedEventRepository:
+    """The consumer's claims on event ids, many in one statement.
+
+    ``mia_common.outbox.claim_event`` claims one; a batch of inbound messages claims all of
+    its events at once (one row per event, as there). To be replaced by a batch form in
+    ``mia_common.outbox`` (asked for in the crm's requests).
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @classmethod
+    def from_session(cls, session: AsyncSession) -> ProcessedEventRepository:
+        return cls(session)
+
+    async def claim(self, *, consumer: str, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """The ids of ``event_ids`` this consumer had not processed yet, now claimed."""
+        if not event_ids:
+            return set()
+        statement = (
+            insert(ProcessedEvent)
+            .values(
+                [
+                    {"consumer": consumer, "event_id": event_id}
+                    for event_id in dict.fromkeys(event_ids)
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(ProcessedEvent.event_id)
+        )
+        return set((await self.session.scalars(statement)).all())
