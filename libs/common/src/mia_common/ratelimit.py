@@ -2,61 +2,23 @@
 
 The gateway limits each API key; the sender keeps each channel account under its provider's
 throughput (e.g. 80 messages per second). Many processes draw from one bucket, so the
-check-and-take is a single Lua script: Redis runs it atomically, and it reads Redis's own
-clock, so callers on machines with skewed clocks still agree on how many tokens there are.
+check-and-take is a single Lua script (``token_bucket`` in ``mia_common.redis_scripts``):
+Redis runs it atomically, and it reads Redis's own clock, so callers on machines with
+skewed clocks still agree on how many tokens there are.
 """
+
+from __future__ import annotations
 
 import asyncio
 import math
 import random
 from dataclasses import dataclass
-from typing import Final
 
 from redis.asyncio import Redis
 
+from mia_common.redis_scripts import RedisScripts
+
 __all__ = ["RateDecision", "RateLimitTimeout", "TokenBucket"]
-
-# KEYS[1]: the bucket hash {tokens, ts}; ARGV: rate (tokens/s), capacity, cost.
-# Returns {allowed 0|1, whole tokens left, microseconds until `cost` tokens are available}.
-_BUCKET_LUA: Final = """
-local rate = tonumber(ARGV[1])
-local capacity = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1])
-local last = tonumber(state[2])
-if tokens == nil or last == nil then
-  -- A bucket nobody used lately (or whose key expired) is full.
-  tokens = capacity
-  last = now
-end
--- Never refill for time going backwards (a failover to a server whose clock is behind).
-if now < last then
-  now = last
-end
-tokens = math.min(capacity, tokens + (now - last) * rate / 1000000)
-
-local allowed = 0
-local wait_us = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
-else
-  wait_us = math.ceil((cost - tokens) * 1000000 / rate)
-end
-
--- string.format keeps full precision: Lua's default number-to-string keeps 14 digits,
--- which would round a microsecond timestamp to the nearest 100 us.
-redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens),
-           'ts', string.format('%.0f', now))
--- Once idle long enough to refill completely the bucket equals a missing one: let it go.
-redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(capacity * 1000 / rate) + 1000))
-return {allowed, math.floor(tokens), wait_us}
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +47,7 @@ class TokenBucket:
     def __init__(self, redis: Redis, *, key_prefix: str = "mia:rl") -> None:
         self._redis = redis
         self._key_prefix = key_prefix
-        self._script = redis.register_script(_BUCKET_LUA)
+        self._scripts = RedisScripts.of(redis)
 
     def bucket_key(self, key: str) -> str:
         """The Redis key of the bucket named ``key``."""
@@ -98,11 +60,13 @@ class TokenBucket:
         holds (and starts with).
         """
         _check_limits(rate=rate, capacity=capacity, cost=cost)
-        allowed, remaining, wait_us = await self._script(
-            keys=[self.bucket_key(key)], args=[repr(float(rate)), capacity, cost]
+        answer = await self._scripts.token_bucket(
+            self.bucket_key(key), rate=float(rate), capacity=capacity, cost=cost
         )
         return RateDecision(
-            allowed=bool(allowed), remaining=int(remaining), retry_after=int(wait_us) / 1e6
+            allowed=answer.allowed,
+            remaining=answer.remaining,
+            retry_after=answer.retry_after_us / 1e6,
         )
 
     async def wait(

@@ -1,5 +1,6 @@
 """Kafka plumbing: the broker factory, retries with dead-lettering, topic admin, batching."""
 
+from mia_common.messaging.batch import BatchConsumer
 from mia_common.messaging.broker import (
     SUBSCRIBER_DEFAULTS,
     create_broker,
@@ -13,6 +14,7 @@ from mia_common.messaging.retry import PermanentError, RetryPolicy
 __all__ = [
     "SUBSCRIBER_DEFAULTS",
     "AtLeastOnceMiddleware",
+    "BatchConsumer",
     "OutgoingRecord",
     "PermanentError",
     "RetryPolicy",
