@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mia_common.customer_window import reply_window
 from mia_crm.conversations.repository import ConversationView
-from mia_crm.conversations.window import reply_window
 from mia_crm.models import ConversationStatus
 
 __all__ = [

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, Envelope, InboxChange, SendOrigin, SendRequest
 from mia_common.contracts.topics import MESSAGES_SEND
+from mia_common.customer_window import needs_open_window, reply_window
 from mia_common.db.base import new_uuid7
 from mia_common.outbox import add_event
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_latest
-from mia_crm.conversations.window import reply_window
 from mia_crm.errors import ConversationNotFound, IdempotencyKeyReused, NoRecipient, WindowClosed
 from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
@@ -67,7 +67,8 @@ async def send_reply(
     )
     if conversation is None:
         raise ConversationNotFound(f"no conversation {conversation_id}")
-    if not isinstance(reply, TemplateReply):
+    content = reply.to_content()
+    if needs_open_window(content.type):
         window = reply_window(
             channel=conversation.channel, last_inbound_at=conversation.last_inbound_at, now=now
         )
@@ -106,7 +107,7 @@ async def send_reply(
         # The phone number when we have it; Meta's user id for users who hide theirs.
         to=contact.phone,
         to_user_id=None if contact.phone else contact.channel_user_id,
-        content=reply.to_content(),
+        content=content,
         origin=SendOrigin.AGENT,
         origin_ref=str(message.id),
     )
