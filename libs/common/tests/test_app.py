@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -11,10 +12,14 @@ from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from mia_common.app_legacy import REQUEST_ID_HEADER, create_service_app
+from mia_common.app import (
+    REQUEST_ID_HEADER,
+    Infrastructure,
+    build_infrastructure,
+    create_service_app,
+)
 from mia_common.errors import NotFound
 from mia_common.identity import CurrentTenantId
-from mia_common.messaging import create_broker
 from mia_common.settings import PlatformSettings, ServiceSettings
 from mia_common.testing import wait_until
 from mia_common.testing.spare_kafka import SpareKafka
@@ -51,6 +56,17 @@ def demo_router() -> APIRouter:
     return router
 
 
+@dataclass
+class DemoContext:
+    settings: ServiceSettings
+    infra: Infrastructure
+
+
+def demo_app(settings: ServiceSettings, routers: list[APIRouter]) -> FastAPI:
+    context = DemoContext(settings, build_infrastructure(settings, client_id="demo"))
+    return create_service_app(context, routers=routers)
+
+
 def service_settings(
     platform: PlatformSettings, database_url: str, **overrides: object
 ) -> ServiceSettings:
@@ -69,9 +85,7 @@ async def demo_client(
     platform_settings: PlatformSettings, test_database_url: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = service_settings(platform_settings, test_database_url)
-    app = create_service_app(
-        settings, broker=create_broker(settings, client_id="demo"), routers=[demo_router()]
-    )
+    app = demo_app(settings, [demo_router()])
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
@@ -93,7 +107,7 @@ async def test_readyz_turns_unready_when_kafka_stops_and_ready_when_it_is_back(
     settings = service_settings(
         platform_settings, test_database_url, kafka_bootstrap_servers=spare_kafka.bootstrap
     )
-    app: FastAPI = create_service_app(settings, broker=create_broker(settings, client_id="demo"))
+    app = demo_app(settings, [])
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
