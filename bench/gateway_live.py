@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import uvicorn
 from asgi_lifespan import LifespanManager
@@ -43,6 +42,7 @@ from mia_common.db import unit_of_work
 from mia_common.db.migrations import upgrade
 from mia_common.messaging import create_broker
 from mia_common.settings import PlatformSettings
+from mia_common.testing.postgres import fresh_database
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 from mia_gateway.tenants.service import create_tenant_with_owner
@@ -57,7 +57,7 @@ PASSWORD = "bench-Password-for-live-1"  # noqa: S105
 # After the last publish, how long the clients may take to receive what is in flight.
 # A topic of the benchmark's own (the gateway creates it): a running `make up` must not
 # see benchmark events, nor the benchmark its events.
-BENCH_TOPIC = "bench.live.messages.inbound.v1"
+BENCH_TOPIC = "bench.live.inbox.events.v1"
 DRAIN_GRACE_SECONDS = 15.0
 CONNECT_TIMEOUT_SECONDS = 60.0
 
@@ -194,33 +194,10 @@ def _load_process() -> None:
 
 @asynccontextmanager
 async def _throwaway_database(platform: PlatformSettings) -> AsyncIterator[str]:
-    name = f"bench_gateway_{uuid.uuid4().hex[:12]}"
-
-    async def admin() -> asyncpg.Connection:
-        return await asyncpg.connect(
-            host=platform.postgres_host,
-            port=platform.postgres_port,
-            user=platform.postgres_user,
-            password=platform.postgres_password.get_secret_value(),
-            database="postgres",
-        )
-
-    connection = await admin()
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    try:
-        url = platform.database_url(name)
+    async with fresh_database(platform, f"bench_gateway_{uuid.uuid4().hex[:12]}") as url:
         # Alembic's env runs an event loop of its own: give it a thread.
         await asyncio.to_thread(upgrade, MIGRATIONS, url)
         yield url
-    finally:
-        connection = await admin()
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
 
 
 @asynccontextmanager

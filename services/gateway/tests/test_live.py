@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from prometheus_client import REGISTRY
@@ -32,6 +31,7 @@ from mia_common.messaging import PermanentError, create_broker
 from mia_common.messaging.admin import ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
+from mia_common.testing.plugin import TopicReaderFactory
 from mia_gateway.live.connection import LiveConnection
 from mia_gateway.live.events import (
     AUTHENTICATED_FRAME,
@@ -393,36 +393,21 @@ async def test_malformed_event_is_dead_lettered_and_the_stream_goes_on(
     hub: LiveHub,
     kafka: KafkaBroker,
     publish: Callable[..., Any],
-    platform_settings: PlatformSettings,
+    topic_reader: TopicReaderFactory,
 ) -> None:
     agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
     marker = f"malformed-{uuid.uuid4().hex}"
-    dead_letters = TopicPartition(f"{LIVE_INBOX}.dlq", 0)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=platform_settings.kafka_bootstrap_servers, enable_auto_commit=False
+    dead_letters = await topic_reader(f"{LIVE_INBOX}.dlq", start="end")
+    async with open_live(live_url, agent.token) as client:
+        await kafka.publish({"id": marker, "type": INBOX}, INBOX, key=marker.encode())
+        event_id = await publish(agent.tenant_id, "after-malformed")
+        await client.wait_for_event(event_id)
+    assert client.event_ids == [event_id]
+    await dead_letters.wait_for(
+        lambda record: marker.encode() in (record.value or b""),
+        timeout=30,
+        message="malformed event dead-lettered",
     )
-    consumer.assign([dead_letters])
-    await consumer.start()
-    try:
-        await consumer.seek_to_end(dead_letters)
-        await consumer.position(dead_letters)
-        async with open_live(live_url, agent.token) as client:
-            await kafka.publish({"id": marker, "type": INBOX}, INBOX, key=marker.encode())
-            event_id = await publish(agent.tenant_id, "after-malformed")
-            await client.wait_for_event(event_id)
-        assert client.event_ids == [event_id]
-
-        async def dead_lettered() -> bool:
-            batches = await consumer.getmany(dead_letters, timeout_ms=200)
-            return any(
-                marker.encode() in (record.value or b"")
-                for records in batches.values()
-                for record in records
-            )
-
-        await wait_until(dead_lettered, timeout=30, message="malformed event dead-lettered")
-    finally:
-        await consumer.stop()
 
 
 # -- the hub on its own ----------------------------------------------------------------

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
+from starlette.requests import HTTPConnection
 
-from mia_common.app import Infrastructure, build_infrastructure, context_of
+from mia_common.app import Infrastructure, build_infrastructure
 from mia_gateway.auth.throttle import LoginThrottle
 from mia_gateway.config import GatewaySettings
 from mia_gateway.live.hub import LiveHub
 from mia_gateway.oauth.discovery import ProviderDirectory
 from mia_gateway.routing.client import UpstreamClients
 
-__all__ = ["ContextDep", "GatewayContext", "SettingsDep", "settings_of"]
+__all__ = ["ContextDep", "GatewayContext", "SettingsDep", "context_of", "settings_of"]
 
 
 @dataclass(kw_only=True, eq=False)
@@ -60,10 +61,20 @@ class GatewayContext:
         )
 
 
+# Both dependencies are coroutines although they never wait: FastAPI runs a plain ``def``
+# dependency in its thread pool, and the two hops per request were a tenth of the event
+# loop's time when forwarding (py-spy, bench/gateway.py). ``mia_common.app.context_of`` is
+# a plain function, hence this one.
+async def context_of(connection: HTTPConnection) -> GatewayContext:
+    """The process context the app was built with."""
+    context: GatewayContext = connection.app.state.context
+    return context
+
+
 ContextDep = Annotated[GatewayContext, Depends(context_of)]
 
 
-def settings_of(context: ContextDep) -> GatewaySettings:
+async def settings_of(context: ContextDep) -> GatewaySettings:
     """The settings the app was built with (never a second read of the environment)."""
     return context.settings
 

@@ -46,7 +46,7 @@ class OAuthProviders(BaseModel):
     providers: list[str]
 
 
-def provider_directory(context: ContextDep) -> ProviderDirectory:
+async def provider_directory(context: ContextDep) -> ProviderDirectory:
     """The process's cache of discovery documents and signing keys."""
     return context.oauth_directory
 
