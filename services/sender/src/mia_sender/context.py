@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends
-from faststream.kafka import KafkaBroker
 
 from mia_common.app import Infrastructure, build_infrastructure, context_of
 from mia_common.contracts import Channel
@@ -34,6 +33,7 @@ from mia_sender.dispatch.scheduler import Scheduler
 from mia_sender.events import SenderEvents
 from mia_sender.providers.meta import MetaProvider
 from mia_sender.providers.registry import ProviderRegistry, build_registry
+from mia_sender.sms.service import SmsTopics, TwilioWebhooks
 from mia_sender.templates.service import TemplateCatalog
 from mia_sender.windows.service import CustomerWindows
 
@@ -57,6 +57,7 @@ class SenderContext:
     templates: TemplateCatalog
     sms_accounts: SmsAccountLookup
     """What the Twilio webhooks check a callback's signature against."""
+    twilio_webhooks: TwilioWebhooks
     consumers: list[BatchConsumer[Any]] = field(default_factory=list)
     """The batch consumers (``stream.create_batch_consumers``), started with the app."""
 
@@ -64,7 +65,12 @@ class SenderContext:
     def build(cls, settings: SenderSettings) -> SenderContext:
         # The sender publishes its outcomes, states and alerts through its outbox, so the
         # relay runs in every sender process.
-        infra = build_infrastructure(settings, client_id="sender", outbox_relay=True)
+        infra = build_infrastructure(
+            settings,
+            client_id="sender",
+            outbox_relay=True,
+            pool_size=settings.database_pool_size,
+        )
         # Parsed once, and so checked at start-up.
         secrets = AccountSecrets(KeyRing.from_settings(settings))
         events = SenderEvents(settings)
@@ -92,6 +98,7 @@ class SenderContext:
                 settings=settings, events=events, windows=windows, limits=limits, pacer=pacer
             ),
         )
+        sms_accounts = sms_account_lookup(infra.sessions, secrets)
         return cls(
             settings=settings,
             infra=infra,
@@ -107,25 +114,14 @@ class SenderContext:
             templates=TemplateCatalog(
                 redis, settings=settings, reader=meta.provider, credentials=meta.credentials
             ),
-            sms_accounts=sms_account_lookup(infra.sessions, secrets),
+            sms_accounts=sms_accounts,
+            twilio_webhooks=TwilioWebhooks(
+                broker=infra.broker,
+                lookup=sms_accounts,
+                topics=SmsTopics(status=settings.status_topic, inbound=settings.inbound_topic),
+                public_url=settings.public_url,
+            ),
         )
-
-    @property
-    def broker(self) -> KafkaBroker:
-        return self.infra.broker
-
-    @property
-    def extras(self) -> dict[str, Any]:
-        """What ``mia_sender.sms.webhooks`` reads, under its keys, until the Twilio webhooks
-        move to the shared webhook edge (then this goes)."""
-        return {
-            "sms_account_lookup": self.sms_accounts,
-            "public_url": self.settings.public_url,
-            "sms_topics": {
-                "status": self.settings.status_topic,
-                "inbound": self.settings.inbound_topic,
-            },
-        }
 
     async def start(self) -> None:
         """Start dispatching and consuming (before the broker starts its subscribers; the

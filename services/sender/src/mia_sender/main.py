@@ -17,7 +17,7 @@ from mia_sender.accounts.endpoints import router as accounts_router
 from mia_sender.alerts.endpoints import router as alerts_router
 from mia_sender.config import SenderSettings, get_settings
 from mia_sender.context import SenderContext
-from mia_sender.sms.webhooks import router as sms_webhooks_router
+from mia_sender.sms.endpoints import create_router as create_sms_router
 from mia_sender.stream import create_batch_consumers, create_router
 from mia_sender.templates.endpoints import router as templates_router
 
@@ -31,7 +31,12 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
     context.consumers.extend(create_batch_consumers(context))
     app = create_service_app(
         context,
-        routers=[accounts_router, templates_router, alerts_router, sms_webhooks_router],
+        routers=[
+            accounts_router,
+            templates_router,
+            alerts_router,
+            create_sms_router(context.twilio_webhooks),
+        ],
         on_startup=[context.start],
         on_shutdown=[context.stop],
         title="Master IA sender",

@@ -1,15 +1,18 @@
-"""The Meta client builds Meta's request body and reads its answers (no network: a mock
-transport plays the Graph API)."""
+"""The Meta client builds Meta's request body and reads its answers (a local HTTP server
+plays the Graph API, failures included)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
+from aiohttp import web
 
 from mia_common.contracts import SendRequest
 from mia_sender.providers.base import ErrorAction, OutcomeUnknown, ProviderError
@@ -30,23 +33,64 @@ def request(**fields: Any) -> SendRequest:
     return SendRequest.model_validate({**base, **fields})
 
 
-def provider(handler: Callable[[httpx.Request], httpx.Response]) -> MetaProvider:
-    return MetaProvider(
-        graph_url="https://graph.test",
-        graph_version="v23.0",
-        timeout=2.0,
-        transport=httpx.MockTransport(handler),
-    )
+@dataclass
+class Seen:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
 
 
-def accepted(wamid: str = "wamid.HBgLNTUxMTk5OTk5MDAwMBUCABEYEjQ2") -> httpx.Response:
-    return httpx.Response(
-        200,
-        json={
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class FakeGraph:
+    """A local HTTP server playing the Graph API: ``answer`` decides each response."""
+
+    url: str
+    answer: Handler
+    seen: list[Seen] = field(default_factory=list)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the test ends: a handler holding its answer back lets go."""
+
+    def provider(self, *, timeout: float = 2.0) -> MetaProvider:
+        return MetaProvider(graph_url=self.url, graph_version="v23.0", timeout=timeout)
+
+
+async def _accepted(_request: web.Request) -> web.StreamResponse:
+    return accepted()
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraph]:
+    fake: FakeGraph
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        fake.seen.append(Seen(request.method, str(request.url), dict(request.headers), body))
+        return await fake.answer(request)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    fake = FakeGraph(url=f"http://127.0.0.1:{port}", answer=_accepted)
+    yield fake
+    fake.released.set()
+    await runner.cleanup()
+
+
+def accepted(wamid: str = "wamid.HBgLNTUxMTk5OTk5MDAwMBUCABEYEjQ2") -> web.Response:
+    return web.json_response(
+        {
             "messaging_product": "whatsapp",
             "contacts": [{"input": "5511999990000", "wa_id": "5511999990000"}],
             "messages": [{"id": wamid}],
-        },
+        }
     )
 
 
@@ -125,31 +169,27 @@ def test_a_customer_known_only_by_business_scoped_id_is_sent_to_as_recipient() -
     assert body["recipient"] == "BR.13491208655302741918"
 
 
-async def test_send_posts_to_the_number_with_the_bearer_token() -> None:
-    seen: list[httpx.Request] = []
-
-    def graph(req: httpx.Request) -> httpx.Response:
-        seen.append(req)
+async def test_send_posts_to_the_number_with_the_bearer_token(graph: FakeGraph) -> None:
+    async def answer(_request: web.Request) -> web.StreamResponse:
         return accepted("wamid.1")
 
-    client = provider(graph)
+    graph.answer = answer
+    client = graph.provider()
     send = request()
     result = await client.send(CREDENTIALS, send)
     await client.aclose()
 
     assert result.external_message_id == "wamid.1"
     assert result.details == {"wa_id": "5511999990000"}
-    assert str(seen[0].url) == "https://graph.test/v23.0/106540352242922/messages"
-    assert seen[0].headers["Authorization"] == "Bearer EAAG-token-1"
-    assert json.loads(seen[0].content)["biz_opaque_callback_data"] == str(send.request_id)
+    assert graph.seen[0].url == f"{graph.url}/v23.0/106540352242922/messages"
+    assert graph.seen[0].headers["Authorization"] == "Bearer EAAG-token-1"
+    assert json.loads(graph.seen[0].body)["biz_opaque_callback_data"] == str(send.request_id)
 
 
-async def test_a_graph_error_becomes_a_provider_error_with_its_action() -> None:
-    def graph(req: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            429,
-            headers={"Retry-After": "3"},
-            json={
+async def test_a_graph_error_becomes_a_provider_error_with_its_action(graph: FakeGraph) -> None:
+    async def answer(_request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {
                 "error": {
                     "message": "(#130429) Rate limit hit",
                     "type": "OAuthException",
@@ -158,9 +198,12 @@ async def test_a_graph_error_becomes_a_provider_error_with_its_action() -> None:
                     "fbtrace_id": "X",
                 }
             },
+            status=429,
+            headers={"Retry-After": "3"},
         )
 
-    client = provider(graph)
+    graph.answer = answer
+    client = graph.provider()
     with pytest.raises(ProviderError) as raised:
         await client.send(CREDENTIALS, request())
     await client.aclose()
@@ -170,48 +213,54 @@ async def test_a_graph_error_becomes_a_provider_error_with_its_action() -> None:
 
 
 async def test_a_connection_that_never_opened_is_retried() -> None:
-    def graph(req: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=req)
-
-    client = provider(graph)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = MetaProvider(graph_url=f"http://127.0.0.1:{port}", graph_version="v23.0", timeout=2)
     with pytest.raises(ProviderError) as raised:
         await client.send(CREDENTIALS, request())
     await client.aclose()
     assert raised.value.action is ErrorAction.RETRY
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        lambda req: httpx.ReadTimeout("no answer", request=req),
-        lambda req: httpx.RemoteProtocolError("peer closed", request=req),
-    ],
-)
+@pytest.mark.parametrize("failure", ["no answer in time", "connection dropped"])
 async def test_an_answer_lost_after_the_request_left_is_unknown_not_retried(
-    failure: Callable[[httpx.Request], Exception],
+    graph: FakeGraph, failure: str
 ) -> None:
-    def graph(req: httpx.Request) -> httpx.Response:
-        raise failure(req)
+    async def answer(request: web.Request) -> web.StreamResponse:
+        if failure == "connection dropped":
+            assert request.transport is not None
+            request.transport.close()
+        else:
+            await graph.released.wait()  # past the client's read timeout
+        return web.Response()
 
-    client = provider(graph)
+    graph.answer = answer
+    client = graph.provider(timeout=0.3)
+    with pytest.raises(OutcomeUnknown):
+        await client.send(CREDENTIALS, request())
+    await client.aclose()
+    assert len(graph.seen) == 1, "the request went out once"
+
+
+async def test_a_success_without_a_message_id_is_unknown(graph: FakeGraph) -> None:
+    async def answer(_request: web.Request) -> web.StreamResponse:
+        return web.json_response({"messaging_product": "whatsapp"})
+
+    graph.answer = answer
+    client = graph.provider()
     with pytest.raises(OutcomeUnknown):
         await client.send(CREDENTIALS, request())
     await client.aclose()
 
 
-async def test_a_success_without_a_message_id_is_unknown() -> None:
-    client = provider(lambda req: httpx.Response(200, json={"messaging_product": "whatsapp"}))
-    with pytest.raises(OutcomeUnknown):
-        await client.send(CREDENTIALS, request())
-    await client.aclose()
+async def test_check_reads_the_phone_number_object(graph: FakeGraph) -> None:
+    async def answer(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"id": "106540352242922", "verified_name": "Loja"})
 
-
-async def test_check_reads_the_phone_number_object() -> None:
-    def graph(req: httpx.Request) -> httpx.Response:
-        assert req.method == "GET"
-        assert str(req.url) == "https://graph.test/v23.0/106540352242922"
-        return httpx.Response(200, json={"id": "106540352242922", "verified_name": "Loja"})
-
-    client = provider(graph)
+    graph.answer = answer
+    client = graph.provider()
     assert (await client.check(CREDENTIALS))["verified_name"] == "Loja"
     await client.aclose()
+    assert graph.seen[0].method == "GET"
+    assert graph.seen[0].url == f"{graph.url}/v23.0/106540352242922"

@@ -94,7 +94,7 @@ class World:
 
     @property
     def broker(self) -> Any:
-        return self.app.state.context.broker
+        return self.app.state.context.infra.broker
 
     @property
     def session_factory(self) -> Any:

@@ -272,9 +272,8 @@ class AccountDispatcher:
                 return _Claim(account, [], 0)
             rate = self._deps.pacer.account_rate(account.throughput_per_second)
             size = max(1, min(room, math.ceil(rate * self._settings.claim_horizon_seconds)))
-            sends = await SendRepository.from_session(session).claim_due(
-                self.account_id, now=now, limit=size
-            )
+            repository = SendRepository.from_session(session)
+            sends = await repository.claim_due(self.account_id, now=now, limit=size)
             verdicts = await self._deps.checks.review(
                 session,
                 account,
@@ -289,10 +288,8 @@ class AccountDispatcher:
                 elif isinstance(verdict, datetime):
                     send.next_attempt_at = verdict
                 else:
-                    send.state = SendState.SENDING.value
-                    send.attempts += 1
-                    send.sending_started_at = now
-                    ready.append(_Claimed(send.request_id, send.attempts, request_of(send)))
+                    ready.append(_Claimed(send.request_id, send.attempts + 1, request_of(send)))
+            await repository.mark_sending([claimed.request_id for claimed in ready], now=now)
             await add_events(session, staged)
         for claimed in ready:
             self._claimed_not_called[claimed.request_id] = claimed.attempts

@@ -8,6 +8,7 @@ outcome events; the transaction collects them and stages them with one ``add_eve
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from mia_common.contracts import (
     Channel,
@@ -22,7 +23,39 @@ from mia_sender.events import SenderEvents
 from mia_sender.metrics import SENDS
 from mia_sender.models import Send, SendState
 
-__all__ = ["mark_failed", "outcome_event", "outcome_of", "request_of"]
+__all__ = ["EndedSend", "mark_failed", "outcome_event", "outcome_of", "request_of"]
+
+
+class EndedSend(Protocol):
+    """What an outcome is made of: a ``Send`` row, or a row of the ``OUTCOME_COLUMNS``
+    a batch UPDATE returned (``repository``)."""
+
+    @property
+    def request_id(self) -> Any: ...
+    @property
+    def tenant_id(self) -> Any: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def channel_account_id(self) -> Any: ...
+    @property
+    def recipient(self) -> str | None: ...
+    @property
+    def recipient_user_id(self) -> str | None: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def external_message_id(self) -> str | None: ...
+    @property
+    def last_error(self) -> dict[str, Any] | None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def origin_ref(self) -> str | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
 
 
 def request_of(send: Send) -> SendRequest:
@@ -43,7 +76,7 @@ def request_of(send: Send) -> SendRequest:
     )
 
 
-def outcome_of(send: Send) -> SendOutcome:
+def outcome_of(send: EndedSend) -> SendOutcome:
     accepted = send.state == SendState.ACCEPTED.value
     return SendOutcome(
         request_id=send.request_id,
@@ -61,7 +94,7 @@ def outcome_of(send: Send) -> SendOutcome:
     )
 
 
-def outcome_event(events: SenderEvents, send: Send) -> StagedEvent:
+def outcome_event(events: SenderEvents, send: EndedSend) -> StagedEvent:
     """The outcome of a send already moved to its terminal state, counted in the metrics."""
     outcome = outcome_of(send)
     code = outcome.error.code if outcome.error is not None else ""

@@ -13,20 +13,63 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy import Row, and_, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from mia_sender.models import ChannelAccount, Send, SendState
 
-__all__ = ["SendRepository"]
+__all__ = ["OUTCOME_COLUMNS", "SendRepository"]
 
 _IN_FLIGHT = (SendState.SENDING.value, SendState.UNKNOWN.value)
 
+OUTCOME_COLUMNS = (
+    "request_id",
+    "tenant_id",
+    "channel",
+    "channel_account_id",
+    "recipient",
+    "recipient_user_id",
+    "state",
+    "external_message_id",
+    "last_error",
+    "attempts",
+    "origin",
+    "origin_ref",
+    "finished_at",
+)
+"""What an outcome is made of (``outcomes.EndedSend``): the batch transitions return these
+columns only, as plain rows; the whole row (its JSON content above all) and ORM objects
+for hundreds of sends a second cost more than the update itself. (Spelled out in each
+statement's RETURNING, in this order.)"""
+_TYPED = [Send.__table__.c[name] for name in OUTCOME_COLUMNS]
 
-# Batch transitions are written as constant SQL over arrays (unnest), so the statement is
-# prepared and compiled once however many rows a batch has.
+# The hot statements are constant SQL (arrays through unnest / ANY), so each is prepared
+# and compiled once per connection however many rows a batch has, and the ORM builds no
+# query per call.
+_CLAIM_DUE = text(
+    """
+    SELECT sends.* FROM sends
+    WHERE sends.channel_account_id = :account_id AND sends.state = 'queued'
+        AND sends.next_attempt_at <= :now
+        AND NOT EXISTS (
+            SELECT 1 FROM sends AS earlier
+            WHERE earlier.channel_account_id = sends.channel_account_id
+                AND earlier.recipient_key = sends.recipient_key
+                AND earlier.state IN ('queued', 'sending')
+                AND earlier.seq < sends.seq)
+    ORDER BY sends.next_attempt_at, sends.seq
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+    """
+)
+_MARK_SENDING = text(
+    """
+    UPDATE sends SET state = 'sending', attempts = attempts + 1, sending_started_at = :now,
+        updated_at = now()
+    WHERE request_id = ANY(CAST(:request_ids AS uuid[])) AND state = 'queued'
+    """
+)
 _ACCEPT_MANY = text(
     """
     UPDATE sends SET state = 'accepted', external_message_id = answer.external_message_id,
@@ -36,9 +79,11 @@ _ACCEPT_MANY = text(
         AS answer(request_id, attempts, external_message_id)
     WHERE sends.request_id = answer.request_id AND sends.attempts = answer.attempts
         AND sends.state IN ('sending', 'unknown')
-    RETURNING sends.*
+    RETURNING sends.request_id, sends.tenant_id, sends.channel, sends.channel_account_id,
+        sends.recipient, sends.recipient_user_id, sends.state, sends.external_message_id,
+        sends.last_error, sends.attempts, sends.origin, sends.origin_ref, sends.finished_at
     """
-)
+).columns(*_TYPED)
 _SETTLE_MANY = text(
     """
     UPDATE sends SET state = 'accepted', external_message_id = status.external_message_id,
@@ -50,9 +95,11 @@ _SETTLE_MANY = text(
         AND sends.channel_account_id = status.channel_account_id
         AND (sends.state IN ('sending', 'unknown')
              OR (sends.state = 'queued' AND sends.attempts > 0))
-    RETURNING sends.*
+    RETURNING sends.request_id, sends.tenant_id, sends.channel, sends.channel_account_id,
+        sends.recipient, sends.recipient_user_id, sends.state, sends.external_message_id,
+        sends.last_error, sends.attempts, sends.origin, sends.origin_ref, sends.finished_at
     """
-)
+).columns(*_TYPED)
 
 
 class SendRepository:
@@ -73,7 +120,7 @@ class SendRepository:
 
     async def accept_many(
         self, answers: list[tuple[uuid.UUID, int, str]], *, now: datetime
-    ) -> Sequence[Send]:
+    ) -> Sequence[Row[Any]]:
         """Mark sends accepted with their external ids in one statement: each only if still in
         flight at the attempt that was answered. The rows that changed."""
         if not answers:
@@ -87,14 +134,14 @@ class SendRepository:
             "external_ids": external_ids,
             "now": now,
         }
-        return (await self.session.scalars(select(Send).from_statement(_ACCEPT_MANY), params)).all()
+        return (await self.session.execute(_ACCEPT_MANY, params)).all()
 
     async def settle_many(
         self,
         statuses: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, str]],
         *,
         now: datetime,
-    ) -> Sequence[Send]:
+    ) -> Sequence[Row[Any]]:
         """Accept the sends these statuses prove accepted: (request id, tenant, account, external
         id). A send qualifies while 'sending' or 'unknown', or queued again after an attempt;
         one already ended is left alone. The rows that changed."""
@@ -110,7 +157,7 @@ class SendRepository:
             "external_ids": external_ids,
             "now": now,
         }
-        return (await self.session.scalars(select(Send).from_statement(_SETTLE_MANY), params)).all()
+        return (await self.session.execute(_SETTLE_MANY, params)).all()
 
     async def claim_due(
         self, account_id: uuid.UUID, *, now: datetime, limit: int
@@ -121,25 +168,15 @@ class SendRepository:
         the same customer is queued (held back by the pair limit or a backoff) or being
         sent, so one customer's messages leave in the order they were asked for.
         """
-        earlier = aliased(Send)
-        query = (
-            select(Send)
-            .where(
-                Send.channel_account_id == account_id,
-                Send.state == SendState.QUEUED.value,
-                Send.next_attempt_at <= now,
-                ~exists().where(
-                    earlier.channel_account_id == Send.channel_account_id,
-                    earlier.recipient_key == Send.recipient_key,
-                    earlier.state.in_((SendState.QUEUED.value, SendState.SENDING.value)),
-                    earlier.seq < Send.seq,
-                ),
-            )
-            .order_by(Send.next_attempt_at, Send.seq)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return (await self.session.scalars(query)).all()
+        statement = select(Send).from_statement(_CLAIM_DUE)
+        params = {"account_id": account_id, "now": now, "limit": limit}
+        return (await self.session.scalars(statement, params)).all()
+
+    async def mark_sending(self, request_ids: list[uuid.UUID], *, now: datetime) -> None:
+        """Claimed sends about to be called: 'sending', their attempt counted (one
+        statement for the claim; the caller holds their locks)."""
+        if request_ids:
+            await self.session.execute(_MARK_SENDING, {"request_ids": request_ids, "now": now})
 
     async def take_over(self, account_id: uuid.UUID) -> int:
         """A new dispatcher of the account: whatever is still 'sending' may have been called by
