@@ -67,7 +67,8 @@ async def live_events(
     offered = list(websocket.scope.get("subprotocols") or ())
     # Echo "bearer" whenever it was offered: a browser fails a handshake that ignores it.
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in offered else None
-    hub, settings, sessions = context.live, context.settings, context.infra.sessions
+    # Each check of the credentials is one statement or two: autocommit (see the context).
+    hub, settings, sessions = context.live, context.settings, context.autocommit_sessions
 
     credentials = credentials_from(access_token, offered)
     try:

@@ -32,7 +32,9 @@ async def get_forwarding_principal(
     ``SessionDep`` lives until the response is sent; holding a database connection while
     a service answers and its body streams would make the pool the gateway's limit.
     """
-    async with unit_of_work(context.infra.sessions) as session:
+    # Autocommit: authenticating is one statement (two for an API key), nothing to hold
+    # together, so no BEGIN and COMMIT round trips on the busiest path of the gateway.
+    async with unit_of_work(context.autocommit_sessions) as session:
         return await get_principal(request, session, settings)
 
 

@@ -25,26 +25,29 @@ a 5xx without a problem+json body 502 problem+json, so a stack trace never leaks
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Final
 from urllib.parse import quote
 
-import anyio
-import httpx
+import aiohttp
 import structlog
+from multidict import CIMultiDict
 from opentelemetry import propagate
 from prometheus_client import Histogram
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
+from yarl import URL
 
 from mia_common.app import REQUEST_ID_HEADER
 from mia_common.errors import PROBLEM_JSON
 from mia_common.identity import IDENTITY_HEADER, Identity, issue_identity_token
 from mia_gateway.auth.principal import Principal
 from mia_gateway.config import GatewaySettings
+from mia_gateway.routing.client import AreaClient
 from mia_gateway.routing.errors import (
     AreaNotInScope,
     GatewayBusy,
@@ -121,8 +124,9 @@ def owning_service(settings: GatewaySettings, principal: Principal, area: str) -
 
 def upstream_url(request: Request, base_url: str) -> str:
     """``base_url`` + the request's path and query, exactly as the caller encoded them."""
-    # httpx resolves dot segments, so /api/v1/crm/../../metrics would reach the
-    # service's /metrics: an area's prefix must be a boundary the caller cannot climb.
+    # A client or a proxy on the way may resolve dot segments, so /api/v1/crm/../../metrics
+    # would reach the service's /metrics: an area's prefix must be a boundary the caller
+    # cannot climb.
     if any(segment in {".", ".."} for segment in str(request.scope["path"]).split("/")):
         raise InvalidForwardPath("the path may not contain . or .. segments")
     raw_path = request.scope.get("raw_path")
@@ -136,12 +140,14 @@ def upstream_url(request: Request, base_url: str) -> str:
     return f"{base_url.rstrip('/')}{path}" + (f"?{query}" if query else "")
 
 
-def forwarded_headers(request: Request, *, identity_token: str, request_id: str) -> httpx.Headers:
+def forwarded_headers(
+    request: Request, *, identity_token: str, request_id: str
+) -> CIMultiDict[str]:
     """The headers the service receives (see the module docstring)."""
     named_in_connection = {
         token.strip().lower() for token in request.headers.get("connection", "").split(",")
     }
-    headers = httpx.Headers(
+    headers = CIMultiDict(
         [
             (name, value)
             for name, value in request.headers.items()
@@ -191,7 +197,7 @@ def _request_body(request: Request) -> AsyncIterator[bytes] | None:
     return chunks()
 
 
-def _is_problem(response: httpx.Response) -> bool:
+def _is_problem(response: aiohttp.ClientResponse) -> bool:
     content_type: str = response.headers.get("content-type", "")
     return content_type.split(";", 1)[0].strip().lower() == PROBLEM_JSON
 
@@ -203,35 +209,48 @@ def _observe(area: str, status: str, started: float) -> None:
 class UpstreamResponse(StreamingResponse):
     """The service's answer streamed to the caller; its connection is released after.
 
-    Closing in ``__call__``'s ``finally`` (not a background task, which Starlette skips
-    when the caller disconnects) returns the connection to the pool in every case.
+    Releasing in ``__call__``'s ``finally`` (not a background task, which Starlette skips
+    when the caller disconnects) returns the connection and the in-flight slot in every
+    case; an answer not read to its end closes its connection instead of pooling it.
     """
 
-    def __init__(self, upstream: httpx.Response) -> None:
-        # Raw bytes: a compressed body stays compressed, matching its Content-Encoding
-        # and Content-Length.
-        super().__init__(upstream.aiter_raw(), status_code=upstream.status_code)
+    def __init__(self, upstream: aiohttp.ClientResponse, in_flight: asyncio.Semaphore) -> None:
+        # Raw bytes (no decompression in the session): a compressed body stays compressed,
+        # matching its Content-Encoding and Content-Length.
+        super().__init__(upstream.content.iter_any(), status_code=upstream.status)
         # Raw header pairs, so repeated headers (Link, Vary) survive.
         self.raw_headers = [
             (name.lower(), value)
-            for name, value in upstream.headers.raw
+            for name, value in upstream.raw_headers
             if name.decode("latin-1").lower() not in _RESPONSE_DROPPED
         ]
         self.upstream = upstream
+        self.in_flight = in_flight
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
         finally:
-            # Shielded: on a disconnect this runs inside a cancelled scope.
-            with anyio.CancelScope(shield=True):
-                await self.upstream.aclose()
+            self.upstream.release()
+            self.in_flight.release()
+
+
+async def _take_slot(
+    client: AreaClient, area: str, started: float, log: structlog.BoundLogger
+) -> None:
+    try:
+        async with asyncio.timeout(client.timeout_seconds):
+            await client.in_flight.acquire()
+    except TimeoutError as error:
+        _observe(area, "busy", started)
+        log.warning("upstream pool exhausted")
+        raise GatewayBusy(area) from error
 
 
 async def forward(
     request: Request,
     *,
-    client: httpx.AsyncClient,
+    client: AreaClient,
     area: str,
     base_url: str,
     principal: Principal,
@@ -249,40 +268,57 @@ async def forward(
         secret=settings.identity_token_secret,
         ttl_seconds=IDENTITY_TTL_SECONDS,
     )
-    outgoing = client.build_request(
-        request.method,
-        upstream_url(request, base_url),
-        headers=forwarded_headers(request, identity_token=identity_token, request_id=request_id),
-        content=_request_body(request),
-    )
+    url = URL(upstream_url(request, base_url), encoded=True)  # sent as the caller encoded it
+    headers = forwarded_headers(request, identity_token=identity_token, request_id=request_id)
     log = logger.bind(area=area, method=request.method, path=request.url.path)
     started = time.perf_counter()
+    await _take_slot(client, area, started, log)
     try:
-        upstream = await client.send(outgoing, stream=True)
-    except httpx.PoolTimeout as error:
-        _observe(area, "busy", started)
-        log.warning("upstream pool exhausted", error=repr(error))
-        raise GatewayBusy(area) from error
-    except httpx.TimeoutException as error:
+        upstream = await client.session.request(
+            request.method,
+            url,
+            headers=headers,
+            data=_request_body(request),
+            # A redirect is the service's answer to the caller, not for us to follow.
+            allow_redirects=False,
+        )
+    except BaseException as error:
+        client.in_flight.release()
+        _raise_for_transport(error, area=area, started=started, log=log, settings=settings)
+        if isinstance(error, ClientDisconnect):
+            # The caller left while its body was being relayed: nobody is left to answer.
+            _observe(area, "client_gone", started)
+            log.info("caller disconnected during upload")
+            return Response(status_code=499)
+        raise
+    _observe(area, str(upstream.status), started)
+    if upstream.status >= 500 and not _is_problem(upstream):
+        upstream.release()
+        client.in_flight.release()
+        log.warning("upstream failed", upstream_status=upstream.status)
+        raise UpstreamFailed(area, upstream.status)
+    return UpstreamResponse(upstream, client.in_flight)
+
+
+def _raise_for_transport(
+    error: BaseException,
+    *,
+    area: str,
+    started: float,
+    log: structlog.BoundLogger,
+    settings: GatewaySettings,
+) -> None:
+    """The problem for a request that got no answer; returns for anything else."""
+    if isinstance(error, TimeoutError):
+        # Connecting, or waiting for the service's first bytes, took longer than allowed.
         _observe(area, "timeout", started)
         log.warning("upstream timed out", error=repr(error))
         raise UpstreamTimeout(area, settings.upstream_timeout_seconds) from error
-    except httpx.ConnectError as error:
+    if isinstance(error, aiohttp.ClientConnectorError):
         _observe(area, "unreachable", started)
         log.warning("upstream unreachable", error=repr(error))
         raise UpstreamUnreachable(area) from error
-    except httpx.TransportError as error:
+    if isinstance(error, aiohttp.ClientError):
         _observe(area, "unreachable", started)
         log.warning("upstream broke off", error=repr(error))
         raise UpstreamUnreachable(area, f"the {area} service broke off the exchange") from error
-    except ClientDisconnect:
-        # The caller left while its body was being relayed: nobody is left to answer.
-        _observe(area, "client_gone", started)
-        log.info("caller disconnected during upload")
-        return Response(status_code=499)
-    _observe(area, str(upstream.status_code), started)
-    if upstream.status_code >= 500 and not _is_problem(upstream):
-        await upstream.aclose()
-        log.warning("upstream failed", upstream_status=upstream.status_code)
-        raise UpstreamFailed(area, upstream.status_code)
-    return UpstreamResponse(upstream)
