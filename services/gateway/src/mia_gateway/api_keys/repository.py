@@ -31,7 +31,7 @@ class ApiKeyRepository:
 
     async def page_of_tenant(
         self, *, tenant_id: uuid.UUID, page: PageParams
-    ) -> tuple[list[ApiKey], uuid.UUID | None]:
+    ) -> tuple[list[ApiKey], str | None]:
         query = select(ApiKey).where(ApiKey.tenant_id == tenant_id)
         return await fetch_page(self.session, query, page, key=ApiKey.id)
 

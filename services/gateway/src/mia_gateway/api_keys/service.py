@@ -55,7 +55,7 @@ async def create_key(
 
 async def list_keys(
     *, session: AsyncSession, tenant_id: uuid.UUID, page: PageParams
-) -> tuple[list[ApiKey], uuid.UUID | None]:
+) -> tuple[list[ApiKey], str | None]:
     return await ApiKeyRepository.from_session(session).page_of_tenant(
         tenant_id=tenant_id, page=page
     )

@@ -28,7 +28,7 @@ class AuditRepository:
 
     async def page_of_tenant(
         self, *, tenant_id: uuid.UUID, page: PageParams, action: str | None = None
-    ) -> tuple[list[AuditEvent], uuid.UUID | None]:
+    ) -> tuple[list[AuditEvent], str | None]:
         """Newest first."""
         query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
         if action:

@@ -41,7 +41,7 @@ async def record(
 
 async def list_events(
     *, session: AsyncSession, tenant_id: uuid.UUID, page: PageParams, action: str | None
-) -> tuple[list[AuditEvent], uuid.UUID | None]:
+) -> tuple[list[AuditEvent], str | None]:
     """A tenant's events, newest first, optionally of one action."""
     return await AuditRepository.from_session(session).page_of_tenant(
         tenant_id=tenant_id, page=page, action=action

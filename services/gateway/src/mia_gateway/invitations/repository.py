@@ -31,7 +31,7 @@ class InvitationRepository:
 
     async def page_pending(
         self, *, tenant_id: uuid.UUID, page: PageParams, now: datetime
-    ) -> tuple[list[Invitation], uuid.UUID | None]:
+    ) -> tuple[list[Invitation], str | None]:
         """Neither accepted, revoked nor expired at ``now``."""
         query = select(Invitation).where(
             Invitation.tenant_id == tenant_id,

@@ -67,7 +67,7 @@ async def invite(
 
 async def list_pending(
     *, session: AsyncSession, tenant_id: uuid.UUID, page: PageParams
-) -> tuple[list[Invitation], uuid.UUID | None]:
+) -> tuple[list[Invitation], str | None]:
     return await InvitationRepository.from_session(session).page_pending(
         tenant_id=tenant_id, page=page, now=datetime.now(UTC)
     )

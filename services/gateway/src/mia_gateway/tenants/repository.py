@@ -46,7 +46,7 @@ class TenantRepository:
 
     async def page(
         self, *, page: PageParams, search: str | None = None
-    ) -> tuple[list[Tenant], uuid.UUID | None]:
+    ) -> tuple[list[Tenant], str | None]:
         query = select(Tenant)
         if search:
             query = query.where(

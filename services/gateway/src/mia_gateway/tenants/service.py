@@ -118,7 +118,7 @@ async def update_tenant(
 
 async def list_tenants(
     *, session: AsyncSession, page: PageParams, search: str | None
-) -> tuple[list[Tenant], uuid.UUID | None]:
+) -> tuple[list[Tenant], str | None]:
     return await TenantRepository.from_session(session).page(page=page, search=search)
 
 

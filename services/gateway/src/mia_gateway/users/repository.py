@@ -70,7 +70,7 @@ class UserRepository:
         page: PageParams,
         search: str | None = None,
         role: Role | None = None,
-    ) -> tuple[list[User], uuid.UUID | None]:
+    ) -> tuple[list[User], str | None]:
         query = select(User).where(User.tenant_id == tenant_id)
         if search:
             query = query.where(

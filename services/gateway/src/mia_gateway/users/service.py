@@ -70,7 +70,7 @@ async def list_users(
     page: PageParams,
     search: str | None,
     role: Role | None,
-) -> tuple[list[User], uuid.UUID | None]:
+) -> tuple[list[User], str | None]:
     return await UserRepository.from_session(session).page_of_tenant(
         tenant_id=tenant_id, page=page, search=search, role=role
     )
