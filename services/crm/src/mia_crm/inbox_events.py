@@ -26,6 +26,8 @@ from mia_crm.models import Conversation
 __all__ = ["SOURCE", "announce", "announce_updated", "inbox_event"]
 
 SOURCE = "/services/crm"
+# Parametrized once: ``Envelope[InboxEvent]`` looks the generic up on every use.
+_InboxEnvelope = Envelope[InboxEvent]
 
 
 def inbox_event(
@@ -41,7 +43,7 @@ def inbox_event(
     return StagedEvent(
         topic=topic,
         key=str(conversation.id),
-        event=Envelope[InboxEvent](
+        event=_InboxEnvelope(
             type=INBOX_EVENTS.name,
             source=SOURCE,
             tenantid=conversation.tenant_id,

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.batch_sql import one_of
 from mia_crm.contacts.phones import digits_of
 from mia_crm.models import Contact
 from mia_crm.pagination import keyset
@@ -65,16 +66,14 @@ class ContactRepository:
         """The contacts of ``tenant_ids`` having one of the phones or channel user ids, locked
         (in id order, so concurrent batches lock shared rows in the same order). A superset:
         a phone of one tenant matches in another too; the caller keys by tenant."""
-        known_by = []
-        if phones:
-            known_by.append(Contact.phone.in_(phones))
-        if user_ids:
-            known_by.append(Contact.channel_user_id.in_(user_ids))
-        if not tenant_ids or not known_by:
+        if not tenant_ids or not (phones or user_ids):
             return []
         query = (
             select(Contact)
-            .where(Contact.tenant_id.in_(tenant_ids), or_(*known_by))
+            .where(
+                one_of(Contact.tenant_id, tenant_ids),
+                or_(one_of(Contact.phone, phones), one_of(Contact.channel_user_id, user_ids)),
+            )
             .order_by(Contact.id)
             .with_for_update()
         )

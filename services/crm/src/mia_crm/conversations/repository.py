@@ -7,11 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, or_, select, tuple_
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from mia_crm.batch_sql import rows_in
 from mia_crm.contacts.repository import matches_contact
 from mia_crm.models import Contact, Conversation, ConversationStatus, Message
 from mia_crm.pagination import keyset
@@ -83,9 +84,14 @@ class ConversationRepository:
         query = (
             select(Conversation)
             .where(
-                tuple_(
-                    Conversation.tenant_id, Conversation.contact_id, Conversation.channel_account_id
-                ).in_(list(keys))
+                rows_in(
+                    [
+                        Conversation.tenant_id,
+                        Conversation.contact_id,
+                        Conversation.channel_account_id,
+                    ],
+                    keys,
+                )
             )
             .order_by(Conversation.id)
             .with_for_update()

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.batch_sql import rows_in, unnested
 from mia_crm.models import Direction, Message, ProcessedEvent
 from mia_crm.pagination import keyset
 
 __all__ = ["MessageRepository", "ProcessedEventRepository"]
+
+# A declarative class's __table__ is typed as any FromClause; this one is its Table.
+MESSAGES = cast(Table, Message.__table__)
 
 
 class MessageRepository:
@@ -37,7 +41,7 @@ class MessageRepository:
         if not keys:
             return set()
         query = select(Message.channel_account_id, Message.external_message_id).where(
-            tuple_(Message.channel_account_id, Message.external_message_id).in_(list(keys))
+            rows_in([Message.channel_account_id, Message.external_message_id], keys)
         )
         return {
             (account_id, external_id)
@@ -51,11 +55,15 @@ class MessageRepository:
         stored it since the caller looked) is left out."""
         if not rows:
             return set()
+        columns = [getattr(Message, name) for name in rows[0]]
+        # The table, not the entity: an ORM-enabled INSERT goes through SQLAlchemy's bulk
+        # persistence layer for nothing here (no objects to track).
+        table = MESSAGES
         statement = (
-            insert(Message)
-            .values(list(rows))
+            insert(table)
+            .from_select([column.key for column in columns], unnested(columns, rows))
             .on_conflict_do_nothing(constraint="uq_messages_channel_account_id_external_message_id")
-            .returning(Message.id)
+            .returning(table.c.id)
         )
         return set((await self.session.scalars(statement)).all())
 
@@ -147,14 +155,13 @@ class ProcessedEventRepository:
         """The ids of ``event_ids`` this consumer had not processed yet, now claimed."""
         if not event_ids:
             return set()
+        rows = [
+            {"consumer": consumer, "event_id": event_id} for event_id in dict.fromkeys(event_ids)
+        ]
+        columns = [ProcessedEvent.consumer, ProcessedEvent.event_id]
         statement = (
             insert(ProcessedEvent)
-            .values(
-                [
-                    {"consumer": consumer, "event_id": event_id}
-                    for event_id in dict.fromkeys(event_ids)
-                ]
-            )
+            .from_select(["consumer", "event_id"], unnested(columns, rows))
             .on_conflict_do_nothing()
             .returning(ProcessedEvent.event_id)
         )

@@ -10,7 +10,6 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mia_common.db import Base, TenantScoped, Timestamped, UUIDv7PrimaryKey
-from mia_crm.models.server_values import ReturnsServerValues
 
 __all__ = ["Conversation", "ConversationStatus"]
 
@@ -20,8 +19,13 @@ class ConversationStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Conversation(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValues, Base):
+class Conversation(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     __tablename__ = "conversations"
+    # Not ReturnsServerValues: nothing reads a conversation's ``updated_at`` after changing
+    # it, and without RETURNING the changes to many conversations (a batch of inbound
+    # messages) go out as one executemany instead of an UPDATE each. An INSERT still
+    # returns ``created_at`` ("auto").
+    __mapper_args__ = {"eager_defaults": "auto"}  # noqa: RUF012 - SQLAlchemy's own attribute
 
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), nullable=False)
     channel: Mapped[str] = mapped_column(String(32), nullable=False)
