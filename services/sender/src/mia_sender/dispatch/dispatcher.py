@@ -9,8 +9,9 @@ At most one dispatcher runs per account across all replicas (``Lease``). Its loo
    throughput) because whatever a crash leaves in 'sending' waits for reconciliation.
 2. **call**: reserve the account's next pacing slots (``Pacer``), and at each slot call the
    provider for one send in a task of its own (at most ``max_in_flight_per_account``).
-3. **record**: answers are written in small batches by the ``ResultRecorder`` through the
-   ``ResultWriter`` (the retry, delay, pause and failure policy), outcomes included.
+3. **record**: answers are written in batches by the process's ``ResultRecorder`` (every
+   account's together) through the ``ResultWriter`` (the retry, delay, pause and failure
+   policy), outcomes included; the scheduler hands each dispatcher what they mean.
 
 About every second it also does its **maintenance**: fails queued sends past
 ``not_after``, queues 'unknown' ones again once the reconcile window passed without a
@@ -49,7 +50,7 @@ from mia_sender.dispatch.outcomes import mark_failed, request_of
 from mia_sender.dispatch.pacing import Pacer
 from mia_sender.dispatch.recorder import CallResult, ResultRecorder
 from mia_sender.dispatch.repository import SendRepository
-from mia_sender.dispatch.results import ResultWriter
+from mia_sender.dispatch.results import ResultEffects
 from mia_sender.events import SenderEvents
 from mia_sender.metrics import DISPATCH_QUEUE_DEPTH, IN_FLIGHT
 from mia_sender.models import ChannelAccount, SendState
@@ -62,6 +63,9 @@ logger = structlog.get_logger(__name__)
 _MAINTENANCE_SECONDS = 1.0
 _COOL_DOWN_SECONDS = 1.0
 _ACCOUNT_FRESH_SECONDS = 1.0
+# The next claim is made this long before the current one's last slot: more than a claim
+# takes (a transaction and three Redis round trips), so its slots follow on without a gap.
+_CLAIM_LEAD_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,14 @@ class _Claim:
 
 
 class AccountDispatcher:
-    def __init__(self, *, account_id: uuid.UUID, deps: DispatchDeps, lease: Lease) -> None:
+    def __init__(
+        self,
+        *,
+        account_id: uuid.UUID,
+        deps: DispatchDeps,
+        lease: Lease,
+        recorder: ResultRecorder,
+    ) -> None:
         self.account_id = account_id
         self._deps = deps
         self._settings = deps.settings
@@ -102,6 +113,7 @@ class AccountDispatcher:
         self._lease_lost = False
         self._paused = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._pacing: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
         self._claimed_not_called: dict[uuid.UUID, int] = {}
         self._cool_down_until = 0.0
@@ -110,10 +122,7 @@ class AccountDispatcher:
         self._gauge_set = False
         self._account: ChannelAccount | None = None
         self._account_checked = 0.0
-        self._results = ResultWriter(
-            settings=deps.settings, events=deps.events, account_id=account_id
-        )
-        self._recorder = ResultRecorder(self._write_results, name=f"record:{account_id}")
+        self._recorder = recorder
         self._log = logger.bind(channel_account_id=str(account_id))
 
     # --- control ---------------------------------------------------------------------
@@ -138,7 +147,6 @@ class AccountDispatcher:
 
     async def run(self) -> None:
         renewer = asyncio.create_task(self._keep_lease(), name=f"lease:{self.account_id}")
-        self._recorder.start()
         try:
             await self._take_over()
             await self._loop()
@@ -171,12 +179,21 @@ class AccountDispatcher:
             if now < self._cool_down_until:
                 await self._sleep(self._cool_down_until - now)
                 continue
-            room = self._settings.max_in_flight_per_account - len(self._in_flight)
+            room = (
+                self._settings.max_in_flight_per_account
+                - len(self._in_flight)
+                - len(self._claimed_not_called)
+            )
             if room <= 0:
                 self._slot_freed.clear()
                 await self._wait(self._slot_freed, self._settings.poll_seconds)
                 continue
-            self._paused = False
+            if self._paused:
+                # Paused by an answer: let the claims being paced stop and put back what
+                # they did not call before looking at the account again.
+                if self._pacing:
+                    await asyncio.wait(set(self._pacing))
+                self._paused = False
             claim = await self._claim(room)
             if claim.account is None or claim.account.status != "active":
                 if time.monotonic() - idle_since > self._settings.dispatcher_idle_seconds:
@@ -309,38 +326,63 @@ class AccountDispatcher:
     # --- calls --------------------------------------------------------------------------
 
     async def _dispatch(self, account: ChannelAccount, ready: list[_Claimed]) -> None:
+        """Reserve the claim's slots and pace its calls in a task of their own; return when
+        that task is about to run out, so the next claim is made (and its slots reserved,
+        straight after these) while this one still sends. Waiting for a claim to be
+        sent through before making the next lost the claim's own time at every turn."""
         entry = self._deps.registry.for_channel(account.channel)
         assert entry is not None
         credentials = self._credentials_of(account, entry)
         if credentials is None:
             await self._pause_unreadable()
-        else:
-            loop = asyncio.get_running_loop()
-            slots = await self._deps.pacer.reserve(
-                account.id, account.throughput_per_second, len(ready)
+            await self._unclaim([claimed.request_id for claimed in ready])
+            return
+        loop = asyncio.get_running_loop()
+        slots = await self._deps.pacer.reserve(
+            account.id, account.throughput_per_second, len(ready)
+        )
+        start = loop.time()
+        spacing = 1 / self._deps.pacer.account_rate(account.throughput_per_second)
+        pacing = asyncio.create_task(
+            self._pace(entry, credentials, ready, [start + slot for slot in slots], spacing),
+            name=f"pace:{self.account_id}",
+        )
+        self._pacing.add(pacing)
+        pacing.add_done_callback(self._pacing.discard)
+        lead = start + slots[-1] - _CLAIM_LEAD_SECONDS - loop.time()
+        if lead > 0:
+            await asyncio.wait({pacing}, timeout=lead)
+
+    async def _pace(
+        self,
+        entry: ProviderEntry,
+        credentials: Any,
+        ready: list[_Claimed],
+        at: list[float],
+        spacing: float,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        for claimed, slot in zip(ready, at, strict=True):
+            if self._halted():
+                break
+            # The reserved slot, and never closer than one slot to the previous call:
+            # a call made late (a busy event loop) must not bunch up with the next one.
+            wait = max(slot, self._last_call + spacing) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if self._halted():
+                break
+            self._last_call = loop.time()
+            self._claimed_not_called.pop(claimed.request_id, None)
+            task = asyncio.create_task(
+                self._call(entry, credentials, claimed), name=f"send:{claimed.request_id}"
             )
-            start = loop.time()
-            spacing = 1 / self._deps.pacer.account_rate(account.throughput_per_second)
-            for claimed, slot in zip(ready, slots, strict=True):
-                if self._halted():
-                    break
-                # The reserved slot, and never closer than one slot to the previous call:
-                # a call made late (a busy event loop) must not bunch up with the next one.
-                wait = max(start + slot, self._last_call + spacing) - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self._last_call = loop.time()
-                if self._halted():
-                    break
-                self._claimed_not_called.pop(claimed.request_id, None)
-                task = asyncio.create_task(
-                    self._call(entry, credentials, claimed), name=f"send:{claimed.request_id}"
-                )
-                self._in_flight.add(task)
-                IN_FLIGHT.inc()
-                task.add_done_callback(self._call_done)
-        if self._claimed_not_called:
-            await self._unclaim()
+            self._in_flight.add(task)
+            IN_FLIGHT.inc()
+            task.add_done_callback(self._call_done)
+        left = [c.request_id for c in ready if c.request_id in self._claimed_not_called]
+        if left:
+            await self._unclaim(left)
 
     def _call_done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -364,25 +406,38 @@ class AccountDispatcher:
         try:
             accepted = await entry.provider.send(credentials, claimed.request)
             result = CallResult(
-                request_id, attempts, external_message_id=accepted.external_message_id
+                self.account_id,
+                request_id,
+                attempts,
+                external_message_id=accepted.external_message_id,
             )
         except ProviderError as error:
-            result = CallResult(request_id, attempts, error=error)
+            result = CallResult(self.account_id, request_id, attempts, error=error)
         except OutcomeUnknown as exc:
-            result = CallResult(request_id, attempts, detail=exc.detail)
+            result = CallResult(self.account_id, request_id, attempts, detail=exc.detail)
         except asyncio.CancelledError:
             # Cancelled mid-call: the request may have gone out.
-            self._recorder.submit(CallResult(request_id, attempts, detail="cancelled in the call"))
+            self._recorder.submit(
+                CallResult(self.account_id, request_id, attempts, detail="cancelled in the call")
+            )
             raise
         except Exception as exc:
             # A bug in a provider client after the request may have left: never resend blindly.
             self._log.exception("provider call failed unexpectedly", request_id=str(request_id))
-            result = CallResult(request_id, attempts, detail=repr(exc))
+            result = CallResult(self.account_id, request_id, attempts, detail=repr(exc))
         self._recorder.submit(result)
 
-    async def _unclaim(self) -> None:
-        """Claimed sends whose call never started go back to the queue, attempt uncounted."""
-        claimed, self._claimed_not_called = self._claimed_not_called, {}
+    async def _unclaim(self, request_ids: list[uuid.UUID] | None = None) -> None:
+        """Claimed sends whose call never started go back to the queue, attempt uncounted
+        (those of ``request_ids``, or all of them)."""
+        ids = list(self._claimed_not_called) if request_ids is None else request_ids
+        claimed = {
+            request_id: self._claimed_not_called.pop(request_id)
+            for request_id in ids
+            if request_id in self._claimed_not_called
+        }
+        if not claimed:
+            return
         async with unit_of_work(self._deps.sessions) as session:
             sends = SendRepository.from_session(session)
             for request_id, attempts in claimed.items():
@@ -412,9 +467,9 @@ class AccountDispatcher:
         self._paused = True
         self._account_checked = 0.0
 
-    async def _write_results(self, results: list[CallResult]) -> None:
-        async with unit_of_work(self._deps.sessions) as session:
-            effects = await self._results.write(session, results)
+    def answered(self, effects: ResultEffects) -> None:
+        """What this account's recorded answers mean for dispatching (the recorder's
+        writer calls it once they are committed)."""
         if effects.cool_down:
             self._cool_down_until = time.monotonic() + _COOL_DOWN_SECONDS
         if effects.paused:
@@ -424,6 +479,11 @@ class AccountDispatcher:
     # --- stopping -----------------------------------------------------------------------
 
     async def _wind_down(self) -> None:
+        if self._pacing:
+            # Halted, each stops at its next slot and puts back what it did not call.
+            _, pacing = await asyncio.wait(set(self._pacing), timeout=5)
+            for task in pacing:
+                task.cancel()
         if self._claimed_not_called:
             with contextlib.suppress(Exception):
                 await self._unclaim()
@@ -437,4 +497,6 @@ class AccountDispatcher:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending, timeout=2)
-        await self._recorder.close()
+        if not await self._recorder.drained(self.account_id):
+            # What is left stays 'sending' and becomes 'unknown' at the next take-over.
+            self._log.error("provider answers of this account left unrecorded")

@@ -50,17 +50,17 @@ class ResultEffects:
 
 
 class ResultWriter:
-    def __init__(
-        self, *, settings: SenderSettings, events: SenderEvents, account_id: uuid.UUID
-    ) -> None:
+    def __init__(self, *, settings: SenderSettings, events: SenderEvents) -> None:
         self._settings = settings
         self._events = events
-        self._account_id = account_id
 
-    async def write(self, session: AsyncSession, results: list[CallResult]) -> ResultEffects:
-        """Record ``results`` in the caller's transaction, outcomes staged with them."""
+    async def write(
+        self, session: AsyncSession, results: list[CallResult]
+    ) -> dict[uuid.UUID, ResultEffects]:
+        """Record ``results`` (of any accounts) in the caller's transaction, outcomes staged
+        with them; what they mean for each account's dispatcher."""
         now = datetime.now(UTC)
-        effects = ResultEffects()
+        effects: dict[uuid.UUID, ResultEffects] = {}
         sends = SendRepository.from_session(session)
         answered = [
             (r.request_id, r.attempts, r.external_message_id)
@@ -76,7 +76,10 @@ class ResultWriter:
             if result.error is None:
                 await self._unknown(sends, result)
             else:
-                await self._refused(session, sends, result, result.error, now, effects, staged)
+                account_effects = effects.setdefault(result.account_id, ResultEffects())
+                await self._refused(
+                    session, sends, result, result.error, now, account_effects, staged
+                )
         await add_events(session, staged)
         return effects
 
@@ -111,7 +114,7 @@ class ResultWriter:
         )
         if error.action is ErrorAction.PAUSE_ACCOUNT:
             await self._requeue(sends, result, channel_error, now)
-            account = await AccountRepository.from_session(session).lock(self._account_id)
+            account = await AccountRepository.from_session(session).lock(result.account_id)
             if account is not None:
                 await pause_for_provider(
                     session,

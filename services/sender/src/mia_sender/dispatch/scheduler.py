@@ -20,7 +20,9 @@ from redis.asyncio import Redis
 from mia_common.db import unit_of_work
 from mia_sender.dispatch.dispatcher import AccountDispatcher, DispatchDeps
 from mia_sender.dispatch.lease import Lease
+from mia_sender.dispatch.recorder import CallResult, ResultRecorder
 from mia_sender.dispatch.repository import SendRepository
+from mia_sender.dispatch.results import ResultWriter
 
 __all__ = ["Scheduler"]
 
@@ -40,6 +42,8 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._writer = ResultWriter(settings=deps.settings, events=deps.events)
+        self.recorder = ResultRecorder(self._write_results)
 
     @property
     def dispatching(self) -> frozenset[uuid.UUID]:
@@ -56,6 +60,7 @@ class Scheduler:
         self._wake.set()
 
     def start(self) -> None:
+        self.recorder.start()
         self._task = asyncio.create_task(self._run(), name="dispatch-scheduler")
 
     async def stop(self) -> None:
@@ -69,6 +74,17 @@ class Scheduler:
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        await self.recorder.close()
+
+    async def _write_results(self, results: list[CallResult]) -> None:
+        """One transaction for a batch of answers of every account; then each dispatcher
+        learns what its answers mean (a pause, a cool-down)."""
+        async with unit_of_work(self._deps.sessions) as session:
+            effects = await self._writer.write(session, results)
+        for account_id, account_effects in effects.items():
+            dispatcher = self._dispatchers.get(account_id)
+            if dispatcher is not None:
+                dispatcher.answered(account_effects)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -117,7 +133,9 @@ class Scheduler:
         )
         if not await lease.acquire():
             return  # another replica dispatches this account
-        dispatcher = AccountDispatcher(account_id=account_id, deps=self._deps, lease=lease)
+        dispatcher = AccountDispatcher(
+            account_id=account_id, deps=self._deps, lease=lease, recorder=self.recorder
+        )
         self._dispatchers[account_id] = dispatcher
         task = asyncio.create_task(dispatcher.run(), name=f"dispatch:{account_id}")
         self._tasks[account_id] = task
