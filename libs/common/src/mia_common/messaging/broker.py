@@ -49,6 +49,7 @@ def create_broker(
     metrics_registry: CollectorRegistry | None = None,
     middlewares: Sequence[Any] = (),
     linger_ms: int = 0,
+    request_timeout_ms: int = 15_000,
     **kwargs: Any,
 ) -> KafkaBroker:
     """A broker for ``settings.kafka_bootstrap_servers`` with tracing, metrics and DLQ."""
@@ -61,7 +62,7 @@ def create_broker(
         # No lingering by default: records that pile up while a request is in flight are
         # batched anyway, and a lone publish (a webhook) should not wait for company.
         linger_ms=linger_ms,
-        request_timeout_ms=15_000,
+        request_timeout_ms=request_timeout_ms,
         middlewares=[
             *([KafkaTelemetryMiddleware()] if tracing_enabled(settings.otlp_endpoint) else []),
             KafkaPrometheusMiddleware(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from mia_common.contracts.topics import dead_letter_topic
+from mia_common.messaging.producer_health import ensure_producer
 
 if TYPE_CHECKING:
     from aiokafka import ConsumerRecord
@@ -48,6 +49,7 @@ async def publish_dead_letter(
             f"{DLQ_HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
         }
     )
+    await ensure_producer(broker)
     await broker.publish(
         record.value or b"",
         topic=dead_letter_topic(record.topic),

@@ -10,6 +10,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mia_common.messaging.producer_health import ensure_producer
+
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
 
@@ -30,6 +32,7 @@ async def publish_many(broker: KafkaBroker, records: list[OutgoingRecord]) -> No
     Raises the first failure; records of one key keep their order because the idempotent
     producer keeps per-partition order even when it retries.
     """
+    await ensure_producer(broker)
     futures = [
         await broker.publish(
             record.value,

@@ -14,6 +14,7 @@ import structlog
 
 from mia_common.contracts.topics import dead_letter_topic
 from mia_common.messaging.dead_letter import DLQ_HEADER_PREFIX
+from mia_common.messaging.producer_health import ensure_producer
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
@@ -33,6 +34,7 @@ async def publish_raw_dead_letter(
     key: bytes | None = None,
 ) -> None:
     """Publish ``raw`` to ``topic``'s dead-letter topic; returns once Kafka has it."""
+    await ensure_producer(broker)
     await broker.publish(
         raw,
         topic=dead_letter_topic(topic),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mia_common.errors import AppError
+from mia_common.messaging.producer_health import ensure_producer
 from mia_common.webhooks.dead_letter import publish_raw_dead_letter
 from mia_common.webhooks.dedupe import Deduplicator
 from mia_common.webhooks.envelopes import encode_envelope
@@ -159,6 +160,7 @@ class WebhookEdge:
         if not events:
             return
         now = datetime.now(UTC)
+        await ensure_producer(self._broker)
         futures = [
             await self._broker.publish(
                 encode_envelope(

@@ -1,0 +1,72 @@
+"""Replacing a Kafka producer that aiokafka has given up on.
+
+aiokafka's idempotent producer fails a batch that waited longer than its request timeout
+for a partition without a leader (a broker restarting), but keeps the sequence numbers it
+gave that batch. The next batch then reaches the broker with a gap, the broker answers
+``OutOfOrderSequenceNumber``, and aiokafka treats that as fatal: from then on every send of
+the process raises it. Seen after a Kafka restart of about 15 s: meta-ingest answered 500
+to every webhook until it was restarted by hand. The Java client bumps the producer epoch
+in this case; aiokafka does not, so we do the equivalent: a new producer (a new producer
+id, sequences from zero) in place of the broken one, inside the same FastStream broker.
+
+Nothing is lost: the records of the failed batches were reported failed to their callers
+(a webhook answered 500 and is sent again, the outbox relay retries the rows it did not
+mark), and the consumers' idempotency absorbs any that did reach the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from aiokafka import AIOKafkaProducer
+
+if TYPE_CHECKING:
+    from faststream.kafka import KafkaBroker
+
+__all__ = ["ensure_producer", "producer_is_broken"]
+
+logger = structlog.get_logger(__name__)
+_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
+    # FastStream 0.7 keeps the aiokafka producer in a state object of its publisher.
+    state = getattr(broker.config.producer, "_producer", None)
+    producer = getattr(state, "producer", None)
+    return producer if isinstance(producer, AIOKafkaProducer) else None
+
+
+def producer_is_broken(broker: KafkaBroker) -> bool:
+    """True when the producer's sender has died: every send would raise its error."""
+    producer = _aiokafka_producer(broker)
+    if producer is None:
+        return False
+    accumulator = getattr(producer, "_message_accumulator", None)
+    return getattr(accumulator, "_exception", None) is not None
+
+
+async def ensure_producer(broker: KafkaBroker) -> None:
+    """Replace the broker's producer if it is broken; a no-op (one check) otherwise."""
+    if not producer_is_broken(broker):
+        return
+    lock = _LOCKS.setdefault(broker, asyncio.Lock())
+    async with lock:
+        if not producer_is_broken(broker):
+            return  # another publish replaced it while this one waited
+        old = _aiokafka_producer(broker)
+        error = getattr(getattr(old, "_message_accumulator", None), "_exception", None)
+        logger.warning("kafka producer broken, replacing it", error=repr(error))
+        fast_producer: Any = broker.config.producer
+        with contextlib.suppress(Exception):
+            # Stopping re-raises the sender's error; the old producer is done either way.
+            await fast_producer.disconnect()
+        config = broker.config.broker_config
+        await fast_producer.connect(
+            AIOKafkaProducer(**broker._connection_kwargs),
+            serializer=config.fd_config._serializer,
+            codec=config.broker_codec,
+        )
