@@ -502,5 +502,5 @@ async def test_hub_disconnect_stops_delivery() -> None:
     ],
 )
 def test_record_without_id_type_or_tenant_is_a_permanent_error(body: Any) -> None:
-    with pytest.raises((PermanentError, ValueError)):
+    with pytest.raises(PermanentError):
         parse_event(body, topic=INBOX)

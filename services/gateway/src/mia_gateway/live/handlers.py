@@ -7,14 +7,12 @@ and the platform's consume path dead-letters it without retries.
 
 from __future__ import annotations
 
-from typing import Any
-
-from mia_gateway.live.events import parse_event
+from mia_gateway.live.events import LiveRecord, parse_event
 from mia_gateway.live.hub import LiveHub
 
 __all__ = ["relay"]
 
 
-def relay(hub: LiveHub, body: Any, *, topic: str) -> int:
+def relay(hub: LiveHub, record: LiveRecord) -> int:
     """Fan the record's event out to its tenant's connections; how many queued it."""
-    return hub.publish(parse_event(body, topic=topic))
+    return hub.publish(parse_event(record.value, topic=record.topic))
