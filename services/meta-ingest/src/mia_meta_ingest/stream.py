@@ -26,9 +26,14 @@ if TYPE_CHECKING:
 __all__ = ["create_router"]
 
 
-def _value(message: KafkaMessage) -> bytes:
-    """A FastStream decoder that leaves the record's value undecoded."""
-    return bytes(message.body)
+async def _undecoded(message: KafkaMessage) -> media.InboundRecord:
+    """A FastStream decoder that leaves the record's value as it is, beside its headers.
+
+    A coroutine, and the handler takes no ``KafkaMessage`` context parameter: FastStream
+    runs a plain-function decoder, and resolves a context parameter, in a thread pool, a
+    thread hop for every record.
+    """
+    return media.InboundRecord(headers=message.headers, value=bytes(message.body))
 
 
 def create_router(context: MetaIngestContext) -> KafkaRouter:
@@ -43,9 +48,9 @@ def create_router(context: MetaIngestContext) -> KafkaRouter:
 
     # The value as it is (no JSON decoding): the handler reads the headers first.
     @router.subscriber(  # type: ignore[untyped-decorator]
-        settings.inbound_topic, decoder=_value, **subscriber_options(media.MEDIA_GROUP)
+        settings.inbound_topic, decoder=_undecoded, **subscriber_options(media.MEDIA_GROUP)
     )
-    async def on_inbound(value: bytes, message: KafkaMessage) -> None:
-        await media.handle_inbound_record(context, value, message.headers)
+    async def on_inbound(record: media.InboundRecord) -> None:
+        await media.handle_inbound_record(context, record)
 
     return router

@@ -19,6 +19,7 @@ from mia_common.webhooks.edge import (
     check_body_size,
 )
 from mia_common.webhooks.envelopes import conversation_key, derived_event_id, encode_envelope
+from mia_common.webhooks.routes import RequestOnlyRoute
 from mia_common.webhooks.signatures import (
     hub_signature_matches,
     public_request_url,
@@ -33,6 +34,7 @@ __all__ = [
     "EdgeEvent",
     "Normalized",
     "PayloadTooLarge",
+    "RequestOnlyRoute",
     "WebhookEdge",
     "check_body_size",
     "conversation_key",

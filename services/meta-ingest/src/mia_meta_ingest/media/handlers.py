@@ -12,6 +12,7 @@ judged by its content, as before.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mia_common.contracts import Channel, Envelope, InboundMessage
@@ -24,19 +25,25 @@ from mia_meta_ingest.webhook.events import SOURCE
 if TYPE_CHECKING:
     from mia_meta_ingest.context import MetaIngestContext
 
-__all__ = ["MEDIA_GROUP", "handle_inbound_record"]
+__all__ = ["MEDIA_GROUP", "InboundRecord", "handle_inbound_record"]
 
 MEDIA_GROUP = "meta-ingest.media"
 _InboundEnvelope = Envelope[InboundMessage]
 
 
-async def handle_inbound_record(
-    context: MetaIngestContext, value: bytes, headers: Mapping[str, str]
-) -> None:
-    if headers.get(HAS_MEDIA_HEADER) == "0":
+@dataclass(frozen=True, slots=True)
+class InboundRecord:
+    """An inbound record as it is on the topic: its headers, its value undecoded."""
+
+    headers: Mapping[str, str]
+    value: bytes
+
+
+async def handle_inbound_record(context: MetaIngestContext, record: InboundRecord) -> None:
+    if record.headers.get(HAS_MEDIA_HEADER) == "0":
         return
     # A value that is no inbound event fails here: dead-lettered, never retried.
-    event = _InboundEnvelope.model_validate_json(value)
+    event = _InboundEnvelope.model_validate_json(record.value)
     message = event.data
     if event.source != SOURCE or message.media is None:
         return

@@ -1,4 +1,9 @@
-"""``/webhooks/meta``: Meta's verification handshake and its signed deliveries."""
+"""``/webhooks/meta``: Meta's verification handshake and its signed deliveries.
+
+The delivery endpoint is the platform's hottest path: a ``RequestOnlyRoute`` (no
+dependency resolution, no parameter validation by FastAPI), reaching the context through
+the app rather than ``ContextDep``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from mia_common.errors import Forbidden
-from mia_meta_ingest.context import ContextDep
+from mia_common.webhooks import RequestOnlyRoute
+from mia_meta_ingest.context import ContextDep, MetaIngestContext
 
 __all__ = ["router"]
 
@@ -29,9 +35,18 @@ async def verify(
     return challenge or ""
 
 
-@router.post("/webhooks/meta", summary="A signed delivery of messages and statuses")
-async def receive(request: Request, context: ContextDep) -> Response:
+async def receive(request: Request) -> Response:
+    context: MetaIngestContext = request.app.state.context
     await context.webhook.receive(
         await request.body(), signature=request.headers.get("x-hub-signature-256")
     )
     return Response(status_code=200)
+
+
+router.add_api_route(
+    "/webhooks/meta",
+    receive,
+    methods=["POST"],
+    summary="A signed delivery of messages and statuses",
+    route_class_override=RequestOnlyRoute,
+)

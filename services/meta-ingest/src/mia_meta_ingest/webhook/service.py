@@ -9,6 +9,7 @@ check (parse, normalize, dead-letter, dedupe, publish) is ``mia_common.webhooks`
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import partial
@@ -34,6 +35,7 @@ from mia_meta_ingest.webhook.payloads import WebhookBody
 __all__ = ["MetaWebhookService"]
 
 logger = structlog.get_logger(__name__)
+_stdlib_logger = logging.getLogger(__name__)
 # Found in the raw bytes, so even a body that is not valid JSON names whose secret signs it.
 _PHONE_NUMBER_ID = re.compile(rb'"phone_number_id"\s*:\s*"([0-9A-Za-z_-]{1,64})"')
 Parse = Callable[[bytes], WebhookBody]
@@ -80,12 +82,14 @@ class MetaWebhookService:
             unparseable="unparseable delivery",
             dead_letter_topic=self._settings.inbound_topic,
         )
-        logger.debug(
-            "webhook delivery accepted",
-            published=accepted.published,
-            duplicates=accepted.duplicates,
-            dead_lettered=accepted.dead_lettered,
-        )
+        # Checked first: a filtered structlog call still runs its processors.
+        if _stdlib_logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "webhook delivery accepted",
+                published=accepted.published,
+                duplicates=accepted.duplicates,
+                dead_lettered=accepted.dead_lettered,
+            )
         return accepted
 
     def _named_accounts(self, raw: bytes) -> tuple[dict[str, KnownAccount], Parse]:
