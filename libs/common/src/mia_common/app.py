@@ -154,8 +154,12 @@ class ProcessContext(Protocol):
     def infra(self) -> Infrastructure: ...
 
 
-def context_of(request: Request) -> Any:
-    """The process context the app was built with (each service types it in ``deps``)."""
+async def context_of(request: Request) -> Any:
+    """The process context the app was built with (each service types it as ``ContextDep``).
+
+    A coroutine on purpose: FastAPI runs a plain-function dependency in its thread pool, a
+    measured tenth of the gateway's event loop when it was one.
+    """
     return request.app.state.context
 
 
