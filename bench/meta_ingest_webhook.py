@@ -916,6 +916,13 @@ async def bench(run: Run, args: argparse.Namespace, cleanup: list[str]) -> bool:
         "MIA_META_INGEST_DEDUPE_HOURS": "1",
         **{f"MIA_META_INGEST_{field.upper()}": topic.name for field, topic in run.topics.items()},
     }
+    if args.ingest_tree is not None:
+        # Ahead of the venv's editable installs of this checkout.
+        tree = args.ingest_tree.resolve()
+        ingest_env["PYTHONPATH"] = os.pathsep.join(
+            [str(tree / "libs" / "common" / "src"), str(tree / "services" / "meta-ingest" / "src")]
+        )
+        print(f"meta-ingest from {tree}")
     with tempfile.TemporaryFile() as ingest_log, tempfile.TemporaryFile() as ceiling_log:
         ingest = start_server(
             "meta-ingest", "mia_meta_ingest.main:create_app", ingest_env, ingest_log
@@ -994,6 +1001,11 @@ async def main() -> None:
         "--status-share", type=float, default=0.0, help="share of status batches (default 0)"
     )
     parser.add_argument("--profile", type=Path, help="record meta-ingest with py-spy into DIR")
+    parser.add_argument(
+        "--ingest-tree",
+        type=Path,
+        help="run meta-ingest (and mia_common) from this other checkout: a before/after run",
+    )
     parser.add_argument("--quick", action="store_true", help="a 5 s smoke run")
     args = parser.parse_args()
     if args.quick:
