@@ -18,7 +18,7 @@ from mia_crm.pagination import keyset
 __all__ = ["MessageRepository", "ProcessedEventRepository"]
 
 # A declarative class's __table__ is typed as any FromClause; this one is its Table.
-MESSAGES = cast(Table, Message.__table__)
+_MESSAGES = cast(Table, Message.__table__)
 
 
 class MessageRepository:
@@ -58,12 +58,11 @@ class MessageRepository:
         columns = [getattr(Message, name) for name in rows[0]]
         # The table, not the entity: an ORM-enabled INSERT goes through SQLAlchemy's bulk
         # persistence layer for nothing here (no objects to track).
-        table = MESSAGES
         statement = (
-            insert(table)
+            insert(_MESSAGES)
             .from_select([column.key for column in columns], unnested(columns, rows))
             .on_conflict_do_nothing(constraint="uq_messages_channel_account_id_external_message_id")
-            .returning(table.c.id)
+            .returning(_MESSAGES.c.id)
         )
         return set((await self.session.scalars(statement)).all())
 
