@@ -108,25 +108,3 @@ async def test_a_poison_message_is_dead_lettered_alone_and_its_batch_stored_once
     assert [e.message_id for e in events if e.conversation_id == str(stored.conversation_id)] == [
         m["id"] for m in reversed(thread)
     ], "each good message announced once: the failed batch's attempt left nothing behind"
-
-
-async def test_a_batch_that_links_a_user_id_to_a_phone_makes_one_contact_and_one_thread(
-    world: World,
-) -> None:
-    sent_at = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=5)
-    by_user_id = world.inbound(phone=None, user_id="BR.55555", text="by user id", sent_at=sent_at)
-    by_phone = world.inbound(phone="+5531987650011", text="by phone", sent_at=sent_at)
-    both = world.inbound(phone="+5531987650011", user_id="BR.55555", text="both", sent_at=sent_at)
-    # One key: handled in this order.
-    await publish_together(world, [by_user_id, by_phone, both], conversation_key(world, by_phone))
-
-    stored = await world.stored(both.data.external_message_id)
-
-    contacts = (await world.get("/api/v1/contacts"))["items"]
-    assert [(c["phone"], c["user_id"]) for c in contacts] == [("+5531987650011", "BR.55555")]
-    thread = await world.messages(stored.conversation_id)
-    assert [m["text"] for m in thread] == ["both", "by phone", "by user id"]
-    conversations = (await world.get("/api/v1/inbox/conversations"))["items"]
-    assert [(c["id"], c["unread_count"]) for c in conversations] == [
-        (str(stored.conversation_id), 3)
-    ]

@@ -45,49 +45,6 @@ async def test_the_same_inbound_twice_is_one_message_whatever_its_event_id(world
     assert conversation["unread_count"] == 2
 
 
-async def test_a_user_id_only_sender_becomes_a_contact_then_gets_linked_to_their_phone(
-    world: World,
-) -> None:
-    first = await world.deliver(phone=None, user_id="BR.1234567890", name="Bia")
-    contact = (await world.conversation_of(first))["contact"]
-    assert (contact["phone"], contact["user_id"]) == (None, "BR.1234567890")
-
-    second = await world.deliver(phone="+5521987654321", user_id="BR.1234567890", name="Bia")
-
-    assert second.conversation_id == first.conversation_id
-    linked = (await world.conversation_of(second))["contact"]
-    assert linked == {**contact, "phone": "+5521987654321"}
-    contacts = await world.get("/api/v1/contacts")
-    assert len(contacts["items"]) == 1
-
-
-async def test_a_message_naming_both_ids_merges_the_phone_and_user_id_contacts(
-    world: World,
-) -> None:
-    by_phone = await world.deliver(phone="+5531987654321", name="Caio", text="by phone")
-    by_user_id = await world.deliver(phone=None, user_id="BR.777", name=None, text="by user id")
-    assert by_phone.conversation_id != by_user_id.conversation_id
-
-    both = await world.deliver(phone="+5531987654321", user_id="BR.777", text="both")
-
-    contacts = (await world.get("/api/v1/contacts"))["items"]
-    assert len(contacts) == 1, "one person, one contact"
-    assert (contacts[0]["phone"], contacts[0]["user_id"], contacts[0]["name"]) == (
-        "+5531987654321",
-        "BR.777",
-        "Caio",
-    )
-    assert both.conversation_id == by_phone.conversation_id
-    thread = await world.messages(both.conversation_id)
-    assert [m["text"] for m in thread] == ["both", "by user id", "by phone"]
-    conversation = await world.conversation_of(both)
-    assert conversation["unread_count"] == 3
-    gone = await world.client.get(
-        f"/api/v1/inbox/conversations/{by_user_id.conversation_id}", headers=world.agent.headers
-    )
-    assert gone.status_code == 404
-
-
 async def test_every_kind_of_message_is_stored_with_its_details(world: World) -> None:
     media_url = "/api/v1/media/abc123"
     cases = [
