@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from mia_common.app import Infrastructure, context_of
 from mia_common.crypto import KeyRing
@@ -88,12 +88,4 @@ class MetaIngestContext:
         await self.graph_http.aclose()
 
 
-async def _context_of(request: Request) -> MetaIngestContext:
-    """``mia_common.app.context_of``, but a coroutine: FastAPI runs a plain function
-    dependency in its thread pool, a thread hop on every request (measured: ~8 % of a
-    webhook's CPU). Goes once ``context_of`` is a coroutine itself."""
-    context: MetaIngestContext = context_of(request)
-    return context
-
-
-ContextDep = Annotated[MetaIngestContext, Depends(_context_of)]
+ContextDep = Annotated[MetaIngestContext, Depends(context_of)]
