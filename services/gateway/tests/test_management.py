@@ -126,7 +126,7 @@ async def test_users_can_be_searched_and_paged(client: httpx.AsyncClient, actors
     assert len(first["items"]) == 3
     rest = (
         await client.get(
-            f"/api/v1/users?limit=3&after={first['next_cursor']}", headers=owner.headers
+            f"/api/v1/users?limit=3&cursor={first['next_cursor']}", headers=owner.headers
         )
     ).json()
     assert len(rest["items"]) == 1

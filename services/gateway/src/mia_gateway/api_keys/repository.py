@@ -33,7 +33,7 @@ class ApiKeyRepository:
         self, *, tenant_id: uuid.UUID, page: PageParams
     ) -> tuple[list[ApiKey], str | None]:
         query = select(ApiKey).where(ApiKey.tenant_id == tenant_id)
-        return await fetch_page(self.session, query, page, key=ApiKey.id)
+        return await fetch_page(self.session, query, page, keys=[ApiKey.id])
 
     async def get_of_tenant(self, *, tenant_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
         return await self.session.scalar(

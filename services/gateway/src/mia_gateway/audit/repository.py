@@ -33,4 +33,4 @@ class AuditRepository:
         query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
         if action:
             query = query.where(AuditEvent.action == action)
-        return await fetch_page(self.session, query, page, key=AuditEvent.id, newest_first=True)
+        return await fetch_page(self.session, query, page, keys=[AuditEvent.id], newest_first=True)

@@ -39,7 +39,7 @@ class InvitationRepository:
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > now,
         )
-        return await fetch_page(self.session, query, page, key=Invitation.id)
+        return await fetch_page(self.session, query, page, keys=[Invitation.id])
 
     async def get_of_tenant(
         self, *, tenant_id: uuid.UUID, invitation_id: uuid.UUID

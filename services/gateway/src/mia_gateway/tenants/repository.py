@@ -52,7 +52,7 @@ class TenantRepository:
             query = query.where(
                 or_(Tenant.name.ilike(f"%{search}%"), Tenant.slug.ilike(f"%{search}%"))
             )
-        return await fetch_page(self.session, query, page, key=Tenant.id)
+        return await fetch_page(self.session, query, page, keys=[Tenant.id])
 
     async def lock_first_run(self) -> None:
         """Until this transaction ends, no other first run proceeds."""

@@ -78,7 +78,7 @@ class UserRepository:
             )
         if role:
             query = query.where(User.role == role.value)
-        return await fetch_page(self.session, query, page, key=User.id)
+        return await fetch_page(self.session, query, page, keys=[User.id])
 
     async def count_active_owners(self, tenant_id: uuid.UUID) -> int:
         count = await self.session.scalar(

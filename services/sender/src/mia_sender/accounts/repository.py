@@ -51,7 +51,7 @@ class AccountRepository:
             query = query.where(ChannelAccount.channel == channel)
         if status is not None:
             query = query.where(ChannelAccount.status == status)
-        return await fetch_page(self.session, query, page, key=ChannelAccount.id)
+        return await fetch_page(self.session, query, page, keys=[ChannelAccount.id])
 
     async def get(self, account_id: uuid.UUID) -> ChannelAccount | None:
         """Any account by id, deleted or not (the dispatcher's and intake's view)."""

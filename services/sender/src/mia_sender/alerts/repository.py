@@ -71,5 +71,5 @@ class AlertRepository:
         if kind is not None:
             query = query.where(ChannelAlertRecord.kind == kind.value)
         return await fetch_page(
-            self.session, query, page, key=ChannelAlertRecord.id, newest_first=True
+            self.session, query, page, keys=[ChannelAlertRecord.id], newest_first=True
         )
