@@ -68,9 +68,12 @@ class Deployment:
             "MIA_SENDER_INBOUND_TOPIC": topics["inbound"],
             "MIA_SENDER_CHANNELS_TOPIC": topics["channels"],
             "MIA_SENDER_ALERTS_TOPIC": topics["alerts"],
-            # A killed holder's lease runs out quickly, and an unknown send waits briefly.
+            # A killed holder's lease runs out quickly, and an unknown send waits briefly,
+            # but longer than a restarted process takes to get its status partitions back:
+            # the killed member holds them until its Kafka session times out (10 s), and a
+            # send whose answer the kill lost is settled by its status, not sent again.
             "MIA_SENDER_LEASE_SECONDS": "2",
-            "MIA_SENDER_RECONCILE_WINDOW_SECONDS": "6",
+            "MIA_SENDER_RECONCILE_WINDOW_SECONDS": "15",
             "MIA_SENDER_POLL_SECONDS": "0.1",
             # The sandbox runs in the tests' event loop and timestamps arrivals with its
             # stalls; see conftest.py.

@@ -47,7 +47,7 @@ from mia_sender.dispatch import refusals
 from mia_sender.dispatch.checks import SendChecks
 from mia_sender.dispatch.lease import Lease
 from mia_sender.dispatch.outcomes import mark_failed, request_of
-from mia_sender.dispatch.pacing import Pacer
+from mia_sender.dispatch.pacing import Pacer, SecondWindow
 from mia_sender.dispatch.recorder import CallResult, ResultRecorder
 from mia_sender.dispatch.repository import SendRepository
 from mia_sender.dispatch.results import ResultEffects
@@ -117,7 +117,7 @@ class AccountDispatcher:
         self._slot_freed = asyncio.Event()
         self._claimed_not_called: dict[uuid.UUID, int] = {}
         self._cool_down_until = 0.0
-        self._last_call = 0.0
+        self._window: SecondWindow | None = None
         self._credentials: tuple[datetime, Any] | None = None
         self._gauge_set = False
         self._account: ChannelAccount | None = None
@@ -342,9 +342,11 @@ class AccountDispatcher:
             account.id, account.throughput_per_second, len(ready)
         )
         start = loop.time()
-        spacing = 1 / self._deps.pacer.account_rate(account.throughput_per_second)
+        per_second = self._deps.pacer.calls_per_second(account.throughput_per_second)
+        if self._window is None or self._window.limit != per_second:
+            self._window = SecondWindow(per_second)
         pacing = asyncio.create_task(
-            self._pace(entry, credentials, ready, [start + slot for slot in slots], spacing),
+            self._pace(entry, credentials, ready, [start + slot for slot in slots], self._window),
             name=f"pace:{self.account_id}",
         )
         self._pacing.add(pacing)
@@ -359,20 +361,20 @@ class AccountDispatcher:
         credentials: Any,
         ready: list[_Claimed],
         at: list[float],
-        spacing: float,
+        window: SecondWindow,
     ) -> None:
         loop = asyncio.get_running_loop()
         for claimed, slot in zip(ready, at, strict=True):
             if self._halted():
                 break
-            # The reserved slot, and never closer than one slot to the previous call:
-            # a call made late (a busy event loop) must not bunch up with the next one.
-            wait = max(slot, self._last_call + spacing) - loop.time()
+            # Never before the reserved slot; after it as soon as the trailing second has
+            # room (see ``pacing``).
+            wait = slot - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
             if self._halted():
                 break
-            self._last_call = loop.time()
+            await window.take()
             self._claimed_not_called.pop(claimed.request_id, None)
             task = asyncio.create_task(
                 self._call(entry, credentials, claimed), name=f"send:{claimed.request_id}"

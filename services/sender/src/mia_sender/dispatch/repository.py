@@ -192,13 +192,18 @@ class SendRepository:
         self, account_id: uuid.UUID, *, now: datetime, window: timedelta
     ) -> int:
         """'unknown' sends no status claimed within the reconcile window were not accepted:
-        they are queued to be sent again."""
+        they are queued to be sent again.
+
+        The window runs from when the send became 'unknown' (``updated_at``: the lost answer,
+        or a take-over after a crash), not from its call: a process restarted after a crash
+        takes seconds before its status consumer has its partitions again, and counting
+        from the call sent again, twice, a message whose status was waiting on the topic."""
         result = await self.session.execute(
             update(Send)
             .where(
                 Send.channel_account_id == account_id,
                 Send.state == SendState.UNKNOWN.value,
-                Send.sending_started_at <= now - window,
+                Send.updated_at <= now - window,
             )
             .values(state=SendState.QUEUED.value, next_attempt_at=now, updated_at=func.now())
         )
@@ -280,7 +285,7 @@ class SendRepository:
                     Send.state == SendState.SENDING.value,
                     and_(
                         Send.state == SendState.UNKNOWN.value,
-                        Send.sending_started_at <= now - reconcile_window,
+                        Send.updated_at <= now - reconcile_window,
                     ),
                 )
             )
