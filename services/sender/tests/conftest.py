@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing.kafka import TopicReader
 from mia_meta_sandbox.config import SandboxSettings
 from mia_meta_sandbox.testing import SandboxHandle, running_sandbox
 from mia_sender.config import SenderSettings
@@ -30,7 +31,6 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.fake_twilio import FakeTwilio, running_fake_twilio  # noqa: E402
-from support.kafka import TopicRecorder  # noqa: E402
 from support.world import World  # noqa: E402
 
 # Short enough for tests to watch each step, long enough not to race the dispatcher.
@@ -135,8 +135,8 @@ async def client(sender_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="session")
 async def outcomes(
     sender_settings: SenderSettings, sender_app: FastAPI
-) -> AsyncIterator[TopicRecorder]:
-    async with TopicRecorder(
+) -> AsyncIterator[TopicReader]:
+    async with TopicReader(
         sender_settings.kafka_bootstrap_servers, sender_settings.outcome_topic
     ) as recorder:
         yield recorder
@@ -145,8 +145,8 @@ async def outcomes(
 @pytest.fixture(scope="session")
 async def alerts(
     sender_settings: SenderSettings, sender_app: FastAPI
-) -> AsyncIterator[TopicRecorder]:
-    async with TopicRecorder(
+) -> AsyncIterator[TopicReader]:
+    async with TopicReader(
         sender_settings.kafka_bootstrap_servers, sender_settings.alerts_topic
     ) as recorder:
         yield recorder
@@ -155,8 +155,8 @@ async def alerts(
 @pytest.fixture(scope="session")
 async def states(
     sender_settings: SenderSettings, sender_app: FastAPI
-) -> AsyncIterator[TopicRecorder]:
-    async with TopicRecorder(
+) -> AsyncIterator[TopicReader]:
+    async with TopicReader(
         sender_settings.kafka_bootstrap_servers, sender_settings.channels_topic
     ) as recorder:
         yield recorder
@@ -168,7 +168,7 @@ async def world(
     client: httpx.AsyncClient,
     sandbox: SandboxHandle,
     sender_settings: SenderSettings,
-    outcomes: TopicRecorder,
+    outcomes: TopicReader,
 ) -> World:
     return World(
         app=sender_app,

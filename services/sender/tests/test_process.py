@@ -20,8 +20,9 @@ from aiokafka import AIOKafkaProducer
 from mia_common.contracts import Envelope, MessageStatus, SendRequest
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
+from mia_common.testing.kafka import TopicReader
+from mia_meta_sandbox.schemas import SentMessageOut
 from mia_meta_sandbox.testing import SandboxHandle
-from support.kafka import TopicRecorder
 from support.process import Deployment, deployment
 from support.world import identity_headers
 
@@ -102,10 +103,15 @@ async def meta_ingest_stand_in(
 
     async def relay() -> None:
         seen: set[str] = set()
+
+        async def accepted_since() -> list[SentMessageOut]:
+            sent = await sandbox.client.sent(phone_number_id=phone_number_id)
+            return [message for message in sent if message.wamid not in seen]
+
         while True:
-            for sent in await sandbox.client.sent(phone_number_id=phone_number_id):
-                if sent.wamid in seen:
-                    continue
+            # The next messages the sandbox accepted, with a deadline far beyond the test's
+            # own (the test ends this task long before it would fail).
+            for sent in await wait_until(accepted_since, timeout=600, message="a new send"):
                 seen.add(sent.wamid)
                 status = MessageStatus(
                     channel="whatsapp_cloud",
@@ -122,7 +128,6 @@ async def meta_ingest_stand_in(
                 await producer.send_and_wait(
                     topic, json.dumps(envelope.to_json_dict()).encode(), key=sent.wamid.encode()
                 )
-            await asyncio.sleep(0.3)
 
     task = asyncio.create_task(relay())
     try:
@@ -156,7 +161,7 @@ async def test_sigterm_puts_back_what_was_not_called_and_a_restart_sends_each_on
         url = await made.start()
         tenant = uuid.uuid4()
         account_id, phone_number_id = await connect_number(url, sandbox, tenant)
-        async with TopicRecorder(
+        async with TopicReader(
             platform_settings.kafka_bootstrap_servers, made.topics["outcome"]
         ) as outcomes:
             await publish_sends(platform_settings, made.topics["send"], account_id, tenant)
@@ -188,7 +193,7 @@ async def test_after_sigkill_a_new_process_takes_over_and_nothing_is_sent_twice(
         tenant = uuid.uuid4()
         account_id, phone_number_id = await connect_number(url, sandbox, tenant)
         async with (
-            TopicRecorder(
+            TopicReader(
                 platform_settings.kafka_bootstrap_servers, made.topics["outcome"]
             ) as outcomes,
             meta_ingest_stand_in(
@@ -222,7 +227,7 @@ async def test_after_sigkill_a_new_process_takes_over_and_nothing_is_sent_twice(
         # consumers, which deduplicate by event id, count it once.
         event_ids: dict[str, set[str]] = {}
         for record in records:
-            event_ids.setdefault(record.data["request_id"], set()).add(record.event["id"])
+            event_ids.setdefault(record.data["request_id"], set()).add(record.envelope["id"])
         assert all(len(ids) == 1 for ids in event_ids.values()), event_ids
         # What the customer sees: each message sent exactly once.
         stats = await sandbox.client.number_stats(phone_number_id)

@@ -16,7 +16,7 @@ from mia_common.contracts.channels import (
 )
 from mia_common.crypto import KeyRing
 from mia_common.identity import Role
-from support.kafka import TopicRecorder
+from mia_common.testing.kafka import TopicReader
 from support.world import Company, World, customer_phone, meta_id
 
 ACCOUNTS = "/api/v1/channels/accounts"
@@ -110,7 +110,7 @@ async def test_secrets_are_sealed_at_rest_bound_to_the_account(
 
 
 async def test_every_change_publishes_the_state_with_secrets_that_unseal(
-    client: httpx.AsyncClient, world: World, states: TopicRecorder
+    client: httpx.AsyncClient, world: World, states: TopicReader
 ) -> None:
     company = Company()
     body = whatsapp_body()
@@ -138,7 +138,7 @@ async def test_every_change_publishes_the_state_with_secrets_that_unseal(
         "deleted",
     ]
     assert all(r.key == str(account_id).encode() for r in published)
-    assert all(r.event["tenantid"] == str(company.tenant_id) for r in published)
+    assert all(r.envelope["tenantid"] == str(company.tenant_id) for r in published)
     times = [r.data["updated_at"] for r in published]
     assert times == sorted(times)
     assert len(set(times)) == 5  # strictly newer each time

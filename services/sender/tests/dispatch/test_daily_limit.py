@@ -8,12 +8,12 @@ from __future__ import annotations
 import httpx
 from conftest import SMALL_TIER
 
-from support.kafka import TopicRecorder
+from mia_common.testing.kafka import TopicReader
 from support.world import World, customer_phone, meta_id
 
 
 async def test_near_alert_then_new_customers_past_the_tier_fail_without_a_call(
-    world: World, client: httpx.AsyncClient, alerts: TopicRecorder
+    world: World, client: httpx.AsyncClient, alerts: TopicReader
 ) -> None:
     account = await world.whatsapp_account(tier="250", business_id=meta_id())
     tenant = account.company.tenant_id

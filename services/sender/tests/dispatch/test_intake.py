@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from mia_common.contracts import Channel, dead_letter_topic
+from mia_common.testing.kafka import TopicReader
 from mia_sender.config import SenderSettings
-from support.kafka import TopicRecorder
 from support.world import Company, World
 
 
@@ -113,10 +113,10 @@ async def test_a_record_that_is_not_a_send_request_goes_to_the_dead_letter_topic
     await world.send(after, tenant_id=account.company.tenant_id)
 
     assert (await world.outcome(after.request_id))["result"] == "accepted"
-    async with TopicRecorder(
+    async with TopicReader(
         sender_settings.kafka_bootstrap_servers, dead_letter_topic(sender_settings.send_topic)
     ) as dead:
         [record] = await dead.wait_for(
-            lambda r: r.event.get("marker") == marker, message="the dead letter"
+            lambda r: r.envelope.get("marker") == marker, message="the dead letter"
         )
     assert record.key == b"broken"

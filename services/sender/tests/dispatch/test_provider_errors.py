@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from support.kafka import TopicRecorder
+from mia_common.testing.kafka import TopicReader
 from support.world import Account, World, customer_phone
 
 
@@ -78,7 +78,7 @@ async def test_pair_rate_limit_delays_that_customer_while_others_go_through(
 
 
 async def test_spam_limit_pauses_the_account_alerts_a_person_and_waits_for_resume(
-    world: World, client: httpx.AsyncClient, alerts: TopicRecorder, states: TopicRecorder
+    world: World, client: httpx.AsyncClient, alerts: TopicReader, states: TopicReader
 ) -> None:
     account = await world.whatsapp_account()
     await fault(world, account, "131048", count=1)
@@ -90,7 +90,7 @@ async def test_spam_limit_pauses_the_account_alerts_a_person_and_waits_for_resum
         lambda r: r.data["channel_account_id"] == str(account.id), message="the spam alert"
     )
     assert alert.data["kind"] == "spam_limit"
-    assert alert.event["tenantid"] == str(account.company.tenant_id)
+    assert alert.envelope["tenantid"] == str(account.company.tenant_id)
     assert alert.key == str(account.id).encode()
     await states.wait_for(
         lambda r: r.data["channel_account_id"] == str(account.id) and r.data["status"] == "paused",
@@ -122,7 +122,7 @@ async def test_spam_limit_pauses_the_account_alerts_a_person_and_waits_for_resum
 
 
 async def test_an_expired_token_pauses_the_account_with_a_token_alert(
-    world: World, alerts: TopicRecorder, states: TopicRecorder
+    world: World, alerts: TopicReader, states: TopicReader
 ) -> None:
     account = await world.whatsapp_account()
     await fault(world, account, "190", count=1)

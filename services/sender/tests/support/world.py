@@ -28,9 +28,9 @@ from mia_common.contracts import (
     StatusValue,
 )
 from mia_common.identity import Identity, Role, issue_identity_token
+from mia_common.testing.kafka import TopicReader, TopicRecord
 from mia_meta_sandbox.testing import SandboxHandle
 from mia_sender.config import SenderSettings
-from support.kafka import Record, TopicRecorder
 
 
 def identity_headers(
@@ -84,7 +84,7 @@ class World:
         client: httpx.AsyncClient,
         sandbox: SandboxHandle,
         settings: SenderSettings,
-        outcomes: TopicRecorder,
+        outcomes: TopicReader,
     ) -> None:
         self.app = app
         self.client = client
@@ -296,7 +296,7 @@ class World:
         )
         return found[0].data
 
-    def outcomes_of(self, request_id: uuid.UUID) -> list[Record]:
+    def outcomes_of(self, request_id: uuid.UUID) -> list[TopicRecord]:
         return self.outcomes.matching(lambda r: r.data["request_id"] == str(request_id))
 
     async def sent_to_sandbox(self, request_id: uuid.UUID) -> list[Any]:
