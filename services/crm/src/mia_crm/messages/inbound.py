@@ -2,8 +2,9 @@
 
 A batch of inbound messages (a poll's worth) is stored in the caller's one transaction,
 with a fixed number of statements for the batch rather than a handful per message: the
-stored check, the contacts and the conversations are read in one query each (locked), the
-messages inserted in one, the inbox events staged in one. Only a customer or conversation
+contacts and the conversations are read in one query each (locked), the messages inserted
+in one (those already stored skipped), the conversations updated in one, the inbox events
+staged in one. Only a customer or conversation
 seen for the first time costs statements of its own.
 
 Order is the batch's: a conversation's messages arrive in its partition's order, get ids
@@ -71,7 +72,9 @@ async def store_inbound(
     firsts: dict[tuple[uuid.UUID, str], Envelope[InboundMessage]] = {}
     for event in events:
         firsts.setdefault((event.data.channel_account_id, event.data.external_message_id), event)
-    stored = await messages.stored_among(list(firsts))
+    # No look-up of what is already stored: the INSERT skips those (ON CONFLICT), and only
+    # the rows it inserted count and are announced. A redelivery still finds (and locks)
+    # its contact and conversation, which it cannot change: they exist since its first time.
     arrivals = [
         _Arrival(
             event=event,
@@ -85,8 +88,7 @@ async def store_inbound(
             # stretch the reply window or pin the conversation to the top of the inbox.
             occurred_at=min(event.data.sent_at, now),
         )
-        for key, event in firsts.items()
-        if key not in stored
+        for event in firsts.values()
     ]
     if not arrivals:
         return []
@@ -132,7 +134,7 @@ async def store_inbound(
     kept: list[Message] = []
     for message, conversation in made:
         if message.id not in inserted:
-            continue  # stored by a concurrent consumer since our check
+            continue  # already stored: a redelivery, or another consumer's since we looked
         record_inbound(conversation, message)
         kept.append(message)
         announcements.append(

@@ -4,14 +4,14 @@ whose id belongs to one tenant)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_crm.batch_sql import rows_in, unnested
+from mia_crm.batch_sql import unnested
 from mia_crm.models import Direction, Message, ProcessedEvent
 from mia_crm.pagination import keyset
 
@@ -34,25 +34,10 @@ class MessageRepository:
         await self.session.flush()
         return message
 
-    async def stored_among(
-        self, keys: Collection[tuple[uuid.UUID, str]]
-    ) -> set[tuple[uuid.UUID, str]]:
-        """Which of these (channel account, channel message id) pairs are already stored."""
-        if not keys:
-            return set()
-        query = select(Message.channel_account_id, Message.external_message_id).where(
-            rows_in([Message.channel_account_id, Message.external_message_id], keys)
-        )
-        return {
-            (account_id, external_id)
-            for account_id, external_id in await self.session.execute(query)
-            if external_id is not None  # always: the pairs asked for have one
-        }
-
     async def insert_unless_stored(self, rows: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
         """Insert ``rows`` (each with its ``id``) in one statement; the ids of those
-        inserted: a row whose channel message id is already stored (a concurrent consumer
-        stored it since the caller looked) is left out."""
+        inserted: a row whose channel message id is already stored (a redelivery) is left
+        out."""
         if not rows:
             return set()
         columns = [getattr(Message, name) for name in rows[0]]
