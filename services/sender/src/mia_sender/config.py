@@ -171,8 +171,9 @@ class SenderSettings(ServiceSettings):
         le=2,
         validation_alias=_env("MIA_SENDER_CLAIM_HORIZON_SECONDS"),
         description=(
-            "how much of an account's throughput is marked 'sending' per claim; what a "
-            "crash strands in 'sending' waits for reconciliation, so keep it small"
+            "how much of an account's throughput is marked 'sending' per claim (the next "
+            "claim is made when this much is left of the current one); what a crash strands "
+            "in 'sending' waits for reconciliation, so keep it small"
         ),
     )
     poll_seconds: float = Field(

@@ -346,7 +346,14 @@ class AccountDispatcher:
         if self._window is None or self._window.limit != per_second:
             self._window = SecondWindow(per_second)
         pacing = asyncio.create_task(
-            self._pace(entry, credentials, ready, [start + slot for slot in slots], self._window),
+            self._pace(
+                entry,
+                credentials,
+                ready,
+                [start + slot for slot in slots],
+                self._window,
+                1 / self._deps.pacer.account_rate(account.throughput_per_second),
+            ),
             name=f"pace:{self.account_id}",
         )
         self._pacing.add(pacing)
@@ -362,14 +369,16 @@ class AccountDispatcher:
         ready: list[_Claimed],
         at: list[float],
         window: SecondWindow,
+        spacing: float,
     ) -> None:
         loop = asyncio.get_running_loop()
         for claimed, slot in zip(ready, at, strict=True):
             if self._halted():
                 break
-            # Never before the reserved slot; after it as soon as the trailing second has
-            # room (see ``pacing``).
-            wait = slot - loop.time()
+            # Never before the reserved slot, nor within half a slot of the previous call
+            # (a late wake-up catches up at twice the rate, not in one burst); then as soon
+            # as the trailing second has room (see ``pacing``).
+            wait = max(slot, window.last + spacing / 2) - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
             if self._halted():

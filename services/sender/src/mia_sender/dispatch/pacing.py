@@ -9,13 +9,13 @@ Lua on Redis's clock so every replica agrees (``mia_common.redis_scripts``):
   no earlier than its slot, whichever replica makes it: over any stretch of time an
   account gets no more than the paced rate. Reserving a claim's worth of slots at once
   costs one Redis round trip per claim instead of one or two per message.
-- **Any one second** (``SecondWindow``, in the dispatcher): at most
-  ``throughput * (1 - headroom / 2)`` calls in any trailing second. A call whose slot a
-  late wake-up of the event loop missed goes as soon as it can within that, instead of
-  the slot being lost for good (requiring a full slot between calls lost a third of the
-  rate on a busy machine), and no second at the provider gets more than the throughput:
-  the other half of the headroom absorbs network jitter between our clock and the
-  provider's arrival times.
+- **Any one second** (``SecondWindow``, in the dispatcher): at most the paced rate's
+  worth of calls in any trailing second. A call whose slot a late wake-up of the event
+  loop missed goes as soon as the second has room, instead of the slot being lost for good
+  (requiring a full slot between any two calls lost a third of the rate on a busy
+  machine). The cap is the paced rate, not the throughput, so the whole headroom still
+  absorbs network jitter between our clock and the provider's arrival times (capping at
+  half the headroom let a loaded machine's bunched arrivals exceed Meta's second).
 - **Pair rate.** A bucket per account and customer (Meta: about one message every 6 s to
   the same customer, short bursts tolerated), checked without waiting and in one pipeline
   for a whole claim: a customer over it has their send held back while other customers'
@@ -67,7 +67,7 @@ class Pacer:
 
     def calls_per_second(self, throughput_per_second: int) -> int:
         """The most calls one account makes in any trailing second (``SecondWindow``)."""
-        return max(1, math.floor(throughput_per_second * (1 - self._headroom / 2)))
+        return max(1, math.floor(self.account_rate(throughput_per_second)))
 
     async def reserve(
         self, account_id: uuid.UUID, throughput_per_second: int, slots: int
@@ -100,6 +100,11 @@ class SecondWindow:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._calls: deque[float] = deque()
+
+    @property
+    def last(self) -> float:
+        """When the last call was taken (the event loop's time; 0 before any)."""
+        return self._calls[-1] if self._calls else 0.0
 
     async def take(self) -> float:
         """Wait until a call fits in the trailing second, count it, and return its time
