@@ -11,7 +11,6 @@ the router's closure (``stream.py``).
 from __future__ import annotations
 
 import asyncio
-import gc
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -127,11 +126,6 @@ class SenderContext:
     async def start(self) -> None:
         """Start dispatching and consuming (before the broker starts its subscribers; the
         batch consumers' rare dead letters wait for its producer)."""
-        # What start-up built lives as long as the process: out of the collector's sight,
-        # a full collection no longer walks it (tens of ms with the loop stopped, a
-        # missed pacing slot each time).
-        gc.collect()
-        gc.freeze()
         self.scheduler.start()
         for consumer in self.consumers:
             await consumer.start()
