@@ -43,3 +43,18 @@ def test_log_line_is_json_with_trace_and_request_ids(capsys: pytest.CaptureFixtu
     assert ours["wamid"] == "wamid.X"
     library = next(line for line in lines if line["event"] == "library line")
     assert library["trace_id"] == expected_trace, "standard-library loggers share the format"
+
+
+def test_warnings_name_their_module_and_debug_lines_below_the_level_cost_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(service="demo", level="INFO", json=True)
+    logger = structlog.get_logger("test")
+    logger.debug("not shown")
+    logger.info("accepted")
+    logger.warning("retrying")
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert [line["event"] for line in lines] == ["accepted", "retrying"]
+    assert "module" not in lines[0]
+    assert lines[1]["module"] == "test_observability"

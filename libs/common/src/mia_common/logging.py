@@ -29,6 +29,23 @@ def _add_trace_context(
     return event_dict
 
 
+_CALLSITE = structlog.processors.CallsiteParameterAdder(
+    {structlog.processors.CallsiteParameter.MODULE}, additional_ignores=[__name__]
+)
+_PROBLEM_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal"})
+
+
+def _callsite_of_problems(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """The module that logged, on warnings and errors only: finding it walks the stack,
+    which an info line on a hot path should not pay for (its logger name says enough)."""
+    level = str(event_dict.get("level", method)).lower()
+    if level in _PROBLEM_LEVELS:
+        return _CALLSITE(logger, method, event_dict)
+    return event_dict
+
+
 def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -36,13 +53,17 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_trace_context,
-        structlog.processors.CallsiteParameterAdder(
-            {structlog.processors.CallsiteParameter.MODULE}
-        ),
+        _callsite_of_problems,
     ]
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Level first: a debug line on a hot path costs one check, not the whole chain
+        # (timestamp, call site) before the standard library drops it.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
