@@ -12,7 +12,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from mia_common.app import create_service_app
-from mia_common.identity import get_platform_settings
 from mia_sender.accounts.endpoints import router as accounts_router
 from mia_sender.alerts.endpoints import router as alerts_router
 from mia_sender.config import SenderSettings, get_settings
@@ -37,11 +36,12 @@ def create_app(settings: SenderSettings | None = None) -> FastAPI:
             alerts_router,
             create_sms_router(context.twilio_webhooks),
         ],
-        on_startup=[context.start],
+        on_startup=[context.check_identity_secret, context.start],
         on_shutdown=[context.stop],
         title="Master IA sender",
     )
-    app.dependency_overrides[get_settings] = lambda: settings
-    # Identity tokens are checked with this app's settings, not a second read of the env.
-    app.dependency_overrides[get_platform_settings] = lambda: settings
+    # No app.dependency_overrides: with any override set, FastAPI rebuilds every
+    # dependency of every request. Identity tokens are checked with the platform settings
+    # read from the same environment, and start-up refuses settings that disagree on the
+    # identity secret (``check_identity_secret``).
     return app

@@ -1,0 +1,22 @@
+"""The sender's process context: what it refuses to start with."""
+
+from __future__ import annotations
+
+import pytest
+from asgi_lifespan import LifespanManager
+from pydantic import SecretStr
+
+from mia_sender.config import SenderSettings
+from mia_sender.main import create_app
+
+
+async def test_the_sender_refuses_to_start_with_another_identity_secret_than_the_environment(
+    sender_settings: SenderSettings,
+) -> None:
+    other = sender_settings.model_copy(
+        update={"identity_token_secret": SecretStr("another-secret-of-at-least-32-bytes!")}
+    )
+
+    with pytest.raises(RuntimeError, match="identity_token_secret"):
+        async with LifespanManager(create_app(other)):
+            pass
