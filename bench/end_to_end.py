@@ -89,8 +89,11 @@ DEADLINE_SECONDS = 60.0
 WARM_UP_SECONDS = 60.0
 IDLE_POLL_SECONDS = 3.0
 THREAD_PAGE = 20
-"""Newest messages read when the list does not explain a conversation's change: far more
-than one customer writes between two polls."""
+"""Most newest messages read when the list does not explain a conversation's change: twice
+the messages that arrived since the last poll (its unread count says how many) and two
+more, for one that arrived late and sorts before newer ones, up to this. Each thread read
+costs the crm CPU on the event loop that also consumes: reading twenty every time, a
+batched commit of a few messages per conversation made the poller the crm's largest load."""
 OTHER_WORK_WARNING = 25.0
 """CPU (% of one core) used outside the stack above which the run is flagged as disturbed."""
 REQUESTS_MEASURED = 100
@@ -141,6 +144,8 @@ class InboxPoller:
     """Text -> perf_counter() when the first response showing it arrived."""
     list_ms: list[float] = field(default_factory=list)
     thread_reads: int = 0
+    thread_limits: list[int] = field(default_factory=list)
+    """The page size of each thread read, for measuring their cost alone afterwards."""
     signatures: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Conversation id -> what the list last showed of it."""
     _polled: asyncio.Event = field(default_factory=asyncio.Event)
@@ -153,11 +158,11 @@ class InboxPoller:
         self.seen[text] = at
         return True
 
-    async def _thread(self, conversation_id: str) -> None:
+    async def _thread(self, conversation_id: str, arrived_since: int) -> None:
+        limit = min(THREAD_PAGE, 2 * arrived_since + 2)
+        self.thread_limits.append(limit)
         page = await get_json(
-            self.client,
-            f"/api/v1/inbox/conversations/{conversation_id}/messages",
-            limit=THREAD_PAGE,
+            self.client, f"/api/v1/inbox/conversations/{conversation_id}/messages", limit=limit
         )
         arrived = time.perf_counter()
         self.thread_reads += 1
@@ -169,7 +174,7 @@ class InboxPoller:
         page = await get_json(self.client, "/api/v1/inbox/conversations", limit=self.page_size)
         arrived = time.perf_counter()
         self.list_ms.append((arrived - started) * 1000)
-        unexplained = []
+        unexplained: list[tuple[str, int]] = []
         for conversation in page["items"]:
             last = conversation["last_message"]
             # Unread counts only grow here (nobody reads), so every stored message changes
@@ -184,8 +189,8 @@ class InboxPoller:
             # One new message that is the new preview: the list said everything. Otherwise
             # (several, or one that sorts before the preview) the thread says which.
             if not (arrived_since == 1 and new_preview):
-                unexplained.append(conversation["id"])
-        await asyncio.gather(*(self._thread(conversation_id) for conversation_id in unexplained))
+                unexplained.append((conversation["id"], arrived_since))
+        await asyncio.gather(*(self._thread(*conversation) for conversation in unexplained))
         self._polled.set()
 
     async def wait_until_seen(self, texts: list[str], seconds: float) -> None:
@@ -215,14 +220,19 @@ class InboxPoller:
 
 
 async def request_costs(
-    stack: Stack, crm: aiohttp.ClientSession, page_size: int, conversation_id: str
+    stack: Stack,
+    crm: aiohttp.ClientSession,
+    page_size: int,
+    conversation_id: str,
+    thread_limit: int,
 ) -> tuple[float, float]:
-    """CPU seconds of the crm for one list poll and for one thread read, each measured
-    alone (the poller stopped) on the inbox as the load left it."""
+    """CPU seconds of the crm for one list poll and for one thread read (of the poller's
+    median page size), each measured alone (the poller stopped) on the inbox as the load
+    left it."""
     costs = []
     for path, limit in (
         ("/api/v1/inbox/conversations", page_size),
-        (f"/api/v1/inbox/conversations/{conversation_id}/messages", THREAD_PAGE),
+        (f"/api/v1/inbox/conversations/{conversation_id}/messages", thread_limit),
     ):
         start = CpuSample.take(stack)
         for _ in range(REQUESTS_MEASURED):
@@ -477,7 +487,11 @@ async def measure(stack: Stack, args: argparse.Namespace) -> None:
             stop.set()
             await polling
         crm_per_list, crm_per_thread_read = await request_costs(
-            stack, crm, page_size, next(reversed(poller.signatures))
+            stack,
+            crm,
+            page_size,
+            next(reversed(poller.signatures)),
+            int(statistics.median(poller.thread_limits or [THREAD_PAGE])),
         )
         inbox = await all_messages(crm_reader)
     stored = Counter(message["text"] for message in inbox)
@@ -515,7 +529,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> None:
     )
     print(
         f"  poller         conversation list (page of {page_size}) every {args.poll_ms:g} ms,"
-        f" newest {THREAD_PAGE} messages when the list does not explain a change: {polls}"
+        f" newest 2n+2 (n new, at most {THREAD_PAGE}) when the list does not explain a change:"
+        f" {polls}"
         f" polls, {poller.thread_reads - reads_before} thread reads under load"
     )
     print(
