@@ -21,3 +21,17 @@ async def test_the_thread_pages_backwards_with_before(world: World) -> None:
     texts = [m["text"] for m in newest["items"] + older["items"]]
     assert texts == [f"message {index}" for index in (4, 3, 2, 1, 0)]
     assert older["next_cursor"] is None
+
+
+async def test_another_tenants_thread_is_not_found_whatever_the_cursor(world: World) -> None:
+    message = await world.deliver(text="secret")
+    url = f"/api/v1/inbox/conversations/{message.conversation_id}/messages"
+    stranger = world.stranger()
+
+    for params in ({}, {"before": "garbage"}):
+        response = await world.client.get(url, params=params, headers=stranger.headers)
+        assert response.status_code == 404, (params, response.text)
+        assert response.json()["code"] == "conversation_not_found"
+    ours = await world.client.get(url, params={"before": "garbage"}, headers=world.agent.headers)
+    assert ours.status_code == 400
+    assert ours.json()["code"] == "invalid_cursor"

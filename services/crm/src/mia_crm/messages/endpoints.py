@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Header
 from mia_common.db.requests import SessionDep
 from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
+from mia_crm.errors import InvalidCursor
 from mia_crm.identity import Caller
 from mia_crm.messages.replies import send_reply
 from mia_crm.messages.repository import MessageRepository
@@ -30,10 +31,19 @@ async def list_messages(
     limit: Limit = 50,
     before: str | None = None,
 ) -> Page[MessageOut]:
-    await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
-    rows = await MessageRepository.from_session(session).thread_page(
-        tenant_id=caller.tenant_id, conversation_id=conversation_id, before=before, limit=limit
-    )
+    # The page first: messages of the tenant's conversation prove that it has one, so the
+    # look-up of the conversation (a round trip on every poll of a thread) is needed only
+    # when there are none, to tell an empty page from another tenant's id (404). That 404
+    # also wins over a bad cursor, as when the conversation was looked up first.
+    try:
+        rows = await MessageRepository.from_session(session).thread_page(
+            tenant_id=caller.tenant_id, conversation_id=conversation_id, before=before, limit=limit
+        )
+    except InvalidCursor:
+        await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
+        raise
+    if not rows:
+        await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
     page, next_cursor = split_page(rows, limit, lambda message: (message.occurred_at, message.id))
     return Page(items=[MessageOut.of(message) for message in page], next_cursor=next_cursor)
 
