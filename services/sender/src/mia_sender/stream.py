@@ -2,7 +2,8 @@
 
 - ``messages.send.v1`` (group ``sender``): record the requests, a poll's batch a
   transaction (``BatchConsumer``); dispatch is not done here, so a slow account never
-  holds up a partition.
+  holds up a partition. A failing batch is handled again one record at a time, each
+  retried for about 35 s before it goes to the dead-letter topic.
 - ``messages.status.v1`` (group ``sender-reconcile``): settle sends whose answer was lost,
   in batches too (statuses come three or more per message).
 - ``messages.inbound.v1`` (group ``sender-window``): learn the 24-hour windows, a
@@ -18,7 +19,7 @@ from typing import Any
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendRequest
-from mia_common.messaging import subscriber_options
+from mia_common.messaging import RetryPolicy, subscriber_options
 from mia_common.messaging.batch import BatchConsumer
 from mia_sender.context import SenderContext
 from mia_sender.dispatch import handlers as dispatch
@@ -35,6 +36,10 @@ __all__ = [
 INTAKE_GROUP = "sender"
 RECONCILE_GROUP = "sender-reconcile"
 WINDOW_GROUP = "sender-window"
+# A record failing alone is retried for about 35 s before it is dead-lettered: a send
+# request is worth waiting for through a database restart, while a poison record still
+# leaves its partition within a minute.
+PATIENT_RETRIES = RetryPolicy(max_attempts=8, initial_backoff=0.5, max_backoff=10.0)
 
 
 def create_router(context: SenderContext) -> KafkaRouter:
@@ -68,6 +73,7 @@ def create_batch_consumers(context: SenderContext) -> list[BatchConsumer[Any]]:
             group_id=INTAKE_GROUP,
             model=Envelope[SendRequest],
             handle=on_send_requests,
+            retry_policy=PATIENT_RETRIES,
         ),
         BatchConsumer(
             settings=settings,
@@ -76,5 +82,6 @@ def create_batch_consumers(context: SenderContext) -> list[BatchConsumer[Any]]:
             group_id=RECONCILE_GROUP,
             model=Envelope[MessageStatus],
             handle=on_statuses,
+            retry_policy=PATIENT_RETRIES,
         ),
     ]
