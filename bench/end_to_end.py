@@ -315,10 +315,12 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all cores spent on anything but idle and I/O wait, from /proc/stat."""
+def machine_seconds() -> tuple[float, float]:
+    """CPU seconds all cores spent on anything but idle and I/O wait, and of those the
+    ones in interrupts (irq + softirq: loopback networking is mostly there, charged to no
+    process), from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / TICKS
+    return (sum(values[:8]) - values[3] - values[4]) / TICKS, (values[5] + values[6]) / TICKS
 
 
 def stack_pids(stack: Stack) -> dict[str, list[int]]:
@@ -353,6 +355,7 @@ def stack_pids(stack: Stack) -> dict[str, list[int]]:
 class CpuSample:
     at: float
     machine: float
+    interrupts: float
     bench: float
     processes: dict[str, dict[int, float]]
 
@@ -368,7 +371,8 @@ class CpuSample:
                     processes[name][pid] = process_cpu_seconds(pid)
                 except OSError:
                     continue
-        return cls(time.monotonic(), machine_busy_seconds(), time.process_time(), processes)
+        machine, interrupts = machine_seconds()
+        return cls(time.monotonic(), machine, interrupts, time.process_time(), processes)
 
     def seconds_since(self, start: CpuSample) -> dict[str, float]:
         """CPU seconds each process used since ``start`` (one that exited in between is
@@ -395,6 +399,7 @@ class CpuSample:
             for name, by_pid in self.processes.items()
         }
         figures["this bench"] = 100 * (self.bench - start.bench) / window
+        figures["interrupts"] = 100 * (self.interrupts - start.interrupts) / window
         figures["machine"] = 100 * (self.machine - start.machine) / window
         return figures
 
@@ -562,8 +567,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> None:
         " CPU a poll)"
     )
     print(
-        cpu_line("cpu under load", load, cores) + "   (100 % = one core; rest: the kernel's"
-        " own work, e.g. loopback networking, and any other process)"
+        cpu_line("cpu under load", load, cores) + "   (100 % = one core; interrupts: the"
+        " kernel's, loopback networking mostly; rest: other kernel work and any other process)"
     )
     per_message = {name: 1000 * load_seconds[name] / len(sends) for name in ("meta-ingest", "crm")}
     thread_reads = poller.thread_reads - reads_before
