@@ -224,7 +224,7 @@ class BatchConsumer(Generic[T]):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if self._policy.is_permanent(exc) or attempt >= self._policy.max_attempts:
+                if self._policy.gives_up(exc, attempt):
                     await self._dead_letter(record, exc, attempt)
                     self._count_processed(1, ProcessingStatus.error)
                     return

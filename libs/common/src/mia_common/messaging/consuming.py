@@ -86,7 +86,7 @@ class AtLeastOnceMiddleware(BaseMiddleware):
             except HandlerException:
                 raise  # an explicit ack / nack / reject from the handler
             except Exception as exc:
-                if self.policy.is_permanent(exc) or attempt >= self.policy.max_attempts:
+                if self.policy.gives_up(exc, attempt):
                     broker: KafkaBroker = self.context.get("broker")
                     await publish_dead_letter(broker, record, exc, attempt)
                     return None
