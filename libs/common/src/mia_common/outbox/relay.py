@@ -20,7 +20,8 @@ from enum import StrEnum
 
 import structlog
 from faststream.kafka import KafkaBroker
-from sqlalchemy import Text, cast, func, select, text, update
+from sqlalchemy import Text, any_, bindparam, cast, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.messaging.publishing import OutgoingRecord, publish_many
@@ -107,8 +108,11 @@ class OutboxRelay:
             self._on_stage(RelayStage.PUBLISHED)
             await session.execute(
                 update(OutboxEvent)
-                .where(OutboxEvent.id.in_([row[0] for row in rows]))
-                .values(published_at=func.now())
+                # = ANY(array): one statement text whatever the batch size, prepared once
+                # per connection (IN (...) was a new statement for every size).
+                .where(OutboxEvent.id == any_(bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))))
+                .values(published_at=func.now()),
+                {"ids": [row[0] for row in rows]},
             )
         self._on_stage(RelayStage.MARKED)
         logger.debug("outbox published", count=len(rows))
