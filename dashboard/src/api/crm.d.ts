@@ -507,7 +507,7 @@ export interface components {
             items: components["schemas"]["ContactOut"][];
             /**
              * Next Cursor
-             * @description pass as the cursor for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -517,7 +517,7 @@ export interface components {
             items: components["schemas"]["ConversationOut"][];
             /**
              * Next Cursor
-             * @description pass as the cursor for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -527,7 +527,7 @@ export interface components {
             items: components["schemas"]["MessageOut"][];
             /**
              * Next Cursor
-             * @description pass as the cursor for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -537,7 +537,7 @@ export interface components {
             items: components["schemas"]["NoteOut"][];
             /**
              * Next Cursor
-             * @description pass as the cursor for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -631,6 +631,7 @@ export interface operations {
             query?: {
                 /** @description page size */
                 limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
                 cursor?: string | null;
                 /** @description name, email, user id or phone digits */
                 q?: string | null;
@@ -738,6 +739,7 @@ export interface operations {
             query?: {
                 /** @description page size */
                 limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
                 cursor?: string | null;
                 /** @description only conversations with unread messages */
                 unread?: boolean;
@@ -855,7 +857,8 @@ export interface operations {
             query?: {
                 /** @description page size */
                 limit?: number;
-                before?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
             };
             header?: {
                 "X-Mia-Identity"?: string | null;
@@ -938,6 +941,7 @@ export interface operations {
             query?: {
                 /** @description page size */
                 limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
                 cursor?: string | null;
             };
             header?: {

@@ -633,7 +633,7 @@ export interface components {
             items: components["schemas"]["ApiKeyOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -643,7 +643,7 @@ export interface components {
             items: components["schemas"]["AuditEventOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -653,7 +653,7 @@ export interface components {
             items: components["schemas"]["InvitationOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -663,7 +663,7 @@ export interface components {
             items: components["schemas"]["TenantView"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -673,7 +673,7 @@ export interface components {
             items: components["schemas"]["UserOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -878,9 +878,10 @@ export interface operations {
     list_tenants_api_v1_admin_tenants_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
                 q?: string | null;
             };
             header?: never;
@@ -1007,9 +1008,10 @@ export interface operations {
     list_keys_api_v1_api_keys_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1102,9 +1104,10 @@ export interface operations {
     list_audit_api_v1_audit_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
                 action?: string | null;
             };
             header?: never;
@@ -1337,9 +1340,10 @@ export interface operations {
     list_invitations_api_v1_invitations_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1538,9 +1542,10 @@ export interface operations {
     list_users_api_v1_users_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
                 q?: string | null;
                 role?: components["schemas"]["Role"] | null;
             };

@@ -395,7 +395,7 @@ export interface components {
             items: components["schemas"]["AccountOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -405,7 +405,7 @@ export interface components {
             items: components["schemas"]["AlertOut"][];
             /**
              * Next Cursor
-             * @description pass as `after` for the next page
+             * @description pass as `cursor` for the next page
              */
             next_cursor: string | null;
         };
@@ -581,9 +581,10 @@ export interface operations {
     list_accounts_api_v1_channels_accounts_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
                 channel?: components["schemas"]["Channel"] | null;
                 status?: ("active" | "paused" | "disconnected") | null;
             };
@@ -953,9 +954,10 @@ export interface operations {
     list_alerts_api_v1_channels_alerts_get: {
         parameters: {
             query?: {
+                /** @description page size */
                 limit?: number;
-                /** @description the next_cursor of the last page */
-                after?: string | null;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
                 channel_account_id?: string | null;
                 kind?: components["schemas"]["ChannelAlertKind"] | null;
             };

@@ -63,16 +63,6 @@ async def test_one_column_keys_page_oldest_first(db_session: AsyncSession) -> No
     assert [row.name for row in [*first, *rest]] == [f"account {index}" for index in range(5)]
 
 
-async def test_the_old_parameter_name_still_pages(db_session: AsyncSession) -> None:
-    tenant = await seed(db_session, 4)
-    query = select(Account).where(Account.tenant_id == tenant)
-    _rows, cursor = await fetch_page(db_session, query, PageParams(limit=2), keys=[Account.id])
-    old, _ = await fetch_page(
-        db_session, query, PageParams(limit=2, after=cursor), keys=[Account.id]
-    )
-    assert [row.name for row in old] == ["account 2", "account 3"]
-
-
 @pytest.mark.parametrize("token", ["not base64!", "bm9wZQ", "MjAyNi0wMS0wMXxub3QtYS11dWlk"])
 async def test_a_cursor_we_did_not_hand_out_is_refused(
     db_session: AsyncSession, token: str

@@ -29,13 +29,13 @@ function layOut(viewport: HTMLElement) {
 
 // Each test is a whole flow of clicks and answers: more than the default 5 s on a busy machine.
 describe("thread history", { timeout: 20_000 }, () => {
-  it("loads older messages above with `before`, keeping the message the reader was at in place", async () => {
-    const befores: (string | null)[] = [];
+  it("loads older messages above with the cursor, keeping the message the reader was at in place", async () => {
+    const cursors: (string | null)[] = [];
     fakeGateway({
       [`GET ${BASE}/messages`]: (request) => {
-        const before = new URL(request.url).searchParams.get("before");
-        befores.push(before);
-        return before === "cursor-1"
+        const cursor = new URL(request.url).searchParams.get("cursor");
+        cursors.push(cursor);
+        return cursor === "cursor-1"
           ? json({ items: [message("m2", "Segunda"), message("m1", "Primeira")], next_cursor: null })
           : json({ items: [message("m4", "Quarta"), message("m3", "Terceira")], next_cursor: "cursor-1" });
       },
@@ -53,7 +53,7 @@ describe("thread history", { timeout: 20_000 }, () => {
     expect(texts).toEqual(["Primeira", "Segunda", "Terceira", "Quarta"]);
     // Two bubbles (200 px) came in above: "Terceira" is still at the top of the view.
     await waitFor(() => expect(scroll.top()).toBe(200));
-    expect(befores).toEqual([null, "cursor-1"]);
+    expect(cursors).toEqual([null, "cursor-1"]);
     expect(screen.queryByRole("button", { name: "Load older messages" })).not.toBeInTheDocument();
   });
 
@@ -61,7 +61,7 @@ describe("thread history", { timeout: 20_000 }, () => {
     let fail = true;
     fakeGateway({
       [`GET ${BASE}/messages`]: (request) => {
-        if (!new URL(request.url).searchParams.get("before")) {
+        if (!new URL(request.url).searchParams.get("cursor")) {
           return json({ items: [message("m2", "Recente")], next_cursor: "cursor-1" });
         }
         if (fail) return json({ detail: "boom" }, 500);

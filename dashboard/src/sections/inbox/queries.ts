@@ -60,17 +60,17 @@ export async function fetchConversation(conversationId: string): Promise<Convers
 
 export const MESSAGE_PAGE_SIZE = 50;
 
-/** Newest first; `before` is the next_cursor of the page before (older messages). */
+/** Newest first; `cursor` is the next_cursor of the newer page (older messages follow). */
 export async function fetchMessages(
   conversationId: string,
-  before: string | null = null,
+  cursor: string | null = null,
 ): Promise<MessagePage> {
   const { data, error, response } = await inboxApi.GET(
     "/api/v1/inbox/conversations/{conversation_id}/messages",
     {
       params: {
         path: { conversation_id: conversationId },
-        query: { limit: MESSAGE_PAGE_SIZE, before: before ?? undefined },
+        query: { limit: MESSAGE_PAGE_SIZE, cursor: cursor ?? undefined },
       },
     },
   );

@@ -56,9 +56,9 @@ export function useUpdateTenant(onSaved?: (tenant: Tenant) => void) {
   });
 }
 
-export async function fetchApiKeys(after: string | null) {
+export async function fetchApiKeys(cursor: string | null) {
   const { data, error } = await api.GET("/api/v1/api-keys", {
-    params: { query: after ? { after } : {} },
+    params: { query: cursor ? { cursor } : {} },
   });
   if (error || !data) throw error ?? new Error("no answer");
   return data;

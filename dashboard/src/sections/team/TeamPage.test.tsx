@@ -215,13 +215,13 @@ describe("team page", { timeout: 30_000 }, () => {
     );
   });
 
-  it("pages through users with the after cursor", async () => {
-    const afters: (string | null)[] = [];
+  it("pages through users with the cursor", async () => {
+    const cursors: (string | null)[] = [];
     fakeGateway({
       "GET /api/v1/users": (request) => {
-        const after = new URL(request.url).searchParams.get("after");
-        afters.push(after);
-        return after ? page([BRUNO]) : page([ANA], ANA.id);
+        const cursor = new URL(request.url).searchParams.get("cursor");
+        cursors.push(cursor);
+        return cursor ? page([BRUNO]) : page([ANA], ANA.id);
       },
       "GET /api/v1/invitations": () => page([]),
     });
@@ -231,7 +231,7 @@ describe("team page", { timeout: 30_000 }, () => {
     await user.click(await screen.findByRole("button", { name: "Load more" }));
 
     expect(await screen.findByText("bruno@acme.example")).toBeInTheDocument();
-    expect(afters).toEqual([null, ANA.id]);
+    expect(cursors).toEqual([null, ANA.id]);
     expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
   });
 

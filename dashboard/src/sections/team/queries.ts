@@ -18,17 +18,17 @@ export const teamKeys = {
   invitations: ["team", "invitations"] as const,
 };
 
-export async function fetchUsers(after: string | null): Promise<Page<User>> {
+export async function fetchUsers(cursor: string | null): Promise<Page<User>> {
   const { data, error } = await api.GET("/api/v1/users", {
-    params: { query: after ? { after } : {} },
+    params: { query: cursor ? { cursor } : {} },
   });
   if (error || !data) throw error ?? new Error("no answer");
   return data;
 }
 
-export async function fetchInvitations(after: string | null): Promise<Page<Invitation>> {
+export async function fetchInvitations(cursor: string | null): Promise<Page<Invitation>> {
   const { data, error } = await api.GET("/api/v1/invitations", {
-    params: { query: after ? { after } : {} },
+    params: { query: cursor ? { cursor } : {} },
   });
   if (error || !data) throw error ?? new Error("no answer");
   return data;

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -41,7 +41,7 @@ __all__ = [
 
 T = TypeVar("T")
 # Any SELECT: the helpers only add WHERE, ORDER BY and LIMIT, which keep its row type.
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -64,15 +64,6 @@ class PageParams(BaseModel):
     cursor: str | None = Field(
         default=None, description="the next_cursor of the previous page; omit for the first"
     )
-    after: str | None = Field(default=None, deprecated=True, description="the old name of `cursor`")
-
-    @model_validator(mode="after")
-    def _old_name(self) -> PageParams:
-        # Read through __dict__: the attribute itself warns that it is deprecated.
-        old = self.__dict__.get("after")
-        if self.cursor is None and old is not None:
-            self.cursor = old
-        return self
 
 
 class Page(BaseModel, Generic[T]):
@@ -157,15 +148,10 @@ async def fetch_page(
     query: Select[Any],
     page: PageParams,
     *,
-    keys: Sequence[InstrumentedAttribute[Any]] = (),
-    key: InstrumentedAttribute[Any] | None = None,
+    keys: Sequence[InstrumentedAttribute[Any]],
     newest_first: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """One page of ORM rows of ``query`` ordered by ``keys``, and the next cursor.
-
-    ``key`` is the one-column form (kept while callers move to ``keys``).
-    """
-    keys = [key] if key is not None else list(keys)
+    """One page of ORM rows of ``query`` ordered by ``keys``, and the next cursor."""
     ordered = keyset(
         query, keys=keys, cursor=page.cursor, limit=page.limit, newest_first=newest_first
     )

@@ -12,7 +12,6 @@ __all__ = [
     "ConversationNotFound",
     "CrmError",
     "IdempotencyKeyReused",
-    "InvalidCursor",
     "NoRecipient",
     "WindowClosed",
 ]
@@ -60,9 +59,3 @@ class AssignmentNotAllowed(CrmError):
     status_code = 403
     title = "Forbidden"
     code = "assignment_not_allowed"
-
-
-class InvalidCursor(CrmError):
-    status_code = 400
-    title = "Invalid cursor"
-    code = "invalid_cursor"

@@ -268,7 +268,7 @@ async def test_accounts_are_listed_in_pages_and_deleted_ones_disappear(
     first = await client.get(ACCOUNTS, params={"limit": 2}, headers=company.headers(Role.agent))
     second = await client.get(
         ACCOUNTS,
-        params={"limit": 2, "after": first.json()["next_cursor"]},
+        params={"limit": 2, "cursor": first.json()["next_cursor"]},
         headers=company.headers(Role.agent),
     )
     only_sms = await client.get(ACCOUNTS, params={"channel": "sms"}, headers=company.headers())
@@ -397,7 +397,7 @@ async def test_alerts_are_listed_newest_first_per_company(
     )
     rest = await client.get(
         "/api/v1/channels/alerts",
-        params={"limit": 2, "after": first.json()["next_cursor"]},
+        params={"limit": 2, "cursor": first.json()["next_cursor"]},
         headers=company.headers(Role.agent),
     )
     theirs = await client.get("/api/v1/channels/alerts", headers=stranger.headers())

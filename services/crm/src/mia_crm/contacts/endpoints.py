@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from mia_common.db.requests import SessionDep
+from mia_common.pagination import CursorParam, Limit, Page, split_page
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.schemas import ContactConversation, ContactDetail, ContactOut, ContactUpdate
 from mia_crm.contacts.service import get_contact, update_contact
 from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.identity import Caller
-from mia_crm.pagination import Limit, Page, split_page
 
 __all__ = ["router"]
 
@@ -27,7 +27,7 @@ async def list_contacts(
     caller: Caller,
     session: SessionDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: CursorParam = None,
     q: Annotated[
         str | None, Query(max_length=200, description="name, email, user id or phone digits")
     ] = None,

@@ -10,10 +10,10 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.pagination import keyset
 from mia_crm.batch_sql import one_of
 from mia_crm.contacts.phones import digits_of
 from mia_crm.models import Contact
-from mia_crm.pagination import keyset
 from mia_crm.search import contains
 
 __all__ = ["ContactRepository", "matches_contact"]
@@ -107,7 +107,7 @@ class ContactRepository:
         query = select(Contact).where(Contact.tenant_id == tenant_id)
         if q:
             query = query.where(matches_contact(q))
-        query = keyset(query, at=Contact.created_at, row_id=Contact.id, cursor=cursor, limit=limit)
+        query = keyset(query, keys=[Contact.created_at, Contact.id], cursor=cursor, limit=limit)
         return list((await self.session.scalars(query)).all())
 
 

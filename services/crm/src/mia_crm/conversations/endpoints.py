@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.db.requests import SessionDep
+from mia_common.pagination import CursorParam, Limit, Page, split_page
 from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
@@ -17,7 +18,6 @@ from mia_crm.conversations.service import assign, change_status, mark_read
 from mia_crm.errors import ConversationNotFound
 from mia_crm.identity import Caller
 from mia_crm.models import ConversationStatus
-from mia_crm.pagination import Limit, Page, split_page
 
 __all__ = ["router"]
 
@@ -29,7 +29,7 @@ async def list_conversations(
     caller: Caller,
     session: SessionDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: CursorParam = None,
     unread: Annotated[bool, Query(description="only conversations with unread messages")] = False,
     mine: Annotated[bool, Query(description="only those assigned to the caller")] = False,
     unassigned: Annotated[bool, Query(description="only those assigned to nobody")] = False,

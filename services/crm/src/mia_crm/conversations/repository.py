@@ -12,10 +12,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from mia_common.pagination import keyset
 from mia_crm.batch_sql import rows_in
 from mia_crm.contacts.repository import matches_contact
 from mia_crm.models import Contact, Conversation, ConversationStatus, Message
-from mia_crm.pagination import keyset
 from mia_crm.search import contains
 
 __all__ = ["ConversationRepository", "ConversationView", "InboxFilter"]
@@ -169,11 +169,7 @@ class ConversationRepository:
             )
             query = query.where(or_(matches_contact(inbox.q), said_it))
         query = keyset(
-            query,
-            at=Conversation.last_message_at,
-            row_id=Conversation.id,
-            cursor=cursor,
-            limit=limit,
+            query, keys=[Conversation.last_message_at, Conversation.id], cursor=cursor, limit=limit
         )
         return [ConversationView(*row) for row in (await self.session.execute(query)).all()]
 

@@ -9,14 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header
 
 from mia_common.db.requests import SessionDep
+from mia_common.pagination import CursorParam, InvalidCursor, Limit, Page, split_page
 from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
-from mia_crm.errors import InvalidCursor
 from mia_crm.identity import Caller
 from mia_crm.messages.replies import send_reply
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.messages.schemas import MessageOut, ReplyBody
-from mia_crm.pagination import Limit, Page, split_page
 
 __all__ = ["router"]
 
@@ -29,7 +28,7 @@ async def list_messages(
     caller: Caller,
     session: SessionDep,
     limit: Limit = 50,
-    before: str | None = None,
+    cursor: CursorParam = None,
 ) -> Page[MessageOut]:
     # The page first: messages of the tenant's conversation prove that it has one, so the
     # look-up of the conversation (a round trip on every poll of a thread) is needed only
@@ -37,7 +36,7 @@ async def list_messages(
     # also wins over a bad cursor, as when the conversation was looked up first.
     try:
         rows = await MessageRepository.from_session(session).thread_page(
-            tenant_id=caller.tenant_id, conversation_id=conversation_id, before=before, limit=limit
+            tenant_id=caller.tenant_id, conversation_id=conversation_id, cursor=cursor, limit=limit
         )
     except InvalidCursor:
         await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)

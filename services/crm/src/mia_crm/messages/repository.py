@@ -11,9 +11,9 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.pagination import keyset
 from mia_crm.batch_sql import unnested
 from mia_crm.models import Direction, Message, ProcessedEvent
-from mia_crm.pagination import keyset
 
 __all__ = ["MessageRepository", "ProcessedEventRepository"]
 
@@ -99,14 +99,14 @@ class MessageRepository:
         *,
         tenant_id: uuid.UUID,
         conversation_id: uuid.UUID,
-        before: str | None,
+        cursor: str | None,
         limit: int,
     ) -> list[Message]:
-        """A conversation's messages, newest first, older than the ``before`` cursor."""
+        """A conversation's messages, newest first, older than those ``cursor`` ends."""
         query = select(Message).where(
             Message.tenant_id == tenant_id, Message.conversation_id == conversation_id
         )
-        query = keyset(query, at=Message.occurred_at, row_id=Message.id, cursor=before, limit=limit)
+        query = keyset(query, keys=[Message.occurred_at, Message.id], cursor=cursor, limit=limit)
         return list((await self.session.scalars(query)).all())
 
     async def move_to_conversation(

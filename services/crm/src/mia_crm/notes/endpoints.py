@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 
 from mia_common.db.requests import SessionDep
+from mia_common.pagination import CursorParam, Limit, Page, split_page
 from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
 from mia_crm.identity import Caller
 from mia_crm.notes import service as notes
 from mia_crm.notes.repository import NoteRepository
 from mia_crm.notes.schemas import NoteBody, NoteOut
-from mia_crm.pagination import Limit, Page, split_page
 
 __all__ = ["router"]
 
@@ -27,7 +27,7 @@ async def list_notes(
     caller: Caller,
     session: SessionDep,
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: CursorParam = None,
 ) -> Page[NoteOut]:
     await get_conversation(session, tenant_id=caller.tenant_id, conversation_id=conversation_id)
     rows = await NoteRepository.from_session(session).page(

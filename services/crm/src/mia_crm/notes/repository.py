@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.pagination import keyset
 from mia_crm.models import ConversationNote
-from mia_crm.pagination import keyset
 
 __all__ = ["NoteRepository"]
 
@@ -36,8 +36,7 @@ class NoteRepository:
         )
         query = keyset(
             query,
-            at=ConversationNote.created_at,
-            row_id=ConversationNote.id,
+            keys=[ConversationNote.created_at, ConversationNote.id],
             cursor=cursor,
             limit=limit,
         )
