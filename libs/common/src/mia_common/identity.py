@@ -33,6 +33,7 @@ __all__ = [
     "IdentityError",
     "IdentityFailure",
     "Role",
+    "check_identity_secret",
     "get_identity",
     "get_platform_settings",
     "get_tenant_id",
@@ -202,6 +203,21 @@ def get_platform_settings() -> PlatformSettings:
     A dependency of its own so tests can replace it through ``app.dependency_overrides``.
     """
     return PlatformSettings()
+
+
+def check_identity_secret(settings: PlatformSettings, *, service: str) -> None:
+    """Refuse to start when a service's settings and the platform settings the identity
+    dependency reads (from the environment) disagree on the identity secret: every request
+    would then be refused, or checked with a key the app was not given."""
+    platform = get_platform_settings()
+    if (
+        platform.identity_token_secret.get_secret_value()
+        != settings.identity_token_secret.get_secret_value()
+    ):
+        raise RuntimeError(
+            f"the {service}'s identity_token_secret differs from MIA_IDENTITY_TOKEN_SECRET"
+            " in the environment, which identity tokens are checked with"
+        )
 
 
 async def get_identity(

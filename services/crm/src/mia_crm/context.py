@@ -16,7 +16,7 @@ from fastapi import Depends
 
 from mia_common.app import Infrastructure, context_of
 from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
-from mia_common.identity import get_platform_settings
+from mia_common.identity import check_identity_secret
 from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
 
@@ -41,19 +41,7 @@ class CrmContext:
         return cls(settings=settings, infra=infra)
 
     async def check_identity_secret(self) -> None:
-        """Refuse to start when the crm's settings and the platform settings the identity
-        dependency reads (``mia_common.identity``, from the environment) disagree on the
-        identity secret: every request would then be refused, or checked with a key the
-        app was not given."""
-        platform = get_platform_settings()
-        if (
-            platform.identity_token_secret.get_secret_value()
-            != self.settings.identity_token_secret.get_secret_value()
-        ):
-            raise RuntimeError(
-                "the crm's identity_token_secret differs from MIA_IDENTITY_TOKEN_SECRET in"
-                " the environment, which identity tokens are checked with"
-            )
+        check_identity_secret(self.settings, service="crm")
 
     async def ensure_produced_topics(self) -> None:
         """Create the produced topics if they are missing (the broker never auto-creates).

@@ -19,7 +19,7 @@ from fastapi import Depends
 from mia_common.app import Infrastructure, build_infrastructure, context_of
 from mia_common.contracts import Channel
 from mia_common.crypto import KeyRing
-from mia_common.identity import Identity, Role, get_platform_settings, require_role
+from mia_common.identity import Identity, Role, check_identity_secret, require_role
 from mia_common.messaging.batch import BatchConsumer
 from mia_sender.accounts.lookup import SmsAccountLookup, sms_account_lookup
 from mia_sender.accounts.secrets import AccountSecrets
@@ -124,19 +124,7 @@ class SenderContext:
         )
 
     async def check_identity_secret(self) -> None:
-        """Refuse to start when the sender's settings and the platform settings the identity
-        dependency reads (``mia_common.identity``, from the environment) disagree on the
-        identity secret: every request would then be refused, or checked with a key the
-        app was not given."""
-        platform = get_platform_settings()
-        if (
-            platform.identity_token_secret.get_secret_value()
-            != self.settings.identity_token_secret.get_secret_value()
-        ):
-            raise RuntimeError(
-                "the sender's identity_token_secret differs from MIA_IDENTITY_TOKEN_SECRET in"
-                " the environment, which identity tokens are checked with"
-            )
+        check_identity_secret(self.settings, service="sender")
 
     async def start(self) -> None:
         """Start dispatching and consuming (before the broker starts its subscribers; the
