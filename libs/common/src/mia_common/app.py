@@ -26,11 +26,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
 from structlog.contextvars import bind_contextvars, unbind_contextvars
 
 from mia_common.db.engine import OUTBOX_RELAY_INFO, create_engine, create_session_factory
@@ -155,13 +156,13 @@ class ProcessContext(Protocol):
     def infra(self) -> Infrastructure: ...
 
 
-async def context_of(request: Request) -> Any:
+async def context_of(connection: HTTPConnection) -> Any:
     """The process context the app was built with (each service types it as ``ContextDep``).
 
     A coroutine on purpose: FastAPI runs a plain-function dependency in its thread pool, a
     measured tenth of the gateway's event loop when it was one.
     """
-    return request.app.state.context
+    return connection.app.state.context
 
 
 class _RequestContext:

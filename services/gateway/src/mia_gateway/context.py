@@ -26,9 +26,8 @@ from typing import Annotated
 
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import HTTPConnection
 
-from mia_common.app import Infrastructure, build_infrastructure
+from mia_common.app import Infrastructure, build_infrastructure, context_of
 from mia_common.db import create_session_factory
 from mia_gateway.auth.throttle import LoginThrottle
 from mia_gateway.config import GatewaySettings
@@ -43,7 +42,6 @@ __all__ = [
     "ContextDep",
     "GatewayContext",
     "SettingsDep",
-    "context_of",
     "settings_of",
 ]
 
@@ -87,16 +85,8 @@ class GatewayContext:
         )
 
 
-# Both dependencies are coroutines although they never wait: FastAPI runs a plain ``def``
-# dependency in its thread pool, and the two hops per request were a tenth of the event
-# loop's time when forwarding (py-spy, bench/gateway.py). ``mia_common.app.context_of`` is
-# a plain function, hence this one.
-async def context_of(connection: HTTPConnection) -> GatewayContext:
-    """The process context the app was built with."""
-    context: GatewayContext = connection.app.state.context
-    return context
-
-
+# A coroutine although it never waits: FastAPI runs a plain ``def`` dependency in its
+# thread pool, a hop per request (a tenth of the event loop when forwarding).
 ContextDep = Annotated[GatewayContext, Depends(context_of)]
 
 
