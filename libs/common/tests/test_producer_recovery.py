@@ -19,7 +19,7 @@ from aiokafka.errors import OutOfOrderSequenceNumber
 from mia_common.contracts.topics import Topic
 from mia_common.messaging import OutgoingRecord, create_broker, publish_many, stop_broker
 from mia_common.messaging.admin import ensure_topics
-from mia_common.messaging.producer_health import producer_is_broken
+from mia_common.messaging.producer_health import note_publish_error, producer_is_broken
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
 from mia_common.testing.kafka import read_topic
@@ -95,5 +95,30 @@ async def test_a_producer_aiokafka_gave_up_on_is_replaced_on_the_next_publish(
         platform_settings.kafka_bootstrap_servers,
         topic,
         until=lambda records: len(records) >= 2,
+    )
+    assert [record.value for record in records] == [b"before", b"after"]
+
+
+async def test_a_publish_failing_with_a_sequence_gap_gets_a_new_producer_for_the_next(
+    platform_settings: PlatformSettings, kafka_topics
+) -> None:
+    topic = await kafka_topics("recovery")
+    broker = create_broker(platform_settings, client_id="recovery")
+    await broker.start()
+    try:
+        await publish_many(broker, [OutgoingRecord(topic, b"before", b"k")])
+        first = broker.config.producer._producer.producer  # type: ignore[attr-defined]
+        # What a batch of the partition answers once an expired batch left a gap: the
+        # producer itself looks healthy, and would fail every later batch the same way.
+        note_publish_error(broker, OutOfOrderSequenceNumber())
+
+        await publish_many(broker, [OutgoingRecord(topic, b"after", b"k")])
+
+        assert broker.config.producer._producer.producer is not first  # type: ignore[attr-defined]
+        assert not producer_is_broken(broker)
+    finally:
+        await stop_broker(broker)
+    records = await read_topic(
+        platform_settings.kafka_bootstrap_servers, topic, until=lambda records: len(records) >= 2
     )
     assert [record.value for record in records] == [b"before", b"after"]

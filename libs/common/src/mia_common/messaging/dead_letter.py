@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from mia_common.contracts.topics import dead_letter_topic
-from mia_common.messaging.producer_health import ensure_producer
+from mia_common.messaging.producer_health import ensure_producer, note_publish_error
 
 if TYPE_CHECKING:
     from aiokafka import ConsumerRecord
@@ -50,12 +50,16 @@ async def publish_dead_letter(
         }
     )
     await ensure_producer(broker)
-    await broker.publish(
-        record.value or b"",
-        topic=dead_letter_topic(record.topic),
-        key=record.key,
-        headers=headers,
-    )
+    try:
+        await broker.publish(
+            record.value or b"",
+            topic=dead_letter_topic(record.topic),
+            key=record.key,
+            headers=headers,
+        )
+    except Exception as exc:
+        note_publish_error(broker, exc)
+        raise
     logger.error(
         "message dead-lettered",
         topic=record.topic,

@@ -2,9 +2,10 @@
 
 aiokafka's idempotent producer fails a batch that waited longer than its request timeout
 for a partition without a leader (a broker restarting), but keeps the sequence numbers it
-gave that batch. The next batch then reaches the broker with a gap, the broker answers
-``OutOfOrderSequenceNumber``, and aiokafka treats that as fatal: from then on every send of
-the process raises it. Seen after a Kafka restart of about 15 s: meta-ingest answered 500
+gave that batch. The next batch then reaches the broker with a gap and the broker answers
+``OutOfOrderSequenceNumber``; aiokafka fails that batch and every later one of the
+partition the same way, for as long as the process runs (or, on some paths, fails the
+whole producer). Seen after a Kafka restart of about 15 s: meta-ingest answered 500
 to every webhook until it was restarted by hand. The Java client bumps the producer epoch
 in this case; aiokafka does not, so we do the equivalent: a new producer (a new producer
 id, sequences from zero) in place of the broken one, inside the same FastStream broker.
@@ -23,14 +24,40 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    LeaderNotAvailableError,
+    NotLeaderForPartitionError,
+    OutOfOrderSequenceNumber,
+)
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
 
-__all__ = ["ensure_producer", "producer_is_broken"]
+__all__ = ["await_acks", "ensure_producer", "note_publish_error", "producer_is_broken"]
 
 logger = structlog.get_logger(__name__)
 _LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+_SUSPECT: weakref.WeakSet[Any] = weakref.WeakSet()
+# The sequence gap itself, and the two ways aiokafka fails a batch it had numbered and
+# then expired (no leader in time): after any of them the producer's numbering is off.
+_SEQUENCE_BREAKING = (OutOfOrderSequenceNumber, LeaderNotAvailableError, NotLeaderForPartitionError)
+
+
+def note_publish_error(broker: KafkaBroker, exc: BaseException) -> None:
+    """Remember that a publish failed in a way that leaves the producer's sequence numbers
+    broken; the next ``ensure_producer`` replaces it."""
+    if isinstance(exc, _SEQUENCE_BREAKING):
+        _SUSPECT.add(broker)
+
+
+async def await_acks(broker: KafkaBroker, acks: list[Any]) -> None:
+    """Await the broker's acknowledgements of sends handed over together; a failure that
+    breaks the producer's numbering marks it for replacement, and is raised."""
+    try:
+        await asyncio.gather(*acks)
+    except Exception as exc:
+        note_publish_error(broker, exc)
+        raise
 
 
 def _aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
@@ -45,6 +72,8 @@ def producer_is_broken(broker: KafkaBroker) -> bool:
     producer = _aiokafka_producer(broker)
     if producer is None:
         return False
+    if broker in _SUSPECT:
+        return True
     accumulator = getattr(producer, "_message_accumulator", None)
     return getattr(accumulator, "_exception", None) is not None
 
@@ -64,6 +93,7 @@ async def ensure_producer(broker: KafkaBroker) -> None:
         with contextlib.suppress(Exception):
             # Stopping re-raises the sender's error; the old producer is done either way.
             await fast_producer.disconnect()
+        _SUSPECT.discard(broker)
         config = broker.config.broker_config
         await fast_producer.connect(
             AIOKafkaProducer(**broker._connection_kwargs),

@@ -6,11 +6,10 @@ together, so aiokafka packs them into batches per partition (fan-out, the outbox
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mia_common.messaging.producer_health import ensure_producer
+from mia_common.messaging.producer_health import await_acks, ensure_producer
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
@@ -43,4 +42,4 @@ async def publish_many(broker: KafkaBroker, records: list[OutgoingRecord]) -> No
         )
         for record in records
     ]
-    await asyncio.gather(*futures)
+    await await_acks(broker, futures)

@@ -14,7 +14,7 @@ import structlog
 
 from mia_common.contracts.topics import dead_letter_topic
 from mia_common.messaging.dead_letter import DLQ_HEADER_PREFIX
-from mia_common.messaging.producer_health import ensure_producer
+from mia_common.messaging.producer_health import ensure_producer, note_publish_error
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
@@ -35,14 +35,18 @@ async def publish_raw_dead_letter(
 ) -> None:
     """Publish ``raw`` to ``topic``'s dead-letter topic; returns once Kafka has it."""
     await ensure_producer(broker)
-    await broker.publish(
-        raw,
-        topic=dead_letter_topic(topic),
-        key=key,
-        headers={
-            f"{DLQ_HEADER_PREFIX}reason": reason[:4000],
-            f"{DLQ_HEADER_PREFIX}source": source,
-            f"{DLQ_HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
-        },
-    )
+    try:
+        await broker.publish(
+            raw,
+            topic=dead_letter_topic(topic),
+            key=key,
+            headers={
+                f"{DLQ_HEADER_PREFIX}reason": reason[:4000],
+                f"{DLQ_HEADER_PREFIX}source": source,
+                f"{DLQ_HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
+            },
+        )
+    except Exception as exc:
+        note_publish_error(broker, exc)
+        raise
     logger.error("webhook delivery dead-lettered", source=source, topic=topic, reason=reason[:500])

@@ -17,7 +17,6 @@ with the problems of items that cannot become one). The edge
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mia_common.errors import AppError
-from mia_common.messaging.producer_health import ensure_producer
+from mia_common.messaging.producer_health import await_acks, ensure_producer
 from mia_common.webhooks.dead_letter import publish_raw_dead_letter
 from mia_common.webhooks.dedupe import Deduplicator
 from mia_common.webhooks.envelopes import encode_envelope
@@ -179,7 +178,7 @@ class WebhookEdge:
             )
             for event in events
         ]
-        await asyncio.gather(*futures)
+        await await_acks(self._broker, futures)
 
     async def dead_letter(
         self, raw: bytes, reason: str, *, topic: str, key: bytes | None = None
