@@ -1,7 +1,7 @@
 """Twilio's Programmable Messaging: one ``POST .../Messages.json`` per send request.
 
 Twilio answers 201 with the Message resource (its ``sid`` is the external message id) and
-reports delivery later through the ``StatusCallback`` URL (``mia_sender.sms.webhooks``).
+reports delivery later through the ``StatusCallback`` URL (``mia_sender.sms.endpoints``).
 A refusal is JSON ``{"code", "message", "more_info", "status"}``; the code, not the HTTP
 status, says what went wrong, so it decides the dispatcher's next step.
 
