@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mia_common.errors import AppError
-from mia_common.messaging.producer_health import await_acks, ensure_producer
+from mia_common.messaging.publishing import OutgoingRecord, publish_many
 from mia_common.webhooks.dead_letter import publish_raw_dead_letter
 from mia_common.webhooks.dedupe import Deduplicator
 from mia_common.webhooks.envelopes import encode_envelope
@@ -151,34 +151,30 @@ class WebhookEdge:
         )
 
     async def publish(self, events: list[EdgeEvent]) -> None:
-        """Publish ``events``; returns when the broker acknowledged every one (acks=all).
-
-        Each send is handed to the producer at once and the acknowledgements are awaited
-        together, so records bound for one partition travel in one batch.
-        """
+        """Publish ``events``; returns when the broker acknowledged every one (acks=all)."""
         if not events:
             return
         now = datetime.now(UTC)
-        await ensure_producer(self._broker)
-        futures = [
-            await self._broker.publish(
-                encode_envelope(
-                    id=event.id,
-                    type=event.type,
-                    source=self._source,
-                    time=now,
-                    tenant_id=event.tenant_id,
-                    subject=event.subject,
-                    data=event.data,
-                ),
-                topic=event.topic,
-                key=event.key,
-                headers={**_JSON_HEADERS, **event.headers},
-                no_confirm=True,
-            )
-            for event in events
-        ]
-        await await_acks(self._broker, futures)
+        await publish_many(
+            self._broker,
+            [
+                OutgoingRecord(
+                    topic=event.topic,
+                    value=encode_envelope(
+                        id=event.id,
+                        type=event.type,
+                        source=self._source,
+                        time=now,
+                        tenant_id=event.tenant_id,
+                        subject=event.subject,
+                        data=event.data,
+                    ),
+                    key=event.key,
+                    headers={**_JSON_HEADERS, **event.headers},
+                )
+                for event in events
+            ],
+        )
 
     async def dead_letter(
         self, raw: bytes, reason: str, *, topic: str, key: bytes | None = None
