@@ -210,6 +210,47 @@ async def test_unparseable_records_are_dead_lettered_raw_with_reason_and_the_res
     assert headers["x-dlq-attempts"] == "1", "a payload that cannot validate is not retried"
 
 
+async def test_records_the_skip_rule_picks_are_never_decoded_and_still_committed(
+    platform_settings: PlatformSettings,
+    broker: KafkaBroker,
+    consume: Callable[..., Awaitable[BatchConsumer[Transfer]]],
+    kafka_topics: Any,
+    unique_group: str,
+) -> None:
+    """A skipped record is not decoded: garbage marked to skip is not dead-lettered, the
+    same garbage unmarked is; both are committed with the batch."""
+    topic = await kafka_topics("batch")
+    handled: list[int] = []
+
+    async def handle(batch: list[Transfer]) -> None:
+        handled.extend(amounts(batch))
+
+    skip_header = ("x-skip", b"1")
+    await publish_many(
+        broker,
+        [
+            OutgoingRecord(topic, transfer(1).to_json_dict(), key=b"one"),
+            OutgoingRecord(topic, b"skipped garbage", key=b"one", headers={"x-skip": "1"}),
+            OutgoingRecord(topic, transfer(2).to_json_dict(), key=b"one", headers={"x-skip": "1"}),
+            OutgoingRecord(topic, b"unmarked garbage", key=b"one"),
+            OutgoingRecord(topic, transfer(3).to_json_dict(), key=b"one"),
+        ],
+    )
+    async with TopicReader(
+        platform_settings.kafka_bootstrap_servers, dead_letter_topic(topic)
+    ) as dead:
+        await consume(topic, handle, skip=lambda record: skip_header in (record.headers or ()))
+        await wait_until(lambda: handled == [1, 3], message="the unmarked valid records handled")
+        await wait_until(
+            lambda: group_caught_up(platform_settings.kafka_bootstrap_servers, unique_group, topic),
+            message="the skipped records committed with their batch",
+        )
+        # Dead letters go out before the commit: every one is on the topic by now.
+        letters = await dead.up_to_marker()
+    assert [letter.value for letter in letters] == [b"unmarked garbage"]
+    assert handled == [1, 3], "a skipped valid record never reaches the handler"
+
+
 async def test_a_poison_record_is_dead_lettered_after_its_attempts_without_stalling(
     platform_settings: PlatformSettings,
     broker: KafkaBroker,

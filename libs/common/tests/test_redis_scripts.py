@@ -95,3 +95,16 @@ async def test_only_the_lease_holder_renews_or_releases_it(
     assert await redis_client.pttl(key) > 5_000
     assert await scripts.release_if_owner(key, owner="holder")
     assert await redis_client.get(key) is None
+
+
+async def test_set_all_expiring_sets_every_key_with_its_expiry_in_one_call(
+    redis_client: Redis, prefix: str
+) -> None:
+    scripts = RedisScripts.of(redis_client)
+    keys = [f"{prefix}:seen:{n}" for n in range(5)]
+    await redis_client.set(keys[0], b"old")  # overwritten, and given the expiry
+    await scripts.set_all_expiring(keys, value=b"1", ttl_seconds=120)
+    await scripts.set_all_expiring([], value=b"1", ttl_seconds=120)  # nothing to do
+    assert await redis_client.mget(keys) == [b"1"] * 5
+    ttls = [await redis_client.ttl(key) for key in keys]
+    assert all(110 <= ttl <= 120 for ttl in ttls), ttls

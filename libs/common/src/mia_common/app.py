@@ -19,8 +19,8 @@ See ``docs/service-anatomy.md``.
 from __future__ import annotations
 
 import gc
+import random
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -165,6 +165,9 @@ async def context_of(connection: HTTPConnection) -> Any:
     return connection.app.state.context
 
 
+YOUNG_COLLECTION_THRESHOLD = 20_000
+
+
 class _RequestContext:
     """Request id in and out, the request histogram; a plain ASGI middleware.
 
@@ -185,7 +188,9 @@ class _RequestContext:
             if name == self._header:
                 request_id = value.decode("latin-1")
                 break
-        request_id = request_id or uuid.uuid4().hex
+        # Not uuid4: its os.urandom is a system call per request (~2 % of a webhook), and
+        # a request id correlates log lines, it guards nothing.
+        request_id = request_id or f"{random.getrandbits(128):032x}"
         encoded_id = request_id.encode("latin-1")
         status = 500
         started = time.perf_counter()
@@ -237,6 +242,10 @@ def create_service_app(
         # ~200 ms to ~40 ms, and a pacing slot of the sender was no longer missed).
         gc.collect()
         gc.freeze()
+        # A young-generation collection every 700 allocations (the default) walks what the
+        # requests in flight hold, several times per request; every 20,000 it walks it
+        # far less often (meta-ingest: 0.40 -> 0.37 ms of CPU per webhook).
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
         try:
             yield
         finally:

@@ -19,6 +19,9 @@ one script for many keys in one pipeline (one round trip).
 - **rolling unique count** (``admit_unique``): a sorted set of members first seen within
   a rolling window, admitting a new member only below a limit; Meta's daily messaging
   limit of unique customers.
+- **many keys, one expiry** (``set_all_expiring``): not a check, one round trip for a
+  batch of ``SET key value EX ttl`` (redis-py's pipeline costs more in Python than the
+  commands it carries); the webhook edge's "seen" marks.
 - **owner-only renew and release** (``renew_if_owner``, ``release_if_owner``): a lease
   taken with ``SET key owner NX PX ttl`` is extended or dropped only by its holder, so a
   holder that stalled past its lease never extends or drops its successor's.
@@ -122,6 +125,14 @@ redis.call('SET', KEYS[1], ARGV[1], 'PXAT', at + tonumber(ARGV[2]))
 return 1
 """
 
+# KEYS: the keys; ARGV: their value, the seconds they live.
+_SET_ALL_EXPIRING: Final = """
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+end
+return #KEYS
+"""
+
 # KEYS[1]: the sorted set; ARGV: member, limit (-1: none), window (ms).
 # Returns {allowed 0|1, count after, newly counted 0|1}.
 _ADMIT_UNIQUE: Final = """
@@ -195,6 +206,7 @@ class RedisScripts:
         self._token_bucket = redis.register_script(_BUCKET)
         self._keep_newest = redis.register_script(_KEEP_NEWEST)
         self._admit_unique = redis.register_script(_ADMIT_UNIQUE)
+        self._set_all_expiring = redis.register_script(_SET_ALL_EXPIRING)
         self._renew_if_owner = redis.register_script(_RENEW_IF_OWNER)
         self._release_if_owner = redis.register_script(_RELEASE_IF_OWNER)
 
@@ -244,6 +256,13 @@ class RedisScripts:
         ``ttl_ms`` after ``at_ms``."""
         if keys:
             await self._many(self._keep_newest, [([key], [at_ms, ttl_ms]) for key in keys])
+
+    async def set_all_expiring(
+        self, keys: Sequence[str], *, value: str | bytes, ttl_seconds: int
+    ) -> None:
+        """``SET key value EX ttl_seconds`` for each key, in one call."""
+        if keys:
+            await self._set_all_expiring(keys=list(keys), args=[value, ttl_seconds])
 
     async def admit_unique_many(
         self, key: str, *, members: Sequence[str], limit: int | None, window_ms: int

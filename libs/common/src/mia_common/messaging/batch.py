@@ -18,7 +18,10 @@ with the same ``RetryPolicy``, dead letters and metrics:
   (after its attempts, or at once for a ``PermanentError``) and it never stalls its
   partition; the good records of the batch are handled on the way;
 - a dead letter that cannot be published is retried (capped backoff) until it is: the
-  record is never skipped.
+  record is never skipped;
+- ``skip`` (optional) looks at each raw record before it is decoded: a record it returns
+  True for is counted as handled and committed with the batch, never decoded (the media
+  copier skips text messages by a header, for a few microseconds each).
 
 Start it after the broker (the dead letters go out through the broker's producer) and stop
 it before: ``await consumer.start()`` / ``await consumer.stop()``. Stopping lets a batch
@@ -81,6 +84,7 @@ class BatchConsumer(Generic[T]):
         group_id: str,
         model: type[T],
         handle: BatchHandler[T],
+        skip: Callable[[Record], bool] | None = None,
         retry_policy: RetryPolicy | None = None,
         max_records: int = 500,
         poll_timeout_seconds: float = 0.5,
@@ -93,6 +97,7 @@ class BatchConsumer(Generic[T]):
         self._broker = broker
         self._model = model
         self._handle = handle
+        self._skip = skip
         self._policy = retry_policy or RetryPolicy()
         self._max_records = max_records
         self._poll_timeout_ms = int(poll_timeout_seconds * 1000)
@@ -190,13 +195,19 @@ class BatchConsumer(Generic[T]):
         self._count_received(records)
         with self._span(records):
             items: list[tuple[Record, T]] = []
+            skipped = 0
             for record in records:
+                if self._skip is not None and self._skip(record):
+                    skipped += 1
+                    continue
                 try:
                     items.append((record, self._model.model_validate_json(record.value or b"")))
                 except Exception as exc:
                     # Validation is deterministic: another attempt would fail the same way.
                     await self._dead_letter(record, exc, 1)
                     self._count_processed(1, ProcessingStatus.error)
+            if skipped:
+                self._count_processed(skipped, ProcessingStatus.skipped)
             if not items:
                 return
             try:

@@ -20,11 +20,15 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from mia_common.messaging.commits import OffsetCommitter, committer_of, register_committer
 from mia_common.messaging.consuming import AtLeastOnceMiddleware
+from mia_common.messaging.partitioner import KeyHashPartitioner
+from mia_common.messaging.publishing import PublishMetrics, register_publishing
 from mia_common.messaging.retry import RetryPolicy
 from mia_common.settings import PlatformSettings
 from mia_common.telemetry import tracing_enabled
 
 __all__ = ["SUBSCRIBER_DEFAULTS", "create_broker", "stop_broker", "subscriber_options"]
+
+METRICS_PREFIX = "mia"
 
 # MANUAL: FastStream neither acknowledges first nor commits per record; the
 # AtLeastOnceMiddleware commits each offset after its record was handled or dead-lettered.
@@ -54,6 +58,8 @@ def create_broker(
 ) -> KafkaBroker:
     """A broker for ``settings.kafka_bootstrap_servers`` with tracing, metrics and DLQ."""
     committer = OffsetCommitter()
+    registry = metrics_registry or REGISTRY
+    tracing = tracing_enabled(settings.otlp_endpoint)
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=client_id,
@@ -63,10 +69,11 @@ def create_broker(
         # batched anyway, and a lone publish (a webhook) should not wait for company.
         linger_ms=linger_ms,
         request_timeout_ms=request_timeout_ms,
+        partitioner=KeyHashPartitioner(),
         middlewares=[
-            *([KafkaTelemetryMiddleware()] if tracing_enabled(settings.otlp_endpoint) else []),
+            *([KafkaTelemetryMiddleware()] if tracing else []),
             KafkaPrometheusMiddleware(
-                registry=metrics_registry or REGISTRY, app_name=client_id, metrics_prefix="mia"
+                registry=registry, app_name=client_id, metrics_prefix=METRICS_PREFIX
             ),
             AtLeastOnceMiddleware.factory(retry_policy or RetryPolicy(), committer),
             *middlewares,
@@ -76,6 +83,11 @@ def create_broker(
         **kwargs,
     )
     register_committer(broker, committer)
+    register_publishing(
+        broker,
+        PublishMetrics(registry, app_name=client_id, prefix=METRICS_PREFIX),
+        through_faststream=tracing,
+    )
     return broker
 
 

@@ -33,7 +33,13 @@ from aiokafka.errors import (
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
 
-__all__ = ["await_acks", "ensure_producer", "note_publish_error", "producer_is_broken"]
+__all__ = [
+    "aiokafka_producer",
+    "await_acks",
+    "ensure_producer",
+    "note_publish_error",
+    "producer_is_broken",
+]
 
 logger = structlog.get_logger(__name__)
 _LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -60,7 +66,8 @@ async def await_acks(broker: KafkaBroker, acks: list[Any]) -> None:
         raise
 
 
-def _aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
+def aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
+    """The broker's aiokafka producer (None before the broker is started)."""
     # FastStream 0.7 keeps the aiokafka producer in a state object of its publisher.
     state = getattr(broker.config.producer, "_producer", None)
     producer = getattr(state, "producer", None)
@@ -69,7 +76,7 @@ def _aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
 
 def producer_is_broken(broker: KafkaBroker) -> bool:
     """True when the producer's sender has died: every send would raise its error."""
-    producer = _aiokafka_producer(broker)
+    producer = aiokafka_producer(broker)
     if producer is None:
         return False
     if broker in _SUSPECT:
@@ -86,7 +93,7 @@ async def ensure_producer(broker: KafkaBroker) -> None:
     async with lock:
         if not producer_is_broken(broker):
             return  # another publish replaced it while this one waited
-        old = _aiokafka_producer(broker)
+        old = aiokafka_producer(broker)
         error = getattr(getattr(old, "_message_accumulator", None), "_exception", None)
         logger.warning("kafka producer broken, replacing it", error=repr(error))
         fast_producer: Any = broker.config.producer
