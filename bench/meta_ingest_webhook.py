@@ -740,6 +740,7 @@ def start_profiler(server: Server, directory: Path, seconds: float) -> subproces
             "200",
             "--format",
             "raw",
+            *(["--native"] if os.environ.get("BENCH_PROFILE_NATIVE") else []),
             "--output",
             str(directory / f"{server.name}.folded"),
         ],

@@ -10,7 +10,7 @@ from typing import Annotated
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaRouter
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -23,9 +23,12 @@ from mia_common.app import (
     create_service_app,
 )
 from mia_common.db.requests import SessionDep
+from mia_common.errors import Forbidden
 from mia_common.messaging import PermanentError, subscriber_options
 from mia_common.settings import PlatformSettings, ServiceSettings
 from mia_common.testing import read_topic, wait_until
+from mia_common.webhooks import RequestOnlyRoute
+from mia_common.webhooks.routes import DirectRoutes
 
 
 class Greeting(BaseModel):
@@ -62,6 +65,17 @@ def demo_endpoints() -> APIRouter:
         answer = await session.scalar(text("SELECT 41 + 1"))
         return {"names": context.greeted, "database": answer}
 
+    async def hook(request: Request) -> Response:
+        body = await request.body()
+        if body == b"refuse":
+            raise Forbidden("refused by the demo hook", code="demo_refusal")
+        if body == b"crash":
+            raise RuntimeError("the demo hook broke")
+        return Response(body[::-1], status_code=200)
+
+    router.add_api_route(
+        "/hooks/demo", hook, methods=["POST"], route_class_override=RequestOnlyRoute
+    )
     return router
 
 
@@ -70,6 +84,7 @@ class Running:
     client: httpx.AsyncClient
     context: DemoContext
     topic: str
+    app: FastAPI
 
 
 @pytest.fixture
@@ -90,7 +105,7 @@ async def running(
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
-            yield Running(client, context, topic)
+            yield Running(client, context, topic, manager.app)
 
 
 async def test_subscribers_of_an_included_router_consume_and_dead_letter(
@@ -125,3 +140,63 @@ async def test_health_readiness_request_id_and_the_request_session(running: Runn
     assert missing.headers["content-type"] == "application/problem+json"
     metrics = (await running.client.get("/metrics")).text
     assert 'route="/greeted",status="200"' in metrics
+
+
+async def test_a_request_only_route_served_directly_keeps_ids_metrics_and_problems(
+    running: Running,
+) -> None:
+    """The webhook routes skip the router; what a caller and an operator see stays."""
+    answered = await running.client.post(
+        "/hooks/demo", content=b"olleh", headers={REQUEST_ID_HEADER: "req-9"}
+    )
+    assert (answered.status_code, answered.content) == (200, b"hello")
+    assert answered.headers[REQUEST_ID_HEADER] == "req-9"
+
+    refused = await running.client.post("/hooks/demo", content=b"refuse")
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "demo_refusal"
+    assert refused.json()["instance"] == "/hooks/demo"
+    assert len(refused.headers[REQUEST_ID_HEADER]) == 32
+
+    crashing = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=running.app, raise_app_exceptions=False),
+        base_url="http://demo",
+    )
+    async with crashing:
+        crashed = await crashing.post("/hooks/demo", content=b"crash")
+    assert crashed.status_code == 500
+    assert crashed.headers["content-type"] == "application/problem+json"
+    assert "broke" not in crashed.text, "an unexpected error's message stays in the logs"
+
+    wrong_method = await running.client.get("/hooks/demo")
+    assert wrong_method.status_code == 405, "other methods go through the router as before"
+    metrics = (await running.client.get("/metrics")).text
+    assert 'method="POST",route="/hooks/demo",status="200"' in metrics
+    assert 'method="POST",route="/hooks/demo",status="403"' in metrics
+    assert 'method="POST",route="/hooks/demo",status="500"' in metrics
+
+
+def test_only_exact_request_only_routes_are_served_directly() -> None:
+    app = FastAPI()
+    app.include_router(demo_endpoints())
+
+    async def by_id(request: Request) -> Response:
+        return Response(b"")
+
+    app.router.add_api_route(
+        "/hooks/{hook_id}", by_id, methods=["POST"], route_class_override=RequestOnlyRoute
+    )
+    direct = DirectRoutes(app)
+    found = direct.find({"type": "http", "method": "POST", "path": "/hooks/demo"})
+    assert found is not None
+    assert found.path == "/hooks/demo"
+    assert direct.find({"type": "http", "method": "GET", "path": "/hooks/demo"}) is None
+    assert direct.find({"type": "http", "method": "POST", "path": "/hooks/other"}) is None
+    assert direct.find({"type": "http", "method": "GET", "path": "/greeted"}) is None
+    prefixed = FastAPI()
+    prefixed.include_router(demo_endpoints(), prefix="/v1")
+    found = DirectRoutes(prefixed).find(
+        {"type": "http", "method": "POST", "path": "/v1/hooks/demo"}
+    )
+    assert found is not None, "an included router's prefix is part of the path"
