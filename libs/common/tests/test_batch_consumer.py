@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 from structlog.testing import capture_logs
 
@@ -23,7 +25,7 @@ from mia_common.messaging import (
 from mia_common.messaging.batch import BatchConsumer
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
-from mia_common.testing.kafka import TopicReader, group_caught_up
+from mia_common.testing.kafka import TopicReader, end_offsets, group_caught_up
 from support.transfers import TransferMade
 
 FAST_RETRIES = RetryPolicy(max_attempts=3, initial_backoff=0.05, max_backoff=0.2)
@@ -249,6 +251,86 @@ async def test_records_the_skip_rule_picks_are_never_decoded_and_still_committed
         letters = await dead.up_to_marker()
     assert [letter.value for letter in letters] == [b"unmarked garbage"]
     assert handled == [1, 3], "a skipped valid record never reaches the handler"
+
+
+async def committed_count(bootstrap: str, group: str, topic: str) -> int:
+    """How many records of ``topic`` ``group`` has committed (all partitions together)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in await end_offsets(bootstrap, topic)]
+        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+    finally:
+        await admin.close()
+    return sum(max(meta.offset, 0) for meta in committed.values())
+
+
+async def test_with_a_commit_interval_offsets_wait_and_are_committed_when_it_stops(
+    platform_settings: PlatformSettings,
+    broker: KafkaBroker,
+    consume: Callable[..., Awaitable[BatchConsumer[Transfer]]],
+    kafka_topics: Any,
+    unique_group: str,
+) -> None:
+    bootstrap = platform_settings.kafka_bootstrap_servers
+    topic = await kafka_topics("batch")
+    handled: list[int] = []
+
+    async def handle(batch: list[Transfer]) -> None:
+        handled.extend(amounts(batch))
+
+    await produce(broker, topic, list(range(5)))
+    consumer = await consume(topic, handle, commit_interval_seconds=3600)
+    await wait_until(lambda: len(handled) == 5, message="the first records handled")
+    await wait_until(
+        lambda: group_caught_up(bootstrap, unique_group, topic),
+        message="the first batch committed at once",
+    )
+    await produce(broker, topic, list(range(5, 10)))
+    await wait_until(lambda: len(handled) == 10, message="the next records handled")
+    # One more record handled means the loop went past the point where, without the
+    # interval, the previous batch would have been committed.
+    await produce(broker, topic, [10])
+    await wait_until(lambda: len(handled) == 11, message="a later record handled")
+    assert await committed_count(bootstrap, unique_group, topic) == 5, "the rest waits"
+
+    await consumer.stop()
+    assert await committed_count(bootstrap, unique_group, topic) == 11, "committed at stop"
+
+
+async def test_with_a_linger_records_arriving_soon_after_a_poll_join_its_batch(
+    platform_settings: PlatformSettings,
+    broker: KafkaBroker,
+    consume: Callable[..., Awaitable[BatchConsumer[Transfer]]],
+    kafka_topics: Any,
+) -> None:
+    topic = await kafka_topics("batch")
+    batches: list[list[int]] = []
+
+    async def handle(batch: list[Transfer]) -> None:
+        batches.append(amounts(batch))
+
+    await produce(broker, topic, [1])
+    [partition] = [
+        p
+        for p, end in (await end_offsets(platform_settings.kafka_bootstrap_servers, topic)).items()
+        if end
+    ]
+    consumer = await consume(topic, handle, linger_seconds=3.0)
+    aiokafka_consumer = consumer._consumer
+    assert aiokafka_consumer is not None
+
+    async def first_record_polled() -> bool:
+        assigned = TopicPartition(topic, partition)
+        if assigned not in aiokafka_consumer.assignment():
+            return False  # still joining the group
+        return await aiokafka_consumer.position(assigned) == 1
+
+    await wait_until(first_record_polled, message="the first record polled, not yet handled")
+    assert batches == [], "it lingers before handling"
+    await produce(broker, topic, [2, 3])
+    await wait_until(lambda: batches, message="the lingered batch handled")
+    assert batches == [[1, 2, 3]], "what arrived during the linger joined the first record"
 
 
 async def test_a_poison_record_is_dead_lettered_after_its_attempts_without_stalling(

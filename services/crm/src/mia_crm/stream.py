@@ -38,6 +38,9 @@ def create_inbound_consumer(context: CrmContext) -> BatchConsumer[Envelope[Inbou
         model=Envelope[InboundMessage],
         handle=partial(messages.handle_inbound, context),
         client_id="crm",
+        # Up to 20 ms more before a message is stored, for fewer, larger transactions
+        # under a steady flow (measured in bench/end_to_end.py).
+        linger_seconds=0.02,
     )
 
 

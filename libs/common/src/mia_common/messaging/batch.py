@@ -19,6 +19,14 @@ with the same ``RetryPolicy``, dead letters and metrics:
   partition; the good records of the batch are handled on the way;
 - a dead letter that cannot be published is retried (capped backoff) until it is: the
   record is never skipped;
+- ``commit_interval_seconds`` (optional, 0 by default: after every batch) lets the offsets
+  of handled batches wait up to that long and go in one commit; they are committed when
+  the consumer stops and before its partitions are taken away, and whatever a crash
+  leaves uncommitted is delivered again, as above. A quiet topic's consumer otherwise
+  makes a commit request for every record (the media copier at a few messages a second);
+- ``linger_seconds`` (optional, 0 by default) waits that long after a poll that returned
+  less than a full batch and takes what arrived meanwhile into the same batch: a steady
+  trickle becomes fewer, larger transactions, for that much added latency;
 - ``skip`` (optional) looks at each raw record before it is decoded: a record it returns
   True for is counted as handled and committed with the batch, never decoded (the media
   copier skips text messages by a header, for a few microseconds each).
@@ -38,7 +46,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from faststream.prometheus.container import MetricsContainer
 from faststream.prometheus.manager import MetricsManager
 from faststream.prometheus.types import ProcessingStatus
@@ -72,6 +80,22 @@ class _Stopping(Exception):
     """Raised inside a retry when the consumer is stopping: abandon, do not commit."""
 
 
+class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Commits what was handled of the partitions a rebalance is taking away."""
+
+    def __init__(self, consumer: BatchConsumer[Any]) -> None:
+        self._owner = consumer
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        owner = self._owner
+        consumer = owner._consumer
+        if consumer is not None and owner._uncommitted:
+            await owner._commit_uncommitted(consumer)
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        return None
+
+
 class BatchConsumer(Generic[T]):
     """One consumer group member reading ``topic`` in batches for ``handle``."""
 
@@ -88,6 +112,10 @@ class BatchConsumer(Generic[T]):
         retry_policy: RetryPolicy | None = None,
         max_records: int = 500,
         poll_timeout_seconds: float = 0.5,
+        commit_interval_seconds: float = 0.0,
+        linger_seconds: float = 0.0,
+        fetch_max_wait_ms: int = 500,
+        fetch_min_bytes: int = 1,
         shutdown_seconds: float = 10.0,
         client_id: str | None = None,
         metrics_registry: CollectorRegistry | None = None,
@@ -101,6 +129,13 @@ class BatchConsumer(Generic[T]):
         self._policy = retry_policy or RetryPolicy()
         self._max_records = max_records
         self._poll_timeout_ms = int(poll_timeout_seconds * 1000)
+        self._commit_interval = commit_interval_seconds
+        self._linger = linger_seconds
+        # The broker holds a fetch until it has fetch_min_bytes or fetch_max_wait_ms
+        # passed: fewer fetches for a consumer that can wait (aiokafka's defaults: 1, 500).
+        self._fetch = {"fetch_max_wait_ms": fetch_max_wait_ms, "fetch_min_bytes": fetch_min_bytes}
+        self._uncommitted: dict[TopicPartition, int] = {}
+        self._last_commit = 0.0
         self._shutdown_seconds = shutdown_seconds
         # A service's settings name it; the platform's alone (tests) do not.
         self._client_id: str = client_id or str(getattr(settings, "service_name", "mia"))
@@ -126,7 +161,6 @@ class BatchConsumer(Generic[T]):
             return
         self._stopping.clear()
         self._consumer = AIOKafkaConsumer(
-            self.topic,
             bootstrap_servers=self._bootstrap,
             group_id=self.group_id,
             client_id=self._client_id,
@@ -134,7 +168,9 @@ class BatchConsumer(Generic[T]):
             auto_offset_reset="earliest",
             # Retries happen between polls; they stay well under this, or the group rebalances.
             max_poll_interval_ms=300_000,
+            **self._fetch,
         )
+        self._consumer.subscribe([self.topic], listener=_CommitBeforeRevoke(self))
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"consume-batches:{self.group_id}")
 
@@ -153,6 +189,7 @@ class BatchConsumer(Generic[T]):
                     await task
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
+            await self._commit_uncommitted(consumer)
             await consumer.stop()
 
     @property
@@ -181,7 +218,12 @@ class BatchConsumer(Generic[T]):
                 continue
             records = [record for part in polled.values() for record in part]
             if not records:
+                if self._uncommitted and self._commit_due():
+                    await self._commit_uncommitted(consumer)
                 continue
+            if self._linger and len(records) < self._max_records:
+                polled = await self._lingered(consumer, polled, len(records))
+                records = [record for part in polled.values() for record in part]
             self._handling = True
             try:
                 # A _Stopping raised in here leaves the batch uncommitted: it is delivered
@@ -189,7 +231,11 @@ class BatchConsumer(Generic[T]):
                 await self._consume(records)
             finally:
                 self._handling = False
-            await self._commit(consumer, polled)
+            self._uncommitted.update(
+                {tp: part[-1].offset + 1 for tp, part in polled.items() if part}
+            )
+            if self._commit_due():
+                await self._commit_uncommitted(consumer)
 
     async def _consume(self, records: list[Record]) -> None:
         self._count_received(records)
@@ -292,10 +338,34 @@ class BatchConsumer(Generic[T]):
                 )
                 await self._pause(self._policy.backoff(failures + 1))
 
-    async def _commit(
-        self, consumer: AIOKafkaConsumer, polled: dict[TopicPartition, list[Record]]
-    ) -> None:
-        offsets = {tp: part[-1].offset + 1 for tp, part in polled.items() if part}
+    async def _lingered(
+        self,
+        consumer: AIOKafkaConsumer,
+        polled: dict[TopicPartition, list[Record]],
+        count: int,
+    ) -> dict[TopicPartition, list[Record]]:
+        """``polled`` and what arrived within the linger, up to a full batch."""
+        await self._pause(self._linger)
+        try:
+            more = await consumer.getmany(timeout_ms=0, max_records=self._max_records - count)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._log.warning("poll failed", error=repr(exc))
+            return polled
+        merged = {tp: list(part) for tp, part in polled.items()}
+        for tp, part in more.items():
+            merged.setdefault(tp, []).extend(part)
+        return merged
+
+    def _commit_due(self) -> bool:
+        return time.monotonic() - self._last_commit >= self._commit_interval
+
+    async def _commit_uncommitted(self, consumer: AIOKafkaConsumer) -> None:
+        offsets, self._uncommitted = self._uncommitted, {}
+        self._last_commit = time.monotonic()
+        if not offsets:
+            return
         try:
             await consumer.commit(offsets)
         except asyncio.CancelledError:
