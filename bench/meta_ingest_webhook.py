@@ -28,7 +28,8 @@ Prints, for both: requests/s, p50/p90/p99 latency, the CPU the server used per r
 CPU; then meta-ingest's share of the ceiling (requests/s and CPU per request) against the
 targets (>= 0.5 of the ceiling, p99 < 50 ms at 32 connections), and checks that the
 topics hold one event per accepted message. ``--profile DIR`` records meta-ingest under
-the load with py-spy (``py-spy`` in the venv; root or ptrace rights) and prints where its
+the load with py-spy (``py-spy`` in the venv; root or ptrace rights; BENCH_PROFILE_NATIVE=1
+adds native frames, which over-weigh system calls) and prints where its
 time went. Everything the run made is removed at the end, on failure or Ctrl-C too.
 
 Caveats: servers, load processes, Kafka, PostgreSQL and Redis share this machine, so on
