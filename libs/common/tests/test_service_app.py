@@ -200,3 +200,17 @@ def test_only_exact_request_only_routes_are_served_directly() -> None:
         {"type": "http", "method": "POST", "path": "/v1/hooks/demo"}
     )
     assert found is not None, "an included router's prefix is part of the path"
+
+
+async def test_the_document_describes_every_problem_answer_as_problem_json(
+    running: Running,
+) -> None:
+    document = (await running.client.get("/openapi.json")).json()
+    assert "Problem" in document["components"]["schemas"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    for path, method in (("/greeted", "get"), ("/hooks/demo", "post")):
+        responses = document["paths"][path][method]["responses"]
+        for status in ("400", "401", "403", "404", "409", "422", "429", "500", "503"):
+            content = responses[status]["content"]
+            assert list(content) == ["application/problem+json"], (path, status)
+        assert "200" in responses, "the success stays as FastAPI described it"

@@ -41,6 +41,7 @@ from mia_common.logging import configure_logging
 from mia_common.messaging.broker import create_broker, stop_broker
 from mia_common.messaging.retry import RetryPolicy
 from mia_common.metrics import HTTP_REQUEST_SECONDS, metrics_router
+from mia_common.openapi import document_problems
 from mia_common.outbox.relay import OutboxRelay
 from mia_common.settings import ServiceSettings
 from mia_common.telemetry import configure_tracing, instrument_app, tracing_enabled
@@ -279,6 +280,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(metrics_router())
+    document_problems(app)
     instrument_app(app, otlp_endpoint=settings.otlp_endpoint)
     # Served directly only when no trace is exported: the instrumentation's middleware,
     # inside this one, must see every request then.

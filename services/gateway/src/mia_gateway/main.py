@@ -17,6 +17,7 @@ from mia_gateway.auth.endpoints import router as auth_router
 from mia_gateway.bootstrap import ensure_first_run
 from mia_gateway.config import GatewaySettings, get_settings
 from mia_gateway.context import GatewayContext
+from mia_gateway.internal.endpoints import router as internal_router
 from mia_gateway.invitations.endpoints import router as invitations_router
 from mia_gateway.live.endpoints import router as live_router
 from mia_gateway.oauth.endpoints import router as oauth_router
@@ -51,6 +52,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             api_keys_router,
             audit_router,
             live_router,
+            internal_router,
             # Last: it forwards whatever /api/v1/<area>/ the routes above do not own.
             routing_router,
         ],

@@ -1,0 +1,1 @@
+"""Internal API: what the services ask the gateway, authorized by their identity tokens."""
