@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = Path(os.environ.get("MIA_LOCAL", ROOT / ".local"))
 VENV_BIN = ROOT / ".venv" / "bin"
+KEEP_RUNNING = Path(__file__).resolve().parent / "keep-running.sh"
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,11 @@ def procfile(services: list[Service]) -> str:
         env = ""
         if service.name == "gateway" and "MIA_GATEWAY_ROUTES" not in os.environ:
             env = f"MIA_GATEWAY_ROUTES={shlex.quote(json.dumps(gateway_routes(services)))} "
+        # keep-running.sh starts a service again when it dies (honcho alone would stop
+        # every service when one exits); exec: no shell between honcho and it.
         lines.append(
-            f"{service.name}: {env}{VENV_BIN / 'uvicorn'} --factory {service.app} "
+            f"{service.name}: {env}exec {KEEP_RUNNING} {service.name} "
+            f"{VENV_BIN / 'uvicorn'} --factory {service.app} "
             f"--host 127.0.0.1 --port {service.port} --no-access-log "
             "--loop uvloop --http httptools"
         )
