@@ -21,6 +21,7 @@ from mia_crm.main import create_app
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support.gateway import StandInGateway  # noqa: E402
 from support.world import World  # noqa: E402
 
 
@@ -30,8 +31,17 @@ def alembic_script_location() -> Path:
 
 
 @pytest.fixture(scope="session")
+async def gateway(platform_settings: PlatformSettings) -> AsyncIterator[StandInGateway]:
+    """The gateway's user directory, as the crm asks it before assigning a conversation."""
+    stand_in = StandInGateway(secret=platform_settings.identity_token_secret)
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture(scope="session")
 async def crm_settings(
-    platform_settings: PlatformSettings, test_database_url: str
+    platform_settings: PlatformSettings, test_database_url: str, gateway: StandInGateway
 ) -> AsyncIterator[CrmSettings]:
     run = uuid.uuid4().hex[:8]
     topics = {
@@ -47,6 +57,9 @@ async def crm_settings(
             **platform_settings.model_dump(),
             "database_url_override": test_database_url,
             "consumer_group": f"test-crm-{run}",
+            "gateway_url": gateway.url,
+            # Short, so the test of a gateway that does not answer is short too.
+            "gateway_timeout_seconds": 1.0,
             **{field: topic.name for field, topic in topics.items()},
         }
     )
@@ -71,6 +84,11 @@ async def client(crm_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def world(crm_app: FastAPI, crm_settings: CrmSettings, client: httpx.AsyncClient) -> World:
+def world(
+    crm_app: FastAPI,
+    crm_settings: CrmSettings,
+    client: httpx.AsyncClient,
+    gateway: StandInGateway,
+) -> World:
     """A fresh tenant with one channel account, and the means to make things happen in it."""
-    return World(crm_app, crm_settings, client)
+    return World(crm_app, crm_settings, client, gateway)

@@ -193,7 +193,7 @@ async def test_reading_assigning_closing_and_notes_are_announced_only_when_they_
 
 
 async def test_a_tenants_actions_are_announced_only_to_that_tenant(world: World) -> None:
-    other = World(world.app, world.settings, world.client)
+    other = World(world.app, world.settings, world.client, world.gateway)
     ours = await world.deliver(phone="+5511955554444")
     theirs = await other.deliver(phone="+5511955554444")
     their_url = f"{INBOX}/{theirs.conversation_id}"

@@ -55,6 +55,19 @@ class CrmSettings(ServiceSettings):
         validation_alias=AliasChoices("MIA_CRM_INBOX_TOPIC"),
         description="what changed in the inbox, for dashboards' live refresh (produced)",
     )
+    gateway_url: str = Field(
+        default="http://127.0.0.1:8000",
+        validation_alias=AliasChoices("MIA_CRM_GATEWAY_URL"),
+        description="the gateway, asked whether a user may be assigned a conversation"
+        " (GET /internal/v1/users/{id})",
+    )
+    gateway_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=30,
+        validation_alias=AliasChoices("MIA_CRM_GATEWAY_TIMEOUT_SECONDS"),
+        description="how long an assignment waits for the gateway before answering 503",
+    )
 
 
 @lru_cache

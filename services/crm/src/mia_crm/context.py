@@ -19,6 +19,7 @@ from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
 from mia_common.identity import check_identity_secret
 from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
+from mia_crm.conversations.assignees import GatewayUsers
 
 __all__ = ["ContextDep", "CrmContext", "produced_topics"]
 
@@ -35,10 +36,18 @@ def produced_topics(settings: CrmSettings) -> list[Topic]:
 class CrmContext:
     settings: CrmSettings
     infra: Infrastructure
+    users: GatewayUsers
+    """The gateway's users: who may be assigned a conversation."""
 
     @classmethod
     def build(cls, settings: CrmSettings, infra: Infrastructure) -> CrmContext:
-        return cls(settings=settings, infra=infra)
+        users = GatewayUsers(
+            gateway_url=settings.gateway_url, timeout_seconds=settings.gateway_timeout_seconds
+        )
+        return cls(settings=settings, infra=infra, users=users)
+
+    async def close_clients(self) -> None:
+        await self.users.close()
 
     async def check_identity_secret(self) -> None:
         check_identity_secret(self.settings, service="crm")

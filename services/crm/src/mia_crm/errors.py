@@ -7,10 +7,13 @@ from typing import Any, ClassVar
 from mia_common.errors import AppError
 
 __all__ = [
+    "AssigneeInactive",
+    "AssigneeUnknown",
     "AssignmentNotAllowed",
     "ContactNotFound",
     "ConversationNotFound",
     "CrmError",
+    "GatewayUnavailable",
     "IdempotencyKeyReused",
     "NoRecipient",
     "WindowClosed",
@@ -59,3 +62,23 @@ class AssignmentNotAllowed(CrmError):
     status_code = 403
     title = "Forbidden"
     code = "assignment_not_allowed"
+
+
+class AssigneeUnknown(CrmError):
+    # The gateway says the same for a user of another tenant: it never tells which.
+    status_code = 422
+    title = "Unknown assignee"
+    code = "assignee_unknown"
+
+
+class AssigneeInactive(CrmError):
+    status_code = 422
+    title = "Inactive assignee"
+    code = "assignee_inactive"
+
+
+class GatewayUnavailable(CrmError):
+    # An assignment the crm could not check is refused, never made unchecked.
+    status_code = 503
+    title = "Service unavailable"
+    code = "gateway_unavailable"

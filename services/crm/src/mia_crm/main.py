@@ -32,7 +32,7 @@ def create_app(settings: CrmSettings | None = None) -> FastAPI:
         context,
         routers=[conversations_router, messages_router, notes_router, contacts_router],
         on_startup=[context.check_identity_secret, context.ensure_produced_topics, inbound.start],
-        on_shutdown=[inbound.stop],
+        on_shutdown=[inbound.stop, context.close_clients],
         title="Master IA crm",
         description="The inbox and the contacts: /api/v1/inbox/... and /api/v1/contacts/...",
         version="1",

@@ -112,7 +112,9 @@ async def test_a_contacts_conversations_are_listed_by_contact_id_and_only_in_its
         ana[0]
     ]
     assert await inbox_ids(world, contact_id=str(uuid.uuid4())) == []
-    other = World(world.app, world.settings, world.client)  # another tenant, same customer
+    other = World(
+        world.app, world.settings, world.client, world.gateway
+    )  # another tenant, same customer
     theirs = await other.deliver(phone="+5511987650001", name="Ana")
     assert await inbox_ids(other, contact_id=contact_id) == [], (
         "another tenant's contact id lists nothing"

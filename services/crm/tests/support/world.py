@@ -31,6 +31,7 @@ from mia_common.testing import TopicRecord, read_topic, wait_until
 from mia_crm.config import CrmSettings
 from mia_crm.models import Message, PendingStatus
 from support import events
+from support.gateway import StandInGateway
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,17 @@ class Caller:
 
 
 class World:
-    def __init__(self, app: FastAPI, settings: CrmSettings, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        app: FastAPI,
+        settings: CrmSettings,
+        client: httpx.AsyncClient,
+        gateway: StandInGateway,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.client = client
+        self.gateway = gateway
         self.tenant_id = uuid.uuid4()
         self.account_id = uuid.uuid4()
         self.agent = self.caller(Role.agent)
@@ -78,9 +86,13 @@ class World:
 
     # --- who calls -------------------------------------------------------------------------
 
-    def caller(self, role: Role = Role.agent, *, tenant_id: uuid.UUID | None = None) -> Caller:
-        """A user of this tenant (or of ``tenant_id``), with the token the gateway forwards."""
+    def caller(
+        self, role: Role = Role.agent, *, tenant_id: uuid.UUID | None = None, active: bool = True
+    ) -> Caller:
+        """A user of this tenant (or of ``tenant_id``), with the token the gateway forwards;
+        the gateway's user directory knows them."""
         identity = Identity(user_id=uuid.uuid4(), tenant_id=tenant_id or self.tenant_id, role=role)
+        self.gateway.add(identity.user_id, tenant_id=identity.tenant_id, role=role, active=active)
         token = issue_identity_token(identity, secret=self.settings.identity_token_secret)
         return Caller(identity.user_id, identity.tenant_id, role, {"X-Mia-Identity": token})
 

@@ -16,7 +16,7 @@ from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
 from mia_crm.conversations.service import assign, change_status, mark_read
 from mia_crm.errors import ConversationNotFound
-from mia_crm.identity import Caller
+from mia_crm.identity import Caller, CallerToken
 from mia_crm.models import ConversationStatus
 
 __all__ = ["router"]
@@ -87,17 +87,23 @@ async def read_all(
     "/{conversation_id}/assign",
     response_model=ConversationOut,
     summary="Assign to a user, or unassign (agents: only themselves)",
+    description="The user must be an active user of the tenant: 422 `assignee_unknown` or"
+    " `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked"
+    " now (the conversation is then left as it was).",
 )
 async def assign_conversation(
     conversation_id: uuid.UUID,
     body: AssignBody,
     caller: Caller,
+    token: CallerToken,
     session: SessionDep,
     context: ContextDep,
 ) -> ConversationOut:
     await assign(
         session,
         identity=caller,
+        identity_token=token,
+        users=context.users,
         conversation_id=conversation_id,
         user_id=body.user_id,
         inbox_topic=context.settings.inbox_topic,

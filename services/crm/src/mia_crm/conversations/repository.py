@@ -57,7 +57,9 @@ class ConversationRepository:
             Conversation.tenant_id == tenant_id, Conversation.id == conversation_id
         )
         if for_update:
-            query = query.with_for_update()
+            # Fresh values with the lock: the row may be in the session from a read
+            # before it, and what changed since must not be overwritten by stale ones.
+            query = query.with_for_update().execution_options(populate_existing=True)
         return (await self.session.scalars(query)).one_or_none()
 
     async def find_for_update(

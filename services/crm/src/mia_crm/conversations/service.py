@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.identity import Identity, Role
+from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.errors import AssignmentNotAllowed, ConversationNotFound
 from mia_crm.inbox_events import announce_updated
@@ -58,6 +59,8 @@ async def assign(
     session: AsyncSession,
     *,
     identity: Identity,
+    identity_token: str,
+    users: GatewayUsers,
     conversation_id: uuid.UUID,
     user_id: uuid.UUID | None,
     inbox_topic: str,
@@ -66,24 +69,46 @@ async def assign(
     """Assign to ``user_id`` (None: unassign).
 
     Agents may take a conversation nobody else holds and let go of their own; giving
-    one to someone else, or taking it from someone, needs a manager or above.
+    one to someone else, or taking it from someone, needs a manager or above. Someone
+    other than the caller must be an active user of the tenant, which the gateway says
+    (asked with the caller's own ``identity_token``).
     """
+    # Refusals that need no one else come first: another tenant's id (404) and a rule the
+    # role breaks (403) are answered without asking the gateway. Read without a lock: the
+    # row is not held while the gateway answers (the inbound consumer locks it too).
+    conversation = await get_conversation(
+        session, tenant_id=identity.tenant_id, conversation_id=conversation_id
+    )
+    _may_assign(identity, holder=conversation.assigned_user_id, user_id=user_id)
+    # Unassigning names nobody. Assigning oneself names the user the identity token was
+    # issued to: the gateway signs tokens only for the users it just authenticated, in
+    # their tenant, for a few minutes, so the token proves that user exists. Neither
+    # needs the gateway.
+    if user_id is not None and user_id != identity.user_id:
+        await users.check_assignable(
+            user_id=user_id, tenant_id=identity.tenant_id, identity_token=identity_token
+        )
     conversation = await get_conversation(
         session, tenant_id=identity.tenant_id, conversation_id=conversation_id, for_update=True
     )
-    if not identity.role.at_least(Role.manager):
-        holder = conversation.assigned_user_id
-        taking = user_id == identity.user_id and holder in (None, identity.user_id)
-        releasing = user_id is None and holder in (None, identity.user_id)
-        if not (taking or releasing):
-            raise AssignmentNotAllowed(
-                "agents may assign only unassigned conversations to themselves and unassign"
-                " their own; a manager or above assigns others"
-            )
+    # Again under the lock: someone may have taken it while the gateway answered.
+    _may_assign(identity, holder=conversation.assigned_user_id, user_id=user_id)
     if conversation.assigned_user_id != user_id:
         conversation.assigned_user_id = user_id
         await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
     return conversation
+
+
+def _may_assign(identity: Identity, *, holder: uuid.UUID | None, user_id: uuid.UUID | None) -> None:
+    if identity.role.at_least(Role.manager):
+        return
+    taking = user_id == identity.user_id and holder in (None, identity.user_id)
+    releasing = user_id is None and holder in (None, identity.user_id)
+    if not (taking or releasing):
+        raise AssignmentNotAllowed(
+            "agents may assign only unassigned conversations to themselves and unassign"
+            " their own; a manager or above assigns others"
+        )
 
 
 async def change_status(
