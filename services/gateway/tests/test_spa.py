@@ -120,14 +120,50 @@ async def test_scripts_go_out_gzipped_to_browsers_that_accept_it(
     assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
 
 
-async def test_a_path_leaving_the_build_gets_the_index_not_the_file(
+async def test_a_path_leaving_the_build_never_gets_the_file(
     browser: httpx.AsyncClient, dist: Path
 ) -> None:
     (dist.parent / "secret.txt").write_text("not for browsers")
 
     response = await browser.get("/assets/%2e%2e/%2e%2e/secret.txt")
 
+    assert response.status_code == 404
     assert "not for browsers" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/x.js", "/assets/index-old999.js", "/contacts/photo.png", "/favicon.ico"]
+)
+async def test_a_missing_file_is_a_404_problem_not_the_page(
+    browser: httpx.AsyncClient, path: str
+) -> None:
+    # A script tag naming a chunk of an older build must fail as a missing file, not get
+    # the page as JavaScript.
+    response = await browser.get(path)
+
+    assert response.status_code == 404, path
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "file_unknown"
+    assert INDEX not in response.text
+
+
+async def test_an_integrator_guessing_the_document_at_the_root_is_pointed_to_it(
+    browser: httpx.AsyncClient,
+) -> None:
+    response = await browser.get("/openapi.json")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "/api/openapi.json" in response.json()["detail"]
+
+
+async def test_an_app_route_with_a_trailing_slash_still_gets_the_index(
+    browser: httpx.AsyncClient,
+) -> None:
+    response = await browser.get("/contacts/42/")
+
+    assert response.status_code == 200
+    assert response.text == INDEX
 
 
 @pytest.mark.parametrize("path", ["/api/v1/unknown", "/api/nothing-here", "/api"])
