@@ -20,6 +20,8 @@ from mia_meta_ingest.main import create_app
 from mia_meta_sandbox.testing import SandboxHandle, running_sandbox
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
+# The platform's own Meta app (MIA_META_INGEST_APP_SECRET), configured in the tests' app.
+PLATFORM_APP_SECRET = "test-platform-app-secret"
 sys.path.insert(0, str(Path(__file__).parent))
 
 
@@ -55,6 +57,7 @@ async def ingest_settings(
             **platform_settings.model_dump(),
             "database_url_override": test_database_url,
             "verify_token": "test-verify-token",
+            "app_secret": PLATFORM_APP_SECRET,
             "meta_graph_url": sandbox.url,
             "media_dir": tmp_path_factory.mktemp("media"),
             **{field: topic.name for field, topic in topics.items()},

@@ -32,6 +32,23 @@ class MetaIngestSettings(ServiceSettings):
         validation_alias=AliasChoices("MIA_META_INGEST_VERIFY_TOKEN"),
         description="the token Meta sends back in the webhook verification handshake",
     )
+    app_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIA_META_INGEST_APP_SECRET"),
+        description=(
+            "the platform's own Meta app secret, when it has a Meta app: a delivery it signs "
+            "for a number no account has is answered 200 and dead-lettered, not refused"
+        ),
+    )
+    unknown_account_scan_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        validation_alias=AliasChoices("MIA_META_INGEST_UNKNOWN_ACCOUNT_SCAN_BYTES"),
+        description=(
+            "a delivery naming no account we know is checked against every app secret we "
+            "know, hashing at most this many bytes (body size x secrets): a flood of forged "
+            "deliveries costs bounded CPU"
+        ),
+    )
     max_body_bytes: int = Field(
         default=4 * 1024 * 1024,
         validation_alias=AliasChoices("MIA_META_INGEST_MAX_BODY_BYTES"),
@@ -87,6 +104,12 @@ class MetaIngestSettings(ServiceSettings):
         default=100 * 1024 * 1024,
         validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_MAX_BYTES"),
         description="WhatsApp documents go up to 100 MB; larger downloads are refused",
+    )
+    media_graph_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("MIA_META_INGEST_MEDIA_GRAPH_TIMEOUT_SECONDS"),
+        description="how long a media download may wait on the Graph API for an answer",
     )
     media_url_prefix: str = Field(
         default="/api/v1/media",

@@ -46,8 +46,9 @@ class MetaIngestContext:
         # Parsed once, and so checked at start-up, not on every delivery.
         key_ring = KeyRing.from_settings(settings)
         accounts = AccountDirectory(key_ring)
+        wait = settings.media_graph_timeout_seconds
         graph_http = httpx.AsyncClient(
-            timeout=httpx.Timeout(30.0, connect=5.0), follow_redirects=True
+            timeout=httpx.Timeout(wait, connect=min(wait, 5.0)), follow_redirects=True
         )
         media = MediaFetcher(
             storage=storage_from_settings(settings),

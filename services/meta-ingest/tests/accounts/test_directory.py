@@ -39,9 +39,10 @@ def state(
     status: ChannelAccountStatus = ChannelAccountStatus.ACTIVE,
     phone_number_id: str = "106540352242922",
     waba_id: str = "102290129340398",
-    app_secret: str = "app-secret",  # noqa: S107 - a test fixture
+    app_secret: str | None = "app-secret",  # noqa: S107 - a test fixture
     channel: Channel = Channel.WHATSAPP_CLOUD,
 ) -> ChannelAccountState:
+    """``app_secret=None``: no secrets at all (the sender's deletions carry none)."""
     return ChannelAccountState(
         channel_account_id=account_id,
         tenant_id=uuid.UUID(int=7),
@@ -49,14 +50,23 @@ def state(
         status=status,
         phone_number_id=phone_number_id,
         waba_id=waba_id,
-        app_secret_sealed=key_ring.encrypt_text(
+        app_secret_sealed=None
+        if app_secret is None
+        else key_ring.encrypt_text(
             app_secret, associated_data=app_secret_associated_data(account_id)
         ),
-        access_token_sealed=key_ring.encrypt_text(
+        access_token_sealed=None
+        if app_secret is None
+        else key_ring.encrypt_text(
             "token", associated_data=access_token_associated_data(account_id)
         ),
         updated_at=at,
     )
+
+
+def deletion(key_ring: KeyRing, account_id: uuid.UUID, *, at: datetime) -> ChannelAccountState:
+    """A deletion as the sender publishes it: no secrets."""
+    return state(key_ring, account_id, at=at, status=ChannelAccountStatus.DELETED, app_secret=None)
 
 
 def test_an_account_is_found_by_number_and_business_account_with_its_secrets_open() -> None:
@@ -169,3 +179,65 @@ def test_accounts_of_other_channels_or_without_a_number_are_not_ours() -> None:
     directory.apply(state(key_ring, uuid.uuid4(), channel=Channel.SMS))
     directory.apply(state(key_ring, uuid.uuid4(), phone_number_id=""))
     assert len(directory) == 0
+
+
+def test_a_deleted_account_is_retired_with_the_secret_it_had() -> None:
+    key_ring = ring()
+    directory = AccountDirectory(key_ring)
+    account_id = uuid.uuid4()
+    directory.apply(state(key_ring, account_id, app_secret="old-app"))
+    directory.apply(deletion(key_ring, account_id, at=T0 + timedelta(minutes=1)))
+
+    assert directory.get(account_id) is None
+    [retired] = directory.retired_by_phone_number_id("106540352242922")
+    assert (retired.id, retired.app_secret) == (account_id, "old-app")
+    assert retired.retired_at == T0 + timedelta(minutes=1)
+    assert directory.retired_by_waba_id("102290129340398") == [retired]
+    assert directory.app_secrets() == ("old-app",)
+    assert "old-app" not in repr(retired)
+
+
+def test_app_secrets_are_every_distinct_secret_live_or_retired() -> None:
+    key_ring = ring()
+    directory = AccountDirectory(key_ring)
+    shared, own, gone = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    directory.apply(state(key_ring, shared, phone_number_id="1", app_secret="shared-app"))
+    directory.apply(state(key_ring, own, phone_number_id="2", app_secret="shared-app"))
+    directory.apply(state(key_ring, gone, phone_number_id="3", app_secret="gone-app"))
+    assert directory.app_secrets() == ("shared-app", "gone-app")
+
+    directory.apply(deletion(key_ring, gone, at=T0 + timedelta(1)))
+    assert directory.app_secrets() == ("shared-app", "gone-app"), "retired, still known"
+    directory.apply(
+        state(key_ring, own, at=T0 + timedelta(1), phone_number_id="2", app_secret="new")
+    )
+    assert directory.app_secrets() == ("shared-app", "new", "gone-app")
+
+
+def test_a_deletion_carrying_a_secret_retires_an_account_this_process_never_saw() -> None:
+    key_ring = ring()
+    directory = AccountDirectory(key_ring)
+    account_id = uuid.uuid4()
+    gone = state(key_ring, account_id, status=ChannelAccountStatus.DELETED, app_secret="s")
+
+    assert directory.is_news(gone)
+    directory.apply(gone)
+    assert [r.app_secret for r in directory.retired_by_phone_number_id("106540352242922")] == ["s"]
+    assert not directory.is_news(gone), "replayed: already retired"
+    assert not directory.is_news(deletion(key_ring, uuid.uuid4(), at=T0)), "nothing to keep"
+
+
+def test_an_account_back_after_its_deletion_is_no_longer_retired() -> None:
+    key_ring = ring()
+    directory = AccountDirectory(key_ring)
+    account_id = uuid.uuid4()
+    directory.apply(state(key_ring, account_id))
+    directory.apply(deletion(key_ring, account_id, at=T0 + timedelta(minutes=1)))
+    directory.apply(state(key_ring, account_id, at=T0))  # an older state replayed
+    assert directory.get(account_id) is None
+    assert directory.retired_by_phone_number_id("106540352242922") != []
+
+    directory.apply(state(key_ring, account_id, at=T0 + timedelta(minutes=2)))
+    assert directory.get(account_id) is not None
+    assert directory.retired_by_phone_number_id("106540352242922") == []
+    assert directory.retired_by_waba_id("102290129340398") == []

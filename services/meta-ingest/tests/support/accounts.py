@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 
@@ -41,8 +41,10 @@ async def publish_state(
     *,
     status: ChannelAccountStatus = ChannelAccountStatus.ACTIVE,
     updated_at: datetime | None = None,
+    with_secrets: bool = True,
 ) -> ChannelAccountState:
-    """The account's state on the channels topic, as the sender publishes it."""
+    """The account's state on the channels topic, as the sender publishes it (a deletion
+    carries no secrets there: ``with_secrets=False``)."""
     ring = KeyRing.from_settings(settings)
     state = ChannelAccountState(
         channel_account_id=account.id,
@@ -53,10 +55,14 @@ async def publish_state(
         waba_id=account.waba_id,
         app_secret_sealed=ring.encrypt_text(
             account.app_secret, associated_data=app_secret_associated_data(account.id)
-        ),
+        )
+        if with_secrets
+        else None,
         access_token_sealed=ring.encrypt_text(
             account.access_token, associated_data=access_token_associated_data(account.id)
-        ),
+        )
+        if with_secrets
+        else None,
         updated_at=updated_at or datetime.now(UTC),
     )
     envelope = Envelope[ChannelAccountState](
@@ -86,3 +92,29 @@ async def register_account(app: FastAPI, settings: MetaIngestSettings) -> Accoun
         message="the account in meta-ingest's directory",
     )
     return account
+
+
+async def delete_account(
+    app: FastAPI, settings: MetaIngestSettings, account: Account
+) -> ChannelAccountState:
+    """The account deleted as the sender publishes it (no secrets), once meta-ingest
+    retired it."""
+    context: MetaIngestContext = app.state.context
+    known = context.accounts.get(account.id)
+    assert known is not None, "register the account first"
+    deletion = await publish_state(
+        app,
+        settings,
+        account,
+        status=ChannelAccountStatus.DELETED,
+        updated_at=known.updated_at + timedelta(seconds=1),
+        with_secrets=False,
+    )
+    await wait_until(
+        lambda: any(
+            retired.id == account.id
+            for retired in context.accounts.retired_by_phone_number_id(account.phone_number_id)
+        ),
+        message="the deleted account retired in meta-ingest's directory",
+    )
+    return deletion

@@ -9,6 +9,11 @@ The rules are the table's (``accounts.service``): a state replaces the account o
 it is newer, a deletion removes it unless the account is newer still. A deletion is also
 remembered for the life of the process, so an older state replayed after it (the topic is
 read from its start) is recognised as old without touching the table.
+
+A deleted account is retired, not forgotten: its app secret (``RetiredAccount``) still
+recognises Meta's deliveries for its number, which are then dead-lettered, not refused.
+``app_secrets`` is every secret known, live or retired, for a delivery naming no account
+we know.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from mia_common.contracts import ChannelAccountState, ChannelAccountStatus
 from mia_common.contracts.channels import (
@@ -25,9 +31,11 @@ from mia_common.contracts.channels import (
 )
 from mia_common.crypto import DecryptionError, KeyRing
 from mia_meta_ingest.accounts.service import concerns_us
-from mia_meta_ingest.models import ChannelAccount
+from mia_meta_ingest.models import ChannelAccount, RetiredChannelAccount
 
-__all__ = ["AccountDirectory", "KnownAccount"]
+__all__ = ["AccountDirectory", "KnownAccount", "RetiredAccount"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,18 @@ class KnownAccount:
     """Unsealed, for media downloads; None like ``app_secret``."""
 
 
+@dataclass(frozen=True, slots=True)
+class RetiredAccount:
+    """A deleted account's number and its app secret (unsealed), which Meta may still use."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    phone_number_id: str
+    waba_id: str | None
+    retired_at: datetime
+    app_secret: str = field(repr=False)
+
+
 class AccountDirectory:
     def __init__(self, key_ring: KeyRing) -> None:
         self._key_ring = key_ring
@@ -53,6 +73,11 @@ class AccountDirectory:
         self._by_phone_number_id: dict[str, KnownAccount] = {}
         self._by_waba_id: dict[str, dict[uuid.UUID, KnownAccount]] = {}
         self._deleted_at: dict[uuid.UUID, datetime] = {}
+        self._retired: dict[uuid.UUID, RetiredAccount] = {}
+        self._retired_by_phone_number_id: dict[str, dict[uuid.UUID, RetiredAccount]] = {}
+        self._retired_by_waba_id: dict[str, dict[uuid.UUID, RetiredAccount]] = {}
+        self._app_secrets: tuple[str, ...] | None = None
+        """Every distinct secret, live or retired; built when asked, dropped on a change."""
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -67,8 +92,40 @@ class AccountDirectory:
         """Every number of a WhatsApp Business Account (template updates name only it)."""
         return list(self._by_waba_id.get(waba_id, {}).values())
 
-    def load(self, rows: Iterable[ChannelAccount]) -> None:
+    def retired_by_phone_number_id(self, phone_number_id: str) -> list[RetiredAccount]:
+        return list(self._retired_by_phone_number_id.get(phone_number_id, {}).values())
+
+    def retired_by_waba_id(self, waba_id: str) -> list[RetiredAccount]:
+        return list(self._retired_by_waba_id.get(waba_id, {}).values())
+
+    def app_secrets(self) -> tuple[str, ...]:
+        """Every distinct app secret of an account, live or retired, in a stable order."""
+        if self._app_secrets is None:
+            secrets = [known.app_secret for known in self._by_id.values() if known.app_secret]
+            secrets.extend(retired.app_secret for retired in self._retired.values())
+            self._app_secrets = tuple(dict.fromkeys(secrets))
+        return self._app_secrets
+
+    def load(
+        self, rows: Iterable[ChannelAccount], *, retired: Iterable[RetiredChannelAccount] = ()
+    ) -> None:
         """Fill the directory from the durable projection (at start, before answering)."""
+        for old in retired:
+            account_id = uuid.UUID(int=old.id.int)
+            # A state older than the deletion, replayed from the topic, is then not news.
+            self._deleted_at[account_id] = old.retired_at
+            secret = self._unseal(old.app_secret_sealed, app_secret_associated_data(account_id))
+            if secret is not None:
+                self._retire(
+                    RetiredAccount(
+                        id=account_id,
+                        tenant_id=uuid.UUID(int=old.tenant_id.int),
+                        phone_number_id=old.phone_number_id,
+                        waba_id=old.waba_id,
+                        retired_at=old.retired_at,
+                        app_secret=secret,
+                    )
+                )
         for row in rows:
             self._put(
                 self._known(
@@ -91,7 +148,13 @@ class AccountDirectory:
         account_id = state.channel_account_id
         known = self._by_id.get(account_id)
         if state.status is ChannelAccountStatus.DELETED:
-            return known is not None and known.updated_at <= state.updated_at
+            if known is not None:
+                return known.updated_at <= state.updated_at
+            # Unknown here: news only for the secret it carries, if not retired already.
+            retired = self._retired.get(account_id)
+            return state.app_secret_sealed is not None and (
+                retired is None or retired.retired_at < state.updated_at
+            )
         if known is not None:
             return known.updated_at < state.updated_at
         deleted_at = self._deleted_at.get(account_id)
@@ -101,12 +164,32 @@ class AccountDirectory:
         """Take ``state`` in (after the table did), unsealing its secrets if it is news."""
         if not self.is_news(state):
             return
-        if state.status is ChannelAccountStatus.DELETED:
-            self._remove(state.channel_account_id)
-            self._deleted_at[state.channel_account_id] = state.updated_at
-            return
         assert state.phone_number_id is not None  # concerns_us
-        self._deleted_at.pop(state.channel_account_id, None)
+        account_id = state.channel_account_id
+        if state.status is ChannelAccountStatus.DELETED:
+            known = self._by_id.get(account_id)
+            # The sender sends no secret with a deletion: the one the account had stays.
+            secret = (
+                self._unseal(state.app_secret_sealed, app_secret_associated_data(account_id))
+                if state.app_secret_sealed
+                else (known.app_secret if known is not None else None)
+            )
+            self._remove(account_id)
+            self._deleted_at[account_id] = state.updated_at
+            if secret is not None:
+                self._retire(
+                    RetiredAccount(
+                        id=account_id,
+                        tenant_id=state.tenant_id,
+                        phone_number_id=state.phone_number_id,
+                        waba_id=state.waba_id or (known.waba_id if known is not None else None),
+                        retired_at=state.updated_at,
+                        app_secret=secret,
+                    )
+                )
+            return
+        self._deleted_at.pop(account_id, None)
+        self._unretire(account_id)
         self._put(
             self._known(
                 account_id=state.channel_account_id,
@@ -153,8 +236,28 @@ class AccountDirectory:
         except DecryptionError:
             return None
 
+    def _retire(self, retired: RetiredAccount) -> None:
+        self._unretire(retired.id)
+        self._retired[retired.id] = retired
+        self._retired_by_phone_number_id.setdefault(retired.phone_number_id, {})[retired.id] = (
+            retired
+        )
+        if retired.waba_id is not None:
+            self._retired_by_waba_id.setdefault(retired.waba_id, {})[retired.id] = retired
+        self._app_secrets = None
+
+    def _unretire(self, account_id: uuid.UUID) -> None:
+        retired = self._retired.pop(account_id, None)
+        if retired is None:
+            return
+        _drop(self._retired_by_phone_number_id, retired.phone_number_id, account_id)
+        if retired.waba_id is not None:
+            _drop(self._retired_by_waba_id, retired.waba_id, account_id)
+        self._app_secrets = None
+
     def _put(self, account: KnownAccount) -> None:
         self._remove(account.id)
+        self._app_secrets = None
         self._by_id[account.id] = account
         self._by_phone_number_id[account.phone_number_id] = account
         if account.waba_id is not None:
@@ -164,11 +267,17 @@ class AccountDirectory:
         known = self._by_id.pop(account_id, None)
         if known is None:
             return
+        self._app_secrets = None
         # Another account may have taken the number meanwhile: only drop our own entry.
         if self._by_phone_number_id.get(known.phone_number_id) is known:
             del self._by_phone_number_id[known.phone_number_id]
         if known.waba_id is not None:
-            numbers = self._by_waba_id.get(known.waba_id, {})
-            numbers.pop(account_id, None)
-            if not numbers:
-                self._by_waba_id.pop(known.waba_id, None)
+            _drop(self._by_waba_id, known.waba_id, account_id)
+
+
+def _drop(index: dict[str, dict[uuid.UUID, _T]], key: str, account_id: uuid.UUID) -> None:
+    """Remove ``account_id`` from ``index[key]``, and the key once it holds nobody."""
+    entries = index.get(key, {})
+    entries.pop(account_id, None)
+    if not entries:
+        index.pop(key, None)

@@ -1,4 +1,5 @@
-"""All SQL on ``channel_accounts``, meta-ingest's projection of the sender's accounts."""
+"""All SQL on ``channel_accounts`` (meta-ingest's projection of the sender's accounts) and
+``retired_channel_accounts`` (the app secrets of the deleted ones)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import ChannelAccountState
-from mia_meta_ingest.models import ChannelAccount
+from mia_meta_ingest.models import ChannelAccount, RetiredChannelAccount
 
 __all__ = ["ChannelAccountRepository"]
 
@@ -72,11 +73,58 @@ class ChannelAccountRepository:
         )
         await self._session.execute(statement)
 
-    async def delete_not_newer_than(self, account_id: uuid.UUID, updated_at: datetime) -> None:
-        """Remove the account unless its row is newer than the deletion."""
-        await self._session.execute(
-            delete(ChannelAccount).where(
+    async def delete_not_newer_than(
+        self, account_id: uuid.UUID, updated_at: datetime
+    ) -> ChannelAccount | None:
+        """Remove the account unless its row is newer than the deletion; the row removed."""
+        removed = await self._session.scalars(
+            delete(ChannelAccount)
+            .where(
                 ChannelAccount.id == account_id,
                 ChannelAccount.state_updated_at <= updated_at,
+            )
+            .returning(ChannelAccount)
+        )
+        return removed.one_or_none()
+
+    async def all_retired(self) -> list[RetiredChannelAccount]:
+        return list(await self._session.scalars(select(RetiredChannelAccount)))
+
+    async def get_retired(self, account_id: uuid.UUID) -> RetiredChannelAccount | None:
+        return await self._session.get(RetiredChannelAccount, account_id)
+
+    async def retire_newer(
+        self,
+        *,
+        account_id: uuid.UUID,
+        tenant_id: uuid.UUID,
+        phone_number_id: str,
+        waba_id: str | None,
+        app_secret_sealed: str,
+        retired_at: datetime,
+    ) -> None:
+        """Keep a deleted account's app secret (a newer retirement replaces an older one)."""
+        values = {
+            "id": account_id,
+            "tenant_id": tenant_id,
+            "phone_number_id": phone_number_id,
+            "waba_id": waba_id,
+            "app_secret_sealed": app_secret_sealed,
+            "retired_at": retired_at,
+        }
+        statement = insert(RetiredChannelAccount).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[RetiredChannelAccount.id],
+            set_={key: statement.excluded[key] for key in values if key != "id"},
+            where=RetiredChannelAccount.retired_at < statement.excluded.retired_at,
+        )
+        await self._session.execute(statement)
+
+    async def unretire_older_than(self, account_id: uuid.UUID, updated_at: datetime) -> None:
+        """Forget the retirement of an account that came back after it."""
+        await self._session.execute(
+            delete(RetiredChannelAccount).where(
+                RetiredChannelAccount.id == account_id,
+                RetiredChannelAccount.retired_at < updated_at,
             )
         )
