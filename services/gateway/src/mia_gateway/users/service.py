@@ -39,7 +39,7 @@ async def get_user_of_tenant(
         tenant_id=tenant_id, user_id=user_id
     )
     if user is None:
-        raise NotFound("no such user")
+        raise NotFound("no such user", code="user_unknown")
     return user
 
 
@@ -96,6 +96,7 @@ async def change_user(
             action="user.role_changed",
             tenant_id=actor.tenant_id,
             actor_id=actor.id,
+            actor_kind=actor.kind,
             target=str(user.id),
             details={"from": user.role, "to": role.value},
         )
@@ -118,6 +119,7 @@ async def disable_user(*, session: AsyncSession, actor: Principal, user_id: uuid
             action="user.disabled",
             tenant_id=actor.tenant_id,
             actor_id=actor.id,
+            actor_kind=actor.kind,
             target=str(user.id),
         )
     return user
@@ -133,6 +135,7 @@ async def enable_user(*, session: AsyncSession, actor: Principal, user_id: uuid.
             action="user.enabled",
             tenant_id=actor.tenant_id,
             actor_id=actor.id,
+            actor_kind=actor.kind,
             target=str(user.id),
         )
     return user
