@@ -99,7 +99,39 @@ class GatewaySettings(ServiceSettings):
         description="let anyone create a new tenant and become its owner",
     )
     login_attempts_per_minute: int = Field(
-        default=10, validation_alias=_env("MIA_GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE")
+        default=10,
+        ge=0,
+        validation_alias=_env("MIA_GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE"),
+        description="password attempts per account a minute (an address gets 5 times as"
+        " many); 0 disables the throttle",
+    )
+    # Request rate limits (``ratelimits``): token buckets refilled at the per-minute rate and
+    # holding up to the burst. Every authenticated request takes a token of its tenant's
+    # bucket (the dashboard's users share it); an API key's requests take one of the key's
+    # own bucket first, so one integration uses at most its share of the tenant's.
+    tenant_requests_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        validation_alias=_env("MIA_GATEWAY_TENANT_REQUESTS_PER_MINUTE"),
+        description="requests a minute per tenant, sessions and API keys together; 0: no limit",
+    )
+    tenant_request_burst: int = Field(
+        default=300,
+        ge=1,
+        validation_alias=_env("MIA_GATEWAY_TENANT_REQUEST_BURST"),
+        description="requests a tenant may send at once after a quiet while",
+    )
+    api_key_requests_per_minute: int = Field(
+        default=600,
+        ge=0,
+        validation_alias=_env("MIA_GATEWAY_API_KEY_REQUESTS_PER_MINUTE"),
+        description="requests a minute per API key; 0: no limit of its own",
+    )
+    api_key_request_burst: int = Field(
+        default=120,
+        ge=1,
+        validation_alias=_env("MIA_GATEWAY_API_KEY_REQUEST_BURST"),
+        description="requests an API key may send at once after a quiet while",
     )
     dashboard_dir: Path = Field(
         # services/gateway/src/mia_gateway/config.py -> the repository's dashboard/dist

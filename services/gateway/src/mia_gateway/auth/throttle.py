@@ -3,6 +3,8 @@
 Checked before the password is, so a correct password sent during the wait is refused
 too: a guesser learns nothing from the throttled window. One ``LoginThrottle`` per
 process (on the context); the buckets live in Redis, shared by every gateway replica.
+A limit of 0 turns the throttle off. The request rate limits of signed-in callers are
+``mia_gateway.ratelimits``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ class LoginThrottle:
     async def check(self, *, email: str, ip: str | None) -> None:
         """Take one attempt from the account's and the address's buckets, or refuse (429)."""
         limit = self.attempts_per_minute
+        if limit <= 0:
+            # Disabled (MIA_GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE=0), as the request limits are.
+            return
         account = await self._bucket.acquire(f"acct:{email}", rate=limit / 60, capacity=limit)
         if not account.allowed:
             raise TooManyRequests(
