@@ -147,6 +147,19 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_seconds: float = Field(
         default=10.0, validation_alias=_env("MIA_GATEWAY_UPSTREAM_TIMEOUT_SECONDS")
     )
+    openapi_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias=_env("MIA_GATEWAY_OPENAPI_CACHE_SECONDS"),
+        description="how long the public document keeps a service's OpenAPI document (or its"
+        " absence, when the service did not answer) before asking again",
+    )
+    openapi_fetch_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        validation_alias=_env("MIA_GATEWAY_OPENAPI_FETCH_TIMEOUT_SECONDS"),
+        description="how long the public document waits for a service's own document",
+    )
     live_topics: list[str] = Field(
         default_factory=lambda: list(BROWSER_TOPICS),
         validation_alias=_env("MIA_GATEWAY_LIVE_TOPICS"),

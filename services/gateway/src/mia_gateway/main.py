@@ -1,14 +1,15 @@
 """The gateway app: ``uvicorn --factory mia_gateway.main:create_app``.
 
 Settings → infrastructure and the typed context (``GatewayContext.build``) → the live
-subscriber included into the broker (``stream.create_router``) → the request limits → the
-app, whose lifespan creates the live topics and the first-run account, then starts
-consuming; at shutdown it closes the browsers' connections and the upstream pools before
-the broker stops.
+subscriber included into the broker (``stream.create_router``) → the request limits and
+the public document → the app, whose lifespan creates the live topics and the first-run
+account, then starts consuming; at shutdown it closes the browsers' connections and the
+upstream pools before the broker stops.
 
 The request limits (``ratelimits``) run right after authentication on the forwarded
 routes and on the gateway's own routers whose every route needs a principal; their fields
-go on every answer to a limited caller.
+go on every answer to a limited caller. ``/api/openapi.json`` and ``/api/docs`` are the
+merged public document (``routing.openapi``); ``app.openapi()`` stays the gateway's own.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from mia_gateway.oauth.endpoints import router as oauth_router
 from mia_gateway.ratelimits.dependencies import limit_requests
 from mia_gateway.ratelimits.headers import RateLimitHeaders
 from mia_gateway.ratelimits.limiter import RequestLimiter
-from mia_gateway.routing.endpoints import get_forwarding_principal
+from mia_gateway.routing.endpoints import create_document_router, get_forwarding_principal
 from mia_gateway.routing.endpoints import router as routing_router
+from mia_gateway.routing.openapi import PublicDocument
 from mia_gateway.spa import mount_dashboard
 from mia_gateway.stream import create_router, ensure_live_topics
 from mia_gateway.tenants.endpoints import router as tenants_router
@@ -78,9 +80,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def first_run() -> None:
         await ensure_first_run(context)
 
+    app: FastAPI
+
+    def own_document() -> dict[str, object]:
+        return app.openapi()
+
+    document = PublicDocument(
+        own=own_document,
+        routes=settings.routes,
+        cache_seconds=settings.openapi_cache_seconds,
+        timeout_seconds=settings.openapi_fetch_timeout_seconds,
+    )
     app = create_service_app(
         context,
         routers=[
+            create_document_router(document, title=TITLE),
             auth_router,
             oauth_router,
             _limited(tenants_router, limit_own),
@@ -95,13 +109,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         ],
         # The live consumer subscribes when the broker starts: its topics must exist by then.
         on_startup=[create_live_topics, first_run],
-        on_shutdown=[context.live.close_for_restart, context.upstream.aclose],
+        on_shutdown=[context.live.close_for_restart, context.upstream.aclose, document.aclose],
         title=TITLE,
         description=DESCRIPTION,
         version="1",
-        docs_url="/api/docs",
+        # Served by create_document_router: the public document is the merged one.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
     )
     # After every other route: its catch-all answers only what none of them owns.
     mount_dashboard(app, settings.dashboard_dir)

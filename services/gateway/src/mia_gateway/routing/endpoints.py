@@ -3,7 +3,8 @@
 Included last in ``main.py``, so the gateway's own ``/api/v1`` routes win. The caller is
 authenticated first (401 before anything, so anonymous callers cannot probe which areas
 exist), then the area is looked up (404) and checked against an API key's scopes (403).
-Left out of the OpenAPI document: each service documents its own area.
+Left out of the OpenAPI document as a route: each service documents its own area, and
+``create_document_router`` serves the public document that merges them in (``openapi``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,28 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.responses import HTMLResponse
 
 from mia_common.db import unit_of_work
 from mia_gateway.auth.dependencies import get_principal
 from mia_gateway.auth.principal import Principal
 from mia_gateway.context import ContextDep, SettingsDep
+from mia_gateway.routing.openapi import PublicDocument
 from mia_gateway.routing.proxy import forward, owning_service
 
-__all__ = ["FORWARDED_METHODS", "ForwardingPrincipal", "get_forwarding_principal", "router"]
+__all__ = [
+    "DOCS_PATH",
+    "DOCUMENT_PATH",
+    "FORWARDED_METHODS",
+    "ForwardingPrincipal",
+    "create_document_router",
+    "get_forwarding_principal",
+    "router",
+]
+
+DOCUMENT_PATH: Final = "/api/openapi.json"
+DOCS_PATH: Final = "/api/docs"
 
 FORWARDED_METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 router = APIRouter(tags=["routing"])
@@ -60,3 +75,21 @@ async def forward_to_area(
         principal=principal,
         settings=settings,
     )
+
+
+def create_document_router(document: PublicDocument, *, title: str) -> APIRouter:
+    """``/api/openapi.json`` (the merged document) and ``/api/docs`` (Swagger UI on it).
+
+    Public, as an API's description is: an integrator reads it before having a key.
+    """
+    documents = APIRouter()
+
+    @documents.get(DOCUMENT_PATH, include_in_schema=False)
+    async def public_document() -> Response:
+        return Response(await document.render(), media_type="application/json")
+
+    @documents.get(DOCS_PATH, include_in_schema=False)
+    async def public_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=DOCUMENT_PATH, title=f"{title} - docs")
+
+    return documents
