@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from mia_common.db.requests import SessionDep
 from mia_common.pagination import CursorParam, Limit, Page, split_page
+from mia_common.text import ApiStr
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.schemas import ContactConversation, ContactDetail, ContactOut, ContactUpdate
 from mia_crm.contacts.service import get_contact, update_contact
@@ -29,7 +30,7 @@ async def list_contacts(
     limit: Limit = 50,
     cursor: CursorParam = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="name, email, user id or phone digits")
+        ApiStr | None, Query(max_length=200, description="name, email, user id or phone digits")
     ] = None,
 ) -> Page[ContactOut]:
     rows = await ContactRepository.from_session(session).page(

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mia_crm.models import Contact, Conversation
+from mia_crm.text import EmailApiStr, NonBlankApiStr
 
 __all__ = ["ContactConversation", "ContactDetail", "ContactOut", "ContactUpdate"]
-
-# Deliberately loose (one @, a dot in the domain, no spaces): mail servers are the real
-# judges; this catches typos, not every RFC 5322 corner.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class ContactOut(BaseModel):
@@ -70,25 +67,14 @@ class ContactUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=256)
-    email: str | None = Field(default=None, max_length=320)
+    name: Annotated[NonBlankApiStr, Field(max_length=256)] | None = Field(
+        default=None, description="white space is collapsed; null clears it"
+    )
+    email: Annotated[EmailApiStr, Field(max_length=320)] | None = Field(
+        default=None, description="trimmed and lower-cased; null clears it"
+    )
 
     @field_validator("name")
     @classmethod
-    def _name_not_blank(cls, name: str | None) -> str | None:
-        if name is None:
-            return None
-        name = " ".join(name.split())
-        if not name:
-            raise ValueError("name must not be blank (send null to clear it)")
-        return name
-
-    @field_validator("email")
-    @classmethod
-    def _email_shape(cls, email: str | None) -> str | None:
-        if email is None:
-            return None
-        email = email.strip()
-        if not _EMAIL.fullmatch(email):
-            raise ValueError("not an email address")
-        return email.lower()
+    def _collapse_spaces(cls, name: str | None) -> str | None:
+        return None if name is None else " ".join(name.split())

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.db.requests import SessionDep
 from mia_common.pagination import CursorParam, Limit, Page, split_page
+from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
@@ -39,7 +40,7 @@ async def list_conversations(
         uuid.UUID | None, Query(description="only the conversations of this contact")
     ] = None,
     q: Annotated[
-        str | None,
+        ApiStr | None,
         Query(max_length=200, description="contact name, phone digits or message text"),
     ] = None,
 ) -> Page[ConversationOut]:

@@ -9,7 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header
 
 from mia_common.db.requests import SessionDep
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_common.pagination import CursorParam, InvalidCursor, Limit, Page, split_page
+from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.conversations.service import get_conversation
 from mia_crm.identity import Caller
@@ -54,8 +56,9 @@ async def list_messages(
     summary="Reply: queued for sending; its status follows on the message",
     responses={
         409: {
+            **PROBLEM_RESPONSE,
             "description": "window_closed (send a template), no_recipient, or"
-            " idempotency_key_reused"
+            " idempotency_key_reused",
         }
     },
 )
@@ -66,7 +69,7 @@ async def reply(
     session: SessionDep,
     context: ContextDep,
     idempotency_key: Annotated[
-        str | None,
+        ApiStr | None,
         Header(
             alias="Idempotency-Key",
             min_length=1,

@@ -7,6 +7,10 @@ in one (those already stored skipped), the conversations updated in one, the inb
 staged in one. Only a customer or conversation
 seen for the first time costs statements of its own.
 
+What the channel sent is stored as it came but for U+0000, which PostgreSQL refuses in
+text and jsonb: it becomes U+FFFD (``without_nul``), so a customer's message is never
+refused or dead-lettered over the character.
+
 Order is the batch's: a conversation's messages arrive in its partition's order, get ids
 (UUIDv7) in that order, and update the conversation in that order, so the thread and the
 inbox line read as if they had been stored one by one.
@@ -27,6 +31,7 @@ from mia_common.contracts import Envelope, InboundMessage, InboxChange
 from mia_common.db.base import new_uuid7
 from mia_common.messaging import PermanentError
 from mia_common.outbox import add_events
+from mia_common.text import without_nul
 from mia_crm.contacts.phones import InvalidPhoneNumber, to_e164
 from mia_crm.contacts.resolution import ContactResolver, Identifiers
 from mia_crm.conversations.repository import ConversationRepository
@@ -71,7 +76,8 @@ async def store_inbound(
     messages = MessageRepository.from_session(session)
     firsts: dict[tuple[uuid.UUID, str], Envelope[InboundMessage]] = {}
     for event in events:
-        firsts.setdefault((event.data.channel_account_id, event.data.external_message_id), event)
+        key = (event.data.channel_account_id, without_nul(event.data.external_message_id))
+        firsts.setdefault(key, event)
     # No look-up of what is already stored: the INSERT skips those (ON CONFLICT), and only
     # the rows it inserted count and are announced. A redelivery still finds (and locks)
     # its contact and conversation, which it cannot change: they exist since its first time.
@@ -81,8 +87,8 @@ async def store_inbound(
             sender=Identifiers(
                 tenant_id=event.tenantid,
                 phone=_phone_of(event.data),
-                channel_user_id=event.data.from_user_id,
-                name=event.data.contact_name,
+                channel_user_id=without_nul(event.data.from_user_id),
+                name=without_nul(event.data.contact_name),
             ),
             # The channel's clock, capped at ours: a sender's clock ahead of ours must not
             # stretch the reply window or pin the conversation to the top of the inbox.
@@ -104,6 +110,9 @@ async def store_inbound(
     for arrival in arrivals:
         conversation = conversations[_key_of(arrival, contacts)]
         inbound = arrival.event.data
+        media = inbound.media.model_dump(mode="json") if inbound.media is not None else None
+        # What the customer (or the channel) sent is stored whatever it holds: PostgreSQL
+        # refuses U+0000 in text and jsonb, so it becomes U+FFFD here, where it is stored.
         row: dict[str, Any] = {
             "id": new_uuid7(),
             "tenant_id": arrival.event.tenantid,
@@ -111,11 +120,11 @@ async def store_inbound(
             "channel_account_id": inbound.channel_account_id,
             "direction": Direction.IN.value,
             "kind": inbound.kind.value,
-            "text": inbound.text,
-            "media": inbound.media.model_dump(mode="json") if inbound.media is not None else None,
-            "extra": inbound.extra,
-            "external_message_id": inbound.external_message_id,
-            "reply_to_external_id": inbound.reply_to_external_id,
+            "text": without_nul(inbound.text),
+            "media": without_nul(media),
+            "extra": without_nul(inbound.extra),
+            "external_message_id": without_nul(inbound.external_message_id),
+            "reply_to_external_id": without_nul(inbound.reply_to_external_id),
             "occurred_at": arrival.occurred_at,
             "status": None,
             "status_timeline": [],

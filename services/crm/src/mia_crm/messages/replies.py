@@ -150,12 +150,12 @@ def _stored_content(reply: Reply) -> dict[str, Any]:
         }
     return {
         "kind": reply.kind,
-        "text": reply.caption,
+        "text": reply.caption_text,
         "media": {
             "link": str(reply.link) if reply.link is not None else None,
             "media_id": reply.media_id,
-            "caption": reply.caption,
-            "filename": reply.filename,
+            "caption": reply.caption_text,
+            "filename": reply.file_name,
         },
         "extra": {},
     }

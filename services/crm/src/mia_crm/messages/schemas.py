@@ -6,12 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, HttpUrl, Tag, model_validator
 
 from mia_common.contracts import MediaContent, SendContent, TemplateContent, TextContent
+from mia_common.text import ApiStr
 from mia_crm.models import Message
+from mia_crm.text import ApiJsonObject, NonBlankApiStr
 
 __all__ = [
+    "AudioReply",
+    "DocumentReply",
+    "ImageReply",
     "MediaReply",
     "MessageError",
     "MessageOut",
@@ -19,6 +24,7 @@ __all__ = [
     "StatusEntry",
     "TemplateReply",
     "TextReply",
+    "VideoReply",
 ]
 
 
@@ -28,13 +34,7 @@ class _Reply(BaseModel):
 
 class TextReply(_Reply):
     type: Literal["text"]
-    text: str = Field(min_length=1, max_length=4096)
-
-    @model_validator(mode="after")
-    def _not_blank(self) -> TextReply:
-        if not self.text.strip():
-            raise ValueError("text must not be blank")
-        return self
+    text: Annotated[NonBlankApiStr, Field(min_length=1, max_length=4096)]
 
     def to_content(self) -> SendContent:
         return TextContent(body=self.text)
@@ -42,13 +42,23 @@ class TextReply(_Reply):
 
 class TemplateReply(_Reply):
     """An approved template; ``variables`` fill the body's {{1}}, {{2}}... in order, or
-    ``components`` are passed to Meta as they are."""
+    ``components`` are passed to Meta as they are (not both)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "not": {
+                "required": ["variables", "components"],
+                "properties": {"variables": {"type": "array"}, "components": {"type": "array"}},
+            }
+        },
+    )
 
     type: Literal["template"]
-    name: str = Field(min_length=1, max_length=512)
-    language: str = Field(min_length=2, max_length=15, examples=["pt_BR"])
-    variables: list[Annotated[str, Field(min_length=1, max_length=1024)]] | None = None
-    components: list[dict[str, Any]] | None = None
+    name: Annotated[ApiStr, Field(min_length=1, max_length=512)]
+    language: Annotated[ApiStr, Field(min_length=2, max_length=15, examples=["pt_BR"])]
+    variables: list[Annotated[ApiStr, Field(min_length=1, max_length=1024)]] | None = None
+    components: list[ApiJsonObject] | None = None
 
     @model_validator(mode="after")
     def _one_way_to_fill_it(self) -> TemplateReply:
@@ -72,38 +82,106 @@ class TemplateReply(_Reply):
         return TemplateContent(name=self.name, language=self.language, components=components)
 
 
+Caption = Annotated[ApiStr, Field(min_length=1, max_length=1024)]
+
+
 class MediaReply(_Reply):
-    """A file by public ``link`` or by a ``media_id`` the channel already has."""
+    """A file by public ``link`` or by a ``media_id`` the channel already has: exactly one.
+
+    One model per ``kind``, because WhatsApp's rules differ: voice notes (audio) carry no
+    caption, and only a document has a file name.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["link"], "properties": {"link": {"type": "string"}}},
+                {"required": ["media_id"], "properties": {"media_id": {"type": "string"}}},
+            ]
+        },
+    )
 
     type: Literal["media"]
     kind: Literal["image", "audio", "video", "document"]
-    link: HttpUrl | None = None
-    media_id: str | None = Field(default=None, min_length=1, max_length=256)
-    caption: str | None = Field(default=None, min_length=1, max_length=1024)
-    filename: str | None = Field(default=None, min_length=1, max_length=240)
+    link: Annotated[HttpUrl, Field(json_schema_extra={"pattern": "^https?://"})] | None = None
+    media_id: Annotated[ApiStr, Field(min_length=1, max_length=256)] | None = None
 
     @model_validator(mode="after")
-    def _channel_rules(self) -> MediaReply:
+    def _one_source(self) -> MediaReply:
         if (self.link is None) == (self.media_id is None):
             raise ValueError("give exactly one of link or media_id")
-        # WhatsApp's own rules: voice notes carry no caption, only documents a file name.
-        if self.kind == "audio" and self.caption is not None:
-            raise ValueError("audio cannot have a caption")
-        if self.filename is not None and self.kind != "document":
-            raise ValueError("only a document has a filename")
         return self
+
+    # Only some kinds have these fields.
+    @property
+    def caption_text(self) -> str | None:
+        caption: str | None = getattr(self, "caption", None)
+        return caption
+
+    @property
+    def file_name(self) -> str | None:
+        filename: str | None = getattr(self, "filename", None)
+        return filename
 
     def to_content(self) -> SendContent:
         return MediaContent(
             kind=self.kind,
             link=str(self.link) if self.link is not None else None,
             media_id=self.media_id,
-            caption=self.caption,
-            filename=self.filename,
+            caption=self.caption_text,
+            filename=self.file_name,
         )
 
 
-ReplyBody = Annotated[TextReply | TemplateReply | MediaReply, Field(discriminator="type")]
+class ImageReply(MediaReply):
+    kind: Literal["image"]
+    caption: Caption | None = None
+
+
+class VideoReply(MediaReply):
+    kind: Literal["video"]
+    caption: Caption | None = None
+
+
+class AudioReply(MediaReply):
+    kind: Literal["audio"]
+
+
+class DocumentReply(MediaReply):
+    kind: Literal["document"]
+    caption: Caption | None = None
+    filename: Annotated[ApiStr, Field(min_length=1, max_length=240)] | None = None
+
+
+def _reply_tag(value: Any) -> str | None:
+    """``type``, or for media its ``kind``: which of the six bodies ``value`` is."""
+    if isinstance(value, dict):
+        body_type, kind = value.get("type"), value.get("kind")
+    else:
+        body_type, kind = getattr(value, "type", None), getattr(value, "kind", None)
+    tag = kind if body_type == "media" else body_type
+    return tag if isinstance(tag, str) else None
+
+
+# One level of tags, not a discriminated union (on ``kind``) inside another (on ``type``):
+# pydantic documents that one with a discriminator mapping OpenAPI does not allow (a
+# schema where a reference must be), which generators of clients cannot read. Each body
+# still says its own ``type`` and ``kind`` as constants.
+ReplyBody = Annotated[
+    Annotated[TextReply, Tag("text")]
+    | Annotated[TemplateReply, Tag("template")]
+    | Annotated[ImageReply, Tag("image")]
+    | Annotated[VideoReply, Tag("video")]
+    | Annotated[AudioReply, Tag("audio")]
+    | Annotated[DocumentReply, Tag("document")],
+    Discriminator(
+        _reply_tag,
+        custom_error_type="reply_type",
+        custom_error_message="type is text, template or media; media has a kind: image,"
+        " video, audio or document",
+    ),
+]
 
 
 class StatusEntry(BaseModel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from mia_crm.models import ConversationNote
+from mia_crm.text import NonBlankApiStr
 
 __all__ = ["NoteBody", "NoteOut"]
 
@@ -15,14 +17,7 @@ __all__ = ["NoteBody", "NoteOut"]
 class NoteBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=10_000)
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text must not be blank")
-        return text
+    text: Annotated[NonBlankApiStr, Field(min_length=1, max_length=10_000)]
 
 
 class NoteOut(BaseModel):

@@ -6,6 +6,9 @@ on the channel account. One that finds nothing is parked and applied when the se
 outcome names the message's channel id: nothing is dropped. Outcomes are ours only when
 their origin is ``agent``; ``origin_ref`` (equal to ``request_id``) is the message id.
 
+Identifiers and error texts the channel sent are stored with U+0000 replaced (U+FFFD), so
+a receipt is never refused over the character.
+
 A message whose current status moved (parked statuses applied included) is announced on
 the inbox topic once per outcome or receipt; one that only gained a timeline entry (a
 repeated or backward status) is not.
@@ -15,17 +18,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import (
+    ChannelError,
     InboxChange,
     MessageStatus,
     SendOrigin,
     SendOutcome,
     SendResult,
 )
+from mia_common.text import without_nul
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
@@ -60,13 +66,14 @@ async def apply_outcome(
     occurred_at = outcome.occurred_at or reported_at
     status_before = message.status
     if outcome.result is SendResult.ACCEPTED:
-        if outcome.external_message_id and message.external_message_id is None:
-            message.external_message_id = outcome.external_message_id
+        external_message_id = without_nul(outcome.external_message_id)
+        if external_message_id and message.external_message_id is None:
+            message.external_message_id = external_message_id
         record_status(
             message, StatusReport(status=DeliveryStatus.ACCEPTED, occurred_at=occurred_at)
         )
     else:
-        error = outcome.error.model_dump(mode="json") if outcome.error is not None else None
+        error = _error_of(outcome.error)
         record_status(
             message,
             StatusReport(status=DeliveryStatus.FAILED, occurred_at=occurred_at, error=error),
@@ -90,28 +97,30 @@ async def apply_receipt(
     """Record a channel status on its message; None when it was parked for later."""
     messages = MessageRepository.from_session(session)
     message: Message | None = None
-    request_id = _uuid_or_none(receipt.send_request_id)
+    external_message_id = without_nul(receipt.external_message_id)
+    send_request_id = without_nul(receipt.send_request_id)
+    request_id = _uuid_or_none(send_request_id)
     if request_id is not None:
         message = await messages.outbound_for_update(tenant_id=tenant_id, message_id=request_id)
     if message is None:
         message = await messages.outbound_by_channel_id_for_update(
             tenant_id=tenant_id,
             channel_account_id=receipt.channel_account_id,
-            external_message_id=receipt.external_message_id,
+            external_message_id=external_message_id,
         )
     report = StatusReport(
         status=receipt.status.value,
         occurred_at=receipt.occurred_at,
-        error=receipt.error.model_dump(mode="json") if receipt.error is not None else None,
+        error=_error_of(receipt.error),
     )
     if message is None:
         await PendingStatusRepository.from_session(session).park(
             PendingStatus(
                 tenant_id=tenant_id,
                 channel_account_id=receipt.channel_account_id,
-                external_message_id=receipt.external_message_id,
+                external_message_id=external_message_id,
                 # Canonical form, so it matches str(message.id) whatever the echo looked like.
-                send_request_id=str(request_id) if request_id else receipt.send_request_id,
+                send_request_id=str(request_id) if request_id else send_request_id,
                 status=report.status,
                 occurred_at=report.occurred_at,
                 error=report.error,
@@ -121,7 +130,7 @@ async def apply_receipt(
     if message.external_message_id is None:
         # Matched by our request id before the outcome told us the channel's id: the
         # receipt carries it, and receipts parked under that id can now be applied.
-        message.external_message_id = receipt.external_message_id
+        message.external_message_id = external_message_id
     status_before = message.status
     record_status(message, report)
     await session.flush()
@@ -174,6 +183,12 @@ async def _announce_if_moved(
         message_id=message.id,
         occurred_at=now,
     )
+
+
+def _error_of(error: ChannelError | None) -> dict[str, Any] | None:
+    # The channel's own words (title, detail), stored as they came but for U+0000, which
+    # PostgreSQL refuses in text and jsonb.
+    return without_nul(error.model_dump(mode="json")) if error is not None else None
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
