@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,6 +46,16 @@ class ChannelAccountRepository:
                 select(ChannelAccount).where(ChannelAccount.waba_id.in_(ids))
             )
         )
+
+    async def lock(self, account_id: uuid.UUID) -> None:
+        """Hold the account until the transaction ends.
+
+        Every meta-ingest process projects every state into this one table: without it,
+        two processes inserting a new account at once collide on its phone number (an
+        ``ON CONFLICT`` names one index only) and one of them fails and retries.
+        """
+        key = int.from_bytes(account_id.bytes[:8], "big", signed=True)
+        await self._session.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def get(self, account_id: uuid.UUID) -> ChannelAccount | None:
         return await self._session.get(ChannelAccount, account_id)

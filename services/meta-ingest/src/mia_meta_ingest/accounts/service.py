@@ -33,6 +33,7 @@ async def project_state(*, accounts: ChannelAccountRepository, state: ChannelAcc
     if not concerns_us(state):
         return
     account_id = state.channel_account_id
+    await accounts.lock(account_id)
     if state.status is not ChannelAccountStatus.DELETED:
         await accounts.upsert_newer(state)
         await accounts.unretire_older_than(account_id, state.updated_at)
