@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -16,10 +17,11 @@ from mia_common.testing import wait_until
 from mia_common.testing.kafka import group_caught_up, read_up_to_marker
 from mia_common.webhooks import HAS_MEDIA_HEADER
 from mia_meta_ingest.config import MetaIngestSettings
+from mia_meta_ingest.context import MetaIngestContext
 from mia_meta_ingest.media.handlers import MEDIA_GROUP
 from mia_meta_sandbox.testing import SandboxHandle
 from support import payloads
-from support.accounts import Account, register_account
+from support.accounts import Account, publish_state, register_account
 from support.delivery import for_account, records_for, signed
 
 PICTURE = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a JPEG's first bytes, then data
@@ -132,12 +134,88 @@ async def test_media_meta_no_longer_has_is_gone_with_a_clear_error(
     expired = await client.get(
         f"/api/v1/media/{account.id}/999999999999", headers=_identity(account.tenant_id)
     )
-    assert expired.status_code == 410
-    assert expired.json()["code"] == "media_unavailable"
+    assert expired.status_code == 404
+    assert expired.headers["content-type"] == "application/problem+json"
+    assert expired.json()["code"] == "media_gone"
+    assert "Meta no longer has media 999999999999" in expired.json()["detail"]
     bad_id = await client.get(
         f"/api/v1/media/{account.id}/..%2F..%2Fetc", headers=_identity(account.tenant_id)
     )
     assert bad_id.status_code in (404, 422)
+
+
+async def test_a_token_meta_refuses_answers_502_with_metas_own_message(
+    client: httpx.AsyncClient,
+    ingest_app: FastAPI,
+    ingest_settings: MetaIngestSettings,
+    sandbox: SandboxHandle,
+) -> None:
+    """Meta expired or revoked the token the account holds: a person must enter a new one."""
+    account = await register_account(ingest_app, ingest_settings)
+    media_id = await _media_in_sandbox(sandbox, account)
+    await sandbox.client.register_number(  # Meta now wants another token for the number
+        phone_number_id=account.phone_number_id,
+        access_token=f"rotated-{uuid.uuid4().hex}",
+        app_secret=account.app_secret,
+        webhook_url="http://127.0.0.1:9/unused",
+    )
+
+    refused = await client.get(
+        f"/api/v1/media/{account.id}/{media_id}", headers=_identity(account.tenant_id)
+    )
+
+    assert refused.status_code == 502
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["code"] == "media_provider_refused"
+    assert problem["meta_code"] == "190"
+    assert "Invalid OAuth access token" in problem["detail"], "Meta's own words"
+    assert "enter a new token" in problem["detail"]
+    stored = ingest_settings.media_dir / str(account.tenant_id) / str(account.id) / media_id
+    assert not stored.exists()
+
+
+async def test_an_account_without_a_usable_access_token_says_so(
+    client: httpx.AsyncClient, ingest_app: FastAPI, ingest_settings: MetaIngestSettings
+) -> None:
+    account = await register_account(ingest_app, ingest_settings)
+    context: MetaIngestContext = ingest_app.state.context
+    known = context.accounts.get(account.id)
+    assert known is not None
+    newer = await publish_state(
+        ingest_app,
+        ingest_settings,
+        account,
+        updated_at=known.updated_at + timedelta(seconds=1),
+        with_secrets=False,
+    )
+    await wait_until(
+        lambda: (
+            (found := context.accounts.get(account.id)) is not None
+            and found.updated_at == newer.updated_at
+        ),
+        message="the state without secrets applied",
+    )
+
+    answer = await client.get(
+        f"/api/v1/media/{account.id}/123456789", headers=_identity(account.tenant_id)
+    )
+
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "media_no_access_token"
+    assert "enter its access token again" in answer.json()["detail"]
+
+
+async def test_nul_in_the_media_id_is_refused_with_422_naming_the_field(
+    client: httpx.AsyncClient, ingest_app: FastAPI, ingest_settings: MetaIngestSettings
+) -> None:
+    account = await register_account(ingest_app, ingest_settings)
+    answer = await client.get(
+        f"/api/v1/media/{account.id}/12%0034", headers=_identity(account.tenant_id)
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert [error["loc"] for error in answer.json()["errors"]] == [["path", "media_id"]]
 
 
 async def test_inbound_records_marked_without_media_are_skipped_before_decoding(

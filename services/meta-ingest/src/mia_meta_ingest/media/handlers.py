@@ -20,7 +20,7 @@ from aiokafka import ConsumerRecord
 from mia_common.contracts import Channel, Envelope, InboundMessage
 from mia_common.messaging import PermanentError
 from mia_common.webhooks import HAS_MEDIA_HEADER
-from mia_meta_ingest.media.graph import MediaGone, MediaTooLarge
+from mia_meta_ingest.media.graph import GraphRefused, MediaGone, MediaTooLarge
 from mia_meta_ingest.media.service import NoAccessToken
 from mia_meta_ingest.webhook.events import SOURCE
 
@@ -76,5 +76,7 @@ async def _copy(context: MetaIngestContext, event: InboundEnvelope) -> None:
         raise PermanentError(f"unknown channel account {message.channel_account_id}")
     try:
         await context.media.ensure_stored(account, message.media.media_id)
-    except (MediaGone, MediaTooLarge, NoAccessToken) as exc:
+    except (MediaGone, MediaTooLarge, NoAccessToken, GraphRefused) as exc:
+        # Retrying cannot help (a person must fix the token first); Meta away or a damaged
+        # download is retried. The media endpoint still fetches on demand afterwards.
         raise PermanentError(str(exc)) from exc

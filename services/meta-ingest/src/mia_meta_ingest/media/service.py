@@ -8,7 +8,7 @@ from pathlib import Path
 import structlog
 
 from mia_meta_ingest.accounts.directory import KnownAccount
-from mia_meta_ingest.media.graph import GraphMediaClient
+from mia_meta_ingest.media.graph import GraphMediaClient, MediaDownloadError
 from mia_meta_ingest.media.storage import MediaStorage, media_key
 
 __all__ = ["MediaFetcher", "NoAccessToken"]
@@ -16,7 +16,7 @@ __all__ = ["MediaFetcher", "NoAccessToken"]
 logger = structlog.get_logger(__name__)
 
 
-class NoAccessToken(Exception):
+class NoAccessToken(MediaDownloadError):
     """The account's state carries no usable access token: media cannot be downloaded."""
 
 
@@ -43,7 +43,10 @@ class MediaFetcher:
             return key
         token = account.access_token
         if token is None:
-            raise NoAccessToken(f"account {account.id} has no usable access token")
+            raise NoAccessToken(
+                f"channel account {account.id} has no usable access token to download media "
+                "with; enter its access token again"
+            )
         with tempfile.TemporaryDirectory(prefix="mia-media-") as directory:
             path = Path(directory) / "download"
             downloaded = await self._graph.download(
