@@ -34,6 +34,23 @@ async def test_verification_handshake_echoes_the_challenge(client: httpx.AsyncCl
     assert wrong.headers["content-type"] == "application/problem+json"
 
 
+async def test_verification_refuses_nul_with_422_and_a_non_ascii_token_with_403(
+    client: httpx.AsyncClient,
+) -> None:
+    nul = await client.get(
+        "/webhooks/meta",
+        params={"hub.mode": "subscribe", "hub.verify_token": "a\x00b", "hub.challenge": "1"},
+    )
+    accented = await client.get(
+        "/webhooks/meta",
+        params={"hub.mode": "subscribe", "hub.verify_token": "sé", "hub.challenge": "1"},
+    )
+    assert nul.status_code == 422
+    assert [error["loc"] for error in nul.json()["errors"]] == [["query", "hub.verify_token"]]
+    assert accented.status_code == 403
+    assert accented.json()["code"] == "verify_token_mismatch"
+
+
 async def test_signed_text_message_becomes_one_inbound_event_even_when_meta_retries(
     client: httpx.AsyncClient, ingest_app: FastAPI, ingest_settings: MetaIngestSettings
 ) -> None:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from mia_common.errors import Forbidden
+from mia_common.text import ApiStr
 from mia_common.webhooks import RequestOnlyRoute
 from mia_meta_ingest.context import ContextDep, MetaIngestContext
 
@@ -25,12 +26,17 @@ router = APIRouter(tags=["webhooks"])
 @router.get("/webhooks/meta", response_class=PlainTextResponse, summary="Meta's verification")
 async def verify(
     context: ContextDep,
-    mode: Annotated[str | None, Query(alias="hub.mode")] = None,
-    token: Annotated[str | None, Query(alias="hub.verify_token")] = None,
-    challenge: Annotated[str | None, Query(alias="hub.challenge")] = None,
+    mode: Annotated[ApiStr | None, Query(alias="hub.mode")] = None,
+    token: Annotated[ApiStr | None, Query(alias="hub.verify_token")] = None,
+    challenge: Annotated[ApiStr | None, Query(alias="hub.challenge")] = None,
 ) -> str:
     expected = context.settings.verify_token.get_secret_value()
-    if mode != "subscribe" or token is None or not hmac.compare_digest(token, expected):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a 500).
+    if (
+        mode != "subscribe"
+        or token is None
+        or not hmac.compare_digest(token.encode(), expected.encode())
+    ):
         raise Forbidden("the verify token does not match", code="verify_token_mismatch")
     return challenge or ""
 
