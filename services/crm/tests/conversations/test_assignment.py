@@ -102,19 +102,29 @@ async def test_a_deactivated_user_is_refused(world: World) -> None:
     assert (await world.conversation_of(message))["assigned_user_id"] is None
 
 
-async def test_assigning_oneself_or_unassigning_asks_nobody(world: World) -> None:
+async def test_unassigning_asks_nobody(world: World) -> None:
     message = await world.deliver()
-    conversation = message.conversation_id
-
-    taken = await assign(world, conversation, world.agent.user_id, world.agent)
+    taken = await assign(world, message.conversation_id, world.agent.user_id, world.agent)
     assert taken.json()["assigned_user_id"] == str(world.agent.user_id)
-    released = await assign(world, conversation, None, world.agent)
-    assert released.json()["assigned_user_id"] is None
-    by_manager = await assign(world, conversation, world.manager.user_id, world.manager)
-    assert by_manager.json()["assigned_user_id"] == str(world.manager.user_id)
+    asked = len(world.gateway.calls)
 
-    assert world.gateway.calls_about(world.agent.user_id) == []
-    assert world.gateway.calls_about(world.manager.user_id) == []
+    released = await assign(world, message.conversation_id, None, world.agent)
+
+    assert released.status_code == 200, released.text
+    assert released.json()["assigned_user_id"] is None
+    assert len(world.gateway.calls) == asked
+
+
+async def test_an_integration_cannot_assign_a_conversation_to_its_api_key(world: World) -> None:
+    message = await world.deliver()
+    integration = world.api_key(Role.agent)  # its identity names the key, no user
+
+    response = await assign(world, message.conversation_id, integration.user_id, integration)
+
+    refused(response, 422, "assignee_unknown")
+    assert (await world.conversation_of(message))["assigned_user_id"] is None
+    released = await assign(world, message.conversation_id, None, integration)
+    assert released.status_code == 200, "unassigning needs no user"
 
 
 def _unreachable(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:

@@ -96,6 +96,13 @@ class World:
         token = issue_identity_token(identity, secret=self.settings.identity_token_secret)
         return Caller(identity.user_id, identity.tenant_id, role, {"X-Mia-Identity": token})
 
+    def api_key(self, role: Role = Role.manager) -> Caller:
+        """An integration of this tenant: the gateway forwards its API key's id as the user
+        id, and the key is no user the gateway's directory knows."""
+        identity = Identity(user_id=uuid.uuid4(), tenant_id=self.tenant_id, role=role)
+        token = issue_identity_token(identity, secret=self.settings.identity_token_secret)
+        return Caller(identity.user_id, identity.tenant_id, role, {"X-Mia-Identity": token})
+
     def stranger(self, role: Role = Role.owner) -> Caller:
         """A user of another tenant."""
         return self.caller(role, tenant_id=uuid.uuid4())

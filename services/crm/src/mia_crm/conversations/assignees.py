@@ -1,10 +1,11 @@
 """Who may be assigned a conversation: asked of the gateway, which owns the users.
 
 The crm keeps no copy of the tenant's users, so before it assigns a conversation to
-someone other than the caller it asks the gateway ``GET /internal/v1/users/{user_id}``,
-forwarding the caller's own ``X-Mia-Identity`` token: the gateway answers for the token's
-tenant only (a user of another tenant is "unknown" there, as a made-up id is), and no
-credential of the crm's own is involved.
+anyone (the caller included: an integration's identity names its API key, not a user) it
+asks the gateway ``GET /internal/v1/users/{user_id}``, forwarding the caller's own
+``X-Mia-Identity`` token: the gateway answers for the token's tenant only (a user of
+another tenant is "unknown" there, as a made-up id is), and no credential of the crm's
+own is involved.
 
 An assignment the crm could not check (the gateway unreachable, slow, answering 5xx or
 something outside the contract) is refused with a 503, never made unchecked.

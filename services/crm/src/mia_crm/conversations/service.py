@@ -69,9 +69,9 @@ async def assign(
     """Assign to ``user_id`` (None: unassign).
 
     Agents may take a conversation nobody else holds and let go of their own; giving
-    one to someone else, or taking it from someone, needs a manager or above. Someone
-    other than the caller must be an active user of the tenant, which the gateway says
-    (asked with the caller's own ``identity_token``).
+    one to someone else, or taking it from someone, needs a manager or above. The
+    assignee must be an active user of the tenant, which the gateway says (asked with
+    the caller's own ``identity_token``).
     """
     # Refusals that need no one else come first: another tenant's id (404) and a rule the
     # role breaks (403) are answered without asking the gateway. Read without a lock: the
@@ -80,11 +80,11 @@ async def assign(
         session, tenant_id=identity.tenant_id, conversation_id=conversation_id
     )
     _may_assign(identity, holder=conversation.assigned_user_id, user_id=user_id)
-    # Unassigning names nobody. Assigning oneself names the user the identity token was
-    # issued to: the gateway signs tokens only for the users it just authenticated, in
-    # their tenant, for a few minutes, so the token proves that user exists. Neither
-    # needs the gateway.
-    if user_id is not None and user_id != identity.user_id:
+    # Unassigning names nobody: no call. Assigning oneself is checked too, although a
+    # user's token would prove that user exists: an integration's token names its API
+    # key (the gateway forwards the key's id as the user id, and the token does not say
+    # which kind of caller it is), and a key is nobody to assign a conversation to.
+    if user_id is not None:
         await users.check_assignable(
             user_id=user_id, tenant_id=identity.tenant_id, identity_token=identity_token
         )
