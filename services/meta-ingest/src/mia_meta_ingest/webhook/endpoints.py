@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from mia_common.errors import Forbidden
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_common.text import ApiStr
 from mia_common.webhooks import RequestOnlyRoute
 from mia_meta_ingest.context import ContextDep, MetaIngestContext
@@ -54,5 +55,32 @@ router.add_api_route(
     receive,
     methods=["POST"],
     summary="A signed delivery of messages and statuses",
+    description=(
+        "Meta's webhook: a JSON body signed with an app secret (`X-Hub-Signature-256`). "
+        "200 once its events are published, or once it is dead-lettered (unreadable, or "
+        "for a number no account has, signed by an app we know); 401 or 403 when no app "
+        "secret we know signs it."
+    ),
+    response_class=Response,
+    responses={
+        200: {"description": "Accepted", "content": {}},
+        413: PROBLEM_RESPONSE,
+    },
+    # What a RequestOnlyRoute reads itself, so the document says it.
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "X-Hub-Signature-256",
+                "in": "header",
+                "required": False,
+                "description": "`sha256=` and the hex HMAC-SHA256 of the raw body",
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+    },
     route_class_override=RequestOnlyRoute,
 )
