@@ -47,6 +47,7 @@ async def create_key(
         action="api_key.created",
         tenant_id=actor.tenant_id,
         actor_id=actor.id,
+        actor_kind=actor.kind,
         target=str(key.id),
         details={"name": key.name, "role": key.role, "scopes": key.scopes},
     )
@@ -75,5 +76,6 @@ async def revoke_key(*, session: AsyncSession, actor: Principal, key_id: uuid.UU
             action="api_key.revoked",
             tenant_id=actor.tenant_id,
             actor_id=actor.id,
+            actor_kind=actor.kind,
             target=str(key.id),
         )

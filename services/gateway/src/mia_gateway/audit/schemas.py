@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from mia_gateway.audit.service import ActorKind
 
 __all__ = ["AuditEventOut"]
 
@@ -14,8 +16,10 @@ __all__ = ["AuditEventOut"]
 class AuditEventOut(BaseModel):
     id: uuid.UUID
     action: str
-    actor_id: uuid.UUID | None
-    actor_kind: str
+    actor_id: uuid.UUID | None = Field(
+        description="the user's or the API key's id; null when the platform acted"
+    )
+    actor_kind: ActorKind
     target: str | None
     ip: str | None
     details: dict[str, Any]

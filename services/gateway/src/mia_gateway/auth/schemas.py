@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from mia_common.identity import Role
+from mia_common.text import ApiStr
 from mia_gateway.auth.principal import Principal
+from mia_gateway.invitations.schemas import NewPassword
 from mia_gateway.models import Tenant, User
+from mia_gateway.tenants.schemas import TenantName, TimeZone, TimeZoneName
+from mia_gateway.users.schemas import EmailAddress, UserName
 
 __all__ = [
     "LoginRequest",
@@ -22,17 +27,18 @@ __all__ = [
 
 
 class LoginRequest(BaseModel):
-    # Not EmailStr: logging in must work for any address an account was created with.
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=256)
+    # Not EmailAddress, nor the password policy: logging in must work for any address and
+    # password an account was ever created with (MIA_ADMIN_EMAIL, an older policy).
+    email: Annotated[ApiStr, Field(min_length=3, max_length=320)]
+    password: Annotated[ApiStr, Field(min_length=1, max_length=256)]
 
 
 class SignupRequest(BaseModel):
-    company: str = Field(min_length=2, max_length=200)
-    name: str = Field(default="", max_length=200)
-    email: EmailStr
-    password: str = Field(min_length=1, max_length=256)
-    timezone: str = Field(default="UTC", max_length=64)
+    company: TenantName
+    name: UserName = ""
+    email: EmailAddress
+    password: NewPassword
+    timezone: TimeZone = TimeZoneName("UTC")
 
 
 class TokenResponse(BaseModel):

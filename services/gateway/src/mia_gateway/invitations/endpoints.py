@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from mia_common.db.requests import SessionDep
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_common.pagination import Page, PageQuery
 from mia_gateway.auth.dependencies import AdminPrincipal
 from mia_gateway.auth.endpoints import client_ip, set_refresh_cookie, token_response
@@ -32,11 +33,7 @@ async def invite(
     invitation, token = await service.invite(
         session=session, actor=principal, email=str(body.email), role=body.role, settings=settings
     )
-    return InvitationCreated(
-        **InvitationOut.of(invitation).model_dump(),
-        token=token,
-        accept_url=f"{settings.public_url}/accept-invitation#token={token}",
-    )
+    return InvitationCreated.issued(invitation, token=token, public_url=settings.public_url)
 
 
 @router.get("", response_model=Page[InvitationOut], summary="Pending invitations")
@@ -61,7 +58,11 @@ async def revoke_invitation(
     "/accept",
     response_model=TokenResponse,
     status_code=201,
-    summary="Accept an invitation: creates the account and logs in",
+    summary="Accept an invitation: creates the account (or sets its password) and logs in",
+    description="A link to an owner's account the platform created sets that account's"
+    " password. 410 when the link was used, revoked or expired, or the company is"
+    " suspended (`code` says which).",
+    responses={410: PROBLEM_RESPONSE},
 )
 async def accept_invitation(
     body: AcceptInvitation,

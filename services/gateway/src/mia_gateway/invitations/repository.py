@@ -1,11 +1,12 @@
-"""The SQL of invitations: create, list the pending ones, find by id or by link token."""
+"""The SQL of invitations: create, list the pending ones, find by id or by link token,
+revoke the pending ones of an address."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.pagination import PageParams, fetch_page
@@ -54,4 +55,17 @@ class InvitationRepository:
         """Locked: two accepts of one link serialize, and the second finds it used."""
         return await self.session.scalar(
             select(Invitation).where(Invitation.token_hash == token_hash).with_for_update()
+        )
+
+    async def revoke_pending_for(self, *, tenant_id: uuid.UUID, email: str, at: datetime) -> None:
+        """Every pending link of ``email`` in the tenant stops working at ``at``."""
+        await self.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.tenant_id == tenant_id,
+                Invitation.email == email,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+            .values(revoked_at=at)
         )

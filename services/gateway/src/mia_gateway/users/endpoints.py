@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from mia_common.db.requests import SessionDep
 from mia_common.identity import Role
 from mia_common.pagination import Page, PageQuery
+from mia_common.text import ApiStr
 from mia_gateway.auth.dependencies import AdminPrincipal, ManagerPrincipal
 from mia_gateway.users import service
 from mia_gateway.users.schemas import UserOut, UserUpdate
@@ -23,7 +25,9 @@ async def list_users(
     principal: ManagerPrincipal,
     session: SessionDep,
     page: PageQuery,
-    q: str | None = None,
+    q: Annotated[
+        ApiStr | None, Query(max_length=200, description="part of the email or the name")
+    ] = None,
     role: Role | None = None,
 ) -> Page[UserOut]:
     rows, cursor = await service.list_users(

@@ -1,4 +1,5 @@
-"""The SQL of users: look-ups by id and email, a tenant's list, counting its owners.
+"""The SQL of users: look-ups by id and email, a tenant's list, counting its owners, the
+owner who never got in.
 
 Emails are stored lower-cased and unique across the platform, whatever the tenant;
 callers pass them normalized.
@@ -91,3 +92,18 @@ class UserRepository:
             )
         )
         return count or 0
+
+    async def owner_awaiting_first_login(self, tenant_id: uuid.UUID) -> User | None:
+        """The tenant's first owner who has no password and never logged in, if any."""
+        return await self.session.scalar(
+            select(User)
+            .where(
+                User.tenant_id == tenant_id,
+                User.role == Role.owner.value,
+                User.password_hash.is_(None),
+                User.last_login_at.is_(None),
+                User.disabled_at.is_(None),
+            )
+            .order_by(User.id)
+            .limit(1)
+        )
