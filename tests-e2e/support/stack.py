@@ -101,6 +101,8 @@ async def messaging_stack(
         "MIA_SANDBOX_WEBHOOK_URL": f"{urls.get('meta-ingest', 'http://127.0.0.1:9')}/webhooks/meta",
         "MIA_SANDBOX_PUBLIC_URL": urls.get("meta-sandbox", ""),
         "MIA_SENDER_PUBLIC_URL": urls.get("sender", ""),
+        # The crm asks the gateway whether an assignee is a user of the tenant.
+        "MIA_CRM_GATEWAY_URL": urls.get("gateway", "http://127.0.0.1:9"),
         # Stacks may run side by side (a benchmark beside a test run): keys of their own.
         "MIA_SENDER_REDIS_PREFIX": f"e2e:{run_id}:sender",
         "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
