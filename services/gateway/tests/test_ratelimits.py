@@ -9,6 +9,7 @@ are limited as the gateway's own are.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import socket
@@ -305,3 +306,24 @@ def test_a_limit_that_means_nothing_is_refused_at_start_up(
 
     with pytest.raises(ValidationError, match=name):
         GatewaySettings()
+
+
+async def test_a_flood_of_concurrent_requests_is_limited_exactly_not_let_through(
+    limited_app: FastAPI, gateway_settings: GatewaySettings
+) -> None:
+    # More requests at once than the Redis pool has connections (redis-py refuses the
+    # 101st): none may be waved through as if Redis were away.
+    redis = limited_app.state.context.infra.redis_client
+    burst = 150
+    limiter = RequestLimiter.from_settings(
+        redis,
+        _limited_settings(
+            gateway_settings, tenant_requests_per_minute=1, tenant_request_burst=burst
+        ),
+    )
+    caller = Principal(kind="user", id=uuid.uuid4(), tenant_id=uuid.uuid4(), role=Role.agent)
+
+    verdicts = await asyncio.gather(*(limiter.admit(caller) for _ in range(400)))
+
+    assert None not in verdicts
+    assert sum(1 for verdict in verdicts if verdict is not None and verdict.allowed) == burst

@@ -10,6 +10,7 @@ warning: the limits protect the platform, they are not worth refusing every call
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from mia_gateway.config import GatewaySettings
 from mia_gateway.ratelimits.errors import RateLimited
 
 __all__ = [
+    "MAX_REDIS_IN_FLIGHT",
     "RATE_LIMITED",
     "PolicyState",
     "RatePolicy",
@@ -39,6 +41,10 @@ RATE_LIMITED = Counter(
 logger = structlog.get_logger(__name__)
 # One warning per this many seconds while Redis is away, not one per request.
 _WARN_EVERY_SECONDS: Final = 10.0
+# The limiter's share of the process's Redis pool (redis-py's holds 100 and refuses a
+# command beyond them): a flood of requests queues here for a connection instead of
+# exhausting the pool, which would serve it unlimited and fail the login throttle too.
+MAX_REDIS_IN_FLIGHT: Final = 64
 _WINDOW_SECONDS: Final = 60
 
 
@@ -121,6 +127,7 @@ class RequestLimiter:
         self.tenant = tenant
         self.api_key = api_key
         self._warned_at = -math.inf
+        self._in_flight = asyncio.Semaphore(MAX_REDIS_IN_FLIGHT)
 
     @classmethod
     def from_settings(cls, redis: Redis, settings: GatewaySettings) -> RequestLimiter:
@@ -159,9 +166,10 @@ class RequestLimiter:
         states: list[PolicyState] = []
         for policy, key in checks:
             try:
-                decision = await self._bucket.acquire(
-                    key, rate=policy.per_second, capacity=policy.burst
-                )
+                async with self._in_flight:
+                    decision = await self._bucket.acquire(
+                        key, rate=policy.per_second, capacity=policy.burst
+                    )
             except RedisError as error:
                 self._warn_unlimited(error)
                 return None
