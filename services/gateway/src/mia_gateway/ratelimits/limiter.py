@@ -151,6 +151,8 @@ class RequestLimiter:
         checks: list[tuple[RatePolicy, str]] = []
         # The key first: a key refused by its own limit must not spend its tenant's tokens
         # (the dashboard's), which a tenant-first order would, on every refused request.
+        # The other way round, a key's token taken just before its tenant refuses is not
+        # given back: the key is one request poorer, which its own refill soon repays.
         if principal.kind == "api_key" and self.api_key.enabled:
             checks.append((self.api_key, f"key:{principal.id}"))
         if self.tenant.enabled:
