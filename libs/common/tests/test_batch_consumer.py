@@ -459,3 +459,28 @@ async def test_a_dead_letter_that_cannot_be_published_yet_is_retried_until_it_is
     finally:
         await stop_broker(late)
         await stop_broker(producer)
+
+
+async def test_a_lone_record_refused_for_good_is_handled_once_not_twice(
+    platform_settings: PlatformSettings,
+    broker: KafkaBroker,
+    consume: Callable[..., Awaitable[BatchConsumer[Transfer]]],
+    kafka_topics: Any,
+) -> None:
+    """A batch of one record is that record's first attempt: a PermanentError dead-letters
+    it without calling the handler again (a media copier asked Meta twice)."""
+    topic = await kafka_topics("batch")
+    calls: list[list[int]] = []
+
+    async def handle(batch: list[Transfer]) -> None:
+        calls.append(amounts(batch))
+        raise PermanentError("refused for good")
+
+    async with TopicReader(
+        platform_settings.kafka_bootstrap_servers, dead_letter_topic(topic)
+    ) as dead:
+        await produce(broker, topic, [13])
+        await consume(topic, handle)
+        [letter] = await dead.wait_for()
+    assert letter.header_map["x-dlq-attempts"] == "1"
+    assert calls == [[13]], "the handler ran once"

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Query
 from pydantic import BaseModel, Field, ValidationError
 
 from mia_common.errors import install_problem_handlers
-from mia_common.text import ApiStr, without_nul
+from mia_common.text import ApiStr, api_str, without_nul
 
 
 class Contact(BaseModel):
@@ -57,3 +57,18 @@ def test_channel_content_keeps_everything_but_the_nul() -> None:
     }
     clean = {"text": "nothing to replace"}
     assert without_nul(clean) == clean
+
+
+def test_a_stricter_pattern_is_both_enforced_and_documented() -> None:
+    class Tagged(BaseModel):
+        code: api_str(pattern="^[a-z_]+$", max_length=10)  # type: ignore[valid-type]
+        label: ApiStr
+
+    properties = Tagged.model_json_schema()["properties"]
+    assert properties["code"]["pattern"] == "^[a-z_]+$"
+    assert properties["code"]["maxLength"] == 10
+    assert properties["label"]["pattern"] == "^[^\\u0000]*$", "the NUL rule is documented"
+    with pytest.raises(ValidationError):
+        Tagged(code="Not-This", label="x")
+    with pytest.raises(ValidationError):
+        Tagged(code="ok", label="x\x00")

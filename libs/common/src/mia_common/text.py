@@ -18,7 +18,15 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, Field
 
-__all__ = ["NUL", "REPLACEMENT", "ApiStr", "refuse_nul", "without_nul"]
+__all__ = [
+    "NO_NUL_PATTERN",
+    "NUL",
+    "REPLACEMENT",
+    "ApiStr",
+    "api_str",
+    "refuse_nul",
+    "without_nul",
+]
 
 NUL = "\x00"
 REPLACEMENT = "\ufffd"
@@ -31,13 +39,30 @@ def refuse_nul(value: str) -> str:
     return value
 
 
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _document_no_nul(schema: dict[str, Any]) -> None:
+    # A stricter pattern of the same field (which excludes NUL itself) is kept.
+    schema.setdefault("pattern", NO_NUL_PATTERN)
+
+
 # The pattern documents the rule (a client generated from the document knows it); the
 # validator enforces it with a message that names the character.
-ApiStr = Annotated[
-    str, Field(json_schema_extra={"pattern": "^[^\\u0000]*$"}), AfterValidator(refuse_nul)
-]
-"""A ``str`` of API input; combine it with other constraints:
-``Annotated[ApiStr, Field(max_length=200)]``."""
+ApiStr = Annotated[str, Field(json_schema_extra=_document_no_nul), AfterValidator(refuse_nul)]
+"""A ``str`` of API input; lengths combine with it: ``Annotated[ApiStr, Field(max_length=200)]``.
+A ``pattern`` added that way is enforced but left out of the document (pydantic documents
+only constraints placed before a validator): use ``api_str(pattern=...)`` for one."""
+
+
+def api_str(**constraints: Any) -> Any:
+    """``ApiStr`` with string constraints (``pattern``, ``min_length``...) that the
+    document shows: ``code: api_str(pattern="^[a-z_]+$", max_length=40)``."""
+    return Annotated[
+        str,
+        Field(**constraints, json_schema_extra=_document_no_nul),
+        AfterValidator(refuse_nul),
+    ]
 
 
 def without_nul(value: T) -> T:

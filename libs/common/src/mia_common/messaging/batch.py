@@ -266,17 +266,26 @@ class BatchConsumer(Generic[T]):
                     records=len(items),
                     error=repr(exc),
                 )
+                if len(items) == 1:
+                    # The batch was the record alone: that was its first attempt.
+                    await self._handle_alone(*items[0], first_failure=exc)
+                    return
                 for record, item in items:
                     await self._handle_alone(record, item)
                 return
             self._count_processed(len(items), ProcessingStatus.acked)
 
-    async def _handle_alone(self, record: Record, item: T) -> None:
+    async def _handle_alone(
+        self, record: Record, item: T, *, first_failure: Exception | None = None
+    ) -> None:
         """The single-record path: attempts with backoff, then the dead-letter topic."""
         attempt = 0
         while True:
             attempt += 1
             try:
+                if first_failure is not None:
+                    failed, first_failure = first_failure, None
+                    raise failed
                 await self._call([item])
             except asyncio.CancelledError:
                 raise
