@@ -84,8 +84,9 @@ async def invite(
         tenant_id=actor.tenant_id,
         actor_id=actor.id,
         actor_kind=actor.kind,
-        target=email,
-        details={"role": role.value},
+        # The invitation, not the address: an address may be longer than a target.
+        target=str(invitation.id),
+        details={"email": email, "role": role.value},
     )
     return invitation, token
 
@@ -115,8 +116,8 @@ async def invite_owner(
         action="invitation.created",
         tenant_id=owner.tenant_id,
         admin_id=admin_id,
-        target=owner.email,
-        details={"role": owner.role},
+        target=str(invitation.id),
+        details={"email": owner.email, "role": owner.role},
     )
     return invitation, token
 
@@ -144,7 +145,8 @@ async def revoke(*, session: AsyncSession, actor: Principal, invitation_id: uuid
             tenant_id=actor.tenant_id,
             actor_id=actor.id,
             actor_kind=actor.kind,
-            target=invitation.email,
+            target=str(invitation.id),
+            details={"email": invitation.email},
         )
 
 
@@ -208,7 +210,8 @@ async def accept(
         tenant_id=invitation.tenant_id,
         actor_id=user.id,
         actor_kind=ActorKind.user,
-        target=invitation.email,
+        target=str(invitation.id),
+        details={"email": invitation.email},
     )
     return await start_session(
         session=session, user=user, method="invitation", settings=settings, ip=ip

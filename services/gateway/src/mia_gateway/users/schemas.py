@@ -12,7 +12,7 @@ from mia_common.identity import Role
 from mia_common.text import ApiStr
 from mia_gateway.models import User
 
-__all__ = ["EMAIL_PATTERN", "EmailAddress", "UserName", "UserOut", "UserUpdate"]
+__all__ = ["EMAIL_MAX_LENGTH", "EMAIL_PATTERN", "EmailAddress", "UserName", "UserOut", "UserUpdate"]
 
 # What an address needs to be one we can hand an account to: a local part, an @ and a
 # domain with a dot, no spaces, controls or NUL. Said in the document as a pattern (not
@@ -25,9 +25,18 @@ _NOT_IN_ADDRESS: Final = (
     r"@\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 EMAIL_PATTERN: Final = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}.]+(\.[^{_NOT_IN_ADDRESS}.]+)+$"
+# Half the column's 320: the services store addresses lower-cased, and lower-casing can
+# double a length (U+0130, İ, becomes i and a combining dot above; no other character
+# grows).
+EMAIL_MAX_LENGTH: Final = 160
 EmailAddress = Annotated[
     str,
-    Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN, examples=["maria@example.com"]),
+    Field(
+        min_length=3,
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
+        examples=["maria@example.com"],
+    ),
 ]
 """An email address a new account gets (stored lower-cased by the services)."""
 UserName = Annotated[ApiStr, Field(max_length=200)]
