@@ -3,9 +3,13 @@
 It serves the Messages API (``POST /2010-04-01/Accounts/{sid}/Messages.json``, HTTP Basic
 auth with the account sid and auth token, form-encoded parameters) and answers the way
 Twilio does: 201 with the Message resource, or ``{"code", "message", "more_info",
-"status"}``. After a send it posts the status callbacks (queued, sent, then delivered,
-undelivered or failed) to the message's ``StatusCallback``, form-encoded and signed with
-``X-Twilio-Signature``; it can also post an inbound SMS to a number's webhook.
+"status"}``. It serves the Account resource too (``GET /2010-04-01/Accounts/{sid}.json``,
+what a credentials check fetches): 200 with the account, its ``status`` ``active``,
+``suspended`` or ``closed`` (``set_status``), or 401 with code 20003 for a wrong SID or
+auth token, as Twilio answers. After a send it posts the status callbacks (queued, sent,
+then delivered, undelivered or failed) to the message's ``StatusCallback``, form-encoded
+and signed with ``X-Twilio-Signature``; it can also post an inbound SMS to a number's
+webhook.
 
 Like Twilio's test credentials, some magic recipients are refused: ``+15005550001``
 (21211 invalid), ``+15005550002`` (21612 unreachable), ``+15005550003`` (21408 region),
@@ -28,7 +32,7 @@ import re
 import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any, Literal
@@ -42,6 +46,7 @@ from fastapi.responses import JSONResponse
 from mia_common.testing import wait_until
 
 __all__ = [
+    "AccountStatus",
     "CallbackDelivery",
     "FakeAccount",
     "FakeTwilio",
@@ -109,12 +114,42 @@ def _error(
     )
 
 
+AccountStatus = Literal["active", "suspended", "closed"]
+
+
 @dataclass(frozen=True)
 class FakeAccount:
     sid: str
     auth_token: str
     numbers: frozenset[str]
     """The account's own numbers: the only valid ``From`` values (any, when empty)."""
+    status: AccountStatus = "active"
+    friendly_name: str = "My first Twilio account"
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def resource(self) -> dict[str, Any]:
+        """The Account resource as Twilio's API shows it (the auth token included)."""
+        uri = f"{API}/Accounts/{self.sid}"
+        date = _rfc2822(self.created)
+        return {
+            "auth_token": self.auth_token,
+            "date_created": date,
+            "date_updated": date,
+            "friendly_name": self.friendly_name,
+            "owner_account_sid": self.sid,
+            "sid": self.sid,
+            "status": self.status,
+            "subresource_uris": {
+                name: f"{uri}/{path}.json"
+                for name, path in (
+                    ("messages", "Messages"),
+                    ("incoming_phone_numbers", "IncomingPhoneNumbers"),
+                    ("balance", "Balance"),
+                )
+            },
+            "type": "Full",
+            "uri": f"{uri}.json",
+        }
 
 
 @dataclass(frozen=True)
@@ -167,8 +202,12 @@ class FakeTwilio:
     callbacks: list[CallbackDelivery] = field(default_factory=list)
     opted_out: set[str] = field(default_factory=set)
     """Recipients who replied STOP: sends to them are refused with 21610."""
+    fetches: list[str] = field(default_factory=list)
+    """The account SID of every fetch of an Account resource, answered or not."""
     _faults: list[_Fault] = field(default_factory=list)
     _stalls: list[float] = field(default_factory=list)
+    _fetch_faults: list[_Fault] = field(default_factory=list)
+    _fetch_stalls: list[float] = field(default_factory=list)
     _outcomes: dict[str, tuple[Outcome, str | None]] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _client: httpx.AsyncClient | None = None
@@ -181,6 +220,22 @@ class FakeTwilio:
         )
         self.accounts[account.sid] = account
         return account
+
+    def set_status(self, sid: str, status: AccountStatus) -> FakeAccount:
+        """Twilio suspends or closes an account (or reactivates it)."""
+        account = replace(self.accounts[sid], status=status)
+        self.accounts[sid] = account
+        return account
+
+    def fail_next_fetches(
+        self, count: int, *, http_status: int, code: int, message: str = "injected failure"
+    ) -> None:
+        """The next ``count`` fetches of an Account are answered ``http_status``."""
+        self._fetch_faults.extend([_Fault(http_status, code, message, None)] * count)
+
+    def stall_next_fetches(self, count: int, *, seconds: float) -> None:
+        """The next ``count`` fetches of an Account wait ``seconds`` before answering."""
+        self._fetch_stalls.extend([seconds] * count)
 
     def fail_next_sends(
         self,
@@ -446,6 +501,19 @@ class FakeTwilio:
             response = self._create(request, account_sid, form)
             self.attempts.append(SendAttempt(account_sid, pairs, response.status_code))
             return response
+
+        @app.get(API + "/Accounts/{account_sid}.json")
+        async def fetch_account(account_sid: str, request: Request) -> JSONResponse:
+            self.fetches.append(account_sid)
+            if self._fetch_stalls:
+                await asyncio.sleep(self._fetch_stalls.pop(0))
+            if self._fetch_faults:
+                fault = self._fetch_faults.pop(0)
+                return _error(fault.http_status, fault.code, fault.message)
+            account = self._authenticated(request, account_sid)
+            if account is None:
+                return _unauthenticated()
+            return JSONResponse(account.resource())
 
         @app.get(API + "/Accounts/{account_sid}/Messages/{message_sid}.json")
         async def fetch_message(

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 from mia_common.contracts import SendRequest
 
 __all__ = [
-    "CredentialsCheck",
     "ErrorAction",
     "OutcomeUnknown",
     "Provider",
@@ -88,6 +87,11 @@ class Provider(Protocol):
         """Make exactly one provider call; raise ``ProviderError`` when it is refused."""
         ...
 
+    async def check(self, credentials: Any) -> dict[str, Any]:
+        """Prove the credentials work with one cheap call: what the provider says about
+        the account; ``ProviderError`` when refused (wrong, suspended, unreachable)."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -99,11 +103,3 @@ class OutcomeUnknown(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-
-class CredentialsCheck(Protocol):
-    """A provider that can prove an account's credentials work with one cheap call."""
-
-    async def check(self, credentials: Any) -> dict[str, Any]:
-        """What the provider says about the account; raise ``ProviderError`` when refused."""
-        ...

@@ -9,6 +9,11 @@ Transport failures are split by whether Twilio can have seen the request: one th
 went out is retried; one whose answer was lost is ``OutcomeUnknown``. The status callback
 URL carries our request id (``?request_id=``), so the delivery report of such a message
 still names the send it belongs to.
+
+``check`` proves an account's credentials with the cheapest call Twilio has, the fetch of
+the Account resource (``GET .../Accounts/{AccountSid}.json``): 200 with the account (whose
+``status`` may be ``suspended`` or ``closed``), or 401 with code 20003 for a wrong SID or
+auth token.
 """
 
 from __future__ import annotations
@@ -108,8 +113,81 @@ class TwilioProvider:
             return _accepted(response)
         raise _refusal(response)
 
+    async def check(self, credentials: TwilioCredentials) -> dict[str, Any]:
+        """What Twilio says of the account; ``ProviderError`` (in words a person acts on)
+        when the credentials are refused, the account cannot send, or Twilio is away."""
+        url = f"{self._base_url}/{API_VERSION}/Accounts/{credentials.account_sid}.json"
+        try:
+            response = await self._client.get(
+                url,
+                auth=(credentials.account_sid, credentials.auth_token),
+                headers={"Accept": "application/json"},
+            )
+        except httpx.TimeoutException as exc:
+            raise ProviderError.retryable(
+                exc, title="Twilio did not answer in time; try again shortly", code="timeout"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError.retryable(
+                exc, title="could not reach Twilio; try again shortly"
+            ) from exc
+        if response.status_code == 200:
+            return _checked_account(response)
+        raise _check_refusal(response)
+
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+# What the test shows of Twilio's Account resource: never its ``auth_token`` (Twilio sends
+# the token back in it) nor the URIs.
+_ACCOUNT_DETAILS = ("sid", "friendly_name", "status", "type")
+
+
+def _checked_account(response: httpx.Response) -> dict[str, Any]:
+    account = _json_object(response)
+    status = account.get("status")
+    if status in ("suspended", "closed"):
+        raise ProviderError(
+            code=f"account_{status}",
+            title=f"Twilio has {status} this account",
+            action=ErrorAction.PAUSE_ACCOUNT,
+            detail=(
+                "the credentials are right, but Twilio sends nothing from a "
+                f"{status} account; see the account's status in the Twilio Console "
+                "(often a billing matter)"
+            ),
+            http_status=response.status_code,
+        )
+    return {key: account[key] for key in _ACCOUNT_DETAILS if account.get(key) is not None}
+
+
+def _check_refusal(response: httpx.Response) -> ProviderError:
+    """The fetch of the Account resource refused: the credentials, or Twilio itself."""
+    refusal = _refusal(response)
+    if response.status_code in (401, 403, 404) or refusal.code == "20003":
+        # With Basic auth as the account itself, an unknown SID is a 401 as well: either
+        # way the pair does not open this account.
+        return ProviderError(
+            code=refusal.code,
+            title="Twilio did not accept the Account SID and auth token",
+            action=ErrorAction.PAUSE_ACCOUNT,
+            detail=(
+                "check both in the Twilio Console under Account info (the auth token "
+                "changes when it is rotated there), then save them again"
+            ),
+            http_status=response.status_code,
+        )
+    if refusal.action is ErrorAction.RETRY:
+        return ProviderError(
+            code=refusal.code,
+            title="Twilio could not answer now; try again shortly",
+            action=ErrorAction.RETRY,
+            detail=refusal.detail,
+            http_status=response.status_code,
+            retry_after_seconds=refusal.retry_after_seconds,
+        )
+    return refusal
 
 
 def _message_form(credentials: TwilioCredentials, request: SendRequest) -> dict[str, str]:
