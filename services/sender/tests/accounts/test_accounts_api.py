@@ -17,34 +17,10 @@ from mia_common.contracts.channels import (
 from mia_common.crypto import KeyRing
 from mia_common.identity import Role
 from mia_common.testing.kafka import TopicReader
-from support.world import Company, World, customer_phone, meta_id
+from support.bodies import sms_body, whatsapp_body
+from support.world import Company, World
 
 ACCOUNTS = "/api/v1/channels/accounts"
-
-
-def whatsapp_body(**overrides: Any) -> dict[str, Any]:
-    return {
-        "channel": "whatsapp_cloud",
-        "display_name": "Loja Centro",
-        "phone_number": customer_phone(),
-        "phone_number_id": meta_id(),
-        "waba_id": meta_id(),
-        "business_id": meta_id(),
-        "access_token": "EAAG" + secrets.token_urlsafe(24),
-        "app_secret": secrets.token_hex(16),
-        **overrides,
-    }
-
-
-def sms_body(**overrides: Any) -> dict[str, Any]:
-    return {
-        "channel": "sms",
-        "display_name": "SMS Brasil",
-        "account_sid": "AC" + secrets.token_hex(16),
-        "auth_token": secrets.token_hex(16),
-        "from_number": customer_phone(),
-        **overrides,
-    }
 
 
 async def create(client: httpx.AsyncClient, company: Company, body: dict[str, Any]) -> Any:

@@ -52,19 +52,6 @@ _WHATSAPP_FIELDS = {
     "messaging_tier",
 }
 _SMS_FIELDS = {"account_sid", "auth_token", "from_number", "messaging_service_sid"}
-# Fields an account of the channel cannot be without (so they cannot be cleared).
-_REQUIRED = {
-    "display_name",
-    "phone_number",
-    "phone_number_id",
-    "waba_id",
-    "access_token",
-    "app_secret",
-    "throughput_per_second",
-    "messaging_tier",
-    "account_sid",
-    "auth_token",
-}
 
 
 class InvalidChange(AppError):
@@ -129,10 +116,12 @@ async def update_account(
     foreign = _WHATSAPP_FIELDS if account.channel == Channel.SMS.value else _SMS_FIELDS
     wrong = sorted(set(changes) & foreign)
     if wrong:
-        raise InvalidChange(f"{', '.join(wrong)} do not apply to a {account.channel} account")
-    cleared = sorted(name for name, value in changes.items() if value is None and name in _REQUIRED)
-    if cleared:
-        raise InvalidChange(f"{', '.join(cleared)} cannot be cleared")
+        # The body's schema cannot say this: it depends on the stored account's channel.
+        raise InvalidChange(
+            f"{', '.join(wrong)} do not apply to a {account.channel} account",
+            code="field_not_for_channel",
+            fields=wrong,
+        )
     if changes.get("phone_number_id") not in (None, account.phone_number_id):
         await _check_phone_number_id_free(session, changes["phone_number_id"], account.id)
     sealers = {
@@ -149,7 +138,11 @@ async def update_account(
     if account.channel == Channel.SMS.value and not (
         account.from_number or account.messaging_service_sid
     ):
-        raise InvalidChange("an SMS account needs from_number or messaging_service_sid")
+        # Nor this: it depends on the sender the account already has.
+        raise InvalidChange(
+            "an SMS account needs from_number or messaging_service_sid: keep one of them",
+            code="sms_sender_required",
+        )
     touch(account)
     await publish_state(session, events, account)
     return account
