@@ -1,7 +1,9 @@
 """Decrypted credentials of one channel account, as the provider clients need them.
 
 Built from the stored row only where a provider call or a webhook check needs the secret,
-and never stored or logged: the row keeps the sealed values.
+and never stored or logged: the row keeps the sealed values. A stored secret that cannot
+be used (it does not open with the key ring, or it is of a form the provider never
+accepts) is ``UnusableCredentials``, which says why in words a person acts on.
 """
 
 from __future__ import annotations
@@ -9,7 +11,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-__all__ = ["MetaAccountCredentials", "SmsAccountCredentials"]
+__all__ = ["MetaAccountCredentials", "SmsAccountCredentials", "UnusableCredentials"]
+
+
+class UnusableCredentials(Exception):
+    """A stored credential of the account cannot be used for a provider call.
+
+    ``code`` is ``credentials_missing``, ``credentials_unreadable`` (sealed under a key the
+    key ring no longer has, or damaged) or ``credentials_invalid`` (saved before its format
+    was checked); ``detail`` tells a person what to do.
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

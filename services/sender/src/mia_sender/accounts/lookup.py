@@ -1,7 +1,9 @@
 """The SMS account look-up the Twilio webhooks check signatures with.
 
 It opens the auth token, which Twilio signs its callbacks with, so each webhook can be
-checked against its own account's secret. Deleted accounts are not found.
+checked against its own account's secret. Deleted accounts are not found. A token the key
+ring cannot open (sealed under a key it no longer has) leaves the callback unchecked: 503,
+so Twilio tries again once the key is back, rather than a 500 or a callback lost.
 """
 
 from __future__ import annotations
@@ -9,15 +11,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.contracts import Channel
+from mia_common.crypto import DecryptionError
 from mia_common.db import unit_of_work
+from mia_common.errors import AppError
 from mia_sender.accounts.credentials import SmsAccountCredentials
 from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.secrets import AccountSecrets
 
-__all__ = ["SmsAccountLookup", "sms_account_lookup"]
+__all__ = ["AuthTokenUnreadable", "SmsAccountLookup", "sms_account_lookup"]
+
+logger = structlog.get_logger(__name__)
+
+
+class AuthTokenUnreadable(AppError):
+    status_code = 503
+    title = "The account's auth token cannot be read now"
+
 
 SmsAccountLookup = Callable[[uuid.UUID], Awaitable[SmsAccountCredentials | None]]
 
@@ -37,10 +50,21 @@ def sms_account_lookup(
             or not account.auth_token_sealed
         ):
             return None
+        try:
+            auth_token = secrets.open_auth_token(account.id, account.auth_token_sealed)
+        except DecryptionError as exc:
+            logger.error(
+                "sms account auth token unreadable", account_id=str(account.id), error=str(exc)
+            )
+            raise AuthTokenUnreadable(
+                "the signature cannot be checked: the account's auth token does not open "
+                "with the platform's key ring",
+                code="credentials_unreadable",
+            ) from exc
         return SmsAccountCredentials(
             tenant_id=account.tenant_id,
             account_id=account.id,
-            auth_token=secrets.open_auth_token(account.id, account.auth_token_sealed),
+            auth_token=auth_token,
             from_number=account.from_number,
             status=account.status,
         )

@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mia_common.contracts import ChannelAlertKind, ChannelError, SendRequest
 from mia_common.db import unit_of_work
 from mia_common.outbox import StagedEvent, add_events
+from mia_sender.accounts.credentials import UnusableCredentials
 from mia_sender.accounts.repository import AccountRepository
 from mia_sender.accounts.service import pause_for_provider
 from mia_sender.config import SenderSettings
@@ -344,8 +345,8 @@ class AccountDispatcher:
         entry = self._deps.registry.for_channel(account.channel)
         assert entry is not None
         credentials = self._credentials_of(account, entry)
-        if credentials is None:
-            await self._pause_unreadable()
+        if isinstance(credentials, UnusableCredentials):
+            await self._pause_unusable(credentials)
             await self._unclaim([claimed.request_id for claimed in ready])
             return
         loop = asyncio.get_running_loop()
@@ -417,9 +418,16 @@ class AccountDispatcher:
             return cached[1]
         try:
             credentials = entry.credentials(account)
+        except UnusableCredentials as unusable:
+            self._log.error("account credentials cannot be used", code=unusable.code)
+            return unusable
         except Exception as exc:
             self._log.error("account credentials cannot be opened", error=repr(exc))
-            return None
+            return UnusableCredentials(
+                "credentials_unreadable",
+                "The stored credentials cannot be opened with the platform's key ring; "
+                "enter them again.",
+            )
         self._credentials = (account.state_updated_at, credentials)
         return credentials
 
@@ -474,7 +482,9 @@ class AccountDispatcher:
                     },
                 )
 
-    async def _pause_unreadable(self) -> None:
+    async def _pause_unusable(self, unusable: UnusableCredentials) -> None:
+        """Nothing can be sent with credentials that cannot be used: pause the account and
+        tell a person why, until new ones are entered and it is resumed."""
         async with unit_of_work(self._deps.sessions) as session:
             account = await AccountRepository.from_session(session).lock(self.account_id)
             if account is not None:
@@ -483,8 +493,10 @@ class AccountDispatcher:
                     events=self._deps.events,
                     account=account,
                     kind=ChannelAlertKind.TOKEN_EXPIRED,
-                    reason="the stored credentials cannot be opened with the key ring",
-                    details={"code": "credentials_unreadable"},
+                    reason=unusable.detail,
+                    details={"code": unusable.code},
+                    message=f"{unusable.detail} Sending is paused until then; resume the "
+                    "account afterwards.",
                 )
         self._paused = True
         self._account_checked = 0.0

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 
 from mia_common.db import unit_of_work
 from mia_common.errors import NotFound
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_sender.accounts.repository import AccountRepository
 from mia_sender.context import ContextDep, Reader
 from mia_sender.templates.schemas import TemplateList, TemplateOut
@@ -22,7 +23,9 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/channels/accounts", tags=["channel accounts"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+def _problem(description: str) -> dict[str, Any]:
+    return {**PROBLEM_RESPONSE, "description": description}
 
 
 @router.get(
@@ -30,13 +33,13 @@ _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     response_model=TemplateList,
     summary="The number's WhatsApp message templates (approved ones unless status=all)",
     responses={
-        404: {"description": "no such account in this company", **_PROBLEM},
-        409: {
-            "description": "code token_expired, token_lacks_permission, waba_not_found or "
-            "account_restricted: a person must fix the account",
-            **_PROBLEM,
-        },
-        502: {"description": "code meta_unavailable or meta_error: Meta gave no list", **_PROBLEM},
+        404: _problem("no such account in this company"),
+        409: _problem(
+            "code token_expired, token_lacks_permission, waba_not_found, account_restricted, "
+            "credentials_missing, credentials_unreadable or credentials_invalid: a person "
+            "must fix the account"
+        ),
+        502: _problem("code meta_unavailable or meta_error: Meta gave no list"),
     },
 )
 async def account_templates(

@@ -13,7 +13,8 @@ __all__ = ["AccountNeedsAttention", "MetaUnavailable"]
 
 
 class AccountNeedsAttention(AppError):
-    """Meta refuses the account's credentials or cannot find its WABA (409)."""
+    """Meta refuses the account's credentials or cannot find its WABA, or the stored
+    credentials cannot be used at all (409)."""
 
     status_code = 409
     title = "The account's Meta credentials need attention"

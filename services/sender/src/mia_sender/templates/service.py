@@ -29,6 +29,7 @@ import structlog
 from redis.asyncio import Redis
 
 from mia_common.contracts import Channel
+from mia_sender.accounts.credentials import UnusableCredentials
 from mia_sender.config import SenderSettings
 from mia_sender.models import ChannelAccount
 from mia_sender.providers.base import ErrorAction, ProviderError
@@ -205,7 +206,12 @@ class TemplateCatalog:
 
     async def _fetch(self, account: ChannelAccount) -> list[TemplateSummary]:
         waba_id = account.waba_id or ""
-        credentials = self._credentials(account)
+        try:
+            credentials = self._credentials(account)
+        except UnusableCredentials as error:
+            # Stored before its format was checked, or sealed under a key the ring lost:
+            # nothing to ask Meta with until a person enters the token again.
+            raise AccountNeedsAttention(error.detail, code=error.code) from error
         settings = self._settings
         deadline = time.monotonic() + settings.templates_deadline_seconds
         nodes: list[dict[str, Any]] = []
