@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from mia_common.contracts import Channel, dead_letter_topic
+from mia_common.contracts.messages import TemplateContent
 from mia_common.testing.kafka import TopicReader
 from mia_sender.config import SenderSettings
 from support.world import Company, World
@@ -120,3 +121,28 @@ async def test_a_record_that_is_not_a_send_request_goes_to_the_dead_letter_topic
             lambda r: r.envelope.get("marker") == marker, message="the dead letter"
         )
     assert record.key == b"broken"
+
+
+async def test_a_nul_in_a_template_variable_fails_that_request_alone_naming_where(
+    world: World,
+) -> None:
+    account = await world.whatsapp_account()
+    template = TemplateContent(
+        name="pedido_enviado",
+        language="pt_BR",
+        components=[{"type": "body", "parameters": [{"type": "text", "text": "Ana\x00"}]}],
+    )
+    bad = world.request(account).model_copy(update={"content": template})
+    good = world.request(account, template="pedido_enviado")
+
+    await world.send(bad, tenant_id=account.company.tenant_id)
+    await world.send(good, tenant_id=account.company.tenant_id)
+
+    refused = await world.outcome(bad.request_id)
+    assert (refused["result"], refused["attempts"]) == ("failed", 0)
+    assert refused["error"]["code"] == "text_with_nul"
+    assert refused["error"]["detail"] == "content.components.0.parameters.0.text holds U+0000"
+    assert (await world.outcome(good.request_id))["result"] == "accepted"
+    stored = await world.send_row(bad.request_id)
+    assert stored.content["components"][0]["parameters"][0]["text"] == "Ana\ufffd"
+    assert await world.sent_to_sandbox(bad.request_id) == []

@@ -8,8 +8,10 @@ offsets are committed and it moves on; the per-account dispatchers do the slow p
 partition its requests share with other accounts.
 
 Requests that can never be sent (unknown or another tenant's account, a deleted one,
-a channel the account does not have, an SMS to a user id, already past ``not_after``)
-are recorded as failed with their outcome, in the same transaction, with 0 attempts.
+a channel the account does not have, an SMS to a user id, already past ``not_after``, a
+text holding U+0000) are recorded as failed with their outcome, in the same transaction,
+with 0 attempts. A U+0000 is stored replaced (PostgreSQL refuses the character, and one
+such request must not hold up the batch it came in).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Channel, ChannelError, Envelope, SendRequest
 from mia_common.outbox import add_events
+from mia_common.text import NUL, without_nul
 from mia_sender.accounts.repository import AccountRepository
 from mia_sender.dispatch import refusals
 from mia_sender.dispatch.outcomes import outcome_event
@@ -70,7 +73,18 @@ class Intake:
             refusal = self._refusal(
                 envelope.tenantid, request, facts.get(request.channel_account_id)
             )
-            rows[request.request_id] = _row(envelope.tenantid, request, refusal)
+            row = _row(envelope.tenantid, request, refusal)
+            nul = _nul_at(
+                {
+                    "to_user_id": request.to_user_id,
+                    "content": row["content"],
+                    "origin_ref": request.origin_ref,
+                    "reply_to_external_id": request.reply_to_external_id,
+                }
+            )
+            if nul is not None:
+                row = without_nul(_row(envelope.tenantid, request, refusals.text_with_nul(nul)))
+            rows[request.request_id] = row
         new = await SendRepository.from_session(session).insert(list(rows.values()))
         await add_events(
             session,
@@ -132,6 +146,24 @@ class Intake:
     def forget(self, account_id: uuid.UUID) -> None:
         """Drop a cached account (it was just created, changed or deleted here)."""
         self._cache.pop(account_id, None)
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """Where ``value`` (the request's strings) holds U+0000, as a path such as
+    ``content.components.0.parameters.1.text``; None: nowhere."""
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _nul_at(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _row(

@@ -17,6 +17,7 @@ __all__ = [
     "expired",
     "outside_window",
     "recipient_unsupported",
+    "text_with_nul",
     "unknown_account",
 ]
 
@@ -104,3 +105,15 @@ def attempts_exhausted(last: ChannelError | None, attempts: int) -> ChannelError
             code="attempts_exhausted", title=f"gave up after {attempts} attempts", permanent=True
         )
     return last.model_copy(update={"permanent": True})
+
+
+def text_with_nul(field: str) -> ChannelError:
+    # A request's text comes from our own services, whose APIs refuse U+0000 and whose
+    # channel content has it replaced: one arriving here is a bug upstream, said at once
+    # rather than stored (PostgreSQL refuses it) or sent.
+    return ChannelError(
+        code="text_with_nul",
+        title="the request holds the NUL character (U+0000), which cannot be sent",
+        detail=f"{field} holds U+0000",
+        permanent=True,
+    )
