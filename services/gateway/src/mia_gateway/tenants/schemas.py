@@ -50,7 +50,9 @@ __all__ = [
 # Every IANA name this machine's time zone database knows: an enum in the document (one
 # component, ``TimeZoneName``), so a client can offer the list and never sends a name the
 # API would refuse. Built from the database, hence the functional form.
-_TIME_ZONES: Final = frozenset(available_timezones())
+# UTC always: the default, and a machine without a time zone database (a slim image with
+# neither the system's tzdata nor the PyPI package) knows no other name.
+_TIME_ZONES: Final = frozenset(available_timezones()) | {"UTC"}
 TimeZoneName = StrEnum(  # type: ignore[misc]
     "TimeZoneName", [(name, name) for name in sorted(_TIME_ZONES)]
 )
