@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -186,3 +187,23 @@ async def test_a_request_without_identity_is_a_401_problem_not_a_server_error(
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "missing"
+
+
+async def test_a_burst_of_redis_commands_waits_for_connections_instead_of_failing(
+    platform_settings: PlatformSettings,
+) -> None:
+    """More concurrent commands than the pool has connections: each waits its turn (the
+    default pool refused the 101st with MaxConnectionsError)."""
+    settings = ServiceSettings(**{**platform_settings.model_dump(), "service_name": "burst"})
+    infra = build_infrastructure(settings, client_id="burst", database=False)
+    redis = infra.redis_client
+    key = f"test:burst:{uuid.uuid4().hex}"
+    try:
+        # Each BLPOP holds its connection for 50 ms: 300 at once need more than the pool has.
+        answers = await asyncio.gather(
+            *[redis.execute_command("BLPOP", key, 0.05) for _ in range(300)],
+            return_exceptions=True,
+        )
+    finally:
+        await redis.aclose()
+    assert [a for a in answers if isinstance(a, BaseException)] == []

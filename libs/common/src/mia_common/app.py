@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
@@ -143,7 +143,7 @@ def build_infrastructure(
         broker=broker,
         engine=engine,
         session_factory=session_factory,
-        redis=Redis.from_url(settings.redis_url) if redis else None,
+        redis=_redis_client(settings.redis_url) if redis else None,
         relay=relay,
     )
 
@@ -220,6 +220,19 @@ class _RequestContext:
             HTTP_REQUEST_SECONDS.labels(
                 scope["method"], getattr(matched, "path", "unmatched"), str(status)
             ).observe(time.perf_counter() - started)
+
+
+def _redis_client(url: str) -> Redis:
+    """A client whose pool makes a burst wait for a free connection: redis-py's default
+    pool raises on the 101st concurrent command (seen under the gateway's rate limits)."""
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=REDIS_MAX_CONNECTIONS, timeout=REDIS_POOL_WAIT_SECONDS
+    )
+    return Redis(connection_pool=pool)
+
+
+REDIS_MAX_CONNECTIONS = 128
+REDIS_POOL_WAIT_SECONDS = 5.0
 
 
 def create_service_app(
