@@ -100,6 +100,21 @@ TwilioServiceSid = Annotated[
 DisplayName = Annotated[ApiStr, Field(max_length=200)]
 
 
+def _never_null(schema: dict[str, Any]) -> None:
+    """The field's document without ``null``: left out, it keeps its value; sent as null
+    it is refused (``AccountUpdate._not_cleared``) or taken as not given. The Python type
+    stays optional, so a refusal reads as one error on the field rather than one per union
+    member."""
+    options = schema.pop("anyOf", None)
+    if options:
+        inner = next(option for option in options if option.get("type") != "null")
+        described = [inner.get("description"), schema.get("description")]
+        schema.update({**inner, **schema})
+        if all(described):
+            schema["description"] = "; ".join(described)
+    schema.pop("default", None)
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -122,17 +137,14 @@ class WhatsAppCloudAccountCreate(_Body):
 
 
 class SmsAccountCreate(_Body):
-    # The document says what the validator below checks: one of the two senders is given
-    # (a string, not null), so a client generated from it knows before it asks.
+    # The document says what the validator below checks: one of the two senders is given.
+    # Inside allOf: the dashboard's generator (openapi-typescript) reads an anyOf beside
+    # the properties as "this object, or one of these", and within allOf as a constraint.
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "anyOf": [
-                {"required": ["from_number"], "properties": {"from_number": {"type": "string"}}},
-                {
-                    "required": ["messaging_service_sid"],
-                    "properties": {"messaging_service_sid": {"type": "string"}},
-                },
+            "allOf": [
+                {"anyOf": [{"required": ["from_number"]}, {"required": ["messaging_service_sid"]}]}
             ]
         },
     )
@@ -142,11 +154,17 @@ class SmsAccountCreate(_Body):
     provider: Literal["twilio"] = "twilio"
     account_sid: TwilioAccountSid
     auth_token: TwilioAuthToken
+    # Documented without null, so "required" above means a value; a null is still taken
+    # as "not given", as it always was.
     from_number: E164 | None = Field(
-        default=None, description="the number to send from; or messaging_service_sid"
+        default=None,
+        description="the number to send from; or messaging_service_sid",
+        json_schema_extra=_never_null,
     )
     messaging_service_sid: TwilioServiceSid | None = Field(
-        default=None, description="a Messaging Service that picks the sender from its pool"
+        default=None,
+        description="a Messaging Service that picks the sender from its pool",
+        json_schema_extra=_never_null,
     )
 
     @model_validator(mode="after")
@@ -176,20 +194,6 @@ _KEPT = (
 )
 _WHATSAPP_ONLY = "WhatsApp Cloud API accounts only"
 _SMS_ONLY = "SMS accounts only"
-
-
-def _never_null(schema: dict[str, Any]) -> None:
-    """The field's document without ``null``: left out, it keeps its value; sent as null
-    it is refused (``AccountUpdate._not_cleared``). The Python type stays optional, so a
-    refusal reads as one error on the field rather than one per union member."""
-    options = schema.pop("anyOf", None)
-    if options:
-        inner = next(option for option in options if option.get("type") != "null")
-        described = [inner.get("description"), schema.get("description")]
-        schema.update({**inner, **schema})
-        if all(described):
-            schema["description"] = "; ".join(described)
-    schema.pop("default", None)
 
 
 def _kept(description: str) -> Any:
