@@ -50,7 +50,7 @@ def _login(client: httpx.Client) -> str:
 def _existing_account(client: httpx.Client) -> dict[str, object] | None:
     cursor: str | None = None
     while True:
-        params = {"limit": "100", **({"after": cursor} if cursor else {})}
+        params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
         page = client.get(f"{GATEWAY}/api/v1/channels/accounts", params=params)
         page.raise_for_status()
         body = page.json()
