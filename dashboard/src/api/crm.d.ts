@@ -82,7 +82,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign to a user, or unassign (agents: only themselves) */
+        /**
+         * Assign to a user, or unassign (agents: only themselves)
+         * @description The user must be an active user of the tenant: 422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now (the conversation is then left as it was).
+         */
         post: operations["assign_conversation_api_v1_inbox_conversations__conversation_id__assign_post"];
         delete?: never;
         options?: never;
@@ -198,6 +201,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiJson: string | number | boolean | components["schemas"]["ApiJson"][] | {
+            [key: string]: components["schemas"]["ApiJson"];
+        } | null;
         /** AssignBody */
         AssignBody: {
             /**
@@ -206,6 +212,27 @@ export interface components {
              */
             user_id: string | null;
         };
+        /** AudioReply */
+        AudioReply: {
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "audio";
+            /** Link */
+            link?: string | null;
+            /** Media Id */
+            media_id?: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "media";
+        } & ({
+            link: string;
+        } | {
+            media_id: string;
+        });
         /** ContactConversation */
         ContactConversation: {
             /** Assigned User Id */
@@ -323,9 +350,15 @@ export interface components {
          * @description Fields left out stay as they are; null clears one.
          */
         ContactUpdate: {
-            /** Email */
+            /**
+             * Email
+             * @description trimmed and lower-cased; null clears it
+             */
             email?: string | null;
-            /** Name */
+            /**
+             * Name
+             * @description white space is collapsed; null clears it
+             */
             name?: string | null;
         };
         /** ConversationOut */
@@ -361,6 +394,54 @@ export interface components {
          * @enum {string}
          */
         ConversationStatus: "open" | "closed";
+        /** DocumentReply */
+        DocumentReply: {
+            /** Caption */
+            caption?: string | null;
+            /** Filename */
+            filename?: string | null;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "document";
+            /** Link */
+            link?: string | null;
+            /** Media Id */
+            media_id?: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "media";
+        } & ({
+            link: string;
+        } | {
+            media_id: string;
+        });
+        /** ImageReply */
+        ImageReply: {
+            /** Caption */
+            caption?: string | null;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "image";
+            /** Link */
+            link?: string | null;
+            /** Media Id */
+            media_id?: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "media";
+        } & ({
+            link: string;
+        } | {
+            media_id: string;
+        });
         /** LastMessage */
         LastMessage: {
             /**
@@ -377,30 +458,6 @@ export interface components {
              * @description delivery status when it is an outbound message
              */
             status: string | null;
-        };
-        /**
-         * MediaReply
-         * @description A file by public ``link`` or by a ``media_id`` the channel already has.
-         */
-        MediaReply: {
-            /** Caption */
-            caption?: string | null;
-            /** Filename */
-            filename?: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "image" | "audio" | "video" | "document";
-            /** Link */
-            link?: string | null;
-            /** Media Id */
-            media_id?: string | null;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "media";
         };
         /** MessageError */
         MessageError: {
@@ -577,12 +634,12 @@ export interface components {
         /**
          * TemplateReply
          * @description An approved template; ``variables`` fill the body's {{1}}, {{2}}... in order, or
-         *     ``components`` are passed to Meta as they are.
+         *     ``components`` are passed to Meta as they are (not both).
          */
         TemplateReply: {
             /** Components */
             components?: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["ApiJson"];
             }[] | null;
             /**
              * Language
@@ -592,8 +649,8 @@ export interface components {
             /** Name */
             name: string;
             /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
+             * Type
+             * @constant
              */
             type: "template";
             /** Variables */
@@ -604,11 +661,34 @@ export interface components {
             /** Text */
             text: string;
             /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
+             * Type
+             * @constant
              */
             type: "text";
         };
+        /** VideoReply */
+        VideoReply: {
+            /** Caption */
+            caption?: string | null;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "video";
+            /** Link */
+            link?: string | null;
+            /** Media Id */
+            media_id?: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "media";
+        } & ({
+            link: string;
+        } | {
+            media_id: string;
+        });
         /** WindowOut */
         WindowOut: {
             /** Closes At */
@@ -1411,7 +1491,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TextReply"] | components["schemas"]["TemplateReply"] | components["schemas"]["MediaReply"];
+                "application/json": components["schemas"]["TextReply"] | components["schemas"]["TemplateReply"] | components["schemas"]["ImageReply"] | components["schemas"]["VideoReply"] | components["schemas"]["AudioReply"] | components["schemas"]["DocumentReply"];
             };
         };
         responses: {
@@ -1465,7 +1545,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Invalid request: `errors` names each field */
             422: {

@@ -122,7 +122,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check the credentials with one cheap provider call */
+        /**
+         * Check the credentials with one cheap provider call
+         * @description Meta: ``GET /{phone_number_id}`` with the access token; Twilio: the fetch of the
+         *     Account resource with the SID and auth token. ``ok: false`` says what is wrong (the
+         *     credentials, the account's state at the provider, the provider unreachable).
+         */
         post: operations["test_account_api_v1_channels_accounts__account_id__test_post"];
         delete?: never;
         options?: never;
@@ -317,35 +322,75 @@ export interface components {
         };
         /**
          * AccountUpdate
-         * @description Only the fields sent change; ``null`` clears an optional field.
+         * @description Only the fields sent change; ``null`` clears ``business_id``, ``from_number`` or
+         *     ``messaging_service_sid`` (an SMS account keeps at least one of the last two). A field
+         *     of the other channel is refused (422, code ``field_not_for_channel``).
          */
         AccountUpdate: {
-            /** Access Token */
-            access_token?: string | null;
-            /** Account Sid */
-            account_sid?: string | null;
-            /** App Secret */
-            app_secret?: string | null;
-            /** Auth Token */
-            auth_token?: string | null;
-            /** Business Id */
+            /**
+             * Access Token
+             * @description WhatsApp Cloud API accounts only
+             */
+            access_token?: string;
+            /**
+             * Account Sid
+             * @description AC and 32 hexadecimal digits (Twilio Console, Account info); SMS accounts only
+             */
+            account_sid?: string;
+            /**
+             * App Secret
+             * @description WhatsApp Cloud API accounts only
+             */
+            app_secret?: string;
+            /**
+             * Auth Token
+             * @description 32 hexadecimal digits (Twilio Console, Account info); SMS accounts only
+             */
+            auth_token?: string;
+            /**
+             * Business Id
+             * @description WhatsApp Cloud API accounts only
+             */
             business_id?: string | null;
             /** Display Name */
-            display_name?: string | null;
-            /** From Number */
+            display_name?: string;
+            /**
+             * From Number
+             * @description SMS accounts only
+             */
             from_number?: string | null;
-            /** Messaging Service Sid */
+            /**
+             * Messaging Service Sid
+             * @description SMS accounts only
+             */
             messaging_service_sid?: string | null;
-            /** Messaging Tier */
-            messaging_tier?: ("250" | "2000" | "10000" | "100000" | "unlimited") | null;
-            /** Phone Number */
-            phone_number?: string | null;
-            /** Phone Number Id */
-            phone_number_id?: string | null;
-            /** Throughput Per Second */
-            throughput_per_second?: number | null;
-            /** Waba Id */
-            waba_id?: string | null;
+            /**
+             * Messaging Tier
+             * @description WhatsApp Cloud API accounts only
+             * @enum {string}
+             */
+            messaging_tier?: "250" | "2000" | "10000" | "100000" | "unlimited";
+            /**
+             * Phone Number
+             * @description WhatsApp Cloud API accounts only
+             * @example +5511999990000
+             */
+            phone_number?: string;
+            /**
+             * Phone Number Id
+             * @description a Meta object id (digits); WhatsApp Cloud API accounts only
+             */
+            phone_number_id?: string;
+            /**
+             * Throughput Per Second
+             * @description WhatsApp Cloud API accounts only
+             */
+            throughput_per_second?: number;
+            /**
+             * Waba Id
+             * @description a Meta object id (digits); WhatsApp Cloud API accounts only
+             */
+            waba_id?: string;
         };
         /** AlertOut */
         AlertOut: {
@@ -441,13 +486,19 @@ export interface components {
         };
         /** SmsAccountCreate */
         SmsAccountCreate: {
-            /** Account Sid */
+            /**
+             * Account Sid
+             * @description AC and 32 hexadecimal digits (Twilio Console, Account info)
+             */
             account_sid: string;
-            /** Auth Token */
+            /**
+             * Auth Token
+             * @description 32 hexadecimal digits (Twilio Console, Account info)
+             */
             auth_token: string;
             /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
+             * Channel
+             * @constant
              */
             channel: "sms";
             /**
@@ -455,17 +506,30 @@ export interface components {
              * @default
              */
             display_name: string;
-            /** From Number */
-            from_number?: string | null;
-            /** Messaging Service Sid */
-            messaging_service_sid?: string | null;
+            /**
+             * From Number
+             * @description the number to send from; or messaging_service_sid
+             * @example +5511999990000
+             */
+            from_number?: string;
+            /**
+             * Messaging Service Sid
+             * @description a Messaging Service that picks the sender from its pool
+             */
+            messaging_service_sid?: string;
             /**
              * Provider
              * @default twilio
              * @constant
              */
             provider: "twilio";
-        };
+        } & ((unknown | unknown) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "sms";
+        });
         /** TemplateList */
         TemplateList: {
             /**
@@ -1491,16 +1555,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description code token_expired, token_lacks_permission, waba_not_found or account_restricted: a person must fix the account */
+            /** @description code token_expired, token_lacks_permission, waba_not_found, account_restricted, credentials_missing, credentials_unreadable or credentials_invalid: a person must fix the account */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid request: `errors` names each field */
@@ -1536,7 +1600,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A dependency is unavailable: try again later */
@@ -1972,21 +2036,31 @@ export interface operations {
     receive_inbound_webhooks_twilio__account_id__inbound_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Twilio's signature of the URL and form with the auth token; a request without a valid one is refused (403, code bad_signature) */
+                "X-Twilio-Signature"?: string;
+            };
             path: {
+                /** @description the SMS account's id in our platform */
                 account_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
         responses: {
-            /** @description Successful Response */
+            /** @description Accepted: an empty TwiML answer (no reply is sent) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "text/xml": string;
                 };
             };
             /** @description Bad request */
@@ -2027,6 +2101,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than any Twilio sends */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2075,22 +2158,30 @@ export interface operations {
     receive_status_webhooks_twilio__account_id__status_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Twilio's signature of the URL and form with the auth token; a request without a valid one is refused (403, code bad_signature) */
+                "X-Twilio-Signature"?: string;
+            };
             path: {
+                /** @description the SMS account's id in our platform */
                 account_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
         responses: {
-            /** @description Successful Response */
+            /** @description Accepted (an empty body) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -2130,6 +2221,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than any Twilio sends */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,7 @@ import { Button, Fieldset, Group, Paper, Select, Stack, TextInput, Title } from 
 import { useForm } from "@mantine/form";
 import { type ReactNode, memo, useCallback, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { type Tenant, useUpdateTenant } from "./queries";
+import { type Tenant, type TenantUpdate, useUpdateTenant } from "./queries";
 
 /** The IANA zones this browser knows, with the current one and UTC always present. */
 export function timeZones(current: string): string[] {
@@ -47,7 +47,11 @@ export function ProfileForm({ tenant, canManage }: { tenant: Tenant; canManage: 
       <form
         noValidate
         onSubmit={form.onSubmit((values) =>
-          save.mutate({ name: values.name.trim(), timezone: values.timezone }),
+          // The browser's list of zones, checked above; one the server lacks is its 422.
+          save.mutate({
+            name: values.name.trim(),
+            timezone: values.timezone as TenantUpdate["timezone"],
+          }),
         )}
       >
         <Fieldset variant="unstyled" disabled={!canManage}>

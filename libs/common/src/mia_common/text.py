@@ -49,7 +49,11 @@ def _document_no_nul(schema: dict[str, Any]) -> None:
 
 # The pattern documents the rule (a client generated from the document knows it); the
 # validator enforces it with a message that names the character.
-ApiStr = Annotated[str, Field(json_schema_extra=_document_no_nul), AfterValidator(refuse_nul)]
+# A dict, not the callable: pydantic merges dicts of several Field()s of one field, and
+# drops a callable composed with a dict (a field adding its own json_schema_extra).
+ApiStr = Annotated[
+    str, Field(json_schema_extra={"pattern": NO_NUL_PATTERN}), AfterValidator(refuse_nul)
+]
 """A ``str`` of API input; lengths combine with it: ``Annotated[ApiStr, Field(max_length=200)]``.
 A ``pattern`` added that way is enforced but left out of the document (pydantic documents
 only constraints placed before a validator): use ``api_str(pattern=...)`` for one."""
