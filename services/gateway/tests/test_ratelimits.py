@@ -327,3 +327,21 @@ async def test_a_flood_of_concurrent_requests_is_limited_exactly_not_let_through
 
     assert None not in verdicts
     assert sum(1 for verdict in verdicts if verdict is not None and verdict.allowed) == burst
+
+
+async def test_every_signed_in_route_takes_from_the_same_limits(
+    gateway: httpx.AsyncClient, teams: Actors
+) -> None:
+    """The gateway's own routes that share a router with anonymous ones (``/me``, the
+    invitations) are limited too: a key spent on forwarded calls is refused there."""
+    admin = (await teams.tenant((Role.owner, Role.admin)))[Role.admin]
+    key = await _api_key(gateway, admin)
+    await _exhaust_key(gateway, key)
+
+    for path in ("/api/v1/me", "/api/v1/invitations"):
+        refused = await gateway.get(path, headers=key)
+        assert refused.status_code == 429, (path, refused.text)
+        assert refused.json()["policy"] == "api-key"
+    fresh = await gateway.get("/api/v1/me", headers=admin.headers)
+    assert fresh.status_code == 200, "the admin's own session still has its tenant's tokens"
+    assert "ratelimit" in fresh.headers

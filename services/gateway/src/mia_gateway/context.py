@@ -33,6 +33,7 @@ from mia_gateway.auth.throttle import LoginThrottle
 from mia_gateway.config import GatewaySettings
 from mia_gateway.live.hub import LiveHub
 from mia_gateway.oauth.discovery import ProviderDirectory
+from mia_gateway.ratelimits.limiter import RequestLimiter
 from mia_gateway.routing.client import UpstreamClients
 
 GATEWAY_POOL_SIZE = 25
@@ -53,6 +54,8 @@ class GatewayContext:
     live: LiveHub
     upstream: UpstreamClients
     login_throttle: LoginThrottle
+    limiter: RequestLimiter
+    """The request limits per company and per API key (``auth.dependencies``)."""
     oauth_directory: ProviderDirectory
     autocommit_sessions: async_sessionmaker[AsyncSession]
 
@@ -76,6 +79,7 @@ class GatewayContext:
             login_throttle=LoginThrottle(
                 infra.redis_client, attempts_per_minute=settings.login_attempts_per_minute
             ),
+            limiter=RequestLimiter.from_settings(infra.redis_client, settings),
             oauth_directory=ProviderDirectory(),
             # A copy of the engine sharing its pool; a connection's isolation level is put
             # back when it returns to the pool.

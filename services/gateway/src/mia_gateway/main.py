@@ -1,27 +1,25 @@
 """The gateway app: ``uvicorn --factory mia_gateway.main:create_app``.
 
 Settings → infrastructure and the typed context (``GatewayContext.build``) → the live
-subscriber included into the broker (``stream.create_router``) → the request limits and
-the public document → the app, whose lifespan creates the live topics and the first-run
+subscriber included into the broker (``stream.create_router``) → the public document →
+the app, whose lifespan creates the live topics and the first-run
 account, then starts consuming; at shutdown it closes the browsers' connections and the
 upstream pools before the broker stops.
 
-The request limits (``ratelimits``) run right after authentication on the forwarded
-routes and on the gateway's own routers whose every route needs a principal; their fields
-go on every answer to a limited caller. ``/api/openapi.json`` and ``/api/docs`` are the
-merged public document (``routing.openapi``); ``app.openapi()`` stays the gateway's own.
+The request limits (``ratelimits``) are part of authenticating a caller
+(``auth.dependencies.get_principal``), so every signed-in route has them, forwarded or
+the gateway's own; their fields go on every answer to a limited caller.
+``/api/openapi.json`` and ``/api/docs`` are the merged public document
+(``routing.openapi``); ``app.openapi()`` stays the gateway's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import FastAPI
 
 from mia_common.app import create_service_app
 from mia_gateway.api_keys.endpoints import router as api_keys_router
 from mia_gateway.audit.endpoints import router as audit_router
-from mia_gateway.auth.dependencies import get_principal
 from mia_gateway.auth.endpoints import router as auth_router
 from mia_gateway.bootstrap import ensure_first_run
 from mia_gateway.config import GatewaySettings, get_settings
@@ -30,10 +28,8 @@ from mia_gateway.internal.endpoints import router as internal_router
 from mia_gateway.invitations.endpoints import router as invitations_router
 from mia_gateway.live.endpoints import router as live_router
 from mia_gateway.oauth.endpoints import router as oauth_router
-from mia_gateway.ratelimits.dependencies import limit_requests
 from mia_gateway.ratelimits.headers import RateLimitHeaders
-from mia_gateway.ratelimits.limiter import RequestLimiter
-from mia_gateway.routing.endpoints import create_document_router, get_forwarding_principal
+from mia_gateway.routing.endpoints import create_document_router
 from mia_gateway.routing.endpoints import router as routing_router
 from mia_gateway.routing.openapi import PublicDocument
 from mia_gateway.spa import mount_dashboard
@@ -57,22 +53,10 @@ carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers
 refusal is a 429 with `Retry-After`."""
 
 
-def _limited(router: APIRouter, dependency: Callable[..., Awaitable[None]]) -> APIRouter:
-    """``router`` with ``dependency`` run before each of its routes' own."""
-    wrapper = APIRouter(dependencies=[Depends(dependency)])
-    wrapper.include_router(router)
-    return wrapper
-
-
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     context = GatewayContext.build(settings)
     context.infra.broker.include_router(create_router(context))
-    limiter = RequestLimiter.from_settings(context.infra.redis_client, settings)
-    # Only on routers whose every route authenticates: on the others (sign-in, invitation
-    # acceptance) the limit's principal would turn an anonymous route into a 401.
-    limit_own = limit_requests(limiter, get_principal)
-    limit_forwarded = limit_requests(limiter, get_forwarding_principal)
 
     async def create_live_topics() -> None:
         await ensure_live_topics(settings)
@@ -97,15 +81,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             create_document_router(document, title=TITLE),
             auth_router,
             oauth_router,
-            _limited(tenants_router, limit_own),
-            _limited(users_router, limit_own),
+            tenants_router,
+            users_router,
             invitations_router,
-            _limited(api_keys_router, limit_own),
-            _limited(audit_router, limit_own),
+            api_keys_router,
+            audit_router,
             live_router,
             internal_router,
             # Last: it forwards whatever /api/v1/<area>/ the routes above do not own.
-            _limited(routing_router, limit_forwarded),
+            routing_router,
         ],
         # The live consumer subscribes when the broker starts: its topics must exist by then.
         on_startup=[create_live_topics, first_run],

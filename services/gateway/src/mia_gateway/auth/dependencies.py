@@ -12,7 +12,8 @@ from mia_common.errors import Forbidden
 from mia_common.identity import Role
 from mia_gateway.auth.principal import Principal
 from mia_gateway.auth.service import authenticate
-from mia_gateway.context import SettingsDep
+from mia_gateway.context import ContextDep
+from mia_gateway.ratelimits.dependencies import admit_request
 
 __all__ = [
     "AdminPrincipal",
@@ -34,11 +35,15 @@ def _credentials(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-async def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+async def get_principal(request: Request, session: SessionDep, context: ContextDep) -> Principal:
+    """The caller, authenticated, and admitted by the request limits (429 when its company
+    or its API key has no tokens left): every signed-in route is limited this way, the
+    forwarded ones too (``routing.endpoints.get_forwarding_principal``)."""
     principal = await authenticate(
-        session=session, credentials=_credentials(request), settings=settings
+        session=session, credentials=_credentials(request), settings=context.settings
     )
     request.state.principal = principal
+    await admit_request(context.limiter, request, principal)
     return principal
 
 

@@ -39,9 +39,7 @@ FORWARDED_METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 router = APIRouter(tags=["routing"])
 
 
-async def get_forwarding_principal(
-    request: Request, context: ContextDep, settings: SettingsDep
-) -> Principal:
+async def get_forwarding_principal(request: Request, context: ContextDep) -> Principal:
     """``CurrentPrincipal``, authenticated in a transaction that ends before forwarding.
 
     ``SessionDep`` lives until the response is sent; holding a database connection while
@@ -50,7 +48,7 @@ async def get_forwarding_principal(
     # Autocommit: authenticating is one statement (two for an API key), nothing to hold
     # together, so no BEGIN and COMMIT round trips on the busiest path of the gateway.
     async with unit_of_work(context.autocommit_sessions) as session:
-        return await get_principal(request, session, settings)
+        return await get_principal(request, session, context)
 
 
 ForwardingPrincipal = Annotated[Principal, Depends(get_forwarding_principal)]
