@@ -69,6 +69,20 @@ async def test_a_customer_writes_an_agent_replies_and_the_reply_is_read(
             assert found["window"]["open"] is True
             assert found["last_message"]["preview"] == "Hi, is my order on its way?"
 
+            # Assigning: the crm asks the gateway whether the user is one of the company's.
+            me = (await gateway.get("/api/v1/me")).json()
+            assigned = await gateway.post(
+                f"/api/v1/inbox/conversations/{found['id']}/assign",
+                json={"user_id": me["user"]["id"]},
+            )
+            assert assigned.status_code == 200, assigned.text
+            nobody = await gateway.post(
+                f"/api/v1/inbox/conversations/{found['id']}/assign",
+                json={"user_id": "00000000-0000-4000-8000-000000000000"},
+            )
+            assert nobody.status_code == 422, nobody.text
+            assert nobody.json()["code"] == "assignee_unknown"
+
             reply = await gateway.post(
                 f"/api/v1/inbox/conversations/{found['id']}/messages",
                 json={"type": "text", "text": "Yes! It arrives tomorrow."},
