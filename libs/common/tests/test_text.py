@@ -72,3 +72,26 @@ def test_a_stricter_pattern_is_both_enforced_and_documented() -> None:
         Tagged(code="Not-This", label="x")
     with pytest.raises(ValidationError):
         Tagged(code="ok", label="x\x00")
+
+
+def test_the_shared_api_types_say_and_enforce_the_same_rules() -> None:
+    from mia_common.text import ApiJsonObject, EmailApiStr, NonBlankApiStr
+
+    class Profile(BaseModel):
+        name: NonBlankApiStr
+        email: EmailApiStr
+        extra: ApiJsonObject = {}
+
+    ok = Profile(name=" Ana ", email="  Ana@Example.COM ", extra={"a": [1, {"b": None}]})
+    assert ok.email == "ana@example.com", "trimmed and lower-cased"
+    for bad in (
+        {"name": "\u3000\t", "email": "a@b.co"},
+        {"name": "Ana", "email": "not an address"},
+        {"name": "Ana", "email": "a@b.co", "extra": {"k\x00": 1}},
+        {"name": "Ana", "email": "a@b.co", "extra": {"k": ["x\x00"]}},
+    ):
+        with pytest.raises(ValidationError):
+            Profile(**bad)
+    schema = Profile.model_json_schema()
+    assert schema["properties"]["email"]["format"] == "email"
+    assert "pattern" in schema["properties"]["name"]

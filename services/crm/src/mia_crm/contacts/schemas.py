@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mia_common.text import EmailApiStr, NonBlankApiStr
 from mia_crm.models import Contact, Conversation
-from mia_crm.text import EmailApiStr, NonBlankApiStr
 
 __all__ = ["ContactConversation", "ContactDetail", "ContactOut", "ContactUpdate"]
 

@@ -9,9 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, HttpUrl, Tag, model_validator
 
 from mia_common.contracts import MediaContent, SendContent, TemplateContent, TextContent
-from mia_common.text import ApiStr
+from mia_common.text import ApiJsonObject, ApiStr, NonBlankApiStr
 from mia_crm.models import Message
-from mia_crm.text import ApiJsonObject, NonBlankApiStr
 
 __all__ = [
     "AudioReply",

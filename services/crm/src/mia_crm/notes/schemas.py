@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mia_common.text import NonBlankApiStr
 from mia_crm.models import ConversationNote
-from mia_crm.text import NonBlankApiStr
 
 __all__ = ["NoteBody", "NoteOut"]
 

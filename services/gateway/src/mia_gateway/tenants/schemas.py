@@ -18,15 +18,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     Field,
-    GetJsonSchemaHandler,
     ValidationInfo,
     field_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 from typing_extensions import TypeAliasType
 
-from mia_common.text import NUL, ApiStr
+from mia_common.text import NUL, ApiStr, KeysWithoutNul
 from mia_gateway.invitations.schemas import InvitationCreated
 from mia_gateway.models import Tenant
 from mia_gateway.users.schemas import EmailAddress, UserName
@@ -73,31 +70,12 @@ WEEKDAYS: Final[tuple[Weekday, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat"
 TenantName = Annotated[ApiStr, Field(min_length=2, max_length=200)]
 
 
-class _KeysWithoutNul:
-    """Documents an object whose keys are ``ApiStr`` as refusing other keys.
-
-    pydantic says a constrained key as ``patternProperties``, which leaves every key that
-    does not match (one with NUL) allowed, with any value; ``propertyNames`` refuses them.
-    """
-
-    def __get_pydantic_json_schema__(
-        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        schema = handler(core_schema)
-        patterns = schema.pop("patternProperties", None)
-        if patterns:
-            ((pattern, values),) = patterns.items()
-            schema["propertyNames"] = {"pattern": pattern}
-            schema["additionalProperties"] = values
-        return schema
-
-
 # A value of the free-form settings: any JSON, every string in it (keys too) without NUL.
 SettingValue = TypeAliasType(
     "SettingValue",
     "ApiStr | int | float | bool | list[SettingValue] | SettingObject | None",
 )
-SettingObject = Annotated[dict[ApiStr, SettingValue], _KeysWithoutNul()]
+SettingObject = Annotated[dict[ApiStr, SettingValue], KeysWithoutNul()]
 
 
 def _not_nullable(schema: dict[str, Any]) -> None:
