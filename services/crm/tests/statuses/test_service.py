@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -137,3 +138,74 @@ async def test_outcomes_of_other_origins_are_not_ours(world: World) -> None:
 
     message = await wait_for_status(world, conversation_id, message_id, "failed", 1)
     assert message["external_message_id"] is None
+
+
+async def test_a_receipt_arriving_while_its_outcome_commits_is_applied_not_parked(
+    world: World,
+) -> None:
+    """The outcome naming the channel id is mid-transaction when the receipt comes: the
+    receipt waits for it and is applied. (Each in its own transaction, the receipt used
+    to find no message, park, and stay parked: the outcome had looked for parked receipts
+    before the receipt's park was committed.)"""
+    from sqlalchemy import text
+
+    from mia_crm.statuses.service import apply_outcome, apply_receipt
+    from support import events
+
+    conversation_id, message_id = await replied(world)
+    channel_id = wamid()
+    sessions = world.app.state.context.infra.sessions
+    inbox_topic = world.settings.inbox_topic
+    now = datetime.now(UTC)
+    outcome = events.outcome(
+        tenant_id=world.tenant_id,
+        account_id=world.account_id,
+        message_id=uuid.UUID(message_id),
+        external_id=channel_id,
+    ).data
+    receipt = events.status(
+        tenant_id=world.tenant_id,
+        account_id=world.account_id,
+        external_id=channel_id,
+        value=StatusValue.DELIVERED,
+    ).data
+
+    async with sessions() as outcome_session, outcome_session.begin():
+        await apply_outcome(
+            outcome_session,
+            tenant_id=world.tenant_id,
+            outcome=outcome,
+            reported_at=now,
+            inbox_topic=inbox_topic,
+            now=now,
+        )
+
+        async def receive() -> Any:
+            async with sessions() as session, session.begin():
+                return await apply_receipt(
+                    session,
+                    tenant_id=world.tenant_id,
+                    receipt=receipt,
+                    inbox_topic=inbox_topic,
+                    now=now,
+                )
+
+        receiving = asyncio.create_task(receive())
+
+        async def receipt_waits_for_a_lock() -> bool:
+            async with sessions() as probe:
+                waiting = await probe.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"
+                    )
+                )
+            return bool(waiting) or receiving.done()
+
+        await wait_until(receipt_waits_for_a_lock, message="the receipt waiting or done")
+        assert not receiving.done(), "the receipt did not wait for the outcome's commit"
+    applied = await receiving
+    assert applied is not None, "the receipt found its message once the outcome committed"
+    assert await world.parked(channel_id) == [], "nothing left parked"
+    message = await world.message(conversation_id, message_id)
+    assert message["status"] == "delivered"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_crm.models import PendingStatus
@@ -19,6 +19,18 @@ class PendingStatusRepository:
     @classmethod
     def from_session(cls, session: AsyncSession) -> PendingStatusRepository:
         return cls(session)
+
+    async def lock_channel_id(
+        self, *, channel_account_id: uuid.UUID, external_message_id: str
+    ) -> None:
+        """Until the transaction ends, be the only one matching statuses to a message by
+        this channel id. An outcome that learns the id and applies what was parked, and a
+        receipt that finds no message and parks, each in its own transaction, would
+        otherwise miss each other and leave the receipt parked for good."""
+        key = f"{channel_account_id}:{external_message_id}"
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
+        )
 
     async def park(self, pending: PendingStatus) -> None:
         self.session.add(pending)

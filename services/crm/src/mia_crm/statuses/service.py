@@ -68,6 +68,11 @@ async def apply_outcome(
     if outcome.result is SendResult.ACCEPTED:
         external_message_id = without_nul(outcome.external_message_id)
         if external_message_id and message.external_message_id is None:
+            # Before the id is set: a receipt parking under it waits for this commit.
+            await PendingStatusRepository.from_session(session).lock_channel_id(
+                channel_account_id=message.channel_account_id,
+                external_message_id=external_message_id,
+            )
             message.external_message_id = external_message_id
         record_status(
             message, StatusReport(status=DeliveryStatus.ACCEPTED, occurred_at=occurred_at)
@@ -113,6 +118,17 @@ async def apply_receipt(
         occurred_at=receipt.occurred_at,
         error=_error_of(receipt.error),
     )
+    if message is None and external_message_id:
+        # An outcome naming this id may be committing now: wait for it, then look again.
+        await PendingStatusRepository.from_session(session).lock_channel_id(
+            channel_account_id=receipt.channel_account_id,
+            external_message_id=external_message_id,
+        )
+        message = await messages.outbound_by_channel_id_for_update(
+            tenant_id=tenant_id,
+            channel_account_id=receipt.channel_account_id,
+            external_message_id=external_message_id,
+        )
     if message is None:
         await PendingStatusRepository.from_session(session).park(
             PendingStatus(
