@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from mia_common.coalesce import Coalescer
+from mia_common.testing import wait_until
 
 
 class Recorder:
@@ -35,7 +36,7 @@ async def test_callers_arriving_while_a_call_is_in_flight_share_the_next_call() 
     first = asyncio.create_task(coalesce([1]))
     await asyncio.wait_for(run.entered.wait(), 5)  # the first call in flight, held open
     later = [asyncio.create_task(coalesce(items)) for items in ([2, 3], [4], [5, 6])]
-    await asyncio.sleep(0)
+    await wait_until(lambda: len(coalesce._waiting) == 3, message="the three callers waiting")
     run.release.set()
     assert await first == [10]
     assert [await task for task in later] == [[20, 30], [40], [50, 60]]

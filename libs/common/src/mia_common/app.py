@@ -222,6 +222,10 @@ class _RequestContext:
             ).observe(time.perf_counter() - started)
 
 
+REDIS_MAX_CONNECTIONS = 128
+REDIS_POOL_WAIT_SECONDS = 5.0
+
+
 def _redis_client(url: str) -> Redis:
     """A client whose pool makes a burst wait for a free connection: redis-py's default
     pool raises on the 101st concurrent command (seen under the gateway's rate limits)."""
@@ -229,10 +233,6 @@ def _redis_client(url: str) -> Redis:
         url, max_connections=REDIS_MAX_CONNECTIONS, timeout=REDIS_POOL_WAIT_SECONDS
     )
     return Redis(connection_pool=pool)
-
-
-REDIS_MAX_CONNECTIONS = 128
-REDIS_POOL_WAIT_SECONDS = 5.0
 
 
 def create_service_app(

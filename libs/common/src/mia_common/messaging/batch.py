@@ -83,14 +83,11 @@ class _Stopping(Exception):
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     """Commits what was handled of the partitions a rebalance is taking away."""
 
-    def __init__(self, consumer: BatchConsumer[Any]) -> None:
-        self._owner = consumer
+    def __init__(self, commit: Callable[[], Awaitable[None]]) -> None:
+        self._commit = commit
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        owner = self._owner
-        consumer = owner._consumer
-        if consumer is not None and owner._uncommitted:
-            await owner._commit_uncommitted(consumer)
+        await self._commit()
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         return None
@@ -170,7 +167,9 @@ class BatchConsumer(Generic[T]):
             max_poll_interval_ms=300_000,
             **self._fetch,
         )
-        self._consumer.subscribe([self.topic], listener=_CommitBeforeRevoke(self))
+        self._consumer.subscribe(
+            [self.topic], listener=_CommitBeforeRevoke(self._commit_before_revoke)
+        )
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"consume-batches:{self.group_id}")
 
@@ -366,6 +365,11 @@ class BatchConsumer(Generic[T]):
         for tp, part in more.items():
             merged.setdefault(tp, []).extend(part)
         return merged
+
+    async def _commit_before_revoke(self) -> None:
+        consumer = self._consumer
+        if consumer is not None and self._uncommitted:
+            await self._commit_uncommitted(consumer)
 
     def _commit_due(self) -> bool:
         return time.monotonic() - self._last_commit >= self._commit_interval
