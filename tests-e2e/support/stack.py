@@ -37,7 +37,24 @@ SERVICES = {
     "gateway": ("mia_gateway.main:create_app", "gateway"),
 }
 # The API areas each service owns (their [tool.mia] areas), for the gateway's routes.
-AREAS = {"meta-ingest": ("media",), "sender": ("channels",), "crm": ("inbox", "contacts")}
+AREAS = {
+    "meta-ingest": ("media",),
+    "sender": ("channels",),
+    "crm": (
+        "inbox",
+        "contacts",
+        "tags",
+        "custom-fields",
+        "segments",
+        "pipelines",
+        "leads",
+        "imports",
+        "exports",
+        "jobs",
+        "duplicates",
+        "crm",
+    ),
+}
 ADMIN_EMAIL = "owner@e2e.example.com"
 ADMIN_PASSWORD = "e2e-Correct-horse-42"
 

@@ -50,6 +50,8 @@ async def crm_settings(
         "outcome_topic": Topic(f"test.{run}.messages.outcome.v1", 3, key="account"),
         "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
         "inbox_topic": Topic(f"test.{run}.inbox.events.v1", 3, key="conversation"),
+        "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
+        "leads_topic": Topic(f"test.{run}.leads.events.v1", 3, key="lead"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
     yield CrmSettings(

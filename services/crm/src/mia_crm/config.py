@@ -8,7 +8,9 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from mia_common.contracts.topics import (
+    CONTACTS_EVENTS,
     INBOX_EVENTS,
+    LEADS_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -54,6 +56,16 @@ class CrmSettings(ServiceSettings):
         default=INBOX_EVENTS.name,
         validation_alias=AliasChoices("MIA_CRM_INBOX_TOPIC"),
         description="what changed in the inbox, for dashboards' live refresh (produced)",
+    )
+    contacts_topic: str = Field(
+        default=CONTACTS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CRM_CONTACTS_TOPIC"),
+        description="contact changes, consent, merges and erasures (produced)",
+    )
+    leads_topic: str = Field(
+        default=LEADS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CRM_LEADS_TOPIC"),
+        description="lead board changes: created, updated, moved, won, lost (produced)",
     )
     gateway_url: str = Field(
         default="http://127.0.0.1:8000",

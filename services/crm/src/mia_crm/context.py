@@ -15,7 +15,13 @@ from typing import Annotated
 from fastapi import Depends
 
 from mia_common.app import Infrastructure, context_of
-from mia_common.contracts.topics import INBOX_EVENTS, MESSAGES_SEND, Topic
+from mia_common.contracts.topics import (
+    CONTACTS_EVENTS,
+    INBOX_EVENTS,
+    LEADS_EVENTS,
+    MESSAGES_SEND,
+    Topic,
+)
 from mia_common.identity import check_identity_secret
 from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
@@ -29,6 +35,8 @@ def produced_topics(settings: CrmSettings) -> list[Topic]:
     return [
         dataclasses.replace(MESSAGES_SEND, name=settings.send_topic),
         dataclasses.replace(INBOX_EVENTS, name=settings.inbox_topic),
+        dataclasses.replace(CONTACTS_EVENTS, name=settings.contacts_topic),
+        dataclasses.replace(LEADS_EVENTS, name=settings.leads_topic),
     ]
 
 

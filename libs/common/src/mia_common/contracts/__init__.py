@@ -10,8 +10,20 @@ from mia_common.contracts.channels import (
     ChannelAlert,
     ChannelAlertKind,
 )
+from mia_common.contracts.contacts import (
+    ConsentChanged,
+    ConsentChannel,
+    ConsentSource,
+    ConsentStatus,
+    ContactChanged,
+    ContactErased,
+    ContactEvent,
+    ContactsMerged,
+    ContactSnapshot,
+)
 from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.inbox import InboxChange, InboxEvent
+from mia_common.contracts.leads import LeadEvent, LeadSnapshot
 from mia_common.contracts.messages import (
     Channel,
     ChannelError,
@@ -40,10 +52,21 @@ __all__ = [
     "ChannelAlert",
     "ChannelAlertKind",
     "ChannelError",
+    "ConsentChanged",
+    "ConsentChannel",
+    "ConsentSource",
+    "ConsentStatus",
+    "ContactChanged",
+    "ContactErased",
+    "ContactEvent",
+    "ContactSnapshot",
+    "ContactsMerged",
     "Envelope",
     "InboundMessage",
     "InboxChange",
     "InboxEvent",
+    "LeadEvent",
+    "LeadSnapshot",
     "MediaContent",
     "MediaRef",
     "MessageKind",

@@ -16,9 +16,11 @@ from faststream.specification import AsyncAPI
 from mia_common.contracts import (
     ChannelAccountState,
     ChannelAlert,
+    ContactEvent,
     Envelope,
     InboundMessage,
     InboxEvent,
+    LeadEvent,
     MessageStatus,
     SendOutcome,
     SendRequest,
@@ -27,7 +29,9 @@ from mia_common.contracts import (
 from mia_common.contracts.topics import (
     CHANNELS_ALERTS,
     CHANNELS_STATE,
+    CONTACTS_EVENTS,
     INBOX_EVENTS,
+    LEADS_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -48,6 +52,8 @@ TYPED_TOPICS: dict[Topic, Any] = {
     CHANNELS_ALERTS: Envelope[ChannelAlert],
     TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
     INBOX_EVENTS: Envelope[InboxEvent],
+    CONTACTS_EVENTS: Envelope[ContactEvent],  # type: ignore[valid-type]
+    LEADS_EVENTS: Envelope[LeadEvent],
 }
 
 

@@ -1,0 +1,1 @@
+"""Bulk actions on a selection or a filter, run as jobs."""

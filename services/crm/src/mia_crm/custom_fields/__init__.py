@@ -1,0 +1,1 @@
+"""Custom field definitions of a tenant; values live on contacts."""

@@ -1,0 +1,1 @@
+"""Merge suggestions for contacts that look like one person, and merges."""

@@ -1,0 +1,1 @@
+"""Contacts, a segment or a selection as CSV, streamed."""

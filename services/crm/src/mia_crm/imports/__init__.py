@@ -1,0 +1,1 @@
+"""CSV imports of contacts, streamed, run as jobs."""

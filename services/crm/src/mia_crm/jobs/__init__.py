@@ -1,0 +1,1 @@
+"""Long-running work (imports, bulk actions, exports) with its progress."""

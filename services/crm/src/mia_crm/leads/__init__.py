@@ -1,0 +1,1 @@
+"""Leads: the cards of a pipeline board, their moves and stage history."""

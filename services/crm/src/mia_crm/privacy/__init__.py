@@ -1,0 +1,1 @@
+"""A contact's data export (everything we hold, as JSON) and erasure."""

@@ -1,0 +1,1 @@
+"""Saved filters over contacts, their live counts and members."""

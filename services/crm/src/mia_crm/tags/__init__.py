@@ -1,0 +1,1 @@
+"""Tags: per tenant, coloured, many per contact."""

@@ -1,0 +1,1 @@
+"""A tenant's crm settings: default country, consent rules, opt-out keywords."""

@@ -1,0 +1,1 @@
+"""A contact's timeline: messages, notes, stage and consent changes, sends."""
