@@ -52,7 +52,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     CHANNELS_ALERTS: Envelope[ChannelAlert],
     TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
     INBOX_EVENTS: Envelope[InboxEvent],
-    CONTACTS_EVENTS: Envelope[ContactEvent],  # type: ignore[valid-type]
+    CONTACTS_EVENTS: Envelope[ContactEvent],
     LEADS_EVENTS: Envelope[LeadEvent],
 }
 
