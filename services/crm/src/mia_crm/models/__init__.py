@@ -1,18 +1,25 @@
 """crm's tables: contacts, conversations, messages, notes, parked statuses, and the outbox."""
 
 from mia_common.outbox import OutboxEvent, ProcessedEvent
+from mia_crm.models.consent import ConsentEvent, ContactConsent
 from mia_crm.models.contact import Contact
 from mia_crm.models.conversation import Conversation, ConversationStatus
+from mia_crm.models.merge_dismissal import MergeDismissal
 from mia_crm.models.message import Direction, Message
 from mia_crm.models.note import ConversationNote
 from mia_crm.models.pending_status import PendingStatus
+from mia_crm.models.tenant_settings import CrmTenantSettings
 
 __all__ = [
+    "ConsentEvent",
     "Contact",
+    "ContactConsent",
     "Conversation",
     "ConversationNote",
     "ConversationStatus",
+    "CrmTenantSettings",
     "Direction",
+    "MergeDismissal",
     "Message",
     "OutboxEvent",
     "PendingStatus",
