@@ -2,26 +2,33 @@
 
 from mia_common.outbox import OutboxEvent, ProcessedEvent
 from mia_crm.models.consent import ConsentEvent, ContactConsent
-from mia_crm.models.contact import Contact
+from mia_crm.models.contact import Contact, LifecycleStage
 from mia_crm.models.conversation import Conversation, ConversationStatus
+from mia_crm.models.custom_field import CustomField, FieldKind
 from mia_crm.models.merge_dismissal import MergeDismissal
 from mia_crm.models.message import Direction, Message
 from mia_crm.models.note import ConversationNote
 from mia_crm.models.pending_status import PendingStatus
+from mia_crm.models.tag import ContactTag, Tag
 from mia_crm.models.tenant_settings import CrmTenantSettings
 
 __all__ = [
     "ConsentEvent",
     "Contact",
     "ContactConsent",
+    "ContactTag",
     "Conversation",
     "ConversationNote",
     "ConversationStatus",
     "CrmTenantSettings",
+    "CustomField",
     "Direction",
+    "FieldKind",
+    "LifecycleStage",
     "MergeDismissal",
     "Message",
     "OutboxEvent",
     "PendingStatus",
     "ProcessedEvent",
+    "Tag",
 ]
