@@ -5,6 +5,8 @@ from mia_crm.models.consent import ConsentEvent, ContactConsent
 from mia_crm.models.contact import Contact, LifecycleStage
 from mia_crm.models.conversation import Conversation, ConversationStatus
 from mia_crm.models.custom_field import CustomField, FieldKind
+from mia_crm.models.import_file import ImportChunk, ImportFile, ImportRejection
+from mia_crm.models.job import Job, JobStatus
 from mia_crm.models.merge_dismissal import MergeDismissal
 from mia_crm.models.message import Direction, Message
 from mia_crm.models.note import ConversationNote
@@ -24,6 +26,11 @@ __all__ = [
     "CustomField",
     "Direction",
     "FieldKind",
+    "ImportChunk",
+    "ImportFile",
+    "ImportRejection",
+    "Job",
+    "JobStatus",
     "LifecycleStage",
     "MergeDismissal",
     "Message",
