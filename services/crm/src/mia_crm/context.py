@@ -26,6 +26,7 @@ from mia_common.identity import check_identity_secret
 from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
 from mia_crm.conversations.assignees import GatewayUsers
+from mia_crm.jobs.runner import JobRunner
 
 __all__ = ["ContextDep", "CrmContext", "produced_topics"]
 
@@ -46,13 +47,17 @@ class CrmContext:
     infra: Infrastructure
     users: GatewayUsers
     """The gateway's users: who may be assigned a conversation."""
+    jobs: JobRunner
+    """This process's job runner (imports, bulk actions, exports); ``wake`` it after
+    committing a new job."""
 
     @classmethod
     def build(cls, settings: CrmSettings, infra: Infrastructure) -> CrmContext:
         users = GatewayUsers(
             gateway_url=settings.gateway_url, timeout_seconds=settings.gateway_timeout_seconds
         )
-        return cls(settings=settings, infra=infra, users=users)
+        jobs = JobRunner(sessions=infra.sessions, settings=settings)
+        return cls(settings=settings, infra=infra, users=users, jobs=jobs)
 
     async def close_clients(self) -> None:
         await self.users.close()
