@@ -1,26 +1,127 @@
 """Merging two contacts that turned out to be one person.
 
-Everything of the absorbed contact moves to the survivor: conversations on numbers the
-survivor has not talked on are re-pointed; on a number both have, the two threads become
-one (messages and notes move, counters add up, the newer last message wins). Blank fields
-of the survivor take the absorbed contact's values. The absorbed contact is deleted, so
-its id answers 404 afterwards.
+Everything of the absorbed contact moves to the survivor, then the absorbed contact is
+deleted (its id answers 404 afterwards) and ``contact.merged`` is staged:
+
+- conversations on numbers the survivor has not talked on are re-pointed; on a number both
+  have, the two threads become one (messages and notes move, counters add up, the newer
+  last message wins);
+- tags: the survivor carries the union;
+- custom fields: the survivor's values win, its blanks (absent, null, "" or []) take the
+  absorbed contact's;
+- profile: blank fields of the survivor (name, phone, user id, email, owner, lifecycle
+  stage, source, language, time zone) take the absorbed contact's; the activity times are
+  the later of the two;
+- consent: the ledger moves; per channel the current state is the most recent decision
+  (an opt-out wins a tie), ``mia_crm.consent.service.merge_consent``;
+- leads are re-pointed.
+
+Two paths merge: ``POST /api/v1/duplicates/merge`` (a person accepted a suggestion) and
+inbound resolution (a message named a phone and a user id of two contacts).
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import literal, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.contracts import Envelope
+from mia_common.contracts.contacts import ContactsMerged
+from mia_common.outbox import add_event
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.messages.repository import MessageRepository
-from mia_crm.models import Contact, Conversation, ConversationStatus
+from mia_crm.models import Contact, ContactTag, Conversation, ConversationStatus
 from mia_crm.notes.repository import NoteRepository
 
 __all__ = ["merge_contacts"]
 
+SOURCE = "/services/crm"
+_FILLED_IN = (
+    "name",
+    "phone",
+    "channel_user_id",
+    "email",
+    "owner_user_id",
+    "lifecycle_stage",
+    "source",
+    "language",
+    "time_zone",
+)
+_LATEST = ("last_inbound_at", "last_outbound_at")
 
-async def merge_contacts(session: AsyncSession, *, survivor: Contact, absorbed: Contact) -> None:
+
+async def merge_contacts(
+    session: AsyncSession,
+    *,
+    survivor: Contact,
+    absorbed: Contact,
+    contacts_topic: str | None,
+    now: datetime,
+    actor_user_id: uuid.UUID | None = None,
+) -> None:
+    """Folds ``absorbed`` into ``survivor`` (both locked by the caller, one tenant).
+    ``contact.merged`` goes to ``contacts_topic``; None stages nothing (a caller that
+    does not know the topic: see the inbound resolution)."""
+    await _move_conversations(session, survivor=survivor, absorbed=absorbed)
+    await _move_tags(session, survivor=survivor, absorbed=absorbed)
+
+    kept: dict[str, Any] = {field: getattr(absorbed, field) for field in _FILLED_IN + _LATEST}
+    fields = _merged_fields(survivor.fields or {}, absorbed.fields or {})
+    # Deleted first: the survivor may take over its phone or user id, which are unique.
+    await ContactRepository.from_session(session).delete(absorbed)
+    for field in _FILLED_IN:
+        value = kept[field]
+        if value is not None and getattr(survivor, field) is None:
+            setattr(survivor, field, value)
+    for field in _LATEST:
+        value = kept[field]
+        current = getattr(survivor, field)
+        if value is not None and (current is None or value > current):
+            setattr(survivor, field, value)
+    if fields != survivor.fields:
+        survivor.fields = fields
+    await session.flush()
+
+    if contacts_topic is not None:
+        await add_event(
+            session,
+            topic=contacts_topic,
+            # The survivor's key: after the merge, its events and this one keep one order.
+            key=str(survivor.id),
+            event=Envelope[ContactsMerged](
+                type="contact.merged",
+                source=SOURCE,
+                tenantid=survivor.tenant_id,
+                subject=str(survivor.id),
+                data=ContactsMerged(
+                    survivor_id=survivor.id, absorbed_id=absorbed.id, occurred_at=now
+                ),
+            ),
+        )
+    _ = actor_user_id  # ContactsMerged names no actor yet (asked for in the report)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _merged_fields(survivor: dict[str, Any], absorbed: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(survivor)
+    for key, value in absorbed.items():
+        if _blank(merged.get(key)) and not _blank(value):
+            merged[key] = value
+    return merged
+
+
+async def _move_conversations(
+    session: AsyncSession, *, survivor: Contact, absorbed: Contact
+) -> None:
     conversations = ConversationRepository.from_session(session)
     for moving in await conversations.of_contact(
         tenant_id=absorbed.tenant_id, contact_id=absorbed.id
@@ -36,18 +137,20 @@ async def merge_contacts(session: AsyncSession, *, survivor: Contact, absorbed: 
             await _join_threads(session, target=target, moving=moving)
     await session.flush()
 
-    identifiers = {
-        "phone": absorbed.phone,
-        "channel_user_id": absorbed.channel_user_id,
-        "name": absorbed.name,
-        "email": absorbed.email,
-    }
-    # Deleted first: the survivor may take over its phone or user id, which are unique.
-    await ContactRepository.from_session(session).delete(absorbed)
-    for field, value in identifiers.items():
-        if value is not None and getattr(survivor, field) is None:
-            setattr(survivor, field, value)
-    await session.flush()
+
+async def _move_tags(session: AsyncSession, *, survivor: Contact, absorbed: Contact) -> None:
+    """The survivor gets every tag of the absorbed contact it lacks; the absorbed contact's
+    own rows go with it (ON DELETE CASCADE)."""
+    carried = select(
+        literal(survivor.id).label("contact_id"),
+        ContactTag.tag_id,
+        literal(survivor.tenant_id).label("tenant_id"),
+    ).where(ContactTag.contact_id == absorbed.id)
+    await session.execute(
+        insert(ContactTag)
+        .from_select(["contact_id", "tag_id", "tenant_id"], carried)
+        .on_conflict_do_nothing()
+    )
 
 
 async def _join_threads(

@@ -6,6 +6,10 @@ message carrying both links them on one contact. Identifiers are only ever fille
 never overwritten: a contact that already has a different phone or user id keeps it
 (that conflict is logged), so one odd message cannot re-point a customer's history.
 
+A Brazilian mobile is one person with and without its ninth digit: a number not known as
+sent is looked up in its other form too (``mia_crm.duplicates.ninth_digit``), in the same
+prefetch query, and the contact keeps the form it has.
+
 A batch of messages is resolved by one ``ContactResolver``: ``prefetch`` reads (and locks)
 every contact the batch names in one query, and each ``resolve`` then answers from what it
 knows, in the batch's order, querying only for what it has not seen.
@@ -16,12 +20,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_crm.contacts.merge import merge_contacts
 from mia_crm.contacts.repository import ContactRepository
+from mia_crm.duplicates.ninth_digit import ninth_digit_twin
 from mia_crm.models import Contact
 
 __all__ = ["ContactResolver", "Identifiers"]
@@ -50,15 +56,19 @@ class ContactResolver:
     transaction ends, so two consumers never fill in or merge the same one at once.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, contacts_topic: str | None = None) -> None:
         self.session = session
+        # Where a merge announces itself (contact.merged); None: not announced.
+        self.contacts_topic = contacts_topic
         self.contacts = ContactRepository.from_session(session)
         self._known: dict[_Key, Contact | None] = {}
         self._absorbed: dict[uuid.UUID, Contact] = {}
 
     async def prefetch(self, senders: Iterable[Identifiers]) -> None:
         """Read every contact these senders name, in one query."""
-        keys = {key for sender in senders for key in _keys_of(sender)} - self._known.keys()
+        keys = {
+            key for sender in senders for key in (*_keys_of(sender), *_twin_keys_of(sender))
+        } - self._known.keys()
         if not keys:
             return
         found = await self.contacts.known_by_for_update(
@@ -83,6 +93,8 @@ class ContactResolver:
         if sender.phone is None and sender.channel_user_id is None:
             raise ValueError("a contact needs a phone number or a channel user id")
         by_phone = await self._find(sender.tenant_id, "phone", sender.phone)
+        if by_phone is None:
+            by_phone = await self._find(sender.tenant_id, "phone", ninth_digit_twin(sender.phone))
         by_user_id = await self._find(sender.tenant_id, "user", sender.channel_user_id)
         if by_phone is not None and by_user_id is not None and by_phone.id != by_user_id.id:
             # The message proves both are the same person: fold the user-id contact into
@@ -92,7 +104,13 @@ class ContactResolver:
                     by_user_id.tenant_id, by_user_id.phone, by_user_id.channel_user_id, None
                 )
             )
-            await merge_contacts(self.session, survivor=by_phone, absorbed=by_user_id)
+            await merge_contacts(
+                self.session,
+                survivor=by_phone,
+                absorbed=by_user_id,
+                contacts_topic=self.contacts_topic,
+                now=datetime.now(UTC),
+            )
             self._absorbed[by_user_id.id] = by_phone
             for key in absorbed_keys:
                 self._known[key] = None  # deleted; the survivor takes what it had not
@@ -152,12 +170,17 @@ def _keys_of(sender: Identifiers) -> list[_Key]:
     return keys
 
 
+def _twin_keys_of(sender: Identifiers) -> list[_Key]:
+    twin = ninth_digit_twin(sender.phone)
+    return [(sender.tenant_id, "phone", twin)] if twin else []
+
+
 def _fill_in(contact: Contact, sender: Identifiers) -> None:
     phone, channel_user_id, name = sender.phone, sender.channel_user_id, sender.name
     if phone and contact.phone != phone:
         if contact.phone is None:
             contact.phone = phone
-        else:
+        elif contact.phone != ninth_digit_twin(phone):  # the same mobile: nothing to say
             logger.warning("contact keeps its phone", contact_id=str(contact.id))
     if channel_user_id and contact.channel_user_id != channel_user_id:
         if contact.channel_user_id is None:
