@@ -25,6 +25,7 @@ from mia_common.contracts.topics import (
 from mia_common.identity import check_identity_secret
 from mia_common.messaging.admin import ensure_topics
 from mia_crm.config import CrmSettings
+from mia_crm.consent.keywords import KeywordCache
 from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.jobs.runner import JobRunner
 
@@ -50,6 +51,8 @@ class CrmContext:
     jobs: JobRunner
     """This process's job runner (imports, bulk actions, exports); ``wake`` it after
     committing a new job."""
+    consent_keywords: KeywordCache = dataclasses.field(default_factory=KeywordCache)
+    """The tenants' opt-out/opt-in keywords, as the inbound path matches them."""
 
     @classmethod
     def build(cls, settings: CrmSettings, infra: Infrastructure) -> CrmContext:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from mia_common.contracts import Envelope, InboundMessage
 from mia_common.db import unit_of_work
+from mia_crm.consent.keywords import apply_consent_keywords
 from mia_crm.context import CrmContext
 from mia_crm.messages.inbound import store_inbound
 from mia_crm.messages.repository import ProcessedEventRepository
@@ -31,6 +32,17 @@ async def handle_inbound(context: CrmContext, events: list[Envelope[InboundMessa
             if event.id in claimed:
                 claimed.discard(event.id)  # the same event twice in a batch: once
                 fresh.append(event)
-        await store_inbound(
-            session, events=fresh, inbox_topic=context.settings.inbox_topic, now=datetime.now(UTC)
+        now = datetime.now(UTC)
+        stored = await store_inbound(
+            session, events=fresh, inbox_topic=context.settings.inbox_topic, now=now
+        )
+        # "PARAR", "STOP": the whole message is an opt-out (or opt-in) keyword.
+        await apply_consent_keywords(
+            session,
+            messages=stored,
+            cache=context.consent_keywords,
+            contacts_topic=context.settings.contacts_topic,
+            send_topic=context.settings.send_topic,
+            inbox_topic=context.settings.inbox_topic,
+            now=now,
         )
