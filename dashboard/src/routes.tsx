@@ -11,6 +11,8 @@ const AppLayout = lazy(() => import("./shell/AppLayout"));
 const InboxPage = lazy(() => import("./sections/inbox/InboxPage"));
 const ContactsPage = lazy(() => import("./sections/contacts/ContactsPage"));
 const ContactDetailPage = lazy(() => import("./sections/contacts/ContactDetailPage"));
+const PipelinesPage = lazy(() => import("./sections/pipelines/PipelinesPage"));
+const PipelineSettingsPage = lazy(() => import("./sections/settings/pipelines/PipelineSettingsPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -31,9 +33,12 @@ export const routes: RouteObject[] = [
       { path: "inbox", element: <InboxPage /> },
       { path: "contacts", element: <ContactsPage /> },
       { path: "contacts/:contactId", element: <ContactDetailPage /> },
+      { path: "pipelines", element: <PipelinesPage /> },
+      { path: "pipelines/:pipelineId", element: <PipelinesPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },
+      { path: "settings/pipelines", element: <PipelineSettingsPage /> },
       { path: "*", element: <RouteError /> },
     ],
   },

@@ -3,6 +3,7 @@
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
+import * as pipelines from "../sections/pipelines/messages";
 import * as settings from "../sections/settings/messages";
 import * as team from "../sections/team/messages";
 import * as pwa from "../pwa/messages";
@@ -47,6 +48,7 @@ export const en = {
   nav: {
     inbox: "Inbox",
     contacts: "Contacts",
+    pipelines: "Pipelines",
     connections: "Connections",
     team: "Team",
     settings: "Settings",
@@ -62,6 +64,7 @@ export const en = {
   },
   inbox: inbox.en,
   contacts: contacts.en,
+  pipelines: pipelines.en,
   connections: connections.en,
   team: team.en,
   settings: settings.en,

@@ -3,6 +3,7 @@ import type { Messages } from "./en";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
+import * as pipelines from "../sections/pipelines/messages";
 import * as settings from "../sections/settings/messages";
 import * as team from "../sections/team/messages";
 import * as pwa from "../pwa/messages";
@@ -47,6 +48,7 @@ export const ptBR: Messages = {
   nav: {
     inbox: "Caixa de entrada",
     contacts: "Contatos",
+    pipelines: "Funis",
     connections: "Conexões",
     team: "Equipe",
     settings: "Configurações",
@@ -62,6 +64,7 @@ export const ptBR: Messages = {
   },
   inbox: inbox.ptBR,
   contacts: contacts.ptBR,
+  pipelines: pipelines.ptBR,
   connections: connections.ptBR,
   team: team.ptBR,
   settings: settings.ptBR,

@@ -80,7 +80,7 @@ describe("live updates", { timeout: 20_000 }, () => {
     await screen.findByText("Maria Silva");
     const socket = lastSocket();
     expect(socket.url.pathname).toBe("/api/v1/live");
-    expect(socket.url.searchParams.get("topics")).toBe("inbox.events.v1,channels.alerts.v1");
+    expect(socket.url.searchParams.get("topics")).toBe("inbox.events.v1,channels.alerts.v1,leads.events.v1");
     expect(socket.protocols[0]).toBe("bearer");
     expect(socket.token).toMatch(/^token-/);
     const indicator = screen.getByRole("status", { name: "Live updates" });

@@ -16,6 +16,7 @@ import { currentAccessToken, onAccessTokenChange, refreshSession } from "../auth
 import { LiveClient, type LiveEvent, type LiveStatus, liveUrl } from "./client";
 import { CHANNEL_ALERTS_TOPIC, channelAlertHandler } from "./channels";
 import { INBOX_TOPIC, inboxRefresher } from "./inbox";
+import { LEADS_TOPIC, leadsRefresher } from "./leads";
 
 interface LiveContextValue {
   status: LiveStatus;
@@ -28,7 +29,7 @@ const LiveContext = createContext<LiveContextValue>({
   subscribe: () => () => {},
 });
 
-const DEFAULT_TOPICS = [INBOX_TOPIC, CHANNEL_ALERTS_TOPIC] as const;
+const DEFAULT_TOPICS = [INBOX_TOPIC, CHANNEL_ALERTS_TOPIC, LEADS_TOPIC] as const;
 
 interface LiveProviderProps {
   children: ReactNode;
@@ -69,21 +70,27 @@ export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs
       initialDelayMs,
     });
     const refresher = inboxRefresher(queryClient);
+    const leads = leadsRefresher(queryClient);
     const channelAlert = channelAlertHandler(queryClient, (resumed) =>
       translate.current(resumed ? "live.channelResumed" : "live.channelAlert"),
     );
     client.onStatus(setStatus);
     client.onEvent((event) => {
       refresher.event(event);
+      leads.event(event);
       channelAlert(event);
       for (const listener of listeners.current) listener(event);
     });
-    client.onStale(() => refresher.everything());
+    client.onStale(() => {
+      refresher.everything();
+      leads.everything();
+    });
     client.start();
     setStatus(client.status);
     return () => {
       client.stop();
       refresher.cancel();
+      leads.cancel();
     };
   }, [queryClient, topicList, initialDelayMs]);
 

@@ -6,6 +6,7 @@ import {
   IconCheck,
   IconInbox,
   IconLanguage,
+  IconLayoutKanban,
   IconLogout,
   IconMoon,
   IconPlugConnected,
@@ -27,6 +28,7 @@ import { PageFallback } from "./PageFallback";
 const SECTIONS = [
   { to: "/inbox", key: "inbox", icon: IconInbox },
   { to: "/contacts", key: "contacts", icon: IconAddressBook },
+  { to: "/pipelines", key: "pipelines", icon: IconLayoutKanban },
   { to: "/connections", key: "connections", icon: IconPlugConnected },
   { to: "/team", key: "team", icon: IconUsers },
   { to: "/settings", key: "settings", icon: IconSettings },

@@ -9,6 +9,7 @@ import { ApiKeys } from "./ApiKeys";
 import { HoursForm } from "./HoursForm";
 import { ProfileForm } from "./ProfileForm";
 import { useTenant } from "./queries";
+import { PipelinesLink } from "./pipelines/PipelinesLink";
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -37,6 +38,7 @@ export default function SettingsPage() {
         <>
           <ProfileForm tenant={tenant.data} canManage={canManage} />
           <HoursForm tenant={tenant.data} canManage={canManage} />
+          <PipelinesLink />
           {canManage ? (
             <ApiKeys role={role} />
           ) : (

@@ -1,0 +1,259 @@
+// A lead's drawer (full screen on a phone): its details to edit (title, value, owner,
+// stage, expected close, lost reason), its contact and conversation, its stage history.
+import {
+  Alert,
+  Anchor,
+  Button,
+  Divider,
+  Drawer,
+  Group,
+  NumberInput,
+  Select,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+  Timeline,
+} from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { IconMessage, IconUser } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { ApiError } from "../../api/client";
+import { describeProblem } from "../team/problem";
+import { type Lead, type LeadChanges, type Stage, getLead, leadHistory, updateLead } from "./api";
+import { pipelineKeys, refetchColumns, storeLead } from "./queries";
+import { usePeople } from "./people";
+
+interface LeadDrawerProps {
+  leadId: string | null;
+  stages: Stage[];
+  onClose: () => void;
+}
+
+export function LeadDrawer({ leadId, stages, onClose }: LeadDrawerProps) {
+  const { t } = useTranslation();
+  const phone = useMediaQuery("(max-width: 48em)");
+  const lead = useQuery({
+    queryKey: pipelineKeys.lead(leadId ?? ""),
+    queryFn: () => getLead(leadId!),
+    enabled: Boolean(leadId),
+  });
+  return (
+    <Drawer
+      opened={Boolean(leadId)}
+      onClose={onClose}
+      position="right"
+      size={phone ? "100%" : "md"}
+      title={lead.data?.title ?? t("pipelines.drawer.title")}
+      closeButtonProps={{ "aria-label": t("pipelines.drawer.close") }}
+    >
+      {lead.isPending ? (
+        <Stack gap="sm" aria-busy="true">
+          <Skeleton h={36} />
+          <Skeleton h={36} />
+          <Skeleton h={36} />
+        </Stack>
+      ) : lead.isError ? (
+        <Alert color="red">{describeProblem(lead.error, t("pipelines.drawer.loadFailed"))}</Alert>
+      ) : (
+        <LeadDetails key={`${lead.data.id}:${lead.data.version}`} lead={lead.data} stages={stages} />
+      )}
+    </Drawer>
+  );
+}
+
+function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const { people, nameOf } = usePeople();
+  const [title, setTitle] = useState(lead.title);
+  const [value, setValue] = useState<string | number>(lead.value === null ? "" : Number(lead.value));
+  const [owner, setOwner] = useState<string | null>(lead.owner_user_id);
+  const [stageId, setStageId] = useState<string>(lead.stage_id);
+  const [expectedClose, setExpectedClose] = useState(lead.expected_close_date ?? "");
+  const [lostReason, setLostReason] = useState(lead.lost_reason ?? "");
+  const stage = stages.find((item) => item.id === stageId);
+  const history = useQuery({ queryKey: pipelineKeys.history(lead.id), queryFn: () => leadHistory(lead.id) });
+
+  const save = useMutation({
+    mutationFn: (changes: LeadChanges) => updateLead(lead.id, changes),
+    onSuccess: (saved) => {
+      storeLead(queryClient, saved);
+      refetchColumns(queryClient, lead.pipeline_id, [lead.stage_id, saved.stage_id]);
+      void queryClient.invalidateQueries({ queryKey: pipelineKeys.history(lead.id) });
+      if (lead.contact_id) void queryClient.invalidateQueries({ queryKey: pipelineKeys.contactLeads(lead.contact_id) });
+      notifications.show({ color: "brand", message: t("pipelines.drawer.saved") });
+    },
+    onError: (error) => {
+      const stale = error instanceof ApiError && error.status === 409;
+      notifications.show({
+        color: "red",
+        title: t("pipelines.drawer.saveFailed"),
+        message: stale ? t("pipelines.drawer.stale") : describeProblem(error, t("pipelines.drawer.saveFailed")),
+      });
+      if (stale) void queryClient.invalidateQueries({ queryKey: pipelineKeys.lead(lead.id) });
+    },
+  });
+
+  const submit = () => {
+    if (!title.trim()) return;
+    const changes: LeadChanges = {};
+    if (title.trim() !== lead.title) changes.title = title.trim();
+    const nextValue = value === "" ? null : String(value);
+    if (nextValue !== (lead.value === null ? null : String(Number(lead.value)))) changes.value = nextValue;
+    if (owner !== lead.owner_user_id) changes.owner_user_id = owner;
+    if (stageId !== lead.stage_id) changes.stage_id = stageId;
+    if ((expectedClose || null) !== lead.expected_close_date) changes.expected_close_date = expectedClose || null;
+    if ((lostReason.trim() || null) !== lead.lost_reason) changes.lost_reason = lostReason.trim() || null;
+    if (Object.keys(changes).length === 0) return;
+    save.mutate(changes);
+  };
+
+  const stageLabel = (id: string | null) => stages.find((item) => item.id === id)?.name ?? "—";
+
+  return (
+    <Stack gap="md">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <Stack gap="sm">
+          <TextInput
+            label={t("pipelines.drawer.leadTitle")}
+            value={title}
+            onChange={(event) => setTitle(event.currentTarget.value)}
+            error={title.trim() ? undefined : t("pipelines.drawer.titleRequired")}
+            maxLength={200}
+            required
+          />
+          <Group grow align="flex-start">
+            <NumberInput
+              label={t("pipelines.drawer.value")}
+              value={value}
+              onChange={setValue}
+              min={0}
+              decimalScale={2}
+              thousandSeparator={i18n.language === "pt-BR" ? "." : ","}
+              decimalSeparator={i18n.language === "pt-BR" ? "," : "."}
+            />
+            <TextInput label={t("pipelines.drawer.currency")} value={lead.currency ?? ""} readOnly />
+          </Group>
+          <Select
+            label={t("pipelines.drawer.owner")}
+            data={people.map((person) => ({ value: person.id, label: person.name }))}
+            value={owner}
+            onChange={setOwner}
+            placeholder={owner ? (nameOf(owner) ?? undefined) : t("pipelines.card.unassigned")}
+            clearable
+            searchable
+          />
+          <Select
+            label={t("pipelines.drawer.stage")}
+            data={stages.map((item) => ({ value: item.id, label: item.name }))}
+            value={stageId}
+            onChange={(next) => next && setStageId(next)}
+            allowDeselect={false}
+          />
+          <TextInput
+            type="date"
+            label={t("pipelines.drawer.expectedClose")}
+            value={expectedClose}
+            onChange={(event) => setExpectedClose(event.currentTarget.value)}
+          />
+          {(stage?.kind === "lost" || lead.lost_reason) && (
+            <Textarea
+              label={t("pipelines.drawer.lostReason")}
+              description={t("pipelines.drawer.lostReasonHint")}
+              value={lostReason}
+              onChange={(event) => setLostReason(event.currentTarget.value)}
+              autosize
+              minRows={2}
+              maxLength={500}
+            />
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={save.isPending} disabled={!title.trim()}>
+              {t("pipelines.drawer.save")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <Divider />
+      <Stack gap={6}>
+        <Text fw={600} size="sm">
+          {t("pipelines.drawer.contact")}
+        </Text>
+        {lead.contact_id ? (
+          <Anchor component={Link} to={`/contacts/${lead.contact_id}`} size="sm">
+            <Group gap={4} component="span">
+              <IconUser size={14} aria-hidden />
+              {lead.contact?.name || lead.contact?.phone || t("pipelines.drawer.openContact")}
+            </Group>
+          </Anchor>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("pipelines.card.noContact")}
+          </Text>
+        )}
+        {lead.conversation_id ? (
+          <Button
+            component={Link}
+            to={`/inbox?conversation=${lead.conversation_id}`}
+            variant="light"
+            leftSection={<IconMessage size={16} />}
+            style={{ alignSelf: "flex-start" }}
+          >
+            {t("pipelines.drawer.openConversation")}
+          </Button>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("pipelines.drawer.noConversation")}
+          </Text>
+        )}
+      </Stack>
+      <Divider />
+      <Stack gap={6}>
+        <Text fw={600} size="sm">
+          {t("pipelines.drawer.history")}
+        </Text>
+        {history.isPending ? (
+          <Skeleton h={40} />
+        ) : history.isError || history.data.items.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t("pipelines.drawer.noHistory")}
+          </Text>
+        ) : (
+          <Timeline bulletSize={12} lineWidth={2}>
+            {history.data.items.map((change) => (
+              <Timeline.Item
+                key={change.id}
+                title={
+                  change.from_stage_id
+                    ? t("pipelines.drawer.historyEntry", { from: stageLabel(change.from_stage_id), to: stageLabel(change.to_stage_id) })
+                    : t("pipelines.drawer.created", { to: stageLabel(change.to_stage_id) })
+                }
+              >
+                <Text size="xs" c="dimmed">
+                  {new Date(change.created_at).toLocaleString(i18n.language)} ·{" "}
+                  {change.actor_user_id
+                    ? t("pipelines.drawer.by", { who: nameOf(change.actor_user_id) })
+                    : t("pipelines.drawer.byPlatform")}
+                  {typeof change.confidence === "number" &&
+                    ` · ${t("pipelines.drawer.confidence", { percent: Math.round(change.confidence * 100) })}`}
+                </Text>
+                {change.reason && <Text size="xs">{t("pipelines.drawer.reason", { reason: change.reason })}</Text>}
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        )}
+      </Stack>
+    </Stack>
+  );
+}
