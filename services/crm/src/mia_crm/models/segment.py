@@ -1,0 +1,32 @@
+"""A saved segment: a named filter over a tenant's contacts (``mia_crm.segments.filters``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mia_common.db import Base, TenantScoped, Timestamped, UUIDv7PrimaryKey
+from mia_crm.models.server_values import ReturnsServerValues
+
+__all__ = ["Segment"]
+
+
+class Segment(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValues, Base):
+    __tablename__ = "segments"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    description: Mapped[str | None] = mapped_column(String(500))
+    # The filter as checked and stored (its JSON form); members are computed when asked.
+    filter: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+    __table_args__ = (
+        # Campaigns and people pick a segment by its name: one of each per tenant.
+        UniqueConstraint("tenant_id", "name", name="uq_segments_tenant_id_name"),
+        # The list's order (newest first).
+        Index("ix_segments_list_order", "tenant_id", "created_at", "id"),
+    )
