@@ -32,6 +32,7 @@ import { useTranslation } from "react-i18next";
 import { sendWithSession } from "../../api/client";
 import type { Conversation, Message } from "../../api/inbox";
 import { Composer } from "./Composer";
+import { ContactLeads } from "./ContactLeads";
 import { AssignMenu, NotesButton, StatusControl } from "./ConversationActions";
 import { clockTime } from "./format";
 import { NotesDrawer } from "./Notes";
@@ -154,6 +155,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
         </Group>
         <Group gap="xs">
           <AssignMenu conversation={conversation} />
+          <ContactLeads contactId={contact.id} conversationId={conversation.id} />
           <NotesButton onOpen={() => setNotesOpen(true)} />
           <StatusControl conversation={conversation} />
         </Group>

@@ -75,7 +75,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
   const [value, setValue] = useState<string | number>(lead.value === null ? "" : Number(lead.value));
   const [owner, setOwner] = useState<string | null>(lead.owner_user_id);
   const [stageId, setStageId] = useState<string>(lead.stage_id);
-  const [expectedClose, setExpectedClose] = useState(lead.expected_close_date ?? "");
+  const [expectedClose, setExpectedClose] = useState(lead.expected_close_on ?? "");
   const [lostReason, setLostReason] = useState(lead.lost_reason ?? "");
   const stage = stages.find((item) => item.id === stageId);
   const history = useQuery({ queryKey: pipelineKeys.history(lead.id), queryFn: () => leadHistory(lead.id) });
@@ -108,7 +108,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
     if (nextValue !== (lead.value === null ? null : String(Number(lead.value)))) changes.value = nextValue;
     if (owner !== lead.owner_user_id) changes.owner_user_id = owner;
     if (stageId !== lead.stage_id) changes.stage_id = stageId;
-    if ((expectedClose || null) !== lead.expected_close_date) changes.expected_close_date = expectedClose || null;
+    if ((expectedClose || null) !== lead.expected_close_on) changes.expected_close_on = expectedClose || null;
     if ((lostReason.trim() || null) !== lead.lost_reason) changes.lost_reason = lostReason.trim() || null;
     if (Object.keys(changes).length === 0) return;
     save.mutate(changes);
@@ -241,7 +241,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
                 }
               >
                 <Text size="xs" c="dimmed">
-                  {new Date(change.created_at).toLocaleString(i18n.language)} ·{" "}
+                  {new Date(change.at).toLocaleString(i18n.language)} ·{" "}
                   {change.actor_user_id
                     ? t("pipelines.drawer.by", { who: nameOf(change.actor_user_id) })
                     : t("pipelines.drawer.byPlatform")}

@@ -9,7 +9,7 @@ import { describeProblem } from "../team/problem";
 import { type BoardFilters, type Lead, type Stage, amount, listLeads } from "./api";
 import { formatMoney, isRotting, pipelineKeys } from "./queries";
 
-type SortField = "title" | "value" | "expected_close_date" | "updated_at";
+type SortField = "title" | "value" | "expected_close_on" | "updated_at";
 
 interface LeadsTableProps {
   pipelineId: string;
@@ -69,7 +69,7 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
               <Table.Th>{t("pipelines.list.stage")}</Table.Th>
               {header("value", t("pipelines.list.value"))}
               <Table.Th visibleFrom="sm">{t("pipelines.list.owner")}</Table.Th>
-              {header("expected_close_date", t("pipelines.list.expectedClose"))}
+              {header("expected_close_on", t("pipelines.list.expectedClose"))}
               {header("updated_at", t("pipelines.list.updated"))}
             </Table.Tr>
           </Table.Thead>
@@ -104,8 +104,8 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
                     </Table.Td>
                     <Table.Td visibleFrom="sm">{ownerName(lead.owner_user_id) ?? t("pipelines.card.unassigned")}</Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {lead.expected_close_date
-                        ? new Date(`${lead.expected_close_date}T12:00:00`).toLocaleDateString(i18n.language)
+                      {lead.expected_close_on
+                        ? new Date(`${lead.expected_close_on}T12:00:00`).toLocaleDateString(i18n.language)
                         : "—"}
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>

@@ -46,7 +46,7 @@ export interface Lead {
   value: string | number | null;
   currency: string | null;
   owner_user_id: string | null;
-  expected_close_date: string | null;
+  expected_close_on: string | null;
   source?: string | null;
   tags?: { id: string; name: string; color?: string | null }[];
   lost_reason: string | null;
@@ -84,10 +84,11 @@ export interface StageChange {
   lead_id: string;
   from_stage_id: string | null;
   to_stage_id: string;
+  actor_kind?: "user" | "agent" | "automation";
   actor_user_id: string | null;
   reason: string | null;
   confidence?: number | null;
-  created_at: string;
+  at: string;
 }
 
 /** The board's filters, as the board, the column pages and the list send them. */
@@ -113,7 +114,7 @@ export interface LeadChanges {
   currency?: string | null;
   owner_user_id?: string | null;
   stage_id?: string;
-  expected_close_date?: string | null;
+  expected_close_on?: string | null;
   lost_reason?: string | null;
 }
 

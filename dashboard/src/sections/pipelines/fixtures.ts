@@ -35,7 +35,7 @@ export function lead(stageOf: Stage, overrides: Partial<Lead> = {}): Lead {
     value: "100.00",
     currency: "BRL",
     owner_user_id: null,
-    expected_close_date: null,
+    expected_close_on: null,
     lost_reason: null,
     position: "a0",
     version: 1,
