@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, cast
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from mia_common.contracts.topics import CONTACTS_EVENTS
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.admin import ensure_topics
 from mia_gateway.config import GatewaySettings
+from mia_gateway.erasure.stream import subscribe_erasures
 from mia_gateway.live import handlers
 from mia_gateway.live.consumer import LiveReadiness, live_group_id, live_topics
 from mia_gateway.live.events import LiveRecord
@@ -56,6 +58,8 @@ def create_router(context: GatewayContext) -> KafkaRouter:
         handlers.relay(hub, record)
 
     subscriber(relay_live_event)
+    # contact.erased: recorded in the tenant's audit log.
+    subscribe_erasures(router, context, topic=CONTACTS_EVENTS.name)
     return router
 
 

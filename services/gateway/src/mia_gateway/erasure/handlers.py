@@ -1,0 +1,90 @@
+"""``contact.erased`` on the contacts topic: an audit entry in the tenant's log, once.
+
+The entry names the contact by id only (``target``): the addresses the event carries for
+the services that look people up by them would make the audit log a copy of what was
+erased. The actor is the user or API key that asked, told apart by the gateway's own
+tables (the event carries one id for either).
+"""
+
+from __future__ import annotations
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mia_common.contracts import Envelope
+from mia_common.contracts.contacts import ContactErased
+from mia_common.db import unit_of_work
+from mia_common.messaging import PermanentError
+from mia_common.outbox import claim_event
+from mia_gateway.audit.service import ActorKind, record
+from mia_gateway.erasure.repository import is_api_key
+
+__all__ = [
+    "AUDIT_ACTION",
+    "CONSUMER",
+    "ERASURE_GROUP",
+    "erased_event_of",
+    "handle_contact_record",
+    "record_erasure",
+]
+
+ERASURE_GROUP = "gateway.erasure"
+CONSUMER = "gateway.erasure"
+AUDIT_ACTION = "contact.erased"
+_ERASED = AUDIT_ACTION.encode()
+
+
+def erased_event_of(value: bytes) -> Envelope[ContactErased] | None:
+    """The erasure in a record of the contacts topic; None for the topic's other events,
+    most dropped before they are parsed (the topic carries every contact change)."""
+    if _ERASED not in value:
+        return None
+    try:
+        raw = orjson.loads(value)
+    except orjson.JSONDecodeError as error:
+        raise PermanentError(f"not JSON: {error}") from None
+    if not isinstance(raw, dict) or raw.get("type") != AUDIT_ACTION:
+        return None
+    try:
+        return Envelope[ContactErased].model_validate(raw)
+    except ValidationError as error:
+        raise PermanentError(f"not a contact.erased event: {error}") from None
+
+
+async def handle_contact_record(sessions: async_sessionmaker[AsyncSession], value: bytes) -> None:
+    event = erased_event_of(value)
+    if event is not None:
+        await record_erasure(sessions, event)
+
+
+async def record_erasure(
+    sessions: async_sessionmaker[AsyncSession], event: Envelope[ContactErased]
+) -> bool:
+    """Audit the erasure unless already done (a redelivery); True when recorded now."""
+    async with unit_of_work(sessions) as session:
+        if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
+            return False
+        erased = event.data
+        actor_id = erased.requested_by_user_id
+        if actor_id is None:
+            kind = ActorKind.platform
+        elif await is_api_key(session, tenant_id=event.tenantid, actor_id=actor_id):
+            kind = ActorKind.api_key
+        else:
+            kind = ActorKind.user
+        await record(
+            session=session,
+            action=AUDIT_ACTION,
+            tenant_id=event.tenantid,
+            actor_id=actor_id,
+            actor_kind=kind,
+            target=f"contact:{erased.contact_id}",
+            details={
+                "contact_id": str(erased.contact_id),
+                "erased_at": erased.occurred_at.isoformat(),
+                # How many addresses the services were told to forget, never which.
+                "addresses": len(erased.phones) + len(erased.channel_user_ids) + len(erased.emails),
+            },
+        )
+        return True

@@ -1,0 +1,103 @@
+"""A customer's erasure in the gateway: one audit entry in the tenant's log, naming who
+asked (user or API key) and never the person's addresses; other contact events ignored."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import orjson
+import pytest
+from fastapi import FastAPI
+
+from mia_common.contracts import Envelope
+from mia_common.contracts.contacts import ContactErased
+from mia_common.identity import Role
+from mia_common.messaging import PermanentError
+from mia_gateway.erasure.handlers import erased_event_of, handle_contact_record, record_erasure
+from support.actors import Actors
+
+
+def erasure(tenant_id: uuid.UUID, requested_by: uuid.UUID | None) -> Envelope[ContactErased]:
+    return Envelope[ContactErased](
+        type="contact.erased",
+        source="/services/crm",
+        tenantid=tenant_id,
+        data=ContactErased(
+            contact_id=uuid.uuid4(),
+            phones=["+5511987654321"],
+            channel_user_ids=["BR.123"],
+            requested_by_user_id=requested_by,
+            occurred_at=datetime.now(UTC),
+        ),
+    )
+
+
+async def audit_of(client: httpx.AsyncClient, owner_headers: dict[str, str]) -> list[dict]:
+    response = await client.get("/api/v1/audit?action=contact.erased", headers=owner_headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def test_an_erasure_is_audited_once_without_the_persons_addresses(
+    gateway_app: FastAPI, client: httpx.AsyncClient, actors: Actors
+) -> None:
+    team = await actors.tenant((Role.owner, Role.admin))
+    admin = team[Role.admin]
+    event = erasure(admin.tenant_id, admin.user_id)
+    value = orjson.dumps(event.to_json_dict())
+
+    await handle_contact_record(gateway_app.state.context.infra.sessions, value)
+    await handle_contact_record(gateway_app.state.context.infra.sessions, value)  # redelivered
+
+    [entry] = await audit_of(client, team[Role.owner].headers)
+    assert entry["actor_id"] == str(admin.user_id)
+    assert entry["actor_kind"] == "user"
+    assert entry["target"] == f"contact:{event.data.contact_id}"
+    assert entry["details"]["addresses"] == 2
+    assert "+5511987654321" not in orjson.dumps(entry).decode()
+    assert "BR.123" not in orjson.dumps(entry).decode()
+
+
+async def test_an_erasure_an_api_key_asked_for_names_the_key(
+    gateway_app: FastAPI, client: httpx.AsyncClient, actors: Actors
+) -> None:
+    owner = (await actors.tenant((Role.owner,)))[Role.owner]
+    created = await client.post("/api/v1/api-keys", json={"name": "erp"}, headers=owner.headers)
+    assert created.status_code == 201, created.text
+    key_id = uuid.UUID(created.json()["id"])
+
+    recorded = await record_erasure(
+        gateway_app.state.context.infra.sessions, erasure(owner.tenant_id, key_id)
+    )
+
+    assert recorded is True
+    [entry] = await audit_of(client, owner.headers)
+    assert entry["actor_kind"] == "api_key"
+    assert entry["actor_id"] == str(key_id)
+
+
+async def test_another_tenant_does_not_see_the_erasure(
+    gateway_app: FastAPI, client: httpx.AsyncClient, actors: Actors
+) -> None:
+    ours = (await actors.tenant((Role.owner,)))[Role.owner]
+    theirs = (await actors.tenant((Role.owner,)))[Role.owner]
+
+    await record_erasure(gateway_app.state.context.infra.sessions, erasure(ours.tenant_id, None))
+
+    assert await audit_of(client, theirs.headers) == []
+    [entry] = await audit_of(client, ours.headers)
+    assert entry["actor_kind"] == "platform"
+
+
+def test_other_contact_events_are_dropped_unparsed() -> None:
+    updated = b'{"type": "contact.updated", "data": {"contact": {"name": "Ana"}}}'
+
+    assert erased_event_of(updated) is None
+    assert erased_event_of(b"not json at all") is None
+
+
+def test_a_broken_erasure_record_is_dead_lettered() -> None:
+    with pytest.raises(PermanentError):
+        erased_event_of(b'{"type": "contact.erased", "data": {}}')
