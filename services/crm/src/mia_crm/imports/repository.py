@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -180,7 +180,7 @@ class ImportRepository:
             name: func.coalesce(given[1 + index], getattr(Contact, name))
             for index, name in enumerate(CONTACT_COLUMNS)
         }
-        no_fields = literal_column("'{}'::jsonb")
+        no_fields: ColumnElement[Any] = literal_column("'{}'::jsonb")
         values["fields"] = Contact.fields.op("||")(func.coalesce(given[-1], no_fields))
         values["updated_at"] = func.now()
         statement = (
