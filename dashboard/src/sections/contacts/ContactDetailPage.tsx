@@ -1,5 +1,6 @@
-// One contact: the profile (name and email editable; phone and WhatsApp id come from the
-// channel) and its conversations, each opening in the inbox.
+// One contact: the profile (name, email, owner, lifecycle, language, time zone; phone and
+// WhatsApp id come from the channel), custom fields, tags, consent with its history, leads,
+// conversations, the timeline, and the contact's data (export, erasure).
 import {
   Alert,
   Anchor,
@@ -8,6 +9,7 @@ import {
   Card,
   Grid,
   Group,
+  Select,
   Skeleton,
   Stack,
   Text,
@@ -19,24 +21,34 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconMessages } from "@tabler/icons-react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { listAccounts } from "../../api/channels";
 import { problemMessage } from "../../api/client";
 import {
   type ContactDetail,
-  type ContactUpdate,
   ContactsError,
   getContact,
   listContactConversations,
-  updateContact,
 } from "../../api/contacts";
 import { relativeTime } from "../inbox/format";
-import { contactKeys, contactLabel } from "./queries";
+import { timeZones } from "../settings/ProfileForm";
+import { type CrmContact, LIFECYCLE_STAGES, type ProfileUpdate, updateProfile } from "./crm";
+import { ConsentCard } from "./detail/ConsentCard";
+import { FieldsCard } from "./detail/FieldsCard";
+import { LeadsCard } from "./detail/LeadsCard";
+import { PrivacyCard } from "./detail/PrivacyCard";
+import { TagsCard } from "./detail/TagsCard";
+import { TimelineCard } from "./detail/TimelineCard";
+import { contactKeys, contactLabel, useUsers } from "./queries";
+
+/** The contact as this page reads it: the detail with the issue-12 profile. */
+type Detail = ContactDetail & CrmContact;
 
 // Loose like the crm's check (one @, a dot in the domain, no spaces): it catches typos.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const LANGUAGES = ["pt-BR", "en", "es"];
 
 export default function ContactDetailPage() {
   const { t } = useTranslation();
@@ -83,10 +95,23 @@ export default function ContactDetailPage() {
           <Title order={2}>{contactLabel(query.data) ?? t("contacts.unnamed")}</Title>
           <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 5 }}>
-              <Profile contact={query.data} />
+              <Stack gap="md">
+                <Profile contact={query.data as Detail} />
+                <TagsCard contactId={query.data.id} tags={(query.data as Detail).tags ?? []} />
+                <FieldsCard contactId={query.data.id} values={(query.data as Detail).fields ?? {}} />
+                <PrivacyCard
+                  contactId={query.data.id}
+                  label={contactLabel(query.data) ?? query.data.id}
+                />
+              </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>
-              <Conversations contact={query.data} />
+              <Stack gap="md">
+                <Conversations contact={query.data} />
+                <ConsentCard contactId={query.data.id} />
+                <LeadsCard contactId={query.data.id} />
+                <TimelineCard contactId={query.data.id} />
+              </Stack>
             </Grid.Col>
           </Grid>
         </>
@@ -95,12 +120,35 @@ export default function ContactDetailPage() {
   );
 }
 
-function Profile({ contact }: { contact: ContactDetail }) {
+interface ProfileValues {
+  name: string;
+  email: string;
+  owner: string | null;
+  lifecycle: string | null;
+  language: string | null;
+  timeZone: string | null;
+}
+
+function profileValues(contact: Detail): ProfileValues {
+  return {
+    name: contact.name ?? "",
+    email: contact.email ?? "",
+    owner: contact.owner_user_id ?? null,
+    lifecycle: contact.lifecycle_stage ?? null,
+    language: contact.language ?? null,
+    // A derived zone is the phone's, not a choice: the field stays empty and says so.
+    timeZone: contact.time_zone_derived ? null : (contact.time_zone ?? null),
+  };
+}
+
+function Profile({ contact }: { contact: Detail }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const form = useForm({
+  const users = useUsers();
+  const zones = useMemo(() => timeZones(contact.time_zone ?? ""), [contact.time_zone]);
+  const form = useForm<ProfileValues>({
     mode: "controlled",
-    initialValues: { name: contact.name ?? "", email: contact.email ?? "" },
+    initialValues: profileValues(contact),
     validate: {
       name: (value) => (value.trim().length > 256 ? t("contacts.detail.nameTooLong") : null),
       email: (value) => {
@@ -111,20 +159,21 @@ function Profile({ contact }: { contact: ContactDetail }) {
       },
     },
   });
+  const savedKey = JSON.stringify(profileValues(contact));
   // A change saved here or elsewhere (a refetch) becomes the new starting point.
   useEffect(() => {
-    const saved = { name: contact.name ?? "", email: contact.email ?? "" };
+    const saved = JSON.parse(savedKey) as ProfileValues;
     form.setInitialValues(saved);
     form.setValues(saved);
     form.resetDirty(saved);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [contact.name, contact.email]);
+  }, [savedKey]);
 
   const save = useMutation({
-    mutationFn: (changes: ContactUpdate) => updateContact(contact.id, changes),
+    mutationFn: (changes: ProfileUpdate) => updateProfile(contact.id, changes),
     onSuccess: (saved) => {
-      queryClient.setQueryData<ContactDetail>(contactKeys.detail(contact.id), (old) =>
-        old ? { ...old, ...saved } : old,
+      queryClient.setQueryData<Detail>(contactKeys.detail(contact.id), (old) =>
+        old ? { ...old, ...saved, conversations: old.conversations } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ["contacts", "list"] });
       // The inbox titles conversations by the contact's name: stale once it changed.
@@ -133,9 +182,17 @@ function Profile({ contact }: { contact: ContactDetail }) {
     },
     onError: (error) => {
       const problem = error instanceof ContactsError ? error.problem : undefined;
+      const fields: Record<string, keyof ProfileValues> = {
+        name: "name",
+        email: "email",
+        owner_user_id: "owner",
+        lifecycle_stage: "lifecycle",
+        language: "language",
+        time_zone: "timeZone",
+      };
       for (const entry of problem?.errors ?? []) {
-        const field = entry.loc[entry.loc.length - 1];
-        if (field === "name" || field === "email") form.setFieldError(field, entry.msg);
+        const field = fields[String(entry.loc[entry.loc.length - 1])];
+        if (field) form.setFieldError(field, entry.msg);
       }
       notifications.show({
         color: "red",
@@ -145,14 +202,25 @@ function Profile({ contact }: { contact: ContactDetail }) {
     },
   });
 
+  const derived = contact.time_zone_derived ? contact.time_zone : null;
+  const explicitZone = contact.time_zone_derived ? null : (contact.time_zone ?? null);
   const submit = form.onSubmit((values) => {
-    const changes: ContactUpdate = {};
+    const changes: ProfileUpdate = {};
     const name = values.name.trim().replace(/\s+/g, " ");
     const email = values.email.trim();
     if (name !== (contact.name ?? "")) changes.name = name || null;
     if (email !== (contact.email ?? "")) changes.email = email || null;
+    if (values.owner !== (contact.owner_user_id ?? null)) changes.owner_user_id = values.owner;
+    if (values.lifecycle !== (contact.lifecycle_stage ?? null)) changes.lifecycle_stage = values.lifecycle;
+    if (values.language !== (contact.language ?? null)) changes.language = values.language;
+    if (values.timeZone !== explicitZone) changes.time_zone = values.timeZone;
     if (Object.keys(changes).length > 0) save.mutate(changes);
   });
+
+  const ownerChoices = [...(users.data ?? [])];
+  if (contact.owner_user_id && !ownerChoices.some((user) => user.id === contact.owner_user_id)) {
+    ownerChoices.push({ id: contact.owner_user_id, name: t("contacts.detail.someone") });
+  }
 
   return (
     <Card withBorder padding="lg">
@@ -177,10 +245,59 @@ function Profile({ contact }: { contact: ContactDetail }) {
           <Text size="xs" c="dimmed">
             {t("contacts.detail.readOnlyIds")}
           </Text>
+          <Select
+            label={t("contacts.detail.owner")}
+            placeholder={t("contacts.detail.noOwner")}
+            data={ownerChoices.map((user) => ({ value: user.id, label: user.name }))}
+            searchable
+            clearable
+            {...form.getInputProps("owner")}
+          />
+          <Select
+            label={t("contacts.detail.lifecycle")}
+            placeholder={t("contacts.detail.noLifecycle")}
+            data={[
+              ...LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: t(`contacts.lifecycle.${stage}`) })),
+              ...(contact.lifecycle_stage && !(LIFECYCLE_STAGES as readonly string[]).includes(contact.lifecycle_stage)
+                ? [{ value: contact.lifecycle_stage, label: contact.lifecycle_stage }]
+                : []),
+            ]}
+            clearable
+            {...form.getInputProps("lifecycle")}
+          />
+          <Select
+            label={t("contacts.detail.language")}
+            placeholder={t("contacts.detail.noLanguage")}
+            data={[
+              ...LANGUAGES.map((code) => ({ value: code, label: t(`contacts.languages.${code}`) })),
+              ...(contact.language && !LANGUAGES.includes(contact.language)
+                ? [{ value: contact.language, label: contact.language }]
+                : []),
+            ]}
+            clearable
+            {...form.getInputProps("language")}
+          />
+          <Select
+            label={t("contacts.detail.timeZone")}
+            placeholder={
+              derived ? t("contacts.detail.timeZoneDerived", { zone: derived }) : t("contacts.detail.noTimeZone")
+            }
+            description={
+              !form.values.timeZone && derived ? t("contacts.detail.timeZoneDerivedHint", { zone: derived }) : undefined
+            }
+            data={zones}
+            searchable
+            clearable
+            limit={50}
+            {...form.getInputProps("timeZone")}
+          />
+          {contact.source && <ReadOnly label={t("contacts.detail.source")} value={contact.source} />}
           <Text size="xs" c="dimmed">
             {t("contacts.detail.added", {
               date: new Date(contact.created_at).toLocaleDateString(i18n.language),
             })}
+            {contact.last_inbound_at &&
+              ` · ${t("contacts.detail.lastInbound", { when: relativeTime(contact.last_inbound_at, i18n.language) })}`}
           </Text>
           <Group justify="flex-end" gap="xs">
             <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>

@@ -1,0 +1,90 @@
+// Step 4: what else happens to the imported contacts: tags for all of them, whether an
+// existing contact (same phone or email) is updated or left alone, and the consent the
+// file stands for (people who agreed on a form, say).
+import { Alert, Button, Group, MultiSelect, Radio, Select, Stack } from "@mantine/core";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { describeProblem } from "../../team/problem";
+import { CHANNELS, type ImportOptions, type Job, runImport } from "../crm";
+import { useTags } from "../queries";
+
+export function OptionsStep({
+  importId,
+  mapping,
+  onBack,
+  onStarted,
+}: {
+  importId: string;
+  mapping: Record<string, string>;
+  onBack: () => void;
+  onStarted: (job: Job) => void;
+}) {
+  const { t } = useTranslation();
+  const tags = useTags();
+  const [tagIds, setTagIds] = useState<string[]>([]);
+  const [existing, setExisting] = useState<ImportOptions["existing"]>("update");
+  const [consent, setConsent] = useState<string | null>(null);
+  const run = useMutation({
+    mutationFn: () => {
+      const [channel, status] = consent ? consent.split(":") : [];
+      return runImport(importId, {
+        mapping,
+        tag_ids: tagIds,
+        existing,
+        consent: channel && status ? { channel, status: status as "opted_in" } : null,
+      });
+    },
+    onSuccess: onStarted,
+  });
+  const consentChoices = CHANNELS.flatMap((channel) =>
+    (["opted_in", "opted_out"] as const).map((status) => ({
+      value: `${channel}:${status}`,
+      label: t(`contacts.imports.consent.${status}`, { channel: t(`contacts.channels.${channel}`) }),
+    })),
+  );
+  return (
+    <Stack gap="md" mt="md" maw={560}>
+      <MultiSelect
+        label={t("contacts.imports.tags")}
+        description={t("contacts.imports.tagsHint")}
+        data={(tags.data ?? []).map((tag) => ({ value: tag.id, label: tag.name }))}
+        value={tagIds}
+        onChange={setTagIds}
+        searchable
+      />
+      <Radio.Group
+        label={t("contacts.imports.existing")}
+        value={existing}
+        onChange={(value) => setExisting(value as ImportOptions["existing"])}
+      >
+        <Stack gap={6} mt={6}>
+          <Radio value="update" label={t("contacts.imports.update")} />
+          <Radio value="skip" label={t("contacts.imports.skip")} />
+        </Stack>
+      </Radio.Group>
+      <Select
+        label={t("contacts.imports.consentLabel")}
+        description={t("contacts.imports.consentHint")}
+        placeholder={t("contacts.imports.consentNone")}
+        data={consentChoices}
+        value={consent}
+        onChange={setConsent}
+        clearable
+      />
+      {run.isError && (
+        <Alert color="red" title={t("contacts.imports.runFailed")}>
+          {describeProblem(run.error, t("contacts.imports.runFailed"))}
+        </Alert>
+      )}
+      <Group justify="space-between">
+        <Button variant="default" onClick={onBack}>
+          {t("contacts.imports.back")}
+        </Button>
+        <Button onClick={() => run.mutate()} loading={run.isPending}>
+          {t("contacts.imports.run")}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
