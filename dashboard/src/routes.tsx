@@ -11,11 +11,13 @@ const AppLayout = lazy(() => import("./shell/AppLayout"));
 const InboxPage = lazy(() => import("./sections/inbox/InboxPage"));
 const ContactsPage = lazy(() => import("./sections/contacts/ContactsPage"));
 const ContactDetailPage = lazy(() => import("./sections/contacts/ContactDetailPage"));
+const ImportWizard = lazy(() => import("./sections/contacts/import/ImportWizard"));
 const PipelinesPage = lazy(() => import("./sections/pipelines/PipelinesPage"));
 const PipelineSettingsPage = lazy(() => import("./sections/settings/pipelines/PipelineSettingsPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
+const CrmSettingsPage = lazy(() => import("./sections/settings/crm/CrmSettingsPage"));
 
 export const routes: RouteObject[] = [
   { path: "/login", element: <LoginPage />, errorElement: <RouteError /> },
@@ -32,12 +34,14 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/inbox" replace /> },
       { path: "inbox", element: <InboxPage /> },
       { path: "contacts", element: <ContactsPage /> },
+      { path: "contacts/import", element: <ImportWizard /> },
       { path: "contacts/:contactId", element: <ContactDetailPage /> },
       { path: "pipelines", element: <PipelinesPage /> },
       { path: "pipelines/:pipelineId", element: <PipelinesPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },
+      { path: "settings/crm", element: <CrmSettingsPage /> },
       { path: "settings/pipelines", element: <PipelineSettingsPage /> },
       { path: "*", element: <RouteError /> },
     ],

@@ -8,6 +8,7 @@ import { useAccess } from "../team/roles";
 import { ApiKeys } from "./ApiKeys";
 import { HoursForm } from "./HoursForm";
 import { ProfileForm } from "./ProfileForm";
+import { CrmSettingsLink } from "./crm/CrmSettingsLink";
 import { useTenant } from "./queries";
 import { PipelinesLink } from "./pipelines/PipelinesLink";
 
@@ -22,6 +23,7 @@ export default function SettingsPage() {
         <Title order={2}>{t("settings.title")}</Title>
         <Text c="dimmed">{t("settings.subtitle")}</Text>
       </div>
+      <CrmSettingsLink />
       {me.data && !canManage && (
         <Alert icon={<IconLock size={18} />} color="gray">
           {t("settings.readOnly")}
