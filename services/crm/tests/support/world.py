@@ -272,3 +272,35 @@ class World:
             message=f"{count} dead letter(s) keyed {key}",
         )
         return [record.header_map for record in records if record.key == key.encode()]
+
+    # --- contacts (profile, tags, custom fields) -------------------------------------------
+
+    async def contact_id_of(self, message: Message) -> str:
+        return str((await self.conversation_of(message))["contact"]["id"])
+
+    async def send(
+        self, method: str, path: str, body: Any = None, caller: Caller | None = None
+    ) -> httpx.Response:
+        """Any API call as ``caller`` (the agent by default), answer unchecked."""
+        return await self.client.request(
+            method, path, json=body, headers=(caller or self.agent).headers
+        )
+
+    async def contact_events(
+        self, contact_id: str, *, until: Callable[[dict[str, Any]], bool], wait: float = 30
+    ) -> list[dict[str, Any]]:
+        """The envelopes about ``contact_id`` on the contacts topic (its key), read from the
+        start until one that ``until`` accepts is among them. One contact's events share a
+        key and leave the outbox in commit order: every earlier one is in the list."""
+
+        def ours(record: TopicRecord) -> bool:
+            return record.key == contact_id.encode()
+
+        records = await read_topic(
+            self.settings.kafka_bootstrap_servers,
+            self.settings.contacts_topic,
+            until=lambda read: any(until(r.envelope) for r in read if ours(r)),
+            timeout=wait,
+            message=f"the awaited event of contact {contact_id}",
+        )
+        return [record.envelope for record in records if ours(record)]

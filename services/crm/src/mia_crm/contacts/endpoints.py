@@ -1,4 +1,5 @@
-"""``/api/v1/contacts``: list and search, read with conversations, edit."""
+"""``/api/v1/contacts``: list with filters, create, read with conversations, edit the
+profile and custom fields, tag and untag one contact."""
 
 from __future__ import annotations
 
@@ -7,23 +8,49 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.db.requests import SessionDep
 from mia_common.pagination import CursorParam, Limit, Page, split_page
 from mia_common.text import ApiStr
-from mia_crm.contacts.repository import ContactRepository
-from mia_crm.contacts.schemas import ContactConversation, ContactDetail, ContactOut, ContactUpdate
-from mia_crm.contacts.service import get_contact, update_contact
+from mia_crm.contacts.repository import ContactListFilter, ContactRepository
+from mia_crm.contacts.schemas import (
+    ContactConversation,
+    ContactCreate,
+    ContactDetail,
+    ContactOut,
+    ContactTagIds,
+    ContactUpdate,
+)
+from mia_crm.contacts.service import (
+    add_tags,
+    create_contact,
+    get_contact,
+    remove_tag,
+    tags_of,
+    update_contact,
+)
 from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository
-from mia_crm.identity import Caller
+from mia_crm.identity import Caller, CallerToken
+from mia_crm.models import Contact, LifecycleStage
+from mia_crm.tags.repository import TagRepository
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 
+_OWNER_CHECK = (
+    " An owner must be an active user of the tenant: 422 `assignee_unknown` or"
+    " `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now."
+)
 
-@router.get("", response_model=Page[ContactOut], summary="Newest first; q searches name, phone")
+
+@router.get(
+    "",
+    response_model=Page[ContactOut],
+    summary="Newest first; q searches name, phone; filters by tag, owner, lifecycle stage",
+)
 async def list_contacts(
     caller: Caller,
     session: SessionDep,
@@ -32,12 +59,61 @@ async def list_contacts(
     q: Annotated[
         ApiStr | None, Query(max_length=200, description="name, email, user id or phone digits")
     ] = None,
+    tag_id: Annotated[
+        list[uuid.UUID] | None,
+        Query(max_length=50, description="contacts having any of these tags (repeat it)"),
+    ] = None,
+    owner_user_id: Annotated[uuid.UUID | None, Query(description="contacts this user owns")] = None,
+    lifecycle_stage: Annotated[
+        list[LifecycleStage] | None,
+        Query(max_length=8, description="contacts at any of these stages (repeat it)"),
+    ] = None,
 ) -> Page[ContactOut]:
+    filters = ContactListFilter(
+        q=q,
+        tag_ids=tuple(tag_id or ()),
+        owner_user_id=owner_user_id,
+        lifecycle_stages=tuple(stage.value for stage in lifecycle_stage or ()),
+    )
     rows = await ContactRepository.from_session(session).page(
-        tenant_id=caller.tenant_id, q=q, cursor=cursor, limit=limit
+        tenant_id=caller.tenant_id, cursor=cursor, limit=limit, filters=filters
     )
     page, next_cursor = split_page(rows, limit, lambda contact: (contact.created_at, contact.id))
-    return Page(items=[ContactOut.of(contact) for contact in page], next_cursor=next_cursor)
+    tags = await TagRepository.from_session(session).of_contacts(
+        tenant_id=caller.tenant_id, contact_ids=[contact.id for contact in page]
+    )
+    return Page(
+        items=[ContactOut.of(contact, tags.get(contact.id, [])) for contact in page],
+        next_cursor=next_cursor,
+    )
+
+
+@router.post(
+    "",
+    response_model=ContactOut,
+    status_code=201,
+    summary="Create a contact by hand",
+    description="The phone is normalized to E.164 with the tenant's default country (422"
+    " `invalid_phone`); 409 `contact_exists`, with the existing `contact_id`, when the phone,"
+    " user id or email is already a contact's." + _OWNER_CHECK,
+)
+async def create(
+    body: ContactCreate,
+    caller: Caller,
+    token: CallerToken,
+    session: SessionDep,
+    context: ContextDep,
+) -> ContactOut:
+    contact, tags = await create_contact(
+        session,
+        identity=caller,
+        identity_token=token,
+        users=context.users,
+        body=body,
+        contacts_topic=context.settings.contacts_topic,
+        now=datetime.now(UTC),
+    )
+    return ContactOut.of(contact, tags)
 
 
 @router.get("/{contact_id}", response_model=ContactDetail)
@@ -46,26 +122,102 @@ async def read_contact(contact_id: uuid.UUID, caller: Caller, session: SessionDe
     conversations = await ConversationRepository.from_session(session).of_contact(
         tenant_id=caller.tenant_id, contact_id=contact.id
     )
+    out = await _out(session, contact)
     return ContactDetail(
-        **ContactOut.of(contact).model_dump(),
-        conversations=[ContactConversation.of(c) for c in conversations],
+        **out.model_dump(), conversations=[ContactConversation.of(c) for c in conversations]
     )
 
 
-@router.patch("/{contact_id}", response_model=ContactOut, summary="Edit name or email")
+@router.patch(
+    "/{contact_id}",
+    response_model=ContactOut,
+    summary="Edit the profile and custom field values",
+    description="Fields left out stay; null clears one. `fields` changes only the keys it"
+    " names (null removes a value); 422 `invalid_field_value` names each field at fault."
+    + _OWNER_CHECK,
+)
 async def edit_contact(
     contact_id: uuid.UUID,
     body: ContactUpdate,
     caller: Caller,
+    token: CallerToken,
     session: SessionDep,
     context: ContextDep,
 ) -> ContactOut:
     contact = await update_contact(
         session,
-        tenant_id=caller.tenant_id,
+        identity=caller,
+        identity_token=token,
+        users=context.users,
         contact_id=contact_id,
         changes=body,
         inbox_topic=context.settings.inbox_topic,
+        contacts_topic=context.settings.contacts_topic,
         now=datetime.now(UTC),
     )
-    return ContactOut.of(contact)
+    return await _out(session, contact)
+
+
+@router.post(
+    "/{contact_id}/tags",
+    response_model=ContactOut,
+    summary="Put tags on the contact (those it has stay)",
+)
+async def tag_many(
+    contact_id: uuid.UUID,
+    body: ContactTagIds,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
+) -> ContactOut:
+    contact = await add_tags(
+        session,
+        identity=caller,
+        contact_id=contact_id,
+        tag_ids=body.tag_ids,
+        contacts_topic=context.settings.contacts_topic,
+        now=datetime.now(UTC),
+    )
+    return await _out(session, contact)
+
+
+@router.put("/{contact_id}/tags/{tag_id}", response_model=ContactOut, summary="Put one tag on")
+async def tag_one(
+    contact_id: uuid.UUID,
+    tag_id: uuid.UUID,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
+) -> ContactOut:
+    contact = await add_tags(
+        session,
+        identity=caller,
+        contact_id=contact_id,
+        tag_ids=[tag_id],
+        contacts_topic=context.settings.contacts_topic,
+        now=datetime.now(UTC),
+    )
+    return await _out(session, contact)
+
+
+@router.delete("/{contact_id}/tags/{tag_id}", response_model=ContactOut, summary="Take a tag off")
+async def untag_one(
+    contact_id: uuid.UUID,
+    tag_id: uuid.UUID,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
+) -> ContactOut:
+    contact = await remove_tag(
+        session,
+        identity=caller,
+        contact_id=contact_id,
+        tag_id=tag_id,
+        contacts_topic=context.settings.contacts_topic,
+        now=datetime.now(UTC),
+    )
+    return await _out(session, contact)
+
+
+async def _out(session: AsyncSession, contact: Contact) -> ContactOut:
+    return ContactOut.of(contact, await tags_of(session, contact))

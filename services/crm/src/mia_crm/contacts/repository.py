@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, DateTime, exists, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.pagination import keyset
 from mia_crm.batch_sql import one_of
 from mia_crm.contacts.phones import digits_of
-from mia_crm.models import Contact
+from mia_crm.models import Contact, ContactTag, Conversation
 from mia_crm.search import contains
 
-__all__ = ["ContactRepository", "matches_contact"]
+__all__ = ["ContactListFilter", "ContactRepository", "matches_contact"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactListFilter:
+    """The contact list's simple filters (segments have the full language)."""
+
+    q: str | None = None
+    tag_ids: Collection[uuid.UUID] = field(default_factory=tuple)
+    """contacts with any of these tags"""
+    owner_user_id: uuid.UUID | None = None
+    lifecycle_stages: Collection[str] = field(default_factory=tuple)
+
 
 # Digits and the punctuation people type in phone numbers, nothing else.
 _PHONE_LIKE = re.compile(r"[\d\s+().-]+")
@@ -100,15 +115,126 @@ class ContactRepository:
         await self.session.delete(contact)
         await self.session.flush()
 
-    async def page(
-        self, *, tenant_id: uuid.UUID, q: str | None, cursor: str | None, limit: int
+    async def many(
+        self, *, tenant_id: uuid.UUID, contact_ids: Collection[uuid.UUID]
     ) -> list[Contact]:
-        """Newest contacts first, matching ``q`` by name, email or phone digits."""
+        """The tenant's contacts among ``contact_ids``, in id order."""
+        if not contact_ids:
+            return []
+        query = (
+            select(Contact)
+            .where(Contact.tenant_id == tenant_id, one_of(Contact.id, contact_ids))
+            .order_by(Contact.id)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def holding_any(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        phone: str | None,
+        channel_user_id: str | None,
+        email: str | None,
+    ) -> Contact | None:
+        """A contact of the tenant having this phone, user id or email (the first by id)."""
+        conditions = []
+        if phone is not None:
+            conditions.append(Contact.phone == phone)
+        if channel_user_id is not None:
+            conditions.append(Contact.channel_user_id == channel_user_id)
+        if email is not None:
+            conditions.append(Contact.email == email)
+        if not conditions:
+            return None
+        query = (
+            select(Contact)
+            .where(Contact.tenant_id == tenant_id, or_(*conditions))
+            .order_by(Contact.id)
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def insert_new(self, *, values: Mapping[str, Any]) -> Contact | None:
+        """The new contact, or None when its phone or user id is already a contact's."""
+        statement = insert(Contact).values(**values).on_conflict_do_nothing().returning(Contact)
+        return (await self.session.scalars(statement)).one_or_none()
+
+    async def page(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        q: str | None = None,
+        cursor: str | None,
+        limit: int,
+        filters: ContactListFilter | None = None,
+    ) -> list[Contact]:
+        """Newest contacts first, matching ``q`` by name, email or phone digits, and the
+        filters (each indexed: tags by (tag, contact), owner and stage by tenant)."""
+        filters = filters or ContactListFilter(q=q)
         query = select(Contact).where(Contact.tenant_id == tenant_id)
-        if q:
-            query = query.where(matches_contact(q))
+        text = filters.q or q
+        if text:
+            query = query.where(matches_contact(text))
+        if filters.tag_ids:
+            query = query.where(
+                exists().where(
+                    ContactTag.contact_id == Contact.id, one_of(ContactTag.tag_id, filters.tag_ids)
+                )
+            )
+        if filters.owner_user_id is not None:
+            query = query.where(Contact.owner_user_id == filters.owner_user_id)
+        if filters.lifecycle_stages:
+            query = query.where(one_of(Contact.lifecycle_stage, filters.lifecycle_stages))
         query = keyset(query, keys=[Contact.created_at, Contact.id], cursor=cursor, limit=limit)
         return list((await self.session.scalars(query)).all())
+
+    # --- activity ------------------------------------------------------------------------
+
+    async def record_inbound(self, latest: Mapping[uuid.UUID, datetime]) -> None:
+        """Each contact's ``last_inbound_at`` moved up to its time in ``latest`` (never
+        back), in one UPDATE for a whole batch of messages (ids and times bound as arrays:
+        the same statement for any batch size). ``updated_at`` stays: nobody edited them."""
+        await self._record("last_inbound_at", latest)
+
+    async def record_outbound(self, latest: Mapping[uuid.UUID, datetime]) -> None:
+        """The same for ``last_outbound_at``: messages sent to the contacts."""
+        await self._record("last_outbound_at", latest)
+
+    async def record_outbound_of_conversation(
+        self, *, tenant_id: uuid.UUID, conversation_id: uuid.UUID, at: datetime
+    ) -> None:
+        """The ``last_outbound_at`` of the conversation's contact moved up to ``at``."""
+        contact_id = (
+            select(Conversation.contact_id)
+            .where(Conversation.tenant_id == tenant_id, Conversation.id == conversation_id)
+            .scalar_subquery()
+        )
+        await self.session.execute(
+            update(Contact)
+            .where(Contact.id == contact_id)
+            .values(last_outbound_at=func.greatest(Contact.last_outbound_at, at))
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _record(self, column_name: str, latest: Mapping[uuid.UUID, datetime]) -> None:
+        if not latest:
+            return
+        column = getattr(Contact, column_name)
+        times = (
+            select(
+                func.unnest(literal(list(latest), ARRAY(Contact.id.type))).label("id"),
+                func.unnest(literal(list(latest.values()), ARRAY(DateTime(timezone=True)))).label(
+                    "at"
+                ),
+            )
+        ).subquery("times")
+        await self.session.execute(
+            update(Contact)
+            .where(Contact.id == times.c.id)
+            # GREATEST skips NULL: the first message sets it.
+            .values({column_name: func.greatest(column, times.c.at)})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def matches_contact(q: str) -> ColumnElement[bool]:

@@ -2,8 +2,88 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+
+from fastapi import APIRouter, Response
+
+from mia_common.db.requests import SessionDep
+from mia_crm.custom_fields.repository import CustomFieldRepository
+from mia_crm.custom_fields.schemas import (
+    CustomFieldCreate,
+    CustomFieldList,
+    CustomFieldOut,
+    CustomFieldUpdate,
+    FieldOrder,
+)
+from mia_crm.custom_fields.service import (
+    create_field,
+    delete_field,
+    get_field,
+    reorder_fields,
+    update_field,
+)
+from mia_crm.identity import Caller
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/custom-fields", tags=["custom fields"])
+
+
+@router.get("", response_model=CustomFieldList, summary="Every custom field, in display order")
+async def list_fields(caller: Caller, session: SessionDep) -> CustomFieldList:
+    fields = await CustomFieldRepository.from_session(session).of_tenant(tenant_id=caller.tenant_id)
+    return CustomFieldList(items=[CustomFieldOut.of(field) for field in fields])
+
+
+@router.post(
+    "",
+    response_model=CustomFieldOut,
+    status_code=201,
+    summary="Define a custom field (placed last)",
+    description="409 `custom_field_key_taken` when the key (given, or derived from the label)"
+    " is another field's; 409 `custom_field_limit` past 200 fields.",
+)
+async def create(body: CustomFieldCreate, caller: Caller, session: SessionDep) -> CustomFieldOut:
+    field = await create_field(session, tenant_id=caller.tenant_id, body=body)
+    return CustomFieldOut.of(field)
+
+
+@router.put(
+    "/order",
+    response_model=CustomFieldList,
+    summary="Reorder: every field id of the tenant, in the new order",
+)
+async def reorder(body: FieldOrder, caller: Caller, session: SessionDep) -> CustomFieldList:
+    fields = await reorder_fields(session, tenant_id=caller.tenant_id, ids=body.ids)
+    return CustomFieldList(items=[CustomFieldOut.of(field) for field in fields])
+
+
+@router.get("/{field_id}", response_model=CustomFieldOut)
+async def read(field_id: uuid.UUID, caller: Caller, session: SessionDep) -> CustomFieldOut:
+    field = await get_field(session, tenant_id=caller.tenant_id, field_id=field_id)
+    return CustomFieldOut.of(field)
+
+
+@router.patch(
+    "/{field_id}",
+    response_model=CustomFieldOut,
+    summary="Relabel, change options or kind",
+    description="The kind changes only while no contact holds a value (409"
+    " `custom_field_in_use`); an option contacts hold stays (409 `option_in_use`).",
+)
+async def edit(
+    field_id: uuid.UUID, body: CustomFieldUpdate, caller: Caller, session: SessionDep
+) -> CustomFieldOut:
+    field = await update_field(session, tenant_id=caller.tenant_id, field_id=field_id, changes=body)
+    return CustomFieldOut.of(field)
+
+
+@router.delete(
+    "/{field_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Delete the field and every contact's value of it",
+)
+async def delete(field_id: uuid.UUID, caller: Caller, session: SessionDep) -> Response:
+    await delete_field(session, tenant_id=caller.tenant_id, field_id=field_id)
+    return Response(status_code=204)

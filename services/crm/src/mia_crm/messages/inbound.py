@@ -33,6 +33,7 @@ from mia_common.messaging import PermanentError
 from mia_common.outbox import add_events
 from mia_common.text import without_nul
 from mia_crm.contacts.phones import InvalidPhoneNumber, to_e164
+from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.resolution import ContactResolver, Identifiers
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_inbound
@@ -141,10 +142,14 @@ async def store_inbound(
 
     announcements = []
     kept: list[Message] = []
+    latest: dict[uuid.UUID, datetime] = {}  # contact -> its newest message here
     for message, conversation in made:
         if message.id not in inserted:
             continue  # already stored: a redelivery, or another consumer's since we looked
         record_inbound(conversation, message)
+        if message.occurred_at > latest.get(conversation.contact_id, message.occurred_at):
+            latest[conversation.contact_id] = message.occurred_at
+        latest.setdefault(conversation.contact_id, message.occurred_at)
         kept.append(message)
         announcements.append(
             inbox_event(
@@ -156,6 +161,8 @@ async def store_inbound(
             )
         )
     await session.flush()
+    # The contacts' last_inbound_at: one UPDATE for the batch (the rows are locked already).
+    await ContactRepository.from_session(session).record_inbound(latest)
     await add_events(session, announcements)
     logger.debug("inbound messages stored", stored=len(kept), received=len(events))
     return kept

@@ -62,6 +62,12 @@ async def send_reply(
                 )
             return earlier
 
+    # The contact's last_outbound_at, before the conversation is locked: contact, then
+    # conversation is the order inbound messages lock them in (no deadlock). A refusal
+    # below rolls it back with the rest.
+    await ContactRepository.from_session(session).record_outbound_of_conversation(
+        tenant_id=tenant_id, conversation_id=conversation_id, at=now
+    )
     conversation = await ConversationRepository.from_session(session).get(
         tenant_id=tenant_id, conversation_id=conversation_id, for_update=True
     )

@@ -1,0 +1,113 @@
+"""SQL about custom field definitions, and the contacts' values of one field."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import String, exists, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_crm.models import Contact, CustomField
+
+__all__ = ["CustomFieldRepository"]
+
+
+class CustomFieldRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @classmethod
+    def from_session(cls, session: AsyncSession) -> CustomFieldRepository:
+        return cls(session)
+
+    async def of_tenant(self, *, tenant_id: uuid.UUID) -> list[CustomField]:
+        """Every definition of the tenant (a bounded number), in display order."""
+        query = (
+            select(CustomField)
+            .where(CustomField.tenant_id == tenant_id)
+            .order_by(CustomField.position, CustomField.id)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def get(
+        self, *, tenant_id: uuid.UUID, field_id: uuid.UUID, for_update: bool = False
+    ) -> CustomField | None:
+        query = select(CustomField).where(
+            CustomField.tenant_id == tenant_id, CustomField.id == field_id
+        )
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def by_key(self, *, tenant_id: uuid.UUID, key: str) -> CustomField | None:
+        query = select(CustomField).where(
+            CustomField.tenant_id == tenant_id, CustomField.key == key
+        )
+        return (await self.session.scalars(query)).one_or_none()
+
+    async def count_and_last_position(self, *, tenant_id: uuid.UUID) -> tuple[int, int]:
+        query = select(func.count(), func.coalesce(func.max(CustomField.position), -1)).where(
+            CustomField.tenant_id == tenant_id
+        )
+        count, last = (await self.session.execute(query)).one()
+        return int(count), int(last)
+
+    async def add(self, field: CustomField) -> CustomField:
+        self.session.add(field)
+        await self.session.flush()
+        return field
+
+    async def delete(self, field: CustomField) -> None:
+        await self.session.delete(field)
+        await self.session.flush()
+
+    async def lock_tenant(self, *, tenant_id: uuid.UUID) -> None:
+        """Serializes the tenant's definition changes (creating, reordering) until commit."""
+        key = int.from_bytes(tenant_id.bytes[:8], "big", signed=True) ^ 0x637573746F6D
+        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    async def set_positions(self, *, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
+        for position, field_id in enumerate(ids):
+            await self.session.execute(
+                update(CustomField)
+                .where(CustomField.tenant_id == tenant_id, CustomField.id == field_id)
+                .values(position=position)
+                .execution_options(synchronize_session=False)
+            )
+
+    # --- the values contacts hold --------------------------------------------------------
+
+    async def any_value(self, *, tenant_id: uuid.UUID, key: str) -> bool:
+        """Whether a contact of the tenant holds a value of ``key``."""
+        query = select(exists().where(Contact.tenant_id == tenant_id, Contact.fields.has_key(key)))
+        return bool(await self.session.scalar(query))
+
+    async def options_held(
+        self, *, tenant_id: uuid.UUID, key: str, options: Sequence[str], multi: bool
+    ) -> list[str]:
+        """Which of ``options`` some contact holds in ``key`` (``fields @> ...``, indexed)."""
+        held = []
+        for option in options:
+            value: Any = [option] if multi else option
+            query = select(
+                exists().where(
+                    Contact.tenant_id == tenant_id,
+                    Contact.fields.contains(literal({key: value}, JSONB)),
+                )
+            )
+            if await self.session.scalar(query):
+                held.append(option)
+        return held
+
+    async def remove_values(self, *, tenant_id: uuid.UUID, key: str) -> int:
+        """Drops ``key`` from every contact of the tenant holding it; how many held it."""
+        result = await self.session.execute(
+            update(Contact)
+            .where(Contact.tenant_id == tenant_id, Contact.fields.has_key(key))
+            .values(fields=Contact.fields.op("-", return_type=JSONB)(literal(key, String)))
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
