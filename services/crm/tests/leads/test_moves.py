@@ -1,0 +1,259 @@
+"""Moving cards: between neighbours, across columns, concurrently, stale, rebalanced."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from sqlalchemy import update
+
+from mia_crm.leads.ordering import REBALANCE_ABOVE
+from mia_crm.models import Lead
+from support.boards import Boards
+from support.world import World
+
+
+def ids(cards: list[dict[str, Any]]) -> list[str]:
+    return [card["id"] for card in cards]
+
+
+async def test_a_card_lands_between_the_neighbours_it_names(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new, proposal = pipeline["stages"][0]["id"], pipeline["stages"][1]["id"]
+    a, b, c = await boards.column_of(new, 3)
+    x, y = await boards.column_of(proposal, 2)
+
+    moved = await boards.move(c["id"], new, after=a["id"], before=b["id"])
+    assert moved.status_code == 200, moved.text
+    assert ids(await boards.column(pipeline["id"], new)) == [a["id"], c["id"], b["id"]]
+
+    across = await boards.move(a["id"], proposal, after=x["id"], before=y["id"])
+    assert across.status_code == 200, across.text
+    assert across.json()["stage_id"] == proposal
+    assert ids(await boards.column(pipeline["id"], proposal)) == [x["id"], a["id"], y["id"]]
+    assert ids(await boards.column(pipeline["id"], new)) == [c["id"], b["id"]]
+
+    top = await boards.move(b["id"], proposal, before=x["id"])
+    bottom = await boards.move(c["id"], proposal)
+    assert (top.status_code, bottom.status_code) == (200, 200)
+    assert ids(await boards.column(pipeline["id"], proposal)) == [
+        b["id"], x["id"], a["id"], y["id"], c["id"]
+    ]
+    assert await boards.column(pipeline["id"], new) == []
+
+
+async def test_two_concurrent_moves_in_one_column_both_land_and_nothing_else_moves(
+    boards: Boards,
+) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    cards = await boards.column_of(new, 6)
+    a, b, c, d, e, f = ids(cards)
+    before = await boards.rows(new)
+
+    # Two people at once: f goes between a and b, c between d and e.
+    first, second = await asyncio.gather(
+        boards.move(f, new, after=a, before=b),
+        boards.move(c, new, after=d, before=e),
+    )
+
+    assert (first.status_code, second.status_code) == (200, 200), (first.text, second.text)
+    assert ids(await boards.column(pipeline["id"], new)) == [a, f, b, d, c, e]
+    after = await boards.rows(new)
+    untouched = {a, b, d, e}
+    assert {i: after[i] for i in untouched} == {i: before[i] for i in untouched}
+    assert len({position for position, _ in after.values()}) == 6
+
+
+async def test_two_concurrent_moves_into_one_gap_one_lands_the_other_is_stale(
+    boards: Boards,
+) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    a, b, c, d = ids(await boards.column_of(new, 4))
+
+    answers = await asyncio.gather(
+        boards.move(c, new, after=a, before=b), boards.move(d, new, after=a, before=b)
+    )
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200, 409], [answer.text for answer in answers]
+    refused = next(answer for answer in answers if answer.status_code == 409)
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "stale_position"
+    landed = next(answer for answer in answers if answer.status_code == 200).json()["id"]
+    other = d if landed == c else c
+    assert ids(await boards.column(pipeline["id"], new)) == [a, landed, b, other]
+
+
+async def test_a_move_against_a_stale_board_is_refused_with_409(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new, proposal = pipeline["stages"][0]["id"], pipeline["stages"][1]["id"]
+    cards = await boards.column_of(new, 4)
+    a, b, c, d = ids(cards)
+    # Someone else puts d between a and b.
+    assert (await boards.move(d, new, after=a, before=b)).status_code == 200
+    before = await boards.rows(new)
+
+    for response in [
+        # a and b are no longer next to each other
+        await boards.move(c, new, after=a, before=b),
+        # b is no longer last
+        await boards.move(a, new, after=b),
+        # the version the client saw is gone
+        await boards.move(c, new, before=a, expected_version=cards[2]["version"] + 5),
+        # order reversed: after below before
+        await boards.move(c, new, after=b, before=a),
+    ]:
+        assert response.status_code == 409, response.text
+        assert response.json()["code"] == "stale_position"
+    # a neighbour that left the column
+    assert (await boards.move(b, proposal)).status_code == 200
+    stale = await boards.move(c, new, after=a, before=b)
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_position"
+
+    after = await boards.rows(new)
+    assert {i: after[i] for i in (a, c, d)} == {i: before[i] for i in (a, c, d)}
+
+
+async def test_a_move_naming_the_version_it_saw_lands(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    a, b = await boards.column_of(new, 2)
+
+    moved = await boards.move(a["id"], new, after=b["id"], expected_version=a["version"])
+
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["version"] == a["version"] + 1
+
+
+async def test_a_lead_cannot_be_its_own_neighbour(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    a, b = await boards.column_of(new, 2)
+
+    response = await boards.move(a["id"], new, after=a["id"])
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_neighbour"
+
+
+async def test_another_tenants_lead_stage_and_neighbours_are_not_found(
+    boards: Boards, world: World
+) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    a, b = ids(await boards.column_of(new, 2))
+    stranger = world.stranger()
+    theirs = Boards(world)
+    their_pipeline = await theirs.pipeline(caller=stranger)
+    their_stage = their_pipeline["stages"][0]["id"]
+    their_contact = await boards.contact(tenant_id=stranger.tenant_id)
+    their_lead = (
+        await boards.client.post(
+            "/api/v1/leads",
+            json={"stage_id": their_stage, "contact_id": their_contact, "title": "theirs"},
+            headers=stranger.headers,
+        )
+    ).json()["id"]
+    before = await boards.rows(new)
+
+    for response, code in [
+        (await boards.move(their_lead, new), "lead_not_found"),
+        (await boards.move(a, their_stage), "stage_not_found"),
+        (await boards.move(a, new, after=their_lead), "lead_not_found"),
+        (await boards.move(a, new, before=their_lead), "lead_not_found"),
+        (await boards.move(a, new, after=b, caller=stranger), "stage_not_found"),
+        (await boards.move(their_lead, their_stage, after=a, caller=stranger), "lead_not_found"),
+        (await boards.move(str(uuid.uuid4()), new), "lead_not_found"),
+    ]:
+        assert response.status_code == 404, response.text
+        assert response.json()["code"] == code
+    assert await boards.rows(new) == before
+
+
+async def test_a_lost_stage_needs_a_reason_and_won_and_lost_are_announced(
+    boards: Boards,
+) -> None:
+    pipeline = await boards.pipeline()
+    new, won, lost = (pipeline["stages"][i]["id"] for i in (0, 2, 3))
+    a, b = ids(await boards.column_of(new, 2))
+
+    refused = await boards.move(a, lost)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "lost_reason_required"
+    lost_move = await boards.move(a, lost, lost_reason="too expensive", reason="called")
+    assert lost_move.status_code == 200, lost_move.text
+    assert lost_move.json()["lost_reason"] == "too expensive"
+    won_move = await boards.move(b, won, confidence=0.8, reason="signed")
+    assert won_move.status_code == 200, won_move.text
+    # Out of a lost stage, the reason goes.
+    reopened = await boards.move(a, new)
+    assert reopened.json()["lost_reason"] is None
+
+    events = await boards.lead_events(
+        until=lambda e: e["data"]["lead"]["id"] == a and e["data"]["type"] == "lead.stage_changed"
+    )
+    moves = [(e["data"]["type"], e["data"]["lead"]["id"]) for e in events if e["data"]["type"]
+             in ("lead.won", "lead.lost", "lead.stage_changed")]
+    assert moves == [("lead.lost", a), ("lead.won", b), ("lead.stage_changed", a)]
+    won_event = next(e["data"] for e in events if e["data"]["type"] == "lead.won")
+    assert won_event["from_stage_id"] == new
+    assert won_event["confidence"] == 0.8
+    assert won_event["reason"] == "signed"
+    assert won_event["actor_user_id"] == str(boards.world.agent.user_id)
+    assert {e["type"] for e in events} == {"leads.events.v1"}
+
+    history = await boards.world.get(f"/api/v1/leads/{b}/history")
+    assert [(h["from_stage_id"], h["to_stage_id"]) for h in history["items"]] == [
+        (new, won),
+        (None, new),
+    ]
+    assert history["items"][0]["confidence"] == 0.8
+    assert history["items"][0]["reason"] == "signed"
+    assert history["items"][0]["actor_kind"] == "user"
+    assert history["items"][0]["actor_user_id"] == str(boards.world.agent.user_id)
+
+
+async def test_a_column_whose_keys_grew_long_is_rebalanced_in_order(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    cards = ids(await boards.column_of(new, 5))
+    # Keys as a long run of moves into one gap leaves them: long, in the same order.
+    async with boards.sessions() as session, session.begin():
+        for index, lead_id in enumerate(cards):
+            await session.execute(
+                update(Lead)
+                .where(Lead.id == uuid.UUID(lead_id))
+                .values(position="a0" + "V" * REBALANCE_ABOVE + str(index + 1))
+            )
+    before = await boards.rows(new)
+    a, b, c, d, e = cards
+
+    moved = await boards.move(e, new, after=b, before=c)
+
+    assert moved.status_code == 200, moved.text
+    assert ids(await boards.column(pipeline["id"], new)) == [a, b, e, c, d]
+    after = await boards.rows(new)
+    assert all(len(position) <= 3 for position, _ in after.values()), after
+    assert all(after[i][1] == before[i][1] + 1 for i in (a, b, c, d))
+    events = await boards.lead_events(
+        until=lambda event: event["data"]["reason"] == "column_rebalanced"
+    )
+    rebalanced = next(ev["data"] for ev in events if ev["data"]["reason"] == "column_rebalanced")
+    assert rebalanced["type"] == "lead.updated"
+    assert rebalanced["lead"]["stage_id"] == new
+
+
+async def test_a_move_to_where_the_card_already_is_changes_nothing(boards: Boards) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    a, b, c = ids(await boards.column_of(new, 3))
+    before = await boards.rows(new)
+
+    response = await boards.move(b, new, after=a, before=c)
+
+    assert response.status_code == 200
+    assert await boards.rows(new) == before
