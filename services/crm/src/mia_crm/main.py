@@ -22,6 +22,7 @@ from mia_crm.notes.endpoints import router as notes_router
 from mia_crm.pipelines.endpoints import router as pipelines_router
 from mia_crm.privacy.endpoints import router as privacy_router
 from mia_crm.segments.endpoints import router as segments_router
+from mia_crm.segments.internal import router as segments_internal_router
 from mia_crm.stream import create_inbound_consumer, create_router
 from mia_crm.tags.endpoints import router as tags_router
 from mia_crm.tenant_settings.endpoints import router as tenant_settings_router
@@ -59,6 +60,7 @@ def create_app(settings: CrmSettings | None = None) -> FastAPI:
             pipelines_router,
             leads_router,
             segments_router,
+            segments_internal_router,
             jobs_router,
             imports_router,
             exports_router,

@@ -1,0 +1,150 @@
+"""Segments: saved filters, their live counts and members. Keyword-only; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_crm.models import Contact, Segment
+from mia_crm.segments.compiler import contact_condition
+from mia_crm.segments.errors import SegmentNameTaken, SegmentNotFound
+from mia_crm.segments.filters import ContactFilter, dump_filter, filter_adapter
+from mia_crm.segments.repository import SegmentRepository, TimedOut
+from mia_crm.segments.schemas import SegmentIn, SegmentUpdate
+from mia_crm.segments.validation import check_filter
+
+__all__ = [
+    "COUNT_TIMEOUT_MS",
+    "Count",
+    "count_matching",
+    "create_segment",
+    "delete_segment",
+    "get_segment",
+    "preview",
+    "saved_filter",
+    "update_segment",
+]
+
+COUNT_TIMEOUT_MS = 2_000
+"""The longest a live count (preview, a segment's read) may take before it is cut short."""
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int | None
+    timed_out: bool
+
+
+async def count_matching(
+    session: AsyncSession, *, tenant_id: uuid.UUID, node: ContactFilter
+) -> Count:
+    condition = contact_condition(tenant_id, node)
+    try:
+        value = await SegmentRepository.from_session(session).count(
+            condition, timeout_ms=COUNT_TIMEOUT_MS
+        )
+    except TimedOut:
+        return Count(None, timed_out=True)
+    return Count(value, timed_out=False)
+
+
+async def preview(
+    session: AsyncSession, *, tenant_id: uuid.UUID, node: ContactFilter, sample_size: int
+) -> tuple[Count, list[Contact]]:
+    """The count of contacts ``node`` matches and the newest ``sample_size`` of them."""
+    node = await check_filter(session, tenant_id=tenant_id, node=node)
+    count = await count_matching(session, tenant_id=tenant_id, node=node)
+    sample: list[Contact] = []
+    if sample_size:
+        try:
+            sample = await SegmentRepository.from_session(session).newest(
+                contact_condition(tenant_id, node), limit=sample_size, timeout_ms=COUNT_TIMEOUT_MS
+            )
+        except TimedOut:
+            sample = []
+    return count, sample
+
+
+async def get_segment(
+    session: AsyncSession, *, tenant_id: uuid.UUID, segment_id: uuid.UUID
+) -> Segment:
+    segment = await SegmentRepository.from_session(session).get(
+        tenant_id=tenant_id, segment_id=segment_id
+    )
+    if segment is None:
+        raise SegmentNotFound(f"no segment {segment_id}")
+    return segment
+
+
+def saved_filter(segment: Segment) -> ContactFilter:
+    """A saved segment's filter. Not checked again: a tag deleted since matches nobody."""
+    return filter_adapter.validate_python(segment.filter)
+
+
+async def create_segment(
+    session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: SegmentIn
+) -> Segment:
+    node = await check_filter(session, tenant_id=tenant_id, node=body.filter)
+    segment = Segment(
+        tenant_id=tenant_id,
+        name=body.name,
+        description=body.description,
+        filter=dump_filter(node),
+        created_by_user_id=user_id,
+    )
+    await _save(session, segment, tenant_id=tenant_id)
+    return segment
+
+
+async def update_segment(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    segment_id: uuid.UUID,
+    changes: SegmentUpdate,
+    now: datetime,
+) -> Segment:
+    segment = await get_segment(session, tenant_id=tenant_id, segment_id=segment_id)
+    given = changes.model_fields_set
+    if "name" in given and changes.name is not None:
+        segment.name = changes.name
+    if "description" in given:
+        segment.description = changes.description
+    if "filter" in given and changes.filter is not None:
+        node = await check_filter(session, tenant_id=tenant_id, node=changes.filter)
+        segment.filter = dump_filter(node)
+    if given:
+        segment.updated_at = now
+        await _save(session, segment, tenant_id=tenant_id)
+    return segment
+
+
+async def delete_segment(
+    session: AsyncSession, *, tenant_id: uuid.UUID, segment_id: uuid.UUID
+) -> None:
+    deleted = await SegmentRepository.from_session(session).delete(
+        tenant_id=tenant_id, segment_id=segment_id
+    )
+    if not deleted:
+        raise SegmentNotFound(f"no segment {segment_id}")
+
+
+async def _save(session: AsyncSession, segment: Segment, *, tenant_id: uuid.UUID) -> None:
+    repository = SegmentRepository.from_session(session)
+    with session.no_autoflush:  # the check runs before the change is written
+        taken = await repository.name_taken(
+            tenant_id=tenant_id, name=segment.name, other_than=segment.id
+        )
+    if taken:
+        raise SegmentNameTaken(f"a segment is already named {segment.name!r}")
+    try:
+        async with session.begin_nested():
+            session.add(segment)
+            await session.flush()
+    except IntegrityError:
+        # Another request took the name between the check and the write.
+        raise SegmentNameTaken(f"a segment is already named {segment.name!r}") from None
