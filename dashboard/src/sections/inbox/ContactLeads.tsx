@@ -26,7 +26,7 @@ export function ContactLeads({ contactId, conversationId }: ContactLeadsProps) {
   });
   const count = leads.data?.items.length ?? 0;
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={340} withinPortal trapFocus>
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={340} withinPortal trapFocus hideDetached={false}>
       <Popover.Target>
         <Button
           variant="default"
@@ -126,7 +126,7 @@ function LeadRow({ lead, pipeline }: { lead: Lead; pipeline: Pipeline | undefine
         onChange={(next) => next && next !== lead.stage_id && change.mutate(next)}
         allowDeselect={false}
         disabled={change.isPending || stages.length === 0}
-        comboboxProps={{ withinPortal: false }}
+        comboboxProps={{ withinPortal: false, hideDetached: false }}
       />
     </Stack>
   );
@@ -170,7 +170,7 @@ function NewLead({
           value={pipelineId}
           onChange={setPipelineId}
           allowDeselect={false}
-          comboboxProps={{ withinPortal: false }}
+          comboboxProps={{ withinPortal: false, hideDetached: false }}
         />
         <Group justify="flex-end" gap="xs">
           <Button size="xs" variant="default" onClick={onDone}>

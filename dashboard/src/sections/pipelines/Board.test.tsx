@@ -7,7 +7,7 @@ import { lastSocket } from "../../live/fakeSocket";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
 import type { Lead } from "./api";
 import { PIPELINE_ID, board, lead, pipeline, stage } from "./fixtures";
-import { layOutBoard, renderApp } from "./testing";
+import { SLOW, layOutBoard, renderApp } from "./testing";
 
 const NEW = stage({ name: "New", probability: 10, position: 0 });
 const PROPOSAL = stage({ name: "Proposal", probability: 50, position: 1, rotting_days: 7 });
@@ -74,7 +74,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     boardApi({ [NEW.id]: [a, b], [PROPOSAL.id]: [c] });
     renderApp(`/pipelines/${PIPELINE_ID}`);
 
-    const first = await screen.findByRole("region", { name: "New" });
+    const first = await screen.findByRole("region", { name: "New" }, SLOW);
     expect(within(first).getByText(/2 leads · Total R\$1,500\.00 · Weighted R\$150\.00/)).toBeInTheDocument();
     expect(within(first).getByText("Padaria Central")).toBeInTheDocument();
     expect(within(first).getByText("Ana Souza")).toBeInTheDocument();
@@ -101,7 +101,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
     const user = userEvent.setup();
-    const card = await screen.findByRole("button", { name: /Padaria Central/ });
+    const card = await screen.findByRole("button", { name: /Padaria Central/ }, SLOW);
 
     card.focus();
     await user.keyboard("[Space]");
@@ -128,10 +128,10 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     try {
       renderApp(`/pipelines/${PIPELINE_ID}`);
       const user = userEvent.setup();
-      const first = await screen.findByRole("region", { name: "New" });
+      const first = await screen.findByRole("region", { name: "New" }, SLOW);
       expect(within(first).getByText(/1 negócio · Total R\$\s?1\.000,00 · Ponderado R\$\s?100,00/)).toBeInTheDocument();
       expect(screen.getByText(/Para pegar um negócio, pressione espaço/)).toBeInTheDocument();
-      (await screen.findByRole("button", { name: /Padaria Central/ })).focus();
+      (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
       await user.keyboard("[Space]");
       await waitFor(() => expect(liveRegion()).toHaveTextContent("Negócio Padaria Central sobre New, posição 1 de 1."));
       await user.keyboard("[Escape]");
@@ -156,7 +156,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
     const user = userEvent.setup();
-    (await screen.findByRole("button", { name: /Padaria Central/ })).focus();
+    (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
 
     await user.keyboard("[Space]");
     await user.keyboard("[ArrowDown]");
@@ -183,7 +183,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
     const user = userEvent.setup();
-    (await screen.findByRole("button", { name: /Padaria Central/ })).focus();
+    (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
     const boardsBefore = recorded.boards;
 
     await user.keyboard("[Space]");
@@ -209,7 +209,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     const cards: Record<string, Lead[]> = { [NEW.id]: [a], [PROPOSAL.id]: [] };
     const recorded = boardApi(cards);
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    await screen.findByRole("button", { name: /Padaria Central/ });
+    await screen.findByRole("button", { name: /Padaria Central/ }, SLOW);
     act(() => lastSocket().open());
     expect(lastSocket().url.searchParams.get("topics")?.split(",")).toContain("leads.events.v1");
 
@@ -248,7 +248,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
     const user = userEvent.setup();
-    await screen.findByRole("button", { name: /Padaria Central/ });
+    await screen.findByRole("button", { name: /Padaria Central/ }, SLOW);
 
     await user.click(within(column("New")).getByRole("button", { name: "Load more" }));
 
@@ -269,7 +269,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
     const user = userEvent.setup();
-    await screen.findByRole("region", { name: "New" });
+    await screen.findByRole("region", { name: "New" }, SLOW);
 
     await user.click(screen.getByRole("switch", { name: "Only rotting leads" }));
     await user.type(screen.getByRole("textbox", { name: "Search leads" }), "padaria");

@@ -13,6 +13,9 @@ export function renderApp(path: string) {
   return { ...render(<App initialPath={path} queryClient={queryClient} />), queryClient };
 }
 
+/** The first sight of a whole-app page: slow on a machine busy with the services' tests. */
+export const SLOW = { timeout: 15_000 };
+
 const COLUMN_STEP = 300;
 const CARD_STEP = 80;
 
