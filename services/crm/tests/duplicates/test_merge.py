@@ -6,11 +6,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from duplicates.contacts import add_contact
 from sqlalchemy import insert, select
 
+from mia_common.contracts.contacts import ConsentChannel, ConsentStatus
 from mia_common.testing import read_topic
-from mia_crm.models import Contact, ContactTag, Tag
+from mia_crm.models import ConsentEvent, Contact, ContactConsent, ContactTag, Tag
+from mia_crm.models.lead import Lead
+from support.contact_rows import add_contact, add_lead, consent
 from support.world import World
 
 
@@ -128,3 +130,47 @@ async def test_a_contact_cannot_be_merged_into_itself(world: World) -> None:
 
     assert response.status_code == 422
     assert response.json()["code"] == "same_contact"
+
+
+async def test_a_merge_moves_consent_and_leads_to_the_survivor(world: World) -> None:
+    survivor = await add_contact(world, phone="+5511987650201")
+    absorbed = await add_contact(world, phone="+551187650201")
+    day = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    await consent(
+        world, survivor, channel=ConsentChannel.WHATSAPP, status=ConsentStatus.OPTED_IN, at=day
+    )
+    await consent(
+        world,
+        absorbed,
+        channel=ConsentChannel.WHATSAPP,
+        status=ConsentStatus.OPTED_OUT,
+        at=day + timedelta(days=1),
+    )
+    await consent(
+        world, absorbed, channel=ConsentChannel.EMAIL, status=ConsentStatus.OPTED_IN, at=day
+    )
+    lead = await add_lead(world, absorbed, title="Big deal")
+
+    await merge(world, survivor, absorbed)
+
+    async with world.app.state.context.infra.sessions() as session:
+        current = {
+            row.channel: row.status
+            for row in await session.scalars(
+                select(ContactConsent).where(ContactConsent.contact_id == survivor)
+            )
+        }
+        ledger = (
+            await session.scalars(
+                select(ConsentEvent.status).where(ConsentEvent.contact_id == survivor)
+            )
+        ).all()
+        moved = await session.get_one(Lead, lead)
+    # The most recent decision per channel: the absorbed contact's later opt-out.
+    assert current == {"whatsapp": "opted_out", "email": "opted_in"}
+    assert len(ledger) >= 3, "the whole ledger moved (and the merge's own entries)"
+    assert moved.contact_id == survivor
+    timeline = await world.get(f"/api/v1/contacts/{survivor}/timeline")
+    kinds = [item["kind"] for item in timeline["items"]]
+    assert kinds.count("stage_change") == 2
+    assert kinds.count("consent_change") >= 3

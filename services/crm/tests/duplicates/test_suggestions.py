@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from duplicates.contacts import add_contact, add_contacts
-
 from mia_common.identity import Role
+from support.contact_rows import add_contact, add_contacts
 from support.world import World
 
 

@@ -1,7 +1,8 @@
 """Merging two contacts that turned out to be one person.
 
 Everything of the absorbed contact moves to the survivor, then the absorbed contact is
-deleted (its id answers 404 afterwards) and ``contact.merged`` is staged:
+deleted (its id answers 404 afterwards); ``contact.merged`` is staged, then
+``contact.updated`` with the survivor's new state:
 
 - conversations on numbers the survivor has not talked on are re-pointed; on a number both
   have, the two threads become one (messages and notes move, counters add up, the newer
@@ -26,17 +27,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactsMerged
 from mia_common.outbox import add_event
+from mia_crm.consent.service import merge_consent
+from mia_crm.contacts.events import contact_changed
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.models import Contact, ContactTag, Conversation, ConversationStatus
+from mia_crm.models.lead import Lead
 from mia_crm.notes.repository import NoteRepository
 
 __all__ = ["merge_contacts"]
@@ -61,50 +65,65 @@ async def merge_contacts(
     *,
     survivor: Contact,
     absorbed: Contact,
-    contacts_topic: str | None,
+    contacts_topic: str,
     now: datetime,
     actor_user_id: uuid.UUID | None = None,
 ) -> None:
-    """Folds ``absorbed`` into ``survivor`` (both locked by the caller, one tenant).
-    ``contact.merged`` goes to ``contacts_topic``; None stages nothing (a caller that
-    does not know the topic: see the inbound resolution)."""
+    """Folds ``absorbed`` into ``survivor`` (both locked by the caller, one tenant);
+    ``contact.merged`` (and a consent change of the survivor) go to ``contacts_topic``."""
     await _move_conversations(session, survivor=survivor, absorbed=absorbed)
     await _move_tags(session, survivor=survivor, absorbed=absorbed)
+    await merge_consent(
+        session,
+        tenant_id=survivor.tenant_id,
+        survivor_id=survivor.id,
+        absorbed_id=absorbed.id,
+        contacts_topic=contacts_topic,
+    )
+    await _move_leads(session, survivor=survivor, absorbed=absorbed)
 
     kept: dict[str, Any] = {field: getattr(absorbed, field) for field in _FILLED_IN + _LATEST}
     fields = _merged_fields(survivor.fields or {}, absorbed.fields or {})
     # Deleted first: the survivor may take over its phone or user id, which are unique.
     await ContactRepository.from_session(session).delete(absorbed)
+    changed = ["tags"]  # a superset is harmless; reading the tags twice is not free
     for field in _FILLED_IN:
         value = kept[field]
         if value is not None and getattr(survivor, field) is None:
             setattr(survivor, field, value)
+            changed.append(field)
     for field in _LATEST:
         value = kept[field]
         current = getattr(survivor, field)
         if value is not None and (current is None or value > current):
             setattr(survivor, field, value)
     if fields != survivor.fields:
+        changed += [f"fields.{key}" for key in fields if fields[key] != survivor.fields.get(key)]
         survivor.fields = fields
     await session.flush()
 
-    if contacts_topic is not None:
-        await add_event(
-            session,
-            topic=contacts_topic,
-            # The survivor's key: after the merge, its events and this one keep one order.
-            key=str(survivor.id),
-            event=Envelope[ContactsMerged](
-                type="contact.merged",
-                source=SOURCE,
-                tenantid=survivor.tenant_id,
-                subject=str(survivor.id),
-                data=ContactsMerged(
-                    survivor_id=survivor.id, absorbed_id=absorbed.id, occurred_at=now
-                ),
-            ),
-        )
-    _ = actor_user_id  # ContactsMerged names no actor yet (asked for in the report)
+    await add_event(
+        session,
+        topic=contacts_topic,
+        # The survivor's key: after the merge, its events and this one keep one order.
+        key=str(survivor.id),
+        event=Envelope[ContactsMerged](
+            type="contact.merged",
+            source=SOURCE,
+            tenantid=survivor.tenant_id,
+            subject=str(survivor.id),
+            data=ContactsMerged(survivor_id=survivor.id, absorbed_id=absorbed.id, occurred_at=now),
+        ),
+    )
+    # The survivor's new state, for consumers that keep a copy of contacts.
+    await contact_changed(
+        session,
+        topic=contacts_topic,
+        contact=survivor,
+        changed=changed,
+        actor_user_id=actor_user_id,
+        occurred_at=now,
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -153,6 +172,15 @@ async def _move_tags(session: AsyncSession, *, survivor: Contact, absorbed: Cont
     )
 
 
+async def _move_leads(session: AsyncSession, *, survivor: Contact, absorbed: Contact) -> None:
+    await session.execute(
+        update(Lead)
+        .where(Lead.tenant_id == absorbed.tenant_id, Lead.contact_id == absorbed.id)
+        .values(contact_id=survivor.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def _join_threads(
     session: AsyncSession, *, target: Conversation, moving: Conversation
 ) -> None:
@@ -176,4 +204,11 @@ async def _join_threads(
         target.assigned_user_id = moving.assigned_user_id
     if moving.status == ConversationStatus.OPEN:
         target.status = ConversationStatus.OPEN
+    # Leads linked to the moving thread follow it to the joined one.
+    await session.execute(
+        update(Lead)
+        .where(Lead.conversation_id == moving.id)
+        .values(conversation_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
     await ConversationRepository.from_session(session).delete(moving)

@@ -56,9 +56,9 @@ class ContactResolver:
     transaction ends, so two consumers never fill in or merge the same one at once.
     """
 
-    def __init__(self, session: AsyncSession, *, contacts_topic: str | None = None) -> None:
+    def __init__(self, session: AsyncSession, *, contacts_topic: str) -> None:
         self.session = session
-        # Where a merge announces itself (contact.merged); None: not announced.
+        # Where a merge announces itself (contact.merged, the survivor's consent).
         self.contacts_topic = contacts_topic
         self.contacts = ContactRepository.from_session(session)
         self._known: dict[_Key, Contact | None] = {}

@@ -34,7 +34,11 @@ async def handle_inbound(context: CrmContext, events: list[Envelope[InboundMessa
                 fresh.append(event)
         now = datetime.now(UTC)
         stored = await store_inbound(
-            session, events=fresh, inbox_topic=context.settings.inbox_topic, now=now
+            session,
+            events=fresh,
+            inbox_topic=context.settings.inbox_topic,
+            now=now,
+            contacts_topic=context.settings.contacts_topic,
         )
         # "PARAR", "STOP": the whole message is an opt-out (or opt-in) keyword.
         await apply_consent_keywords(

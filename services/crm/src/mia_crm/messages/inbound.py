@@ -65,6 +65,7 @@ async def store_inbound(
     events: Sequence[Envelope[InboundMessage]],
     inbox_topic: str,
     now: datetime,
+    contacts_topic: str,
 ) -> list[Message]:
     """The messages stored, in the order of ``events``.
 
@@ -100,7 +101,7 @@ async def store_inbound(
     if not arrivals:
         return []
 
-    contacts = ContactResolver(session)
+    contacts = ContactResolver(session, contacts_topic=contacts_topic)
     await contacts.prefetch(arrival.sender for arrival in arrivals)
     for arrival in arrivals:
         arrival.contact = await contacts.resolve(arrival.sender)
