@@ -61,9 +61,24 @@ def upgrade() -> None:
         ["tenant_id", "phone"],
         postgresql_where=sa.text(f"phone ~ '{EIGHT_DIGIT_MOBILE}'"),
     )
+    op.create_table(
+        "export_chunks",
+        sa.Column("job_id", sa.UUID(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["jobs.id"],
+            name=op.f("fk_export_chunks_job_id_jobs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("job_id", "seq", name=op.f("pk_export_chunks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("export_chunks")
     op.drop_index("ix_contacts_tenant_id_phone_eight_digit_mobile", table_name="contacts")
     op.drop_index("ix_contacts_tenant_id_lower_email", table_name="contacts")
     op.drop_index("ix_merge_dismissals_other_contact_id", table_name="merge_dismissals")

@@ -1,0 +1,139 @@
+"""The bodies of ``POST /api/v1/contacts/bulk``: which contacts, and what to do to them.
+
+The contacts are a ``selection`` (ids, up to 10,000: what a person ticked), a ``filter``
+(the segment filter language) or a saved ``segment_id``: exactly one. The action is told
+by ``action``, its arguments by ``params``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal, Self, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mia_common.text import api_str
+from mia_crm.contacts.schemas import Fields
+from mia_crm.segments.filters import ContactFilter
+
+__all__ = [
+    "MAX_SELECTION",
+    "BulkDelete",
+    "BulkExport",
+    "BulkRequest",
+    "BulkSetField",
+    "BulkSetOwner",
+    "BulkTag",
+    "BulkUntag",
+    "ExportParams",
+    "FieldParams",
+    "OwnerParams",
+    "TagParams",
+    "Targeted",
+]
+
+MAX_SELECTION = 10_000
+FieldKey = Annotated[str, api_str(min_length=1, max_length=64)]
+
+
+class Targeted(BaseModel):
+    """Which contacts: one of ``selection``, ``filter``, ``segment_id``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    selection: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SELECTION,
+        description="contact ids; another tenant's or a deleted one counts as failed",
+    )
+    filter: ContactFilter | None = Field(
+        default=None, description="every contact the filter matches when the job starts"
+    )
+    segment_id: uuid.UUID | None = Field(
+        default=None, description="every contact the saved segment matches when it starts"
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        given = [self.selection is not None, self.filter is not None, self.segment_id is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of selection, filter and segment_id")
+        return self
+
+
+class TagParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tag_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
+
+
+class OwnerParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    owner_user_id: uuid.UUID | None = Field(
+        description="an active user of the tenant (422 `assignee_unknown` otherwise); null: nobody"
+    )
+
+
+class FieldParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: Annotated[Fields, Field(min_length=1, max_length=50)]
+
+
+class DeleteParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field_keys: list[FieldKey] = Field(
+        default_factory=list, max_length=50, description="custom fields to add as columns"
+    )
+    delimiter: Literal["comma", "semicolon"] = Field(
+        default="comma", description="semicolon: what Excel expects in pt-BR"
+    )
+
+
+class BulkTag(Targeted):
+    action: Literal["tag"]
+    params: TagParams
+
+
+class BulkUntag(Targeted):
+    action: Literal["untag"]
+    params: TagParams
+
+
+class BulkSetOwner(Targeted):
+    action: Literal["set_owner"]
+    params: OwnerParams
+
+
+class BulkSetField(Targeted):
+    action: Literal["set_field"]
+    params: FieldParams
+
+
+class BulkDelete(Targeted):
+    """Deletes the contacts with their conversations, messages, notes, leads, tags and
+    consent. Managers and above."""
+
+    action: Literal["delete"]
+    params: DeleteParams = Field(default_factory=DeleteParams)
+
+
+class BulkExport(Targeted):
+    """A CSV file made by a job (for big sets), downloaded from
+    ``GET /api/v1/exports/{job_id}/contacts.csv`` once it succeeded."""
+
+    action: Literal["export"]
+    params: ExportParams = Field(default_factory=ExportParams)
+
+
+BulkRequest = Annotated[
+    Union[BulkTag, BulkUntag, BulkSetOwner, BulkSetField, BulkDelete, BulkExport],  # noqa: UP007
+    Field(discriminator="action"),
+]

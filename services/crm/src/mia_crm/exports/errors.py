@@ -1,0 +1,19 @@
+"""Errors of exports."""
+
+from __future__ import annotations
+
+from mia_crm.errors import CrmError
+
+__all__ = ["ExportNotFound", "ExportNotReady"]
+
+
+class ExportNotFound(CrmError):
+    status_code = 404
+    title = "Not found"
+    code = "export_not_found"
+
+
+class ExportNotReady(CrmError):
+    status_code = 409
+    title = "Export not ready"
+    code = "export_not_ready"
