@@ -77,7 +77,9 @@ async def test_pipelines_are_created_renamed_and_deleted_by_managers(
         f"/api/v1/pipelines/{pipeline['id']}", headers=world.manager.headers
     )
     assert deleted.status_code == 204
-    gone = await world.client.get(f"/api/v1/pipelines/{pipeline['id']}", headers=world.agent.headers)
+    gone = await world.client.get(
+        f"/api/v1/pipelines/{pipeline['id']}", headers=world.agent.headers
+    )
     assert gone.status_code == 404
     assert gone.json()["code"] == "pipeline_not_found"
 
@@ -86,13 +88,17 @@ async def test_the_last_pipeline_and_a_pipeline_with_leads_stay(
     world: World, boards: Boards
 ) -> None:
     [sales] = (await world.get("/api/v1/pipelines"))["items"]
-    last = await world.client.delete(f"/api/v1/pipelines/{sales['id']}", headers=world.manager.headers)
+    last = await world.client.delete(
+        f"/api/v1/pipelines/{sales['id']}", headers=world.manager.headers
+    )
     assert last.status_code == 409
     assert last.json()["code"] == "last_pipeline"
 
     other = await boards.pipeline()
     await boards.lead(other["stages"][0]["id"])
-    busy = await world.client.delete(f"/api/v1/pipelines/{other['id']}", headers=world.manager.headers)
+    busy = await world.client.delete(
+        f"/api/v1/pipelines/{other['id']}", headers=world.manager.headers
+    )
     assert busy.status_code == 409
     assert busy.json()["code"] == "pipeline_has_leads"
 
@@ -111,7 +117,10 @@ async def test_stages_are_added_reordered_edited_and_deleted(world: World, board
     assert added.status_code == 201, added.text
     demo = added.json()
     assert (demo["color"], demo["position"], demo["kind"], demo["rotting_days"]) == (
-        "#aabbcc", 1, "open", None
+        "#aabbcc",
+        1,
+        "open",
+        None,
     )
     read = await world.get(f"/api/v1/pipelines/{pipeline['id']}")
     assert names(read) == ["New", "Demo", "Proposal", "Won", "Lost"]
@@ -169,10 +178,13 @@ async def test_deleting_a_stage_with_leads_needs_a_target_and_moves_them_there(
         new,
         proposal,
     )
-    events = await boards.lead_events(
-        until=lambda e: e["data"]["type"] == "lead.stage_changed"
-        and e["data"]["lead"]["id"] == moving[-1]
-    )
+    # Each lead's event (keyed by its id) may come in any order with the others'.
+    for lead_id in moving:
+        events = await boards.lead_events(
+            until=lambda e, lead_id=lead_id: (
+                e["data"]["type"] == "lead.stage_changed" and e["data"]["lead"]["id"] == lead_id
+            )
+        )
     changed = [e["data"]["lead"]["id"] for e in events if e["data"]["type"] == "lead.stage_changed"]
     assert sorted(changed) == sorted(moving)
 
@@ -249,7 +261,11 @@ async def test_another_tenants_lists_show_nothing_of_this_tenant(
 
     pipelines = await world.get("/api/v1/pipelines", stranger)
     assert pipeline["id"] not in {p["id"] for p in pipelines["items"]}
-    for params in [{}, {"q": "secret"}, {"pipeline_id": pipeline["id"]},
-                   {"contact_id": lead["contact_id"]}]:
+    for params in [
+        {},
+        {"q": "secret"},
+        {"pipeline_id": pipeline["id"]},
+        {"contact_id": lead["contact_id"]},
+    ]:
         page = await world.get("/api/v1/leads", stranger, **params)
         assert page == {"items": [], "next_cursor": None}, params

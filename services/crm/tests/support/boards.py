@@ -109,9 +109,7 @@ class Boards:
             )
             return {str(i): (position, version) for i, position, version in found}
 
-    async def lead_events(
-        self, *, until: Any, wait: float = 30
-    ) -> list[dict[str, Any]]:
+    async def lead_events(self, *, until: Any, wait: float = 30) -> list[dict[str, Any]]:
         """This tenant's lead events (envelopes), read from the start of the topic until
         ``until(envelope)`` accepts one."""
         tenant = str(self.world.tenant_id)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import (
@@ -81,6 +81,7 @@ class StageTotal:
 
 
 _UUIDS = ARRAY(UUID(as_uuid=True))
+_CENT = Decimal("0.01")
 
 
 def _rotting(now: datetime) -> ColumnElement[bool]:
@@ -467,7 +468,13 @@ class LeadRepository:
         if needs_contact:
             query = query.join(Contact, Contact.id == Lead.contact_id)
         return [
-            StageTotal(stage_id, currency, int(count), Decimal(total), Decimal(weighted_total))
+            StageTotal(
+                stage_id,
+                currency,
+                int(count),
+                Decimal(total).quantize(_CENT),
+                Decimal(weighted_total).quantize(_CENT, rounding=ROUND_HALF_EVEN),
+            )
             for stage_id, currency, count, total, weighted_total in await self.session.execute(
                 query
             )

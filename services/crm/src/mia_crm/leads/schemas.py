@@ -269,7 +269,7 @@ class LeadCreate(BaseModel):
         default=None, description="a stage of the pipeline; omitted: its first open stage"
     )
     conversation_id: uuid.UUID | None = Field(default=None, description="one of the contact's")
-    value: Value = Decimal(0)
+    value: Value = Decimal("0.00")
     currency: Currency = Field(default=Currency(DEFAULT_CURRENCY), description="ISO 4217")
     owner_user_id: uuid.UUID | None = Field(
         default=None, description="an active user of the tenant (the gateway says)"
