@@ -20,6 +20,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from mia_common.db.requests import SessionDep
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.identity import Caller
@@ -114,6 +115,7 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
     status_code=status.HTTP_201_CREATED,
     summary="Upload a CSV file: its analysis, suggested mapping and preview",
     openapi_extra=_FILE_BODY,
+    responses={413: PROBLEM_RESPONSE, 415: PROBLEM_RESPONSE},
 )
 async def upload_file(
     request: Request,
