@@ -14,6 +14,16 @@ from support.world import World
 # Refusals the document cannot express: a cursor the API never handed out looks like any
 # string, and whether a user id names an active user of the tenant is the gateway's to say.
 REFUSALS_BY_DESIGN = ("invalid_cursor", "assignee_unknown", "assignee_inactive")
+# Custom field values and definitions are checked against the tenant's fields, phone numbers
+# against every country's plan, time zones against the IANA database: no pattern says it.
+REFUSALS_BY_DESIGN += (
+    "invalid_field_value",
+    "invalid_field_definition",
+    "field_order_mismatch",
+    "invalid_phone",
+    "invalid_time_zone",
+    "contact_identifier_required",
+)
 # An import's mapping names the columns of its file and the tenant's own fields and tags,
 # and a file is known to hold no rows only once read.
 REFUSALS_BY_DESIGN += ("empty_file", "invalid_mapping", "unknown_tags")
@@ -32,6 +42,15 @@ async def test_the_api_answers_as_its_document_says(world: World) -> None:
         headers=world.manager.headers,
     )
     assert note.status_code == 201, note.text
+    tag = await world.client.post(
+        "/api/v1/tags", json={"name": "vip"}, headers=world.manager.headers
+    )
+    field = await world.client.post(
+        "/api/v1/custom-fields",
+        json={"key": "plan", "label": "Plan", "kind": "select", "options": ["free", "gold"]},
+        headers=world.manager.headers,
+    )
+    assert (tag.status_code, field.status_code) == (201, 201), (tag.text, field.text)
 
     csv_headers = {**world.manager.headers, "Content-Type": "text/csv"}
     started = await world.client.post(
@@ -55,6 +74,8 @@ async def test_the_api_answers_as_its_document_says(world: World) -> None:
         known_ids={
             "conversation_id": conversation["id"],
             "contact_id": conversation["contact"]["id"],
+            "tag_id": tag.json()["id"],
+            "field_id": field.json()["id"],
             "import_id": ready.json()["id"],
             "job_id": start.json()["job_id"],
         },

@@ -90,3 +90,16 @@ async def test_another_tenants_contacts_do_not_conflict(world: World) -> None:
     )
 
     assert theirs.status_code == 201, theirs.text
+
+
+async def test_a_phone_without_country_code_is_read_in_the_tenants_country(world: World) -> None:
+    saved = await world.send(
+        "PUT", "/api/v1/crm/settings", {"default_country": "US"}, caller=world.manager
+    )
+    assert saved.status_code == 200, saved.text
+
+    created = await world.send("POST", "/api/v1/contacts", {"phone": "(212) 555-0100"})
+
+    assert created.status_code == 201, created.text
+    assert created.json()["phone"] == "+12125550100"
+    assert created.json()["time_zone"] == "America/New_York"

@@ -32,6 +32,7 @@ from mia_crm.inbox_events import announce_updated
 from mia_crm.models import Contact, Tag
 from mia_crm.tags.errors import TagNotFound
 from mia_crm.tags.repository import TagRepository
+from mia_crm.tenant_settings.service import settings_of
 
 __all__ = [
     "add_tags",
@@ -49,7 +50,7 @@ _PLAIN = ("email", "lifecycle_stage", "source", "language")
 
 async def default_country(session: AsyncSession, tenant_id: uuid.UUID) -> str:
     """The region numbers without ``+`` are read in: the tenant's default country."""
-    return "BR"
+    return (await settings_of(session, tenant_id)).default_country
 
 
 async def get_contact(
