@@ -97,3 +97,22 @@ async def test_each_tenant_has_its_own_settings(world: World) -> None:
     assert theirs["default_country"] == "BR"
     assert "BASTA" not in theirs["opt_out_keywords"]
     assert theirs["updated_at"] is None
+
+
+async def test_null_keeps_a_setting_that_cannot_be_empty_and_clears_a_reply(world: World) -> None:
+    await put_settings(world, {"default_country": "US", "opt_out_reply": "ok"})
+
+    saved = await put_settings(
+        world,
+        {
+            "default_country": None,
+            "marketing_requires_consent": None,
+            "opt_out_keywords": None,
+            "opt_out_reply": None,
+        },
+    )
+
+    assert saved["default_country"] == "US"
+    assert saved["marketing_requires_consent"] is True
+    assert "STOP" in saved["opt_out_keywords"]
+    assert saved["opt_out_reply"] is None

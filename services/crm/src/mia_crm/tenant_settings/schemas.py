@@ -77,8 +77,11 @@ def _distinct(words: list[str]) -> list[str]:
     return kept
 
 
+_NULLABLE: Final = frozenset({"opt_out_reply", "opt_in_reply"})
+
+
 class CrmSettingsUpdate(BaseModel):
-    """What to change; fields left out keep their value."""
+    """What to change; fields left out (or null, but for the replies) keep their value."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -102,7 +105,13 @@ class CrmSettingsUpdate(BaseModel):
         return self
 
     def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        """Column → new value; null keeps a setting that cannot be empty (a reply's null
+        means no reply)."""
+        return {
+            name: getattr(self, name)
+            for name in self.model_fields_set
+            if getattr(self, name) is not None or name in _NULLABLE
+        }
 
 
 class CrmSettingsOut(BaseModel):
