@@ -14,6 +14,9 @@ from support.world import World
 # Refusals the document cannot express: a cursor the API never handed out looks like any
 # string, and whether a user id names an active user of the tenant is the gateway's to say.
 REFUSALS_BY_DESIGN = ("invalid_cursor", "assignee_unknown", "assignee_inactive")
+# A merge or dismissal naming one contact twice; an export column naming a field the tenant
+# does not have; the file of an export job still running.
+REFUSALS_BY_DESIGN += ("same_contact", "segment_unknown_field", "export_not_ready")
 # Custom field values and definitions are checked against the tenant's fields, phone numbers
 # against every country's plan, time zones against the IANA database: no pattern says it.
 REFUSALS_BY_DESIGN += (

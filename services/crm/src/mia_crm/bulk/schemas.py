@@ -8,7 +8,7 @@ by ``action``, its arguments by ``params``.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal, Self, Union
+from typing import Annotated, Any, Literal, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -36,10 +36,29 @@ MAX_SELECTION = 10_000
 FieldKey = Annotated[str, api_str(min_length=1, max_length=64)]
 
 
-class Targeted(BaseModel):
-    """Which contacts: one of ``selection``, ``filter``, ``segment_id``."""
+_TARGETS = ("selection", "filter", "segment_id")
 
-    model_config = ConfigDict(extra="forbid")
+
+def _document_one_target(schema: dict[str, Any]) -> None:
+    # The document says what the validator enforces: exactly one of the three, never null.
+    properties = schema.get("properties", {})
+    for key in _TARGETS:
+        prop = properties.get(key)
+        if prop is None:
+            continue
+        prop.pop("default", None)
+        options = [option for option in prop.pop("anyOf", []) if option.get("type") != "null"]
+        if len(options) == 1:
+            prop.update(options[0])
+        elif options:
+            prop["anyOf"] = options
+    schema["oneOf"] = [{"required": [key]} for key in _TARGETS]
+
+
+class Targeted(BaseModel):
+    """Which contacts: exactly one of ``selection``, ``filter``, ``segment_id``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_one_target)
 
     selection: list[uuid.UUID] | None = Field(
         default=None,
@@ -53,6 +72,15 @@ class Targeted(BaseModel):
     segment_id: uuid.UUID | None = Field(
         default=None, description="every contact the saved segment matches when it starts"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_target(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in _TARGETS:
+                if key in data and data[key] is None:
+                    raise ValueError(f"{key} must not be null: leave it out")
+        return data
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
@@ -79,7 +107,14 @@ class OwnerParams(BaseModel):
 class FieldParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    fields: Annotated[Fields, Field(min_length=1, max_length=50)]
+    fields: Annotated[
+        Fields,
+        Field(
+            min_length=1,
+            max_length=50,
+            json_schema_extra={"minProperties": 1, "maxProperties": 50},
+        ),
+    ]
 
 
 class DeleteParams(BaseModel):
