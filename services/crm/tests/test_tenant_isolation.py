@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/inbox/conversations/{conversation}/notes", {"text": "pwned"}),
     ("GET", "/api/v1/contacts/{contact}", None),
     ("PATCH", "/api/v1/contacts/{contact}", {"name": "pwned"}),
+    ("GET", "/api/v1/contacts/{contact}/timeline", None),
 ]
 
 
@@ -61,6 +62,7 @@ async def test_lists_show_only_the_callers_tenant(world: World) -> None:
         ("/api/v1/inbox/conversations", {"channel_account_id": str(world.account_id)}),
         ("/api/v1/contacts", {}),
         ("/api/v1/contacts", {"q": "Ana"}),
+        ("/api/v1/duplicates", {}),
     ]:
         page = await world.get(path, stranger, **params)
         assert page == {"items": [], "next_cursor": None}, path
