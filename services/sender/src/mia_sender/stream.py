@@ -19,10 +19,12 @@ from typing import Any
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendRequest
+from mia_common.contracts.topics import CONTACTS_EVENTS
 from mia_common.messaging import RetryPolicy, subscriber_options
 from mia_common.messaging.batch import BatchConsumer
 from mia_sender.context import SenderContext
 from mia_sender.dispatch import handlers as dispatch
+from mia_sender.erasure.stream import subscribe_erasures
 from mia_sender.windows import handlers as windows
 
 __all__ = [
@@ -52,6 +54,8 @@ def create_router(context: SenderContext) -> KafkaRouter:
     async def on_inbound(event: Envelope[InboundMessage]) -> None:
         await windows.handle_inbound(context, event)
 
+    # contact.erased: the send log forgets the person.
+    subscribe_erasures(router, context, topic=CONTACTS_EVENTS.name)
     return router
 
 

@@ -1,0 +1,57 @@
+"""``contact.erased`` on the contacts topic: the send log forgets the person, once."""
+
+from __future__ import annotations
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mia_common.contracts import Envelope
+from mia_common.contracts.contacts import ContactErased
+from mia_common.db import unit_of_work
+from mia_common.messaging import PermanentError
+from mia_common.outbox import claim_event
+from mia_sender.erasure.repository import forget_recipient
+
+__all__ = ["CONSUMER", "ERASURE_GROUP", "erase", "erased_event_of", "handle_contact_record"]
+
+ERASURE_GROUP = "sender-erasure"
+CONSUMER = "sender.erasure"
+_TYPE = "contact.erased"
+_ERASED = _TYPE.encode()
+
+
+def erased_event_of(value: bytes) -> Envelope[ContactErased] | None:
+    """The erasure in a record of the contacts topic; None for the topic's other events,
+    most dropped before they are parsed (the topic carries every contact change)."""
+    if _ERASED not in value:
+        return None
+    try:
+        raw = orjson.loads(value)
+    except orjson.JSONDecodeError as error:
+        raise PermanentError(f"not JSON: {error}") from None
+    if not isinstance(raw, dict) or raw.get("type") != _TYPE:
+        return None
+    try:
+        return Envelope[ContactErased].model_validate(raw)
+    except ValidationError as error:
+        raise PermanentError(f"not a contact.erased event: {error}") from None
+
+
+async def handle_contact_record(sessions: async_sessionmaker[AsyncSession], value: bytes) -> None:
+    event = erased_event_of(value)
+    if event is not None:
+        await erase(sessions, event)
+
+
+async def erase(sessions: async_sessionmaker[AsyncSession], event: Envelope[ContactErased]) -> int:
+    """The number of sends emptied (0 for a redelivery)."""
+    async with unit_of_work(sessions) as session:
+        if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
+            return 0
+        return await forget_recipient(
+            session,
+            tenant_id=event.tenantid,
+            phones=event.data.phones,
+            channel_user_ids=event.data.channel_user_ids,
+        )
