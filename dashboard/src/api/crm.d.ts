@@ -11,10 +11,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Newest first; q searches name, phone */
+        /** Newest first; q searches name, phone; filters by tag, owner, lifecycle stage */
         get: operations["list_contacts_api_v1_contacts_get"];
         put?: never;
-        post?: never;
+        /**
+         * Create a contact by hand
+         * @description The phone is normalized to E.164 with the tenant's default country (422 `invalid_phone`); 409 `contact_exists`, with the existing `contact_id`, when the phone, user id or email is already a contact's. An owner must be an active user of the tenant: 422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now.
+         */
+        post: operations["create_api_v1_contacts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag, untag, set the owner or a field, delete or export contacts, as a job
+         * @description Answers the queued job: follow it at `GET /api/v1/jobs/{id}`. Its `total` is fixed when it starts (a filter's matches then, up to the highest id matching then); each batch of contacts is committed on its own.
+         */
+        post: operations["start_api_v1_contacts_bulk_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -35,8 +59,364 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit name or email */
+        /**
+         * Edit the profile and custom field values
+         * @description Fields left out stay; null clears one. `fields` changes only the keys it names (null removes a value); 422 `invalid_field_value` names each field at fault. An owner must be an active user of the tenant: 422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now.
+         */
         patch: operations["edit_contact_api_v1_contacts__contact_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current state on every channel, and the ledger (newest first, paged) */
+        get: operations["read_consent_api_v1_contacts__contact_id__consent_get"];
+        put?: never;
+        /** Record that the customer opted in or out on a channel */
+        post: operations["change_consent_api_v1_contacts__contact_id__consent_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forget the person (owners and admins): done in the crm at once, in the other services on contact.erased */
+        post: operations["erase_api_v1_contacts__contact_id__erase_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the crm holds about the person, as one JSON document */
+        get: operations["export_api_v1_contacts__contact_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put tags on the contact (those it has stay) */
+        post: operations["tag_many_api_v1_contacts__contact_id__tags_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/tags/{tag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put one tag on */
+        put: operations["tag_one_api_v1_contacts__contact_id__tags__tag_id__put"];
+        post?: never;
+        /** Take a tag off */
+        delete: operations["untag_one_api_v1_contacts__contact_id__tags__tag_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages, notes, lead stage changes and consent changes, newest first */
+        get: operations["read_timeline_api_v1_contacts__contact_id__timeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/crm/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The defaults until a manager saves them */
+        get: operations["read_settings_api_v1_crm_settings_get"];
+        /** Change them (managers and above); fields left out keep their value. A word in both keyword lists counts as an opt-out */
+        put: operations["change_settings_api_v1_crm_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every custom field, in display order */
+        get: operations["list_fields_api_v1_custom_fields_get"];
+        put?: never;
+        /**
+         * Define a custom field (placed last)
+         * @description 409 `custom_field_key_taken` when the key (given, or derived from the label) is another field's; 409 `custom_field_limit` past 200 fields.
+         */
+        post: operations["create_api_v1_custom_fields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reorder: every field id of the tenant, in the new order */
+        put: operations["reorder_api_v1_custom_fields_order_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read */
+        get: operations["read_api_v1_custom_fields__field_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete the field and every contact's value of it */
+        delete: operations["delete_api_v1_custom_fields__field_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Relabel, change options or kind
+         * @description The kind changes only while no contact holds a value (409 `custom_field_in_use`); an option contacts hold stays (409 `option_in_use`).
+         */
+        patch: operations["edit_api_v1_custom_fields__field_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairs of contacts that look like one person, with the reason */
+        get: operations["list_duplicates_api_v1_duplicates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Two contacts are not one person: never suggest them together again */
+        post: operations["dismiss_api_v1_duplicates_dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fold one contact into another: conversations, tags, fields, consent, leads */
+        post: operations["merge_api_v1_duplicates_merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/contacts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every contact, or a saved segment's, as CSV (streamed) */
+        get: operations["export_contacts_api_v1_exports_contacts_csv_get"];
+        put?: never;
+        /** A selection, a filter's or a segment's contacts as CSV (streamed) */
+        post: operations["export_chosen_contacts_api_v1_exports_contacts_csv_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{job_id}/contacts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file an export job (bulk action `export`) wrote, once it succeeded */
+        get: operations["download_export_api_v1_exports__job_id__contacts_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a CSV file: its analysis, suggested mapping and preview */
+        post: operations["upload_file_api_v1_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and its counts */
+        get: operations["read_import_api_v1_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first rows as a mapping would import them, with their errors */
+        post: operations["preview_import_api_v1_imports__import_id__preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/rejections.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows not imported: row number, column, reason, and the row's values */
+        get: operations["rejections_api_v1_imports__import_id__rejections_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the import as a job (follow it at /api/v1/jobs/{job_id}) */
+        post: operations["start_api_v1_imports__import_id__start_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/inbox/conversations": {
@@ -163,6 +543,366 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's jobs, newest first */
+        get: operations["list_tenant_jobs_api_v1_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's status and progress */
+        get: operations["read_job_api_v1_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: a queued job at once, a running one after its current step */
+        post: operations["cancel_api_v1_jobs__job_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, as a list (newest first) */
+        get: operations["list_leads_api_v1_leads_get"];
+        put?: never;
+        /**
+         * Create a lead, on top of its column
+         * @description The contact, conversation and tags must be the tenant's (404 otherwise); the owner an active user of the tenant (422 `assignee_unknown`/`assignee_inactive`, 503 `gateway_unavailable` when the gateway cannot say). Without `stage_id`, the first open stage of the pipeline (without `pipeline_id`, of the tenant's first pipeline).
+         */
+        post: operations["create_api_v1_leads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{lead_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read */
+        get: operations["read_api_v1_leads__lead_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete */
+        delete: operations["delete_api_v1_leads__lead_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a lead (its stage changes by a move)
+         * @description 409 `stale_position` when `expected_version` is given and the lead changed since.
+         */
+        patch: operations["edit_api_v1_leads__lead_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/leads/{lead_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stages the lead went through, latest first */
+        get: operations["history_api_v1_leads__lead_id__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{lead_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a card: to a column, between two neighbours
+         * @description The server places the card between the current keys of `after_id` and `before_id` in `stage_id`. 409 `stale_position` when they are no longer next to each other there (a card was moved between them, or one of them away) or when `expected_version` is not the lead's: refetch the column and try again. A lost stage needs a `lost_reason` (422 `lost_reason_required`). When the column's keys grew long, it is rewritten in the same order, announced as a `lead.updated` with reason `column_rebalanced`.
+         */
+        post: operations["move_api_v1_leads__lead_id__move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's pipelines, oldest first (a tenant that never had one gets Sales) */
+        get: operations["list_all_api_v1_pipelines_get"];
+        put?: never;
+        /** Create a pipeline (managers) */
+        post: operations["create_api_v1_pipelines_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read */
+        get: operations["read_api_v1_pipelines__pipeline_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an empty pipeline (managers); the last one stays
+         * @description 409 `pipeline_has_leads` while it holds leads, `last_pipeline` for the tenant's only pipeline.
+         */
+        delete: operations["delete_api_v1_pipelines__pipeline_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename (managers) */
+        patch: operations["rename_api_v1_pipelines__pipeline_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The board: each column's totals and first page
+         * @description Totals count the leads that match the filters, in the whole column (not only its first page). `limit` is the size of each column's page.
+         */
+        get: operations["board_api_v1_pipelines__pipeline_id__board_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a stage (managers), last or at `position` */
+        post: operations["create_stage_api_v1_pipelines__pipeline_id__stages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages/{stage_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a stage (managers); its leads move to `move_to_stage_id`
+         * @description 409 `stage_has_leads` when it holds leads and no `move_to_stage_id` is given, `last_stage` for the pipeline's only stage. The leads go to the bottom of the target column in their order, each with a stage change and a lead event.
+         */
+        delete: operations["remove_stage_api_v1_pipelines__pipeline_id__stages__stage_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename, recolour, re-weigh or move a stage (managers) */
+        patch: operations["edit_stage_api_v1_pipelines__pipeline_id__stages__stage_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages/{stage_id}/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A column's cards, top to bottom, a page at a time */
+        get: operations["column_api_v1_pipelines__pipeline_id__stages__stage_id__leads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Newest first (without counts) */
+        get: operations["list_segments_api_v1_segments_get"];
+        put?: never;
+        /** Save a filter */
+        post: operations["add_segment_api_v1_segments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count a filter's contacts live, with a sample of them (nothing is saved) */
+        post: operations["preview_filter_api_v1_segments_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{segment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** With its count now */
+        get: operations["read_segment_api_v1_segments__segment_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove Segment */
+        delete: operations["remove_segment_api_v1_segments__segment_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename, describe, refilter */
+        patch: operations["edit_segment_api_v1_segments__segment_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/segments/{segment_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The segment's contacts now, newest first */
+        get: operations["segment_contacts_api_v1_segments__segment_id__contacts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags by name; q searches the name */
+        get: operations["list_tags_api_v1_tags_get"];
+        put?: never;
+        /**
+         * Create a tag
+         * @description 409 `tag_name_taken`, with the other tag's `tag_id`, when the tenant has a tag of this name in any case.
+         */
+        post: operations["create_api_v1_tags_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/{tag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read */
+        get: operations["read_api_v1_tags__tag_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete the tag; it comes off every contact */
+        delete: operations["delete_api_v1_tags__tag_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or recolour
+         * @description 409 `tag_name_taken` when another tag has the new name.
+         */
+        patch: operations["edit_api_v1_tags__tag_id__patch"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -201,6 +941,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AbsoluteTime */
+        AbsoluteTime: {
+            /**
+             * At
+             * Format: date-time
+             * @description an instant; without an offset it is read as UTC
+             */
+            at: string;
+        };
+        /** AllOf */
+        "AllOf-Input": {
+            /**
+             * All
+             * @description every one; [] matches everyone
+             */
+            all: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"])[];
+        };
+        /** AllOf */
+        "AllOf-Output": {
+            /**
+             * All
+             * @description every one; [] matches everyone
+             */
+            all: (components["schemas"]["AllOf-Output"] | components["schemas"]["AnyOf-Output"] | components["schemas"]["Not-Output"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"])[];
+        };
+        /** AnyOf */
+        "AnyOf-Input": {
+            /** Any */
+            any: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"])[];
+        };
+        /** AnyOf */
+        "AnyOf-Output": {
+            /** Any */
+            any: (components["schemas"]["AllOf-Output"] | components["schemas"]["AnyOf-Output"] | components["schemas"]["Not-Output"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"])[];
+        };
         ApiJson: string | number | boolean | components["schemas"]["ApiJson"][] | {
             [key: string]: components["schemas"]["ApiJson"];
         } | null;
@@ -233,6 +1008,384 @@ export interface components {
         } | {
             media_id: string;
         });
+        /** Board */
+        Board: {
+            /**
+             * Columns
+             * @description one per stage, in board order
+             */
+            columns: components["schemas"]["BoardColumn"][];
+            pipeline: components["schemas"]["PipelineOut"];
+        };
+        /** BoardColumn */
+        BoardColumn: {
+            /**
+             * By Currency
+             * @description the same totals per currency
+             */
+            by_currency: components["schemas"]["CurrencyTotal"][];
+            /**
+             * Count
+             * @description leads in the column that match the filters
+             */
+            count: number;
+            /**
+             * Leads
+             * @description the column's first page, from the top
+             */
+            leads: components["schemas"]["LeadCard"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` to GET .../stages/{stage_id}/leads for the next page
+             */
+            next_cursor: string | null;
+            stage: components["schemas"]["StageOut"];
+            /**
+             * Total Value
+             * @description their values summed, whatever the currency
+             */
+            total_value: string;
+            /**
+             * Weighted Value
+             * @description total_value times the stage's probability
+             */
+            weighted_value: string;
+        };
+        /**
+         * BulkDelete
+         * @description Deletes the contacts with their conversations, messages, notes, leads, tags and
+         *     consent. Managers and above.
+         */
+        BulkDelete: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "delete";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params?: components["schemas"]["DeleteParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /**
+         * BulkExport
+         * @description A CSV file made by a job (for big sets), downloaded from
+         *     ``GET /api/v1/exports/{job_id}/contacts.csv`` once it succeeded.
+         */
+        BulkExport: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "export";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params?: components["schemas"]["ExportParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /** BulkSetField */
+        BulkSetField: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "set_field";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params: components["schemas"]["FieldParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /** BulkSetOwner */
+        BulkSetOwner: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "set_owner";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params: components["schemas"]["OwnerParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /** BulkTag */
+        BulkTag: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "tag";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params: components["schemas"]["TagParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /** BulkUntag */
+        BulkUntag: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "untag";
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            params: components["schemas"]["TagParams"];
+            /**
+             * Segment Id
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids; another tenant's or a deleted one counts as failed
+             */
+            selection?: string[] | null;
+        };
+        /** CellProblem */
+        CellProblem: {
+            /**
+             * Column
+             * @description the column's header; null: the whole row
+             */
+            column: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /** ChannelCondition */
+        ChannelCondition: {
+            /**
+             * Channels
+             * @description has a conversation on one of them
+             */
+            channels: ("whatsapp" | "sms")[];
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "channel";
+        };
+        /** ChannelConsent */
+        ChannelConsent: {
+            /** Actor User Id */
+            actor_user_id: string | null;
+            channel: components["schemas"]["ConsentChannel"];
+            /**
+             * May Market
+             * @description a marketing message may go out on this channel under the tenant's rule
+             */
+            may_market: boolean;
+            /** Occurred At */
+            occurred_at: string | null;
+            source: components["schemas"]["ConsentSource"] | null;
+            /** @description null: the customer never said */
+            status: components["schemas"]["ConsentStatus"] | null;
+        };
+        /** ColumnMapping */
+        ColumnMapping: {
+            /**
+             * Column
+             * @description the column's index
+             */
+            column: number;
+            /**
+             * Field
+             * @description a contact field, or fields.<key> for a custom field
+             */
+            field: string;
+        };
+        /** ColumnOut */
+        ColumnOut: {
+            /**
+             * Header
+             * @description the header's text, or 'Column N' without a header
+             */
+            header: string;
+            /**
+             * Index
+             * @description 0 for the first column
+             */
+            index: number;
+            /**
+             * Suggested
+             * @description the field suggested for it: a contact field or fields.<key>; null: none
+             */
+            suggested: string | null;
+        };
+        /** ConsentBody */
+        ConsentBody: {
+            channel: components["schemas"]["ConsentChannel"];
+            /**
+             * Note
+             * @description why, for the ledger
+             */
+            note?: string | null;
+            /**
+             * Occurred At
+             * @description when the customer gave it; left out: now (never later)
+             */
+            occurred_at?: string | null;
+            /**
+             * Source
+             * @description form: the customer gave it on a form (yours or the integration's); left out: agent for a user, api for an API key
+             */
+            source?: "form" | null;
+            status: components["schemas"]["ConsentStatus"];
+        };
+        /** ConsentChange */
+        ConsentChange: {
+            /**
+             * Changed
+             * @description false: it already was so (nothing recorded)
+             */
+            changed: boolean;
+            consent: components["schemas"]["ChannelConsent"];
+            event: components["schemas"]["ConsentEventOut"] | null;
+        };
+        /**
+         * ConsentChannel
+         * @enum {string}
+         */
+        ConsentChannel: "whatsapp" | "sms" | "email";
+        /** ConsentCondition */
+        ConsentCondition: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "consent";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "opted_in" | "opted_out" | "no_record";
+        };
+        /** ConsentEventOut */
+        ConsentEventOut: {
+            /** Actor Api Key Id */
+            actor_api_key_id: string | null;
+            /** Actor User Id */
+            actor_user_id: string | null;
+            channel: components["schemas"]["ConsentChannel"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            source: components["schemas"]["ConsentSource"];
+            status: components["schemas"]["ConsentStatus"];
+        };
+        /** ConsentGrant */
+        ConsentGrant: {
+            channel: components["schemas"]["ConsentChannel"];
+            status: components["schemas"]["ConsentStatus"];
+        };
+        /**
+         * ConsentSource
+         * @description How the consent was given or withdrawn.
+         * @enum {string}
+         */
+        ConsentSource: "import" | "keyword" | "form" | "agent" | "api";
+        /**
+         * ConsentStatus
+         * @enum {string}
+         */
+        ConsentStatus: "opted_in" | "opted_out";
+        /** ContactConsentOut */
+        ContactConsentOut: {
+            /**
+             * Channels
+             * @description every channel, in a fixed order
+             */
+            channels: components["schemas"]["ChannelConsent"][];
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /** @description the ledger, newest first */
+            history: components["schemas"]["Page_ConsentEventOut_"];
+            /** Marketing Requires Consent */
+            marketing_requires_consent: boolean;
+        };
         /** ContactConversation */
         ContactConversation: {
             /** Assigned User Id */
@@ -259,6 +1412,48 @@ export interface components {
             /** Unread Count */
             unread_count: number;
         };
+        /**
+         * ContactCreate
+         * @description A contact made by hand: at least a phone, a user id or an email (422
+         *     `contact_identifier_required`); 409 `contact_exists` when one is already a contact's.
+         */
+        ContactCreate: {
+            /** Email */
+            email?: string | null;
+            /** Fields */
+            fields?: {
+                [key: string]: components["schemas"]["ApiJson"];
+            } | null;
+            /** Language */
+            language?: string | null;
+            lifecycle_stage?: components["schemas"]["LifecycleStage"] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Owner User Id
+             * @description an active user of the tenant, as for an edit
+             */
+            owner_user_id?: string | null;
+            /**
+             * Phone
+             * @description in E.164, or as written in the tenant's default country; 422 `invalid_phone` when no country has it
+             */
+            phone?: string | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Tag Ids
+             * @description tags of the tenant to put on it
+             */
+            tag_ids?: string[];
+            /** Time Zone */
+            time_zone?: string | null;
+            /**
+             * User Id
+             * @description the channel's user id (Meta's BSUID)
+             */
+            user_id?: string | null;
+        };
         /** ContactDetail */
         ContactDetail: {
             /** Conversations */
@@ -271,17 +1466,62 @@ export interface components {
             /** Email */
             email: string | null;
             /**
+             * Fields
+             * @description custom field values by key
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+            /**
              * Id
              * Format: uuid
              */
             id: string;
+            /**
+             * Language
+             * @description BCP 47
+             */
+            language: string | null;
+            /**
+             * Last Inbound At
+             * @description the contact's latest message
+             */
+            last_inbound_at: string | null;
+            /**
+             * Last Outbound At
+             * @description the latest message sent to them
+             */
+            last_outbound_at: string | null;
+            lifecycle_stage: components["schemas"]["LifecycleStage"] | null;
             /** Name */
             name: string | null;
+            /**
+             * Owner User Id
+             * @description the user who looks after the contact
+             */
+            owner_user_id: string | null;
             /**
              * Phone
              * @description E.164
              */
             phone: string | null;
+            /** Source */
+            source: string | null;
+            /**
+             * Tags
+             * @description by name
+             */
+            tags: components["schemas"]["TagRef"][];
+            /**
+             * Time Zone
+             * @description IANA; the phone's when none was set
+             */
+            time_zone: string | null;
+            /**
+             * Time Zone Derived
+             * @description true: nobody set the time zone, it is the phone number's
+             */
+            time_zone_derived: boolean;
             /**
              * Updated At
              * Format: date-time
@@ -293,6 +1533,38 @@ export interface components {
              */
             user_id: string | null;
         };
+        /**
+         * ContactExport
+         * @description Everything the crm holds about one person (LGPD art. 18 / GDPR art. 15 and 20).
+         */
+        ContactExport: {
+            consent: components["schemas"]["ExportedConsent"];
+            /**
+             * Contact
+             * @description every column of the contact, fields included
+             */
+            contact: {
+                [key: string]: unknown;
+            };
+            /** Conversations */
+            conversations: components["schemas"]["ExportedConversation"][];
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            /**
+             * Format
+             * @example mia.crm.contact-export.v1
+             */
+            format: string;
+            /** Leads */
+            leads: components["schemas"]["ExportedLead"][];
+            /** Tags */
+            tags: {
+                [key: string]: unknown;
+            }[];
+        };
         /** ContactOut */
         ContactOut: {
             /**
@@ -303,17 +1575,62 @@ export interface components {
             /** Email */
             email: string | null;
             /**
+             * Fields
+             * @description custom field values by key
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+            /**
              * Id
              * Format: uuid
              */
             id: string;
+            /**
+             * Language
+             * @description BCP 47
+             */
+            language: string | null;
+            /**
+             * Last Inbound At
+             * @description the contact's latest message
+             */
+            last_inbound_at: string | null;
+            /**
+             * Last Outbound At
+             * @description the latest message sent to them
+             */
+            last_outbound_at: string | null;
+            lifecycle_stage: components["schemas"]["LifecycleStage"] | null;
             /** Name */
             name: string | null;
+            /**
+             * Owner User Id
+             * @description the user who looks after the contact
+             */
+            owner_user_id: string | null;
             /**
              * Phone
              * @description E.164
              */
             phone: string | null;
+            /** Source */
+            source: string | null;
+            /**
+             * Tags
+             * @description by name
+             */
+            tags: components["schemas"]["TagRef"][];
+            /**
+             * Time Zone
+             * @description IANA; the phone's when none was set
+             */
+            time_zone: string | null;
+            /**
+             * Time Zone Derived
+             * @description true: nobody set the time zone, it is the phone number's
+             */
+            time_zone_derived: boolean;
             /**
              * Updated At
              * Format: date-time
@@ -345,6 +1662,14 @@ export interface components {
              */
             user_id: string | null;
         };
+        /** ContactTagIds */
+        ContactTagIds: {
+            /**
+             * Tag Ids
+             * @description tags of the tenant to put on the contact (those it has stay)
+             */
+            tag_ids: string[];
+        };
         /**
          * ContactUpdate
          * @description Fields left out stay as they are; null clears one.
@@ -356,10 +1681,32 @@ export interface components {
              */
             email?: string | null;
             /**
+             * Fields
+             * @description the values to change (others stay); null removes one
+             */
+            fields?: {
+                [key: string]: components["schemas"]["ApiJson"];
+            } | null;
+            /** Language */
+            language?: string | null;
+            lifecycle_stage?: components["schemas"]["LifecycleStage"] | null;
+            /**
              * Name
              * @description white space is collapsed; null clears it
              */
             name?: string | null;
+            /**
+             * Owner User Id
+             * @description an active user of the tenant (422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now); null: nobody
+             */
+            owner_user_id?: string | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Time Zone
+             * @description IANA; null: the phone number's again
+             */
+            time_zone?: string | null;
         };
         /** ConversationOut */
         ConversationOut: {
@@ -394,6 +1741,177 @@ export interface components {
          * @enum {string}
          */
         ConversationStatus: "open" | "closed";
+        /** CreatedCondition */
+        CreatedCondition: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "created";
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "before" | "after";
+            /** When */
+            when: components["schemas"]["AbsoluteTime"] | components["schemas"]["RelativeTime"];
+        };
+        /** CrmSettingsOut */
+        CrmSettingsOut: {
+            /**
+             * Default Country
+             * @example BR
+             */
+            default_country: string;
+            /** Marketing Requires Consent */
+            marketing_requires_consent: boolean;
+            /** Opt In Keywords */
+            opt_in_keywords: string[];
+            /** Opt In Reply */
+            opt_in_reply: string | null;
+            /** Opt Out Keywords */
+            opt_out_keywords: string[];
+            /** Opt Out Reply */
+            opt_out_reply: string | null;
+            /**
+             * Updated At
+             * @description null: never saved, these are the defaults
+             */
+            updated_at: string | null;
+        };
+        /**
+         * CrmSettingsUpdate
+         * @description What to change; fields left out (or null, but for the replies) keep their value.
+         */
+        CrmSettingsUpdate: {
+            /** Default Country */
+            default_country?: ("AC" | "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GT" | "GU" | "GW" | "GY" | "HK" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TA" | "TC" | "TD" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW") | null;
+            /** Marketing Requires Consent */
+            marketing_requires_consent?: boolean | null;
+            /** Opt In Keywords */
+            opt_in_keywords?: string[] | null;
+            /**
+             * Opt In Reply
+             * @description sent back to the customer after the keyword; null or blank: nothing
+             */
+            opt_in_reply?: string | null;
+            /** Opt Out Keywords */
+            opt_out_keywords?: string[] | null;
+            /**
+             * Opt Out Reply
+             * @description sent back to the customer after the keyword; null or blank: nothing
+             */
+            opt_out_reply?: string | null;
+        };
+        /**
+         * Currency
+         * @enum {string}
+         */
+        Currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+        /** CurrencyTotal */
+        CurrencyTotal: {
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Total Value */
+            total_value: string;
+            /**
+             * Weighted Value
+             * @description the sum of value times the stage's probability
+             */
+            weighted_value: string;
+        };
+        /** CustomFieldCreate */
+        CustomFieldCreate: {
+            /**
+             * Key
+             * @description a stable slug (lower case, digits, _); derived from the label when left out. It never changes: values, filters and templates refer to it
+             */
+            key?: string | null;
+            kind: components["schemas"]["FieldKind"];
+            /** Label */
+            label: string;
+            /**
+             * Options
+             * @description distinct; required for select and multi_select, refused otherwise (422 `invalid_field_definition`)
+             */
+            options?: string[] | null;
+        };
+        /** CustomFieldList */
+        CustomFieldList: {
+            /**
+             * Items
+             * @description in display order
+             */
+            items: components["schemas"]["CustomFieldOut"][];
+        };
+        /** CustomFieldOut */
+        CustomFieldOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Key
+             * @description where values are stored: `fields.<key>` of a contact
+             */
+            key: string;
+            kind: components["schemas"]["FieldKind"];
+            /** Label */
+            label: string;
+            /**
+             * Options
+             * @description the choices of a select or multi_select
+             */
+            options: string[] | null;
+            /** Position */
+            position: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CustomFieldUpdate
+         * @description Fields left out stay as they are. The key never changes.
+         */
+        CustomFieldUpdate: {
+            /** @description refused (409 `custom_field_in_use`) while contacts hold values */
+            kind?: components["schemas"]["FieldKind"] | null;
+            /** Label */
+            label?: string | null;
+            /**
+             * Options
+             * @description the full new list; removing an option contacts hold is refused (409 `option_in_use`)
+             */
+            options?: string[] | null;
+        };
+        /** DeleteParams */
+        DeleteParams: Record<string, never>;
+        /**
+         * DismissRequest
+         * @description Two contacts a person says are not one: never suggested together again.
+         */
+        DismissRequest: {
+            /**
+             * A
+             * Format: uuid
+             */
+            a: string;
+            /**
+             * B
+             * Format: uuid
+             */
+            b: string;
+        };
         /** DocumentReply */
         DocumentReply: {
             /** Caption */
@@ -419,6 +1937,283 @@ export interface components {
         } | {
             media_id: string;
         });
+        /** DuplicatePair */
+        DuplicatePair: {
+            a: components["schemas"]["ContactOut"];
+            b: components["schemas"]["ContactOut"];
+            /**
+             * Reason
+             * @description email: the same address, ignoring case; phone: a Brazilian mobile with and without its ninth digit
+             * @enum {string}
+             */
+            reason: "email" | "phone";
+        };
+        /** ErasureOut */
+        ErasureOut: {
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /**
+             * Conversations
+             * @description conversations whose messages were emptied
+             */
+            conversations: number;
+            /**
+             * Erased At
+             * Format: date-time
+             */
+            erased_at: string;
+            /**
+             * Leads
+             * @description leads kept on the board without what describes the person
+             */
+            leads: number;
+            /** Messages */
+            messages: number;
+            /**
+             * Status
+             * @description erased_here: done in the crm; the other services do their part on contact.erased
+             * @default erased_here
+             */
+            status: string;
+        };
+        /** ExportParams */
+        ExportParams: {
+            /**
+             * Delimiter
+             * @description semicolon: what Excel expects in pt-BR
+             * @default comma
+             * @enum {string}
+             */
+            delimiter: "comma" | "semicolon";
+            /**
+             * Field Keys
+             * @description custom fields to add as columns
+             */
+            field_keys?: string[];
+        };
+        /**
+         * ExportRequest
+         * @description Which contacts (at most one of ``selection``, ``filter``, ``segment_id``; none:
+         *     every contact) and which custom fields to add as columns.
+         */
+        ExportRequest: {
+            /**
+             * Delimiter
+             * @description semicolon: what Excel expects in pt-BR
+             * @default comma
+             * @enum {string}
+             */
+            delimiter: "comma" | "semicolon";
+            /**
+             * Field Keys
+             * @description custom fields to add as columns
+             */
+            field_keys?: string[];
+            /** Filter */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            /** Segment Id */
+            segment_id?: string | null;
+            /**
+             * Selection
+             * @description contact ids
+             */
+            selection?: string[] | null;
+        };
+        /** ExportedConsent */
+        ExportedConsent: {
+            /**
+             * Current
+             * @description one per channel the customer spoke of
+             */
+            current: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * History
+             * @description the ledger, oldest first
+             */
+            history: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * ExportedConversation
+         * @description Every column of the conversation, and its notes and messages (every column each).
+         */
+        ExportedConversation: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Messages
+             * @description oldest first
+             */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** Notes */
+            notes: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** ExportedLead */
+        ExportedLead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Stage Changes */
+            stage_changes: {
+                [key: string]: unknown;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** FieldCompare */
+        FieldCompare: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "field";
+            /**
+             * Key
+             * @description a custom field's key
+             */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "gt" | "gte" | "lt" | "lte";
+            /**
+             * Value
+             * @description a number, or a date (YYYY-MM-DD)
+             */
+            value: number | string;
+        };
+        /** FieldContains */
+        FieldContains: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "field";
+            /**
+             * Key
+             * @description a custom field's key
+             */
+            key: string;
+            /**
+             * @description text: the value holds this (any case); multi select: this option is chosen (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            op: "contains";
+            /** Value */
+            value: string;
+        };
+        /** FieldEquals */
+        FieldEquals: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "field";
+            /**
+             * Key
+             * @description a custom field's key
+             */
+            key: string;
+            /**
+             * @description neq also matches contacts without a value (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            op: "eq" | "neq";
+            /** Value */
+            value: boolean | number | string;
+        };
+        /** FieldIn */
+        FieldIn: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "field";
+            /**
+             * Key
+             * @description a custom field's key
+             */
+            key: string;
+            /**
+             * @description one of these options (any of them, multi select) (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            op: "in";
+            /** Values */
+            values: string[];
+        };
+        /**
+         * FieldKind
+         * @enum {string}
+         */
+        FieldKind: "text" | "number" | "date" | "boolean" | "select" | "multi_select" | "phone" | "email" | "url";
+        /** FieldOrder */
+        FieldOrder: {
+            /**
+             * Ids
+             * @description every custom field id of the tenant, once, in the new order
+             */
+            ids: string[];
+        };
+        /** FieldParams */
+        FieldParams: {
+            /**
+             * Fields
+             * @description custom field values by key; null removes one. Checked against the definitions: 422 `invalid_field_value` names each field at fault
+             */
+            fields: {
+                [key: string]: components["schemas"]["ApiJson"];
+            };
+        };
+        /** FieldPresence */
+        FieldPresence: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "field";
+            /**
+             * Key
+             * @description a custom field's key
+             */
+            key: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "is_not_set" | "is_set";
+        };
+        /** HasCondition */
+        HasCondition: {
+            /**
+             * Address
+             * @enum {string}
+             */
+            address: "phone" | "email" | "user_id";
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "has";
+        };
         /** ImageReply */
         ImageReply: {
             /** Caption */
@@ -442,6 +2237,219 @@ export interface components {
         } | {
             media_id: string;
         });
+        /** ImportCounts */
+        ImportCounts: {
+            /** Created */
+            created: number;
+            /**
+             * Rejected
+             * @description rows not imported: see rejections.csv
+             */
+            rejected: number;
+            /**
+             * Skipped
+             * @description already a contact, and on_existing was skip
+             */
+            skipped: number;
+            /**
+             * Total
+             * @description rows with data (blank rows are ignored)
+             */
+            total: number | null;
+            /** Updated */
+            updated: number;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            counts: components["schemas"]["ImportCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delimiter */
+            delimiter: string;
+            /**
+             * Encoding
+             * @description utf-8-sig (with a BOM), utf-8 or cp1252
+             */
+            encoding: string;
+            /**
+             * Error
+             * @description why the import failed
+             */
+            error: string | null;
+            /** Filename */
+            filename: string | null;
+            /** Has Header */
+            has_header: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Job Id
+             * @description the job running it: GET /api/v1/jobs/{id}
+             */
+            job_id: string | null;
+            /** Size Bytes */
+            size_bytes: number;
+            status: components["schemas"]["ImportStatus"];
+        };
+        /** ImportPreview */
+        ImportPreview: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            counts: components["schemas"]["ImportCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delimiter */
+            delimiter: string;
+            /**
+             * Encoding
+             * @description utf-8-sig (with a BOM), utf-8 or cp1252
+             */
+            encoding: string;
+            /**
+             * Error
+             * @description why the import failed
+             */
+            error: string | null;
+            /** Filename */
+            filename: string | null;
+            /** Has Header */
+            has_header: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Job Id
+             * @description the job running it: GET /api/v1/jobs/{id}
+             */
+            job_id: string | null;
+            /**
+             * Preview
+             * @description the first rows, read with the mapping
+             */
+            preview: components["schemas"]["PreviewRow"][];
+            /** Size Bytes */
+            size_bytes: number;
+            status: components["schemas"]["ImportStatus"];
+        };
+        /** ImportStart */
+        ImportStart: {
+            /** @description recorded for every contact imported (source: import); an import never opts back in a contact who opted out */
+            consent?: components["schemas"]["ConsentGrant"] | null;
+            /**
+             * Has Header
+             * @description null: as analysis found
+             */
+            has_header?: boolean | null;
+            /** Mapping */
+            mapping: components["schemas"]["ColumnMapping"][];
+            /**
+             * @description a row whose phone or user id is a contact already: update it or skip it
+             * @default update
+             */
+            on_existing: components["schemas"]["OnExisting"];
+            /**
+             * Tags
+             * @description tags given to every contact imported
+             */
+            tags?: string[];
+        };
+        /**
+         * ImportStatus
+         * @enum {string}
+         */
+        ImportStatus: "ready" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** JobOut */
+        JobOut: {
+            /**
+             * Cancel Requested
+             * @description a cancel was asked; it stops after its step
+             */
+            cancel_requested: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By User Id */
+            created_by_user_id: string | null;
+            /**
+             * Error
+             * @description why it failed
+             */
+            error: string | null;
+            /** Failed */
+            failed: number;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description contacts.import, contacts.bulk_tag, contacts.export...
+             */
+            kind: string;
+            /**
+             * Percent
+             * @description processed of total, 0-100; null until known
+             */
+            percent: number | null;
+            /** Processed */
+            processed: number;
+            /**
+             * Result
+             * @description what the job answered when it finished
+             */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["JobStatus"];
+            /** Succeeded */
+            succeeded: number;
+            /**
+             * Total
+             * @description units of work (rows, contacts); null until known
+             */
+            total: number | null;
+        };
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** LastInboundCondition */
+        LastInboundCondition: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "last_inbound";
+            /**
+             * Op
+             * @description contacts who never wrote match neither
+             * @enum {string}
+             */
+            op: "before" | "after";
+            /** When */
+            when: components["schemas"]["AbsoluteTime"] | components["schemas"]["RelativeTime"];
+        };
         /** LastMessage */
         LastMessage: {
             /**
@@ -458,6 +2466,360 @@ export interface components {
              * @description delivery status when it is an outbound message
              */
             status: string | null;
+        };
+        /**
+         * LeadCard
+         * @description A lead as a board's card shows it.
+         */
+        LeadCard: {
+            contact: components["schemas"]["LeadContact"];
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /** Conversation Id */
+            conversation_id: string | null;
+            /**
+             * Currency
+             * @description ISO 4217
+             */
+            currency: string;
+            /** Expected Close On */
+            expected_close_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Lost Reason */
+            lost_reason: string | null;
+            /** Owner User Id */
+            owner_user_id: string | null;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /**
+             * Position
+             * @description fractional index of the card inside its column
+             */
+            position: string;
+            /**
+             * Rotting
+             * @description longer in its stage than the stage's rotting_days
+             */
+            rotting: boolean;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             */
+            stage_entered_at: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /** Tags */
+            tags: components["schemas"]["LeadTagOut"][];
+            /** Title */
+            title: string;
+            /** Value */
+            value: string;
+            /**
+             * Version
+             * @description bumped by every change; a move or an edit may name it
+             */
+            version: number;
+        };
+        /** LeadContact */
+        LeadContact: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Phone */
+            phone: string | null;
+        };
+        /** LeadCreate */
+        LeadCreate: {
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /**
+             * Conversation Id
+             * @description one of the contact's
+             */
+            conversation_id?: string | null;
+            /**
+             * @description ISO 4217
+             * @default BRL
+             */
+            currency: components["schemas"]["Currency"];
+            /** Expected Close On */
+            expected_close_on?: string | null;
+            /**
+             * Fields
+             * @description custom field values by key (the contacts' fields)
+             */
+            fields?: {
+                [key: string]: components["schemas"]["ApiJson"];
+            };
+            /**
+             * Lost Reason
+             * @description required in a lost stage
+             */
+            lost_reason?: string | null;
+            /**
+             * Owner User Id
+             * @description an active user of the tenant (the gateway says)
+             */
+            owner_user_id?: string | null;
+            /**
+             * Pipeline Id
+             * @description omitted: the tenant's first pipeline
+             */
+            pipeline_id?: string | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Stage Id
+             * @description a stage of the pipeline; omitted: its first open stage
+             */
+            stage_id?: string | null;
+            /**
+             * Tag Ids
+             * @description the tenant's tags
+             */
+            tag_ids?: string[];
+            /** Title */
+            title: string;
+            /**
+             * Value
+             * @description rounded to cents
+             * @default 0.00
+             */
+            value: number | string;
+        };
+        /**
+         * LeadMove
+         * @description Put the lead in ``stage_id`` between two cards next to each other in that column:
+         *     ``after_id`` above it, ``before_id`` below it (either omitted at an end of the column;
+         *     both omitted: at the bottom).
+         */
+        LeadMove: {
+            /** After Id */
+            after_id?: string | null;
+            /** Before Id */
+            before_id?: string | null;
+            /**
+             * Confidence
+             * @description how sure the mover was (the AI agent's)
+             */
+            confidence?: number | null;
+            /**
+             * Expected Version
+             * @description the version the client saw: 409 when it changed since
+             */
+            expected_version?: number | null;
+            /**
+             * Lost Reason
+             * @description required into a lost stage unless the lead has one
+             */
+            lost_reason?: string | null;
+            /**
+             * Reason
+             * @description kept in the stage history
+             */
+            reason?: string | null;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+        };
+        /** LeadOut */
+        LeadOut: {
+            contact: components["schemas"]["LeadContact"];
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /** Conversation Id */
+            conversation_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217
+             */
+            currency: string;
+            /** Expected Close On */
+            expected_close_on: string | null;
+            /**
+             * Fields
+             * @description custom field values by key
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Lost Reason */
+            lost_reason: string | null;
+            /** Owner User Id */
+            owner_user_id: string | null;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /**
+             * Position
+             * @description fractional index of the card inside its column
+             */
+            position: string;
+            /**
+             * Rotting
+             * @description longer in its stage than the stage's rotting_days
+             */
+            rotting: boolean;
+            /** Source */
+            source: string | null;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             */
+            stage_entered_at: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /** Tags */
+            tags: components["schemas"]["LeadTagOut"][];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Value */
+            value: string;
+            /**
+             * Version
+             * @description bumped by every change; a move or an edit may name it
+             */
+            version: number;
+        };
+        /**
+         * LeadSort
+         * @enum {string}
+         */
+        LeadSort: "-created_at" | "created_at" | "-value" | "value" | "stage_entered_at" | "-stage_entered_at";
+        /** LeadTagOut */
+        LeadTagOut: {
+            /** Color */
+            color: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * LeadUpdate
+         * @description Fields left out stay as they are; null clears one. The stage changes by a move.
+         */
+        LeadUpdate: {
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id?: string;
+            /** Conversation Id */
+            conversation_id?: string | null;
+            /** @description ISO 4217 */
+            currency?: components["schemas"]["Currency"];
+            /** Expected Close On */
+            expected_close_on?: string | null;
+            /**
+             * Expected Version
+             * @description the version the client saw: 409 when it changed since
+             */
+            expected_version?: number | null;
+            /**
+             * Fields
+             * @description merged into the values: a key set to null removes it
+             */
+            fields?: {
+                [key: string]: components["schemas"]["ApiJson"];
+            } | null;
+            /** Lost Reason */
+            lost_reason?: string | null;
+            /** Owner User Id */
+            owner_user_id?: string | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Tag Ids
+             * @description replaces the lead's tags
+             */
+            tag_ids?: string[] | null;
+            /** Title */
+            title?: string;
+            /**
+             * Value
+             * @description rounded to cents
+             */
+            value?: number | string;
+        };
+        /** LifecycleCondition */
+        LifecycleCondition: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "lifecycle_stage";
+            /** Stages */
+            stages: components["schemas"]["LifecycleStage"][];
+        };
+        /**
+         * LifecycleStage
+         * @description Where the person stands with the tenant, from first contact to fan.
+         * @enum {string}
+         */
+        LifecycleStage: "subscriber" | "lead" | "marketing_qualified" | "sales_qualified" | "opportunity" | "customer" | "evangelist" | "other";
+        /** MergeRequest */
+        MergeRequest: {
+            /**
+             * Absorbed Id
+             * Format: uuid
+             * @description the contact folded into it, then gone (404)
+             */
+            absorbed_id: string;
+            /**
+             * Survivor Id
+             * Format: uuid
+             * @description the contact that stays, with everything
+             */
+            survivor_id: string;
         };
         /** MessageError */
         MessageError: {
@@ -523,6 +2885,16 @@ export interface components {
             /** Text */
             text: string | null;
         };
+        /** Not */
+        "Not-Input": {
+            /** Not */
+            not: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+        };
+        /** Not */
+        "Not-Output": {
+            /** Not */
+            not: components["schemas"]["AllOf-Output"] | components["schemas"]["AnyOf-Output"] | components["schemas"]["Not-Output"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+        };
         /** NoteBody */
         NoteBody: {
             /** Text */
@@ -553,6 +2925,67 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * OnExisting
+         * @enum {string}
+         */
+        OnExisting: "update" | "skip";
+        /** OwnerIn */
+        OwnerIn: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "owner";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "in";
+            /** User Ids */
+            user_ids: string[];
+        };
+        /** OwnerNone */
+        OwnerNone: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "owner";
+            /**
+             * @description contacts nobody owns (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            op: "none";
+        };
+        /** OwnerParams */
+        OwnerParams: {
+            /**
+             * Owner User Id
+             * @description an active user of the tenant (422 `assignee_unknown` otherwise); null: nobody
+             */
+            owner_user_id: string | null;
+        };
+        /** Page[Annotated[Union[TimelineMessage, TimelineNote, TimelineStageChange, TimelineConsentChange, TimelineCampaignSend], FieldInfo(annotation=NoneType, required=True, discriminator='kind')]] */
+        Page_Annotated_Union_TimelineMessage__TimelineNote__TimelineStageChange__TimelineConsentChange__TimelineCampaignSend___FieldInfo_annotation_NoneType__required_True__discriminator__kind____: {
+            /** Items */
+            items: (components["schemas"]["TimelineMessage"] | components["schemas"]["TimelineNote"] | components["schemas"]["TimelineStageChange"] | components["schemas"]["TimelineConsentChange"] | components["schemas"]["TimelineCampaignSend"])[];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ConsentEventOut] */
+        Page_ConsentEventOut_: {
+            /** Items */
+            items: components["schemas"]["ConsentEventOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[ContactOut] */
         Page_ContactOut_: {
             /** Items */
@@ -567,6 +3000,46 @@ export interface components {
         Page_ConversationOut_: {
             /** Items */
             items: components["schemas"]["ConversationOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[DuplicatePair] */
+        Page_DuplicatePair_: {
+            /** Items */
+            items: components["schemas"]["DuplicatePair"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[JobOut] */
+        Page_JobOut_: {
+            /** Items */
+            items: components["schemas"]["JobOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[LeadCard] */
+        Page_LeadCard_: {
+            /** Items */
+            items: components["schemas"]["LeadCard"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[LeadOut] */
+        Page_LeadOut_: {
+            /** Items */
+            items: components["schemas"]["LeadOut"][];
             /**
              * Next Cursor
              * @description pass as `cursor` for the next page
@@ -593,6 +3066,156 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[PipelineOut] */
+        Page_PipelineOut_: {
+            /** Items */
+            items: components["schemas"]["PipelineOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[SegmentOut] */
+        Page_SegmentOut_: {
+            /** Items */
+            items: components["schemas"]["SegmentOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[StageChangeOut] */
+        Page_StageChangeOut_: {
+            /** Items */
+            items: components["schemas"]["StageChangeOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[TagOut] */
+        Page_TagOut_: {
+            /** Items */
+            items: components["schemas"]["TagOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** PipelineCreate */
+        PipelineCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Stages
+             * @description in board order; omitted: New, Qualified, Proposal, Negotiation, Won, Lost
+             */
+            stages?: components["schemas"]["StageIn"][] | null;
+        };
+        /** PipelineOut */
+        PipelineOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Stages
+             * @description in board order
+             */
+            stages: components["schemas"]["StageOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PipelineStageCondition */
+        PipelineStageCondition: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "pipeline_stage";
+            /**
+             * Stage Ids
+             * @description the contact has a lead in one of them
+             */
+            stage_ids: string[];
+        };
+        /** PipelineUpdate */
+        PipelineUpdate: {
+            /** Name */
+            name: string;
+        };
+        /** PreviewIn */
+        PreviewIn: {
+            /** Filter */
+            filter: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+            /**
+             * Sample Size
+             * @description how many matching contacts to show
+             * @default 10
+             */
+            sample_size: number;
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            /**
+             * Count
+             * @description contacts matching now; null when counting took longer than the preview allows (count_timed_out)
+             */
+            count: number | null;
+            /**
+             * Count Timed Out
+             * @description the count was cut short: try a narrower filter
+             */
+            count_timed_out: boolean;
+            /**
+             * Sample
+             * @description the newest matching contacts
+             */
+            sample: components["schemas"]["ContactOut"][];
+        };
+        /** PreviewRequest */
+        PreviewRequest: {
+            /**
+             * Has Header
+             * @description null: as analysis found
+             */
+            has_header?: boolean | null;
+            /**
+             * Mapping
+             * @description null: the suggested one
+             */
+            mapping?: components["schemas"]["ColumnMapping"][] | null;
+        };
+        /** PreviewRow */
+        PreviewRow: {
+            /**
+             * Errors
+             * @description empty: the row would be imported
+             */
+            errors: components["schemas"]["CellProblem"][];
+            /**
+             * Row Number
+             * @description as a spreadsheet numbers it (the header is row 1)
+             */
+            row_number: number;
+            /** Values */
+            values: string[];
+        };
         /**
          * Problem
          * @description An error, as RFC 9457 problem details; `code` is stable for programs.
@@ -613,6 +3236,225 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** RelativeTime */
+        RelativeTime: {
+            /**
+             * Days Ago
+             * @description this many days before now
+             */
+            days_ago: number;
+        };
+        /** SegmentIn */
+        SegmentIn: {
+            /** Description */
+            description?: string | null;
+            /** Filter */
+            filter: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+            /**
+             * Name
+             * @description unique in the tenant
+             */
+            name: string;
+        };
+        /** SegmentOut */
+        SegmentOut: {
+            /**
+             * Count
+             * @description contacts matching now (when one segment is read); null in lists, or when counting took too long (count_timed_out)
+             */
+            count?: number | null;
+            /**
+             * Count Timed Out
+             * @default false
+             */
+            count_timed_out: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By User Id */
+            created_by_user_id: string | null;
+            /** Description */
+            description: string | null;
+            /** Filter */
+            filter: components["schemas"]["AllOf-Output"] | components["schemas"]["AnyOf-Output"] | components["schemas"]["Not-Output"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SegmentUpdate
+         * @description Fields left out stay as they are.
+         */
+        SegmentUpdate: {
+            /**
+             * Description
+             * @description null clears it
+             */
+            description?: string | null;
+            /** Filter */
+            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** StageChangeOut */
+        StageChangeOut: {
+            /**
+             * Actor Kind
+             * @description user, agent (the AI agent) or automation
+             */
+            actor_kind: string;
+            /** Actor User Id */
+            actor_user_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Confidence */
+            confidence: number | null;
+            /**
+             * From Stage Id
+             * @description null: the lead was created there
+             */
+            from_stage_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * To Stage Id
+             * Format: uuid
+             */
+            to_stage_id: string;
+        };
+        /** StageCreate */
+        StageCreate: {
+            /**
+             * Color
+             * @default #64748b
+             */
+            color: string;
+            /** @default open */
+            kind: components["schemas"]["StageKind"];
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @description where the new column goes (0: first); omitted: last
+             */
+            position?: number | null;
+            /**
+             * Probability
+             * @description win probability, in percent
+             * @default 0
+             */
+            probability: number;
+            /**
+             * Rotting Days
+             * @description a lead idle longer than this here is rotting; null: never
+             */
+            rotting_days?: number | null;
+        };
+        /** StageIn */
+        StageIn: {
+            /**
+             * Color
+             * @default #64748b
+             */
+            color: string;
+            /** @default open */
+            kind: components["schemas"]["StageKind"];
+            /** Name */
+            name: string;
+            /**
+             * Probability
+             * @description win probability, in percent
+             * @default 0
+             */
+            probability: number;
+            /**
+             * Rotting Days
+             * @description a lead idle longer than this here is rotting; null: never
+             */
+            rotting_days?: number | null;
+        };
+        /**
+         * StageKind
+         * @enum {string}
+         */
+        StageKind: "open" | "won" | "lost";
+        /** StageOut */
+        StageOut: {
+            /** Color */
+            color: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["StageKind"];
+            /** Name */
+            name: string;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /**
+             * Position
+             * @description the column's place on the board, from 0
+             */
+            position: number;
+            /**
+             * Probability
+             * @description win probability, in percent
+             */
+            probability: number;
+            /** Rotting Days */
+            rotting_days: number | null;
+        };
+        /**
+         * StageUpdate
+         * @description Fields left out stay as they are.
+         */
+        StageUpdate: {
+            /** Color */
+            color?: string | null;
+            kind?: components["schemas"]["StageKind"] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Position
+             * @description move the column there (0: first; past the end: last)
+             */
+            position?: number | null;
+            /** Probability */
+            probability?: number | null;
+            /**
+             * Rotting Days
+             * @description a lead idle longer than this here is rotting; null: never
+             */
+            rotting_days?: number | null;
+        };
         /** StatusBody */
         StatusBody: {
             status: components["schemas"]["ConversationStatus"];
@@ -630,6 +3472,89 @@ export interface components {
             occurred_at: string;
             /** Status */
             status: string;
+        };
+        /** TagCreate */
+        TagCreate: {
+            /**
+             * Color
+             * @description #rrggbb; answered in lower case
+             * @default #64748b
+             * @example #22c55e
+             */
+            color: string;
+            /**
+             * Name
+             * @description unique in the tenant, whatever its case
+             */
+            name: string;
+        };
+        /** TagOut */
+        TagOut: {
+            /** Color */
+            color: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** TagParams */
+        TagParams: {
+            /** Tag Ids */
+            tag_ids: string[];
+        };
+        /**
+         * TagRef
+         * @description A tag as a contact shows it.
+         */
+        TagRef: {
+            /** Color */
+            color: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * TagUpdate
+         * @description Fields left out stay as they are.
+         */
+        TagUpdate: {
+            /** Color */
+            color?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** TagsCondition */
+        TagsCondition: {
+            /**
+             * Condition
+             * @constant
+             */
+            condition: "tags";
+            /**
+             * Match
+             * @description any: has at least one; all: has every one; none: has none of them
+             * @enum {string}
+             */
+            match: "any" | "all" | "none";
+            /** Tag Ids */
+            tag_ids: string[];
         };
         /**
          * TemplateReply
@@ -665,6 +3590,209 @@ export interface components {
              * @constant
              */
             type: "text";
+        };
+        /**
+         * TimelineCampaignSend
+         * @description Not produced yet: campaigns do not exist. The place their sends will take.
+         */
+        TimelineCampaignSend: {
+            /**
+             * At
+             * Format: date-time
+             * @description when it happened; the list is newest first by it
+             */
+            at: string;
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "campaign_send";
+            /** Message Id */
+            message_id: string | null;
+            /** Status */
+            status: string;
+        };
+        /** TimelineConsentChange */
+        TimelineConsentChange: {
+            /** Actor User Id */
+            actor_user_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             * @description when it happened; the list is newest first by it
+             */
+            at: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "consent_change";
+            /** Note */
+            note: string | null;
+            /**
+             * Source
+             * @description import, keyword, form, agent or api
+             */
+            source: string;
+            /**
+             * Status
+             * @description opted_in or opted_out
+             */
+            status: string;
+        };
+        /** TimelineMessage */
+        TimelineMessage: {
+            /**
+             * At
+             * Format: date-time
+             * @description when it happened; the list is newest first by it
+             */
+            at: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Error Code */
+            error_code: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "message";
+            /** Sent By User Id */
+            sent_by_user_id: string | null;
+            /**
+             * Status
+             * @description outbound only: the delivery status
+             */
+            status: string | null;
+            /** Text */
+            text: string | null;
+            /**
+             * Type
+             * @description text, image, template...
+             */
+            type: string;
+        };
+        /** TimelineNote */
+        TimelineNote: {
+            /**
+             * At
+             * Format: date-time
+             * @description when it happened; the list is newest first by it
+             */
+            at: string;
+            /**
+             * Author User Id
+             * Format: uuid
+             */
+            author_user_id: string;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "note";
+            /** Text */
+            text: string;
+        };
+        /** TimelineStageChange */
+        TimelineStageChange: {
+            /**
+             * Actor Kind
+             * @description user, agent (the AI) or automation
+             */
+            actor_kind: string;
+            /** Actor User Id */
+            actor_user_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             * @description when it happened; the list is newest first by it
+             */
+            at: string;
+            /** Confidence */
+            confidence: number | null;
+            /**
+             * From Stage Id
+             * @description null: the lead was created
+             */
+            from_stage_id: string | null;
+            /** From Stage Name */
+            from_stage_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "stage_change";
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Lead Title */
+            lead_title: string;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * To Stage Id
+             * Format: uuid
+             */
+            to_stage_id: string;
+            /**
+             * To Stage Name
+             * @description null once the stage is deleted
+             */
+            to_stage_name: string | null;
         };
         /** VideoReply */
         VideoReply: {
@@ -717,6 +3845,12 @@ export interface operations {
                 cursor?: string | null;
                 /** @description name, email, user id or phone digits */
                 q?: string | null;
+                /** @description contacts having any of these tags (repeat it) */
+                tag_id?: string[] | null;
+                /** @description contacts this user owns */
+                owner_user_id?: string | null;
+                /** @description contacts at any of these stages (repeat it) */
+                lifecycle_stage?: components["schemas"]["LifecycleStage"][] | null;
             };
             header?: {
                 "X-Mia-Identity"?: string | null;
@@ -733,6 +3867,220 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ContactOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_contacts_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_api_v1_contacts_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkTag"] | components["schemas"]["BulkUntag"] | components["schemas"]["BulkSetOwner"] | components["schemas"]["BulkSetField"] | components["schemas"]["BulkDelete"] | components["schemas"]["BulkExport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description Bad request */
@@ -947,6 +4295,2910 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_consent_api_v1_contacts__contact_id__consent_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactConsentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_consent_api_v1_contacts__contact_id__consent_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentChange"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description gateway_unavailable: try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_api_v1_contacts__contact_id__erase_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_api_v1_contacts__contact_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document, written as it is read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactExport"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tag_many_api_v1_contacts__contact_id__tags_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactTagIds"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tag_one_api_v1_contacts__contact_id__tags__tag_id__put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    untag_one_api_v1_contacts__contact_id__tags__tag_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_timeline_api_v1_contacts__contact_id__timeline_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Annotated_Union_TimelineMessage__TimelineNote__TimelineStageChange__TimelineConsentChange__TimelineCampaignSend___FieldInfo_annotation_NoneType__required_True__discriminator__kind____"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_settings_api_v1_crm_settings_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmSettingsOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_settings_api_v1_crm_settings_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrmSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmSettingsOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_fields_api_v1_custom_fields_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_custom_fields_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reorder_api_v1_custom_fields_order_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_custom_fields__field_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                field_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_custom_fields__field_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                field_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_api_v1_custom_fields__field_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                field_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_duplicates_api_v1_duplicates_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DuplicatePair_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_api_v1_duplicates_dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_api_v1_duplicates_merge_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_contacts_api_v1_exports_contacts_csv_get: {
+        parameters: {
+            query?: {
+                /** @description only this segment's */
+                segment_id?: string | null;
+                /** @description custom fields as columns */
+                field_keys?: string[] | null;
+                /** @description semicolon: Excel in pt-BR */
+                delimiter?: "comma" | "semicolon";
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with a byte order mark; the profile, tags, then the fields */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_chosen_contacts_api_v1_exports_contacts_csv_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description UTF-8 with a byte order mark; the profile, tags, then the fields */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_exports__job_id__contacts_csv_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with a byte order mark; the profile, tags, then the fields */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_file_api_v1_imports_post: {
+        parameters: {
+            query?: {
+                /** @description the file's name, as shown */
+                filename?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the CSV file itself, at most 209715200 bytes */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_import_api_v1_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_import_api_v1_imports__import_id__preview_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejections_api_v1_imports__import_id__rejections_csv_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_api_v1_imports__import_id__start_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportStart"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
                 };
             };
             /** @description Bad request */
@@ -1935,6 +8187,3476 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tenant_jobs_api_v1_jobs_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description only jobs of this kind */
+                kind?: string | null;
+                /** @description only jobs in this status */
+                status?: components["schemas"]["JobStatus"] | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JobOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_job_api_v1_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_api_v1_jobs__job_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_leads_api_v1_leads_get: {
+        parameters: {
+            query?: {
+                pipeline_id?: string | null;
+                stage_id?: string | null;
+                /** @description only this contact's */
+                contact_id?: string | null;
+                /** @description only those linked to this conversation */
+                conversation_id?: string | null;
+                sort?: components["schemas"]["LeadSort"];
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description only this owner's */
+                owner_user_id?: string | null;
+                /** @description only leads with this tag */
+                tag_id?: string | null;
+                min_value?: number | string | null;
+                max_value?: number | string | null;
+                /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
+                rotting?: boolean | null;
+                /** @description lead title, contact name or phone */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LeadOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_leads_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_leads__lead_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_leads__lead_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_api_v1_leads__lead_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    history_api_v1_leads__lead_id__history_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StageChangeOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_api_v1_leads__lead_id__move_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_all_api_v1_pipelines_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PipelineOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_pipelines_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_pipelines__pipeline_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_pipelines__pipeline_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename_api_v1_pipelines__pipeline_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    board_api_v1_pipelines__pipeline_id__board_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description only this owner's */
+                owner_user_id?: string | null;
+                /** @description only leads with this tag */
+                tag_id?: string | null;
+                min_value?: number | string | null;
+                max_value?: number | string | null;
+                /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
+                rotting?: boolean | null;
+                /** @description lead title, contact name or phone */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_stage_api_v1_pipelines__pipeline_id__stages_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_stage_api_v1_pipelines__pipeline_id__stages__stage_id__delete: {
+        parameters: {
+            query?: {
+                /** @description a stage of the same pipeline */
+                move_to_stage_id?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_stage_api_v1_pipelines__pipeline_id__stages__stage_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    column_api_v1_pipelines__pipeline_id__stages__stage_id__leads_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description only this owner's */
+                owner_user_id?: string | null;
+                /** @description only leads with this tag */
+                tag_id?: string | null;
+                min_value?: number | string | null;
+                max_value?: number | string | null;
+                /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
+                rotting?: boolean | null;
+                /** @description lead title, contact name or phone */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LeadCard_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_segments_api_v1_segments_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SegmentOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_segment_api_v1_segments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_filter_api_v1_segments_preview_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_segment_api_v1_segments__segment_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_segment_api_v1_segments__segment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_segment_api_v1_segments__segment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    segment_contacts_api_v1_segments__segment_id__contacts_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ContactOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tags_api_v1_tags_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description part of the name */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TagOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_tags_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_tags__tag_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_tags__tag_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_api_v1_tags__tag_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"];
                 };
             };
             /** @description Bad request */

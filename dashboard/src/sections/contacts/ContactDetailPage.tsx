@@ -34,7 +34,7 @@ import {
 } from "../../api/contacts";
 import { relativeTime } from "../inbox/format";
 import { timeZones } from "../settings/ProfileForm";
-import { type CrmContact, LIFECYCLE_STAGES, type ProfileUpdate, updateProfile } from "./crm";
+import { type FieldValue, LIFECYCLE_STAGES, type ProfileUpdate, updateProfile } from "./crm";
 import { ConsentCard } from "./detail/ConsentCard";
 import { FieldsCard } from "./detail/FieldsCard";
 import { LeadsCard } from "./detail/LeadsCard";
@@ -43,8 +43,7 @@ import { TagsCard } from "./detail/TagsCard";
 import { TimelineCard } from "./detail/TimelineCard";
 import { contactKeys, contactLabel, useUsers } from "./queries";
 
-/** The contact as this page reads it: the detail with the issue-12 profile. */
-type Detail = ContactDetail & CrmContact;
+type Detail = ContactDetail;
 
 // Loose like the crm's check (one @, a dot in the domain, no spaces): it catches typos.
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -96,9 +95,12 @@ export default function ContactDetailPage() {
           <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 5 }}>
               <Stack gap="md">
-                <Profile contact={query.data as Detail} />
-                <TagsCard contactId={query.data.id} tags={(query.data as Detail).tags ?? []} />
-                <FieldsCard contactId={query.data.id} values={(query.data as Detail).fields ?? {}} />
+                <Profile contact={query.data} />
+                <TagsCard contactId={query.data.id} tags={query.data.tags ?? []} />
+                <FieldsCard
+                  contactId={query.data.id}
+                  values={(query.data.fields ?? {}) as Record<string, FieldValue>}
+                />
                 <PrivacyCard
                   contactId={query.data.id}
                   label={contactLabel(query.data) ?? query.data.id}
@@ -211,7 +213,9 @@ function Profile({ contact }: { contact: Detail }) {
     if (name !== (contact.name ?? "")) changes.name = name || null;
     if (email !== (contact.email ?? "")) changes.email = email || null;
     if (values.owner !== (contact.owner_user_id ?? null)) changes.owner_user_id = values.owner;
-    if (values.lifecycle !== (contact.lifecycle_stage ?? null)) changes.lifecycle_stage = values.lifecycle;
+    if (values.lifecycle !== (contact.lifecycle_stage ?? null)) {
+      changes.lifecycle_stage = values.lifecycle as ProfileUpdate["lifecycle_stage"];
+    }
     if (values.language !== (contact.language ?? null)) changes.language = values.language;
     if (values.timeZone !== explicitZone) changes.time_zone = values.timeZone;
     if (Object.keys(changes).length > 0) save.mutate(changes);

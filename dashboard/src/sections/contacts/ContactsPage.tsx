@@ -48,6 +48,7 @@ import {
   type ContactFilter,
   type CrmContact,
   type CustomField,
+  type FieldValue,
   LIFECYCLE_STAGES,
   type QuickFilters,
   type Selection,
@@ -83,14 +84,20 @@ export default function ContactsPage() {
   const [q] = useDebouncedValue(search.trim(), 300);
   const [filterOpen, setFilterOpen] = useState(false);
   const [draft, setDraft] = useState<FilterGroup>(emptyFilter);
-  const [activeSegment, setActiveSegment] = useState<string | null>(null);
+  const [activeSegment, setActiveSegment] = useState<{ id: string; filter: string } | null>(null);
   const [debouncedDraft] = useDebouncedValue(draft, 400);
   const filterJson = JSON.stringify(cleanFilter(debouncedDraft));
   const filter = useMemo(() => JSON.parse(filterJson) as ContactFilter | null, [filterJson]);
   const [quick, setQuick] = useState<QuickFilters>(NO_QUICK_FILTERS);
   // What the count, the bulk actions, the exports and a saved segment are about.
   const scopeFilter = combine(quick, filter);
-  const scopeKey = `${q}\u0000${JSON.stringify(scopeFilter)}`;
+  // The quick filters alone go to the list as query parameters; a loaded segment, left as it
+  // was, pages through its own contacts; anything else is sampled by the preview.
+  const quickOnly = filter === null ? scopeFilter : undefined;
+  const unchangedSegment =
+    activeSegment && activeSegment.filter === filterJson && scopeFilter === filter ? activeSegment.id : null;
+  const segmentId = unchangedSegment;
+  const scopeKey = `${filter ? "" : q}\u0000${JSON.stringify(scopeFilter)}\u0000${segmentId ?? ""}`;
 
   const tags = useTags();
   const fields = useCustomFields();
@@ -107,7 +114,15 @@ export default function ContactsPage() {
   const cursor = cursors[cursors.length - 1] ?? null;
   const query = useQuery({
     queryKey: contactKeys.list(q, cursor, scopeFilter),
-    queryFn: () => listCrmContacts({ q, cursor, limit: PAGE_SIZE, quick, filter }),
+    queryFn: () =>
+      listCrmContacts({
+        q: filter ? "" : q,
+        cursor,
+        limit: PAGE_SIZE,
+        quick,
+        filter: scopeFilter !== quickOnly ? scopeFilter : null,
+        segmentId,
+      }),
     placeholderData: keepPreviousData,
   });
   const items = query.data?.items ?? [];
@@ -125,7 +140,7 @@ export default function ContactsPage() {
   const matching = useQuery({
     queryKey: contactKeys.count(scopeFilter),
     queryFn: () => previewSegment(scopeFilter ?? EVERYONE),
-    enabled: !q,
+    enabled: !q || filter !== null,
   });
   const pageIds = items.map((contact) => contact.id);
   const pageSelected = pageIds.length > 0 && pageIds.every((id) => selection.ids.has(id));
@@ -142,8 +157,11 @@ export default function ContactsPage() {
   };
   const clearSelection = () => setSelected({ key: scopeKey, ids: new Set(), all: false });
   const n = (value: number) => value.toLocaleString(i18n.language);
-  const matchCount = !q ? matching.data?.count : undefined;
-  const target: Selection = selection.all ? { filter: scopeFilter, q: q || null } : { ids: [...selection.ids] };
+  const matchCount = !q || filter ? (matching.data?.count ?? undefined) : undefined;
+  // A search is the list's own (the filter language has none): with a search alone, "all
+  // that match" cannot be named to the crm, so only the ids on the pages are selectable.
+  const searchOnly = !!q && filter === null;
+  const target: Selection = selection.all ? { filter: scopeFilter } : { ids: [...selection.ids] };
   const scope = selection.all
     ? matchCount !== undefined
       ? t("contacts.selection.allMatchingScope", { count: matchCount, formatted: n(matchCount) })
@@ -151,7 +169,11 @@ export default function ContactsPage() {
     : t("contacts.selection.scope", { count: selection.ids.size });
 
   const exportAll = useMutation({
-    mutationFn: () => exportContacts({ filter: scopeFilter, q: q || null }),
+    mutationFn: () =>
+      exportContacts(
+        searchOnly ? { ids: items.map((contact) => contact.id) } : { filter: scopeFilter },
+        columns.visible.filter((id) => id.startsWith("field:")).map((id) => id.slice("field:".length)),
+      ),
     onError: (error) =>
       notifications.show({
         color: "red",
@@ -183,7 +205,11 @@ export default function ContactsPage() {
             loading={exportAll.isPending}
             onClick={() => exportAll.mutate()}
           >
-            {hasFilter || q ? t("contacts.export.matching") : t("contacts.export.all")}
+            {searchOnly
+              ? t("contacts.export.page")
+              : hasFilter
+                ? t("contacts.export.matching")
+                : t("contacts.export.all")}
           </Button>
         </Group>
       </Group>
@@ -192,7 +218,8 @@ export default function ContactsPage() {
           w={{ base: "100%", sm: 360 }}
           aria-label={t("contacts.search")}
           placeholder={t("contacts.search")}
-          description={t("contacts.searchHint")}
+          description={filter ? t("contacts.filters.searchOff") : t("contacts.searchHint")}
+          disabled={filter !== null}
           leftSection={<IconSearch size={16} />}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
@@ -225,12 +252,13 @@ export default function ContactsPage() {
           <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 3 }}>
               <SegmentsPanel
-                active={activeSegment}
+                active={activeSegment?.id ?? null}
                 filter={scopeFilter}
                 onLoad={(segment) => {
-                  setActiveSegment(segment?.id ?? null);
+                  const next = segment ? draftOf(segment.filter) : emptyFilter();
+                  setActiveSegment(segment ? { id: segment.id, filter: JSON.stringify(cleanFilter(next)) } : null);
                   setQuick(NO_QUICK_FILTERS);
-                  setDraft(segment ? draftOf(segment.filter) : emptyFilter());
+                  setDraft(next);
                 }}
               />
             </Grid.Col>
@@ -257,7 +285,7 @@ export default function ContactsPage() {
               <Text size="sm" fw={500} aria-live="polite">
                 {selection.all ? scope : t("contacts.selection.count", { count: selection.ids.size })}
               </Text>
-              {pageSelected && !selection.all && (nextCursor !== null || cursors.length > 1) ? (
+              {pageSelected && !selection.all && !searchOnly && (nextCursor !== null || cursors.length > 1) ? (
                 <Button
                   size="xs"
                   variant="subtle"
@@ -358,7 +386,9 @@ export default function ContactsPage() {
           </Paper>
           <Group justify="space-between" component="nav" aria-label={t("contacts.pagination.label")}>
             <Text size="sm" c="dimmed" aria-live="polite">
-              {t("contacts.pagination.page", { page: cursors.length })}
+              {query.data?.sampled
+                ? t("contacts.filters.sampled", { count: items.length })
+                : t("contacts.pagination.page", { page: cursors.length })}
               {matchCount !== undefined &&
                 ` · ${t("contacts.segments.count", { count: matchCount, formatted: n(matchCount) })}`}
             </Text>
@@ -505,7 +535,7 @@ function ContactRow({
   const cell = (id: ColumnId) => {
     if (id.startsWith("field:")) {
       const key = id.slice("field:".length);
-      return fieldText(contact.fields?.[key], t("contacts.fields.yes"), t("contacts.fields.no"));
+      return fieldText(contact.fields?.[key] as FieldValue | undefined, t("contacts.fields.yes"), t("contacts.fields.no"));
     }
     switch (id) {
       case "phone":

@@ -2,22 +2,21 @@
 // fields, segments, jobs, bulk actions, exports, imports, consent, the timeline, privacy and
 // the crm's settings. Every call goes through the session's fetch (the token, one refresh).
 //
-// The shapes are written here, beside the calls, because the crm's endpoints landed while
-// these pages were being built.
+// The shapes are the crm's generated schemas (src/api/crm.d.ts, `npm run gen:api`); the
+// filter language is written out here, as the generated union is too loose to build with.
 import { ApiError, sendWithSession } from "../../api/client";
+import type { components } from "../../api/crm";
+
+type Schemas = components["schemas"];
 
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
 
-export interface Tag {
-  id: string;
-  name: string;
-  color: string;
-}
-
-export const FIELD_KINDS = [
+export type Tag = Schemas["TagRef"];
+export type FieldKind = Schemas["FieldKind"];
+export const FIELD_KINDS: FieldKind[] = [
   "text",
   "number",
   "date",
@@ -27,53 +26,15 @@ export const FIELD_KINDS = [
   "phone",
   "email",
   "url",
-] as const;
-export type FieldKind = (typeof FIELD_KINDS)[number];
-
-export interface CustomField {
-  id: string;
-  key: string;
-  label: string;
-  kind: FieldKind;
-  options: string[] | null;
-  position: number;
-}
-
+];
+export type CustomField = Schemas["CustomFieldOut"];
 export type FieldValue = string | number | boolean | string[] | null;
 
 /** A contact with its issue-12 profile (owner, lifecycle, fields, tags, times). */
-export interface CrmContact {
-  id: string;
-  name: string | null;
-  phone: string | null;
-  user_id: string | null;
-  email: string | null;
-  created_at: string;
-  updated_at: string;
-  owner_user_id?: string | null;
-  lifecycle_stage?: string | null;
-  source?: string | null;
-  language?: string | null;
-  /** The zone set, or else the one the phone's country implies (then `time_zone_derived`). */
-  time_zone?: string | null;
-  time_zone_derived?: boolean;
-  last_inbound_at?: string | null;
-  last_outbound_at?: string | null;
-  fields?: Record<string, FieldValue>;
-  tags?: Tag[];
-}
+export type CrmContact = Schemas["ContactOut"];
+export type ProfileUpdate = Schemas["ContactUpdate"];
 
-export interface ProfileUpdate {
-  name?: string | null;
-  email?: string | null;
-  owner_user_id?: string | null;
-  lifecycle_stage?: string | null;
-  language?: string | null;
-  time_zone?: string | null;
-  fields?: Record<string, FieldValue>;
-}
-
-export const LIFECYCLE_STAGES = [
+export const LIFECYCLE_STAGES: Schemas["LifecycleStage"][] = [
   "subscriber",
   "lead",
   "marketing_qualified",
@@ -82,9 +43,9 @@ export const LIFECYCLE_STAGES = [
   "customer",
   "evangelist",
   "other",
-] as const;
-/** The channels a contact is reached on: conversations exist on the first two. */
-export const CHANNELS = ["whatsapp", "sms", "email"] as const;
+];
+/** The channels consent is kept for; conversations exist on the first two. */
+export const CHANNELS: Schemas["ConsentChannel"][] = ["whatsapp", "sms", "email"];
 export const CONVERSATION_CHANNELS = ["whatsapp", "sms"] as const;
 
 // --- the filter language (segments, bulk actions, exports) --------------------------------
@@ -95,37 +56,20 @@ export type ContactFilter =
   | { any: ContactFilter[] }
   | { not: ContactFilter }
   | ({ condition: string } & Record<string, unknown>);
+/** What the generated document calls a filter: the same JSON, typed as its union. */
+type WireFilter = Schemas["PreviewIn"]["filter"];
+const wire = (filter: ContactFilter) => filter as unknown as WireFilter;
 
-export interface Segment {
-  id: string;
-  name: string;
-  filter: ContactFilter;
-  created_at: string;
-  updated_at?: string;
-}
+export type Segment = Omit<Schemas["SegmentOut"], "filter"> & { filter: ContactFilter };
+export type SegmentPreview = Schemas["PreviewOut"];
 
 /** Which contacts a bulk action or an export is about: ids, or everything a filter matches. */
-export type Selection =
-  | { ids: string[] }
-  | { filter: ContactFilter | null; q?: string | null };
+export type Selection = { ids: string[] } | { filter: ContactFilter | null; q?: string | null };
 
 // --- jobs ----------------------------------------------------------------------------------
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-
-export interface Job {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  total: number | null;
-  processed: number;
-  succeeded: number;
-  failed: number;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  created_at: string;
-  finished_at?: string | null;
-}
+export type Job = Schemas["JobOut"];
+export type JobStatus = Schemas["JobStatus"];
 
 export function jobDone(job: Job | undefined): boolean {
   return !!job && (job.status === "succeeded" || job.status === "failed" || job.status === "cancelled");
@@ -140,98 +84,29 @@ export type BulkAction =
 
 // --- imports -------------------------------------------------------------------------------
 
-export interface ImportColumn {
-  index: number;
-  header: string;
-  samples: string[];
-  /** "name" | "phone" | "email" | "user_id" | "lifecycle_stage" | … | "field:<key>" | null */
-  suggested: string | null;
-}
-
-export interface ImportAnalysis {
-  id: string;
-  encoding: string;
-  delimiter: string;
-  columns: ImportColumn[];
-  rows: number | null;
-}
-
-export interface RowProblem {
-  row: number;
-  column: string | null;
-  reason: string;
-}
-
-export interface ImportPreview {
-  rows: { row: number; values: Record<string, string | null> }[];
-  errors: RowProblem[];
-}
-
-export interface ImportOptions {
-  mapping: Record<string, string>;
-  tag_ids: string[];
-  existing: "update" | "skip";
-  consent: { channel: string; status: "opted_in" | "opted_out" } | null;
-}
-
-export interface ImportReport {
-  total: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-}
+export type ImportAnalysis = Schemas["ImportPreview"];
+export type ImportState = Schemas["ImportOut"];
+export type ColumnMapping = Schemas["ColumnMapping"];
+export type ImportStart = Schemas["ImportStart"];
+export type ImportReport = Schemas["ImportCounts"];
+/** A custom field as an import target: ``fields.<key>``. */
+export const FIELD_TARGET = "fields.";
 
 // --- consent, timeline, leads, settings -----------------------------------------------------
 
-export type ConsentStatus = "opted_in" | "opted_out";
-
-export interface ConsentState {
-  channel: string;
-  status: ConsentStatus;
-  source: string;
-  occurred_at: string;
-}
-
-export interface ConsentEvent extends ConsentState {
-  id: string;
-  actor_user_id: string | null;
-}
-
-export interface ContactConsent {
-  current: ConsentState[];
-  history: ConsentEvent[];
-}
-
-export interface TimelineItem {
-  id: string;
-  kind: "message" | "note" | "stage_change" | "consent" | "campaign" | string;
-  at: string;
-  summary?: string | null;
-  direction?: "in" | "out" | null;
-  text?: string | null;
-  data?: Record<string, unknown>;
-}
-
-export interface ContactLead {
-  id: string;
-  title: string;
-  pipeline_id: string;
-  stage_id: string;
-  stage_name?: string | null;
-  pipeline_name?: string | null;
-  value?: string | number | null;
-  currency?: string | null;
-}
-
-export interface CrmSettings {
-  default_country: string;
-  marketing_requires_consent: boolean;
-  opt_out_keywords: string[];
-  opt_in_keywords: string[];
-  opt_out_reply: string | null;
-  opt_in_reply: string | null;
-}
+export type ConsentStatus = Schemas["ConsentStatus"];
+export type ChannelConsent = Schemas["ChannelConsent"];
+export type ConsentEvent = Schemas["ConsentEventOut"];
+export type ContactConsent = Schemas["ContactConsentOut"];
+export type TimelineItem =
+  | Schemas["TimelineMessage"]
+  | Schemas["TimelineNote"]
+  | Schemas["TimelineStageChange"]
+  | Schemas["TimelineConsentChange"]
+  | Schemas["TimelineCampaignSend"];
+export type ContactLead = Schemas["LeadOut"];
+export type CrmSettings = Schemas["CrmSettingsOut"];
+export type CrmSettingsUpdate = Schemas["CrmSettingsUpdate"];
 
 // --- transport -----------------------------------------------------------------------------
 
@@ -307,7 +182,7 @@ export async function download(
 
 // --- the calls -----------------------------------------------------------------------------
 
-/** Every page of a cursor-paged list (tags and fields are few: a tenant has dozens). */
+/** Every page of a cursor-paged list (tags are few: a tenant has dozens). */
 async function all<T>(path: string): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
@@ -319,31 +194,23 @@ async function all<T>(path: string): Promise<T[]> {
   return items;
 }
 
-export const listTags = () => all<Tag>("/api/v1/tags");
-export const createTag = (body: { name: string; color: string }) =>
-  call<Tag>("POST", "/api/v1/tags", { body });
-export const updateTag = (id: string, body: Partial<Omit<Tag, "id">>) =>
-  call<Tag>("PATCH", `/api/v1/tags/${id}`, { body });
+export const listTags = () => all<Schemas["TagOut"]>("/api/v1/tags");
+export const createTag = (body: Schemas["TagCreate"]) => call<Schemas["TagOut"]>("POST", "/api/v1/tags", { body });
+export const updateTag = (id: string, body: Schemas["TagUpdate"]) =>
+  call<Schemas["TagOut"]>("PATCH", `/api/v1/tags/${id}`, { body });
 export const deleteTag = (id: string) => call<void>("DELETE", `/api/v1/tags/${id}`);
 
 export const listCustomFields = async () =>
-  (await call<{ items: CustomField[] }>("GET", "/api/v1/custom-fields")).items;
+  (await call<Schemas["CustomFieldList"]>("GET", "/api/v1/custom-fields")).items;
 export const reorderCustomFields = (ids: string[]) =>
-  call<{ items: CustomField[] }>("PUT", "/api/v1/custom-fields/order", { body: { ids } });
-export const createCustomField = (body: {
-  key?: string;
-  label: string;
-  kind: FieldKind;
-  options: string[] | null;
-}) =>
+  call<Schemas["CustomFieldList"]>("PUT", "/api/v1/custom-fields/order", {
+    body: { ids } satisfies Schemas["FieldOrder"],
+  });
+export const createCustomField = (body: Schemas["CustomFieldCreate"]) =>
   call<CustomField>("POST", "/api/v1/custom-fields", { body });
-export const updateCustomField = (
-  id: string,
-  body: { label?: string; kind?: FieldKind; options?: string[] | null },
-) =>
+export const updateCustomField = (id: string, body: Schemas["CustomFieldUpdate"]) =>
   call<CustomField>("PATCH", `/api/v1/custom-fields/${id}`, { body });
-export const deleteCustomField = (id: string) =>
-  call<void>("DELETE", `/api/v1/custom-fields/${id}`);
+export const deleteCustomField = (id: string) => call<void>("DELETE", `/api/v1/custom-fields/${id}`);
 
 /** The list's quick filters, which GET /api/v1/contacts takes as they are. */
 export interface QuickFilters {
@@ -352,13 +219,25 @@ export interface QuickFilters {
   lifecycle_stage: string[];
 }
 
-export function listCrmContacts(params: {
+/** A page of contacts: the list's own (search, quick filters), a saved segment's, or, for a
+ * filter being built, the newest matching ones the preview samples (one page, no more). */
+export async function listCrmContacts(params: {
   q: string;
   cursor: string | null;
   limit: number;
   quick: QuickFilters;
   filter: ContactFilter | null;
-}): Promise<Page<CrmContact>> {
+  segmentId: string | null;
+}): Promise<Page<CrmContact> & { sampled?: boolean }> {
+  if (params.segmentId) {
+    return call("GET", `/api/v1/segments/${params.segmentId}/contacts`, {
+      query: { cursor: params.cursor, limit: params.limit },
+    });
+  }
+  if (params.filter) {
+    const preview = await previewSegment(params.filter, 50);
+    return { items: preview.sample, next_cursor: null, sampled: true };
+  }
   return call("GET", "/api/v1/contacts", {
     query: {
       q: params.q,
@@ -367,7 +246,6 @@ export function listCrmContacts(params: {
       tag_id: params.quick.tag_id,
       owner_user_id: params.quick.owner_user_id,
       lifecycle_stage: params.quick.lifecycle_stage,
-      filter: params.filter ? JSON.stringify(params.filter) : null,
     },
   });
 }
@@ -375,46 +253,89 @@ export function listCrmContacts(params: {
 export const updateProfile = (contactId: string, body: ProfileUpdate) =>
   call<CrmContact>("PATCH", `/api/v1/contacts/${contactId}`, { body });
 export const addContactTags = (contactId: string, tagIds: string[]) =>
-  call<CrmContact>("POST", `/api/v1/contacts/${contactId}/tags`, { body: { tag_ids: tagIds } });
+  call<CrmContact>("POST", `/api/v1/contacts/${contactId}/tags`, {
+    body: { tag_ids: tagIds } satisfies Schemas["ContactTagIds"],
+  });
 export const removeContactTag = (contactId: string, tagId: string) =>
   call<CrmContact>("DELETE", `/api/v1/contacts/${contactId}/tags/${tagId}`);
 
 export const listSegments = () => all<Segment>("/api/v1/segments");
 export const createSegment = (body: { name: string; filter: ContactFilter }) =>
-  call<Segment>("POST", "/api/v1/segments", { body });
+  call<Segment>("POST", "/api/v1/segments", {
+    body: { name: body.name, filter: wire(body.filter) } satisfies Schemas["SegmentIn"],
+  });
 export const updateSegment = (id: string, body: { name?: string; filter?: ContactFilter }) =>
-  call<Segment>("PATCH", `/api/v1/segments/${id}`, { body });
+  call<Segment>("PATCH", `/api/v1/segments/${id}`, {
+    body: {
+      ...(body.name ? { name: body.name } : {}),
+      ...(body.filter ? { filter: wire(body.filter) } : {}),
+    } satisfies Schemas["SegmentUpdate"],
+  });
 export const deleteSegment = (id: string) => call<void>("DELETE", `/api/v1/segments/${id}`);
-export const previewSegment = (filter: ContactFilter) =>
-  call<{ count: number }>("POST", "/api/v1/segments/preview", { body: { filter } });
+export const previewSegment = (filter: ContactFilter, sampleSize = 0) =>
+  call<SegmentPreview>("POST", "/api/v1/segments/preview", {
+    body: { filter: wire(filter), sample_size: sampleSize } satisfies Schemas["PreviewIn"],
+  });
 
 export const getJob = (id: string) => call<Job>("GET", `/api/v1/jobs/${id}`);
 export const cancelJob = (id: string) => call<Job>("POST", `/api/v1/jobs/${id}/cancel`);
 
-export const startBulk = (selection: Selection, action: BulkAction) =>
-  call<Job>("POST", "/api/v1/contacts/bulk", { body: { selection, ...action } });
+/** Which contacts, as the bulk and export bodies name them. */
+function target(selection: Selection) {
+  return "ids" in selection
+    ? { selection: selection.ids }
+    : selection.filter
+      ? { filter: wire(selection.filter) }
+      : {};
+}
 
-export function exportContacts(selection: Selection): Promise<void> {
+export function startBulk(selection: Selection, action: BulkAction): Promise<Job> {
+  const params =
+    action.action === "tag" || action.action === "untag"
+      ? { tag_ids: action.tag_ids }
+      : action.action === "set_owner"
+        ? { owner_user_id: action.owner_user_id }
+        : action.action === "set_field"
+          ? { fields: { [action.key]: action.value } }
+          : {};
+  const body = { action: action.action, params, ...target(selection) } as Schemas["BulkTag"];
+  return call<Job>("POST", "/api/v1/contacts/bulk", { body });
+}
+
+export function exportContacts(selection: Selection, fieldKeys: string[] = []): Promise<void> {
   const stamp = new Date().toISOString().slice(0, 10);
-  return download("/api/v1/exports/contacts.csv", `contacts-${stamp}.csv`, {
-    method: "POST",
-    body: { selection },
-  });
+  // Excel in Brazil opens semicolon-separated files as columns; elsewhere commas.
+  const delimiter = navigator.language.toLowerCase().startsWith("pt") ? "semicolon" : "comma";
+  const body: Schemas["ExportRequest"] = { ...target(selection), field_keys: fieldKeys, delimiter };
+  return download("/api/v1/exports/contacts.csv", `contacts-${stamp}.csv`, { method: "POST", body });
 }
 
 export const uploadImport = (file: File) =>
-  call<ImportAnalysis>("POST", "/api/v1/imports", { raw: file, contentType: "text/csv" });
-export const previewImport = (id: string, mapping: Record<string, string>) =>
-  call<ImportPreview>("POST", `/api/v1/imports/${id}/preview`, { body: { mapping } });
-export const runImport = (id: string, options: ImportOptions) =>
-  call<Job>("POST", `/api/v1/imports/${id}/run`, { body: options });
+  call<ImportAnalysis>("POST", "/api/v1/imports", {
+    raw: file,
+    contentType: "text/csv",
+    query: { filename: file.name },
+  });
+export const previewImport = (id: string, mapping: ColumnMapping[]) =>
+  call<ImportAnalysis>("POST", `/api/v1/imports/${id}/preview`, {
+    body: { mapping } satisfies Schemas["PreviewRequest"],
+  });
+export const startImport = (id: string, body: ImportStart) =>
+  call<ImportState>("POST", `/api/v1/imports/${id}/start`, { body });
+export const getImport = (id: string) => call<ImportState>("GET", `/api/v1/imports/${id}`);
+/** The rejected rows' CSV (row, column, reason, the row's values), as text. */
+export async function rejectionsText(id: string): Promise<string> {
+  const response = await sendWithSession(new Request(url(`/api/v1/imports/${id}/rejections.csv`)));
+  if (!response.ok) await fail(response);
+  return response.text();
+}
 export const downloadRejected = (id: string) =>
-  download(`/api/v1/imports/${id}/rejected.csv`, "rejected-rows.csv");
+  download(`/api/v1/imports/${id}/rejections.csv`, "rejected-rows.csv");
 
 export const getConsent = (contactId: string) =>
   call<ContactConsent>("GET", `/api/v1/contacts/${contactId}/consent`);
-export const setConsent = (contactId: string, body: { channel: string; status: ConsentStatus }) =>
-  call<ConsentState>("POST", `/api/v1/contacts/${contactId}/consent`, { body });
+export const setConsent = (contactId: string, body: Schemas["ConsentBody"]) =>
+  call<Schemas["ConsentChange"]>("POST", `/api/v1/contacts/${contactId}/consent`, { body });
 
 export const listTimeline = (contactId: string, cursor: string | null) =>
   call<Page<TimelineItem>>("GET", `/api/v1/contacts/${contactId}/timeline`, {
@@ -427,8 +348,8 @@ export const listContactLeads = (contactId: string) =>
 export const exportContactData = (contactId: string) =>
   download(`/api/v1/contacts/${contactId}/export`, `contact-${contactId}.json`);
 export const eraseContact = (contactId: string) =>
-  call<void>("POST", `/api/v1/contacts/${contactId}/erase`, { body: { confirm: true } });
+  call<Schemas["ErasureOut"]>("POST", `/api/v1/contacts/${contactId}/erase`);
 
 export const getCrmSettings = () => call<CrmSettings>("GET", "/api/v1/crm/settings");
-export const updateCrmSettings = (body: Partial<CrmSettings>) =>
+export const updateCrmSettings = (body: CrmSettingsUpdate) =>
   call<CrmSettings>("PUT", "/api/v1/crm/settings", { body });

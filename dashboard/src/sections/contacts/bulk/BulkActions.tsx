@@ -59,7 +59,7 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
       }),
   });
   const download = useMutation({
-    mutationFn: () => exportContacts(selection),
+    mutationFn: () => exportContacts(selection, fields.map((field) => field.key)),
     onError: (error) =>
       notifications.show({
         color: "red",

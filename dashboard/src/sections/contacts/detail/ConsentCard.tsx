@@ -7,7 +7,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { describeProblem } from "../../team/problem";
-import { CHANNELS, type ConsentStatus, getConsent, setConsent } from "../crm";
+import { CHANNELS, type ChannelConsent, type ConsentStatus, getConsent, setConsent } from "../crm";
+
+type Channel = ChannelConsent["channel"];
 import { contactKeys, useUsers } from "../queries";
 
 export function ConsentCard({ contactId }: { contactId: string }) {
@@ -15,9 +17,9 @@ export function ConsentCard({ contactId }: { contactId: string }) {
   const queryClient = useQueryClient();
   const users = useUsers();
   const consent = useQuery({ queryKey: contactKeys.consent(contactId), queryFn: () => getConsent(contactId) });
-  const [asking, setAsking] = useState<{ channel: string; status: ConsentStatus } | null>(null);
+  const [asking, setAsking] = useState<{ channel: Channel; status: ConsentStatus } | null>(null);
   const change = useMutation({
-    mutationFn: (body: { channel: string; status: ConsentStatus }) => setConsent(contactId, body),
+    mutationFn: (body: { channel: Channel; status: ConsentStatus }) => setConsent(contactId, body),
     onSuccess: () => {
       setAsking(null);
       void queryClient.invalidateQueries({ queryKey: contactKeys.consent(contactId) });
@@ -34,9 +36,17 @@ export function ConsentCard({ contactId }: { contactId: string }) {
   const when = (at: string) => new Date(at).toLocaleString(i18n.language);
   const who = (id: string | null) =>
     id ? users.data?.find((user) => user.id === id)?.name ?? t("contacts.detail.someone") : t("contacts.consent.system");
-  const channels = [
-    ...new Set([...CHANNELS, ...(consent.data?.current ?? []).map((state) => state.channel)]),
-  ];
+  const states: ChannelConsent[] =
+    consent.data?.channels ??
+    CHANNELS.map((channel) => ({
+      channel,
+      status: null,
+      source: null,
+      actor_user_id: null,
+      occurred_at: null,
+      may_market: false,
+    }));
+  const history = consent.data?.history.items ?? [];
 
   return (
     <Card withBorder padding="lg">
@@ -59,9 +69,9 @@ export function ConsentCard({ contactId }: { contactId: string }) {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {channels.map((channel) => {
-                  const state = consent.data?.current.find((item) => item.channel === channel);
-                  const status = state?.status ?? "unknown";
+                {states.map((state) => {
+                  const channel = state.channel;
+                  const status = state.status ?? "unknown";
                   const next: ConsentStatus = status === "opted_in" ? "opted_out" : "opted_in";
                   const label = t(`contacts.channels.${channel}`, { defaultValue: channel });
                   return (
@@ -74,11 +84,11 @@ export function ConsentCard({ contactId }: { contactId: string }) {
                         >
                           {t(`contacts.consent.statuses.${status}`)}
                         </Badge>
-                        {state && (
+                        {state.status && state.occurred_at && (
                           <Text size="xs" c="dimmed">
                             {t("contacts.consent.since", {
                               when: when(state.occurred_at),
-                              source: t(`contacts.consent.sources.${state.source}`, { defaultValue: state.source }),
+                              source: t(`contacts.consent.sources.${state.source ?? "api"}`),
                             })}
                           </Text>
                         )}
@@ -103,19 +113,19 @@ export function ConsentCard({ contactId }: { contactId: string }) {
             <Title order={4} size="h5">
               {t("contacts.consent.history")}
             </Title>
-            {consent.data && consent.data.history.length === 0 ? (
+            {consent.data && history.length === 0 ? (
               <Text size="sm" c="dimmed">
                 {t("contacts.consent.noHistory")}
               </Text>
             ) : (
               <Stack component="ol" gap={4} p={0} m={0} style={{ listStyle: "none" }} aria-label={t("contacts.consent.history")}>
-                {(consent.data?.history ?? []).map((event) => (
+                {history.map((event) => (
                   <Text component="li" size="sm" key={event.id}>
                     {t("contacts.consent.entry", {
                       when: when(event.occurred_at),
                       channel: t(`contacts.channels.${event.channel}`, { defaultValue: event.channel }),
                       status: t(`contacts.consent.statuses.${event.status}`),
-                      source: t(`contacts.consent.sources.${event.source}`, { defaultValue: event.source }),
+                      source: t(`contacts.consent.sources.${event.source}`),
                       who: who(event.actor_user_id),
                     })}
                   </Text>

@@ -43,7 +43,7 @@ export function LeadsCard({ contactId }: { contactId: string }) {
                     </Text>
                   )}
                   <Badge variant="light" size="sm">
-                    {lead.stage_name ?? stageName(lead.stage_id) ?? t("contacts.leads.stage")}
+                    {stageName(lead.stage_id) ?? t("contacts.leads.stage")}
                   </Badge>
                 </Group>
               </Group>

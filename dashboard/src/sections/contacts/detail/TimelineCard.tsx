@@ -18,8 +18,8 @@ const ICONS: Record<string, typeof IconMessage> = {
   message: IconMessage,
   note: IconNote,
   stage_change: IconArrowsExchange,
-  consent: IconShieldCheck,
-  campaign: IconSpeakerphone,
+  consent_change: IconShieldCheck,
+  campaign_send: IconSpeakerphone,
 };
 
 export function TimelineCard({ contactId }: { contactId: string }) {
@@ -66,13 +66,46 @@ export function TimelineCard({ contactId }: { contactId: string }) {
   );
 }
 
+/** What an entry says beyond its kind: the message, the note, the move, the consent. */
+function useDetail(item: TimelineItem): { title: string; body: string | null } {
+  const { t } = useTranslation();
+  switch (item.kind) {
+    case "message":
+      return {
+        title: t(item.direction === "out" ? "contacts.timeline.kinds.sent" : "contacts.timeline.kinds.received"),
+        body: item.text ?? t("contacts.timeline.media", { type: item.type }),
+      };
+    case "note":
+      return { title: t("contacts.timeline.kinds.note"), body: item.text };
+    case "stage_change":
+      return {
+        title: t("contacts.timeline.kinds.stage_change"),
+        body: item.from_stage_id
+          ? t("contacts.timeline.moved", {
+              lead: item.lead_title,
+              from: item.from_stage_name ?? "?",
+              to: item.to_stage_name ?? "?",
+            })
+          : t("contacts.timeline.created", { lead: item.lead_title, to: item.to_stage_name ?? "?" }),
+      };
+    case "consent_change":
+      return {
+        title: t("contacts.timeline.kinds.consent"),
+        body: t("contacts.timeline.consent", {
+          channel: t(`contacts.channels.${item.channel}`, { defaultValue: item.channel }),
+          status: t(`contacts.consent.statuses.${item.status}`, { defaultValue: item.status }),
+          source: t(`contacts.consent.sources.${item.source}`, { defaultValue: item.source }),
+        }),
+      };
+    case "campaign_send":
+      return { title: t("contacts.timeline.kinds.campaign"), body: item.status };
+  }
+}
+
 function Entry({ item }: { item: TimelineItem }) {
-  const { t, i18n } = useTranslation();
+  const { i18n } = useTranslation();
   const Icon = ICONS[item.kind] ?? IconPoint;
-  const kind =
-    item.kind === "message"
-      ? t(item.direction === "out" ? "contacts.timeline.kinds.sent" : "contacts.timeline.kinds.received")
-      : t(`contacts.timeline.kinds.${item.kind}`, { defaultValue: item.kind });
+  const { title, body } = useDetail(item);
   return (
     <Group component="li" gap="sm" wrap="nowrap" align="flex-start">
       <ThemeIcon variant="light" size="md" radius="xl" aria-hidden>
@@ -80,14 +113,14 @@ function Entry({ item }: { item: TimelineItem }) {
       </ThemeIcon>
       <div style={{ minWidth: 0 }}>
         <Text size="sm" fw={500}>
-          {kind}
+          {title}
           <Text span size="xs" c="dimmed" ml="xs">
             {new Date(item.at).toLocaleString(i18n.language)}
           </Text>
         </Text>
-        {(item.summary || item.text) && (
+        {body && (
           <Text size="sm" c="dimmed" style={{ wordBreak: "break-word" }}>
-            {item.summary || item.text}
+            {body}
           </Text>
         )}
       </div>

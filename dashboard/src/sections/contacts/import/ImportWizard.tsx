@@ -7,8 +7,8 @@ import { IconArrowLeft } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ImportAnalysis, Job } from "../crm";
-import { MappingStep, suggestedMapping } from "./MappingStep";
+import type { ImportAnalysis } from "../crm";
+import { type Mapping, MappingStep, suggestedMapping } from "./MappingStep";
 import { OptionsStep } from "./OptionsStep";
 import { PreviewStep } from "./PreviewStep";
 import { ReportStep, RunStep } from "./RunStep";
@@ -18,15 +18,13 @@ export default function ImportWizard() {
   const { t } = useTranslation();
   const [step, setStep] = useState(0);
   const [analysis, setAnalysis] = useState<ImportAnalysis | null>(null);
-  const [mapping, setMapping] = useState<Record<string, string>>({});
-  const [job, setJob] = useState<Job | null>(null);
-  const [finished, setFinished] = useState<Job | null>(null);
+  const [mapping, setMapping] = useState<Mapping>({});
+  const [jobId, setJobId] = useState<string | null>(null);
 
   const restart = () => {
     setAnalysis(null);
     setMapping({});
-    setJob(null);
-    setFinished(null);
+    setJobId(null);
     setStep(0);
   };
 
@@ -42,7 +40,7 @@ export default function ImportWizard() {
         <Title order={2}>{t("contacts.imports.title")}</Title>
         <Text c="dimmed">{t("contacts.imports.subtitle")}</Text>
       </div>
-      <Stepper active={step} size="sm" allowNextStepsSelect={false} onStepClick={(index) => !job && setStep(index)}>
+      <Stepper active={step} size="sm" allowNextStepsSelect={false} onStepClick={(index) => !jobId && setStep(index)}>
         <Stepper.Step label={t("contacts.imports.steps.upload")}>
           <UploadStep
             onUploaded={(uploaded) => {
@@ -66,7 +64,7 @@ export default function ImportWizard() {
         <Stepper.Step label={t("contacts.imports.steps.preview")}>
           {analysis && (
             <PreviewStep
-              importId={analysis.id}
+              analysis={analysis}
               mapping={mapping}
               onBack={() => setStep(1)}
               onNext={() => setStep(3)}
@@ -80,25 +78,17 @@ export default function ImportWizard() {
               mapping={mapping}
               onBack={() => setStep(2)}
               onStarted={(started) => {
-                setJob(started);
-                setStep(4);
+                setJobId(started.job_id);
+                setStep(started.job_id ? 4 : 5);
               }}
             />
           )}
         </Stepper.Step>
         <Stepper.Step label={t("contacts.imports.steps.run")}>
-          {job && (
-            <RunStep
-              job={job}
-              onDone={(done) => {
-                setFinished(done);
-                setStep(5);
-              }}
-            />
-          )}
+          {jobId && <RunStep jobId={jobId} onDone={() => setStep(5)} />}
         </Stepper.Step>
         <Stepper.Completed>
-          {finished && analysis && <ReportStep importId={analysis.id} job={finished} onAgain={restart} />}
+          {analysis && <ReportStep importId={analysis.id} onAgain={restart} />}
         </Stepper.Completed>
       </Stepper>
     </Stack>

@@ -1,31 +1,57 @@
 // Step 2: which contact field or custom field each column fills (or none). The crm's
-// suggestion from the header is the starting point; a phone or an email column is needed.
+// suggestion from the header is the starting point; a phone, an email or a WhatsApp id
+// column is needed (a contact needs one of them).
 import { Alert, Button, Group, Paper, Select, Stack, Table, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { ImportAnalysis } from "../crm";
+import { type ColumnMapping, FIELD_TARGET, type ImportAnalysis } from "../crm";
 import { useCustomFields } from "../queries";
 
-/** The contact's own fields a column may fill. */
+/** The contact's own fields a column may fill (the crm's import targets). */
 export const CONTACT_TARGETS = [
   "name",
+  "first_name",
+  "last_name",
   "phone",
   "email",
+  "user_id",
   "lifecycle_stage",
   "language",
   "time_zone",
   "source",
-  "tags",
+  "owner_user_id",
 ] as const;
+const ADDRESSES = ["phone", "email", "user_id"];
 
-const IGNORE = "";
+/** Column index → target; a column left out is not imported. */
+export type Mapping = Record<number, string>;
 
-/** The analysis's suggestions, by column index. */
-export function suggestedMapping(analysis: ImportAnalysis): Record<string, string> {
-  const mapping: Record<string, string> = {};
+export function suggestedMapping(analysis: ImportAnalysis): Mapping {
+  const mapping: Mapping = {};
   for (const column of analysis.columns) {
-    if (column.suggested) mapping[String(column.index)] = column.suggested;
+    if (column.suggested) mapping[column.index] = column.suggested;
   }
   return mapping;
+}
+
+export function mappingBody(mapping: Mapping): ColumnMapping[] {
+  return Object.entries(mapping)
+    .filter(([, field]) => field)
+    .map(([column, field]) => ({ column: Number(column), field }))
+    .sort((a, b) => a.column - b.column);
+}
+
+/** A target in words: the contact field's name, or the custom field's label. */
+export function useTargetLabel() {
+  const { t } = useTranslation();
+  const fields = useCustomFields();
+  return (target: string) => {
+    if (target.startsWith(FIELD_TARGET)) {
+      const key = target.slice(FIELD_TARGET.length);
+      const label = fields.data?.find((field) => field.key === key)?.label ?? key;
+      return t("contacts.imports.fieldTarget", { label });
+    }
+    return t(`contacts.imports.targets.${target}`, { defaultValue: target });
+  };
 }
 
 export function MappingStep({
@@ -36,30 +62,40 @@ export function MappingStep({
   onNext,
 }: {
   analysis: ImportAnalysis;
-  mapping: Record<string, string>;
-  onChange: (mapping: Record<string, string>) => void;
+  mapping: Mapping;
+  onChange: (mapping: Mapping) => void;
   onBack: () => void;
   onNext: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const fields = useCustomFields();
+  const label = useTargetLabel();
   const targets = [
-    { value: IGNORE, label: t("contacts.imports.ignore") },
-    ...CONTACT_TARGETS.map((target) => ({ value: target, label: t(`contacts.imports.targets.${target}`) })),
+    { value: "", label: t("contacts.imports.ignore") },
+    ...CONTACT_TARGETS.map((target) => ({ value: target, label: label(target) })),
     ...(fields.data ?? []).map((field) => ({
-      value: `field:${field.key}`,
-      label: t("contacts.imports.fieldTarget", { label: field.label }),
+      value: `${FIELD_TARGET}${field.key}`,
+      label: label(`${FIELD_TARGET}${field.key}`),
     })),
   ];
-  const used = Object.values(mapping);
-  const duplicated = used.filter((target, index) => target && used.indexOf(target) !== index && target !== "tags");
-  const reachable = used.includes("phone") || used.includes("email");
+  // A suggestion of a field the tenant no longer has still shows as itself.
+  for (const target of Object.values(mapping)) {
+    if (target && !targets.some((item) => item.value === target)) targets.push({ value: target, label: label(target) });
+  }
+  const used = Object.values(mapping).filter(Boolean);
+  const duplicated = [...new Set(used.filter((target, index) => used.indexOf(target) !== index))];
+  const reachable = used.some((target) => ADDRESSES.includes(target));
+  const samples = (index: number) =>
+    analysis.preview
+      .map((row) => row.values[index] ?? "")
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(" · ");
   return (
     <Stack gap="sm" mt="md">
       <Text size="sm">
         {t("contacts.imports.found", {
           columns: analysis.columns.length,
-          rows: analysis.rows !== null ? analysis.rows.toLocaleString(i18n.language) : "?",
           encoding: analysis.encoding,
           delimiter: analysis.delimiter === "\t" ? "Tab" : analysis.delimiter,
         })}
@@ -76,22 +112,22 @@ export function MappingStep({
           <Table.Tbody>
             {analysis.columns.map((column) => (
               <Table.Tr key={column.index}>
-                <Table.Td fw={500}>{column.header || t("contacts.imports.untitled", { n: column.index + 1 })}</Table.Td>
+                <Table.Td fw={500}>{column.header}</Table.Td>
                 <Table.Td>
                   <Text size="sm" c="dimmed" lineClamp={2}>
-                    {column.samples.filter(Boolean).slice(0, 3).join(" · ") || "—"}
+                    {samples(column.index) || "—"}
                   </Text>
                 </Table.Td>
                 <Table.Td miw={220}>
                   <Select
-                    aria-label={t("contacts.imports.mapColumn", { column: column.header || column.index + 1 })}
+                    aria-label={t("contacts.imports.mapColumn", { column: column.header })}
                     data={targets}
-                    value={mapping[String(column.index)] ?? IGNORE}
+                    value={mapping[column.index] ?? ""}
                     allowDeselect={false}
                     onChange={(value) => {
                       const next = { ...mapping };
-                      if (value) next[String(column.index)] = value;
-                      else delete next[String(column.index)];
+                      if (value) next[column.index] = value;
+                      else delete next[column.index];
                       onChange(next);
                     }}
                   />
@@ -104,9 +140,7 @@ export function MappingStep({
       {!reachable && <Alert color="yellow">{t("contacts.imports.needAddress")}</Alert>}
       {duplicated.length > 0 && (
         <Alert color="yellow">
-          {t("contacts.imports.duplicated", {
-            targets: [...new Set(duplicated)].map((target) => targets.find((item) => item.value === target)?.label ?? target).join(", "),
-          })}
+          {t("contacts.imports.duplicated", { targets: duplicated.map(label).join(", ") })}
         </Alert>
       )}
       <Group justify="space-between">

@@ -6,8 +6,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { describeProblem } from "../../team/problem";
-import { CHANNELS, type ImportOptions, type Job, runImport } from "../crm";
+import { CHANNELS, type ImportStart, type ImportState, startImport } from "../crm";
 import { useTags } from "../queries";
+import { type Mapping, mappingBody } from "./MappingStep";
 
 export function OptionsStep({
   importId,
@@ -16,23 +17,26 @@ export function OptionsStep({
   onStarted,
 }: {
   importId: string;
-  mapping: Record<string, string>;
+  mapping: Mapping;
   onBack: () => void;
-  onStarted: (job: Job) => void;
+  onStarted: (started: ImportState) => void;
 }) {
   const { t } = useTranslation();
   const tags = useTags();
   const [tagIds, setTagIds] = useState<string[]>([]);
-  const [existing, setExisting] = useState<ImportOptions["existing"]>("update");
+  const [existing, setExisting] = useState<ImportStart["on_existing"]>("update");
   const [consent, setConsent] = useState<string | null>(null);
   const run = useMutation({
     mutationFn: () => {
       const [channel, status] = consent ? consent.split(":") : [];
-      return runImport(importId, {
-        mapping,
-        tag_ids: tagIds,
-        existing,
-        consent: channel && status ? { channel, status: status as "opted_in" } : null,
+      return startImport(importId, {
+        mapping: mappingBody(mapping),
+        tags: tagIds,
+        on_existing: existing,
+        consent:
+          channel && status
+            ? { channel: channel as (typeof CHANNELS)[number], status: status as "opted_in" | "opted_out" }
+            : null,
       });
     },
     onSuccess: onStarted,
@@ -56,7 +60,7 @@ export function OptionsStep({
       <Radio.Group
         label={t("contacts.imports.existing")}
         value={existing}
-        onChange={(value) => setExisting(value as ImportOptions["existing"])}
+        onChange={(value) => setExisting(value as ImportStart["on_existing"])}
       >
         <Stack gap={6} mt={6}>
           <Radio value="update" label={t("contacts.imports.update")} />

@@ -1,34 +1,33 @@
-// Step 3: the first rows as they would be imported, and the problems the crm found in them
+// Step 3: the first rows read with the mapping, and the problems the crm found in them
 // (row number, column, reason). Rows with problems are rejected; the others are imported.
 import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { describeProblem } from "../../team/problem";
-import { previewImport } from "../crm";
+import { type ImportAnalysis, previewImport } from "../crm";
+import { type Mapping, mappingBody, useTargetLabel } from "./MappingStep";
 
 export function PreviewStep({
-  importId,
+  analysis,
   mapping,
   onBack,
   onNext,
 }: {
-  importId: string;
-  mapping: Record<string, string>;
+  analysis: ImportAnalysis;
+  mapping: Mapping;
   onBack: () => void;
   onNext: () => void;
 }) {
   const { t } = useTranslation();
+  const label = useTargetLabel();
+  const body = mappingBody(mapping);
   const preview = useQuery({
-    queryKey: ["contacts", "import-preview", importId, JSON.stringify(mapping)],
-    queryFn: () => previewImport(importId, mapping),
+    queryKey: ["contacts", "import-preview", analysis.id, JSON.stringify(body)],
+    queryFn: () => previewImport(analysis.id, body),
   });
-  const rows = preview.data?.rows ?? [];
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row.values)))];
-  const problems = preview.data?.errors ?? [];
-  const label = (column: string) =>
-    column.startsWith("field:")
-      ? column.slice(6)
-      : t(`contacts.imports.targets.${column}`, { defaultValue: column });
+  const rows = preview.data?.preview ?? [];
+  const problems = rows.flatMap((row) => row.errors.map((problem) => ({ row: row.row_number, ...problem })));
+  const header = (index: number) => analysis.columns.find((column) => column.index === index)?.header ?? "";
   return (
     <Stack gap="sm" mt="md">
       {preview.isPending ? (
@@ -47,23 +46,25 @@ export function PreviewStep({
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t("contacts.imports.row")}</Table.Th>
-                  {columns.map((column) => (
-                    <Table.Th key={column}>{label(column)}</Table.Th>
+                  {body.map((item) => (
+                    <Table.Th key={item.column}>
+                      {label(item.field)}
+                      <Text size="xs" c="dimmed" fw={400}>
+                        {header(item.column)}
+                      </Text>
+                    </Table.Th>
                   ))}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {rows.map((row) => {
-                  const bad = problems.some((problem) => problem.row === row.row);
-                  return (
-                    <Table.Tr key={row.row} bg={bad ? "var(--mantine-color-red-light)" : undefined}>
-                      <Table.Td>{row.row}</Table.Td>
-                      {columns.map((column) => (
-                        <Table.Td key={column}>{row.values[column] ?? "—"}</Table.Td>
-                      ))}
-                    </Table.Tr>
-                  );
-                })}
+                {rows.map((row) => (
+                  <Table.Tr key={row.row_number} bg={row.errors.length ? "var(--mantine-color-red-light)" : undefined}>
+                    <Table.Td>{row.row_number}</Table.Td>
+                    {body.map((item) => (
+                      <Table.Td key={item.column}>{row.values[item.column] || "—"}</Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
               </Table.Tbody>
             </Table>
           </Paper>
@@ -78,7 +79,7 @@ export function PreviewStep({
                 <Text component="li" size="sm" key={index}>
                   {t("contacts.imports.problem", {
                     row: problem.row,
-                    column: problem.column ? label(problem.column) : t("contacts.imports.wholeRow"),
+                    column: problem.column ?? t("contacts.imports.wholeRow"),
                     reason: problem.reason,
                   })}
                 </Text>

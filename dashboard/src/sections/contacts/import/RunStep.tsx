@@ -1,25 +1,28 @@
-// Steps 5 and 6: the import's job with live progress, then its report (created, updated,
-// skipped, rejected) and the rejected rows (row, column, reason) as a CSV to download.
-import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
+// Steps 5 and 6: the import's job with live progress, then its report (rows read, created,
+// updated, skipped, rejected), the first rejected rows (row, column, reason) and all of them
+// as a CSV to download.
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDownload } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { describeProblem } from "../../team/problem";
 import { JobProgress } from "../bulk/JobProgress";
-import { type ImportReport, type Job, downloadRejected } from "../crm";
+import { type ImportState, type Job, downloadRejected, getImport, rejectionsText } from "../crm";
 import { contactKeys } from "../queries";
+import { parseCsv } from "./csv";
 
-export function RunStep({ job, onDone }: { job: Job; onDone: (job: Job) => void }) {
+const SHOWN_REJECTIONS = 20;
+
+export function RunStep({ jobId, onDone }: { jobId: string; onDone: (job: Job) => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   return (
     <Stack gap="sm" mt="md" maw={640}>
       <Text size="sm">{t("contacts.imports.running")}</Text>
       <JobProgress
-        jobId={job.id}
-        initial={job}
+        jobId={jobId}
         label={t("contacts.imports.progress")}
         onDone={(done) => {
           void queryClient.invalidateQueries({ queryKey: contactKeys.all });
@@ -30,21 +33,15 @@ export function RunStep({ job, onDone }: { job: Job; onDone: (job: Job) => void 
   );
 }
 
-/** The report's counts, from the job's result (the processed counts when it has none). */
-export function reportOf(job: Job): ImportReport {
-  const result = (job.result ?? {}) as Partial<ImportReport>;
-  return {
-    total: result.total ?? job.processed,
-    created: result.created ?? 0,
-    updated: result.updated ?? 0,
-    skipped: result.skipped ?? 0,
-    rejected: result.rejected ?? job.failed,
-  };
-}
-
-export function ReportStep({ importId, job, onAgain }: { importId: string; job: Job; onAgain: () => void }) {
+export function ReportStep({ importId, onAgain }: { importId: string; onAgain: () => void }) {
   const { t, i18n } = useTranslation();
-  const report = reportOf(job);
+  const state = useQuery({ queryKey: ["contacts", "import", importId], queryFn: () => getImport(importId) });
+  const counts = state.data?.counts;
+  const rejected = useQuery({
+    queryKey: ["contacts", "import-rejections", importId],
+    queryFn: async () => parseCsv(await rejectionsText(importId)).slice(1, SHOWN_REJECTIONS + 1),
+    enabled: (counts?.rejected ?? 0) > 0,
+  });
   const download = useMutation({
     mutationFn: () => downloadRejected(importId),
     onError: (error) =>
@@ -54,38 +51,53 @@ export function ReportStep({ importId, job, onAgain }: { importId: string; job: 
         message: describeProblem(error, t("contacts.imports.rejectedFailed")),
       }),
   });
-  const n = (value: number) => value.toLocaleString(i18n.language);
-  const figures = (["total", "created", "updated", "skipped", "rejected"] as const).map((key) => ({
-    key,
-    value: report[key],
-  }));
+  const n = (value: number | null | undefined) => (value ?? 0).toLocaleString(i18n.language);
   return (
     <Stack gap="md" mt="md">
-      {job.status === "failed" ? (
-        <Alert color="red" title={t("contacts.imports.failed")}>
-          {job.error ?? t("contacts.imports.failedHint")}
-        </Alert>
-      ) : job.status === "cancelled" ? (
-        <Alert color="yellow">{t("contacts.imports.cancelled")}</Alert>
-      ) : (
-        <Alert color="green" title={t("contacts.imports.done")}>
-          {t("contacts.imports.doneHint")}
-        </Alert>
+      <Outcome state={state.data} />
+      {counts && (
+        <SimpleGrid cols={{ base: 2, sm: 5 }} component="dl" aria-label={t("contacts.imports.reportLabel")} m={0}>
+          {(["total", "created", "updated", "skipped", "rejected"] as const).map((key) => (
+            <Paper withBorder p="sm" key={key}>
+              <Text component="dt" size="xs" c="dimmed">
+                {t(`contacts.imports.report.${key}`)}
+              </Text>
+              <Text component="dd" size="xl" fw={600} m={0} data-testid={`report-${key}`}>
+                {n(counts[key])}
+              </Text>
+            </Paper>
+          ))}
+        </SimpleGrid>
       )}
-      <SimpleGrid cols={{ base: 2, sm: 5 }} component="dl" aria-label={t("contacts.imports.reportLabel")} m={0}>
-        {figures.map((figure) => (
-          <Paper withBorder p="sm" key={figure.key}>
-            <Text component="dt" size="xs" c="dimmed">
-              {t(`contacts.imports.report.${figure.key}`)}
-            </Text>
-            <Text component="dd" size="xl" fw={600} m={0} data-testid={`report-${figure.key}`}>
-              {n(figure.value)}
-            </Text>
+      {(rejected.data?.length ?? 0) > 0 && (
+        <>
+          <Title order={3} size="h5">
+            {t("contacts.imports.rejectedTitle")}
+          </Title>
+          <Paper withBorder style={{ overflowX: "auto" }}>
+            <Table aria-label={t("contacts.imports.rejectedTitle")}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("contacts.imports.row")}</Table.Th>
+                  <Table.Th>{t("contacts.imports.column")}</Table.Th>
+                  <Table.Th>{t("contacts.imports.reason")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rejected.data!.map((row, index) => (
+                  <Table.Tr key={index}>
+                    <Table.Td>{row[0]}</Table.Td>
+                    <Table.Td>{row[1] || t("contacts.imports.wholeRow")}</Table.Td>
+                    <Table.Td>{row[2]}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
           </Paper>
-        ))}
-      </SimpleGrid>
+        </>
+      )}
       <Group gap="xs">
-        {report.rejected > 0 && (
+        {(counts?.rejected ?? 0) > 0 && (
           <Button leftSection={<IconDownload size={16} />} variant="light" loading={download.isPending} onClick={() => download.mutate()}>
             {t("contacts.imports.downloadRejected")}
           </Button>
@@ -98,5 +110,23 @@ export function ReportStep({ importId, job, onAgain }: { importId: string; job: 
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+function Outcome({ state }: { state: ImportState | undefined }) {
+  const { t } = useTranslation();
+  if (!state) return null;
+  if (state.status === "failed") {
+    return (
+      <Alert color="red" title={t("contacts.imports.failed")}>
+        {state.error ?? t("contacts.imports.failedHint")}
+      </Alert>
+    );
+  }
+  if (state.status === "cancelled") return <Alert color="yellow">{t("contacts.imports.cancelled")}</Alert>;
+  return (
+    <Alert color="green" title={t("contacts.imports.done")}>
+      {state.counts.rejected > 0 ? t("contacts.imports.doneHint") : t("contacts.imports.doneAll")}
+    </Alert>
   );
 }

@@ -86,7 +86,9 @@ export function LiveCount({ filter }: { filter: ContactFilter | null }) {
     <Text size="sm" fw={500} aria-live="polite" role="status" data-testid="segment-count">
       {count.isError
         ? t("contacts.segments.countFailed")
-        : count.data
+        : count.data?.count_timed_out || (count.data && count.data.count === null)
+          ? t("contacts.segments.countTimedOut")
+          : count.data && count.data.count !== null
           ? t("contacts.segments.count", {
               count: count.data.count,
               formatted: count.data.count.toLocaleString(i18n.language),

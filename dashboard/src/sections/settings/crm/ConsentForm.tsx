@@ -6,7 +6,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type CrmSettings, getCrmSettings, updateCrmSettings } from "../../contacts/crm";
+import { type CrmSettings, type CrmSettingsUpdate, getCrmSettings, updateCrmSettings } from "../../contacts/crm";
 import { contactKeys } from "../../contacts/queries";
 import { describeProblem } from "../../team/problem";
 
@@ -27,7 +27,14 @@ export function countries(language: string): { value: string; label: string }[] 
     .sort((a, b) => a.label.localeCompare(b.label, language));
 }
 
-type Form = Omit<CrmSettings, "opt_out_reply" | "opt_in_reply"> & { opt_out_reply: string; opt_in_reply: string };
+interface Form {
+  default_country: string;
+  marketing_requires_consent: boolean;
+  opt_out_keywords: string[];
+  opt_in_keywords: string[];
+  opt_out_reply: string;
+  opt_in_reply: string;
+}
 
 function formOf(settings: CrmSettings): Form {
   return {
@@ -54,6 +61,7 @@ export function ConsentForm({ canEdit }: { canEdit: boolean }) {
     mutationFn: (values: Form) =>
       updateCrmSettings({
         ...values,
+        default_country: values.default_country as CrmSettingsUpdate["default_country"],
         opt_out_reply: values.opt_out_reply.trim() || null,
         opt_in_reply: values.opt_in_reply.trim() || null,
       }),
