@@ -42,9 +42,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_segments_list_order", "segments", ["tenant_id", "created_at", "id"], unique=False
     )
+    op.create_index("ix_contacts_tenant_id_id", "contacts", ["tenant_id", "id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contacts_tenant_id_id", table_name="contacts")
     op.drop_index("ix_segments_list_order", table_name="segments")
     op.drop_index(op.f("ix_segments_tenant_id"), table_name="segments")
     op.drop_table("segments")

@@ -17,6 +17,7 @@ from segments.data import (
     add_tag,
     matching,
     preview,
+    tag_contacts,
 )
 
 from support.world import World
@@ -281,3 +282,20 @@ async def test_a_preview_counts_only_the_callers_tenant(world: World) -> None:
     theirs = (await preview(world, {"all": []}, other)).json()
     assert theirs["count"] == 1
     assert not {uuid.UUID(c["id"]) for c in theirs["sample"]} & mine
+
+
+async def test_tag_conditions_side_by_side_keep_their_meaning(world: World) -> None:
+    a, b, c = await add_contacts(world, {}, {}, {})
+    first = [await add_tag(world, f"A{i}") for i in range(55)]
+    second = [await add_tag(world, f"B{i}") for i in range(55)]
+    await tag_contacts(world, first[-1], a)
+    await tag_contacts(world, second[-1], b)
+
+    def tags(match: str, ids: list[uuid.UUID]) -> dict[str, Any]:
+        return {"condition": "tags", "match": match, "tag_ids": [str(i) for i in ids]}
+
+    # 110 ids between them, more than one condition may list.
+    assert await matching(world, {"any": [tags("any", first), tags("any", second)]}) == {a, b}
+    assert await matching(world, {"all": [tags("none", first), tags("none", second)]}) == {c}
+    assert await matching(world, {"all": [tags("any", first), tags("any", second)]}) == set()
+    assert await matching(world, {"any": [tags("none", first), tags("none", second)]}) == {a, b, c}

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mia_common.db import Base, TenantScoped, Timestamped, UUIDv7PrimaryKey
+from mia_crm.models.contact import Contact
 from mia_crm.models.server_values import ReturnsServerValues
 
 __all__ = ["Segment"]
@@ -30,3 +31,9 @@ class Segment(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValues, 
         # The list's order (newest first).
         Index("ix_segments_list_order", "tenant_id", "created_at", "id"),
     )
+
+
+# On contacts, for the segments (migration 0005): a tenant's contacts in id order. The member
+# stream reads its keyset batches by it, and a count that joins contact_tags merges both
+# sorted id lists from indexes alone, without the table.
+Index("ix_contacts_tenant_id_id", Contact.tenant_id, Contact.id)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
@@ -102,9 +102,13 @@ class _Compiler:
 
     def node(self, node: ContactFilter) -> ColumnElement[bool]:
         if isinstance(node, AllOf):
-            return and_(true(), *(self.node(child) for child in node.all_))
+            # "Has no tag A" and "has no tag B": has none of both, one probe.
+            children = _merged_tags(node.all_, "none")
+            return and_(true(), *(self.node(child) for child in children))
         if isinstance(node, AnyOf):
-            return or_(false(), *(self.node(child) for child in node.any_))
+            # "Has tag A" or "has tag B": one probe of contact_tags for both.
+            children = _merged_tags(node.any_, "any")
+            return or_(false(), *(self.node(child) for child in children))
         if isinstance(node, Not):
             return not_(self.node(node.not_))
         return self.condition(node)
@@ -186,6 +190,17 @@ class _Compiler:
             ContactConsent.tenant_id == self.tenant_id,
             ContactConsent.status == node.status,
         )
+
+
+def _merged_tags(children: list[Any], match: Literal["any", "none"]) -> list[Any]:
+    """``children`` with their tag conditions of ``match`` made one (their ids together)."""
+    tags = [c for c in children if isinstance(c, TagsCondition) and c.match == match]
+    if len(tags) < 2:
+        return children
+    ids = list(dict.fromkeys(tag_id for condition in tags for tag_id in condition.tag_ids))
+    # Not validated again: together they may hold more ids than one condition may list.
+    merged = TagsCondition.model_construct(condition="tags", match=match, tag_ids=ids)
+    return [c for c in children if not any(c is tag for tag in tags)] + [merged]
 
 
 def _holds(key: str, value: Any) -> ColumnElement[bool]:

@@ -104,23 +104,33 @@ class SegmentRepository:
         return (await self.session.scalars(query)).all()
 
     async def _bounded(self, read: Any, timeout_ms: int) -> Any:
-        # A savepoint: a cancelled statement rolls back to it (and the SET LOCAL with it),
-        # leaving the request's transaction usable; a finished one restores the timeout.
-        previous = await self.session.scalar(text("SELECT current_setting('statement_timeout')"))
+        # A savepoint: a cancelled statement rolls back to it (and the settings with it),
+        # leaving the request's transaction usable; a finished one restores them.
+        previous = (
+            await self.session.execute(
+                text("SELECT current_setting('statement_timeout'), current_setting('jit')")
+            )
+        ).one()
         try:
             async with self.session.begin_nested():
-                await self._set_timeout(f"{int(timeout_ms)}ms")
+                await self._settings(statement_timeout=f"{int(timeout_ms)}ms", jit="off")
                 result = await read()
-                await self._set_timeout(str(previous))
+                await self._settings(statement_timeout=str(previous[0]), jit=str(previous[1]))
         except DBAPIError as error:
             if getattr(error.orig, "sqlstate", None) == _QUERY_CANCELED or _cancelled(error):
                 raise TimedOut from None
             raise
         return result
 
-    async def _set_timeout(self, value: str) -> None:
+    async def _settings(self, *, statement_timeout: str, jit: str) -> None:
+        # JIT off: it compiles for a second where these counts run in milliseconds (their
+        # EXISTS subplans make the planner's estimate cross jit_above_cost).
         await self.session.execute(
-            text("SELECT set_config('statement_timeout', :value, true)"), {"value": value}
+            text(
+                "SELECT set_config('statement_timeout', :timeout, true),"
+                " set_config('jit', :jit, true)"
+            ),
+            {"timeout": statement_timeout, "jit": jit},
         )
 
 
