@@ -7,7 +7,7 @@ import { type UseQueryResult, useMutation, useQuery, useQueryClient } from "@tan
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { type Lead, type Page, type Pipeline, amount, createLead, listLeads, listPipelines, updateLead } from "../pipelines/api";
+import { type Lead, type Page, type Pipeline, amount, createLead, listLeads, listPipelines, moveLead } from "../pipelines/api";
 import { pipelineKeys } from "../pipelines/keys";
 import { formatMoney, refetchColumns } from "../pipelines/queries";
 import { describeProblem } from "../team/problem";
@@ -98,9 +98,9 @@ function LeadRow({ lead, pipeline }: { lead: Lead; pipeline: Pipeline | undefine
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const change = useMutation({
-    mutationFn: (stageId: string) => updateLead(lead.id, { stage_id: stageId }),
+    mutationFn: (stageId: string) => moveLead(lead.id, { stage_id: stageId, expected_version: lead.version }),
     onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: pipelineKeys.contactLeads(lead.contact_id ?? "") });
+      void queryClient.invalidateQueries({ queryKey: pipelineKeys.contactLeads(lead.contact_id) });
       refetchColumns(queryClient, lead.pipeline_id, [lead.stage_id, saved.stage_id]);
       notifications.show({ color: "brand", message: t("pipelines.inbox.moved") });
     },

@@ -5,7 +5,7 @@ import { endSession } from "../../auth/session";
 import i18n from "../../i18n";
 import { lastSocket } from "../../live/fakeSocket";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
-import type { Lead } from "./api";
+import type { LeadDetail as Lead } from "./api";
 import { PIPELINE_ID, board, lead, pipeline, stage } from "./fixtures";
 import { SLOW, layOutBoard, renderApp } from "./testing";
 
@@ -276,5 +276,45 @@ describe("pipeline board", { timeout: 30_000 }, () => {
 
     await waitFor(() => expect(asked.at(-1)?.get("q")).toBe("padaria"));
     expect(asked.at(-1)?.get("rotting")).toBe("true");
+  });
+});
+
+describe("a move into a lost stage", { timeout: 30_000 }, () => {
+  it("asks why the deal was lost and sends the reason with the move", async () => {
+    const LOST = stage({ name: "Lost", probability: 0, position: 1, kind: "lost" });
+    const stages = [NEW, LOST];
+    const a = lead(NEW, { title: "Padaria Central" });
+    const moves: unknown[] = [];
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      "GET /api/v1/pipelines": () => json({ items: [pipeline(stages)], next_cursor: null }),
+      "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tags": () => json({ items: [], next_cursor: null }),
+      [`GET ${base}/board`]: () => json(board(stages, { [NEW.id]: [a] })),
+      [`GET ${base}/stages/${NEW.id}/leads`]: () => json({ items: [a], next_cursor: null }),
+      [`GET ${base}/stages/${LOST.id}/leads`]: () => json({ items: [], next_cursor: null }),
+      [`POST /api/v1/leads/${a.id}/move`]: async (request) => {
+        moves.push(await request.json());
+        return json({ ...a, stage_id: LOST.id, lost_reason: "Too expensive", version: 2 });
+      },
+    });
+    renderApp(`/pipelines/${PIPELINE_ID}`);
+    const user = userEvent.setup();
+    (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
+
+    await user.keyboard("[Space]");
+    await user.keyboard("[ArrowRight]");
+    await user.keyboard("[Space]");
+
+    const dialog = await screen.findByRole("dialog", { name: "Padaria Central to Lost" });
+    expect(moves).toEqual([]);
+    await user.type(within(dialog).getByRole("textbox", { name: "Lost reason" }), "Too expensive");
+    await user.click(within(dialog).getByRole("button", { name: "Move" }));
+
+    await waitFor(() =>
+      expect(moves).toEqual([
+        { stage_id: LOST.id, after_id: null, before_id: null, expected_version: 1, lost_reason: "Too expensive" },
+      ]),
+    );
   });
 });

@@ -3,7 +3,7 @@
 // request naming the card's new neighbours ("after A, before B") and the version the card
 // had; the board shows the move at once and takes it back, with a word, when the crm
 // refuses (409 stale_position: someone else moved first, the board refetches).
-import { Badge, Box, Button, Group, Paper, ScrollArea, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
 import {
   type Announcements,
   type CollisionDetection,
@@ -64,7 +64,7 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
   const queryClient = useQueryClient();
   const stages = useMemo(() => board.columns.map((column) => column.stage), [board.columns]);
   const currency = useMemo(
-    () => board.columns.flatMap((column) => column.leads).find((lead) => lead.currency)?.currency ?? board.pipeline.currency ?? null,
+    () => board.columns.flatMap((column) => column.leads).find((lead) => lead.currency)?.currency ?? null,
     [board],
   );
 
@@ -102,6 +102,7 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
   const [drag, setDrag] = useState<DragState | null>(null);
   const [loadingMore, setLoadingMore] = useState<string | null>(null);
   const justDragged = useRef(false);
+  const [losing, setLosing] = useState<{ lead: Lead; placement: Placement; stage: Stage } | null>(null);
 
   const itemsOf = useCallback(
     (stageId: string): string[] => drag?.items[stageId] ?? columnData[stageId]?.leads.map((lead) => lead.id) ?? [],
@@ -123,12 +124,13 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
   }, [stages, columnData]);
 
   const move = useMutation({
-    mutationFn: ({ lead, placement }: { lead: Lead; placement: Placement }) =>
+    mutationFn: ({ lead, placement, lostReason }: { lead: Lead; placement: Placement; lostReason?: string }) =>
       moveLead(lead.id, {
         stage_id: placement.stageId,
         after_id: placement.afterId,
         before_id: placement.beforeId,
         expected_version: lead.version,
+        ...(lostReason ? { lost_reason: lostReason } : {}),
       }),
     onMutate: async ({ lead, placement }) => {
       await queryClient.cancelQueries({ queryKey: pipelineKeys.columns(pipelineId) });
@@ -232,6 +234,12 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
     const before = columnData[lead.stage_id]?.leads.map((item) => item.id) ?? [];
     const was = neighbours(before, before.indexOf(lead.id));
     if (to === lead.stage_id && was.afterId === placement.afterId && was.beforeId === placement.beforeId) return;
+    // Into a lost stage, the crm wants to know why (unless the lead says already).
+    const target = stages.find((item) => item.id === to);
+    if (target?.kind === "lost" && to !== lead.stage_id && !lead.lost_reason) {
+      setLosing({ lead, placement, stage: target });
+      return;
+    }
     move.mutate({ lead, placement });
   };
 
@@ -293,7 +301,66 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
           })}
         </Group>
       </ScrollArea>
+      <LostReasonModal
+        losing={losing}
+        onCancel={() => setLosing(null)}
+        onConfirm={(reason) => {
+          if (losing) move.mutate({ lead: losing.lead, placement: losing.placement, lostReason: reason });
+          setLosing(null);
+        }}
+      />
     </DndContext>
+  );
+}
+
+function LostReasonModal({
+  losing,
+  onCancel,
+  onConfirm,
+}: {
+  losing: { lead: Lead; stage: Stage } | null;
+  onCancel: () => void;
+  onConfirm: (reason: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState("");
+  return (
+    <Modal
+      opened={losing !== null}
+      onClose={onCancel}
+      title={t("pipelines.lost.title", { title: losing?.lead.title ?? "", stage: losing?.stage.name ?? "" })}
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (reason.trim()) {
+            onConfirm(reason.trim());
+            setReason("");
+          }
+        }}
+      >
+        <Stack>
+          <Textarea
+            label={t("pipelines.drawer.lostReason")}
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+            maxLength={500}
+            autosize
+            minRows={2}
+            data-autofocus
+            required
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onCancel}>
+              {t("pipelines.settings.cancel")}
+            </Button>
+            <Button type="submit" disabled={!reason.trim()}>
+              {t("pipelines.lost.confirm")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 

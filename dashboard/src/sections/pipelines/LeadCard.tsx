@@ -24,9 +24,9 @@ export function LeadCard({ lead, stage, index, ownerName, onOpen }: LeadCardProp
     id: lead.id,
     data: { stageId: stage.id },
   });
-  const rotting = isRotting(lead, stage.rotting_days);
+  const rotting = isRotting(lead);
   const owner = ownerName(lead.owner_user_id);
-  const contact = lead.contact?.name || lead.contact?.phone || null;
+  const contact = lead.contact.name || lead.contact.phone || null;
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     listeners?.onKeyDown?.(event);
     if (!event.defaultPrevented && event.key === "Enter") {
@@ -74,9 +74,7 @@ export function LeadCard({ lead, stage, index, ownerName, onOpen }: LeadCardProp
         </Text>
         <Group justify="space-between" gap={4} wrap="nowrap">
           <Text size="sm" fw={500}>
-            {lead.value === null || lead.value === undefined || lead.value === ""
-              ? t("pipelines.card.noValue")
-              : formatMoney(amount(lead.value), lead.currency, i18n.language)}
+            {formatMoney(amount(lead.value), lead.currency, i18n.language)}
           </Text>
           <Group gap={2} wrap="nowrap">
             <IconUser size={12} aria-hidden />

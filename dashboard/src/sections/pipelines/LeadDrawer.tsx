@@ -25,7 +25,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../api/client";
 import { describeProblem } from "../team/problem";
-import { type Lead, type LeadChanges, type Stage, getLead, leadHistory, updateLead } from "./api";
+import { type LeadChanges, type LeadDetail, type Stage, getLead, leadHistory, moveLead, updateLead } from "./api";
 import { pipelineKeys, refetchColumns, storeLead } from "./queries";
 import { usePeople } from "./people";
 
@@ -67,12 +67,12 @@ export function LeadDrawer({ leadId, stages, onClose }: LeadDrawerProps) {
   );
 }
 
-function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
+function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const { people, nameOf } = usePeople();
   const [title, setTitle] = useState(lead.title);
-  const [value, setValue] = useState<string | number>(lead.value === null ? "" : Number(lead.value));
+  const [value, setValue] = useState<string | number>(Number(lead.value));
   const [owner, setOwner] = useState<string | null>(lead.owner_user_id);
   const [stageId, setStageId] = useState<string>(lead.stage_id);
   const [expectedClose, setExpectedClose] = useState(lead.expected_close_on ?? "");
@@ -81,12 +81,26 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
   const history = useQuery({ queryKey: pipelineKeys.history(lead.id), queryFn: () => leadHistory(lead.id) });
 
   const save = useMutation({
-    mutationFn: (changes: LeadChanges) => updateLead(lead.id, changes),
+    // The fields first (naming the version seen), then the stage: a move is its own request.
+    mutationFn: async ({ changes, stage: target }: { changes: LeadChanges; stage: string | null }) => {
+      let saved: LeadDetail = lead;
+      if (Object.keys(changes).length > 0) {
+        saved = await updateLead(lead.id, { ...changes, expected_version: saved.version });
+      }
+      if (target) {
+        saved = await moveLead(lead.id, {
+          stage_id: target,
+          expected_version: saved.version,
+          lost_reason: stages.find((item) => item.id === target)?.kind === "lost" ? lostReason.trim() || null : null,
+        });
+      }
+      return saved;
+    },
     onSuccess: (saved) => {
       storeLead(queryClient, saved);
       refetchColumns(queryClient, lead.pipeline_id, [lead.stage_id, saved.stage_id]);
       void queryClient.invalidateQueries({ queryKey: pipelineKeys.history(lead.id) });
-      if (lead.contact_id) void queryClient.invalidateQueries({ queryKey: pipelineKeys.contactLeads(lead.contact_id) });
+      void queryClient.invalidateQueries({ queryKey: pipelineKeys.contactLeads(lead.contact_id) });
       notifications.show({ color: "brand", message: t("pipelines.drawer.saved") });
     },
     onError: (error) => {
@@ -96,22 +110,24 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
         title: t("pipelines.drawer.saveFailed"),
         message: stale ? t("pipelines.drawer.stale") : describeProblem(error, t("pipelines.drawer.saveFailed")),
       });
-      if (stale) void queryClient.invalidateQueries({ queryKey: pipelineKeys.lead(lead.id) });
+      void queryClient.invalidateQueries({ queryKey: pipelineKeys.lead(lead.id) });
     },
   });
 
+  const lostNeedsReason = stage?.kind === "lost" && stageId !== lead.stage_id && !lostReason.trim() && !lead.lost_reason;
   const submit = () => {
-    if (!title.trim()) return;
+    if (!title.trim() || lostNeedsReason) return;
     const changes: LeadChanges = {};
     if (title.trim() !== lead.title) changes.title = title.trim();
-    const nextValue = value === "" ? null : String(value);
-    if (nextValue !== (lead.value === null ? null : String(Number(lead.value)))) changes.value = nextValue;
+    const nextValue = value === "" ? "0" : String(value);
+    if (Number(nextValue) !== Number(lead.value)) changes.value = nextValue;
     if (owner !== lead.owner_user_id) changes.owner_user_id = owner;
-    if (stageId !== lead.stage_id) changes.stage_id = stageId;
     if ((expectedClose || null) !== lead.expected_close_on) changes.expected_close_on = expectedClose || null;
-    if ((lostReason.trim() || null) !== lead.lost_reason) changes.lost_reason = lostReason.trim() || null;
-    if (Object.keys(changes).length === 0) return;
-    save.mutate(changes);
+    const movingToLost = stage?.kind === "lost" && stageId !== lead.stage_id;
+    if (!movingToLost && (lostReason.trim() || null) !== lead.lost_reason) changes.lost_reason = lostReason.trim() || null;
+    const target = stageId !== lead.stage_id ? stageId : null;
+    if (Object.keys(changes).length === 0 && !target) return;
+    save.mutate({ changes, stage: target });
   };
 
   const stageLabel = (id: string | null) => stages.find((item) => item.id === id)?.name ?? "—";
@@ -171,6 +187,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
             <Textarea
               label={t("pipelines.drawer.lostReason")}
               description={t("pipelines.drawer.lostReasonHint")}
+              error={lostNeedsReason ? t("pipelines.drawer.lostReasonRequired") : undefined}
               value={lostReason}
               onChange={(event) => setLostReason(event.currentTarget.value)}
               autosize
@@ -179,7 +196,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
             />
           )}
           <Group justify="flex-end">
-            <Button type="submit" loading={save.isPending} disabled={!title.trim()}>
+            <Button type="submit" loading={save.isPending} disabled={!title.trim() || lostNeedsReason}>
               {t("pipelines.drawer.save")}
             </Button>
           </Group>
@@ -190,7 +207,7 @@ function LeadDetails({ lead, stages }: { lead: Lead; stages: Stage[] }) {
         <Text fw={600} size="sm">
           {t("pipelines.drawer.contact")}
         </Text>
-        {lead.contact_id ? (
+        {lead.contact ? (
           <Anchor component={Link} to={`/contacts/${lead.contact_id}`} size="sm">
             <Group gap={4} component="span">
               <IconUser size={14} aria-hidden />

@@ -6,10 +6,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { describeProblem } from "../team/problem";
-import { type BoardFilters, type Lead, type Stage, amount, listLeads } from "./api";
+import { type BoardFilters, type Lead, type LeadSort, type Stage, amount, listLeads } from "./api";
 import { formatMoney, isRotting, pipelineKeys } from "./queries";
 
-type SortField = "title" | "value" | "expected_close_on" | "updated_at";
+type SortField = "value" | "stage_entered_at" | "created_at";
 
 interface LeadsTableProps {
   pipelineId: string;
@@ -21,8 +21,8 @@ interface LeadsTableProps {
 
 export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: LeadsTableProps) {
   const { t, i18n } = useTranslation();
-  const [sort, setSort] = useState<{ field: SortField; descending: boolean }>({ field: "updated_at", descending: true });
-  const sortParam = `${sort.descending ? "-" : ""}${sort.field}`;
+  const [sort, setSort] = useState<{ field: SortField; descending: boolean }>({ field: "created_at", descending: true });
+  const sortParam = `${sort.descending ? "-" : ""}${sort.field}` as LeadSort;
   const scope = JSON.stringify({ filters, sortParam });
   const [pages, setPages] = useState<{ scope: string; cursors: (string | null)[] }>({ scope, cursors: [null] });
   const cursors = pages.scope === scope ? pages.cursors : [null];
@@ -40,7 +40,7 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
     return (
       <Table.Th aria-sort={active ? (sort.descending ? "descending" : "ascending") : "none"}>
         <UnstyledButton
-          onClick={() => setSort({ field, descending: active ? !sort.descending : field !== "title" })}
+          onClick={() => setSort({ field, descending: active ? !sort.descending : field !== "stage_entered_at" })}
           aria-label={t("pipelines.list.sortBy", { column: label })}
         >
           <Group gap={4} wrap="nowrap">
@@ -64,19 +64,20 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
         <Table highlightOnHover verticalSpacing="sm" aria-label={t("pipelines.list.label")} aria-busy={query.isFetching}>
           <Table.Thead>
             <Table.Tr>
-              {header("title", t("pipelines.list.title"))}
+              <Table.Th>{t("pipelines.list.title")}</Table.Th>
               <Table.Th>{t("pipelines.list.contact")}</Table.Th>
               <Table.Th>{t("pipelines.list.stage")}</Table.Th>
               {header("value", t("pipelines.list.value"))}
               <Table.Th visibleFrom="sm">{t("pipelines.list.owner")}</Table.Th>
-              {header("expected_close_on", t("pipelines.list.expectedClose"))}
-              {header("updated_at", t("pipelines.list.updated"))}
+              <Table.Th visibleFrom="md">{t("pipelines.list.expectedClose")}</Table.Th>
+              {header("stage_entered_at", t("pipelines.list.inStage"))}
+              {header("created_at", t("pipelines.list.created"))}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {items.length === 0 ? (
               <Table.Tr>
-                <Table.Td colSpan={7}>
+                <Table.Td colSpan={8}>
                   <Text c="dimmed" ta="center" py="md">
                     {t("pipelines.list.empty")}
                   </Text>
@@ -91,25 +92,28 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
                       <Anchor component="button" type="button" fw={500} onClick={() => onOpen(lead)}>
                         {lead.title}
                       </Anchor>
-                      {stage && isRotting(lead, stage.rotting_days) && (
+                      {stage && isRotting(lead) && (
                         <Badge ml={6} size="xs" color="orange" variant="light">
                           {t("pipelines.card.rotting")}
                         </Badge>
                       )}
                     </Table.Td>
-                    <Table.Td>{lead.contact?.name || lead.contact?.phone || "—"}</Table.Td>
+                    <Table.Td>{lead.contact.name || lead.contact.phone || "—"}</Table.Td>
                     <Table.Td>{stage?.name ?? "—"}</Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {lead.value === null ? "—" : formatMoney(amount(lead.value), lead.currency, i18n.language)}
+                      {formatMoney(amount(lead.value), lead.currency, i18n.language)}
                     </Table.Td>
                     <Table.Td visibleFrom="sm">{ownerName(lead.owner_user_id) ?? t("pipelines.card.unassigned")}</Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    <Table.Td visibleFrom="md" style={{ whiteSpace: "nowrap" }}>
                       {lead.expected_close_on
                         ? new Date(`${lead.expected_close_on}T12:00:00`).toLocaleDateString(i18n.language)
                         : "—"}
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {new Date(lead.updated_at).toLocaleDateString(i18n.language)}
+                      {new Date(lead.stage_entered_at).toLocaleDateString(i18n.language)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {new Date(lead.created_at).toLocaleDateString(i18n.language)}
                     </Table.Td>
                   </Table.Tr>
                 );

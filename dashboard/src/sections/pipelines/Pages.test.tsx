@@ -11,7 +11,8 @@ import { SLOW, renderApp } from "./testing";
 
 const NEW = stage({ name: "New", probability: 10, position: 0 });
 const LOST = stage({ name: "Lost", probability: 0, position: 1, kind: "lost" });
-const STAGES = [NEW, LOST];
+const WON = stage({ name: "Won", probability: 100, position: 2, kind: "won" });
+const STAGES = [NEW, LOST, WON];
 const base = `/api/v1/pipelines/${PIPELINE_ID}`;
 
 function api(overrides: Record<string, Handler>) {
@@ -58,6 +59,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
       [`GET ${base}/board`]: () => json(board(STAGES, { [NEW.id]: [deal] })),
       [`GET ${base}/stages/${NEW.id}/leads`]: () => json({ items: [deal], next_cursor: null }),
       [`GET ${base}/stages/${LOST.id}/leads`]: () => json({ items: [], next_cursor: null }),
+      [`GET ${base}/stages/${WON.id}/leads`]: () => json({ items: [], next_cursor: null }),
       [`GET /api/v1/leads/${deal.id}`]: () => json(deal),
       [`GET /api/v1/leads/${deal.id}/history`]: () =>
         json({
@@ -87,7 +89,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
     await user.type(title, "Padaria Central — 2 lojas");
     await user.click(within(drawer).getByRole("button", { name: "Save" }));
 
-    await waitFor(() => expect(patches).toEqual([{ title: "Padaria Central — 2 lojas" }]));
+    await waitFor(() => expect(patches).toEqual([{ title: "Padaria Central — 2 lojas", expected_version: 1 }]));
     expect(await screen.findByText("Lead saved")).toBeInTheDocument();
   });
 
@@ -112,7 +114,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
     expect(within(table).getByText("R$1,500.00")).toBeInTheDocument();
     expect(within(table).getByText("Lost")).toBeInTheDocument();
     expect(asked.at(-1)?.get("pipeline_id")).toBe(PIPELINE_ID);
-    expect(asked.at(-1)?.get("sort")).toBe("-updated_at");
+    expect(asked.at(-1)?.get("sort")).toBe("-created_at");
 
     await user.click(within(table).getByRole("button", { name: "Sort by Value" }));
     await waitFor(() => expect(asked.at(-1)?.get("sort")).toBe("-value"));
@@ -183,10 +185,10 @@ describe("the inbox's lead panel", { timeout: 30_000 }, () => {
         expect(new URL(request.url).searchParams.get("contact_id")).toBe(maria.contact.id);
         return json({ items: [deal], next_cursor: null });
       },
-      [`PATCH /api/v1/leads/${deal.id}`]: async (request) => {
+      [`POST /api/v1/leads/${deal.id}/move`]: async (request) => {
         const body = await request.json();
-        sent.push({ method: "PATCH", body });
-        return json({ ...deal, stage_id: LOST.id });
+        sent.push({ method: "MOVE", body });
+        return json({ ...deal, stage_id: NEW.id, version: 2 });
       },
       "POST /api/v1/leads": async (request) => {
         const body = await request.json();
@@ -205,8 +207,8 @@ describe("the inbox's lead panel", { timeout: 30_000 }, () => {
     const stageSelect = await screen.findByRole("textbox", { name: "Stage of Padaria Central" }, SLOW);
     await waitFor(() => expect(stageSelect).toBeEnabled());
     await user.click(stageSelect);
-    await user.click(await screen.findByRole("option", { name: "Lost" }, SLOW));
-    await waitFor(() => expect(sent).toEqual([{ method: "PATCH", body: { stage_id: LOST.id } }]));
+    await user.click(await screen.findByRole("option", { name: "Won" }, SLOW));
+    await waitFor(() => expect(sent).toEqual([{ method: "MOVE", body: { stage_id: WON.id, expected_version: 1 } }]));
 
     await user.click(screen.getByRole("button", { name: "Add a lead" }));
     await user.type(screen.getByRole("textbox", { name: "Title" }), "Nova loja");

@@ -1,5 +1,5 @@
 // Pipelines, boards and leads as the crm answers them, for tests.
-import type { Board, Lead, Pipeline, Stage } from "./api";
+import type { Board, LeadDetail, Pipeline, Stage } from "./api";
 
 let serial = 0;
 const uuid = (prefix: string) => {
@@ -23,14 +23,14 @@ export function stage(overrides: Partial<Stage> = {}): Stage {
   };
 }
 
-export function lead(stageOf: Stage, overrides: Partial<Lead> = {}): Lead {
+export function lead(stageOf: Stage, overrides: Partial<LeadDetail> = {}): LeadDetail {
   return {
     id: uuid("1ead1ead"),
     pipeline_id: stageOf.pipeline_id,
     stage_id: stageOf.id,
     title: "Deal",
-    contact_id: null,
-    contact: null,
+    contact_id: "d0a1b2c3-0000-4000-8000-000000000002",
+    contact: { id: "d0a1b2c3-0000-4000-8000-000000000002", name: null, phone: "+5511999990000" },
     conversation_id: null,
     value: "100.00",
     currency: "BRL",
@@ -40,6 +40,10 @@ export function lead(stageOf: Stage, overrides: Partial<Lead> = {}): Lead {
     position: "a0",
     version: 1,
     rotting: false,
+    stage_entered_at: "2026-11-20T12:00:00Z",
+    tags: [],
+    source: null,
+    fields: {},
     created_at: "2026-11-20T12:00:00Z",
     updated_at: "2026-11-20T12:00:00Z",
     ...overrides,
@@ -47,11 +51,11 @@ export function lead(stageOf: Stage, overrides: Partial<Lead> = {}): Lead {
 }
 
 export function pipeline(stages: Stage[], overrides: Partial<Pipeline> = {}): Pipeline {
-  return { id: PIPELINE_ID, name: "Sales", stages, ...overrides };
+  return { id: PIPELINE_ID, name: "Sales", stages, created_at: "2026-11-01T12:00:00Z", updated_at: "2026-11-01T12:00:00Z", ...overrides };
 }
 
 /** The board of `stages` with these cards in each (totals summed from them). */
-export function board(stages: Stage[], leads: Record<string, Lead[]>, nextCursors: Record<string, string> = {}): Board {
+export function board(stages: Stage[], leads: Record<string, LeadDetail[]>, nextCursors: Record<string, string> = {}): Board {
   return {
     pipeline: pipeline(stages),
     columns: stages.map((item) => {
@@ -62,6 +66,9 @@ export function board(stages: Stage[], leads: Record<string, Lead[]>, nextCursor
         count: cards.length,
         total_value: total.toFixed(2),
         weighted_value: ((total * item.probability) / 100).toFixed(2),
+        by_currency: cards.length
+          ? [{ currency: "BRL", count: cards.length, total_value: total.toFixed(2), weighted_value: ((total * item.probability) / 100).toFixed(2) }]
+          : [],
         leads: cards,
         next_cursor: nextCursors[item.id] ?? null,
       };

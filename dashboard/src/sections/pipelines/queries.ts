@@ -103,8 +103,8 @@ export function applyMove(queryClient: QueryClient, lead: Lead, placement: Place
               return {
                 ...column,
                 count: Math.max(0, column.count + sign),
-                total_value: amount(column.total_value) + sign * value,
-                weighted_value: amount(column.weighted_value) + (sign * value * column.stage.probability) / 100,
+                total_value: (amount(column.total_value) + sign * value).toFixed(2),
+                weighted_value: (amount(column.weighted_value) + (sign * value * column.stage.probability) / 100).toFixed(2),
               };
             }),
           }
@@ -138,10 +138,8 @@ export function refetchColumns(queryClient: QueryClient, pipelineId: string, sta
 }
 
 /** A card idle in its stage longer than the stage allows (the crm's word when it gives it). */
-export function isRotting(lead: Lead, rottingDays: number | null, now = Date.now()): boolean {
-  if (typeof lead.rotting === "boolean") return lead.rotting;
-  if (!rottingDays || !lead.stage_entered_at) return false;
-  return now - new Date(lead.stage_entered_at).getTime() > rottingDays * 86_400_000;
+export function isRotting(lead: Lead): boolean {
+  return lead.rotting;
 }
 
 export function formatMoney(value: number, currency: string | null | undefined, language: string): string {
