@@ -206,6 +206,24 @@ describe("live updates", { timeout: 20_000 }, () => {
     expect(await screen.findByText("João")).toBeInTheDocument();
   });
 
+  it("asks again without the topics a gateway does not relay, and stays live for the rest", async () => {
+    const { state } = fakeCrm();
+    renderLive();
+    await screen.findByText("Maria Silva");
+    const first = lastSocket();
+
+    act(() => first.drop(1008, "unknown topics: leads.events.v1"));
+
+    await waitFor(() => expect(lastSocket()).not.toBe(first));
+    const second = lastSocket();
+    expect(second.url.searchParams.get("topics")).toBe("inbox.events.v1,channels.alerts.v1");
+    act(() => second.open());
+    await waitFor(() => expect(screen.getByRole("status", { name: "Live updates" })).toHaveTextContent("Live"));
+    state.conversations = [JOAO, MARIA];
+    act(() => second.receive(inboxEvent("message_created", JOAO.id)));
+    expect(await screen.findByText("João")).toBeInTheDocument();
+  });
+
   it("ignores pings and events of other topics", async () => {
     const { seen } = fakeCrm();
     renderLive();

@@ -164,7 +164,7 @@ export class LiveClient {
     this.gotFrame = false;
     socket.onopen = () => this.opened(socket);
     socket.onmessage = (message: MessageEvent) => this.received(socket, message);
-    socket.onclose = (event: CloseEvent) => this.closed(socket, event.code);
+    socket.onclose = (event: CloseEvent) => this.closed(socket, event.code, event.reason);
     socket.onerror = () => {}; // a close event follows
   }
 
@@ -209,12 +209,24 @@ export class LiveClient {
     for (const listener of this.eventListeners) listener(event);
   }
 
-  private closed(socket: WebSocket, code: number): void {
+  private closed(socket: WebSocket, code: number, reason = ""): void {
     if (socket !== this.socket) return;
     const stable = this.gotFrame || (this.openedAt > 0 && Date.now() - this.openedAt >= STABLE_MS);
     this.forget(socket);
     if (!this.running) return;
     if (stable) this.attempts = 0;
+    // A gateway that does not relay some of the topics asked for (an older one) names them:
+    // the others are still worth receiving, so ask again without those.
+    const unknown = code === CLOSE_BAD_REQUEST ? /^unknown topics: (.+)$/.exec(reason) : null;
+    if (unknown && this.options.topics?.length) {
+      const refused = new Set(unknown[1]!.split(","));
+      const rest = this.options.topics.filter((topic) => !refused.has(topic));
+      if (rest.length > 0 && rest.length < this.options.topics.length) {
+        this.options.topics = rest;
+        this.connect();
+        return;
+      }
+    }
     if (code === CLOSE_FORBIDDEN || code === CLOSE_BAD_REQUEST) {
       this.setStatus("unavailable");
       return;
