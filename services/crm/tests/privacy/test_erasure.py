@@ -93,6 +93,21 @@ async def a_person_with_history(world: World) -> dict[str, Any]:
         contact_id,
         {"channel": "whatsapp", "status": "opted_in", "note": f"{person['name']} pediu"},
     )
+    pipeline = await world.client.post(
+        "/api/v1/pipelines", json={"name": f"Vendas {marker}"}, headers=world.manager.headers
+    )
+    assert pipeline.status_code == 201, pipeline.text
+    lead = await world.client.post(
+        "/api/v1/leads",
+        json={
+            "contact_id": contact_id,
+            "pipeline_id": pipeline.json()["id"],
+            "title": f"Pedido de {person['name']}",
+            "conversation_id": conversation["id"],
+        },
+        headers=world.agent.headers,
+    )
+    assert lead.status_code == 201, lead.text
     async with world.app.state.context.infra.sessions() as session, session.begin():
         await session.execute(
             text("UPDATE contacts SET fields = CAST(:fields AS jsonb) WHERE id = :id"),
@@ -107,7 +122,12 @@ async def a_person_with_history(world: World) -> dict[str, Any]:
             text("INSERT INTO contact_tags (contact_id, tag_id, tenant_id) VALUES (:c, :tag, :t)"),
             {"c": contact_id, "tag": tag_id, "t": world.tenant_id},
         )
-    return {**person, "contact_id": contact_id, "conversation_id": conversation["id"]}
+    return {
+        **person,
+        "contact_id": contact_id,
+        "conversation_id": conversation["id"],
+        "lead_id": lead.json()["id"],
+    }
 
 
 async def test_erasure_leaves_no_trace_of_the_persons_phone_name_or_messages(
@@ -129,6 +149,7 @@ async def test_erasure_leaves_no_trace_of_the_persons_phone_name_or_messages(
 
     assert response.status_code == 202, response.text
     assert response.json()["messages"] == 2
+    assert response.json()["leads"] == 1
     assert await traces(world, needles) == []
     contact = await world.get(f"/api/v1/contacts/{person['contact_id']}")
     assert contact["name"] is None
@@ -136,6 +157,9 @@ async def test_erasure_leaves_no_trace_of_the_persons_phone_name_or_messages(
     thread = await world.messages(person["conversation_id"])
     assert len(thread) == 2
     assert all(message["text"] is None for message in thread)
+    lead = await world.get(f"/api/v1/leads/{person['lead_id']}")
+    assert lead["title"] == "(erased)"
+    assert lead["contact_id"] == person["contact_id"], "the deal stays on the board"
     notes = await world.get(f"/api/v1/inbox/conversations/{person['conversation_id']}/notes")
     assert notes["items"] == []
     consent = await world.get(f"/api/v1/contacts/{person['contact_id']}/consent")

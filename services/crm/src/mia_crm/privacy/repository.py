@@ -227,7 +227,7 @@ class PrivacyRepository:
             await self.session.execute(delete(tags).where(tags.c.contact_id == contact_id))
 
     async def purge_events(self, *, subjects: Collection[str]) -> int:
-        """Outbox rows about the person (their contact or conversations), published or
+        """Outbox rows about the person (their contact, conversations, leads), published or
         not: published ones are kept a while and hold what the events said (names, phones,
         texts); unpublished ones would still tell others (a reply not sent yet is not
         sent). An earlier erasure's own event is kept: every service must read it."""

@@ -7,9 +7,12 @@ their leads lose what describes them (title, fields, reasons) but stay on the bo
 contact keeps only its id, tenant, owner and times (name, phone, email, user id, fields,
 profile cleared; tags removed). The consent ledger is kept, notes cleared: it names
 nobody once the contact is anonymous, and it shows the tenant honoured what was asked.
-The crm's outbox rows about the person are deleted, and ``contact.erased`` is staged with
-the addresses the person had, so the sender, meta-ingest and the gateway (its audit log)
-do their part.
+The crm's outbox rows about the person (their contact, conversations, leads) are
+deleted, and ``contact.erased`` is staged with the addresses the person had, for the
+other services: the sender's send log forgets them, the gateway records the erasure in
+the tenant's audit log. (meta-ingest's copies of their media cannot be found from the
+addresses: the event would have to name them.) Kafka's topics keep what was published
+until their retention ends.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ async def erase_contact(
     )
     await repository.erase_contact(contact_id=contact_id)
     await repository.purge_events(
-        subjects=[str(contact_id), *(str(conversation) for conversation in conversation_ids)]
+        subjects=[str(contact_id), *map(str, conversation_ids), *map(str, lead_ids)]
     )
     erased = ContactErased(
         contact_id=contact_id,
