@@ -19,7 +19,8 @@ Ceiling: the good rows, already normalized, copied with COPY (asyncpg's binary c
 the same database's ``contacts`` for another tenant: the database's own write speed for
 these rows, no parsing, validation, events or tags. The ratio is import ÷ ceiling.
 
-Caveats: the crm, its outbox relay (publishing the ``contact.created`` events the import
+The crm's CPU time per row (``/proc/<pid>/stat``) holds better than the rate on a busy
+machine. Caveats: the crm, its outbox relay (publishing the ``contact.created`` events the import
 stages), PostgreSQL, Kafka and this script share the machine; on two cores the figures
 include waiting for a core.
 """
@@ -93,6 +94,12 @@ def generate(rows: int, bad: float) -> tuple[bytes, list[tuple[str, str, str, st
             good.append((name, e164, email, plan))
         lines.append(f"{name};{typed};{email};{plan};{note}")
     return ("\r\n".join(lines) + "\r\n").encode("cp1252"), good
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid: int, field: str) -> int:
@@ -224,6 +231,7 @@ async def measure(
         )
 
         started = time.perf_counter()
+        cpu_before = cpu_seconds(pid)
         start = await client.post(
             f"/api/v1/imports/{analysis['id']}/start",
             json={"mapping": mapping, "tags": [tag.json()["id"]], "on_existing": "update"},
@@ -258,6 +266,7 @@ async def measure(
                 raise AssertionError(f"the import did not finish in {JOB_DEADLINE_SECONDS} s")
             await asyncio.sleep(0.25)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu_before
         if profiler is not None:
             profiler.send_signal(2)
             await profiler.wait()
@@ -266,8 +275,11 @@ async def measure(
     assert job["status"] == "succeeded", job
     args.rate = args.rows / seconds
     peak_kb = rss_kb(pid, "VmHWM")
+    print(f"import: {args.rows} rows in {seconds:.2f} s = {args.rate:,.0f} rows/s")
+    print(f"  counts {report['counts']}")
     print(
-        f"import: {args.rows} rows in {seconds:.2f} s = {args.rate:,.0f} rows/s  {report['counts']}"
+        f"  crm CPU {cpu:.1f} s = {cpu / args.rows * 1e6:.0f} µs a row"
+        f" ({cpu / seconds * 100:.0f} % of one core; load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"crm memory: {before_kb / 1024:.0f} MiB before the upload, peak {peak_kb / 1024:.0f} MiB"
