@@ -29,6 +29,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.errors import AppError
@@ -287,6 +288,15 @@ class JobRunner:
                     logger.warning("job_lease_lost", job_id=str(job.id), kind=job.kind)
                 except AppError as error:
                     await self._finish(job, JobStatus.FAILED, error=error.detail)
+                except (DBAPIError, OSError) as error:
+                    if isinstance(error, DBAPIError) and not error.connection_invalidated:
+                        logger.exception("job_failed", job_id=str(job.id), kind=job.kind)
+                        await self._finish(job, JobStatus.FAILED, error=_describe(error))
+                    else:
+                        # The database went away mid-step: that step rolled back, and the
+                        # job resumes from its checkpoint once the lease runs out (the
+                        # attempts bound how often).
+                        logger.warning("job_interrupted", job_id=str(job.id), exc_info=True)
                 except Exception as error:
                     logger.exception("job_failed", job_id=str(job.id), kind=job.kind)
                     await self._finish(job, JobStatus.FAILED, error=_describe(error))
