@@ -381,3 +381,32 @@ async def test_another_tenants_import_is_not_found(world: World, importer: Impor
         assert response.status_code == 404, (path, response.text)
         assert response.json()["code"] == "import_not_found"
     assert (await world.get(base))["status"] == "ready"
+
+
+async def test_the_preview_reads_the_rows_under_another_mapping(
+    world: World, importer: Importer
+) -> None:
+    uploaded = await importer.upload(b"a,b\nAna,(11) 98765-4321\nBia,nope\n")
+    assert [c["suggested"] for c in uploaded["columns"]] == [None, None]
+
+    response = await world.client.post(
+        f"/api/v1/imports/{uploaded['id']}/preview",
+        json={"mapping": [{"column": 0, "field": "name"}, {"column": 1, "field": "phone"}]},
+        headers=world.agent.headers,
+    )
+    assert response.status_code == 200, response.text
+    preview = response.json()["preview"]
+    assert [(row["row_number"], row["errors"]) for row in preview] == [
+        (2, []),
+        (3, [{"column": "b", "reason": "'nope' is not a phone number"}]),
+    ]
+
+    as_data = await world.client.post(
+        f"/api/v1/imports/{uploaded['id']}/preview",
+        json={"mapping": [{"column": 1, "field": "phone"}], "has_header": False},
+        headers=world.agent.headers,
+    )
+    assert [row["row_number"] for row in as_data.json()["preview"]] == [1, 2, 3]
+    assert as_data.json()["preview"][0]["errors"] == [
+        {"column": "b", "reason": "'b' is not a phone number"}
+    ]
