@@ -89,6 +89,7 @@ async def create_segment(
     session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: SegmentIn
 ) -> Segment:
     node = await check_filter(session, tenant_id=tenant_id, node=body.filter)
+    await _check_name(session, tenant_id=tenant_id, name=body.name, segment_id=None)
     segment = Segment(
         tenant_id=tenant_id,
         name=body.name,
@@ -96,7 +97,7 @@ async def create_segment(
         filter=dump_filter(node),
         created_by_user_id=user_id,
     )
-    await _save(session, segment, tenant_id=tenant_id)
+    await _write(session, segment)
     return segment
 
 
@@ -110,16 +111,22 @@ async def update_segment(
 ) -> Segment:
     segment = await get_segment(session, tenant_id=tenant_id, segment_id=segment_id)
     given = changes.model_fields_set
-    if "name" in given and changes.name is not None:
-        segment.name = changes.name
+    # Every check reads before anything changes: a query would flush a half-made change.
+    stored = segment.filter
+    if "filter" in given and changes.filter is not None:
+        checked = await check_filter(session, tenant_id=tenant_id, node=changes.filter)
+        stored = dump_filter(checked)
+    name = changes.name if "name" in given and changes.name is not None else segment.name
+    if name != segment.name:
+        await _check_name(session, tenant_id=tenant_id, name=name, segment_id=segment.id)
+    if not given:
+        return segment
+    segment.name = name
+    segment.filter = stored
     if "description" in given:
         segment.description = changes.description
-    if "filter" in given and changes.filter is not None:
-        node = await check_filter(session, tenant_id=tenant_id, node=changes.filter)
-        segment.filter = dump_filter(node)
-    if given:
-        segment.updated_at = now
-        await _save(session, segment, tenant_id=tenant_id)
+    segment.updated_at = now
+    await _write(session, segment)
     return segment
 
 
@@ -133,14 +140,17 @@ async def delete_segment(
         raise SegmentNotFound(f"no segment {segment_id}")
 
 
-async def _save(session: AsyncSession, segment: Segment, *, tenant_id: uuid.UUID) -> None:
-    repository = SegmentRepository.from_session(session)
-    with session.no_autoflush:  # the check runs before the change is written
-        taken = await repository.name_taken(
-            tenant_id=tenant_id, name=segment.name, other_than=segment.id
-        )
+async def _check_name(
+    session: AsyncSession, *, tenant_id: uuid.UUID, name: str, segment_id: uuid.UUID | None
+) -> None:
+    taken = await SegmentRepository.from_session(session).name_taken(
+        tenant_id=tenant_id, name=name, other_than=segment_id
+    )
     if taken:
-        raise SegmentNameTaken(f"a segment is already named {segment.name!r}")
+        raise SegmentNameTaken(f"a segment is already named {name!r}")
+
+
+async def _write(session: AsyncSession, segment: Segment) -> None:
     try:
         async with session.begin_nested():
             session.add(segment)
