@@ -10,11 +10,15 @@ from fastapi import Depends, Query
 
 from mia_common.text import ApiStr
 from mia_crm.leads.repository import LeadFilter
-from mia_crm.leads.schemas import MAX_VALUE
 
 __all__ = ["BoardFilters"]
 
-_Amount = Annotated[Decimal | None, Query(ge=0, le=MAX_VALUE, allow_inf_nan=False)]
+# A number in the document (a Decimal would document any string); read exactly below.
+_Amount = Annotated[float | None, Query(ge=0, le=9e15, allow_inf_nan=False)]
+
+
+def _exact(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 async def _board_filters(
@@ -36,8 +40,8 @@ async def _board_filters(
     return LeadFilter(
         owner_user_id=owner_user_id,
         tag_id=tag_id,
-        min_value=min_value,
-        max_value=max_value,
+        min_value=_exact(min_value),
+        max_value=_exact(max_value),
         rotting=rotting,
         q=q,
     )

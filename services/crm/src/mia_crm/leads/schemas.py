@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from mia_common.text import ApiJsonObject, ApiStr, NonBlankApiStr
 
@@ -195,10 +195,20 @@ def _to_cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_EVEN)
 
 
+# Documented as what it accepts: a number, or a plain decimal string ("1234.5"), which
+# keeps cents exact (a float may not).
+_VALUE_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 9e15},
+        {"type": "string", "pattern": "^[0-9]{1,15}(\\.[0-9]{1,20})?$"},
+    ],
+    "description": "rounded to cents",
+}
 Value = Annotated[
     Decimal,
-    Field(ge=0, le=MAX_VALUE, allow_inf_nan=False, description="rounded to cents"),
+    Field(ge=0, le=MAX_VALUE, allow_inf_nan=False),
     AfterValidator(_to_cents),
+    WithJsonSchema(_VALUE_SCHEMA, mode="validation"),
 ]
 Title = Annotated[NonBlankApiStr, Field(max_length=200)]
 Source = Annotated[ApiStr, Field(max_length=64)]

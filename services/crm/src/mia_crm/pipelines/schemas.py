@@ -28,7 +28,7 @@ __all__ = [
 
 MAX_STAGES = 30
 DEFAULT_COLOR = "#64748b"
-Color = Annotated[str, api_str(pattern="^#[0-9a-fA-F]{6}$")]
+Color = api_str(pattern="^#[0-9a-fA-F]{6}$")
 Probability = Annotated[int, Field(ge=0, le=100, description="win probability, in percent")]
 RottingDays = Annotated[
     int | None,
