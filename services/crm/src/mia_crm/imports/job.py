@@ -20,6 +20,8 @@ the earlier one created (or is skipped, with on_existing=skip).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -214,30 +216,47 @@ async def run_import(job: RunningJob) -> dict[str, Any]:
                 step.advance(total=total, checkpoint={"records": 1 if has_header else 0})
         assert job.checkpoint is not None
         start = max(int(job.checkpoint["records"]), 1 if has_header else 0)
-        batch = _Batch()
-        done = start
-        async for record in records(
-            chunk, encoding=file.encoding, delimiter=file.delimiter, skip=start
-        ):
-            number = record.index + 1
-            if record.cells is None:
-                batch.reject(import_id, number, None, [Problem(None, record.error or "unreadable")])
-            elif _blank(record.cells):
-                pass
-            else:
-                read = reader.read(number, record.cells)
-                if isinstance(read, ContactRow):
-                    if batch.holds_key_of(read):
-                        await _write_step(job, plan, batch, done_through=done)
-                        batch = _Batch()
-                    batch.add_row(read, record.cells)
-                else:
-                    batch.reject(import_id, number, record.cells, read)
-            done = record.index + 1
-            if batch.size >= batch_size:
+        # Rows are read and checked while the batch before them is being written: a
+        # bounded queue (two batches) between the reader and the writer.
+        ready: asyncio.Queue[tuple[_Batch, int] | None] = asyncio.Queue(maxsize=2)
+
+        async def read_batches() -> None:
+            batch = _Batch()
+            done = start
+            async for record in records(
+                chunk, encoding=file.encoding, delimiter=file.delimiter, skip=start
+            ):
+                number = record.index + 1
+                if record.cells is None:
+                    problem = Problem(None, record.error or "unreadable")
+                    batch.reject(import_id, number, None, [problem])
+                elif not _blank(record.cells):
+                    read = reader.read(number, record.cells)
+                    if isinstance(read, ContactRow):
+                        if batch.holds_key_of(read):
+                            # The same contact twice: the later row goes in the next
+                            # batch, and updates (or skips) what the earlier one wrote.
+                            await ready.put((batch, done))
+                            batch = _Batch()
+                        batch.add_row(read, record.cells)
+                    else:
+                        batch.reject(import_id, number, record.cells, read)
+                done = record.index + 1
+                if batch.size >= batch_size:
+                    await ready.put((batch, done))
+                    batch = _Batch()
+            await ready.put((batch, done))
+            await ready.put(None)
+
+        reading = asyncio.create_task(read_batches())
+        try:
+            while (item := await _next(ready, reading)) is not None:
+                batch, done = item
                 await _write_step(job, plan, batch, done_through=done)
-                batch = _Batch()
-        await _write_step(job, plan, batch, done_through=done)
+        finally:
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
     except RecordTooLarge as error:
         raise ImportFailed(str(error)) from None
     async with job.sessions() as session:
@@ -246,6 +265,19 @@ async def run_import(job: RunningJob) -> dict[str, Any]:
         )
     assert final is not None
     return _counts(final)
+
+
+async def _next(
+    ready: asyncio.Queue[tuple[_Batch, int] | None], reading: asyncio.Task[None]
+) -> tuple[_Batch, int] | None:
+    """The next batch the reader made; the reader's error if it failed."""
+    getting = asyncio.ensure_future(ready.get())
+    await asyncio.wait({getting, reading}, return_when=asyncio.FIRST_COMPLETED)
+    if getting.done():
+        return getting.result()
+    getting.cancel()
+    reading.result()  # raises what stopped the reader
+    return await ready.get()  # it finished: what it put last
 
 
 def _counts(file: ImportFile) -> dict[str, Any]:
