@@ -299,3 +299,14 @@ async def test_tag_conditions_side_by_side_keep_their_meaning(world: World) -> N
     assert await matching(world, {"all": [tags("none", first), tags("none", second)]}) == {c}
     assert await matching(world, {"all": [tags("any", first), tags("any", second)]}) == set()
     assert await matching(world, {"any": [tags("none", first), tags("none", second)]}) == {a, b, c}
+
+
+async def test_instants_at_the_ends_of_the_calendar_are_read_in_utc(world: World) -> None:
+    (contact,) = await add_contacts(world, {"last_inbound_at": datetime.now(UTC)})
+
+    def inbound(op: str, at: str) -> dict[str, Any]:
+        return {"condition": "last_inbound", "op": op, "when": {"at": at}}
+
+    assert await matching(world, inbound("after", "0001-01-01T00:00:00+14:00")) == {contact}
+    assert await matching(world, inbound("before", "9999-12-31T23:59:59-14:00")) == {contact}
+    assert await matching(world, inbound("before", "0001-01-01T00:00:00+14:00")) == set()

@@ -106,7 +106,18 @@ Integer = Annotated[int, Field(ge=-(10**15), le=10**15)]
 
 
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # Within a day of year 1 or 9999 with an offset that crosses it: the nearest
+        # instant Python holds (no contact was created or wrote that long ago or ahead).
+        return (
+            datetime.min.replace(tzinfo=UTC)
+            if value.year == 1
+            else datetime.max.replace(tzinfo=UTC)
+        )
 
 
 class AbsoluteTime(BaseModel):
