@@ -385,6 +385,11 @@ async def measure_stream(url: str, tenant_id: uuid.UUID, tag_ids: list[uuid.UUID
     return met
 
 
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
 async def autovacuum_done(url: str, wait_seconds: float = 120.0) -> None:
     """Wait for autovacuum to leave the database: dropping it would try to end the worker,
     which the services' role may not (it is the server's)."""
@@ -430,8 +435,13 @@ async def main() -> None:
         try:
             await asyncio.to_thread(upgrade, SERVICE / "migrations", url)
             tag_ids = await seed(url, tenant_id, args.contacts)
+            print(
+                f"machine          {load()} on {os.cpu_count()} cores (above the core count,"
+                " other work shares the machine and every figure is slower)"
+            )
             counts_met = await measure_counts(url, tenant_id, tag_ids, args.repeat)
             stream_met = await measure_stream(url, tenant_id, tag_ids)
+            print(f"machine          {load()} after")
         finally:
             await autovacuum_done(url)
     print("targets met" if counts_met and stream_met else "targets MISSED (see above)")
