@@ -40,6 +40,7 @@ import {
   refetchColumns,
   storeLead,
 } from "./queries";
+import { READABLE } from "./style";
 
 const COLUMN_PREFIX = "stage:";
 const COLUMN_WIDTH = 288;
@@ -402,7 +403,7 @@ function Column({ stage, index, count, total, weighted, ids, leadsById, hasMore,
           </Title>
           <Group gap={4} wrap="nowrap">
             {stage.kind !== "open" && (
-              <Badge size="xs" variant="light" color={stage.kind === "won" ? "green" : "red"}>
+              <Badge size="xs" variant="light" styles={READABLE} color={stage.kind === "won" ? "green" : "red"}>
                 {t(`pipelines.column.kind.${stage.kind}`)}
               </Badge>
             )}

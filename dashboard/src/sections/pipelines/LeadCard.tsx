@@ -9,6 +9,7 @@ import type { KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { type Lead, type Stage, amount } from "./api";
 import { formatMoney, isRotting } from "./queries";
+import { READABLE } from "./style";
 
 interface LeadCardProps {
   lead: Lead;
@@ -63,7 +64,7 @@ export function LeadCard({ lead, stage, index, ownerName, onOpen }: LeadCardProp
           </Text>
           {rotting && (
             <Tooltip label={t("pipelines.card.rottingHint", { days: stage.rotting_days ?? 0 })}>
-              <Badge color="orange" variant="light" size="xs" leftSection={<IconFlame size={10} />}>
+              <Badge color="orange" variant="light" size="xs" styles={READABLE} leftSection={<IconFlame size={10} />}>
                 {t("pipelines.card.rotting")}
               </Badge>
             </Tooltip>

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { describeProblem } from "../team/problem";
 import { type BoardFilters, type Lead, type LeadSort, type Stage, amount, listLeads } from "./api";
 import { formatMoney, isRotting, pipelineKeys } from "./queries";
+import { READABLE } from "./style";
 
 type SortField = "value" | "stage_entered_at" | "created_at";
 
@@ -93,7 +94,7 @@ export function LeadsTable({ pipelineId, stages, filters, ownerName, onOpen }: L
                         {lead.title}
                       </Anchor>
                       {stage && isRotting(lead) && (
-                        <Badge ml={6} size="xs" color="orange" variant="light">
+                        <Badge ml={6} size="xs" color="orange" variant="light" styles={READABLE}>
                           {t("pipelines.card.rotting")}
                         </Badge>
                       )}
