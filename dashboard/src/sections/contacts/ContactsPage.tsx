@@ -11,9 +11,9 @@ import {
   Checkbox,
   Grid,
   Group,
-  Menu,
   MultiSelect,
   Paper,
+  Popover,
   Select,
   Skeleton,
   Stack,
@@ -41,7 +41,6 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { problemMessage } from "../../api/client";
 import { ContactsError } from "../../api/contacts";
-import { describeProblem } from "../team/problem";
 import { BulkActions } from "./bulk/BulkActions";
 import { type ColumnId, useColumns } from "./columns";
 import {
@@ -55,6 +54,7 @@ import {
   exportContacts,
   listCrmContacts,
   previewSegment,
+  problemText,
 } from "./crm";
 import { fieldText } from "./detail/FieldInput";
 import {
@@ -178,7 +178,7 @@ export default function ContactsPage() {
       notifications.show({
         color: "red",
         title: t("contacts.export.failed"),
-        message: describeProblem(error, t("contacts.export.failed")),
+        message: problemText(error, t("contacts.export.failed")),
       }),
   });
 
@@ -491,27 +491,29 @@ function ColumnsMenu({
 }) {
   const { t } = useTranslation();
   return (
-    <Menu closeOnItemClick={false} withinPortal position="bottom-end">
-      <Menu.Target>
+    <Popover withinPortal position="bottom-end" shadow="md">
+      <Popover.Target>
         <Button variant="default" leftSection={<IconColumns size={16} />}>
           {t("contacts.columns.button")}
         </Button>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>{t("contacts.columns.label")}</Menu.Label>
-        {available.map((id) => (
-          <Menu.Item
-            key={id}
-            role="menuitemcheckbox"
-            aria-checked={chosen.includes(id)}
-            leftSection={<Checkbox size="xs" checked={chosen.includes(id)} readOnly tabIndex={-1} aria-hidden />}
-            onClick={() => toggle(id)}
-          >
-            {columnTitle(id, fields, t)}
-          </Menu.Item>
-        ))}
-      </Menu.Dropdown>
-    </Menu>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap={6} role="group" aria-label={t("contacts.columns.label")}>
+          <Text size="xs" c="dimmed" fw={500}>
+            {t("contacts.columns.label")}
+          </Text>
+          {available.map((id) => (
+            <Checkbox
+              key={id}
+              size="sm"
+              label={columnTitle(id, fields, t)}
+              checked={chosen.includes(id)}
+              onChange={() => toggle(id)}
+            />
+          ))}
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
   );
 }
 

@@ -6,6 +6,7 @@
 // filter language is written out here, as the generated union is too loose to build with.
 import { ApiError, sendWithSession } from "../../api/client";
 import type { components } from "../../api/crm";
+import { describeProblem } from "../team/problem";
 
 type Schemas = components["schemas"];
 
@@ -282,11 +283,8 @@ export const cancelJob = (id: string) => call<Job>("POST", `/api/v1/jobs/${id}/c
 
 /** Which contacts, as the bulk and export bodies name them. */
 function target(selection: Selection) {
-  return "ids" in selection
-    ? { selection: selection.ids }
-    : selection.filter
-      ? { filter: wire(selection.filter) }
-      : {};
+  // "Everything" is said out loud ({"all": []}), never left for a default to decide.
+  return "ids" in selection ? { selection: selection.ids } : { filter: wire(selection.filter ?? { all: [] }) };
 }
 
 export function startBulk(selection: Selection, action: BulkAction): Promise<Job> {
@@ -353,3 +351,8 @@ export const eraseContact = (contactId: string) =>
 export const getCrmSettings = () => call<CrmSettings>("GET", "/api/v1/crm/settings");
 export const updateCrmSettings = (body: CrmSettingsUpdate) =>
   call<CrmSettings>("PUT", "/api/v1/crm/settings", { body });
+
+/** The sentence to show for a failed call: the crm's detail, and the fields a 422 names. */
+export function problemText(error: unknown, fallback: string): string {
+  return describeProblem(error instanceof ApiError ? error.problem : error, fallback);
+}

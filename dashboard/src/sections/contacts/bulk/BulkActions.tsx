@@ -15,7 +15,6 @@ import {
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
 import {
   type BulkAction,
   type CustomField,
@@ -24,6 +23,7 @@ import {
   type Selection,
   exportContacts,
   startBulk,
+  problemText,
 } from "../crm";
 import { FieldInput } from "../detail/FieldInput";
 import { contactKeys } from "../queries";
@@ -55,7 +55,7 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
       notifications.show({
         color: "red",
         title: t("contacts.bulk.failed"),
-        message: describeProblem(error, t("contacts.bulk.failed")),
+        message: problemText(error, t("contacts.bulk.failed")),
       }),
   });
   const download = useMutation({
@@ -64,7 +64,7 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
       notifications.show({
         color: "red",
         title: t("contacts.export.failed"),
-        message: describeProblem(error, t("contacts.export.failed")),
+        message: problemText(error, t("contacts.export.failed")),
       }),
   });
 

@@ -6,8 +6,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
-import { CHANNELS, type ChannelConsent, type ConsentStatus, getConsent, setConsent } from "../crm";
+import { CHANNELS, type ChannelConsent, type ConsentStatus, getConsent, setConsent, problemText } from "../crm";
 
 type Channel = ChannelConsent["channel"];
 import { contactKeys, useUsers } from "../queries";
@@ -30,7 +29,7 @@ export function ConsentCard({ contactId }: { contactId: string }) {
       notifications.show({
         color: "red",
         title: t("contacts.consent.failed"),
-        message: describeProblem(error, t("contacts.consent.failed")),
+        message: problemText(error, t("contacts.consent.failed")),
       }),
   });
   const when = (at: string) => new Date(at).toLocaleString(i18n.language);

@@ -7,8 +7,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ContactsError } from "../../../api/contacts";
-import { describeProblem } from "../../team/problem";
-import { type CustomField, type FieldValue, updateProfile } from "../crm";
+import { type CustomField, type FieldValue, updateProfile, problemText } from "../crm";
 import { contactKeys, useCustomFields } from "../queries";
 import { FieldInput } from "./FieldInput";
 
@@ -61,7 +60,7 @@ export function FieldsCard({ contactId, values }: { contactId: string; values: V
       notifications.show({
         color: "red",
         title: t("contacts.fields.saveFailed"),
-        message: describeProblem(error, t("contacts.fields.saveFailed")),
+        message: problemText(error, t("contacts.fields.saveFailed")),
       });
     },
   });

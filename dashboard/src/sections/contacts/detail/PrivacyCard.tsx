@@ -7,9 +7,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { describeProblem } from "../../team/problem";
 import { useAccess } from "../../team/roles";
-import { eraseContact, exportContactData } from "../crm";
+import { eraseContact, exportContactData, problemText } from "../crm";
 import { contactKeys } from "../queries";
 
 export function PrivacyCard({ contactId, label }: { contactId: string; label: string }) {
@@ -25,7 +24,7 @@ export function PrivacyCard({ contactId, label }: { contactId: string; label: st
       notifications.show({
         color: "red",
         title: t("contacts.privacy.exportFailed"),
-        message: describeProblem(error, t("contacts.privacy.exportFailed")),
+        message: problemText(error, t("contacts.privacy.exportFailed")),
       }),
   });
   const erase = useMutation({
@@ -41,7 +40,7 @@ export function PrivacyCard({ contactId, label }: { contactId: string; label: st
       notifications.show({
         color: "red",
         title: t("contacts.privacy.eraseFailed"),
-        message: describeProblem(error, t("contacts.privacy.eraseFailed")),
+        message: problemText(error, t("contacts.privacy.eraseFailed")),
       }),
   });
   return (

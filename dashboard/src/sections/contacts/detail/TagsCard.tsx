@@ -4,8 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
-import { type Tag, addContactTags, removeContactTag } from "../crm";
+import { type Tag, addContactTags, removeContactTag, problemText } from "../crm";
 import { contactKeys, useTags } from "../queries";
 
 export function TagsCard({ contactId, tags }: { contactId: string; tags: Tag[] }) {
@@ -21,7 +20,7 @@ export function TagsCard({ contactId, tags }: { contactId: string; tags: Tag[] }
     notifications.show({
       color: "red",
       title: t("contacts.tags.failed"),
-      message: describeProblem(error, t("contacts.tags.failed")),
+      message: problemText(error, t("contacts.tags.failed")),
     });
   const add = useMutation({
     mutationFn: (ids: string[]) => addContactTags(contactId, ids),

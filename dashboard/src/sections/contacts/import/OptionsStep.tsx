@@ -5,8 +5,7 @@ import { Alert, Button, Group, MultiSelect, Radio, Select, Stack } from "@mantin
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
-import { CHANNELS, type ImportStart, type ImportState, startImport } from "../crm";
+import { CHANNELS, type ImportStart, type ImportState, startImport, problemText } from "../crm";
 import { useTags } from "../queries";
 import { type Mapping, mappingBody } from "./MappingStep";
 
@@ -78,7 +77,7 @@ export function OptionsStep({
       />
       {run.isError && (
         <Alert color="red" title={t("contacts.imports.runFailed")}>
-          {describeProblem(run.error, t("contacts.imports.runFailed"))}
+          {problemText(run.error, t("contacts.imports.runFailed"))}
         </Alert>
       )}
       <Group justify="space-between">

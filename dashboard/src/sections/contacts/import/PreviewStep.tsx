@@ -3,8 +3,7 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
-import { type ImportAnalysis, previewImport } from "../crm";
+import { type ImportAnalysis, previewImport, problemText } from "../crm";
 import { type Mapping, mappingBody, useTargetLabel } from "./MappingStep";
 
 export function PreviewStep({
@@ -37,7 +36,7 @@ export function PreviewStep({
         </Group>
       ) : preview.isError ? (
         <Alert color="red" title={t("contacts.imports.previewFailed")}>
-          {describeProblem(preview.error, t("contacts.imports.previewFailed"))}
+          {problemText(preview.error, t("contacts.imports.previewFailed"))}
         </Alert>
       ) : (
         <>

@@ -7,9 +7,8 @@ import { IconDownload } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { describeProblem } from "../../team/problem";
 import { JobProgress } from "../bulk/JobProgress";
-import { type ImportState, type Job, downloadRejected, getImport, rejectionsText } from "../crm";
+import { type ImportState, type Job, downloadRejected, getImport, rejectionsText, problemText } from "../crm";
 import { contactKeys } from "../queries";
 import { parseCsv } from "./csv";
 
@@ -48,7 +47,7 @@ export function ReportStep({ importId, onAgain }: { importId: string; onAgain: (
       notifications.show({
         color: "red",
         title: t("contacts.imports.rejectedFailed"),
-        message: describeProblem(error, t("contacts.imports.rejectedFailed")),
+        message: problemText(error, t("contacts.imports.rejectedFailed")),
       }),
   });
   const n = (value: number | null | undefined) => (value ?? 0).toLocaleString(i18n.language);

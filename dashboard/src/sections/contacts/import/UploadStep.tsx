@@ -5,8 +5,7 @@ import { IconFileTypeCsv, IconUpload } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { describeProblem } from "../../team/problem";
-import { type ImportAnalysis, uploadImport } from "../crm";
+import { type ImportAnalysis, uploadImport, problemText } from "../crm";
 
 export function UploadStep({ onUploaded }: { onUploaded: (analysis: ImportAnalysis) => void }) {
   const { t } = useTranslation();
@@ -32,7 +31,7 @@ export function UploadStep({ onUploaded }: { onUploaded: (analysis: ImportAnalys
         />
         {upload.isError && (
           <Alert color="red" title={t("contacts.imports.uploadFailed")}>
-            {describeProblem(upload.error, t("contacts.imports.uploadFailed"))}
+            {problemText(upload.error, t("contacts.imports.uploadFailed"))}
           </Alert>
         )}
         <Group justify="flex-end">

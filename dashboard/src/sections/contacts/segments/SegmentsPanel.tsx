@@ -7,8 +7,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ConfirmDialog } from "../../team/ConfirmDialog";
-import { describeProblem } from "../../team/problem";
-import { type ContactFilter, type Segment, createSegment, deleteSegment, updateSegment } from "../crm";
+import { type ContactFilter, type Segment, createSegment, deleteSegment, updateSegment, problemText } from "../crm";
 import { contactKeys, useSegments } from "../queries";
 
 interface Props {
@@ -29,7 +28,7 @@ export function SegmentsPanel({ active, filter, onLoad }: Props) {
     notifications.show({
       color: "red",
       title: t("contacts.segments.saveFailed"),
-      message: describeProblem(error, t("contacts.segments.saveFailed")),
+      message: problemText(error, t("contacts.segments.saveFailed")),
     });
   const save = useMutation({
     mutationFn: (body: { id?: string; name: string; filter: ContactFilter }) =>

@@ -6,9 +6,8 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type CrmSettings, type CrmSettingsUpdate, getCrmSettings, updateCrmSettings } from "../../contacts/crm";
+import { type CrmSettings, type CrmSettingsUpdate, getCrmSettings, updateCrmSettings, problemText } from "../../contacts/crm";
 import { contactKeys } from "../../contacts/queries";
-import { describeProblem } from "../../team/problem";
 
 /** Countries by name in the page's language (ISO 3166-1 alpha-2 codes). */
 export function countries(language: string): { value: string; label: string }[] {
@@ -73,7 +72,7 @@ export function ConsentForm({ canEdit }: { canEdit: boolean }) {
       notifications.show({
         color: "red",
         title: t("contacts.crmSettings.consent.failed"),
-        message: describeProblem(error, t("contacts.crmSettings.consent.failed")),
+        message: problemText(error, t("contacts.crmSettings.consent.failed")),
       }),
   });
   const dirty = form !== null && saved !== null && JSON.stringify(form) !== saved;
@@ -87,7 +86,7 @@ export function ConsentForm({ canEdit }: { canEdit: boolean }) {
       </Title>
       {settings.isError ? (
         <Text c="red" size="sm">
-          {describeProblem(settings.error, t("contacts.crmSettings.consent.loadFailed"))}
+          {problemText(settings.error, t("contacts.crmSettings.consent.loadFailed"))}
         </Text>
       ) : !form ? (
         <Text c="dimmed" size="sm">

@@ -29,10 +29,10 @@ import {
   deleteCustomField,
   reorderCustomFields,
   updateCustomField,
+  problemText,
 } from "../../contacts/crm";
 import { contactKeys, useCustomFields } from "../../contacts/queries";
 import { ConfirmDialog } from "../../team/ConfirmDialog";
-import { describeProblem } from "../../team/problem";
 
 const WITH_OPTIONS: FieldKind[] = ["select", "multi_select"];
 
@@ -58,7 +58,7 @@ export function CustomFieldsSection({ canEdit }: { canEdit: boolean }) {
     notifications.show({
       color: "red",
       title: t("contacts.crmSettings.fields.failed"),
-      message: describeProblem(error, t("contacts.crmSettings.fields.failed")),
+      message: problemText(error, t("contacts.crmSettings.fields.failed")),
     });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: contactKeys.fields });
   const save = useMutation({
@@ -112,7 +112,7 @@ export function CustomFieldsSection({ canEdit }: { canEdit: boolean }) {
         </Text>
         {fields.isError ? (
           <Text c="red" size="sm">
-            {describeProblem(fields.error, t("contacts.crmSettings.fields.loadFailed"))}
+            {problemText(fields.error, t("contacts.crmSettings.fields.loadFailed"))}
           </Text>
         ) : items.length === 0 && fields.isSuccess ? (
           <Text c="dimmed" size="sm">

@@ -6,10 +6,9 @@ import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Tag, createTag, deleteTag, updateTag } from "../../contacts/crm";
+import { type Tag, createTag, deleteTag, updateTag, problemText } from "../../contacts/crm";
 import { contactKeys, useTags } from "../../contacts/queries";
 import { ConfirmDialog } from "../../team/ConfirmDialog";
-import { describeProblem } from "../../team/problem";
 
 /** Suggested tag colours (#rrggbb, as the crm stores them); any other may be typed. */
 export const TAG_COLORS = [
@@ -37,7 +36,7 @@ export function TagsSection({ canEdit }: { canEdit: boolean }) {
     notifications.show({
       color: "red",
       title: t("contacts.crmSettings.tags.failed"),
-      message: describeProblem(error, t("contacts.crmSettings.tags.failed")),
+      message: problemText(error, t("contacts.crmSettings.tags.failed")),
     });
   const done = () => {
     void queryClient.invalidateQueries({ queryKey: contactKeys.tags });
@@ -75,7 +74,7 @@ export function TagsSection({ canEdit }: { canEdit: boolean }) {
           )}
         </Group>
         {tags.isError ? (
-          <Text c="red" size="sm">{describeProblem(tags.error, t("contacts.crmSettings.tags.loadFailed"))}</Text>
+          <Text c="red" size="sm">{problemText(tags.error, t("contacts.crmSettings.tags.loadFailed"))}</Text>
         ) : tags.data?.length === 0 ? (
           <Text c="dimmed" size="sm">
             {t("contacts.crmSettings.tags.empty")}
