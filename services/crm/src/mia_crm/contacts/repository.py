@@ -143,7 +143,8 @@ class ContactRepository:
         if channel_user_id is not None:
             conditions.append(Contact.channel_user_id == channel_user_id)
         if email is not None:
-            conditions.append(Contact.email == email)
+            # Served by (tenant_id, lower(email)), the duplicates' index.
+            conditions.append(func.lower(Contact.email) == email.lower())
         if not conditions:
             return None
         query = (

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.identity import Identity
@@ -295,9 +296,17 @@ async def add_tags(
     """Puts the tags on the contact (those it has stay); an event when one was new."""
     contact = await get_contact(session, tenant_id=identity.tenant_id, contact_id=contact_id)
     tags = await _tags_named(session, tenant_id=identity.tenant_id, tag_ids=tag_ids)
-    added = await TagRepository.from_session(session).add_to_contacts(
-        tenant_id=identity.tenant_id, contact_ids=[contact.id], tag_ids=[tag.id for tag in tags]
-    )
+    try:
+        async with session.begin_nested():
+            added = await TagRepository.from_session(session).add_to_contacts(
+                tenant_id=identity.tenant_id,
+                contact_ids=[contact.id],
+                tag_ids=[tag.id for tag in tags],
+            )
+    except IntegrityError:
+        # A tag deleted between the look-up and the insert (its row was locked by the
+        # delete, whose commit then failed the foreign key).
+        raise TagNotFound("a tag was deleted meanwhile; reload the tags") from None
     if added:
         await contact_changed(
             session,
