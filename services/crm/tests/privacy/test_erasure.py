@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from mia_common.contracts import ChannelError
 from mia_common.identity import Role
+from mia_common.testing import wait_until
 from support.consent import contact_events, set_consent
 from support.world import World
 
@@ -82,6 +84,25 @@ async def a_person_with_history(world: World) -> dict[str, Any]:
         conversation["id"], {"type": "text", "text": f"Sinto muito, {person['name']}!"}
     )
     assert reply.status_code == 202, reply.text
+    # The channel's answer, quoting the number (Meta's error texts do).
+    await world.outcome(
+        message_id=uuid.UUID(reply.json()["id"]),
+        external_id=None,
+        accepted=False,
+        to=person["phone"],
+        error=ChannelError(
+            code="131026",
+            title=f"{person['phone']} is not on WhatsApp",
+            detail=f"cannot deliver to {person['phone']}",
+            permanent=True,
+        ),
+    )
+
+    async def failed() -> bool:
+        message = await world.message(conversation["id"], reply.json()["id"])
+        return bool(message["status"] == "failed")
+
+    await wait_until(failed, timeout=30, message="the reply failed")
     note = await world.client.post(
         f"/api/v1/inbox/conversations/{conversation['id']}/notes",
         json={"text": f"{person['name']} ligou, tel {person['phone']}"},

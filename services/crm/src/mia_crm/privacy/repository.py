@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
     update,
 )
@@ -170,6 +171,11 @@ class PrivacyRepository:
                 external_message_id=None,
                 reply_to_external_id=None,
                 error_title=None,
+                # The statuses stay; a channel's error text may quote the number.
+                status_timeline=text(
+                    "(SELECT coalesce(jsonb_agg(entry - 'error'), '[]'::jsonb)"
+                    " FROM jsonb_array_elements(messages.status_timeline) AS entry)"
+                ),
                 updated_at=func.now(),
             )
         )
