@@ -44,7 +44,11 @@ def test_production_refuses_the_development_jwt_secret(monkeypatch: pytest.Monke
 def test_the_live_socket_relays_only_what_browsers_listen_to_by_default() -> None:
     # Not the raw channel topics: the gateway would fetch and decode every inbound message,
     # status and outcome of every tenant only to drop it.
-    assert GatewaySettings().live_topics == ["inbox.events.v1", "channels.alerts.v1"]
+    assert GatewaySettings().live_topics == [
+        "inbox.events.v1",
+        "channels.alerts.v1",
+        "leads.events.v1",
+    ]
 
 
 def test_live_topics_come_from_json(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -25,7 +26,8 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from mia_common.contracts.envelope import Envelope
-from mia_common.contracts.topics import Topic
+from mia_common.contracts.leads import LeadEvent, LeadSnapshot
+from mia_common.contracts.topics import LEADS_EVENTS, Topic
 from mia_common.identity import Role
 from mia_common.messaging import PermanentError, create_broker
 from mia_common.messaging.admin import ensure_topics
@@ -43,7 +45,7 @@ from mia_gateway.live.events import (
 from mia_gateway.live.hub import LiveHub
 from support.actors import Actors
 from support.live_server import open_live, serve_app
-from support.topics import LIVE_ALERTS, LIVE_INBOX, LIVE_TOPICS, RAW_INBOUND
+from support.topics import LIVE_ALERTS, LIVE_INBOX, LIVE_TOPICS, RAW_INBOUND, session_topic
 
 INBOX = LIVE_INBOX
 ALERTS = LIVE_ALERTS
@@ -128,6 +130,51 @@ async def test_a_tenants_client_never_receives_another_tenants_events(
         assert client_b.event_ids == [*sent_b, sentinel_b]
         assert {event["tenantid"] for event in client_a.events} == {str(tenant_a)}
         assert {event["tenantid"] for event in client_b.events} == {str(tenant_b)}
+
+
+async def test_a_lead_event_reaches_the_boards_of_its_tenant_only(
+    actors: Actors, live_url: str, hub: LiveHub, kafka: KafkaBroker, publish: Callable[..., Any]
+) -> None:
+    leads_topic = session_topic(LEADS_EVENTS.name)
+    team_a = await actors.tenant((Role.owner, Role.agent))
+    team_b = await actors.tenant((Role.owner, Role.agent))
+    tenant_a, tenant_b = team_a[Role.agent].tenant_id, team_b[Role.agent].tenant_id
+    lead_id = uuid.uuid4()
+    moved = Envelope[LeadEvent](
+        type=LEADS_EVENTS.name,
+        source="/services/crm",
+        tenantid=tenant_a,
+        subject=str(lead_id),
+        data=LeadEvent(
+            type="lead.stage_changed",
+            lead=LeadSnapshot(
+                id=lead_id,
+                pipeline_id=uuid.uuid4(),
+                stage_id=uuid.uuid4(),
+                title="Deal",
+                position="a0",
+            ),
+            from_stage_id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+        ),
+    ).to_json_dict()
+    async with (
+        open_live(live_url, team_a[Role.agent].token) as client_a,
+        open_live(live_url, team_b[Role.agent].token) as client_b,
+    ):
+        # The crm keys lead events by the lead id, not the tenant.
+        await kafka.publish(moved, leads_topic, key=str(lead_id).encode())
+        [frame] = await client_a.wait_for_events(1)
+        # A has it, so the hub fanned it out; B's queue is first in, first out: a sentinel
+        # published now reaches B after anything the lead's event could have queued there.
+        sentinel_b = await publish(tenant_b, "b-sentinel", leads_topic)
+        await client_b.wait_for_event(sentinel_b)
+
+    assert frame["topic"] == leads_topic
+    assert frame["tenantid"] == str(tenant_a)
+    assert frame["data"]["type"] == "lead.stage_changed"
+    assert frame["data"]["lead"]["id"] == str(lead_id)
+    assert client_b.event_ids == [sentinel_b]
 
 
 async def test_event_frame_carries_id_type_topic_tenant_time_and_data(

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from mia_common.contracts.topics import CHANNELS_ALERTS, INBOX_EVENTS
+from mia_common.contracts.topics import CHANNELS_ALERTS, INBOX_EVENTS, LEADS_EVENTS
 from mia_common.settings import Environment, ServiceSettings
 
 __all__ = [
@@ -24,8 +24,9 @@ DEV_JWT_SECRET = "dev-only-gateway-jwt-secret-not-for-production!!"  # noqa: S10
 # What the dashboard listens to live. Not the raw channel topics (inbound, statuses,
 # outcomes): the dashboard refetches on inbox.events.v1, which the crm writes after it
 # stored the change, and a gateway subscribed to the raw topics fetched and decoded every
-# message of every tenant only to drop it.
-BROWSER_TOPICS = (INBOX_EVENTS.name, CHANNELS_ALERTS.name)
+# message of every tenant only to drop it. leads.events.v1: open boards refetch the columns
+# another person's move touched.
+BROWSER_TOPICS = (INBOX_EVENTS.name, CHANNELS_ALERTS.name, LEADS_EVENTS.name)
 
 
 def _env(name: str) -> AliasChoices:
