@@ -26,6 +26,7 @@ from mia_crm.leads.schemas import LeadCard
 from mia_crm.leads.service import Actor
 from mia_crm.leads.views import card_of
 from mia_crm.pipelines.errors import StageNotFound
+from mia_crm.pipelines.repository import PipelineRepository
 from mia_crm.pipelines.schemas import (
     Board,
     BoardColumn,
@@ -254,9 +255,12 @@ async def column(
     cursor: CursorParam = None,
 ) -> Page[LeadCard]:
     now = datetime.now(UTC)
-    _, stages = await get_pipeline(session, tenant_id=caller.tenant_id, pipeline_id=pipeline_id)
-    if not any(stage.id == stage_id for stage in stages):
-        raise StageNotFound(f"no stage {stage_id} in this pipeline")
+    # One read says both: the stage is the tenant's, and of this pipeline.
+    stage = await PipelineRepository.from_session(session).stage(
+        tenant_id=caller.tenant_id, stage_id=stage_id
+    )
+    if stage is None or stage.pipeline_id != pipeline_id:
+        raise StageNotFound(f"no stage {stage_id} in pipeline {pipeline_id}")
     rows = await LeadRepository.from_session(session).column_page(
         tenant_id=caller.tenant_id,
         stage_id=stage_id,
