@@ -270,3 +270,23 @@ async def test_a_move_to_where_the_card_already_is_changes_nothing(boards: Board
 
     assert response.status_code == 200
     assert await boards.rows(new) == before
+
+
+async def test_two_moves_naming_each_others_card_as_neighbour_do_not_deadlock(
+    boards: Boards,
+) -> None:
+    pipeline = await boards.pipeline()
+    new, proposal = pipeline["stages"][0]["id"], pipeline["stages"][1]["id"]
+    n, x = ids(await boards.column_of(new, 2))
+    card, y = ids(await boards.column_of(proposal, 2))
+
+    # One drags `card` below n; the other, at once, drags n below `card`.
+    answers = await asyncio.gather(
+        boards.move(card, new, after=n, before=x), boards.move(n, proposal, after=card, before=y)
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [
+        answer.text for answer in answers
+    ]
+    columns = [ids(await boards.column(pipeline["id"], stage)) for stage in (new, proposal)]
+    assert sorted(columns[0] + columns[1]) == sorted([n, x, card, y])

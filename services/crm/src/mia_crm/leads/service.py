@@ -307,11 +307,22 @@ async def move_lead(
     )
     if stage is None:
         raise StageNotFound(f"no stage {stage_id}")
-    lead = await _lock_lead(leads, tenant_id, lead_id, expected_version)
+    # The card and its neighbours in one statement, in id order: two moves that name each
+    # other's card as a neighbour lock them in the same order (no deadlock).
     wanted = {i for i in (after_id, before_id) if i is not None}
-    found = {n.id: n for n in await leads.lock_many(tenant_id=tenant_id, lead_ids=wanted)}
+    found = {
+        n.id: n for n in await leads.lock_many(tenant_id=tenant_id, lead_ids={lead_id, *wanted})
+    }
+    if lead_id not in found:
+        raise LeadNotFound(f"no lead {lead_id}")
     if missing := wanted - found.keys():
         raise LeadNotFound(f"no lead {min(missing)}")
+    lead = found[lead_id]
+    if expected_version is not None and lead.version != expected_version:
+        raise StalePosition(
+            f"the lead changed since (version {lead.version}, not {expected_version})",
+            version=lead.version,
+        )
     after = found.get(after_id) if after_id is not None else None
     before = found.get(before_id) if before_id is not None else None
     for neighbour in (after, before):
