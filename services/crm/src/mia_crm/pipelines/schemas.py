@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -28,7 +28,10 @@ __all__ = [
 
 MAX_STAGES = 30
 DEFAULT_COLOR = "#64748b"
-Color = api_str(pattern="^#[0-9a-fA-F]{6}$")
+if TYPE_CHECKING:  # mypy cannot read api_str's Annotated as a type
+    Color = str
+else:
+    Color = api_str(pattern="^#[0-9a-fA-F]{6}$")
 Probability = Annotated[int, Field(ge=0, le=100, description="win probability, in percent")]
 RottingDays = Annotated[
     int | None,
