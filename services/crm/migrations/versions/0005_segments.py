@@ -43,9 +43,16 @@ def upgrade() -> None:
         "ix_segments_list_order", "segments", ["tenant_id", "created_at", "id"], unique=False
     )
     op.create_index("ix_contacts_tenant_id_id", "contacts", ["tenant_id", "id"], unique=False)
+    op.create_index(
+        "ix_contact_tags_tag_id_tenant_id_contact_id",
+        "contact_tags",
+        ["tag_id", "tenant_id", "contact_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contact_tags_tag_id_tenant_id_contact_id", table_name="contact_tags")
     op.drop_index("ix_contacts_tenant_id_id", table_name="contacts")
     op.drop_index("ix_segments_list_order", table_name="segments")
     op.drop_index(op.f("ix_segments_tenant_id"), table_name="segments")

@@ -46,6 +46,10 @@ async def test_tags_match_any_all_or_none_of_the_ids(world: World) -> None:
     assert await matching(world, {"condition": "tags", "match": "none", "tag_ids": [str(t1)]}) == {
         c
     }
+    # Counted from contact_tags alone: a contact carrying both counts once.
+    both = {"condition": "tags", "match": "any", "tag_ids": [str(t1), str(t2)]}
+    assert await matching(world, both) == {a, b}
+    assert await matching(world, {"all": [{"any": [both]}]}) == {a, b}
 
 
 async def test_custom_fields_compare_by_their_kind(world: World) -> None:
