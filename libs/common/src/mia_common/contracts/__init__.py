@@ -20,6 +20,7 @@ from mia_common.contracts.contacts import (
     ContactEvent,
     ContactsMerged,
     ContactSnapshot,
+    ErasedMedia,
 )
 from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.inbox import InboxChange, InboxEvent
@@ -62,6 +63,7 @@ __all__ = [
     "ContactSnapshot",
     "ContactsMerged",
     "Envelope",
+    "ErasedMedia",
     "InboundMessage",
     "InboxChange",
     "InboxEvent",

@@ -26,6 +26,7 @@ __all__ = [
     "ContactEvent",
     "ContactSnapshot",
     "ContactsMerged",
+    "ErasedMedia",
 ]
 
 
@@ -104,10 +105,21 @@ class ContactsMerged(BaseModel):
     occurred_at: datetime
 
 
+class ErasedMedia(BaseModel):
+    """A file the person sent, as the channel named it: meta-ingest keeps its copy under
+    the tenant, the channel account and this id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel_account_id: uuid.UUID
+    media_id: str = Field(min_length=1, description="the channel's id (MediaRef.media_id)")
+
+
 class ContactErased(BaseModel):
     """The person asked to be forgotten: every service removes or anonymizes what it holds
-    about them. The addresses are carried so services keyed by them (the sender's send log,
-    meta-ingest's media) find the person; the topic's retention bounds how long they stay."""
+    about them. The addresses are carried so services keyed by them (the sender's send log)
+    find the person, and the media they sent so meta-ingest deletes its copies; the topic's
+    retention bounds how long they stay."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,6 +128,9 @@ class ContactErased(BaseModel):
     phones: list[str] = Field(default_factory=list)
     channel_user_ids: list[str] = Field(default_factory=list)
     emails: list[str] = Field(default_factory=list)
+    media: list[ErasedMedia] = Field(
+        default_factory=list, description="every file of their messages, once each"
+    )
     requested_by_user_id: uuid.UUID | None = None
     occurred_at: datetime
 
