@@ -394,9 +394,7 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
         return outcome
     ids = [contact.id for contact in touched]
     if plan.tag_ids:
-        await TagRepository.from_session(session).add_to_contacts(
-            tenant_id=plan.tenant_id, contact_ids=ids, tag_ids=plan.tag_ids
-        )
+        await repository.add_tags(tenant_id=plan.tenant_id, contact_ids=ids, tag_ids=plan.tag_ids)
     now = datetime.now(UTC)
     if plan.consent is not None:
         channel, status = plan.consent
