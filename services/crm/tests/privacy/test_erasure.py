@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from mia_common.contracts import ChannelError
+from mia_common.contracts import ChannelError, MediaRef, MessageKind
 from mia_common.identity import Role
 from mia_common.testing import wait_until
 from support.consent import contact_events, set_consent
@@ -219,6 +219,60 @@ async def test_a_customer_writing_again_after_erasure_is_a_new_contact(world: Wo
 
     conversation = await world.conversation_of(again)
     assert conversation["contact"]["id"] != person["contact_id"]
+
+
+async def test_erasure_names_each_file_the_person_sent_with_its_channel_account(
+    world: World,
+) -> None:
+    person = await a_person_with_history(world)
+    photo, voice, other_number = (f"media.{uuid.uuid4().hex}" for _ in range(3))
+
+    def image(media_id: str) -> MediaRef:
+        return MediaRef(media_id=media_id, mime_type="image/jpeg", caption="a foto")
+
+    for media_id in (photo, photo, voice):
+        await world.deliver(
+            phone=person["phone"], kind=MessageKind.IMAGE, text=None, media=image(media_id)
+        )
+    # The same person on the tenant's second number: another conversation.
+    second_account = uuid.uuid4()
+    await world.deliver(
+        phone=person["phone"],
+        account_id=second_account,
+        kind=MessageKind.IMAGE,
+        text=None,
+        media=image(other_number),
+    )
+    # A file the team sent (meta-ingest keeps no copy of it; others may have got it too).
+    sent = await world.reply(
+        person["conversation_id"], {"type": "media", "kind": "image", "media_id": "catalogue-1"}
+    )
+    assert sent.status_code == 202, sent.text
+    # Another customer's file stays out of it.
+    await world.deliver(
+        phone=a_phone(), kind=MessageKind.IMAGE, text=None, media=image("someone-else")
+    )
+
+    response = await world.client.post(
+        f"/api/v1/contacts/{person['contact_id']}/erase", headers=world.caller(Role.admin).headers
+    )
+    assert response.status_code == 202, response.text
+
+    def erased(envelope: dict[str, Any]) -> bool:
+        return bool(
+            envelope["type"] == "contact.erased" and envelope["subject"] == person["contact_id"]
+        )
+
+    [event] = [e for e in await contact_events(world, until=erased) if erased(e)]
+    listed = {(item["channel_account_id"], item["media_id"]) for item in event["data"]["media"]}
+    assert listed == {
+        (str(world.account_id), photo),
+        (str(world.account_id), voice),
+        (str(second_account), other_number),
+    }
+    assert len(event["data"]["media"]) == len(listed), "each file once"
+    thread = await world.messages(person["conversation_id"])
+    assert all(message["media"] is None for message in thread), "read before emptied"
 
 
 @pytest.mark.parametrize("role", [Role.agent, Role.manager])

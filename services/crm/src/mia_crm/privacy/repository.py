@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import mia_crm.models  # noqa: F401  (registers every crm table in the metadata)
 from mia_common.db import Base
+from mia_crm.models.message import Direction
 
 __all__ = ["PAGE_ROWS", "PrivacyRepository", "table"]
 
@@ -141,6 +142,30 @@ class PrivacyRepository:
             last = [page[-1][column.name] for column in keys]
 
     # --- erasing ---------------------------------------------------------------------------
+
+    async def sent_media(
+        self, *, conversation_ids: Collection[uuid.UUID]
+    ) -> list[tuple[uuid.UUID, str]]:
+        """(channel account, media id) of every file the person sent in these
+        conversations, once each, in a stable order: what meta-ingest keeps a copy of.
+        Only inbound messages: meta-ingest copies nothing else, and a reply's media id may
+        be a file the team also sent to others."""
+        if not conversation_ids:
+            return []
+        messages, conversations = _required("messages"), _required("conversations")
+        media_id = messages.c.media["media_id"].astext
+        query = (
+            select(conversations.c.channel_account_id, media_id)
+            .distinct()
+            .join(conversations, conversations.c.id == messages.c.conversation_id)
+            .where(
+                messages.c.conversation_id == any_(_ids(conversation_ids)),
+                messages.c.direction == Direction.IN.value,
+                media_id != "",
+            )
+            .order_by(conversations.c.channel_account_id, media_id)
+        )
+        return [(account_id, media) for account_id, media in await self.session.execute(query)]
 
     async def lock_contact(
         self, *, tenant_id: uuid.UUID, contact_id: uuid.UUID

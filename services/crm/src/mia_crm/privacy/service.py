@@ -10,9 +10,10 @@ nobody once the contact is anonymous, and it shows the tenant honoured what was 
 The crm's outbox rows about the person (their contact, conversations, leads) are
 deleted, and ``contact.erased`` is staged with the addresses the person had, for the
 other services: the sender's send log forgets them, the gateway records the erasure in
-the tenant's audit log. (meta-ingest's copies of their media cannot be found from the
-addresses: the event would have to name them.) Kafka's topics keep what was published
-until their retention ends.
+the tenant's audit log, meta-ingest deletes its copies of the files they sent (the event
+names each by channel account and media id, read before the messages are emptied: the
+addresses alone cannot find them). Kafka's topics keep what was published until their
+retention ends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Envelope
-from mia_common.contracts.contacts import ContactErased
+from mia_common.contracts.contacts import ContactErased, ErasedMedia
 from mia_common.outbox import add_event
 from mia_crm.consent.repository import ConsentRepository
 from mia_crm.consent.service import SOURCE
@@ -58,6 +59,11 @@ async def erase_contact(
         raise ContactNotFound(f"no contact {contact_id}")
     conversation_ids = await repository.conversation_ids(tenant_id=tenant_id, contact_id=contact_id)
     lead_ids = await repository.lead_ids(tenant_id=tenant_id, contact_id=contact_id)
+    # Before the messages lose their media.
+    media = [
+        ErasedMedia(channel_account_id=account_id, media_id=media_id)
+        for account_id, media_id in await repository.sent_media(conversation_ids=conversation_ids)
+    ]
 
     messages = await repository.erase_messages(conversation_ids=conversation_ids)
     await repository.erase_conversations(conversation_ids=conversation_ids)
@@ -74,6 +80,7 @@ async def erase_contact(
         phones=[contact["phone"]] if contact.get("phone") else [],
         channel_user_ids=[contact["channel_user_id"]] if contact.get("channel_user_id") else [],
         emails=[contact["email"]] if contact.get("email") else [],
+        media=media,
         requested_by_user_id=requested_by_user_id,
         occurred_at=now,
     )
