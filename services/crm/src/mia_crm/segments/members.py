@@ -1,9 +1,9 @@
 """The member stream: every contact a filter matches, as NDJSON, in ``contacts.id`` order.
 
 Read in keyset batches (``id > last`` ... ``LIMIT BATCH``), each batch in a short
-transaction of its own, and yielded as soon as it is encoded: the crm never holds more
-than one batch, however many contacts match, and a reader that lost the connection
-resumes with ``after=<the last id it read>``. Each line is one contact: id, phone,
+transaction of its own, the next one read while the last is encoded and sent: the crm
+never holds more than two batches, however many contacts match, and a reader that lost
+the connection resumes with ``after=<the last id it read>``. Each line is one contact: id, phone,
 channel_user_id, email, name, language, time_zone (set, or derived from the phone) and
 ``fields`` (the custom fields asked for; null where the contact has no value).
 """
@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, String, Text, cast, func, literal, select, text
+from sqlalchemy import ColumnElement, Text, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_crm.contacts.profile import derived_time_zone
@@ -58,30 +58,20 @@ async def member_lines(
     batch: int = BATCH,
 ) -> AsyncIterator[bytes]:
     """NDJSON chunks of the contacts ``condition`` matches, after ``after``, by id."""
-    # PostgreSQL writes each line but its time zone (json_build_object keeps the order):
-    # Python only adds the zone, derived from the phone where none is set.
-    fields = func.json_build_object(
-        *(part for key in keys for part in (literal(key, String), Contact.fields[key]))
-    )
-    line = func.json_build_object(
-        literal("id", String),
-        Contact.id,
-        literal("phone", String),
+    # The id as text: text skips a conversion to uuid.UUID for every row. The custom fields
+    # come as their JSON text, put into the line as they are (nothing parses them).
+    columns = (
+        cast(Contact.id, Text),
         Contact.phone,
-        literal("channel_user_id", String),
         Contact.channel_user_id,
-        literal("email", String),
         Contact.email,
-        literal("name", String),
         Contact.name,
-        literal("language", String),
         Contact.language,
-        literal("fields", String),
-        fields,
+        Contact.time_zone,
+        *(cast(Contact.fields[key], Text) for key in keys),
     )
-    # The id as text: only the last one is read (the next batch's key), and text skips the
-    # conversion to uuid.UUID of every row's.
-    columns = (cast(Contact.id, Text), cast(line, Text), Contact.time_zone, Contact.phone)
+    # The keys are field keys ([a-z][a-z0-9_]*): no escaping.
+    names = [f'"{key}": ' for key in keys]
 
     async def read(last: uuid.UUID | None) -> Sequence[Any]:
         query = select(*columns).where(condition).order_by(Contact.id).limit(batch)
@@ -105,7 +95,7 @@ async def member_lines(
                 return
             if len(rows) == batch:
                 pending = asyncio.ensure_future(read(uuid.UUID(rows[-1][0])))
-            yield _encode(rows)
+            yield _encode(rows, names)
     finally:
         if pending is not None:
             pending.cancel()
@@ -113,27 +103,37 @@ async def member_lines(
                 await pending
 
 
-def _encode(rows: Sequence[Any]) -> bytes:
+def _encode(rows: Sequence[Any], names: Sequence[str]) -> bytes:
+    dumps = orjson.dumps
     lines: list[str] = []
     append = lines.append
-    for _, partial, time_zone, phone in rows:
-        end = _ending(time_zone) if time_zone else _derived_ending(phone)
-        append(partial[:-1] + end)
+    for row in rows:
+        contact_id, phone, channel_user_id, email, name, language, time_zone = row[:7]
+        head = dumps(
+            {
+                "id": contact_id,
+                "phone": phone,
+                "channel_user_id": channel_user_id,
+                "email": email,
+                "name": name,
+                "language": language,
+                "time_zone": time_zone or _derived_zone(phone),
+            }
+        ).decode()
+        values = ", ".join(
+            [
+                label + ("null" if value is None else value)
+                for label, value in zip(names, row[7:], strict=True)
+            ]
+        )
+        append(f'{head[:-1]}, "fields": {{{values}}}}}')
     lines.append("")
     return "\n".join(lines).encode()
 
 
-def _ending(time_zone: str | None) -> str:
-    """The end of a line: its time zone and the closing brace."""
-    return f', "time_zone" : {orjson.dumps(time_zone).decode()}}}'
-
-
-_NO_ZONE = _ending(None)
-
-
-def _derived_ending(phone: str | None) -> str:
+def _derived_zone(phone: str | None) -> str | None:
     if not phone:
-        return _NO_ZONE
+        return None
     # The zone depends on the number's first digits (phonenumbers' map goes 9 digits deep)
     # and its type, which its length tells apart: one look-up per prefix, not per number.
     key = (phone[:10], len(phone))
@@ -143,9 +143,9 @@ def _derived_ending(phone: str | None) -> str:
         pass
     if len(_ZONES) >= _ZONES_MAX:
         _ZONES.clear()
-    ending = _ZONES[key] = _ending(derived_time_zone(phone))
-    return ending
+    zone = _ZONES[key] = derived_time_zone(phone)
+    return zone
 
 
-_ZONES: dict[tuple[str, int], str] = {}
+_ZONES: dict[tuple[str, int], str | None] = {}
 _ZONES_MAX = 65_536
