@@ -133,6 +133,10 @@ async def create_lead(
         version=1,
     )
     await leads.add(lead)
+    rebalanced = needs_rebalance(lead.position)
+    if rebalanced:
+        await rebalance_column(leads, tenant_id=tenant_id, stage_id=stage.id)
+        lead = await _reload(leads, tenant_id, lead.id)
     await leads.set_tags(tenant_id=tenant_id, lead_id=lead.id, tag_ids=set(body.tag_ids))
     await leads.add_change(
         LeadStageChange(
@@ -145,18 +149,27 @@ async def create_lead(
             at=now,
         )
     )
-    await announce(
-        session,
-        [
+    events = [
+        lead_event(
+            topic=leads_topic,
+            type="lead.created",
+            lead=lead,
+            occurred_at=now,
+            actor_user_id=actor.user_id,
+        )
+    ]
+    if rebalanced:
+        events.append(
             lead_event(
                 topic=leads_topic,
-                type="lead.created",
+                type="lead.updated",
                 lead=lead,
                 occurred_at=now,
                 actor_user_id=actor.user_id,
+                reason=REBALANCED,
             )
-        ],
-    )
+        )
+    await announce(session, events)
     return lead
 
 
