@@ -6,6 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
+import mia_crm.custom_fields.service as custom_fields_service
 from support.world import World
 
 URL = "/api/v1/custom-fields"
@@ -109,6 +112,10 @@ async def test_deleting_a_field_removes_every_contacts_value(world: World) -> No
     assert (await world.send("DELETE", f"{URL}/{field['id']}")).status_code == 204
 
     assert (await world.get(f"/api/v1/contacts/{contact_id}"))["fields"] == {"city": "Rio"}
+    events = await world.contact_events(
+        contact_id, until=lambda e: e["data"]["changed"] == ["fields.nickname"]
+    )
+    assert events[-1]["data"]["contact"]["fields"] == {"city": "Rio"}
     assert (await world.send("GET", f"{URL}/{field['id']}")).status_code == 404
     assert [f["id"] for f in (await world.get(URL))["items"]] == [other["id"]]
 
@@ -138,3 +145,25 @@ async def test_another_tenants_fields_are_not_found(world: World) -> None:
     )
     assert (theirs.status_code, theirs.json()["field"]) == (422, "plan")
     assert (await world.get(f"{URL}/{field['id']}"))["label"] == "Plan"
+
+
+async def test_a_field_held_by_many_contacts_is_removed_chunk_by_chunk(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(custom_fields_service, "CHUNK", 2)
+    field = await _field(world, label="Plan", kind="text")
+    held = []
+    for index in range(5):
+        contact_id = await world.contact_id_of(
+            await world.deliver(phone=f"+55119876506{index:02d}")
+        )
+        await world.send("PATCH", f"/api/v1/contacts/{contact_id}", {"fields": {"plan": "x"}})
+        held.append(contact_id)
+
+    assert (await world.send("DELETE", f"{URL}/{field['id']}")).status_code == 204
+
+    for contact_id in held:
+        assert (await world.get(f"/api/v1/contacts/{contact_id}"))["fields"] == {}
+        await world.contact_events(
+            contact_id, until=lambda e: e["data"]["changed"] == ["fields.plan"]
+        )

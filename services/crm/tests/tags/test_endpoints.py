@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
+import mia_crm.tags.service as tags_service
 from support.world import World
 
 
@@ -164,3 +167,26 @@ async def test_another_tenants_tags_are_not_found(world: World) -> None:
     assert (await world.get(f"/api/v1/tags/{mine['id']}"))["name"] == "vip"
     assert (await world.get("/api/v1/tags", stranger))["items"][0]["name"] == "theirs"
     assert (await world.get(f"/api/v1/contacts/{contact_id}"))["tags"] == []
+
+
+async def test_a_tag_on_many_contacts_is_deleted_chunk_by_chunk(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tags_service, "CHUNK", 2)
+    vip = await _tag(world, "vip")
+    held = []
+    for index in range(5):
+        contact_id = await world.contact_id_of(
+            await world.deliver(phone=f"+55119876507{index:02d}")
+        )
+        await world.send("PUT", f"/api/v1/contacts/{contact_id}/tags/{vip['id']}")
+        held.append(contact_id)
+
+    assert (await world.send("DELETE", f"/api/v1/tags/{vip['id']}")).status_code == 204
+
+    for contact_id in held:
+        assert (await world.get(f"/api/v1/contacts/{contact_id}"))["tags"] == []
+        events = await world.contact_events(
+            contact_id, until=lambda e: e["data"]["contact"]["tags"] == []
+        )
+        assert events[-1]["data"]["changed"] == ["tags"]

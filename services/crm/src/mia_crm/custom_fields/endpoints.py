@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 
 from mia_common.db.requests import SessionDep
+from mia_crm.context import ContextDep
 from mia_crm.custom_fields.repository import CustomFieldRepository
 from mia_crm.custom_fields.schemas import (
     CustomFieldCreate,
@@ -84,6 +86,15 @@ async def edit(
     response_class=Response,
     summary="Delete the field and every contact's value of it",
 )
-async def delete(field_id: uuid.UUID, caller: Caller, session: SessionDep) -> Response:
-    await delete_field(session, tenant_id=caller.tenant_id, field_id=field_id)
+async def delete(
+    field_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
+) -> Response:
+    await delete_field(
+        session,
+        tenant_id=caller.tenant_id,
+        field_id=field_id,
+        contacts_topic=context.settings.contacts_topic,
+        actor_user_id=caller.user_id,
+        now=datetime.now(UTC),
+    )
     return Response(status_code=204)

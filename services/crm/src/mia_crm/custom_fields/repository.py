@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, exists, func, literal, select, update
+from sqlalchemy import String, exists, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.batch_sql import one_of
 from mia_crm.models import Contact, CustomField
 
 __all__ = ["CustomFieldRepository"]
@@ -102,12 +104,35 @@ class CustomFieldRepository:
                 held.append(option)
         return held
 
-    async def remove_values(self, *, tenant_id: uuid.UUID, key: str) -> int:
-        """Drops ``key`` from every contact of the tenant holding it; how many held it."""
-        result = await self.session.execute(
-            update(Contact)
-            .where(Contact.tenant_id == tenant_id, Contact.fields.has_key(key))
-            .values(fields=Contact.fields.op("-", return_type=JSONB)(literal(key, String)))
-            .execution_options(synchronize_session=False)
+    async def remove_some_values(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        key: str,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[Contact]:
+        """Drops ``key`` from the next ``limit`` contacts holding it, in the contact list's
+        order after ``after`` (created_at, id): one pass over the tenant's contacts for the
+        whole deletion. The contacts as they are now, in that order (none left: empty)."""
+        holders = select(Contact.id).where(
+            Contact.tenant_id == tenant_id, Contact.fields.has_key(key)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        if after is not None:
+            holders = holders.where(
+                tuple_(Contact.created_at, Contact.id)
+                > tuple_(literal(after[0]), literal(after[1]))
+            )
+        holders = holders.order_by(Contact.created_at, Contact.id).limit(limit)
+        ids = list((await self.session.scalars(holders)).all())
+        if not ids:
+            return []
+        statement = (
+            update(Contact)
+            .where(Contact.tenant_id == tenant_id, one_of(Contact.id, ids))
+            .values(fields=Contact.fields.op("-", return_type=JSONB)(literal(key, String)))
+            .returning(Contact)
+            .execution_options(populate_existing=True)
+        )
+        changed = list((await self.session.scalars(statement)).all())
+        return sorted(changed, key=lambda contact: (contact.created_at, contact.id))

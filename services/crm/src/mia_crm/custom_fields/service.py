@@ -7,9 +7,11 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.contacts.events import contacts_changed
 from mia_crm.custom_fields.errors import (
     CustomFieldInUse,
     CustomFieldKeyTaken,
@@ -24,6 +26,7 @@ from mia_crm.custom_fields.schemas import CustomFieldCreate, CustomFieldUpdate
 from mia_crm.models import CustomField, FieldKind
 
 __all__ = [
+    "CHUNK",
     "MAX_FIELDS",
     "create_field",
     "delete_field",
@@ -35,6 +38,8 @@ __all__ = [
 
 MAX_FIELDS = 200
 """Per tenant: the definitions are read whole wherever values are checked."""
+CHUNK = 1000
+"""Contacts whose value of a deleted field is removed (and announced) at a time."""
 
 _OPTION_KINDS = (FieldKind.SELECT, FieldKind.MULTI_SELECT)
 
@@ -151,11 +156,36 @@ async def update_field(
     return field
 
 
-async def delete_field(session: AsyncSession, *, tenant_id: uuid.UUID, field_id: uuid.UUID) -> int:
-    """Deletes the definition and every contact's value of it; how many contacts had one."""
+async def delete_field(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    field_id: uuid.UUID,
+    contacts_topic: str,
+    actor_user_id: uuid.UUID | None,
+    now: datetime,
+) -> int:
+    """Deletes the definition and every contact's value of it, ``CHUNK`` contacts at a
+    time, each announced (``fields.<key>``); how many contacts had a value."""
     repository = CustomFieldRepository.from_session(session)
     field = await get_field(session, tenant_id=tenant_id, field_id=field_id, for_update=True)
-    removed = await repository.remove_values(tenant_id=tenant_id, key=field.key)
+    removed = 0
+    after: tuple[datetime, uuid.UUID] | None = None
+    while contacts := await repository.remove_some_values(
+        tenant_id=tenant_id, key=field.key, after=after, limit=CHUNK
+    ):
+        await contacts_changed(
+            session,
+            topic=contacts_topic,
+            contacts=contacts,
+            changed=[f"fields.{field.key}"],
+            actor_user_id=actor_user_id,
+            occurred_at=now,
+        )
+        removed += len(contacts)
+        after = (contacts[-1].created_at, contacts[-1].id)
+        for contact in contacts:  # not needed again: keep the session small
+            session.expunge(contact)
     await repository.delete(field)
     return removed
 
