@@ -120,8 +120,8 @@ class DuplicateRepository:
         query = select(
             key.label("key"),
             Contact.id.label("id"),
-            func.lag(key).over(order_by=(key, Contact.id)).label("before"),
-            func.lead(key).over(order_by=(key, Contact.id)).label("after"),
+            func.lag(key).over(order_by=key).label("before"),
+            func.lead(key).over(order_by=key).label("after"),
         ).where(Contact.tenant_id == tenant_id, Contact.email.is_not(None))
         if start is not None:
             query = query.where(key >= start if inclusive else key > start)
