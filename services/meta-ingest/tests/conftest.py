@@ -50,6 +50,7 @@ async def ingest_settings(
         "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="conversation"),
         "templates_topic": Topic(f"test.{run}.templates.events.v1", 1, key="template"),
         "channels_topic": Topic(f"test.{run}.channels.state.v1", 1, key="account", compacted=True),
+        "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
     yield MetaIngestSettings(

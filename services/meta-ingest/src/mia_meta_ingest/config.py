@@ -12,6 +12,7 @@ from pydantic_settings import SettingsConfigDict
 
 from mia_common.contracts.topics import (
     CHANNELS_STATE,
+    CONTACTS_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_STATUS,
     TEMPLATES_EVENTS,
@@ -72,6 +73,11 @@ class MetaIngestSettings(ServiceSettings):
     )
     channels_topic: str = Field(
         default=CHANNELS_STATE.name, validation_alias=AliasChoices("MIA_META_INGEST_CHANNELS_TOPIC")
+    )
+    contacts_topic: str = Field(
+        default=CONTACTS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_META_INGEST_CONTACTS_TOPIC"),
+        description="the crm's contact events: on contact.erased the person's media is deleted",
     )
     media_storage: Literal["filesystem", "s3"] = Field(
         default="filesystem",

@@ -1,4 +1,5 @@
-"""The Kafka side of meta-ingest: following the channel accounts, and copying media.
+"""The Kafka side of meta-ingest: following the channel accounts, copying media, and
+deleting a person's media when they are erased.
 
 The channel accounts are read by every process, every partition, without a consumer
 group: each process answers webhooks from its own directory in memory, so each must see
@@ -20,6 +21,7 @@ from mia_common.contracts import ChannelAccountState, Envelope
 from mia_common.messaging import SUBSCRIBER_DEFAULTS
 from mia_common.messaging.batch import BatchConsumer
 from mia_meta_ingest.accounts import handlers as accounts
+from mia_meta_ingest.erasure.stream import subscribe_erasures
 from mia_meta_ingest.media import handlers as media
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ def create_router(context: MetaIngestContext) -> KafkaRouter:
     async def on_channel_state(event: Envelope[ChannelAccountState]) -> None:
         await accounts.handle_channel_state(context, event)
 
+    # contact.erased: the person's media is deleted (group meta-ingest.erasure).
+    subscribe_erasures(router, context, topic=settings.contacts_topic)
     return router
 
 

@@ -1,5 +1,6 @@
 """Where inbound media is kept: a local directory by default, an S3-compatible bucket
-by configuration. Both store the content type beside the bytes."""
+by configuration. Both store the content type beside the bytes, and delete both when a
+person's erasure asks."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ __all__ = [
 
 _CHUNK = 256 * 1024
 _SAFE = re.compile(r"[^0-9A-Za-z_-]")
+_MISSING = ("404", "NoSuchKey", "NotFound")
 
 
 def media_key(tenant_id: object, account_id: object, media_id: str) -> str:
@@ -51,6 +53,10 @@ class MediaStorage(Protocol):
         ...
 
     async def open(self, key: str) -> StoredMedia | None: ...
+
+    async def delete(self, key: str) -> None:
+        """Remove what ``key`` holds (bytes and content type); nothing there is no error."""
+        ...
 
 
 class FileSystemStorage:
@@ -86,6 +92,15 @@ class FileSystemStorage:
         except FileNotFoundError:
             return None
         return StoredMedia(str(meta["content_type"]), size, _file_chunks(path))
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._delete, key)
+
+    def _delete(self, key: str) -> None:
+        target = self._path(key)
+        # The data file first: without it the media is absent, whatever else is left.
+        target.unlink(missing_ok=True)
+        target.with_name(target.name + ".json").unlink(missing_ok=True)
 
 
 async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
@@ -159,6 +174,15 @@ class S3Storage:
             int(found["ContentLength"]),
             chunks(),
         )
+
+    async def delete(self, key: str) -> None:
+        async with self._client() as s3:
+            try:
+                # S3 answers 204 for a key it does not have; some compatible stores 404.
+                await s3.delete_object(Bucket=self.bucket, Key=key)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in _MISSING:
+                    raise
 
 
 def storage_from_settings(settings: MetaIngestSettings) -> MediaStorage:
