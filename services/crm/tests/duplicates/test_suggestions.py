@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from mia_common.identity import Role
+from mia_crm.duplicates.repository import MAX_GROUP
 from support.contact_rows import add_contact, add_contacts
 from support.world import World
 
@@ -121,3 +122,21 @@ async def test_another_tenant_sees_no_suggestion_and_cannot_dismiss_or_merge(
 
     assert len((await world.get("/api/v1/duplicates"))["items"]) == 1
     assert (await world.get(f"/api/v1/contacts/{b}"))["id"] == str(b)
+
+
+async def test_an_address_shared_by_a_crowd_pairs_only_its_first_members(world: World) -> None:
+    crowd = await add_contacts(world, *({"email": "nao@tem.com"} for _ in range(MAX_GROUP + 5)))
+
+    seen: set[frozenset[str]] = set()
+    cursor = None
+    while True:
+        params = {"limit": 200} | ({"cursor": cursor} if cursor else {})
+        page = await world.get("/api/v1/duplicates", **params)
+        seen |= {frozenset(ids) for _, ids in pairs_of(page)}
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    first = sorted(crowd)[:MAX_GROUP]
+    assert len(seen) == MAX_GROUP * (MAX_GROUP - 1) // 2
+    assert set().union(*seen) == {str(contact_id) for contact_id in first}
