@@ -84,4 +84,12 @@ class Send(Timestamped, Base):
             "state",
             postgresql_where=text("state IN ('queued', 'sending', 'unknown')"),
         ),
+        # An erasure's search for a person's sends, by number or channel user id.
+        Index("ix_sends_tenant_recipient_key", "tenant_id", "recipient_key"),
+        Index(
+            "ix_sends_tenant_recipient_user_id",
+            "tenant_id",
+            "recipient_user_id",
+            postgresql_where=text("recipient_user_id IS NOT NULL"),
+        ),
     )
