@@ -41,6 +41,7 @@ from support.browser import (
     launch,
     log_in,
     new_context,
+    screenshot,
 )
 
 pytestmark = pytest.mark.timeout(240)
@@ -247,6 +248,7 @@ async def test_on_a_phone_the_columns_scroll_sideways_and_the_drawer_fills_the_s
         box = await drawer.bounding_box()
         assert box is not None
         assert box["width"] >= 380, box
+        await screenshot(page, "en", "board-drawer-phone")
         await page.keyboard.press("Escape")
         await expect(drawer).to_have_count(0)
     finally:
@@ -283,5 +285,6 @@ async def test_someone_elses_move_appears_on_the_open_board_without_a_reload(
 
         violations = await axe_violations(page)
         assert not violations, describe_violations("the pipeline board", violations)
+        await screenshot(page, "en", "board")
     finally:
         await context.close()

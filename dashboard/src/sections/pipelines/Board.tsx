@@ -1,8 +1,8 @@
 // The Kanban board: one column per stage (its totals, its cards page by page), cards dragged
-// between and within columns with a pointer, a finger or the keyboard. A drop is one move
-// request naming the card's new neighbours ("after A, before B") and the version the card
-// had; the board shows the move at once and takes it back, with a word, when the crm
-// refuses (409 stale_position: someone else moved first, the board refetches).
+// between and within columns with the mouse, a finger (a long press) or the keyboard. A drop
+// is one move request naming the card's new neighbours ("after A, before B") and the version
+// the card had; the board shows the move at once and takes it back, with a word, when the
+// crm refuses (409 stale_position: someone else moved first, the board refetches).
 import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
 import {
   type Announcements,
@@ -13,7 +13,7 @@ import {
   type DragStartEvent,
   KeyboardCode,
   KeyboardSensor,
-  PointerSensor,
+  MouseSensor,
   TouchSensor,
   type UniqueIdentifier,
   closestCorners,
@@ -156,7 +156,8 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
   });
 
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    // Mouse and touch apart: on a phone a swipe scrolls the columns, a long press drags.
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
     useSensor(KeyboardSensor, {
       coordinateGetter: sortableKeyboardCoordinates,

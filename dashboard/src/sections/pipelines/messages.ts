@@ -26,7 +26,6 @@ export const en = {
     clear: "Clear the filters",
   },
   column: {
-    label: "{{stage}}: {{count}} leads",
     count_one: "{{count}} lead",
     count_other: "{{count}} leads",
     total: "Total {{value}}",
@@ -37,12 +36,10 @@ export const en = {
     probability: "{{probability}}% win probability",
   },
   card: {
-    open: "Open {{title}}",
     rotting: "Rotting",
     rottingHint: "No movement for more than {{days}} days",
     noContact: "No contact",
     unassigned: "Unassigned",
-    noValue: "No value",
   },
   dnd: {
     instructions:
@@ -56,7 +53,6 @@ export const en = {
   move: {
     failed: "The lead was not moved",
     stale: "Someone else moved cards in this column; the board was refreshed. Try again.",
-    moved: "{{title}} moved to {{stage}}",
   },
   lost: {
     title: "{{title}} to {{stage}}",
@@ -133,7 +129,6 @@ export const en = {
     readOnly: "Only admins and owners can change the pipelines.",
     add: "Add a pipeline",
     newName: "Name of the new pipeline",
-    create: "Create",
     rename: "Pipeline name",
     delete: "Delete the pipeline",
     deleteConfirm: "Delete the pipeline {{name}} and all its leads?",
@@ -190,7 +185,6 @@ export const ptBR: typeof en = {
     clear: "Limpar os filtros",
   },
   column: {
-    label: "{{stage}}: {{count}} negócios",
     count_one: "{{count}} negócio",
     count_other: "{{count}} negócios",
     total: "Total {{value}}",
@@ -201,12 +195,10 @@ export const ptBR: typeof en = {
     probability: "{{probability}}% de probabilidade de ganho",
   },
   card: {
-    open: "Abrir {{title}}",
     rotting: "Parado",
     rottingHint: "Sem movimento há mais de {{days}} dias",
     noContact: "Sem contato",
     unassigned: "Sem responsável",
-    noValue: "Sem valor",
   },
   dnd: {
     instructions:
@@ -220,7 +212,6 @@ export const ptBR: typeof en = {
   move: {
     failed: "O negócio não foi movido",
     stale: "Outra pessoa moveu cartões nesta coluna; o quadro foi atualizado. Tente de novo.",
-    moved: "{{title}} movido para {{stage}}",
   },
   lost: {
     title: "{{title}} para {{stage}}",
@@ -297,7 +288,6 @@ export const ptBR: typeof en = {
     readOnly: "Só administradores e proprietários podem alterar os funis.",
     add: "Adicionar um funil",
     newName: "Nome do novo funil",
-    create: "Criar",
     rename: "Nome do funil",
     delete: "Excluir o funil",
     deleteConfirm: "Excluir o funil {{name}} e todos os seus negócios?",
