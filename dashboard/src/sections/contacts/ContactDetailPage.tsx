@@ -69,7 +69,7 @@ export default function ContactDetailPage() {
         <DetailSkeleton />
       ) : query.isError ? (
         <Alert
-          color="red"
+          color="red.9"
           title={
             query.error instanceof ContactsError && query.error.status === 404
               ? t("contacts.detail.notFound")
@@ -83,7 +83,7 @@ export default function ContactDetailPage() {
                   ? problemMessage(query.error.problem, "")
                   : ""}
               </Text>
-              <Button size="xs" variant="light" color="red" onClick={() => void query.refetch()}>
+              <Button size="xs" variant="light" color="red.9" onClick={() => void query.refetch()}>
                 {t("contacts.retry")}
               </Button>
             </Stack>

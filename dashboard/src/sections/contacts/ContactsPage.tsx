@@ -313,12 +313,12 @@ export default function ContactsPage() {
       {query.isPending ? (
         <TableSkeleton />
       ) : query.isError ? (
-        <Alert color="red" title={t("contacts.loadFailed")}>
+        <Alert color="red.9" title={t("contacts.loadFailed")}>
           <Stack gap="xs" align="flex-start">
             {query.error instanceof ContactsError && query.error.problem?.detail && (
               <Text size="sm">{problemMessage(query.error.problem, "")}</Text>
             )}
-            <Button size="xs" variant="light" color="red" onClick={() => void query.refetch()}>
+            <Button size="xs" variant="light" color="red.9" onClick={() => void query.refetch()}>
               {t("contacts.retry")}
             </Button>
           </Stack>

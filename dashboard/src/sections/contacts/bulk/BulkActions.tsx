@@ -91,7 +91,7 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
               {t("contacts.bulk.export")}
             </Menu.Item>
             <Menu.Divider />
-            {item("delete", <IconTrash size={16} />, "red")}
+            {item("delete", <IconTrash size={16} />, "red.9")}
           </Menu.Dropdown>
         </Menu>
       </Group>
@@ -220,7 +220,7 @@ function ActionForm({
         )}
         {kind === "delete" && (
           <>
-            <Text size="sm" c="red">
+            <Text size="sm" c="red.9">
               {t("contacts.bulk.deleteWarning")}
             </Text>
             <TextInput
@@ -235,7 +235,7 @@ function ActionForm({
           <Button variant="default" onClick={onCancel}>
             {t("contacts.bulk.cancel")}
           </Button>
-          <Button type="submit" color={kind === "delete" ? "red" : undefined} disabled={!action} loading={loading}>
+          <Button type="submit" color={kind === "delete" ? "red.9" : undefined} disabled={!action} loading={loading}>
             {t(`contacts.bulk.run.${kind}`)}
           </Button>
         </Group>

@@ -70,12 +70,12 @@ export function JobProgress({
         </Text>
       )}
       {data?.error && (
-        <Alert color="red" variant="light">
+        <Alert color="red.9" variant="light">
           {data.error}
         </Alert>
       )}
       {job.isError && (
-        <Alert color="red" variant="light">
+        <Alert color="red.9" variant="light">
           {t("contacts.jobs.lost")}
         </Alert>
       )}

@@ -54,7 +54,7 @@ export function ConsentCard({ contactId }: { contactId: string }) {
           {t("contacts.consent.title")}
         </Title>
         {consent.isError ? (
-          <Text size="sm" c="red">
+          <Text size="sm" c="red.9">
             {t("contacts.consent.loadFailed")}
           </Text>
         ) : (
@@ -79,7 +79,7 @@ export function ConsentCard({ contactId }: { contactId: string }) {
                       <Table.Td>
                         <Badge
                           variant="light"
-                          color={status === "opted_in" ? "green" : status === "opted_out" ? "red" : "gray"}
+                          color={status === "opted_in" ? "brand" : status === "opted_out" ? "red.9" : "gray.8"}
                         >
                           {t(`contacts.consent.statuses.${status}`)}
                         </Badge>
@@ -96,7 +96,7 @@ export function ConsentCard({ contactId }: { contactId: string }) {
                         <Button
                           size="xs"
                           variant="light"
-                          color={next === "opted_out" ? "red" : undefined}
+                          color={next === "opted_out" ? "red.9" : undefined}
                           disabled={consent.isPending}
                           aria-label={t(`contacts.consent.set.${next}`, { channel: label })}
                           onClick={() => setAsking({ channel, status: next })}
@@ -152,7 +152,7 @@ export function ConsentCard({ contactId }: { contactId: string }) {
                 {t("contacts.bulk.cancel")}
               </Button>
               <Button
-                color={asking.status === "opted_out" ? "red" : undefined}
+                color={asking.status === "opted_out" ? "red.9" : undefined}
                 loading={change.isPending}
                 onClick={() => change.mutate(asking)}
               >

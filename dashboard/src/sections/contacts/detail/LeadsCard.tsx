@@ -19,7 +19,7 @@ export function LeadsCard({ contactId }: { contactId: string }) {
           {t("contacts.leads.title")}
         </Title>
         {leads.isError ? (
-          <Text size="sm" c="red">
+          <Text size="sm" c="red.9">
             {t("contacts.leads.loadFailed")}
           </Text>
         ) : items.length === 0 ? (

@@ -57,7 +57,7 @@ export function PrivacyCard({ contactId, label }: { contactId: string; label: st
             {t("contacts.privacy.export")}
           </Button>
           {canManage && (
-            <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setErasing(true)}>
+            <Button color="red.9" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setErasing(true)}>
               {t("contacts.privacy.erase")}
             </Button>
           )}
@@ -71,7 +71,7 @@ export function PrivacyCard({ contactId, label }: { contactId: string; label: st
           }}
         >
           <Stack>
-            <Alert color="red" variant="light">
+            <Alert color="red.9" variant="light">
               {t("contacts.privacy.eraseWarning")}
             </Alert>
             <TextInput
@@ -85,7 +85,7 @@ export function PrivacyCard({ contactId, label }: { contactId: string; label: st
               <Button variant="default" onClick={() => setErasing(false)}>
                 {t("contacts.bulk.cancel")}
               </Button>
-              <Button type="submit" color="red" disabled={typed.trim() !== label} loading={erase.isPending}>
+              <Button type="submit" color="red.9" disabled={typed.trim() !== label} loading={erase.isPending}>
                 {t("contacts.privacy.eraseButton")}
               </Button>
             </Group>

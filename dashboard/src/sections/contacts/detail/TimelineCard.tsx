@@ -38,7 +38,7 @@ export function TimelineCard({ contactId }: { contactId: string }) {
           {t("contacts.timeline.title")}
         </Title>
         {timeline.isError ? (
-          <Text size="sm" c="red">
+          <Text size="sm" c="red.9">
             {t("contacts.timeline.loadFailed")}
           </Text>
         ) : timeline.isPending ? (

@@ -137,9 +137,9 @@ export function MappingStep({
           </Table.Tbody>
         </Table>
       </Paper>
-      {!reachable && <Alert color="yellow">{t("contacts.imports.needAddress")}</Alert>}
+      {!reachable && <Alert color="yellow" variant="outline">{t("contacts.imports.needAddress")}</Alert>}
       {duplicated.length > 0 && (
-        <Alert color="yellow">
+        <Alert color="yellow" variant="outline">
           {t("contacts.imports.duplicated", { targets: duplicated.map(label).join(", ") })}
         </Alert>
       )}

@@ -76,7 +76,7 @@ export function OptionsStep({
         clearable
       />
       {run.isError && (
-        <Alert color="red" title={t("contacts.imports.runFailed")}>
+        <Alert color="red.9" title={t("contacts.imports.runFailed")}>
           {problemText(run.error, t("contacts.imports.runFailed"))}
         </Alert>
       )}

@@ -35,7 +35,7 @@ export function PreviewStep({
           <Text size="sm">{t("contacts.imports.previewing")}</Text>
         </Group>
       ) : preview.isError ? (
-        <Alert color="red" title={t("contacts.imports.previewFailed")}>
+        <Alert color="red.9" title={t("contacts.imports.previewFailed")}>
           {problemText(preview.error, t("contacts.imports.previewFailed"))}
         </Alert>
       ) : (

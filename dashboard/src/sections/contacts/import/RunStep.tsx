@@ -7,12 +7,20 @@ import { IconDownload } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { JobProgress } from "../bulk/JobProgress";
+import { JobProgress, POLL_MS } from "../bulk/JobProgress";
 import { type ImportState, type Job, downloadRejected, getImport, rejectionsText, problemText } from "../crm";
 import { contactKeys } from "../queries";
 import { parseCsv } from "./csv";
 
 const SHOWN_REJECTIONS = 20;
+
+function settled(state: ImportState | undefined): boolean {
+  if (!state) return false;
+  if (state.status === "failed" || state.status === "cancelled") return true;
+  if (state.status !== "succeeded") return false;
+  const { total, created, updated, skipped, rejected } = state.counts;
+  return total !== null && created + updated + skipped + rejected >= total;
+}
 
 export function RunStep({ jobId, onDone }: { jobId: string; onDone: (job: Job) => void }) {
   const { t } = useTranslation();
@@ -34,10 +42,16 @@ export function RunStep({ jobId, onDone }: { jobId: string; onDone: (job: Job) =
 
 export function ReportStep({ importId, onAgain }: { importId: string; onAgain: () => void }) {
   const { t, i18n } = useTranslation();
-  const state = useQuery({ queryKey: ["contacts", "import", importId], queryFn: () => getImport(importId) });
+  // The job may say it finished a moment before the import's counts are readable: asked
+  // again until every row read is counted somewhere.
+  const state = useQuery({
+    queryKey: ["contacts", "import", importId],
+    queryFn: () => getImport(importId),
+    refetchInterval: (query) => (settled(query.state.data) ? false : POLL_MS),
+  });
   const counts = state.data?.counts;
   const rejected = useQuery({
-    queryKey: ["contacts", "import-rejections", importId],
+    queryKey: ["contacts", "import-rejections", importId, counts?.rejected ?? 0],
     queryFn: async () => parseCsv(await rejectionsText(importId)).slice(1, SHOWN_REJECTIONS + 1),
     enabled: (counts?.rejected ?? 0) > 0,
   });
@@ -117,14 +131,14 @@ function Outcome({ state }: { state: ImportState | undefined }) {
   if (!state) return null;
   if (state.status === "failed") {
     return (
-      <Alert color="red" title={t("contacts.imports.failed")}>
+      <Alert color="red.9" title={t("contacts.imports.failed")}>
         {state.error ?? t("contacts.imports.failedHint")}
       </Alert>
     );
   }
-  if (state.status === "cancelled") return <Alert color="yellow">{t("contacts.imports.cancelled")}</Alert>;
+  if (state.status === "cancelled") return <Alert color="yellow" variant="outline">{t("contacts.imports.cancelled")}</Alert>;
   return (
-    <Alert color="green" title={t("contacts.imports.done")}>
+    <Alert color="brand" title={t("contacts.imports.done")}>
       {state.counts.rejected > 0 ? t("contacts.imports.doneHint") : t("contacts.imports.doneAll")}
     </Alert>
   );

@@ -30,7 +30,7 @@ export function UploadStep({ onUploaded }: { onUploaded: (analysis: ImportAnalys
           clearable
         />
         {upload.isError && (
-          <Alert color="red" title={t("contacts.imports.uploadFailed")}>
+          <Alert color="red.9" title={t("contacts.imports.uploadFailed")}>
             {problemText(upload.error, t("contacts.imports.uploadFailed"))}
           </Alert>
         )}

@@ -141,7 +141,7 @@ function GroupEditor({
           {depth > 0 && (
             <ActionIcon
               variant="subtle"
-              color="red"
+              color="red.9"
               aria-label={t("contacts.segments.removeGroup")}
               onClick={() => onChange((root) => updateAt(root, path, () => null))}
             >
@@ -419,7 +419,7 @@ function ConditionEditor({
       {body}
       <ActionIcon
         variant="subtle"
-        color="red"
+        color="red.9"
         aria-label={t("contacts.segments.removeCondition", { n: number, name })}
         onClick={() => onChange(null)}
       >

@@ -58,7 +58,7 @@ export function SegmentsPanel({ active, filter, onLoad }: Props) {
         {t("contacts.segments.savedTitle")}
       </Title>
       {segments.isError ? (
-        <Text size="sm" c="red">
+        <Text size="sm" c="red.9">
           {t("contacts.segments.loadFailed")}
         </Text>
       ) : segments.data?.length === 0 ? (
@@ -88,7 +88,7 @@ export function SegmentsPanel({ active, filter, onLoad }: Props) {
               </UnstyledButton>
               <ActionIcon
                 variant="subtle"
-                color="red"
+                color="red.9"
                 size="sm"
                 aria-label={t("contacts.segments.delete", { name: segment.name })}
                 onClick={() => setDeleting(segment)}

@@ -85,7 +85,7 @@ export function ConsentForm({ canEdit }: { canEdit: boolean }) {
         {t("contacts.crmSettings.consent.title")}
       </Title>
       {settings.isError ? (
-        <Text c="red" size="sm">
+        <Text c="red.9" size="sm">
           {problemText(settings.error, t("contacts.crmSettings.consent.loadFailed"))}
         </Text>
       ) : !form ? (

@@ -111,7 +111,7 @@ export function CustomFieldsSection({ canEdit }: { canEdit: boolean }) {
           {t("contacts.crmSettings.fields.hint")}
         </Text>
         {fields.isError ? (
-          <Text c="red" size="sm">
+          <Text c="red.9" size="sm">
             {problemText(fields.error, t("contacts.crmSettings.fields.loadFailed"))}
           </Text>
         ) : items.length === 0 && fields.isSuccess ? (
@@ -163,7 +163,7 @@ export function CustomFieldsSection({ canEdit }: { canEdit: boolean }) {
                         <ActionIcon variant="subtle" aria-label={t("contacts.crmSettings.fields.edit", { label: field.label })} onClick={() => setEditing(field)}>
                           <IconPencil size={16} />
                         </ActionIcon>
-                        <ActionIcon variant="subtle" color="red" aria-label={t("contacts.crmSettings.fields.delete", { label: field.label })} onClick={() => setDeleting(field)}>
+                        <ActionIcon variant="subtle" color="red.9" aria-label={t("contacts.crmSettings.fields.delete", { label: field.label })} onClick={() => setDeleting(field)}>
                           <IconTrash size={16} />
                         </ActionIcon>
                       </Group>

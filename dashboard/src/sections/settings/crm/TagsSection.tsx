@@ -74,7 +74,7 @@ export function TagsSection({ canEdit }: { canEdit: boolean }) {
           )}
         </Group>
         {tags.isError ? (
-          <Text c="red" size="sm">{problemText(tags.error, t("contacts.crmSettings.tags.loadFailed"))}</Text>
+          <Text c="red.9" size="sm">{problemText(tags.error, t("contacts.crmSettings.tags.loadFailed"))}</Text>
         ) : tags.data?.length === 0 ? (
           <Text c="dimmed" size="sm">
             {t("contacts.crmSettings.tags.empty")}
@@ -95,7 +95,7 @@ export function TagsSection({ canEdit }: { canEdit: boolean }) {
                         <ActionIcon variant="subtle" aria-label={t("contacts.crmSettings.tags.edit", { name: tag.name })} onClick={() => setEditing(tag)}>
                           <IconPencil size={16} />
                         </ActionIcon>
-                        <ActionIcon variant="subtle" color="red" aria-label={t("contacts.crmSettings.tags.delete", { name: tag.name })} onClick={() => setDeleting(tag)}>
+                        <ActionIcon variant="subtle" color="red.9" aria-label={t("contacts.crmSettings.tags.delete", { name: tag.name })} onClick={() => setDeleting(tag)}>
                           <IconTrash size={16} />
                         </ActionIcon>
                       </Group>
