@@ -69,6 +69,7 @@ async def sender_topics(platform_settings: PlatformSettings) -> AsyncIterator[di
         "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="conversation"),
         "channels_topic": Topic(f"test.{run}.channels.state.v1", 1, key="account", compacted=True),
         "alerts_topic": Topic(f"test.{run}.channels.alerts.v1", 1, key="account"),
+        "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
     yield {field: topic.name for field, topic in topics.items()}

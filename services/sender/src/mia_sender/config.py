@@ -14,6 +14,7 @@ from pydantic_settings import SettingsConfigDict
 from mia_common.contracts.topics import (
     CHANNELS_ALERTS,
     CHANNELS_STATE,
+    CONTACTS_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -63,6 +64,11 @@ class SenderSettings(ServiceSettings):
     )
     alerts_topic: str = Field(
         default=CHANNELS_ALERTS.name, validation_alias=_env("MIA_SENDER_ALERTS_TOPIC")
+    )
+    contacts_topic: str = Field(
+        default=CONTACTS_EVENTS.name,
+        validation_alias=_env("MIA_SENDER_CONTACTS_TOPIC"),
+        description="the crm's contact events: on contact.erased the send log forgets the person",
     )
 
     # --- providers ----------------------------------------------------------------------

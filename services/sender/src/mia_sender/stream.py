@@ -19,7 +19,6 @@ from typing import Any
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendRequest
-from mia_common.contracts.topics import CONTACTS_EVENTS
 from mia_common.messaging import RetryPolicy, subscriber_options
 from mia_common.messaging.batch import BatchConsumer
 from mia_sender.context import SenderContext
@@ -55,7 +54,7 @@ def create_router(context: SenderContext) -> KafkaRouter:
         await windows.handle_inbound(context, event)
 
     # contact.erased: the send log forgets the person.
-    subscribe_erasures(router, context, topic=CONTACTS_EVENTS.name)
+    subscribe_erasures(router, context, topic=context.settings.contacts_topic)
     return router
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased
+from mia_common.testing import wait_until
 from mia_sender.erasure.handlers import erase, erased_event_of, handle_contact_record
 from mia_sender.models import Send
 from support.world import Company, World, customer_phone
@@ -93,6 +94,27 @@ async def test_sends_to_a_channel_user_id_are_forgotten_too(world: World) -> Non
 
     assert emptied == 1
     assert (await sent(world, request.request_id)).recipient_user_id is None
+
+
+async def test_an_erasure_on_the_contacts_topic_empties_the_persons_sends(world: World) -> None:
+    account = await world.whatsapp_account()
+    person = customer_phone()
+    request = world.request(account, to=person, template="pedido")
+    await world.send(request, tenant_id=account.company.tenant_id)
+    assert (await world.outcome(request.request_id))["result"] == "accepted"
+    event = erasure(account.company.tenant_id, phones=[person])
+
+    context = world.app.state.context
+    await context.infra.broker.publish(
+        event.to_json_dict(),
+        context.settings.contacts_topic,
+        key=str(event.data.contact_id).encode(),
+    )
+
+    async def forgotten() -> bool:
+        return (await sent(world, request.request_id)).recipient is None
+
+    await wait_until(forgotten, timeout=30, message="the send log forgot the person")
 
 
 def test_other_contact_events_are_dropped_unparsed() -> None:
