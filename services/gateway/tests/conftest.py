@@ -13,7 +13,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from mia_common.messaging.admin import delete_topics
+from mia_common.contracts.topics import Topic
+from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
@@ -22,7 +23,7 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.actors import Actors  # noqa: E402
-from support.topics import LIVE_TOPICS, SESSION_TOPICS  # noqa: E402
+from support.topics import CONTACTS, LIVE_TOPICS, SESSION_TOPICS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +43,16 @@ def gateway_settings(
             "admin_password": "first-run-Password-1",
             "log_json": True,
             "live_topics": LIVE_TOPICS,
+            "contacts_topic": CONTACTS,
         }
     )
 
 
 @pytest.fixture(scope="session")
 async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAPI]:
+    await ensure_topics(
+        gateway_settings.kafka_bootstrap_servers, [Topic(CONTACTS, 3, key="contact")]
+    )
     app = create_app(gateway_settings)
     async with LifespanManager(app):
         yield app

@@ -9,7 +9,12 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from mia_common.contracts.topics import CHANNELS_ALERTS, INBOX_EVENTS, LEADS_EVENTS
+from mia_common.contracts.topics import (
+    CHANNELS_ALERTS,
+    CONTACTS_EVENTS,
+    INBOX_EVENTS,
+    LEADS_EVENTS,
+)
 from mia_common.settings import Environment, ServiceSettings
 
 __all__ = [
@@ -166,6 +171,12 @@ class GatewaySettings(ServiceSettings):
         validation_alias=_env("MIA_GATEWAY_LIVE_TOPICS"),
         description="JSON list: the topics the live socket relays (a page that listens to"
         " another adds it here)",
+    )
+    contacts_topic: str = Field(
+        default=CONTACTS_EVENTS.name,
+        validation_alias=_env("MIA_GATEWAY_CONTACTS_TOPIC"),
+        description="the crm's contact events: each contact.erased is recorded in the"
+        " tenant's audit log",
     )
     live_queue_size: int = Field(default=1000, validation_alias=_env("MIA_GATEWAY_LIVE_QUEUE_SIZE"))
     live_resume_seconds: int = Field(

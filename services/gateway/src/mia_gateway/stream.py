@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, cast
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from mia_common.contracts.topics import CONTACTS_EVENTS
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.admin import ensure_topics
 from mia_gateway.config import GatewaySettings
@@ -59,7 +58,7 @@ def create_router(context: GatewayContext) -> KafkaRouter:
 
     subscriber(relay_live_event)
     # contact.erased: recorded in the tenant's audit log.
-    subscribe_erasures(router, context, topic=CONTACTS_EVENTS.name)
+    subscribe_erasures(router, context, topic=context.settings.contacts_topic)
     return router
 
 

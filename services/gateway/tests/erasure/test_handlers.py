@@ -15,6 +15,7 @@ from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased
 from mia_common.identity import Role
 from mia_common.messaging import PermanentError
+from mia_common.testing import wait_until
 from mia_gateway.erasure.handlers import erased_event_of, handle_contact_record, record_erasure
 from support.actors import Actors
 
@@ -89,6 +90,26 @@ async def test_another_tenant_does_not_see_the_erasure(
     assert await audit_of(client, theirs.headers) == []
     [entry] = await audit_of(client, ours.headers)
     assert entry["actor_kind"] == "platform"
+
+
+async def test_an_erasure_on_the_contacts_topic_is_audited(
+    gateway_app: FastAPI, client: httpx.AsyncClient, actors: Actors
+) -> None:
+    owner = (await actors.tenant((Role.owner,)))[Role.owner]
+    event = erasure(owner.tenant_id, owner.user_id)
+    context = gateway_app.state.context
+
+    await context.infra.broker.publish(
+        event.to_json_dict(),
+        context.settings.contacts_topic,
+        key=str(event.data.contact_id).encode(),
+    )
+
+    async def audited() -> list[dict]:
+        return await audit_of(client, owner.headers)
+
+    [entry] = await wait_until(audited, timeout=30, message="the erasure is audited")
+    assert entry["target"] == f"contact:{event.data.contact_id}"
 
 
 def test_other_contact_events_are_dropped_unparsed() -> None:
