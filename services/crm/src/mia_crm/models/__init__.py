@@ -13,7 +13,6 @@ from mia_crm.models.merge_dismissal import MergeDismissal
 from mia_crm.models.message import Direction, Message
 from mia_crm.models.note import ConversationNote
 from mia_crm.models.pending_status import PendingStatus
-from mia_crm.models.tag import ContactTag, Tag
 from mia_crm.models.pipeline import Pipeline, PipelineStage, StageKind
 from mia_crm.models.segment import Segment
 from mia_crm.models.tag import ContactTag, Tag
