@@ -30,6 +30,9 @@ REFUSALS_BY_DESIGN += (
 # An import's mapping names the columns of its file and the tenant's own fields and tags,
 # and a file is known to hold no rows only once read.
 REFUSALS_BY_DESIGN += ("empty_file", "invalid_mapping", "unknown_tags")
+# A segment filter names the tenant's own tags, fields and stages, and its size is counted
+# across nesting levels: no schema says either.
+REFUSALS_BY_DESIGN += ("segment_filter_invalid", "segment_filter_too_large")
 
 # A lost stage needs a lost reason, a card is not its own neighbour, and a lead's
 # conversation is its contact's: rules about the rows named, not their shapes.
@@ -38,6 +41,7 @@ REFUSALS_BY_DESIGN += (
     "invalid_neighbour",
     "conversation_of_another_contact",
 )
+
 
 async def test_the_api_answers_as_its_document_says(world: World) -> None:
     inbound = await world.deliver(name="Ana", text="Olá, tudo bem?")
@@ -78,6 +82,16 @@ async def test_the_api_answers_as_its_document_says(world: World) -> None:
     )
     assert ready.status_code == 201, ready.text
 
+    segment = await world.client.post(
+        "/api/v1/segments",
+        json={
+            "name": "Gold",
+            "filter": {"condition": "field", "key": "plan", "op": "eq", "value": "gold"},
+        },
+        headers=world.manager.headers,
+    )
+    assert segment.status_code == 201, segment.text
+
     board = await world.client.post(
         "/api/v1/pipelines", json={"name": "Contract board"}, headers=world.manager.headers
     )
@@ -103,6 +117,7 @@ async def test_the_api_answers_as_its_document_says(world: World) -> None:
             "field_id": field.json()["id"],
             "import_id": ready.json()["id"],
             "job_id": start.json()["job_id"],
+            "segment_id": segment.json()["id"],
         },
         public=["GET /healthz", "GET /readyz", "GET /metrics"],
         # ~5 s here; 300 examples (80 s) found nothing more when this was written.

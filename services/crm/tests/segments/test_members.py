@@ -7,11 +7,13 @@ import uuid
 from typing import Any
 
 import orjson
+import pytest
 from segments.data import add_contacts, add_fields, add_tag
 
 from mia_crm.segments.compiler import contact_condition
+from mia_crm.segments.errors import UnknownMemberField
 from mia_crm.segments.filters import filter_adapter
-from mia_crm.segments.members import member_lines
+from mia_crm.segments.members import check_member_fields, member_lines
 from support.world import World
 
 
@@ -143,3 +145,11 @@ async def test_the_stream_reads_in_keyset_batches(world: World) -> None:
 
     assert [len(lines(chunk)) for chunk in chunks] == [2, 2, 1]
     assert [uuid.UUID(line["id"]) for chunk in chunks for line in lines(chunk)] == ids
+
+
+async def test_a_field_key_no_field_could_have_is_unknown_without_a_query(world: World) -> None:
+    async with world.app.state.context.infra.sessions() as session:
+        for key in ("e\x00L", "Plan", ""):
+            with pytest.raises(UnknownMemberField) as refused:
+                await check_member_fields(session, tenant_id=world.tenant_id, keys=[key])
+            assert refused.value.extra["field"] == key

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -23,12 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mia_crm.contacts.profile import derived_time_zone
 from mia_crm.models import Contact, CustomField
 from mia_crm.segments.errors import UnknownMemberField
+from mia_crm.segments.filters import FIELD_KEY_PATTERN
 
 __all__ = ["BATCH", "MAX_MEMBER_FIELDS", "check_member_fields", "member_lines"]
 
 BATCH = 5_000
 """Contacts per read (and per chunk of the answer)."""
 MAX_MEMBER_FIELDS = 50
+_FIELD_KEY = re.compile(FIELD_KEY_PATTERN)
 
 
 async def check_member_fields(
@@ -37,6 +40,10 @@ async def check_member_fields(
     """``UnknownMemberField`` for a key the tenant has no custom field for."""
     if not keys:
         return
+    for key in keys:
+        # Never a key a field could have (U+0000 included): no query needed, nor possible.
+        if not _FIELD_KEY.fullmatch(key):
+            raise UnknownMemberField(f"fields: no custom field {key!r}", field=key)
     known = set(
         await session.scalars(
             select(CustomField.key).where(
