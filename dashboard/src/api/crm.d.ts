@@ -1066,19 +1066,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params?: components["schemas"]["DeleteParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /**
          * BulkExport
          * @description A CSV file made by a job (for big sets), downloaded from
@@ -1094,19 +1095,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params?: components["schemas"]["ExportParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** BulkSetField */
         BulkSetField: {
             /**
@@ -1118,19 +1120,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params: components["schemas"]["FieldParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** BulkSetOwner */
         BulkSetOwner: {
             /**
@@ -1142,19 +1145,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params: components["schemas"]["OwnerParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** BulkTag */
         BulkTag: {
             /**
@@ -1166,19 +1170,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params: components["schemas"]["TagParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** BulkUntag */
         BulkUntag: {
             /**
@@ -1190,19 +1195,20 @@ export interface components {
              * Filter
              * @description every contact the filter matches when the job starts
              */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
             params: components["schemas"]["TagParams"];
             /**
              * Segment Id
+             * Format: uuid
              * @description every contact the saved segment matches when it starts
              */
-            segment_id?: string | null;
+            segment_id?: string;
             /**
              * Selection
              * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** CellProblem */
         CellProblem: {
             /**
@@ -1996,8 +2002,8 @@ export interface components {
         };
         /**
          * ExportRequest
-         * @description Which contacts (at most one of ``selection``, ``filter``, ``segment_id``; none:
-         *     every contact) and which custom fields to add as columns.
+         * @description Which contacts (exactly one of ``selection``, ``filter``, ``segment_id``; every
+         *     contact or a segment's: ``GET``) and which custom fields to add as columns.
          */
         ExportRequest: {
             /**
@@ -2012,16 +2018,23 @@ export interface components {
              * @description custom fields to add as columns
              */
             field_keys?: string[];
-            /** Filter */
-            filter?: (components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"]) | null;
-            /** Segment Id */
-            segment_id?: string | null;
+            /**
+             * Filter
+             * @description every contact the filter matches when the job starts
+             */
+            filter?: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+            /**
+             * Segment Id
+             * Format: uuid
+             * @description every contact the saved segment matches when it starts
+             */
+            segment_id?: string;
             /**
              * Selection
-             * @description contact ids
+             * @description contact ids; another tenant's or a deleted one counts as failed
              */
-            selection?: string[] | null;
-        };
+            selection?: string[];
+        } & (unknown | unknown | unknown);
         /** ExportedConsent */
         ExportedConsent: {
             /**
@@ -8612,8 +8625,8 @@ export interface operations {
                 owner_user_id?: string | null;
                 /** @description only leads with this tag */
                 tag_id?: string | null;
-                min_value?: number | string | null;
-                max_value?: number | string | null;
+                min_value?: number | null;
+                max_value?: number | null;
                 /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
                 rotting?: boolean | null;
                 /** @description lead title, contact name or phone */
@@ -9903,8 +9916,8 @@ export interface operations {
                 owner_user_id?: string | null;
                 /** @description only leads with this tag */
                 tag_id?: string | null;
-                min_value?: number | string | null;
-                max_value?: number | string | null;
+                min_value?: number | null;
+                max_value?: number | null;
                 /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
                 rotting?: boolean | null;
                 /** @description lead title, contact name or phone */
@@ -10349,8 +10362,8 @@ export interface operations {
                 owner_user_id?: string | null;
                 /** @description only leads with this tag */
                 tag_id?: string | null;
-                min_value?: number | string | null;
-                max_value?: number | string | null;
+                min_value?: number | null;
+                max_value?: number | null;
                 /** @description true: only leads longer in their stage than its rotting_days; false: only the others */
                 rotting?: boolean | null;
                 /** @description lead title, contact name or phone */
