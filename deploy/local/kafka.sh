@@ -61,7 +61,11 @@ start() {
   local cp="$LIBS/*"
   if [ ! -f "$DATA/meta.properties" ]; then
     local cluster_id
-    cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+    # As Kafka's own Uuid.randomUuid: an id starting with "-" reads as an option to the
+    # storage tool, which then refuses to format (one start in 64 failed so).
+    cluster_id="$(python3 -c 'import base64,uuid
+while (i := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(i)')"
     java -cp "$cp" -Dlog4j2.configurationFile="$MIA_ROOT/deploy/local/kafka/log4j2.yaml" \
       -Dkafka.logs.dir="$KAFKA_HOME/logs" kafka.tools.StorageTool format \
       -t "$cluster_id" -c "$KAFKA_HOME/server.properties" >"$KAFKA_HOME/logs/format.log" 2>&1 \
