@@ -12,6 +12,7 @@ and the AI agent read the change from the next message on. A change that changes
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,11 +24,12 @@ from mia_common.contracts.contacts import (
     ConsentSource,
     ConsentStatus,
 )
-from mia_common.outbox import add_event
+from mia_common.db.base import new_uuid7
+from mia_common.outbox import StagedEvent, add_event, add_events
 from mia_crm.consent.repository import ConsentRepository
 from mia_crm.models import ConsentEvent, ContactConsent
 
-__all__ = ["SOURCE", "may_market", "merge_consent", "record_consent"]
+__all__ = ["SOURCE", "may_market", "merge_consent", "record_consent", "record_consents"]
 
 SOURCE = "/services/crm"
 
@@ -87,6 +89,78 @@ async def record_consent(
         contacts_topic=contacts_topic,
     )
     return event
+
+
+async def record_consents(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    contact_ids: Sequence[uuid.UUID],
+    channel: ConsentChannel,
+    status: ConsentStatus,
+    source: ConsentSource,
+    actor_user_id: uuid.UUID | None,
+    occurred_at: datetime,
+    contacts_topic: str,
+    note: str | None = None,
+) -> list[uuid.UUID]:
+    """``record_consent`` of one change for many contacts (an import's batch) in three
+    statements whatever their number: the current states, the ledger, the events. The ids
+    of the contacts whose state changed (in id order); the others record nothing."""
+    repository = ConsentRepository.from_session(session)
+    changed = await repository.set_current_many(
+        tenant_id=tenant_id,
+        contact_ids=contact_ids,
+        channel=channel.value,
+        status=status.value,
+        source=source.value,
+        actor_user_id=actor_user_id,
+        occurred_at=occurred_at,
+    )
+    if not changed:
+        return []
+    await repository.append_many(
+        [
+            {
+                "id": new_uuid7(),
+                "tenant_id": tenant_id,
+                "contact_id": contact_id,
+                "channel": channel.value,
+                "status": status.value,
+                "source": source.value,
+                "actor_user_id": actor_user_id,
+                "actor_api_key_id": None,
+                "note": note,
+                "occurred_at": occurred_at,
+            }
+            for contact_id in changed
+        ]
+    )
+    await add_events(
+        session,
+        [
+            StagedEvent(
+                topic=contacts_topic,
+                key=str(contact_id),
+                event=Envelope[ConsentChanged](
+                    type="contact.consent_changed",
+                    source=SOURCE,
+                    tenantid=tenant_id,
+                    subject=str(contact_id),
+                    data=ConsentChanged(
+                        contact_id=contact_id,
+                        channel=channel,
+                        status=status,
+                        source=source,
+                        actor_user_id=actor_user_id,
+                        occurred_at=occurred_at,
+                    ),
+                ),
+            )
+            for contact_id in changed
+        ],
+    )
+    return changed
 
 
 async def merge_consent(

@@ -35,7 +35,7 @@ from mia_common.contracts.contacts import ConsentChannel, ConsentSource, Consent
 from mia_common.db.base import new_uuid7
 from mia_common.errors import AppError
 from mia_common.text import without_nul
-from mia_crm.consent.service import record_consent
+from mia_crm.consent.service import record_consents
 from mia_crm.contacts.events import contacts_changed
 from mia_crm.custom_fields.repository import CustomFieldRepository
 from mia_crm.imports.mapping import CUSTOM_PREFIX, ContactTarget
@@ -403,21 +403,18 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
             if status == ConsentStatus.OPTED_IN
             else set()
         )
-        for contact_id in ids:
-            if contact_id in protected:
-                continue
-            await record_consent(
-                session,
-                tenant_id=plan.tenant_id,
-                contact_id=contact_id,
-                channel=channel,
-                status=status,
-                source=ConsentSource.IMPORT,
-                actor_user_id=plan.actor_user_id,
-                occurred_at=now,
-                contacts_topic=plan.contacts_topic,
-                note="import",
-            )
+        await record_consents(
+            session,
+            tenant_id=plan.tenant_id,
+            contact_ids=[contact_id for contact_id in ids if contact_id not in protected],
+            channel=channel,
+            status=status,
+            source=ConsentSource.IMPORT,
+            actor_user_id=plan.actor_user_id,
+            occurred_at=now,
+            contacts_topic=plan.contacts_topic,
+            note="import",
+        )
     await contacts_changed(
         session,
         topic=plan.contacts_topic,
