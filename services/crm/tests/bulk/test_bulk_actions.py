@@ -321,6 +321,20 @@ async def test_delete_removes_contacts_with_their_conversations_and_leads(world:
             count = await session.scalar(select(func.count()).select_from(model).where(condition))
             assert count == 0, model.__name__
     assert await tagged(world, vip) == {kept}
+    records = await read_topic(
+        world.settings.kafka_bootstrap_servers,
+        world.settings.contacts_topic,
+        until=lambda read: any(
+            r.envelope["type"] == "contact.deleted" and r.envelope["subject"] == str(contact_id)
+            for r in read
+        ),
+    )
+    [deleted] = [
+        r.envelope["data"]
+        for r in records
+        if r.envelope["type"] == "contact.deleted" and r.envelope["subject"] == str(contact_id)
+    ]
+    assert deleted["actor_user_id"] == str(world.manager.user_id)
 
 
 async def test_a_body_with_no_target_or_two_targets_is_refused(world: World) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "ConsentSource",
     "ConsentStatus",
     "ContactChanged",
+    "ContactDeleted",
     "ContactErased",
     "ContactEvent",
     "ContactSnapshot",
@@ -115,6 +116,18 @@ class ErasedMedia(BaseModel):
     media_id: str = Field(min_length=1, description="the channel's id (MediaRef.media_id)")
 
 
+class ContactDeleted(BaseModel):
+    """The team deleted the contact (a bulk delete): its id answers 404 from now on. Unlike
+    ``contact.erased`` the person asked nothing; services drop what they keep by this id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["contact.deleted"] = "contact.deleted"
+    contact_id: uuid.UUID
+    actor_user_id: uuid.UUID | None = None
+    occurred_at: datetime
+
+
 class ContactErased(BaseModel):
     """The person asked to be forgotten: every service removes or anonymizes what it holds
     about them. The addresses are carried so services keyed by them (the sender's send log)
@@ -136,7 +149,7 @@ class ContactErased(BaseModel):
 
 
 ContactEvent = Annotated[
-    ContactChanged | ConsentChanged | ContactsMerged | ContactErased,
+    ContactChanged | ConsentChanged | ContactsMerged | ContactDeleted | ContactErased,
     Field(discriminator="type"),
 ]
 """The data of an ``Envelope`` on ``contacts.events.v1``; the envelope's ``type`` repeats it."""
@@ -146,5 +159,6 @@ CONTACT_EVENT_TYPES = (
     "contact.updated",
     "contact.consent_changed",
     "contact.merged",
+    "contact.deleted",
     "contact.erased",
 )

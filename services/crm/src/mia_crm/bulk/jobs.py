@@ -17,8 +17,12 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.contracts import Envelope
+from mia_common.contracts.contacts import ContactDeleted
+from mia_common.outbox import StagedEvent, add_events
 from mia_crm.bulk.repository import BulkRepository
 from mia_crm.bulk.service import BulkPlan, job_kind_of
+from mia_crm.consent.service import SOURCE
 from mia_crm.contacts.events import contacts_changed
 from mia_crm.jobs.registry import register_job_kind
 from mia_crm.jobs.runner import RunningJob
@@ -141,6 +145,7 @@ async def _apply(
         await BulkRepository.from_session(session).delete_contacts(
             tenant_id=tenant_id, contact_ids=ids
         )
+        await _announce_deleted(session, job=job, contact_ids=ids)
         return len(ids)
     if plan.action in ("tag", "untag"):
         tags = TagRepository.from_session(session)
@@ -185,6 +190,35 @@ async def _apply(
         occurred_at=datetime.now(UTC),
     )
     return len(changed)
+
+
+async def _announce_deleted(
+    session: AsyncSession, *, job: RunningJob, contact_ids: list[uuid.UUID]
+) -> None:
+    """``contact.deleted`` for each contact deleted, in the batch's transaction: campaigns
+    drop them from audiences, the agent forgets their threads."""
+    now = datetime.now(UTC)
+    await add_events(
+        session,
+        [
+            StagedEvent(
+                job.settings.contacts_topic,
+                str(contact_id),
+                Envelope[ContactDeleted](
+                    type="contact.deleted",
+                    source=SOURCE,
+                    tenantid=job.tenant_id,
+                    subject=str(contact_id),
+                    data=ContactDeleted(
+                        contact_id=contact_id,
+                        actor_user_id=job.created_by_user_id,
+                        occurred_at=now,
+                    ),
+                ),
+            )
+            for contact_id in contact_ids
+        ],
+    )
 
 
 for _action in ACTIONS:
