@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    String,
-    and_,
     func,
     literal,
     literal_column,
     select,
+    text,
     true,
     update,
 )
@@ -50,6 +49,29 @@ CONTACT_COLUMNS = (
     "time_zone",
 )
 """The columns of ``contacts`` an import may set (besides ``fields``)."""
+
+
+# One index probe per value: a LATERAL subquery with LIMIT 1 is never flattened into a join.
+_BY_PHONE = text(
+    "SELECT found.id FROM unnest(CAST(:values AS text[])) AS given(value)"
+    " CROSS JOIN LATERAL (SELECT contacts.id FROM contacts"
+    " WHERE contacts.tenant_id = :tenant_id AND contacts.phone = given.value"
+    " LIMIT 1) AS found"
+)
+_BY_USER_ID = text(
+    "SELECT found.id FROM unnest(CAST(:values AS text[])) AS given(value)"
+    " CROSS JOIN LATERAL (SELECT contacts.id FROM contacts"
+    " WHERE contacts.tenant_id = :tenant_id AND contacts.channel_user_id = given.value"
+    " LIMIT 1) AS found"
+)
+# FOR UPDATE in the LATERAL subquery: one index probe and lock per id, in the array's order.
+_LOCK_BY_ID = text(
+    "SELECT locked.id, locked.phone, locked.channel_user_id"
+    " FROM unnest(CAST(:ids AS uuid[])) AS given(id)"
+    " CROSS JOIN LATERAL (SELECT contacts.id, contacts.phone, contacts.channel_user_id"
+    " FROM contacts WHERE contacts.id = given.id AND contacts.tenant_id = :tenant_id"
+    " FOR UPDATE) AS locked"
+)
 
 
 class ImportRepository:
@@ -144,25 +166,24 @@ class ImportRepository:
         """(id, phone, user id) of the tenant's contacts having one of the phones or user
         ids, locked in id order (two writers of shared contacts wait, never deadlock).
 
-        Joined with the unnested values rather than ``= ANY``: the planner reads an ANY of
-        a thousand values as cheaper to answer by scanning the tenant's contacts than by a
-        thousand index probes, and each batch of a large import would read them all."""
-        found: dict[uuid.UUID, tuple[uuid.UUID, str | None, str | None]] = {}
-        for column, values in ((Contact.phone, phones), (Contact.channel_user_id, user_ids)):
-            if not values:
-                continue
-            array = literal(list(values), ARRAY(String()))
-            given = func.unnest(array).table_valued("value").render_derived()
-            query = (
-                select(Contact.id, Contact.phone, Contact.channel_user_id)
-                .select_from(given)
-                .join(Contact, and_(Contact.tenant_id == tenant_id, column == given.c.value))
-                .order_by(Contact.id)
-                .with_for_update(of=Contact)
-            )
-            for row in (await self.session.execute(query)).all():
-                found[row[0]] = (row[0], row[1], row[2])
-        return [found[key] for key in sorted(found)]
+        Found with one index probe per value (a LATERAL subquery with LIMIT 1 is a nested
+        loop), then locked by id, probe by probe in id order. A plain join of the unnested
+        values, or ``= ANY``, the planner answers with a merge join over the whole
+        (tenant_id, phone) index (EXPLAIN: 37,000 index rows read for a batch of 1,000
+        at 37,000 contacts): every batch of a large import read all the contacts before it.
+        The phone and user id returned are those of the locked row: one another writer
+        changed meanwhile is what the batch then works with."""
+        ids: set[uuid.UUID] = set()
+        for probe, values in ((_BY_PHONE, phones), (_BY_USER_ID, user_ids)):
+            if values:
+                found = await self.session.scalars(
+                    probe, {"tenant_id": tenant_id, "values": list(values)}
+                )
+                ids.update(found.all())
+        if not ids:
+            return []
+        rows = await self.session.execute(_LOCK_BY_ID, {"tenant_id": tenant_id, "ids": sorted(ids)})
+        return [(row[0], row[1], row[2]) for row in rows.all()]
 
     async def add_tags(
         self,
