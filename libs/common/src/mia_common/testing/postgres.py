@@ -7,7 +7,9 @@ may create databases) and make sure what a run creates is dropped again.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,5 +50,20 @@ async def fresh_database(settings: PlatformSettings, name: str) -> AsyncIterator
     try:
         yield settings.database_url(name)
     finally:
-        async with admin_connection(settings) as admin:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await _drop_database(settings, name)
+
+
+async def _drop_database(settings: PlatformSettings, name: str, deadline: float = 60.0) -> None:
+    """``DROP ... WITH (FORCE)`` ends the sessions of our role, but an autovacuum worker
+    (the server's own) may not be ended by it: the drop is refused until the worker is
+    done with the database, seconds after a large load. So it is asked again until then."""
+    give_up = time.monotonic() + deadline
+    while True:
+        try:
+            async with admin_connection(settings) as admin:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except asyncpg.InsufficientPrivilegeError:
+            if time.monotonic() > give_up:
+                raise
+            await asyncio.sleep(0.5)
