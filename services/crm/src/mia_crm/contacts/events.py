@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from pydantic import TypeAdapter
@@ -30,13 +30,51 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_common.contracts.contacts import ContactSnapshot
 from mia_common.contracts.envelope import new_event_id
 from mia_common.db.engine import OUTBOX_STAGED_INFO
-from mia_crm.contacts.profile import time_zone_of
+from mia_crm.contacts.profile import derived_time_zone, time_zone_of
 from mia_crm.models import Contact
 from mia_crm.tags.repository import TagRepository
 
-__all__ = ["SOURCE", "contact_changed", "contacts_changed", "envelope_json", "snapshot_of"]
+__all__ = [
+    "SOURCE",
+    "ContactValues",
+    "contact_changed",
+    "contacts_changed",
+    "envelope_json",
+    "snapshot_of",
+]
 
 SOURCE = "/services/crm"
+
+
+class ContactValues(Protocol):
+    """What an event tells of a contact: a ``Contact``, or a row of its columns (an
+    import reads back only these, not whole ORM objects)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def tenant_id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def channel_user_id(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def owner_user_id(self) -> uuid.UUID | None: ...
+    @property
+    def lifecycle_stage(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def time_zone(self) -> str | None: ...
+    @property
+    def fields(self) -> dict[str, Any]: ...
+
 
 _DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 
@@ -94,7 +132,7 @@ async def contacts_changed(
     session: AsyncSession,
     *,
     topic: str,
-    contacts: Sequence[Contact],
+    contacts: Sequence[ContactValues],
     changed: Sequence[str],
     actor_user_id: uuid.UUID | None,
     occurred_at: datetime,
@@ -154,7 +192,7 @@ def envelope_json(
     event_id: uuid.UUID,
     kind: str,
     time: str,
-    contact: Contact,
+    contact: ContactValues,
     tag_names: Sequence[str],
     changed: list[str],
     actor_user_id: str | None,
@@ -164,7 +202,7 @@ def envelope_json(
     the models (``time`` and ``occurred_at`` already in their JSON form)."""
     contact_id = str(contact.id)
     owner = contact.owner_user_id
-    time_zone, _ = time_zone_of(contact)
+    time_zone = contact.time_zone or derived_time_zone(contact.phone)  # as time_zone_of
     return {
         "specversion": "1.0",
         "id": str(event_id),

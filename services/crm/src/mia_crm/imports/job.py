@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +46,7 @@ from mia_crm.imports.rows import ColumnMap, ContactRow, Problem, RowReader
 from mia_crm.imports.service import IMPORT_KIND
 from mia_crm.jobs.registry import register_job_kind
 from mia_crm.jobs.runner import RunningJob
-from mia_crm.models import Contact, ImportFile
+from mia_crm.models import ImportFile
 from mia_crm.tags.repository import TagRepository
 from mia_crm.tenant_settings.service import settings_of
 
@@ -372,7 +373,7 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
             )
         known.extend(more_known)
     outcome.created = len(inserted)
-    updated: list[Contact] = []
+    updated: list[Row[Any]] = []
     if plan.update_existing:
         updated = await repository.update_contacts(
             tenant_id=plan.tenant_id,
