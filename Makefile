@@ -40,6 +40,9 @@ bench:         ## benchmarks that print their figures (needs the local infrastru
 	$(PY) bench/meta_ingest_webhook.py
 	$(PY) bench/end_to_end.py
 	$(PY) bench/sender_pacing.py
+	$(PY) bench/crm_import.py
+	$(PY) bench/crm_segments.py
+	$(PY) bench/crm_board.py
 	@deploy/local/chromium.sh >/dev/null
 	@deploy/local/dashboard.sh build
 	$(PY) bench/inbox_first_list.py
