@@ -99,7 +99,10 @@ async def test_a_semicolon_cp1252_csv_is_imported_through_the_wizard(
     try:
         page = await context.new_page()
         await log_in(
-            page, world.dashboard.admin_email, world.dashboard.admin_password, path="/contacts/import"
+            page,
+            world.dashboard.admin_email,
+            world.dashboard.admin_password,
+            path="/contacts/import",
         )
 
         # 1. Upload: Mantine's file input is a button over a hidden <input type=file>.
@@ -110,7 +113,9 @@ async def test_a_semicolon_cp1252_csv_is_imported_through_the_wizard(
         # 2. Map: the crm read the encoding and the delimiter, and suggested the targets.
         mapping = page.get_by_role("table", name="Columns and where they go")
         await expect(mapping).to_be_visible()
-        await expect(page.get_by_text(re.compile(r"4 columns \(cp1252, separated by “;”\)"))).to_be_visible()
+        await expect(
+            page.get_by_text(re.compile(r"4 columns \(cp1252, separated by “;”\)"))
+        ).to_be_visible()
         await expect(mapping.get_by_text(re.compile("José Conceição"))).to_be_visible()
         await expect(page.get_by_role("textbox", name="Where the column Nome goes")).to_have_value(
             re.compile("name", re.IGNORECASE)
@@ -131,7 +136,9 @@ async def test_a_semicolon_cp1252_csv_is_imported_through_the_wizard(
         await page.get_by_role("button", name="Next: options").click()
 
         # 4. Options as they are (update existing, no tags, no consent); 5. run.
-        await expect(page.get_by_role("radio", name="Update them with the file's values")).to_be_checked()
+        await expect(
+            page.get_by_role("radio", name="Update them with the file's values")
+        ).to_be_checked()
         violations = await axe_violations(page)
         assert not violations, describe_violations("import wizard (options)", violations)
         await page.get_by_role("button", name="Import", exact=True).click()

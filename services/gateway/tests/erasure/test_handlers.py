@@ -8,15 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 import orjson
-import pytest
 from fastapi import FastAPI
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased
 from mia_common.identity import Role
-from mia_common.messaging import PermanentError
 from mia_common.testing import wait_until
-from mia_gateway.erasure.handlers import erased_event_of, handle_contact_record, record_erasure
+from mia_gateway.erasure.handlers import handle_contact_record, record_erasure
 from support.actors import Actors
 
 
@@ -110,15 +108,3 @@ async def test_an_erasure_on_the_contacts_topic_is_audited(
 
     [entry] = await wait_until(audited, timeout=30, message="the erasure is audited")
     assert entry["target"] == f"contact:{event.data.contact_id}"
-
-
-def test_other_contact_events_are_dropped_unparsed() -> None:
-    updated = b'{"type": "contact.updated", "data": {"contact": {"name": "Ana"}}}'
-
-    assert erased_event_of(updated) is None
-    assert erased_event_of(b"not json at all") is None
-
-
-def test_a_broken_erasure_record_is_dead_lettered() -> None:
-    with pytest.raises(PermanentError):
-        erased_event_of(b'{"type": "contact.erased", "data": {}}')

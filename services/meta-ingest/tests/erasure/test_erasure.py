@@ -8,15 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-import pytest
 from fastapi import FastAPI
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased, ErasedMedia
-from mia_common.messaging import PermanentError
 from mia_common.testing import wait_until
 from mia_meta_ingest.context import MetaIngestContext
-from mia_meta_ingest.erasure.handlers import erase, erased_event_of, handle_contact_record
+from mia_meta_ingest.erasure.handlers import erase, handle_contact_record
 from mia_meta_ingest.media.storage import FileSystemStorage, media_key
 
 
@@ -160,22 +158,6 @@ async def test_an_erasure_on_the_contacts_topic_deletes_the_files(
     )
 
     await wait_until(lambda: gone(photo), timeout=30, message="the erased file is deleted")
-
-
-async def test_the_topics_other_events_are_skipped_unparsed() -> None:
-    updated = orjson.dumps({"type": "contact.updated", "data": {"name": "Ana"}})
-    assert erased_event_of(updated) is None
-    # A field naming the type does not make an erasure of another event.
-    assert erased_event_of(orjson.dumps({"type": "contact.merged", "x": "contact.erased"})) is None
-    event = erasure(uuid.uuid4(), [])
-    assert erased_event_of(orjson.dumps(event.to_json_dict())) == event
-
-
-def test_a_broken_erasure_record_is_dead_lettered() -> None:
-    with pytest.raises(PermanentError):
-        erased_event_of(b"contact.erased{")
-    with pytest.raises(PermanentError):
-        erased_event_of(orjson.dumps({"type": "contact.erased", "data": {"contact_id": "x"}}))
 
 
 async def test_a_record_that_is_no_erasure_touches_nothing(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased
 from mia_common.testing import wait_until
-from mia_sender.erasure.handlers import erase, erased_event_of, handle_contact_record
+from mia_sender.erasure.handlers import erase, handle_contact_record
 from mia_sender.models import Send
 from support.world import Company, World, customer_phone
 
@@ -115,7 +115,3 @@ async def test_an_erasure_on_the_contacts_topic_empties_the_persons_sends(world:
         return (await sent(world, request.request_id)).recipient is None
 
     await wait_until(forgotten, timeout=30, message="the send log forgot the person")
-
-
-def test_other_contact_events_are_dropped_unparsed() -> None:
-    assert erased_event_of(b'{"type": "contact.updated", "data": {}}') is None

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import orjson
 import structlog
-from pydantic import ValidationError
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased
 from mia_common.db import unit_of_work
-from mia_common.messaging import PermanentError
+from mia_common.messaging.erasure import erased_event_of
 from mia_common.outbox import claim_event
 from mia_meta_ingest.erasure.service import forget_media
 
@@ -24,25 +22,6 @@ logger = structlog.get_logger(__name__)
 
 ERASURE_GROUP = "meta-ingest.erasure"
 CONSUMER = "meta-ingest.erasure"
-_TYPE = "contact.erased"
-_ERASED = _TYPE.encode()
-
-
-def erased_event_of(value: bytes) -> Envelope[ContactErased] | None:
-    """The erasure in a record of the contacts topic; None for the topic's other events,
-    most dropped before they are parsed (the topic carries every contact change)."""
-    if _ERASED not in value:
-        return None
-    try:
-        raw = orjson.loads(value)
-    except orjson.JSONDecodeError as error:
-        raise PermanentError(f"not JSON: {error}") from None
-    if not isinstance(raw, dict) or raw.get("type") != _TYPE:
-        return None
-    try:
-        return Envelope[ContactErased].model_validate(raw)
-    except ValidationError as error:
-        raise PermanentError(f"not a contact.erased event: {error}") from None
 
 
 async def handle_contact_record(context: MetaIngestContext, value: bytes) -> None:
