@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import sys
 import time
 import uuid
@@ -242,7 +243,7 @@ async def measure(
         if args.profile:
             # py-spy (not a dependency: `uv pip install py-spy`), collapsed stacks.
             profiler = await asyncio.create_subprocess_exec(
-                "py-spy",
+                shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy")),
                 "record",
                 "--pid",
                 str(pid),
