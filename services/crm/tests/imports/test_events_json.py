@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 import pytest
+from imports.importer import Importer
 from pydantic import TypeAdapter
 
 from mia_common.contracts import Envelope
@@ -15,6 +16,7 @@ from mia_common.contracts.contacts import ContactChanged
 from mia_common.contracts.envelope import new_event_id
 from mia_crm.contacts.events import SOURCE, envelope_json, snapshot_of
 from mia_crm.models import Contact
+from support.world import World
 
 _WHEN = TypeAdapter(datetime)
 
@@ -91,3 +93,35 @@ def test_an_event_built_as_json_is_byte_identical_to_the_models_one(
     assert orjson.dumps(built) == orjson.dumps(expected)
     # And it reads back as the contract says.
     Envelope[ContactChanged].model_validate(built)
+
+
+async def test_an_imported_contact_is_announced_with_its_whole_snapshot(
+    world: World, importer: Importer
+) -> None:
+    tag = await importer.tag("Importados")
+    data = b"name;phone;email\nAna;(92) 98765-4321;ana@exemplo.com.br\n"
+
+    await importer.run(
+        data,
+        {
+            "mapping": [
+                {"column": 0, "field": "name"},
+                {"column": 1, "field": "phone"},
+                {"column": 2, "field": "email"},
+            ],
+            "tags": [str(tag.id)],
+            "consent": {"channel": "whatsapp", "status": "opted_in"},
+        },
+    )
+
+    contact = (await importer.contacts())["+5592987654321"]
+    events = await world.contact_events(
+        str(contact.id), until=lambda e: e["type"] == "contact.created"
+    )
+    assert [e["type"] for e in events] == ["contact.consent_changed", "contact.created"]
+    created = Envelope[ContactChanged].model_validate(events[-1])
+    assert created.tenantid == world.tenant_id
+    assert created.subject == str(contact.id)
+    assert created.data.contact == snapshot_of(contact, ["Importados"])
+    assert created.data.contact.time_zone == "America/Manaus"
+    assert created.data.changed == ["email", "name", "phone", "tags"]
