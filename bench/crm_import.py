@@ -231,6 +231,7 @@ async def measure(
             f" mapping {[m['field'] for m in mapping]}"
         )
 
+        after_upload_kb = rss_kb(pid, "VmRSS")
         started = time.perf_counter()
         cpu_before = cpu_seconds(pid)
         start = await client.post(
@@ -283,7 +284,8 @@ async def measure(
         f" ({cpu / seconds * 100:.0f} % of one core; load average {os.getloadavg()[0]:.1f})"
     )
     print(
-        f"crm memory: {before_kb / 1024:.0f} MiB before the upload, peak {peak_kb / 1024:.0f} MiB"
+        f"crm memory: {before_kb / 1024:.0f} MiB before the upload,"
+        f" {after_upload_kb / 1024:.0f} MiB after it, peak {peak_kb / 1024:.0f} MiB"
         f" (sampled during the job: {peak_sampled / 1024:.0f} MiB)"
     )
 

@@ -64,7 +64,7 @@ def canonical_time_zone(name: str) -> str:
     return zone
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # bounded: an import sees every phone once
 def derived_time_zone(phone: str | None) -> str | None:
     """The time zone of an E.164 number's country (or area, where the country has several,
     as phonenumbers knows them: +55 92 is America/Manaus); None when unknown.
