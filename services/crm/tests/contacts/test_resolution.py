@@ -73,3 +73,25 @@ async def test_a_batch_that_links_a_user_id_to_a_phone_makes_one_contact_and_one
     assert [(c["id"], c["unread_count"]) for c in conversations] == [
         (str(stored.conversation_id), 3)
     ]
+
+
+async def test_a_customer_who_writes_first_is_announced_as_a_new_contact_once(
+    world: World,
+) -> None:
+    first = await world.deliver(phone="+5511987650777", name="Dora", text="oi")
+    contact_id = await world.contact_id_of(first)
+    await world.deliver(phone="+5511987650777", name="Dora", text="de novo")
+    # An edit after both messages: its event comes after anything they announced (one key).
+    edited = await world.send("PATCH", f"/api/v1/contacts/{contact_id}", {"name": "Dora S."})
+    assert edited.status_code == 200, edited.text
+
+    events = await world.contact_events(contact_id, until=lambda e: e["type"] == "contact.updated")
+
+    created = [e["data"] for e in events if e["type"] == "contact.created"]
+    assert len(created) == 1
+    assert (created[0]["contact"]["phone"], created[0]["contact"]["name"]) == (
+        "+5511987650777",
+        "Dora",
+    )
+    assert created[0]["contact"]["time_zone"] == "America/Sao_Paulo"
+    assert created[0]["actor_user_id"] is None

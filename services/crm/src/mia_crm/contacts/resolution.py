@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.contacts.events import contact_changed
 from mia_crm.contacts.merge import merge_contacts
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.duplicates.ninth_digit import ninth_digit_twin
@@ -130,6 +131,19 @@ class ContactResolver:
                 self._forget(sender)
                 return await self.resolve(sender)
             self._remember(created)
+            # Campaigns and the agent hear of a customer who wrote first as of anyone added.
+            await contact_changed(
+                self.session,
+                topic=self.contacts_topic,
+                contact=created,
+                changed=[
+                    name for name in ("phone", "channel_user_id", "name") if getattr(created, name)
+                ],
+                actor_user_id=None,
+                occurred_at=datetime.now(UTC),
+                created=True,
+                tag_names=[],
+            )
             return created
         _fill_in(contact, sender)
         self._remember(contact)
