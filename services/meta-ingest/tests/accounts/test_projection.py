@@ -39,7 +39,9 @@ async def test_a_restarted_process_answers_from_the_table_before_reading_the_top
     await ensure_topics(ingest_settings.kafka_bootstrap_servers, [empty])
     restarted = create_app(ingest_settings.model_copy(update={"channels_topic": empty.name}))
     try:
-        async with LifespanManager(restarted):
+        # A second process joins the first one's consumer groups (media, erasures): its
+        # start and stop wait for their rebalances, seconds on a loaded machine.
+        async with LifespanManager(restarted, startup_timeout=30, shutdown_timeout=30):
             transport = httpx.ASGITransport(app=restarted)
             async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as http:
                 raw = for_account(payloads.inbound(payloads.text_message("oi")), account)
@@ -73,7 +75,9 @@ async def test_a_deleted_account_leaves_the_table_and_its_secret_outlives_a_rest
     restarted = create_app(ingest_settings.model_copy(update={"channels_topic": empty.name}))
     raw = for_account(payloads.inbound(payloads.text_message("still there?")), account)
     try:
-        async with LifespanManager(restarted):
+        # A second process joins the first one's consumer groups (media, erasures): its
+        # start and stop wait for their rebalances, seconds on a loaded machine.
+        async with LifespanManager(restarted, startup_timeout=30, shutdown_timeout=30):
             transport = httpx.ASGITransport(app=restarted)
             async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as http:
                 after_restart = await http.post(
