@@ -45,6 +45,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Newest first: the contacts a segment filter and a text search both match
+         * @description `filter` is checked as the segment preview checks it (422 `segment_filter_invalid` with the `path` at fault, `segment_filter_too_large`); `q` means what the list's `q` means; `limit` and `cursor` page as the list does. A page the indexes cannot serve in time answers 503 `contacts_query_timed_out`.
+         */
+        post: operations["query_api_v1_contacts_query_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/{contact_id}": {
         parameters: {
             query?: never;
@@ -606,7 +626,7 @@ export interface paths {
         put?: never;
         /**
          * Create a lead, on top of its column
-         * @description The contact, conversation and tags must be the tenant's (404 otherwise); the owner an active user of the tenant (422 `assignee_unknown`/`assignee_inactive`, 503 `gateway_unavailable` when the gateway cannot say). Without `stage_id`, the first open stage of the pipeline (without `pipeline_id`, of the tenant's first pipeline).
+         * @description The contact, conversation and tags must be the tenant's (404 otherwise); the owner an active user of the tenant (422 `assignee_unknown`/`assignee_inactive`, 503 `gateway_unavailable` when the gateway cannot say). An agent may make only themselves the owner; a manager or above anyone (403 `owner_not_allowed`). Without `stage_id`, the first open stage of the pipeline (without `pipeline_id`, of the tenant's first pipeline).
          */
         post: operations["create_api_v1_leads_post"];
         delete?: never;
@@ -632,7 +652,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a lead (its stage changes by a move)
-         * @description 409 `stale_position` when `expected_version` is given and the lead changed since.
+         * @description 409 `stale_position` when `expected_version` is given and the lead changed since. The owner: an agent may make themselves the owner of a lead nobody owns and clear their own ownership; a manager or above sets or clears anyone's (403 `owner_not_allowed`); a new owner must be an active user of the tenant (422 `assignee_unknown`/`assignee_inactive`).
          */
         patch: operations["edit_api_v1_leads__lead_id__patch"];
         trace?: never;
@@ -1647,6 +1667,30 @@ export interface components {
              * @description the channel's user id (Meta's BSUID)
              */
             user_id: string | null;
+        };
+        /** ContactQuery */
+        ContactQuery: {
+            /**
+             * Cursor
+             * @description the next_cursor of the previous page; omit for the first
+             */
+            cursor?: string | null;
+            /**
+             * Filter
+             * @description the segment filter language, as the preview takes
+             */
+            filter: components["schemas"]["AllOf-Input"] | components["schemas"]["AnyOf-Input"] | components["schemas"]["Not-Input"] | components["schemas"]["TagsCondition"] | (components["schemas"]["FieldEquals"] | components["schemas"]["FieldContains"] | components["schemas"]["FieldCompare"] | components["schemas"]["FieldIn"] | components["schemas"]["FieldPresence"]) | components["schemas"]["LifecycleCondition"] | components["schemas"]["PipelineStageCondition"] | components["schemas"]["LastInboundCondition"] | components["schemas"]["CreatedCondition"] | components["schemas"]["ChannelCondition"] | components["schemas"]["ConsentCondition"] | (components["schemas"]["OwnerIn"] | components["schemas"]["OwnerNone"]) | components["schemas"]["HasCondition"];
+            /**
+             * Limit
+             * @description page size
+             * @default 50
+             */
+            limit: number;
+            /**
+             * Q
+             * @description also containing this text, as the list's `q`: name, email, user id or phone digits
+             */
+            q?: string | null;
         };
         /** ContactSummary */
         ContactSummary: {
@@ -4094,6 +4138,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    query_api_v1_contacts_query_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactQuery"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ContactOut_"];
                 };
             };
             /** @description Bad request */
