@@ -20,6 +20,7 @@ function gateway(overrides = {}) {
   const previews: { filter: unknown; sample_size: number }[] = [];
   const bulks: unknown[] = [];
   const listed: URLSearchParams[] = [];
+  const queried: { filter: unknown; q: string | null; cursor: string | null; limit: number }[] = [];
   const seen = fakeGateway({
     ...crmLookups({ tags: [tagOut(TAG_VIP)], fields: [field({ key: "plan", label: "Plan", kind: "text" })] }),
     "GET /api/v1/contacts": (request) => {
@@ -36,13 +37,24 @@ function gateway(overrides = {}) {
         sample: body.sample_size ? (tagged ? [maria, ana] : [ana, bruno]) : [],
       });
     },
+    "POST /api/v1/contacts/query": async (request) => {
+      const body = (await request.json()) as (typeof queried)[number];
+      queried.push(body);
+      const tagged = JSON.stringify(body.filter).includes(TAG_VIP.id);
+      const matches = (tagged ? [maria, ana] : [ana, bruno]).filter(
+        (item) => !body.q || item.name!.toLowerCase().includes(body.q.toLowerCase()),
+      );
+      // Pages of one: every match is reachable, a page at a time.
+      const at = body.cursor ? Number(body.cursor) : 0;
+      return json({ items: matches.slice(at, at + 1), next_cursor: at + 1 < matches.length ? String(at + 1) : null });
+    },
     "POST /api/v1/contacts/bulk": async (request) => {
       bulks.push(await request.json());
       return json(job({ status: "queued" }), 202);
     },
     ...overrides,
   });
-  return { previews, bulks, listed, seen };
+  return { previews, bulks, listed, queried, seen };
 }
 
 /** Choose `option` in the select or multi select named `label` (inside `within`). */
@@ -60,8 +72,8 @@ async function pick(label: string, option: string, container: HTMLElement = docu
 
 // Whole-app renders: slow on a machine busy with the services' tests.
 describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () => {
-  it("counts the segment being built live, once editing pauses, and lists its newest matches", async () => {
-    const { previews } = gateway();
+  it("counts the segment being built live, once editing pauses, and lists its matches", async () => {
+    const { previews, queried } = gateway();
     renderApp("/contacts");
     const user = userEvent.setup();
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
@@ -75,10 +87,10 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
     expect(await screen.findByText("2 contacts match")).toBeInTheDocument();
     const expected = { all: [{ condition: "tags", match: "any", tag_ids: [TAG_VIP.id] }] };
     expect(previews.filter((body) => body.sample_size === 0).at(-1)?.filter).toEqual(expected);
-    // The table follows: the preview's newest matches.
+    // The table follows: the filter's matches, newest first, from the query endpoint.
     expect(await screen.findByRole("link", { name: "Maria Silva" })).toBeInTheDocument();
     expect(screen.queryByRole("link", { name: "Bruno Lima" })).not.toBeInTheDocument();
-    expect(screen.getByText(/^The newest 2 matching contacts/)).toBeInTheDocument();
+    expect(queried.at(-1)).toEqual({ filter: expected, q: null, cursor: null, limit: 25 });
     // Debounced, and only complete filters: the counts asked were for everyone, then for VIP.
     expect(new Set(previews.filter((body) => body.sample_size === 0).map((body) => JSON.stringify(body.filter)))).toEqual(
       new Set([JSON.stringify({ all: [] }), JSON.stringify(expected)]),
@@ -206,5 +218,72 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
 
     expect(await screen.findByText("120 of 120 done")).toBeInTheDocument();
     expect(bulks).toEqual([{ action: "delete", params: {}, filter: { all: [] } }]);
+  });
+  it("pages through every match of an unsaved filter, and searches within it", async () => {
+    const { queried } = gateway();
+    renderApp("/contacts");
+    const user = userEvent.setup();
+    await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    await user.click(screen.getByRole("button", { name: "Add a condition" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Tags", hidden: true }));
+    await pick("Condition 1 (Tags): tags", "VIP");
+    const expected = { all: [{ condition: "tags", match: "any", tag_ids: [TAG_VIP.id] }] };
+
+    // Every match, a page at a time (pages of one here): not only the newest few.
+    expect(await screen.findByRole("link", { name: "Maria Silva" })).toBeInTheDocument();
+    const pages = screen.getByRole("navigation", { name: "Contact pages" });
+    await user.click(within(pages).getByRole("button", { name: "Next page" }));
+    expect(await screen.findByRole("link", { name: "Ana Souza" })).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Maria Silva" })).not.toBeInTheDocument();
+    expect(within(pages).getByRole("button", { name: "Next page" })).toBeDisabled();
+    expect(queried.at(-1)).toEqual({ filter: expected, q: null, cursor: "1", limit: 25 });
+    await user.click(within(pages).getByRole("button", { name: "Previous page" }));
+    expect(await screen.findByRole("link", { name: "Maria Silva" })).toBeInTheDocument();
+
+    // The search stays on with the filter, and both apply.
+    const search = screen.getByRole("textbox", { name: "Search contacts" });
+    expect(search).toBeEnabled();
+    await user.type(search, "ana");
+    expect(await screen.findByRole("link", { name: "Ana Souza" })).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole("link", { name: "Maria Silva" })).not.toBeInTheDocument());
+    expect(queried.at(-1)).toEqual({ filter: expected, q: "ana", cursor: null, limit: 25 });
+  });
+
+  it("cancels a running bulk action and shows it cancelled", async () => {
+    const cancelled: string[] = [];
+    gateway({
+      [`GET /api/v1/jobs/${job().id}`]: () =>
+        json(
+          cancelled.length
+            ? job({ status: "cancelled", total: 2, processed: 1, succeeded: 1, cancel_requested: true })
+            : job({ status: "running", total: 2, processed: 1, succeeded: 1, percent: 50 }),
+        ),
+      [`POST /api/v1/jobs/${job().id}/cancel`]: () => {
+        cancelled.push(job().id);
+        return json(job({ status: "running", total: 2, processed: 1, succeeded: 1, percent: 50, cancel_requested: true }));
+      },
+    });
+    renderApp("/contacts");
+    const user = userEvent.setup();
+    await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
+    await user.click(screen.getByRole("checkbox", { name: "Select Ana Souza" }));
+    await user.click(screen.getByRole("button", { name: "Actions" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Add tags", hidden: true }));
+    const dialog = await screen.findByRole("dialog", { name: "Add tags" });
+    await pick("Tags", "VIP", dialog);
+    await user.click(within(dialog).getByRole("button", { name: "Add the tags" }));
+
+    const progress = await screen.findByRole("dialog", { name: "Add tags" });
+    expect(await within(progress).findByText("1 of 2 done")).toBeInTheDocument();
+    await user.click(await within(progress).findByRole("button", { name: "Cancel the job" }));
+
+    expect(cancelled).toEqual([job().id]);
+    expect(await within(progress).findByText(/Stopping after the current step|^Cancelled$/)).toBeInTheDocument();
+    expect(within(progress).queryByRole("button", { name: "Cancel the job" })).not.toBeInTheDocument();
+    expect(
+      await within(progress).findByText("Cancelled after 1 done; what was done stays.", {}, { timeout: 8000 }),
+    ).toBeInTheDocument();
+    expect(within(progress).getByText("Cancelled")).toBeInTheDocument();
   });
 });

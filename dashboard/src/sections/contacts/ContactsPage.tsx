@@ -1,7 +1,7 @@
 // The contacts: a server-side paginated table (cursor pages, newest first) with a debounced
 // search, columns the user picks (kept in this browser), a segment builder whose filter the
-// table and a live count follow, saved segments, a selection (a page, or everything that
-// matches) and bulk actions and exports on it.
+// table (every match, page by page, with the search too) and a live count follow, saved
+// segments, a selection (a page, or everything that matches) and bulk actions and exports.
 import {
   Alert,
   Anchor,
@@ -92,12 +92,13 @@ export default function ContactsPage() {
   // What the count, the bulk actions, the exports and a saved segment are about.
   const scopeFilter = combine(quick, filter);
   // The quick filters alone go to the list as query parameters; a loaded segment, left as it
-  // was, pages through its own contacts; anything else is sampled by the preview.
+  // was, pages through its own contacts; any other filter pages through the query endpoint,
+  // the search with it.
   const quickOnly = filter === null ? scopeFilter : undefined;
   const unchangedSegment =
     activeSegment && activeSegment.filter === filterJson && scopeFilter === filter ? activeSegment.id : null;
   const segmentId = unchangedSegment;
-  const scopeKey = `${filter ? "" : q}\u0000${JSON.stringify(scopeFilter)}\u0000${segmentId ?? ""}`;
+  const scopeKey = `${q}\u0000${JSON.stringify(scopeFilter)}\u0000${segmentId ?? ""}`;
 
   const tags = useTags();
   const fields = useCustomFields();
@@ -116,7 +117,7 @@ export default function ContactsPage() {
     queryKey: contactKeys.list(q, cursor, scopeFilter),
     queryFn: () =>
       listCrmContacts({
-        q: filter ? "" : q,
+        q,
         cursor,
         limit: PAGE_SIZE,
         quick,
@@ -140,7 +141,7 @@ export default function ContactsPage() {
   const matching = useQuery({
     queryKey: contactKeys.count(scopeFilter),
     queryFn: () => previewSegment(scopeFilter ?? EVERYONE),
-    enabled: !q || filter !== null,
+    enabled: !q,
   });
   const pageIds = items.map((contact) => contact.id);
   const pageSelected = pageIds.length > 0 && pageIds.every((id) => selection.ids.has(id));
@@ -157,10 +158,11 @@ export default function ContactsPage() {
   };
   const clearSelection = () => setSelected({ key: scopeKey, ids: new Set(), all: false });
   const n = (value: number) => value.toLocaleString(i18n.language);
-  const matchCount = !q || filter ? (matching.data?.count ?? undefined) : undefined;
-  // A search is the list's own (the filter language has none): with a search alone, "all
-  // that match" cannot be named to the crm, so only the ids on the pages are selectable.
-  const searchOnly = !!q && filter === null;
+  const matchCount = !q ? (matching.data?.count ?? undefined) : undefined;
+  // A search is the list's own (the filter language has none): with a search, "all that
+  // match" cannot be named to the bulk actions and exports, so only the ids on the pages are
+  // selectable, and the count (the filter's alone) is not shown.
+  const searchOnly = !!q;
   const target: Selection = selection.all ? { filter: scopeFilter } : { ids: [...selection.ids] };
   const scope = selection.all
     ? matchCount !== undefined
@@ -218,8 +220,7 @@ export default function ContactsPage() {
           w={{ base: "100%", sm: 360 }}
           aria-label={t("contacts.search")}
           placeholder={t("contacts.search")}
-          description={filter ? t("contacts.filters.searchOff") : t("contacts.searchHint")}
-          disabled={filter !== null}
+          description={t("contacts.searchHint")}
           leftSection={<IconSearch size={16} />}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
@@ -386,9 +387,7 @@ export default function ContactsPage() {
           </Paper>
           <Group justify="space-between" component="nav" aria-label={t("contacts.pagination.label")}>
             <Text size="sm" c="dimmed" aria-live="polite">
-              {query.data?.sampled
-                ? t("contacts.filters.sampled", { count: items.length })
-                : t("contacts.pagination.page", { page: cursors.length })}
+              {t("contacts.pagination.page", { page: cursors.length })}
               {matchCount !== undefined &&
                 ` · ${t("contacts.segments.count", { count: matchCount, formatted: n(matchCount) })}`}
             </Text>

@@ -220,8 +220,9 @@ export interface QuickFilters {
   lifecycle_stage: string[];
 }
 
-/** A page of contacts: the list's own (search, quick filters), a saved segment's, or, for a
- * filter being built, the newest matching ones the preview samples (one page, no more). */
+/** A page of contacts, newest first: a saved segment's (left as it was, with no search), the
+ * list's own (search, quick filters), or, for any other filter, what the filter and the
+ * search both match (POST /api/v1/contacts/query), every one of them page by page. */
 export async function listCrmContacts(params: {
   q: string;
   cursor: string | null;
@@ -229,16 +230,13 @@ export async function listCrmContacts(params: {
   quick: QuickFilters;
   filter: ContactFilter | null;
   segmentId: string | null;
-}): Promise<Page<CrmContact> & { sampled?: boolean }> {
-  if (params.segmentId) {
+}): Promise<Page<CrmContact>> {
+  if (params.segmentId && !params.q) {
     return call("GET", `/api/v1/segments/${params.segmentId}/contacts`, {
       query: { cursor: params.cursor, limit: params.limit },
     });
   }
-  if (params.filter) {
-    const preview = await previewSegment(params.filter, 50);
-    return { items: preview.sample, next_cursor: null, sampled: true };
-  }
+  if (params.filter) return queryContacts(params.filter, params.q, params.cursor, params.limit);
   return call("GET", "/api/v1/contacts", {
     query: {
       q: params.q,
@@ -250,6 +248,12 @@ export async function listCrmContacts(params: {
     },
   });
 }
+
+/** A page of the contacts a filter and a text search (the list's `q`) both match. */
+export const queryContacts = (filter: ContactFilter, q: string, cursor: string | null, limit: number) =>
+  call<Page<CrmContact>>("POST", "/api/v1/contacts/query", {
+    body: { filter: wire(filter), q: q || null, cursor, limit } satisfies Schemas["ContactQuery"],
+  });
 
 export const updateProfile = (contactId: string, body: ProfileUpdate) =>
   call<CrmContact>("PATCH", `/api/v1/contacts/${contactId}`, { body });

@@ -33,9 +33,6 @@ export const en = {
     lifecycle: "Lifecycle stage",
     noMatch: "No contacts match these filters.",
     clear: "Clear the filters",
-    searchOff: "The search is off while the segment builder filters",
-    sampled_one: "The newest matching contact",
-    sampled_other: "The newest {{count}} matching contacts",
   },
   export: {
     all: "Export all",
@@ -98,6 +95,10 @@ export const en = {
     percent: "{{percent}} percent",
     outcome: "{{succeeded}} succeeded, {{failed}} failed.",
     lost: "The progress could not be read; the job goes on in the crm.",
+    cancel: "Cancel the job",
+    stopping: "Stopping after the current step…",
+    cancelled: "Cancelled after {{processed}} done; what was done stays.",
+    cancelFailed: "The job could not be cancelled",
     status: {
       queued: "Waiting to start",
       running: "Running",
@@ -481,9 +482,6 @@ export const ptBR: typeof en = {
     lifecycle: "Etapa do ciclo de vida",
     noMatch: "Nenhum contato corresponde a estes filtros.",
     clear: "Limpar os filtros",
-    searchOff: "A busca fica desligada enquanto o construtor de segmentos filtra",
-    sampled_one: "O contato mais recente que corresponde",
-    sampled_other: "Os {{count}} contatos mais recentes que correspondem",
   },
   export: {
     all: "Exportar todos",
@@ -546,6 +544,10 @@ export const ptBR: typeof en = {
     percent: "{{percent}} por cento",
     outcome: "{{succeeded}} com sucesso, {{failed}} com falha.",
     lost: "Não foi possível ler o progresso; o trabalho continua no CRM.",
+    cancel: "Cancelar o trabalho",
+    stopping: "Parando ao fim da etapa atual…",
+    cancelled: "Cancelado depois de {{processed}} feitos; o que foi feito continua.",
+    cancelFailed: "Não foi possível cancelar o trabalho",
     status: {
       queued: "Aguardando",
       running: "Em andamento",

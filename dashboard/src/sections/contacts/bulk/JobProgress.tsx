@@ -1,10 +1,13 @@
 // A job's progress, polled about every second until it ends (GET /api/v1/jobs/{id}): the
-// bar, processed of total, and how many succeeded and failed.
-import { Alert, Group, Progress, Stack, Text } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+// bar, processed of total, how many succeeded and failed, and a button that cancels it (a
+// queued job at once, a running one after its current step; what was done stays).
+import { Alert, Button, Group, Progress, Stack, Text } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconPlayerStop } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { type Job, getJob, jobDone } from "../crm";
+import { type Job, cancelJob, getJob, jobDone, problemText } from "../crm";
 import { contactKeys } from "../queries";
 
 export const POLL_MS = 1000;
@@ -31,9 +34,24 @@ export function JobProgress({
   onDone?: (job: Job) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
   const job = useJob(jobId, initial);
   const data = job.data;
   const done = jobDone(data);
+  const cancel = useMutation({
+    mutationFn: () => cancelJob(jobId),
+    onSuccess: (cancelled) => queryClient.setQueryData(contactKeys.job(jobId), cancelled),
+    onError: (error) => {
+      // Most often it just finished: the next poll shows how.
+      void job.refetch();
+      notifications.show({
+        color: "red",
+        title: t("contacts.jobs.cancelFailed"),
+        message: problemText(error, t("contacts.jobs.cancelFailed")),
+      });
+    },
+  });
+  const stopping = !!data && !done && data.cancel_requested;
   useEffect(() => {
     if (done && data) onDone?.(data);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -46,7 +64,7 @@ export function JobProgress({
       <Progress
         value={percent}
         animated={!done}
-        color={data?.status === "failed" ? "red" : "brand"}
+        color={data?.status === "failed" ? "red" : data?.status === "cancelled" || stopping ? "yellow" : "brand"}
         aria-label={label}
         aria-valuetext={t("contacts.jobs.percent", { percent })}
       />
@@ -60,10 +78,29 @@ export function JobProgress({
         </Text>
         {data && (
           <Text size="sm" c="dimmed">
-            {t(`contacts.jobs.status.${data.status}`)}
+            {stopping ? t("contacts.jobs.stopping") : t(`contacts.jobs.status.${data.status}`)}
           </Text>
         )}
       </Group>
+      {data && !done && !data.cancel_requested && (
+        <Group justify="flex-start">
+          <Button
+            size="xs"
+            variant="light"
+            color="red.9"
+            leftSection={<IconPlayerStop size={14} />}
+            loading={cancel.isPending}
+            onClick={() => cancel.mutate()}
+          >
+            {t("contacts.jobs.cancel")}
+          </Button>
+        </Group>
+      )}
+      {data?.status === "cancelled" && (
+        <Alert color="yellow" variant="outline" role="status">
+          {t("contacts.jobs.cancelled", { processed: n(data.processed) })}
+        </Alert>
+      )}
       {data && done && (
         <Text size="sm">
           {t("contacts.jobs.outcome", { succeeded: n(data.succeeded), failed: n(data.failed) })}
