@@ -14,6 +14,8 @@ publish nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +25,14 @@ from mia_common.contracts.topics import INBOX_EVENTS
 from mia_common.outbox import StagedEvent, add_events
 from mia_crm.models import Conversation
 
-__all__ = ["SOURCE", "announce", "announce_updated", "inbox_event"]
+__all__ = [
+    "SOURCE",
+    "ConversationRef",
+    "announce",
+    "announce_conversations",
+    "announce_updated",
+    "inbox_event",
+]
 
 SOURCE = "/services/crm"
 # Parametrized once: ``Envelope[InboxEvent]`` looks the generic up on every use.
@@ -96,3 +105,59 @@ async def announce_updated(
         conversation=conversation,
         occurred_at=occurred_at,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """A conversation as an event names it; also one that is gone (deleted with its
+    contact, or joined into another thread by a merge)."""
+
+    tenant_id: uuid.UUID
+    conversation_id: uuid.UUID
+    contact_id: uuid.UUID
+
+    @classmethod
+    def of(
+        cls, conversation: Conversation, *, contact_id: uuid.UUID | None = None
+    ) -> ConversationRef:
+        return cls(conversation.tenant_id, conversation.id, contact_id or conversation.contact_id)
+
+
+async def announce_conversations(
+    session: AsyncSession,
+    conversations: Iterable[ConversationRef],
+    *,
+    topic: str,
+    occurred_at: datetime,
+) -> None:
+    """``conversation_updated`` for each conversation (once each), staged with one
+    ``add_events``: what changes many conversations at once (a merge, a bulk delete, an
+    import renaming contacts). A conversation moved to another contact is announced with
+    that contact's id; one that is gone is announced too, and a dashboard refetching it
+    finds it no more (404) and drops it from its list. Each event is its own small record
+    (keyed by its conversation), however many a batch stages."""
+    seen: set[uuid.UUID] = set()
+    events = []
+    for ref in conversations:
+        if ref.conversation_id in seen:
+            continue
+        seen.add(ref.conversation_id)
+        events.append(
+            StagedEvent(
+                topic=topic,
+                key=str(ref.conversation_id),
+                event=_InboxEnvelope(
+                    type=INBOX_EVENTS.name,
+                    source=SOURCE,
+                    tenantid=ref.tenant_id,
+                    subject=str(ref.conversation_id),
+                    data=InboxEvent(
+                        change=InboxChange.CONVERSATION_UPDATED,
+                        conversation_id=ref.conversation_id,
+                        contact_id=ref.contact_id,
+                        occurred_at=occurred_at,
+                    ),
+                ),
+            )
+        )
+    await add_events(session, events)

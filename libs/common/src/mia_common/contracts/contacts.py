@@ -103,6 +103,9 @@ class ContactsMerged(BaseModel):
     type: Literal["contact.merged"] = "contact.merged"
     survivor_id: uuid.UUID
     absorbed_id: uuid.UUID
+    merged_by_user_id: uuid.UUID | None = Field(
+        default=None, description="who merged them; None: the platform (an inbound message)"
+    )
     occurred_at: datetime
 
 

@@ -4,7 +4,9 @@ A job walks its contacts (``walk_batch``: a selection by index, a filter by id u
 bound noted at the start; see ``mia_crm.bulk.service``) in batches of ``BATCH``, each batch
 one step of the runner: one transaction that locks the batch's contacts, changes them,
 stages their ``contact.updated`` events and commits the job's progress and checkpoint.
-A crash resumes after the last committed batch.
+A crash resumes after the last committed batch. A delete also tells open inboxes that the
+contacts' conversations are gone (``conversation_updated`` per conversation, in the
+batch's transaction).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from mia_crm.bulk.repository import BulkRepository
 from mia_crm.bulk.service import BulkPlan, job_kind_of
 from mia_crm.consent.service import SOURCE
 from mia_crm.contacts.events import contacts_changed
+from mia_crm.inbox_events import ConversationRef, announce_conversations
 from mia_crm.jobs.registry import register_job_kind
 from mia_crm.jobs.runner import RunningJob
 from mia_crm.models import Contact
@@ -142,10 +145,19 @@ async def _apply(
     changed: list[Contact]
     what: list[str]
     if plan.action == "delete":
-        await BulkRepository.from_session(session).delete_contacts(
+        gone = await BulkRepository.from_session(session).delete_contacts(
             tenant_id=tenant_id, contact_ids=ids
         )
         await _announce_deleted(session, job=job, contact_ids=ids)
+        await announce_conversations(
+            session,
+            [
+                ConversationRef(tenant_id, conversation_id, contact_id)
+                for conversation_id, contact_id in gone
+            ],
+            topic=job.settings.inbox_topic,
+            occurred_at=datetime.now(UTC),
+        )
         return len(ids)
     if plan.action in ("tag", "untag"):
         tags = TagRepository.from_session(session)

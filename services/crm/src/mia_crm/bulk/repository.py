@@ -71,13 +71,14 @@ class BulkRepository:
 
     async def delete_contacts(
         self, *, tenant_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
-    ) -> None:
-        """Deletes the contacts and everything of theirs. Their conversations (and those
-        conversations' messages and notes) go explicitly: conversations hold no cascade.
-        The rest goes by ON DELETE CASCADE from ``contacts``: tags, consent state and
-        ledger, leads (with their tags and stage history), dismissed merge suggestions."""
+    ) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """Deletes the contacts and everything of theirs; the (id, contact id) of the
+        conversations that went with them. Their conversations (and those conversations'
+        messages and notes) go explicitly: conversations hold no cascade. The rest goes
+        by ON DELETE CASCADE from ``contacts``: tags, consent state and ledger, leads
+        (with their tags and stage history), dismissed merge suggestions."""
         if not contact_ids:
-            return
+            return []
         conversations = select(Conversation.id).where(
             Conversation.tenant_id == tenant_id, one_of(Conversation.contact_id, contact_ids)
         )
@@ -94,15 +95,18 @@ class BulkRepository:
             )
             .execution_options(synchronize_session=False)
         )
-        await self.session.execute(
+        gone = await self.session.execute(
             delete(Conversation)
             .where(
                 Conversation.tenant_id == tenant_id, one_of(Conversation.contact_id, contact_ids)
             )
+            .returning(Conversation.id, Conversation.contact_id)
             .execution_options(synchronize_session=False)
         )
+        conversations_gone = [(row[0], row[1]) for row in gone.all()]
         await self.session.execute(
             delete(Contact)
             .where(Contact.tenant_id == tenant_id, one_of(Contact.id, contact_ids))
             .execution_options(synchronize_session=False)
         )
+        return conversations_gone

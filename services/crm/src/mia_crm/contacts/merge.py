@@ -17,6 +17,12 @@ deleted (its id answers 404 afterwards); ``contact.merged`` is staged, then
   (an opt-out wins a tie), ``mia_crm.consent.service.merge_consent``;
 - leads are re-pointed.
 
+Open inboxes hear of it (``inbox.events.v1``, in the merge's transaction):
+``conversation_updated`` for each conversation re-pointed (with the survivor's id), each
+thread that took in another, each thread joined into another (gone: a refetch answers
+404) and, when the survivor's name, phone or user id was filled in, every conversation
+of the survivor (the inbox shows them).
+
 Two paths merge: ``POST /api/v1/duplicates/merge`` (a person accepted a suggestion) and
 inbound resolution (a message named a phone and a user id of two contacts).
 """
@@ -38,6 +44,7 @@ from mia_crm.consent.service import merge_consent
 from mia_crm.contacts.events import contact_changed
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
+from mia_crm.inbox_events import ConversationRef, announce_conversations
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.models import Contact, ContactTag, Conversation, ConversationStatus
 from mia_crm.models.lead import Lead
@@ -58,6 +65,8 @@ _FILLED_IN = (
     "time_zone",
 )
 _LATEST = ("last_inbound_at", "last_outbound_at")
+_SHOWN = ("name", "phone", "channel_user_id")
+"""What the inbox shows of a conversation's contact."""
 
 
 async def merge_contacts(
@@ -66,12 +75,15 @@ async def merge_contacts(
     survivor: Contact,
     absorbed: Contact,
     contacts_topic: str,
+    inbox_topic: str,
     now: datetime,
     actor_user_id: uuid.UUID | None = None,
 ) -> None:
     """Folds ``absorbed`` into ``survivor`` (both locked by the caller, one tenant);
-    ``contact.merged`` (and a consent change of the survivor) go to ``contacts_topic``."""
-    await _move_conversations(session, survivor=survivor, absorbed=absorbed)
+    ``contact.merged`` (and a consent change of the survivor) go to ``contacts_topic``,
+    the conversations' changes to ``inbox_topic``; ``actor_user_id``: who merged (None:
+    the inbound path did)."""
+    touched = await _move_conversations(session, survivor=survivor, absorbed=absorbed)
     await _move_tags(session, survivor=survivor, absorbed=absorbed)
     await merge_consent(
         session,
@@ -101,6 +113,13 @@ async def merge_contacts(
         changed += [f"fields.{key}" for key in fields if fields[key] != survivor.fields.get(key)]
         survivor.fields = fields
     await session.flush()
+    if any(field in changed for field in _SHOWN):
+        # The survivor looks different in the inbox: every thread of it is announced.
+        everything = await ConversationRepository.from_session(session).of_contact(
+            tenant_id=survivor.tenant_id, contact_id=survivor.id
+        )
+        touched += [ConversationRef.of(conversation) for conversation in everything]
+    await announce_conversations(session, touched, topic=inbox_topic, occurred_at=now)
 
     await add_event(
         session,
@@ -112,7 +131,12 @@ async def merge_contacts(
             source=SOURCE,
             tenantid=survivor.tenant_id,
             subject=str(survivor.id),
-            data=ContactsMerged(survivor_id=survivor.id, absorbed_id=absorbed.id, occurred_at=now),
+            data=ContactsMerged(
+                survivor_id=survivor.id,
+                absorbed_id=absorbed.id,
+                merged_by_user_id=actor_user_id,
+                occurred_at=now,
+            ),
         ),
     )
     # The survivor's new state, for consumers that keep a copy of contacts.
@@ -140,8 +164,11 @@ def _merged_fields(survivor: dict[str, Any], absorbed: dict[str, Any]) -> dict[s
 
 async def _move_conversations(
     session: AsyncSession, *, survivor: Contact, absorbed: Contact
-) -> None:
+) -> list[ConversationRef]:
+    """Moves the absorbed contact's conversations; those that changed (re-pointed, taken
+    in a thread, or joined into one and gone), as the inbox is to hear of them."""
     conversations = ConversationRepository.from_session(session)
+    touched: list[ConversationRef] = []
     for moving in await conversations.of_contact(
         tenant_id=absorbed.tenant_id, contact_id=absorbed.id
     ):
@@ -152,9 +179,14 @@ async def _move_conversations(
         )
         if target is None:
             moving.contact_id = survivor.id
+            touched.append(ConversationRef.of(moving))
         else:
+            # Named before the row goes; the thread lives on in ``target``.
+            touched.append(ConversationRef.of(moving, contact_id=survivor.id))
+            touched.append(ConversationRef.of(target))
             await _join_threads(session, target=target, moving=moving)
     await session.flush()
+    return touched
 
 
 async def _move_tags(session: AsyncSession, *, survivor: Contact, absorbed: Contact) -> None:

@@ -57,10 +57,12 @@ class ContactResolver:
     transaction ends, so two consumers never fill in or merge the same one at once.
     """
 
-    def __init__(self, session: AsyncSession, *, contacts_topic: str) -> None:
+    def __init__(self, session: AsyncSession, *, contacts_topic: str, inbox_topic: str) -> None:
         self.session = session
-        # Where a merge announces itself (contact.merged, the survivor's consent).
+        # Where a merge announces itself (contact.merged, the survivor's consent), and
+        # the conversations it moved.
         self.contacts_topic = contacts_topic
+        self.inbox_topic = inbox_topic
         self.contacts = ContactRepository.from_session(session)
         self._known: dict[_Key, Contact | None] = {}
         self._absorbed: dict[uuid.UUID, Contact] = {}
@@ -110,6 +112,7 @@ class ContactResolver:
                 survivor=by_phone,
                 absorbed=by_user_id,
                 contacts_topic=self.contacts_topic,
+                inbox_topic=self.inbox_topic,
                 now=datetime.now(UTC),
             )
             self._absorbed[by_user_id.id] = by_phone

@@ -54,6 +54,7 @@ async def merge(
         absorbed_id=body.absorbed_id,
         actor_user_id=caller.user_id,
         contacts_topic=context.settings.contacts_topic,
+        inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )
     return ContactOut.of(survivor)

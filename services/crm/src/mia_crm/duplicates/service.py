@@ -40,6 +40,7 @@ async def merge_pair(
     absorbed_id: uuid.UUID,
     actor_user_id: uuid.UUID | None,
     contacts_topic: str,
+    inbox_topic: str,
     now: datetime,
 ) -> Contact:
     """Folds ``absorbed_id`` into ``survivor_id`` (both the tenant's, else 404)."""
@@ -54,6 +55,7 @@ async def merge_pair(
         survivor=survivor,
         absorbed=absorbed,
         contacts_topic=contacts_topic,
+        inbox_topic=inbox_topic,
         actor_user_id=actor_user_id,
         now=now,
     )

@@ -10,7 +10,9 @@ Per batch: the contacts already known by the rows' phones or user ids are locked
 ones are inserted (ON CONFLICT DO NOTHING: one another writer created meanwhile is found
 again and treated as known), known ones updated (blank cells keep their value, custom
 fields merge) or skipped; the import's tags are added, the consent recorded and
-``contact.created`` / ``contact.updated`` staged. A row the database still refuses makes
+``contact.created`` / ``contact.updated`` staged; a known contact whose name, phone or user
+id changed has its conversations announced on the inbox topic (the inbox shows them). A
+row the database still refuses makes
 the batch go again row by row, each in a savepoint, so only that row is rejected: a row is
 written whole or not at all.
 
@@ -44,6 +46,7 @@ from mia_crm.imports.reading import RecordTooLarge, records
 from mia_crm.imports.repository import CONTACT_COLUMNS, ImportRepository
 from mia_crm.imports.rows import ColumnMap, ContactRow, Problem, RowReader
 from mia_crm.imports.service import IMPORT_KIND
+from mia_crm.inbox_events import ConversationRef, announce_conversations
 from mia_crm.jobs.registry import register_job_kind
 from mia_crm.jobs.runner import RunningJob
 from mia_crm.models import ImportFile
@@ -51,6 +54,9 @@ from mia_crm.tags.repository import TagRepository
 from mia_crm.tenant_settings.service import settings_of
 
 __all__ = ["ImportFailed", "run_import"]
+
+_SHOWN = ("name", "phone", "channel_user_id")
+"""What the inbox shows of a conversation's contact, in the order ``_classify`` keeps."""
 
 _CHANGED_NAMES: dict[str, str] = {
     ContactTarget.NAME: "name",
@@ -84,6 +90,7 @@ class _Plan:
     consent: tuple[ConsentChannel, ConsentStatus] | None
     actor_user_id: uuid.UUID | None
     contacts_topic: str
+    inbox_topic: str
     changed: list[str]
     key_header: str | None
 
@@ -190,6 +197,7 @@ async def run_import(job: RunningJob) -> dict[str, Any]:
         else (ConsentChannel(consent["channel"]), ConsentStatus(consent["status"])),
         actor_user_id=job.created_by_user_id,
         contacts_topic=job.settings.contacts_topic,
+        inbox_topic=job.settings.inbox_topic,
         changed=changed,
         key_header=reader.key_header,
     )
@@ -344,7 +352,8 @@ async def write_batch(session: AsyncSession, plan: _Plan, rows: Sequence[Contact
 async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow]) -> _Outcome:
     repository = ImportRepository.from_session(session)
     outcome = _Outcome()
-    new, known = await _classify(repository, plan, rows, outcome)
+    shown: dict[uuid.UUID, tuple[str | None, ...]] = {}
+    new, known = await _classify(repository, plan, rows, outcome, shown)
     inserted = await repository.insert_contacts(
         [
             {
@@ -366,7 +375,7 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
             if row.values.get("phone", object()) not in taken
             and row.values.get("channel_user_id", object()) not in taken
         ]
-        again, more_known = await _classify(repository, plan, raced, outcome)
+        again, more_known = await _classify(repository, plan, raced, outcome, shown)
         for row in again:
             outcome.rejected.append(
                 (row, Problem(plan.key_header, "taken by another contact while importing"))
@@ -388,6 +397,7 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
             ],
         )
         outcome.updated = len(updated)
+        await _announce_shown_changes(session, plan, updated, shown)
     else:
         outcome.skipped = len(known)
     touched = [*inserted, *updated]
@@ -437,18 +447,55 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
     return outcome
 
 
+async def _announce_shown_changes(
+    session: AsyncSession,
+    plan: _Plan,
+    updated: Sequence[Row[Any]],
+    shown: dict[uuid.UUID, tuple[str | None, ...]],
+) -> None:
+    """``conversation_updated`` for the conversations of the contacts whose name, phone or
+    user id the batch changed (``shown``: those values before it), so open inboxes show
+    the new ones; contacts the batch left looking the same announce nothing."""
+    changed = [
+        contact.id
+        for contact in updated
+        if shown.get(contact.id) is not None
+        and shown[contact.id] != tuple(getattr(contact, name) for name in _SHOWN)
+    ]
+    if not changed:
+        return
+    conversations = await ImportRepository.from_session(session).conversations_of(
+        tenant_id=plan.tenant_id, contact_ids=changed
+    )
+    await announce_conversations(
+        session,
+        [
+            ConversationRef(plan.tenant_id, conversation_id, contact_id)
+            for conversation_id, contact_id in conversations
+        ],
+        topic=plan.inbox_topic,
+        occurred_at=datetime.now(UTC),
+    )
+
+
 async def _classify(
-    repository: ImportRepository, plan: _Plan, rows: Sequence[ContactRow], outcome: _Outcome
+    repository: ImportRepository,
+    plan: _Plan,
+    rows: Sequence[ContactRow],
+    outcome: _Outcome,
+    shown: dict[uuid.UUID, tuple[str | None, ...]],
 ) -> tuple[list[ContactRow], list[tuple[ContactRow, uuid.UUID]]]:
     """The rows that are new contacts, and those of known ones (with the contact's id);
-    a row whose phone and user id name two different contacts is rejected."""
+    a row whose phone and user id name two different contacts is rejected. ``shown``
+    gets what the inbox shows of each known contact (``_SHOWN``) as it is now."""
     phones = {row.values["phone"] for row in rows if "phone" in row.values}
     user_ids = {row.values["channel_user_id"] for row in rows if "channel_user_id" in row.values}
     by_phone: dict[str, uuid.UUID] = {}
     by_user_id: dict[str, uuid.UUID] = {}
-    for contact_id, phone, user_id in await repository.known_for_update(
+    for contact_id, phone, user_id, name in await repository.known_for_update(
         tenant_id=plan.tenant_id, phones=phones, user_ids=user_ids
     ):
+        shown.setdefault(contact_id, (name, phone, user_id))
         if phone is not None:
             by_phone[phone] = contact_id
         if user_id is not None:

@@ -30,6 +30,7 @@ from mia_crm.models import (
     Contact,
     ContactConsent,
     ContactTag,
+    Conversation,
     ImportChunk,
     ImportFile,
     ImportRejection,
@@ -71,9 +72,10 @@ _BY_USER_ID = text(
 )
 # FOR UPDATE in the LATERAL subquery: one index probe and lock per id, in the array's order.
 _LOCK_BY_ID = text(
-    "SELECT locked.id, locked.phone, locked.channel_user_id"
+    "SELECT locked.id, locked.phone, locked.channel_user_id, locked.name"
     " FROM unnest(CAST(:ids AS uuid[])) AS given(id)"
-    " CROSS JOIN LATERAL (SELECT contacts.id, contacts.phone, contacts.channel_user_id"
+    " CROSS JOIN LATERAL (SELECT contacts.id, contacts.phone, contacts.channel_user_id,"
+    " contacts.name"
     " FROM contacts WHERE contacts.id = given.id AND contacts.tenant_id = :tenant_id"
     " FOR UPDATE) AS locked"
 )
@@ -167,9 +169,9 @@ class ImportRepository:
 
     async def known_for_update(
         self, *, tenant_id: uuid.UUID, phones: Collection[str], user_ids: Collection[str]
-    ) -> list[tuple[uuid.UUID, str | None, str | None]]:
-        """(id, phone, user id) of the tenant's contacts having one of the phones or user
-        ids, locked in id order (two writers of shared contacts wait, never deadlock).
+    ) -> list[tuple[uuid.UUID, str | None, str | None, str | None]]:
+        """(id, phone, user id, name) of the tenant's contacts having one of the phones or
+        user ids, locked in id order (two writers of shared contacts wait, never deadlock).
 
         Found with one index probe per value (a LATERAL subquery with LIMIT 1 is a nested
         loop), then locked by id, probe by probe in id order. A plain join of the unnested
@@ -188,7 +190,7 @@ class ImportRepository:
         if not ids:
             return []
         rows = await self.session.execute(_LOCK_BY_ID, {"tenant_id": tenant_id, "ids": sorted(ids)})
-        return [(row[0], row[1], row[2]) for row in rows.all()]
+        return [(row[0], row[1], row[2], row[3]) for row in rows.all()]
 
     async def add_tags(
         self,
@@ -278,6 +280,17 @@ class ImportRepository:
             .execution_options(synchronize_session=False)
         )
         return list((await self.session.execute(statement)).all())
+
+    async def conversations_of(
+        self, *, tenant_id: uuid.UUID, contact_ids: Collection[uuid.UUID]
+    ) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(id, contact id) of the contacts' conversations (by the contact index)."""
+        if not contact_ids:
+            return []
+        query = select(Conversation.id, Conversation.contact_id).where(
+            Conversation.tenant_id == tenant_id, one_of(Conversation.contact_id, contact_ids)
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
 
     async def opted_out(
         self, *, contact_ids: Collection[uuid.UUID], channel: str

@@ -101,7 +101,7 @@ async def store_inbound(
     if not arrivals:
         return []
 
-    contacts = ContactResolver(session, contacts_topic=contacts_topic)
+    contacts = ContactResolver(session, contacts_topic=contacts_topic, inbox_topic=inbox_topic)
     await contacts.prefetch(arrival.sender for arrival in arrivals)
     for arrival in arrivals:
         arrival.contact = await contacts.resolve(arrival.sender)
