@@ -80,6 +80,14 @@ class CrmSettings(ServiceSettings):
         validation_alias=AliasChoices("MIA_CRM_GATEWAY_TIMEOUT_SECONDS"),
         description="how long an assignment waits for the gateway before answering 503",
     )
+    file_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        validation_alias=AliasChoices("MIA_CRM_FILE_RETENTION_DAYS"),
+        description="days an import's uploaded file and rejection report, and an export's"
+        " file, are kept after the job finished (then deleted; downloads answer 410)",
+    )
 
 
 @lru_cache

@@ -14,11 +14,14 @@ from fastapi.responses import StreamingResponse
 
 from mia_common.db.requests import SessionDep
 from mia_common.identity import Identity, Role, require_role
+from mia_common.openapi import PROBLEM_RESPONSE
 from mia_crm.bulk.schemas import FieldKey
 from mia_crm.bulk.service import BulkPlan
 from mia_crm.context import ContextDep
+from mia_crm.exports import retention as _retention  # noqa: F401  (registers the sweep)
 from mia_crm.exports.schemas import ExportRequest
 from mia_crm.exports.service import csv_stream, export_file, file_chunks, start_stream
+from mia_crm.imports.retention import retention_cutoff
 from mia_crm.segments.filters import dump_filter
 from mia_crm.segments.members import check_member_fields
 from mia_crm.segments.service import get_segment
@@ -136,11 +139,18 @@ async def export_chosen_contacts(
 @router.get(
     "/{job_id}/contacts.csv",
     response_class=StreamingResponse,
-    responses=_CSV_ANSWER,
+    responses={**_CSV_ANSWER, 410: PROBLEM_RESPONSE},
     summary="The file an export job (bulk action `export`) wrote, once it succeeded",
+    description="410 `export_expired` once the file is deleted: `MIA_CRM_FILE_RETENTION_DAYS`"
+    " (7 by default) after the job finished.",
 )
 async def download_export(
     job_id: uuid.UUID, caller: Manager, session: SessionDep, context: ContextDep
 ) -> StreamingResponse:
-    job = await export_file(session, tenant_id=caller.tenant_id, job_id=job_id)
+    job = await export_file(
+        session,
+        tenant_id=caller.tenant_id,
+        job_id=job_id,
+        cutoff=retention_cutoff(context.settings),
+    )
     return _attachment(file_chunks(context.infra.sessions, job_id=job.id))

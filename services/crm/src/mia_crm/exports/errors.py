@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mia_crm.errors import CrmError
 
-__all__ = ["ExportNotFound", "ExportNotReady"]
+__all__ = ["ExportExpired", "ExportNotFound", "ExportNotReady"]
 
 
 class ExportNotFound(CrmError):
@@ -17,3 +17,11 @@ class ExportNotReady(CrmError):
     status_code = 409
     title = "Export not ready"
     code = "export_not_ready"
+
+
+class ExportExpired(CrmError):
+    """The export's file is past its retention (``file_retention_days``)."""
+
+    status_code = 410
+    title = "Expired"
+    code = "export_expired"

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from mia_crm.bulk.jobs import snapshot, start_walk, walk_batch
 from mia_crm.bulk.service import EXPORT_KIND, BulkPlan
 from mia_crm.exports.csv_file import BOM, encode_header, encode_rows
-from mia_crm.exports.errors import ExportNotFound, ExportNotReady
+from mia_crm.exports.errors import ExportExpired, ExportNotFound, ExportNotReady
+from mia_crm.exports.retention import is_expired
 from mia_crm.jobs.service import get_job
 from mia_crm.models import Contact, ExportChunk, Job, JobStatus
 from mia_crm.tags.repository import TagRepository
@@ -84,14 +85,25 @@ async def csv_stream(
             yield chunk
 
 
-async def export_file(session: AsyncSession, *, tenant_id: uuid.UUID, job_id: uuid.UUID) -> Job:
+async def export_file(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    job_id: uuid.UUID,
+    cutoff: datetime | None = None,
+) -> Job:
     """The export job whose file is ready: 404 for another tenant's job or one that is no
-    export, 409 while it runs (or when it failed or was cancelled)."""
+    export, 409 while it runs (or when it failed or was cancelled), 410 when it finished
+    before ``cutoff`` (its file is deleted past the retention)."""
     job = await get_job(session, tenant_id=tenant_id, job_id=job_id)
     if job.kind != EXPORT_KIND:
         raise ExportNotFound(f"job {job_id} is not an export")
     if job.status != JobStatus.SUCCEEDED:
         raise ExportNotReady(f"the export is {job.status}; its file comes when it succeeded")
+    if cutoff is not None and is_expired(job, cutoff=cutoff):
+        raise ExportExpired(
+            f"the file of export {job_id} was deleted past its retention; export again"
+        )
     return job
 
 

@@ -25,6 +25,7 @@ from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.identity import Caller
 from mia_crm.imports import job as _job  # noqa: F401  (registers the contacts.import kind)
+from mia_crm.imports import retention
 from mia_crm.imports.errors import FileTooLarge, UnsupportedFileType
 from mia_crm.imports.repository import ImportRepository
 from mia_crm.imports.schemas import (
@@ -53,6 +54,10 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 CSV_TYPES = ("text/csv", "application/octet-stream", "text/plain", "application/vnd.ms-excel")
 REPORT_PAGE = 1000
+_EXPIRES = (
+    "410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS`"
+    " (7 by default) after the import finished, or after the upload if it never started."
+)
 _FILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -159,13 +164,21 @@ async def read_import(import_id: uuid.UUID, caller: Caller, session: SessionDep)
     "/{import_id}/preview",
     response_model=ImportPreview,
     summary="The first rows as a mapping would import them, with their errors",
+    description=_EXPIRES,
+    responses={410: PROBLEM_RESPONSE},
 )
 async def preview_import(
-    import_id: uuid.UUID, body: PreviewRequest, caller: Caller, session: SessionDep
+    import_id: uuid.UUID,
+    body: PreviewRequest,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
 ) -> ImportPreview:
     file = await get_import(session, tenant_id=caller.tenant_id, import_id=import_id)
+    job = await _job_of(session, file)
+    retention.check_kept(file, job, settings=context.settings)
     analysis = await preview(session, file=file, mapping=body.mapping, has_header=body.has_header)
-    return _analysis(analysis, await _job_of(session, file))
+    return _analysis(analysis, job)
 
 
 @router.post(
@@ -173,6 +186,8 @@ async def preview_import(
     response_model=ImportOut,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Run the import as a job (follow it at /api/v1/jobs/{job_id})",
+    description=_EXPIRES,
+    responses={410: PROBLEM_RESPONSE},
 )
 async def start(
     import_id: uuid.UUID,
@@ -182,6 +197,8 @@ async def start(
     context: ContextDep,
     background: BackgroundTasks,
 ) -> ImportOut:
+    uploaded = await get_import(session, tenant_id=caller.tenant_id, import_id=import_id)
+    retention.check_kept(uploaded, await _job_of(session, uploaded), settings=context.settings)
     file, job = await start_import(
         session,
         tenant_id=caller.tenant_id,
@@ -198,12 +215,17 @@ async def start(
     "/{import_id}/rejections.csv",
     summary="The rows not imported: row number, column, reason, and the row's values",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    description=_EXPIRES,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        410: PROBLEM_RESPONSE,
+    },
 )
 async def rejections(
     import_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
 ) -> StreamingResponse:
     file = await get_import(session, tenant_id=caller.tenant_id, import_id=import_id)
+    retention.check_kept(file, await _job_of(session, file), settings=context.settings)
     sessions = context.infra.sessions
     columns = list(file.columns)
 

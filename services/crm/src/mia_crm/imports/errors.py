@@ -8,6 +8,7 @@ __all__ = [
     "EmptyFile",
     "FileTooLarge",
     "ImportAlreadyStarted",
+    "ImportExpired",
     "ImportNotFound",
     "InvalidMapping",
     "UnknownTags",
@@ -56,3 +57,11 @@ class ImportAlreadyStarted(CrmError):
     status_code = 409
     title = "Import already started"
     code = "import_already_started"
+
+
+class ImportExpired(CrmError):
+    """The import's file and report are past their retention (``file_retention_days``)."""
+
+    status_code = 410
+    title = "Expired"
+    code = "import_expired"

@@ -12,6 +12,9 @@ whose lease was taken over fails its next step instead of applying it.
 
 Progress is read by polling ``GET /api/v1/jobs/{id}`` (the dashboard asks every second):
 every step commits its counts, so the answer is at most one step behind.
+
+The runner also calls the periodic tasks (``register_periodic``) when they are due, one
+at a time each, beside the jobs.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import functools
 import os
 import secrets
 import socket
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_common.errors import AppError
 from mia_crm.config import CrmSettings
-from mia_crm.jobs.registry import handler_for, registered_kinds
+from mia_crm.jobs.registry import PeriodicTask, handler_for, periodic_tasks, registered_kinds
 from mia_crm.models import Job, JobStatus
 
 __all__ = ["JobCancelled", "JobRunner", "LeaseLost", "RunningJob", "Step"]
@@ -157,6 +161,8 @@ class JobRunner:
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _loop_task: asyncio.Task[None] | None = field(default=None, init=False)
     _running: dict[Any, asyncio.Task[None]] = field(default_factory=dict, init=False)
+    _periodic: dict[str, asyncio.Task[None]] = field(default_factory=dict, init=False)
+    _periodic_due: dict[str, float] = field(default_factory=dict, init=False)
 
     @property
     def lease(self) -> timedelta:
@@ -173,8 +179,13 @@ class JobRunner:
     async def stop(self) -> None:
         """Stop claiming, interrupt the jobs in hand (their open step rolls back) and let
         their leases go, so another process resumes them at once."""
-        tasks = [t for t in (self._loop_task, *self._running.values()) if t is not None]
+        tasks = [
+            t
+            for t in (self._loop_task, *self._running.values(), *self._periodic.values())
+            if t is not None
+        ]
         self._loop_task = None
+        self._periodic.clear()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -205,9 +216,28 @@ class JobRunner:
                     task.add_done_callback(functools.partial(self._finished, job.id))
             except Exception:
                 logger.exception("job_claim_failed")
+            self._start_due_periodic()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+
+    def _start_due_periodic(self) -> None:
+        now = time.monotonic()
+        for task in periodic_tasks():
+            if task.name in self._periodic or now < self._periodic_due.get(task.name, 0.0):
+                continue
+            self._periodic_due[task.name] = now + task.every_seconds
+            self._periodic[task.name] = asyncio.create_task(
+                self._run_periodic(task), name=f"crm-periodic-{task.name}"
+            )
+
+    async def _run_periodic(self, task: PeriodicTask) -> None:
+        try:
+            await task.run(self.sessions, self.settings)
+        except Exception:
+            logger.exception("periodic_task_failed", task=task.name)
+        finally:
+            self._periodic.pop(task.name, None)
 
     def _finished(self, job_id: Any, _task: asyncio.Task[None]) -> None:
         self._running.pop(job_id, None)

@@ -3,14 +3,30 @@
 The bytes live in the database (``import_chunks``, about 1 MiB each), so any crm process
 can run the import and a restart loses nothing. ``import_rejections`` is the report of
 the rows that were not imported: row number, column, reason.
+
+Both hold personal data: ``MIA_CRM_FILE_RETENTION_DAYS`` after the import finished (or
+was uploaded, if never started) a periodic sweep deletes them and sets ``purged_at``
+(``mia_crm.imports.retention``); the import then answers 410 for its file and report.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +58,17 @@ class ImportFile(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValue
     updated_count: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
     skipped_count: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
     rejected_count: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    # When the sweep deleted the file's chunks and rejections (past the retention).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        # What the sweep looks through: only imports whose files are still held.
+        Index(
+            "ix_import_files_unpurged",
+            "created_at",
+            postgresql_where=text("purged_at IS NULL"),
+        ),
+    )
 
 
 class ImportChunk(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import DateTime, ForeignKey, Index, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,10 +20,19 @@ class Tag(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValues, Base
 
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     color: Mapped[str] = mapped_column(String(7), nullable=False, doc="#rrggbb, lower case")
+    # The job deleting the tag (``tags.delete``): while set, every read leaves the tag out
+    # and the job takes it off its contacts, then deletes the row. Its name stays taken.
+    deletion_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
     __table_args__ = (
         # One "VIP" per tenant whatever its case; the list is ordered by it too.
         Index("uq_tags_tenant_id_lower_name", "tenant_id", func.lower(name), unique=True),
+        # Deletions whose job was cancelled or failed, found by the periodic restore.
+        Index(
+            "ix_tags_deletion_job_id",
+            "deletion_job_id",
+            postgresql_where=text("deletion_job_id IS NOT NULL"),
+        ),
     )
 
 
