@@ -1,7 +1,8 @@
 // What a lead event means for the page (leads.events.v1: a card created, changed, moved, won,
-// lost or deleted): the board's totals and the columns the card left and entered refetch,
-// and the lead's own queries (drawer, history, a contact's leads). Gathered for a moment,
-// like inbox events, so a burst of moves refetches each column once.
+// lost or deleted, or a column rebalanced): the board's totals and the columns the card left
+// and entered (or the rebalanced column) refetch, and the lead's own queries (drawer, history,
+// a contact's leads). Gathered for a moment, like inbox events, so a burst of moves refetches
+// each column once.
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { pipelineKeys } from "../sections/pipelines/keys";
 import type { LiveEvent } from "./client";
@@ -15,12 +16,30 @@ export interface LeadEventData {
   from_stage_id?: string | null;
 }
 
+export const COLUMN_REBALANCED = "lead.column_rebalanced";
+
+/** A column rewritten with new keys and versions (one or several records: each names its cards). */
+export interface ColumnRebalancedData {
+  type: typeof COLUMN_REBALANCED;
+  pipeline_id: string;
+  stage_id: string;
+  leads: { id: string; position: string; version: number }[];
+}
+
 export function leadEventData(event: LiveEvent): LeadEventData | null {
   if (event.topic !== LEADS_TOPIC) return null;
   const data = event.data as Partial<LeadEventData> | null;
   const lead = data?.lead;
   if (!lead || typeof lead.id !== "string" || typeof lead.pipeline_id !== "string") return null;
   return data as LeadEventData;
+}
+
+export function rebalanceData(event: LiveEvent): ColumnRebalancedData | null {
+  if (event.topic !== LEADS_TOPIC) return null;
+  const data = event.data as Partial<ColumnRebalancedData> | null;
+  if (data?.type !== COLUMN_REBALANCED) return null;
+  if (typeof data.pipeline_id !== "string" || typeof data.stage_id !== "string") return null;
+  return data as ColumnRebalancedData;
 }
 
 /** The queries one lead event makes stale. */
@@ -36,6 +55,17 @@ export function staleLeadKeys(data: LeadEventData): QueryKey[] {
   if (data.from_stage_id) keys.push(pipelineKeys.stageColumns(lead.pipeline_id, data.from_stage_id));
   if (lead.contact_id) keys.push(pipelineKeys.contactLeads(lead.contact_id));
   return keys;
+}
+
+/** The queries a rebalance makes stale: the column (every card's key and version changed), the
+ * board holding its first page, the list view, and an open card's drawer (its version). */
+export function staleRebalanceKeys(data: ColumnRebalancedData): QueryKey[] {
+  return [
+    pipelineKeys.boards(data.pipeline_id),
+    pipelineKeys.stageColumns(data.pipeline_id, data.stage_id),
+    pipelineKeys.leads,
+    ["pipelines", "lead"],
+  ];
 }
 
 const GATHER_MS = 100;
@@ -56,7 +86,12 @@ export function leadsRefresher(queryClient: QueryClient) {
   return {
     event(event: LiveEvent) {
       const data = leadEventData(event);
-      if (data) add(staleLeadKeys(data));
+      if (data) {
+        add(staleLeadKeys(data));
+        return;
+      }
+      const rebalanced = rebalanceData(event);
+      if (rebalanced) add(staleRebalanceKeys(rebalanced));
     },
     everything() {
       add([pipelineKeys.all]);

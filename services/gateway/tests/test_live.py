@@ -26,7 +26,7 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from mia_common.contracts.envelope import Envelope
-from mia_common.contracts.leads import LeadEvent, LeadSnapshot
+from mia_common.contracts.leads import ColumnRebalanced, LeadEvent, LeadSnapshot, RebalancedLead
 from mia_common.contracts.topics import LEADS_EVENTS, Topic
 from mia_common.identity import Role
 from mia_common.messaging import PermanentError, create_broker
@@ -153,6 +153,7 @@ async def test_a_lead_event_reaches_the_boards_of_its_tenant_only(
                 stage_id=uuid.uuid4(),
                 title="Deal",
                 position="a0",
+                version=3,
             ),
             from_stage_id=uuid.uuid4(),
             occurred_at=datetime.now(UTC),
@@ -174,6 +175,45 @@ async def test_a_lead_event_reaches_the_boards_of_its_tenant_only(
     assert frame["tenantid"] == str(tenant_a)
     assert frame["data"]["type"] == "lead.stage_changed"
     assert frame["data"]["lead"]["id"] == str(lead_id)
+    assert client_b.event_ids == [sentinel_b]
+
+
+async def test_a_column_rebalance_reaches_the_boards_of_its_tenant_with_every_card(
+    actors: Actors, live_url: str, hub: LiveHub, kafka: KafkaBroker, publish: Callable[..., Any]
+) -> None:
+    leads_topic = session_topic(LEADS_EVENTS.name)
+    team_a = await actors.tenant((Role.owner, Role.agent))
+    team_b = await actors.tenant((Role.owner, Role.agent))
+    tenant_a, tenant_b = team_a[Role.agent].tenant_id, team_b[Role.agent].tenant_id
+    stage_id = uuid.uuid4()
+    cards = [RebalancedLead(id=uuid.uuid4(), position=key, version=2) for key in ("a0", "a1", "a2")]
+    rebalanced = Envelope[ColumnRebalanced](
+        type=LEADS_EVENTS.name,
+        source="/services/crm",
+        tenantid=tenant_a,
+        subject=str(stage_id),
+        data=ColumnRebalanced(
+            pipeline_id=uuid.uuid4(),
+            stage_id=stage_id,
+            leads=cards,
+            occurred_at=datetime.now(UTC),
+        ),
+    ).to_json_dict()
+    async with (
+        open_live(live_url, team_a[Role.agent].token) as client_a,
+        open_live(live_url, team_b[Role.agent].token) as client_b,
+    ):
+        # Keyed by the column: a rebalance names no single lead.
+        await kafka.publish(rebalanced, leads_topic, key=str(stage_id).encode())
+        [frame] = await client_a.wait_for_events(1)
+        sentinel_b = await publish(tenant_b, "b-sentinel", leads_topic)
+        await client_b.wait_for_event(sentinel_b)
+
+    assert frame["topic"] == leads_topic
+    assert frame["data"]["type"] == "lead.column_rebalanced"
+    assert frame["data"]["stage_id"] == str(stage_id)
+    assert [card["id"] for card in frame["data"]["leads"]] == [str(card.id) for card in cards]
+    assert [card["version"] for card in frame["data"]["leads"]] == [2, 2, 2]
     assert client_b.event_ids == [sentinel_b]
 
 

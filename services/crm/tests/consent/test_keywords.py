@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from mia_common.contracts import SendOrigin
 from mia_common.contracts.contacts import ConsentStatus
+from mia_common.testing import wait_until
 from mia_crm.consent.keywords import KeywordCache, TenantKeywords
 from mia_crm.consent.words import normalize_keyword
 from mia_crm.models import ConsentEvent
@@ -92,12 +94,37 @@ async def test_the_confirmation_is_sent_once_even_when_the_keyword_is_redelivere
     request = confirmations[0]["data"]
     assert request["content"]["body"] == "Você não receberá mais mensagens."
     assert request["to"] == "+5511999990000"
+    # The platform's own send, nobody's: not an agent's.
+    assert request["origin"] == "system"
+    assert request["origin_ref"] == request["request_id"]
     thread = await world.messages(stored.conversation_id)
     replies = [m for m in thread if m["direction"] == "out" and m["text"]]
     assert [m["text"] for m in replies] == ["Você não receberá mais mensagens."]
     assert replies[0]["sent_by_user_id"] is None
     contact_id = (await world.conversation_of(stored))["contact"]["id"]
     assert len((await consent_of(world, contact_id))["history"]["items"]) == 1
+
+
+async def test_the_outcome_of_a_confirmation_is_applied_to_its_message(world: World) -> None:
+    await put_settings(world, {"opt_out_reply": "Pronto."})
+    stored = await world.deliver(text="PARAR")
+    marker = await world.reply(stored.conversation_id, MARKER)
+    sent = await world.send_requests(stored.conversation_id, until=marker.json()["id"])
+    [confirmation] = [env["data"] for _key, env in sent if env["data"]["content"]["type"] == "text"]
+    channel_id = events.wamid()
+
+    await world.outcome(
+        message_id=uuid.UUID(confirmation["request_id"]),
+        external_id=channel_id,
+        origin=SendOrigin.SYSTEM,
+    )
+
+    async def accepted() -> dict[str, Any] | None:
+        message = await world.message(stored.conversation_id, confirmation["request_id"])
+        return message if message["status"] == "accepted" else None
+
+    message = await wait_until(accepted, timeout=30, message="the confirmation accepted")
+    assert message["external_message_id"] == channel_id
 
 
 async def test_without_a_reply_set_nothing_is_sent(world: World) -> None:

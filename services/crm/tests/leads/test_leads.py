@@ -43,6 +43,7 @@ async def test_a_new_lead_goes_on_top_of_its_column_and_is_announced(
 
     lead = await boards.lead(
         new,
+        world.manager,  # an agent makes only themselves the owner
         title="Website redesign",
         value="1234.567",
         currency="USD",
@@ -75,6 +76,7 @@ async def test_a_new_lead_goes_on_top_of_its_column_and_is_announced(
     assert created["data"]["type"] == "lead.created"
     assert created["data"]["lead"]["value"] == "1234.57"
     assert created["data"]["lead"]["position"] == lead["position"]
+    assert created["data"]["lead"]["version"] == 1
     assert created["tenantid"] == str(world.tenant_id)
     history = await world.get(f"/api/v1/leads/{lead['id']}/history")
     assert [(h["from_stage_id"], h["to_stage_id"]) for h in history["items"]] == [(None, new)]
@@ -167,7 +169,7 @@ async def test_an_owner_must_be_an_active_user_of_the_tenant(world: World, board
         response = await world.client.patch(
             f"/api/v1/leads/{lead['id']}",
             json={"owner_user_id": str(owner)},
-            headers=world.agent.headers,
+            headers=world.manager.headers,
         )
         assert response.status_code == 422, response.text
         assert response.json()["code"] == code
@@ -175,7 +177,7 @@ async def test_an_owner_must_be_an_active_user_of_the_tenant(world: World, board
     taken = await world.client.patch(
         f"/api/v1/leads/{lead['id']}",
         json={"owner_user_id": str(manager.user_id)},
-        headers=world.agent.headers,
+        headers=manager.headers,
     )
     assert taken.status_code == 200
     assert taken.json()["owner_user_id"] == str(manager.user_id)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import update
 
-from mia_crm.leads.ordering import REBALANCE_ABOVE
+from mia_common.contracts.leads import REBALANCED_LEADS_PER_RECORD, RebalancedLead
+from mia_crm.leads.events import rebalance_events
+from mia_crm.leads.ordering import REBALANCE_ABOVE, spaced_keys
 from mia_crm.models import Lead
 from support.boards import Boards
 from support.world import World
@@ -253,11 +257,82 @@ async def test_a_column_whose_keys_grew_long_is_rebalanced_in_order(boards: Boar
     assert all(len(position) <= 3 for position, _ in after.values()), after
     assert all(after[i][1] == before[i][1] + 1 for i in (a, b, c, d))
     events = await boards.lead_events(
-        until=lambda event: event["data"]["reason"] == "column_rebalanced"
+        until=lambda event: event["data"]["type"] == "lead.column_rebalanced"
     )
-    rebalanced = next(ev["data"] for ev in events if ev["data"]["reason"] == "column_rebalanced")
-    assert rebalanced["type"] == "lead.updated"
-    assert rebalanced["lead"]["stage_id"] == new
+    [rebalanced] = [ev for ev in events if ev["data"]["type"] == "lead.column_rebalanced"]
+    # Its own event, keyed by the column, naming every card's new key and version in order.
+    assert rebalanced["subject"] == new
+    data = rebalanced["data"]
+    assert (data["pipeline_id"], data["stage_id"]) == (pipeline["id"], new)
+    assert (data["part"], data["parts"]) == (1, 1)
+    assert [card["id"] for card in data["leads"]] == [a, b, e, c, d]
+    assert {card["id"]: (card["position"], card["version"]) for card in data["leads"]} == after
+    assert data["actor_user_id"] == str(boards.world.agent.user_id)
+    # The move itself is announced with the card's key and version after the rewrite.
+    [move] = [
+        ev["data"]
+        for ev in events
+        if ev["data"]["type"] == "lead.updated" and ev["data"]["lead"]["id"] == e
+    ]
+    assert (move["lead"]["position"], move["lead"]["version"]) == after[e]
+    assert move["reason"] is None
+
+
+async def test_a_new_card_on_a_column_whose_top_key_grew_long_announces_the_rebalance(
+    boards: Boards,
+) -> None:
+    pipeline = await boards.pipeline()
+    new = pipeline["stages"][0]["id"]
+    cards = ids(await boards.column_of(new, 2))
+    # Keys as a great many cards put on top leave them: the smallest integer part, then a
+    # fraction that every new top card makes longer.
+    async with boards.sessions() as session, session.begin():
+        for index, lead_id in enumerate(cards):
+            await session.execute(
+                update(Lead)
+                .where(Lead.id == uuid.UUID(lead_id))
+                .values(position="A" + "0" * 26 + "0" * 30 + str(index + 1))
+            )
+
+    lead = await boards.lead(new, title="on top")
+
+    events = await boards.lead_events(
+        until=lambda event: event["data"]["type"] == "lead.column_rebalanced"
+    )
+    [rebalanced] = [ev["data"] for ev in events if ev["data"]["type"] == "lead.column_rebalanced"]
+    assert [card["id"] for card in rebalanced["leads"]] == [lead["id"], *cards]
+    after = await boards.rows(new)
+    assert {
+        card["id"]: (card["position"], card["version"]) for card in rebalanced["leads"]
+    } == after
+    [created] = [
+        ev["data"]
+        for ev in events
+        if ev["data"]["type"] == "lead.created" and ev["data"]["lead"]["id"] == lead["id"]
+    ]
+    assert (created["lead"]["position"], created["lead"]["version"]) == after[lead["id"]]
+
+
+def test_a_huge_column_is_announced_in_records_far_below_kafkas_limit() -> None:
+    stage_id, pipeline_id, tenant_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    cards = [
+        RebalancedLead(id=uuid.uuid4(), position=key, version=7)
+        for key in spaced_keys(REBALANCED_LEADS_PER_RECORD * 2 + 1)
+    ]
+
+    staged = rebalance_events(
+        topic="leads",
+        tenant_id=tenant_id,
+        pipeline_id=pipeline_id,
+        stage_id=stage_id,
+        leads=cards,
+        occurred_at=datetime.now(UTC),
+    )
+
+    assert [(s.event.data.part, s.event.data.parts) for s in staged] == [(1, 3), (2, 3), (3, 3)]
+    assert [card for s in staged for card in s.event.data.leads] == cards
+    assert {s.key for s in staged} == {str(stage_id)}
+    assert max(len(orjson.dumps(s.event.to_json_dict())) for s in staged) < 512 * 1024
 
 
 async def test_a_move_to_where_the_card_already_is_changes_nothing(boards: Boards) -> None:

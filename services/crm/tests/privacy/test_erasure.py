@@ -8,11 +8,13 @@ import random
 import uuid
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import text
 
 from mia_common.contracts import ChannelError, MediaRef, MessageKind
 from mia_common.identity import Role
+from mia_common.messaging.erasure import ERASED_MEDIA_PER_PART
 from mia_common.testing import wait_until
 from support.consent import contact_events, set_consent
 from support.world import World
@@ -297,3 +299,46 @@ async def test_another_tenant_cannot_erase_a_contact(world: World) -> None:
     assert response.status_code == 404
     assert response.json()["code"] == "contact_not_found"
     assert (await world.get(f"/api/v1/contacts/{person['contact_id']}"))["name"] == person["name"]
+
+
+async def test_a_person_with_thousands_of_files_is_announced_in_several_small_records(
+    world: World,
+) -> None:
+    person = await a_person_with_history(world)
+    many = ERASED_MEDIA_PER_PART + 10
+    # Their files, as the inbound path stores them (straight in: thousands of deliveries
+    # would only be slow).
+    async with world.app.state.context.infra.sessions() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO messages (id, tenant_id, conversation_id, channel_account_id,"
+                " direction, kind, media, extra, status_timeline, occurred_at, created_at,"
+                " updated_at)"
+                " SELECT gen_random_uuid(), c.tenant_id, c.id, c.channel_account_id, 'in',"
+                " 'image', jsonb_build_object('media_id', 'media.' || n, 'mime_type',"
+                " 'image/jpeg'), '{}', '[]', now(), now(), now()"
+                " FROM conversations c, generate_series(1, :many) n WHERE c.id = :conversation"
+            ),
+            {"many": many, "conversation": uuid.UUID(person["conversation_id"])},
+        )
+
+    response = await world.client.post(
+        f"/api/v1/contacts/{person['contact_id']}/erase", headers=world.caller(Role.admin).headers
+    )
+    assert response.status_code == 202, response.text
+
+    def erased(envelope: dict[str, Any]) -> bool:
+        return bool(
+            envelope["type"] == "contact.erased" and envelope["subject"] == person["contact_id"]
+        )
+
+    def last_part(envelope: dict[str, Any]) -> bool:
+        return erased(envelope) and envelope["data"]["part"] == envelope["data"]["parts"]
+
+    parts = [e["data"] for e in await contact_events(world, until=last_part) if erased(e)]
+    assert [(p["part"], p["parts"]) for p in parts] == [(1, 2), (2, 2)]
+    assert parts[0]["phones"] == [person["phone"]]
+    assert parts[1]["phones"] == []
+    listed = [item["media_id"] for p in parts for item in p["media"]]
+    assert sorted(listed) == sorted(f"media.{n}" for n in range(1, many + 1))
+    assert all(len(orjson.dumps(p)) < 512 * 1024 for p in parts)

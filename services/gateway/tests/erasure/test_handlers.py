@@ -11,8 +11,9 @@ import orjson
 from fastapi import FastAPI
 
 from mia_common.contracts import Envelope
-from mia_common.contracts.contacts import ContactErased
+from mia_common.contracts.contacts import ContactErased, ErasedMedia
 from mia_common.identity import Role
+from mia_common.messaging.erasure import ERASED_MEDIA_PER_PART, erasure_parts
 from mia_common.testing import wait_until
 from mia_gateway.erasure.handlers import handle_contact_record, record_erasure
 from support.actors import Actors
@@ -108,3 +109,41 @@ async def test_an_erasure_on_the_contacts_topic_is_audited(
 
     [entry] = await wait_until(audited, timeout=30, message="the erasure is audited")
     assert entry["target"] == f"contact:{event.data.contact_id}"
+
+
+async def test_an_erasure_split_in_several_records_is_audited_once(
+    gateway_app: FastAPI, client: httpx.AsyncClient, actors: Actors
+) -> None:
+    team = await actors.tenant((Role.owner, Role.admin))
+    admin = team[Role.admin]
+    account = uuid.uuid4()
+    first = erasure(admin.tenant_id, admin.user_id)
+    erased = first.data.model_copy(
+        update={
+            "media": [
+                ErasedMedia(channel_account_id=account, media_id=f"{n:016d}")
+                for n in range(ERASED_MEDIA_PER_PART * 2 + 1)
+            ]
+        }
+    )
+    parts = erasure_parts(erased)
+    assert len(parts) == 3
+    sessions = gateway_app.state.context.infra.sessions
+
+    records = [
+        orjson.dumps(
+            Envelope[ContactErased](
+                type="contact.erased", source="/services/crm", tenantid=admin.tenant_id, data=part
+            ).to_json_dict()
+        )
+        for part in parts
+    ]
+
+    # Later parts first, then all again (redelivered): still one entry, of the erasure.
+    for record in [*records[::-1], *records]:
+        await handle_contact_record(sessions, record)
+
+    [entry] = await audit_of(client, team[Role.owner].headers)
+    assert entry["target"] == f"contact:{erased.contact_id}"
+    assert entry["details"]["addresses"] == 2
+    assert entry["details"]["records"] == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mia_common.contracts import SendOrigin
 from support.world import World, customer_phone
 
 
@@ -28,6 +29,29 @@ async def test_a_send_request_reaches_meta_once_with_our_request_id_and_is_accep
     assert outcome["origin"] == "campaign"
     assert outcome["origin_ref"] == request.origin_ref
     assert outcome["to"] == phone
+
+
+async def test_a_request_of_the_platform_itself_is_sent_and_its_outcome_says_system(
+    world: World,
+) -> None:
+    """The crm's confirmation of an opt-out keyword: origin system, no user behind it."""
+    account = await world.whatsapp_account()
+    phone = customer_phone()
+    await world.customer_writes(account, phone=phone)
+    await world.window_open(account, phone)
+    request = world.request(account, to=phone, text="Pronto, você não receberá mais mensagens.")
+    request = request.model_copy(
+        update={"origin": SendOrigin.SYSTEM, "origin_ref": str(request.request_id)}
+    )
+
+    await world.send(request, tenant_id=account.company.tenant_id)
+
+    outcome = await world.outcome(request.request_id)
+    [sent] = await world.sent_to_sandbox(request.request_id)
+    assert sent.body["text"]["body"] == "Pronto, você não receberá mais mensagens."
+    assert outcome["result"] == "accepted"
+    assert outcome["origin"] == "system"
+    assert outcome["origin_ref"] == str(request.request_id)
 
 
 async def test_a_redelivered_request_or_a_new_event_with_the_same_request_id_sends_once(

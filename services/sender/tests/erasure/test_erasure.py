@@ -66,6 +66,23 @@ async def test_the_send_log_forgets_the_erased_person_only(world: World) -> None
     assert untouched.content["name"] == "pedido"
 
 
+async def test_a_further_part_of_an_erasure_carrying_only_media_changes_nothing(
+    world: World,
+) -> None:
+    account = await world.whatsapp_account()
+    tenant_id = account.company.tenant_id
+    kept = world.request(account, to=customer_phone(), template="pedido")
+    await world.send(kept, tenant_id=tenant_id)
+    await world.outcome(kept.request_id)
+    event = erasure(tenant_id, phones=[])
+    media_only = event.model_copy(
+        update={"data": event.data.model_copy(update={"part": 2, "parts": 2})}
+    )
+
+    assert await erase(world.app.state.context.infra.sessions, media_only) == 0
+    assert (await sent(world, kept.request_id)).recipient == kept.to
+
+
 async def test_another_tenants_sends_to_the_same_number_are_kept(world: World) -> None:
     account = await world.whatsapp_account()
     person = customer_phone()

@@ -25,7 +25,7 @@ from mia_common.contracts.contacts import (
 )
 from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.inbox import InboxChange, InboxEvent
-from mia_common.contracts.leads import LeadEvent, LeadSnapshot
+from mia_common.contracts.leads import ColumnRebalanced, LeadEvent, LeadSnapshot, LeadsTopicEvent
 from mia_common.contracts.messages import (
     Channel,
     ChannelError,
@@ -54,6 +54,7 @@ __all__ = [
     "ChannelAlert",
     "ChannelAlertKind",
     "ChannelError",
+    "ColumnRebalanced",
     "ConsentChanged",
     "ConsentChannel",
     "ConsentSource",
@@ -71,6 +72,7 @@ __all__ = [
     "InboxEvent",
     "LeadEvent",
     "LeadSnapshot",
+    "LeadsTopicEvent",
     "MediaContent",
     "MediaRef",
     "MessageKind",

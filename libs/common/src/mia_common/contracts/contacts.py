@@ -135,7 +135,13 @@ class ContactErased(BaseModel):
     """The person asked to be forgotten: every service removes or anonymizes what it holds
     about them. The addresses are carried so services keyed by them (the sender's send log)
     find the person, and the media they sent so meta-ingest deletes its copies; the topic's
-    retention bounds how long they stay."""
+    retention bounds how long they stay.
+
+    One erasure is ``parts`` records (all keyed by the contact id, so read in order): part
+    1 carries the addresses and the first page of media, each further part only its page
+    of media (``mia_common.messaging.erasure.erasure_parts`` cuts them), so no record nears
+    Kafka's 1 MB for a person who sent thousands of files. Each record is handled by
+    itself; what happens once per erasure (the gateway's audit entry) happens on part 1."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -145,8 +151,10 @@ class ContactErased(BaseModel):
     channel_user_ids: list[str] = Field(default_factory=list)
     emails: list[str] = Field(default_factory=list)
     media: list[ErasedMedia] = Field(
-        default_factory=list, description="every file of their messages, once each"
+        default_factory=list, description="files of their messages, once each (this part's)"
     )
+    part: int = Field(default=1, ge=1, description="this record's place among the erasure's")
+    parts: int = Field(default=1, ge=1, description="how many records the erasure is")
     requested_by_user_id: uuid.UUID | None = None
     occurred_at: datetime
 

@@ -171,11 +171,16 @@ SendContent = Annotated[TextContent | TemplateContent | MediaContent, Field(disc
 
 
 class SendOrigin(StrEnum):
+    """Who asked for a send. ``system``: the platform by itself, for nobody in particular
+    (the crm's confirmation of an opt-out or opt-in keyword); the crm stores and tracks
+    such a send as it does an agent's reply."""
+
     AGENT = "agent"
     CAMPAIGN = "campaign"
     CADENCE = "cadence"
     AI = "ai"
     API = "api"
+    SYSTEM = "system"
 
 
 class SendRequest(_Contract):

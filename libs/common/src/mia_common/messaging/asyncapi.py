@@ -20,7 +20,7 @@ from mia_common.contracts import (
     Envelope,
     InboundMessage,
     InboxEvent,
-    LeadEvent,
+    LeadsTopicEvent,
     MessageStatus,
     SendOutcome,
     SendRequest,
@@ -53,7 +53,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     TEMPLATES_EVENTS: Envelope[TemplateStatusChanged],
     INBOX_EVENTS: Envelope[InboxEvent],
     CONTACTS_EVENTS: Envelope[ContactEvent],
-    LEADS_EVENTS: Envelope[LeadEvent],
+    LEADS_EVENTS: Envelope[LeadsTopicEvent],
 }
 
 

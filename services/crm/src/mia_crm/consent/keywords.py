@@ -4,8 +4,8 @@ After a batch of inbound messages is stored (in its transaction), each message t
 whole keyword of its tenant ("PARAR", " Stop! ", not "não quero parar") changes the
 contact's consent on the conversation's channel (source ``keyword``), which stages
 ``contact.consent_changed``; when the tenant set a confirmation text, it goes back to the
-customer as a reply of the crm's own (stored, announced, sent through the outbox like an
-agent's reply, once: its idempotency key is the keyword message's id).
+customer as a reply of the crm's own (origin ``system``; stored, announced, sent through
+the outbox like an agent's reply, once: its idempotency key is the keyword message's id).
 
 The cost per message is a length check, and for short messages a normalization and a set
 look-up: the tenants' keywords are held in memory (``KeywordCache``), read again after a
@@ -243,9 +243,9 @@ async def _confirm(
                 to=contact.phone,
                 to_user_id=None if contact.phone else contact.channel_user_id,
                 content=TextContent(body=text),
-                # The crm's outcome handler applies outcomes of origin agent to the stored
-                # message; the confirmation is the crm's reply in the agents' thread.
-                origin=SendOrigin.AGENT,
+                # The platform's own send, nobody's: the crm's outcome handler applies
+                # outcomes of origin system, as of agent, to the stored message.
+                origin=SendOrigin.SYSTEM,
                 origin_ref=str(message.id),
             ),
         ),

@@ -170,8 +170,8 @@ async def delete(
     " other there (a card was moved between them, or one of them away) or when"
     " `expected_version` is not the lead's: refetch the column and try again. A lost stage"
     " needs a `lost_reason` (422 `lost_reason_required`). When the column's keys grew long,"
-    f" it is rewritten in the same order, announced as a `lead.updated` with reason"
-    f" `{REBALANCED}`.",
+    f" it is rewritten in the same order, announced as `{REBALANCED}` (the cards' new keys"
+    " and versions).",
 )
 async def move(
     lead_id: uuid.UUID,

@@ -272,10 +272,10 @@ class LeadRepository:
 
     async def rewrite_positions(
         self, *, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID], positions: Sequence[str]
-    ) -> None:
-        """Give ``ids`` the keys ``positions`` in one statement, bumping their versions.
-        The column's unique key is checked at commit (the rows pass through each other's
-        old keys on the way)."""
+    ) -> list[tuple[uuid.UUID, str, int]]:
+        """Give ``ids`` the keys ``positions`` in one statement, bumping their versions;
+        (id, key, version) of each, in the order of the keys. The column's unique key is
+        checked at commit (the rows pass through each other's old keys on the way)."""
         await self.session.execute(text("SET CONSTRAINTS uq_leads_column_position DEFERRED"))
         pairs = (
             select(
@@ -283,13 +283,17 @@ class LeadRepository:
                 func.unnest(literal(list(positions), ARRAY(Lead.position.type))).label("position"),
             )
         ).subquery("pairs")
-        await self.session.execute(
+        rewritten = await self.session.execute(
             update(Lead)
             .where(Lead.tenant_id == tenant_id, Lead.id == pairs.c.id)
             .values(position=pairs.c.position, version=Lead.version + 1, updated_at=func.now())
+            .returning(Lead.id, Lead.position, Lead.version)
             .execution_options(synchronize_session=False)
         )
+        # Keys compare byte by byte (the column's "C" collation), as Python's str does.
+        rows = sorted(((row[0], row[1], row[2]) for row in rewritten), key=lambda row: row[1])
         await self.session.execute(text("SET CONSTRAINTS uq_leads_column_position IMMEDIATE"))
+        return rows
 
     async def move_column(
         self,

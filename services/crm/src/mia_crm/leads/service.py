@@ -21,7 +21,7 @@ from fractional_indexing import generate_n_keys_between
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts.leads import LeadEventType
+from mia_common.contracts.leads import COLUMN_REBALANCED, LeadEventType, RebalancedLead
 from mia_common.db.base import new_uuid7
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.assignees import GatewayUsers
@@ -36,7 +36,7 @@ from mia_crm.leads.errors import (
     StalePosition,
     TagNotFound,
 )
-from mia_crm.leads.events import announce, lead_event
+from mia_crm.leads.events import announce, lead_event, rebalance_events
 from mia_crm.leads.ordering import key_between, needs_rebalance, spaced_keys
 from mia_crm.leads.repository import LeadRepository, LeadRow
 from mia_crm.leads.schemas import LeadCreate, LeadUpdate
@@ -58,9 +58,9 @@ __all__ = [
     "update_lead",
 ]
 
-REBALANCED = "column_rebalanced"
-"""The ``reason`` of the event announcing a rebalanced column (every card of the column
-got a new key and version; the board refetches the column it names)."""
+REBALANCED = COLUMN_REBALANCED
+"""The type of the events announcing a rebalanced column (every card of the column got a
+new key and version: the board applies them or refetches the column they name)."""
 
 
 class Actor:
@@ -133,9 +133,9 @@ async def create_lead(
         version=1,
     )
     await leads.add(lead)
-    rebalanced = needs_rebalance(lead.position)
-    if rebalanced:
-        await rebalance_column(leads, tenant_id=tenant_id, stage_id=stage.id)
+    rebalanced: list[RebalancedLead] = []
+    if needs_rebalance(lead.position):
+        rebalanced = await rebalance_column(leads, tenant_id=tenant_id, stage_id=stage.id)
         lead = await _reload(leads, tenant_id, lead.id)
     await leads.set_tags(tenant_id=tenant_id, lead_id=lead.id, tag_ids=set(body.tag_ids))
     await leads.add_change(
@@ -159,15 +159,14 @@ async def create_lead(
         )
     ]
     if rebalanced:
-        events.append(
-            lead_event(
-                topic=leads_topic,
-                type="lead.updated",
-                lead=lead,
-                occurred_at=now,
-                actor_user_id=actor.user_id,
-                reason=REBALANCED,
-            )
+        events += rebalance_events(
+            topic=leads_topic,
+            tenant_id=tenant_id,
+            pipeline_id=lead.pipeline_id,
+            stage_id=stage.id,
+            leads=rebalanced,
+            occurred_at=now,
+            actor_user_id=actor.user_id,
         )
     await announce(session, events)
     return lead
@@ -391,9 +390,9 @@ async def move_lead(
                 at=now,
             )
         )
-    rebalanced = needs_rebalance(lead.position)
-    if rebalanced:
-        await rebalance_column(leads, tenant_id=tenant_id, stage_id=stage.id)
+    rebalanced: list[RebalancedLead] = []
+    if needs_rebalance(lead.position):
+        rebalanced = await rebalance_column(leads, tenant_id=tenant_id, stage_id=stage.id)
         lead = await _reload(leads, tenant_id, lead.id)
     events = [
         lead_event(
@@ -408,15 +407,14 @@ async def move_lead(
         )
     ]
     if rebalanced:
-        events.append(
-            lead_event(
-                topic=leads_topic,
-                type="lead.updated",
-                lead=lead,
-                occurred_at=now,
-                actor_user_id=actor.user_id,
-                reason=REBALANCED,
-            )
+        events += rebalance_events(
+            topic=leads_topic,
+            tenant_id=tenant_id,
+            pipeline_id=stage.pipeline_id,
+            stage_id=stage.id,
+            leads=rebalanced,
+            occurred_at=now,
+            actor_user_id=actor.user_id,
         )
     await announce(session, events)
     return lead
@@ -434,11 +432,18 @@ def _move_event_type(stage: PipelineStage, *, changed_stage: bool) -> LeadEventT
 
 async def rebalance_column(
     leads: LeadRepository, *, tenant_id: uuid.UUID, stage_id: uuid.UUID
-) -> None:
+) -> list[RebalancedLead]:
     """Rewrite the column's keys short and evenly spaced, in the order they had, bumping
-    every card's version; the caller holds the column (its stage row)."""
+    every card's version; the caller holds the column (its stage row). The cards' new
+    keys and versions, top to bottom."""
     ids = await leads.column_ids_for_update(tenant_id=tenant_id, stage_id=stage_id)
-    await leads.rewrite_positions(tenant_id=tenant_id, ids=ids, positions=spaced_keys(len(ids)))
+    rows = await leads.rewrite_positions(
+        tenant_id=tenant_id, ids=ids, positions=spaced_keys(len(ids))
+    )
+    return [
+        RebalancedLead(id=id_, position=position, version=version)
+        for id_, position, version in rows
+    ]
 
 
 async def move_stage_leads(

@@ -12,8 +12,10 @@ deleted, and ``contact.erased`` is staged with the addresses the person had, for
 other services: the sender's send log forgets them, the gateway records the erasure in
 the tenant's audit log, meta-ingest deletes its copies of the files they sent (the event
 names each by channel account and media id, read before the messages are emptied: the
-addresses alone cannot find them). Kafka's topics keep what was published until their
-retention ends.
+addresses alone cannot find them). A person who sent thousands of files is announced in
+several records (``erasure_parts``: the addresses on the first, a page of media on each),
+so none nears Kafka's 1 MB. Kafka's topics keep what was published until their retention
+ends.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactErased, ErasedMedia
-from mia_common.outbox import add_event
+from mia_common.messaging.erasure import erasure_parts
+from mia_common.outbox import StagedEvent, add_events
 from mia_crm.consent.repository import ConsentRepository
 from mia_crm.consent.service import SOURCE
 from mia_crm.errors import ContactNotFound
@@ -84,17 +87,23 @@ async def erase_contact(
         requested_by_user_id=requested_by_user_id,
         occurred_at=now,
     )
-    await add_event(
+    # Keyed by the contact: the parts are read in order.
+    await add_events(
         session,
-        topic=contacts_topic,
-        key=str(contact_id),
-        event=Envelope[ContactErased](
-            type=erased.type,
-            source=SOURCE,
-            tenantid=tenant_id,
-            subject=str(contact_id),
-            data=erased,
-        ),
+        [
+            StagedEvent(
+                topic=contacts_topic,
+                key=str(contact_id),
+                event=Envelope[ContactErased](
+                    type=erased.type,
+                    source=SOURCE,
+                    tenantid=tenant_id,
+                    subject=str(contact_id),
+                    data=part,
+                ),
+            )
+            for part in erasure_parts(erased)
+        ],
     )
     # The ORM's copies of what changed underneath it (the statements above are Core).
     session.expire_all()

@@ -4,7 +4,8 @@ A receipt finds its message by our send request id (the sender hands it to Meta 
 ``biz_opaque_callback_data``, which Meta echoes back) or else by the channel's message id
 on the channel account. One that finds nothing is parked and applied when the send
 outcome names the message's channel id: nothing is dropped. Outcomes are ours only when
-their origin is ``agent``; ``origin_ref`` (equal to ``request_id``) is the message id.
+their origin is ``agent`` (a person's reply) or ``system`` (the crm's own, a keyword's
+confirmation); ``origin_ref`` (equal to ``request_id``) is the message id.
 
 Identifiers and error texts the channel sent are stored with U+0000 replaced (U+FFFD), so
 a receipt is never refused over the character.
@@ -43,6 +44,9 @@ __all__ = ["apply_outcome", "apply_receipt"]
 
 logger = structlog.get_logger(__name__)
 
+# The origins of the sends the crm stores as messages.
+_OURS = frozenset({SendOrigin.AGENT, SendOrigin.SYSTEM})
+
 
 async def apply_outcome(
     session: AsyncSession,
@@ -54,7 +58,7 @@ async def apply_outcome(
     now: datetime,
 ) -> Message | None:
     """Record what the sender did with one of our replies; None when it is not ours."""
-    if outcome.origin is not SendOrigin.AGENT:
+    if outcome.origin not in _OURS:
         return None  # a campaign's or the AI's send: their services track it
     message_id = _uuid_or_none(outcome.origin_ref) or outcome.request_id
     message = await MessageRepository.from_session(session).outbound_for_update(

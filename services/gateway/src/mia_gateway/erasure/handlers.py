@@ -3,7 +3,9 @@
 The entry names the contact by id only (``target``): the addresses the event carries for
 the services that look people up by them would make the audit log a copy of what was
 erased. The actor is the user or API key that asked, told apart by the gateway's own
-tables (the event carries one id for either).
+tables (the event carries one id for either). An erasure of a person with many files is
+several records (``part`` of ``parts``): only the first is audited, so one erasure is one
+entry however it was split.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ async def handle_contact_record(sessions: async_sessionmaker[AsyncSession], valu
 async def record_erasure(
     sessions: async_sessionmaker[AsyncSession], event: Envelope[ContactErased]
 ) -> bool:
-    """Audit the erasure unless already done (a redelivery); True when recorded now."""
+    """Audit the erasure unless already done (a redelivery) or ``event`` is a further part
+    of it (its media only); True when recorded now."""
+    if event.data.part != 1:
+        return False
     async with unit_of_work(sessions) as session:
         if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
             return False
@@ -65,6 +70,7 @@ async def record_erasure(
                 "erased_at": erased.occurred_at.isoformat(),
                 # How many addresses the services were told to forget, never which.
                 "addresses": len(erased.phones) + len(erased.channel_user_ids) + len(erased.emails),
+                "records": erased.parts,
             },
         )
         return True

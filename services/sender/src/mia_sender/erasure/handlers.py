@@ -24,7 +24,10 @@ async def handle_contact_record(sessions: async_sessionmaker[AsyncSession], valu
 
 
 async def erase(sessions: async_sessionmaker[AsyncSession], event: Envelope[ContactErased]) -> int:
-    """The number of sends emptied (0 for a redelivery)."""
+    """The number of sends emptied (0 for a redelivery, and for a further part of an
+    erasure: those carry only media, the addresses come on part 1)."""
+    if not (event.data.phones or event.data.channel_user_ids):
+        return 0
     async with unit_of_work(sessions) as session:
         if not await claim_event(session, consumer=CONSUMER, event_id=event.id):
             return 0
