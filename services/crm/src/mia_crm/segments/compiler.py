@@ -10,8 +10,9 @@ operator that does not suit a field).
 How each condition reads (every one is two-valued: never NULL, so ``not`` is the exact
 complement; a contact without the value does not match):
 
-- tags: ``EXISTS`` on ``contact_tags`` by ``(tag_id, contact_id)``, an index-only probe;
-  another tenant's tag is on none of this tenant's contacts, so it never matches;
+- tags: ``contacts.tag_ids`` (the contact_tags rows as an array, kept by a trigger) with
+  ``&&`` (any), ``@>`` (all) or ``NOT &&`` (none), served by the GIN index
+  ``ix_contacts_tag_ids``; another tenant's tag is on none of this tenant's contacts;
 - custom fields: ``fields @> '{"key": value}'`` (the GIN index ``ix_contacts_fields``) for
   eq, neq and in; comparisons read the value as a number or an ISO date (byte order), and
   a value of another JSON type does not match;
@@ -45,9 +46,10 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
-from mia_crm.models import Contact, ContactConsent, ContactTag, Conversation
+from mia_crm.models import Contact, ContactConsent, Conversation
 from mia_crm.models.lead import Lead
 from mia_crm.segments.filters import (
     AbsoluteTime,
@@ -156,18 +158,16 @@ class _Compiler:
         raise TypeError(f"not a filter condition: {node!r}")
 
     def tags(self, node: TagsCondition) -> ColumnElement[bool]:
-        def carrying(tag_ids: list[uuid.UUID]) -> ColumnElement[bool]:
-            # No tenant_id here: the probe stays index-only on (tag_id, contact_id), and the
-            # outer contacts.tenant_id already keeps to one tenant's contacts.
-            return exists().where(
-                ContactTag.contact_id == Contact.id, ContactTag.tag_id.in_(tag_ids)
-            )
-
-        if node.match == "any":
-            return carrying(node.tag_ids)
-        if node.match == "none":
-            return not_(carrying(node.tag_ids))
-        return and_(*(carrying([tag_id]) for tag_id in dict.fromkeys(node.tag_ids)))
+        # contacts.tag_ids mirrors contact_tags (a trigger keeps it): one GIN index answers
+        # && and @>, and PostgreSQL ANDs its bitmap with the other conditions' indexes.
+        # Another tenant's tag is on none of this tenant's contacts, so it never matches.
+        ids = type_coerce(list(dict.fromkeys(node.tag_ids)), ARRAY(PG_UUID(as_uuid=True)))
+        carried: ColumnElement[bool]
+        if node.match == "all":
+            carried = Contact.tag_ids.contains(ids)
+            return carried
+        carried = Contact.tag_ids.overlap(ids)
+        return carried if node.match == "any" else not_(carried)
 
     def time(self, column: Any, op: str, when: Any) -> ColumnElement[bool]:
         if isinstance(when, AbsoluteTime):
