@@ -26,6 +26,7 @@ async def test_a_contact_is_created_with_its_profile_tags_and_fields(world: Worl
             "fields": {"score": 10},
             "tag_ids": [tag["id"]],
         },
+        caller=world.manager,  # an agent names only themselves as the owner
     )
 
     assert created.status_code == 201, created.text

@@ -27,6 +27,7 @@ async def test_the_profile_is_edited_and_shown(world: World) -> None:
             "language": "PT-br",
             "time_zone": "america/recife",
         },
+        caller=world.manager,  # an agent makes only themselves the owner
     )
 
     assert edited.status_code == 200, edited.text
@@ -103,16 +104,18 @@ async def test_the_owner_must_be_an_active_user_of_the_tenant(world: World) -> N
         (stranger.user_id, "assignee_unknown"),
         (inactive.user_id, "assignee_inactive"),
     ]:
-        refused = await world.send("PATCH", url, {"owner_user_id": str(user_id)})
+        refused = await world.send(
+            "PATCH", url, {"owner_user_id": str(user_id)}, caller=world.manager
+        )
         assert (refused.status_code, refused.json()["code"]) == (422, code)
     assert (await world.get(url))["owner_user_id"] is None
     owner = world.caller()
     assert (
-        await world.send("PATCH", url, {"owner_user_id": str(owner.user_id)})
+        await world.send("PATCH", url, {"owner_user_id": str(owner.user_id)}, world.manager)
     ).status_code == 200
     listed = await world.get("/api/v1/contacts", owner_user_id=str(owner.user_id))
     assert [c["id"] for c in listed["items"]] == [contact_id]
-    cleared = await world.send("PATCH", url, {"owner_user_id": None})
+    cleared = await world.send("PATCH", url, {"owner_user_id": None}, caller=world.manager)
     assert cleared.json()["owner_user_id"] is None
 
 

@@ -70,7 +70,9 @@ async def test_filters_narrow_the_totals_and_the_pages(world: World, boards: Boa
     zeca = await boards.contact("Zeca Pagodinho")
     small = await boards.lead(new, value=10, title="small")
     big = await boards.lead(new, value=5000, title="Big one", tag_ids=[hot_id])
-    mine = await boards.lead(new, value=700, owner_user_id=str(owner.user_id), contact_id=zeca)
+    mine = await boards.lead(
+        new, world.manager, value=700, owner_user_id=str(owner.user_id), contact_id=zeca
+    )
     # "small" has been sitting in New for longer than its 3 rotting days.
     async with boards.sessions() as session, session.begin():
         await session.execute(

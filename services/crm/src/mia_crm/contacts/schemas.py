@@ -141,7 +141,9 @@ class ContactUpdate(BaseModel):
         default=None,
         description="an active user of the tenant (422 `assignee_unknown` or"
         " `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be"
-        " checked now); null: nobody",
+        " checked now); null: nobody. An agent may make themselves the owner of a contact"
+        " nobody owns and clear their own ownership; a manager or above sets anyone (403"
+        " `owner_not_allowed` otherwise)",
     )
     lifecycle_stage: LifecycleStage | None = None
     source: Source | None = None
@@ -174,7 +176,9 @@ class ContactCreate(BaseModel):
     )
     email: Email | None = None
     owner_user_id: uuid.UUID | None = Field(
-        default=None, description="an active user of the tenant, as for an edit"
+        default=None,
+        description="an active user of the tenant, as for an edit; an agent may name only"
+        " themselves (403 `owner_not_allowed`)",
     )
     lifecycle_stage: LifecycleStage | None = None
     source: Source | None = None

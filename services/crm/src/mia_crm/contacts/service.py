@@ -31,6 +31,7 @@ from mia_crm.custom_fields.validation import validate_values
 from mia_crm.errors import ContactNotFound
 from mia_crm.inbox_events import announce_updated
 from mia_crm.models import Contact, Tag
+from mia_crm.owners import check_owner, check_owner_change
 from mia_crm.tags.errors import TagNotFound
 from mia_crm.tags.repository import TagRepository
 from mia_crm.tenant_settings.service import settings_of
@@ -112,7 +113,8 @@ async def create_contact(
     now: datetime,
 ) -> tuple[Contact, list[Tag]]:
     """A contact made by hand, with its tags. 409 ``contact_exists`` (naming that contact)
-    when its phone, user id or email is already a contact's."""
+    when its phone, user id or email is already a contact's; 403 ``owner_not_allowed`` when
+    an agent names an owner other than themselves (``mia_crm.owners``)."""
     tenant_id = identity.tenant_id
     if body.phone is None and body.user_id is None and body.email is None:
         raise ContactIdentifierRequired(
@@ -142,10 +144,15 @@ async def create_contact(
     )
     if existing is not None:
         raise _exists(existing)
-    if body.owner_user_id is not None:
-        await users.check_assignable(
-            user_id=body.owner_user_id, tenant_id=tenant_id, identity_token=identity_token
-        )
+    await check_owner(
+        role=identity.role,
+        user_id=identity.user_id,
+        tenant_id=tenant_id,
+        holder=None,
+        owner=body.owner_user_id,
+        users=users,
+        identity_token=identity_token,
+    )
     values = {
         "tenant_id": tenant_id,
         "name": body.name,
@@ -211,7 +218,8 @@ async def update_contact(
 ) -> Contact:
     """Edits the profile and custom field values (those given; null clears). A new name
     shows in the inbox (the list and the thread are titled by it), so each of the contact's
-    conversations is announced as updated. Nothing changed: no event."""
+    conversations is announced as updated. Nothing changed: no event. Who may change the
+    owner: ``mia_crm.owners`` (403 ``owner_not_allowed``)."""
     tenant_id = identity.tenant_id
     given = changes.model_fields_set
     # Read without a lock first: 404 and invalid values are answered before the gateway
@@ -224,18 +232,31 @@ async def update_contact(
         if "fields" in given and changes.fields
         else {}
     )
-    if (
-        "owner_user_id" in given
-        and changes.owner_user_id is not None
-        and changes.owner_user_id != contact.owner_user_id
-    ):
-        await users.check_assignable(
-            user_id=changes.owner_user_id, tenant_id=tenant_id, identity_token=identity_token
+    if "owner_user_id" in given:
+        # The role's rule (403) before the gateway is asked about the new owner.
+        await check_owner(
+            role=identity.role,
+            user_id=identity.user_id,
+            tenant_id=tenant_id,
+            holder=contact.owner_user_id,
+            owner=changes.owner_user_id,
+            users=users,
+            identity_token=identity_token,
         )
 
     contact = await get_contact(
         session, tenant_id=tenant_id, contact_id=contact_id, for_update=True
     )
+    if "owner_user_id" in given:
+        # Again under the lock: someone may have taken the contact while the gateway answered.
+        # (The locked read hands back the object the first read loaded, attributes as then.)
+        await session.refresh(contact, attribute_names=["owner_user_id"])
+        check_owner_change(
+            role=identity.role,
+            user_id=identity.user_id,
+            holder=contact.owner_user_id,
+            owner=changes.owner_user_id,
+        )
     changed: list[str] = []
 
     def assign(name: str, value: Any) -> None:

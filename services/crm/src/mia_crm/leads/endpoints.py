@@ -85,8 +85,10 @@ async def list_leads(
     summary="Create a lead, on top of its column",
     description="The contact, conversation and tags must be the tenant's (404 otherwise);"
     " the owner an active user of the tenant (422 `assignee_unknown`/`assignee_inactive`,"
-    " 503 `gateway_unavailable` when the gateway cannot say). Without `stage_id`, the first"
-    " open stage of the pipeline (without `pipeline_id`, of the tenant's first pipeline).",
+    " 503 `gateway_unavailable` when the gateway cannot say). An agent may make only"
+    " themselves the owner; a manager or above anyone (403 `owner_not_allowed`). Without"
+    " `stage_id`, the first open stage of the pipeline (without `pipeline_id`, of the"
+    " tenant's first pipeline).",
 )
 async def create(
     body: LeadCreate,
@@ -99,7 +101,7 @@ async def create(
     lead = await create_lead(
         session,
         tenant_id=caller.tenant_id,
-        actor=Actor(user_id=caller.user_id),
+        actor=Actor(user_id=caller.user_id, role=caller.role),
         body=body,
         users=context.users,
         identity_token=token,
@@ -121,7 +123,11 @@ async def read(lead_id: uuid.UUID, caller: Caller, session: SessionDep) -> LeadO
     "/{lead_id}",
     response_model=LeadOut,
     summary="Edit a lead (its stage changes by a move)",
-    description="409 `stale_position` when `expected_version` is given and the lead changed since.",
+    description="409 `stale_position` when `expected_version` is given and the lead changed"
+    " since. The owner: an agent may make themselves the owner of a lead nobody owns and"
+    " clear their own ownership; a manager or above sets or clears anyone's (403"
+    " `owner_not_allowed`); a new owner must be an active user of the tenant (422"
+    " `assignee_unknown`/`assignee_inactive`).",
 )
 async def edit(
     lead_id: uuid.UUID,
@@ -135,7 +141,7 @@ async def edit(
     await update_lead(
         session,
         tenant_id=caller.tenant_id,
-        actor=Actor(user_id=caller.user_id),
+        actor=Actor(user_id=caller.user_id, role=caller.role),
         lead_id=lead_id,
         body=body,
         users=context.users,

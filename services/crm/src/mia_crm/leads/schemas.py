@@ -282,7 +282,9 @@ class LeadCreate(BaseModel):
     value: Value = Decimal("0.00")
     currency: Currency = Field(default=Currency(DEFAULT_CURRENCY), description="ISO 4217")
     owner_user_id: uuid.UUID | None = Field(
-        default=None, description="an active user of the tenant (the gateway says)"
+        default=None,
+        description="an active user of the tenant (the gateway says); an agent may name only"
+        " themselves (403 `owner_not_allowed`)",
     )
     expected_close_on: date | None = None
     source: Source | None = None
@@ -304,7 +306,12 @@ class LeadUpdate(BaseModel):
     conversation_id: uuid.UUID | None = None
     value: Value = Field(default=None)  # type: ignore[assignment]
     currency: Currency = Field(default=None, description="ISO 4217")  # type: ignore[assignment]
-    owner_user_id: uuid.UUID | None = None
+    owner_user_id: uuid.UUID | None = Field(
+        default=None,
+        description="null clears it; an agent may make themselves the owner of a lead nobody"
+        " owns and clear their own ownership, a manager or above sets anyone (403"
+        " `owner_not_allowed`)",
+    )
     expected_close_on: date | None = None
     source: Source | None = None
     tag_ids: TagIds | None = Field(default=None, description="replaces the lead's tags")

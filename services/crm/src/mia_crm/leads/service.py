@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts.leads import COLUMN_REBALANCED, LeadEventType, RebalancedLead
 from mia_common.db.base import new_uuid7
+from mia_common.identity import Role
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.conversations.repository import ConversationRepository
@@ -43,6 +44,7 @@ from mia_crm.leads.schemas import LeadCreate, LeadUpdate
 from mia_crm.models import CustomField
 from mia_crm.models.lead import ActorKind, Lead, LeadStageChange
 from mia_crm.models.pipeline import PipelineStage, StageKind
+from mia_crm.owners import check_owner, check_owner_change
 from mia_crm.pipelines.defaults import ensure_default
 from mia_crm.pipelines.errors import PipelineNotFound, StageNotFound
 from mia_crm.pipelines.repository import Lock, PipelineRepository
@@ -64,13 +66,23 @@ new key and version: the board applies them or refetches the column they name)."
 
 
 class Actor:
-    """Who changes a lead: a user (the API's callers), the AI agent or an automation."""
+    """Who changes a lead: a user (the API's callers), the AI agent or an automation.
 
-    __slots__ = ("kind", "user_id")
+    ``role`` is the user's (who may set whom as the owner: ``mia_crm.owners``); an actor
+    without one is held to the agent's rule."""
 
-    def __init__(self, *, kind: ActorKind = ActorKind.USER, user_id: uuid.UUID | None) -> None:
+    __slots__ = ("kind", "role", "user_id")
+
+    def __init__(
+        self,
+        *,
+        kind: ActorKind = ActorKind.USER,
+        user_id: uuid.UUID | None,
+        role: Role | None = None,
+    ) -> None:
         self.kind = kind
         self.user_id = user_id
+        self.role = role
 
 
 async def lead_row(
@@ -104,11 +116,16 @@ async def create_lead(
         await _check_conversation(session, tenant_id, body.conversation_id, body.contact_id)
     await _check_tags(leads, tenant_id, body.tag_ids)
     fields = await _checked_fields(session, tenant_id, body.fields)
-    # The gateway is asked before any row is locked.
-    if body.owner_user_id is not None:
-        await users.check_assignable(
-            user_id=body.owner_user_id, tenant_id=tenant_id, identity_token=identity_token
-        )
+    # The role's rule (403), then the gateway, before any row is locked.
+    await check_owner(
+        role=actor.role,
+        user_id=actor.user_id,
+        tenant_id=tenant_id,
+        holder=None,
+        owner=body.owner_user_id,
+        users=users,
+        identity_token=identity_token,
+    )
     stage = await _stage_for_new_lead(session, tenant_id, body.pipeline_id, body.stage_id)
     if stage.kind == StageKind.LOST and body.lost_reason is None:
         raise LostReasonRequired("a lead in a lost stage needs a lost_reason")
@@ -215,13 +232,26 @@ async def update_lead(
     if body.tag_ids is not None:
         await _check_tags(leads, tenant_id, body.tag_ids)
     fields_given = await _checked_fields(session, tenant_id, body.fields or {})
-    owner = changes.get("owner_user_id")
-    if owner is not None and owner != current.owner_user_id:
-        await users.check_assignable(
-            user_id=owner, tenant_id=tenant_id, identity_token=identity_token
+    if "owner_user_id" in changes:
+        await check_owner(
+            role=actor.role,
+            user_id=actor.user_id,
+            tenant_id=tenant_id,
+            holder=current.owner_user_id,
+            owner=changes["owner_user_id"],
+            users=users,
+            identity_token=identity_token,
         )
 
     lead = await _lock_lead(leads, tenant_id, lead_id, body.expected_version)
+    if "owner_user_id" in changes:
+        # Again under the lock: someone may have taken the lead while the gateway answered.
+        check_owner_change(
+            role=actor.role,
+            user_id=actor.user_id,
+            holder=lead.owner_user_id,
+            owner=changes["owner_user_id"],
+        )
     stage = await PipelineRepository.from_session(session).stage(
         tenant_id=tenant_id, stage_id=lead.stage_id
     )
