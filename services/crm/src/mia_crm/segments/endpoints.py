@@ -10,7 +10,8 @@ from fastapi import APIRouter, Response
 from mia_common.db.requests import SessionDep
 from mia_common.pagination import CursorParam, Limit, Page, split_page
 from mia_crm.contacts.schemas import ContactOut
-from mia_crm.identity import Caller
+from mia_crm.context import ContextDep
+from mia_crm.identity import Caller, CallerToken
 from mia_crm.segments.compiler import contact_condition
 from mia_crm.segments.repository import SegmentRepository
 from mia_crm.segments.schemas import PreviewIn, PreviewOut, SegmentIn, SegmentOut, SegmentUpdate
@@ -23,6 +24,7 @@ from mia_crm.segments.service import (
     saved_filter,
     update_segment,
 )
+from mia_crm.segments.validation import OwnerLookup
 
 __all__ = ["router"]
 
@@ -56,10 +58,29 @@ async def list_segments(
     return Page(items=[SegmentOut.of(segment) for segment in page], next_cursor=next_cursor)
 
 
-@router.post("", response_model=SegmentOut, status_code=201, summary="Save a filter")
-async def add_segment(body: SegmentIn, caller: Caller, session: SessionDep) -> SegmentOut:
+_OWNERS_CHECKED = (
+    "An owner condition's user ids must be users of the tenant (422 `segment_filter_invalid`"
+    " naming the unknown ones in `user_ids`; 503 `gateway_unavailable` when the gateway"
+    " cannot say). A saved segment whose owner was deleted since still loads."
+)
+
+
+@router.post(
+    "",
+    response_model=SegmentOut,
+    status_code=201,
+    summary="Save a filter",
+    description=_OWNERS_CHECKED,
+)
+async def add_segment(
+    body: SegmentIn, caller: Caller, token: CallerToken, session: SessionDep, context: ContextDep
+) -> SegmentOut:
     segment = await create_segment(
-        session, tenant_id=caller.tenant_id, user_id=caller.user_id, body=body
+        session,
+        tenant_id=caller.tenant_id,
+        user_id=caller.user_id,
+        body=body,
+        owners=OwnerLookup(context.users, token),
     )
     return SegmentOut.of(segment)
 
@@ -71,9 +92,19 @@ async def read_segment(segment_id: uuid.UUID, caller: Caller, session: SessionDe
     return SegmentOut.of(segment, count=count.value, timed_out=count.timed_out)
 
 
-@router.patch("/{segment_id}", response_model=SegmentOut, summary="Rename, describe, refilter")
+@router.patch(
+    "/{segment_id}",
+    response_model=SegmentOut,
+    summary="Rename, describe, refilter",
+    description=_OWNERS_CHECKED,
+)
 async def edit_segment(
-    segment_id: uuid.UUID, body: SegmentUpdate, caller: Caller, session: SessionDep
+    segment_id: uuid.UUID,
+    body: SegmentUpdate,
+    caller: Caller,
+    token: CallerToken,
+    session: SessionDep,
+    context: ContextDep,
 ) -> SegmentOut:
     segment = await update_segment(
         session,
@@ -81,6 +112,7 @@ async def edit_segment(
         segment_id=segment_id,
         changes=body,
         now=datetime.now(UTC),
+        owners=OwnerLookup(context.users, token),
     )
     return SegmentOut.of(segment)
 

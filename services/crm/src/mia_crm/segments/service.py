@@ -22,7 +22,7 @@ from mia_crm.segments.filters import (
 )
 from mia_crm.segments.repository import SegmentRepository, TimedOut
 from mia_crm.segments.schemas import SegmentIn, SegmentUpdate
-from mia_crm.segments.validation import check_filter
+from mia_crm.segments.validation import OwnerLookup, check_filter
 
 __all__ = [
     "COUNT_TIMEOUT_MS",
@@ -123,9 +123,15 @@ def saved_filter(segment: Segment) -> ContactFilter:
 
 
 async def create_segment(
-    session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: SegmentIn
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    user_id: uuid.UUID | None,
+    body: SegmentIn,
+    owners: OwnerLookup | None = None,
 ) -> Segment:
-    node = await check_filter(session, tenant_id=tenant_id, node=body.filter)
+    """``owners``: how to check the filter's owner ids with the gateway (on every write)."""
+    node = await check_filter(session, tenant_id=tenant_id, node=body.filter, owners=owners)
     await _check_name(session, tenant_id=tenant_id, name=body.name, segment_id=None)
     segment = Segment(
         tenant_id=tenant_id,
@@ -145,13 +151,16 @@ async def update_segment(
     segment_id: uuid.UUID,
     changes: SegmentUpdate,
     now: datetime,
+    owners: OwnerLookup | None = None,
 ) -> Segment:
     segment = await get_segment(session, tenant_id=tenant_id, segment_id=segment_id)
     given = changes.model_fields_set
     # Every check reads before anything changes: a query would flush a half-made change.
     stored = segment.filter
     if "filter" in given and changes.filter is not None:
-        checked = await check_filter(session, tenant_id=tenant_id, node=changes.filter)
+        checked = await check_filter(
+            session, tenant_id=tenant_id, node=changes.filter, owners=owners
+        )
         stored = dump_filter(checked)
     name = changes.name if "name" in given and changes.name is not None else segment.name
     if name != segment.name:

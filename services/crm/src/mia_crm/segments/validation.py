@@ -9,28 +9,42 @@
   answered exactly as ids nobody has (``segment_filter_invalid``), so nothing leaks;
 - an operator the field's kind does not take (``contains`` on a number), or a value of the
   wrong kind (text for a number, a date that is not YYYY-MM-DD, a select option the field
-  does not offer).
+  does not offer);
+- given ``owners`` (the paths that save a filter: a segment's create and edit), an owner
+  condition naming user ids the gateway does not know in the tenant (another tenant's
+  users look the same as nobody): one 422 ``segment_filter_invalid`` naming them all in
+  ``user_ids``. A deactivated user is known (their contacts are still theirs to find). The
+  gateway is asked with the caller's own token, as a contact's owner is checked; when it
+  cannot say, 503 ``gateway_unavailable``, nothing saved unchecked. Reads never check
+  again: a saved segment whose owner was deleted since still loads, and matches nobody
+  for that id.
 
-It answers the filter with its values as the fields store them (a date in ISO form), which
-is what to compile and store.
+It answers the filter with its values as the fields store them (a date in ISO form, a phone
+in E.164 read with the tenant's default country, as the contacts' values were written),
+which is what to compile and store.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.custom_fields.validation import FieldValueError, check_value
+from mia_crm.errors import AssigneeInactive, AssigneeUnknown
 from mia_crm.models import CustomField, FieldKind, Tag
 from mia_crm.models.pipeline import PipelineStage
 from mia_crm.segments.errors import FilterInvalid, FilterTooLarge
 from mia_crm.segments.filters import (
     MAX_CONDITIONS,
     MAX_DEPTH,
+    MAX_LIST,
     AllOf,
     AnyOf,
     ContactFilter,
@@ -40,13 +54,15 @@ from mia_crm.segments.filters import (
     FieldIn,
     FieldPresence,
     Not,
+    OwnerIn,
     PipelineStageCondition,
     TagsCondition,
     filter_adapter,
     walk,
 )
+from mia_crm.tenant_settings.service import settings_of
 
-__all__ = ["OPERATORS", "check_filter", "check_limits"]
+__all__ = ["OPERATORS", "OwnerLookup", "check_filter", "check_limits"]
 
 _TEXT_OPS = frozenset({"eq", "neq", "contains", "is_set", "is_not_set"})
 _ORDERED_OPS = frozenset({"eq", "neq", "gt", "gte", "lt", "lte", "is_set", "is_not_set"})
@@ -64,6 +80,22 @@ OPERATORS: dict[str, frozenset[str]] = {
 """The operators each custom field kind takes."""
 
 _FIELD_CONDITIONS = (FieldEquals, FieldContains, FieldCompare, FieldIn, FieldPresence)
+
+MAX_OWNERS = MAX_LIST
+"""The most distinct user ids a checked filter may name in its owner conditions (each is
+one question to the gateway)."""
+
+_GATEWAY_CONCURRENCY = 8
+"""Questions to the gateway in flight at once for one filter (the client pools 20)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerLookup:
+    """How to ask the gateway whether the owner ids of a filter are users of the tenant:
+    the crm's client of the gateway's directory and the caller's own identity token."""
+
+    users: GatewayUsers
+    identity_token: str
 
 
 def check_limits(node: ContactFilter) -> None:
@@ -85,9 +117,16 @@ def check_limits(node: ContactFilter) -> None:
 
 
 async def check_filter(
-    session: AsyncSession, *, tenant_id: uuid.UUID, node: ContactFilter
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    node: ContactFilter,
+    owners: OwnerLookup | None = None,
 ) -> ContactFilter:
-    """``node`` with its values as stored, once it passed every rule above; raises otherwise."""
+    """``node`` with its values as stored, once it passed every rule above; raises otherwise.
+
+    ``owners``: check the owner conditions' user ids with the gateway (on write; without it,
+    they are not checked, as a live preview's are not)."""
     check_limits(node)
     nodes = list(walk(node))
     tag_ids = {
@@ -108,6 +147,12 @@ async def check_filter(
             select(CustomField).where(CustomField.tenant_id == tenant_id, CustomField.key.in_(keys))
         )
         definitions = {field.key: field for field in rows}
+    # Phone values are read as the contacts' were written: with the tenant's country.
+    region = (
+        (await settings_of(session, tenant_id)).default_country
+        if any(field.kind == FieldKind.PHONE for field in definitions.values())
+        else None
+    )
 
     replaced: dict[str, Any] = {}
     for child, path, _ in nodes:
@@ -116,9 +161,11 @@ async def check_filter(
         elif isinstance(child, PipelineStageCondition):
             _all_known(child.stage_ids, known_stages, f"{path}.stage_ids", "pipeline stage")
         elif isinstance(child, _FIELD_CONDITIONS):
-            normalized = _check_field(child, definitions.get(child.key), path)
+            normalized = _check_field(child, definitions.get(child.key), path, region=region)
             if normalized is not None:
                 replaced[path] = normalized
+    if owners is not None:
+        await _check_owners(nodes, owners, tenant_id)
     if not replaced:
         return node
     return filter_adapter.validate_python(_replace(node, "filter", replaced))
@@ -141,7 +188,52 @@ def _all_known(ids: Iterable[uuid.UUID], known: set[uuid.UUID], path: str, what:
             raise FilterInvalid(f"{path}[{index}]: no {what} {item}", path=f"{path}[{index}]")
 
 
-def _check_field(node: Any, field: CustomField | None, path: str) -> Any:
+async def _check_owners(
+    nodes: list[tuple[Any, str, int]], owners: OwnerLookup, tenant_id: uuid.UUID
+) -> None:
+    """``FilterInvalid`` naming every owner id the gateway does not know in the tenant."""
+    where: dict[uuid.UUID, str] = {}
+    for child, path, _ in nodes:
+        if isinstance(child, OwnerIn):
+            for index, user_id in enumerate(child.user_ids):
+                where.setdefault(user_id, f"{path}.user_ids[{index}]")
+    if not where:
+        return
+    if len(where) > MAX_OWNERS:
+        path = list(where.values())[MAX_OWNERS]
+        raise FilterTooLarge(
+            f"{path}: a filter names at most {MAX_OWNERS} different owners", path=path
+        )
+    limit = asyncio.Semaphore(_GATEWAY_CONCURRENCY)
+
+    async def known(user_id: uuid.UUID) -> bool:
+        async with limit:
+            try:
+                await owners.users.check_assignable(
+                    user_id=user_id, tenant_id=tenant_id, identity_token=owners.identity_token
+                )
+            except AssigneeInactive:
+                return True
+            except AssigneeUnknown:
+                return False
+            return True
+
+    answers = await asyncio.gather(*(known(user_id) for user_id in where), return_exceptions=True)
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer  # the gateway could not say (503): nothing is saved unchecked
+    unknown = [user_id for user_id, answer in zip(where, answers, strict=True) if not answer]
+    if unknown:
+        path = where[unknown[0]]
+        named = ", ".join(str(user_id) for user_id in unknown)
+        raise FilterInvalid(
+            f"{path}: no user {named} in this tenant",
+            path=path,
+            user_ids=[str(user_id) for user_id in unknown],
+        )
+
+
+def _check_field(node: Any, field: CustomField | None, path: str, *, region: str | None) -> Any:
     """The condition with its values as stored (or None when they already are)."""
     if field is None:
         raise FilterInvalid(f"{path}.key: no custom field {node.key!r}", path=f"{path}.key")
@@ -153,19 +245,20 @@ def _check_field(node: Any, field: CustomField | None, path: str) -> Any:
         )
     if isinstance(node, FieldIn):
         values = [
-            _value(field, value, f"{path}.values[{index}]", op=node.op)
+            _value(field, value, f"{path}.values[{index}]", op=node.op, region=region)
             for index, value in enumerate(node.values)
         ]
         return None if values == node.values else node.model_copy(update={"values": values})
     if isinstance(node, FieldEquals | FieldContains | FieldCompare):
-        value = _value(field, node.value, f"{path}.value", op=node.op)
+        value = _value(field, node.value, f"{path}.value", op=node.op, region=region)
         unchanged = value == node.value and type(value) is type(node.value)
         return None if unchanged else node.model_copy(update={"value": value})
     return None
 
 
-def _value(field: CustomField, value: Any, path: str, *, op: str) -> Any:
-    """``value`` as the field stores it (what ``fields @> ...`` compares with)."""
+def _value(field: CustomField, value: Any, path: str, *, op: str, region: str | None) -> Any:
+    """``value`` as the field stores it (what ``fields @> ...`` compares with); a phone read
+    with ``region``, the tenant's default country."""
     name = f"the {field.kind} field {field.key!r}"
     if field.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
         if value not in (field.options or []):
@@ -174,7 +267,11 @@ def _value(field: CustomField, value: Any, path: str, *, op: str) -> Any:
     if op == "contains":
         return value  # a piece of text, compared as it is (any case)
     try:
-        stored = check_value(field, value)
+        stored = (
+            check_value(field, value, region=region)
+            if region is not None
+            else check_value(field, value)
+        )
     except FieldValueError as error:
         raise FilterInvalid(f"{path}: {name}: {error.reason}", path=path) from None
     if stored is None:
