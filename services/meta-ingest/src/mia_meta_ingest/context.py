@@ -56,6 +56,7 @@ class MetaIngestContext:
                 graph_http, graph_url=settings.meta_graph_url, version=settings.meta_graph_version
             ),
             max_bytes=settings.media_max_bytes,
+            sessions=infra.sessions,
         )
         edge = WebhookEdge(
             broker=infra.broker,

@@ -10,22 +10,24 @@ from typing import Final
 from mia_common.contracts.contacts import ErasedMedia
 from mia_meta_ingest.media.storage import MediaStorage, media_key
 
-__all__ = ["forget_media"]
+__all__ = ["erased_keys", "forget_keys"]
 
 # Deletions under way at once: a person with thousands of files is forgotten in seconds
 # without opening thousands of storage connections together.
 _CONCURRENT_DELETES: Final = 8
 
 
-async def forget_media(
-    storage: MediaStorage, *, tenant_id: uuid.UUID, media: Collection[ErasedMedia]
-) -> int:
-    """Delete each of ``media`` stored for ``tenant_id``; how many were listed (once each)."""
-    keys = list(
+def erased_keys(tenant_id: uuid.UUID, media: Collection[ErasedMedia]) -> list[str]:
+    """The storage keys of ``media`` under ``tenant_id``, once each."""
+    return list(
         dict.fromkeys(
             media_key(tenant_id, item.channel_account_id, item.media_id) for item in media
         )
     )
+
+
+async def forget_keys(storage: MediaStorage, keys: Collection[str]) -> int:
+    """Delete what each of ``keys`` holds; how many were listed."""
     limit = asyncio.Semaphore(_CONCURRENT_DELETES)
 
     async def delete(key: str) -> None:

@@ -20,7 +20,7 @@ from mia_meta_ingest.media.graph import (
     MediaGone,
     MediaTooLarge,
 )
-from mia_meta_ingest.media.service import NoAccessToken
+from mia_meta_ingest.media.service import MediaErased, NoAccessToken
 
 __all__ = [
     "MediaProviderError",
@@ -53,6 +53,8 @@ def problem_for(error: MediaDownloadError) -> AppError:
         {"meta_code": str(error.meta_code)} if error.meta_code is not None else {}
     )
     detail = error.detail
+    if isinstance(error, MediaErased):
+        return NotFound("no such media", code="media_not_found")
     if isinstance(error, MediaGone):
         return NotFound(detail, code="media_gone", **extra)
     if isinstance(error, MediaTooLarge):

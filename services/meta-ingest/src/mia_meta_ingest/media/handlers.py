@@ -21,7 +21,7 @@ from mia_common.contracts import Channel, Envelope, InboundMessage
 from mia_common.messaging import PermanentError
 from mia_common.webhooks import HAS_MEDIA_HEADER
 from mia_meta_ingest.media.graph import GraphRefused, MediaGone, MediaTooLarge
-from mia_meta_ingest.media.service import NoAccessToken
+from mia_meta_ingest.media.service import MediaErased, NoAccessToken
 from mia_meta_ingest.webhook.events import SOURCE
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ async def _copy(context: MetaIngestContext, event: InboundEnvelope) -> None:
         raise PermanentError(f"unknown channel account {message.channel_account_id}")
     try:
         await context.media.ensure_stored(account, message.media.media_id)
+    except MediaErased:
+        return  # its sender was erased: nothing to keep, nothing to retry
     except (MediaGone, MediaTooLarge, NoAccessToken, GraphRefused) as exc:
         # Retrying cannot help (a person must fix the token first); Meta away or a damaged
         # download is retried. The media endpoint still fetches on demand afterwards.
