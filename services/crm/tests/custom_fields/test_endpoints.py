@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-import mia_crm.custom_fields.service as custom_fields_service
+import mia_crm.custom_fields.deletion as field_deletion
+from support.bulk_jobs import finished
 from support.world import World
 
 URL = "/api/v1/custom-fields"
@@ -109,7 +110,9 @@ async def test_deleting_a_field_removes_every_contacts_value(world: World) -> No
         "PATCH", f"/api/v1/contacts/{contact_id}", {"fields": {"nickname": "Aninha", "city": "Rio"}}
     )
 
-    assert (await world.send("DELETE", f"{URL}/{field['id']}")).status_code == 204
+    deleted = await world.send("DELETE", f"{URL}/{field['id']}")
+    assert deleted.status_code == 202, deleted.text
+    await finished(world, deleted.json()["id"])
 
     assert (await world.get(f"/api/v1/contacts/{contact_id}"))["fields"] == {"city": "Rio"}
     events = await world.contact_events(
@@ -150,7 +153,7 @@ async def test_another_tenants_fields_are_not_found(world: World) -> None:
 async def test_a_field_held_by_many_contacts_is_removed_chunk_by_chunk(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(custom_fields_service, "CHUNK", 2)
+    monkeypatch.setattr(field_deletion, "BATCH", 2)
     field = await _field(world, label="Plan", kind="text")
     held = []
     for index in range(5):
@@ -160,7 +163,10 @@ async def test_a_field_held_by_many_contacts_is_removed_chunk_by_chunk(
         await world.send("PATCH", f"/api/v1/contacts/{contact_id}", {"fields": {"plan": "x"}})
         held.append(contact_id)
 
-    assert (await world.send("DELETE", f"{URL}/{field['id']}")).status_code == 204
+    deleted = await world.send("DELETE", f"{URL}/{field['id']}")
+    assert deleted.status_code == 202, deleted.text
+    job = await finished(world, deleted.json()["id"])
+    assert (job["total"], job["processed"], job["result"]["removed"]) == (5, 5, 5)
 
     for contact_id in held:
         assert (await world.get(f"/api/v1/contacts/{contact_id}"))["fields"] == {}

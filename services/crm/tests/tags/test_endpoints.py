@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-import mia_crm.tags.service as tags_service
+import mia_crm.tags.deletion as tag_deletion
+from support.bulk_jobs import finished
 from support.world import World
 
 
@@ -133,8 +134,9 @@ async def test_deleting_a_tag_takes_it_off_every_contact(world: World) -> None:
 
     deleted = await world.send("DELETE", f"/api/v1/tags/{vip['id']}")
 
-    assert deleted.status_code == 204
+    assert deleted.status_code == 202, deleted.text
     assert (await world.send("GET", f"/api/v1/tags/{vip['id']}")).status_code == 404
+    await finished(world, deleted.json()["id"])
     for contact_id in (ana, bia):
         detail = await world.get(f"/api/v1/contacts/{contact_id}")
         assert [t["name"] for t in detail["tags"]] == ["gold"]
@@ -176,7 +178,7 @@ async def test_another_tenants_tags_are_not_found(world: World) -> None:
 async def test_a_tag_on_many_contacts_is_deleted_chunk_by_chunk(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tags_service, "CHUNK", 2)
+    monkeypatch.setattr(tag_deletion, "BATCH", 2)
     vip = await _tag(world, "vip")
     held = []
     for index in range(5):
@@ -186,7 +188,10 @@ async def test_a_tag_on_many_contacts_is_deleted_chunk_by_chunk(
         await world.send("PUT", f"/api/v1/contacts/{contact_id}/tags/{vip['id']}")
         held.append(contact_id)
 
-    assert (await world.send("DELETE", f"/api/v1/tags/{vip['id']}")).status_code == 204
+    deleted = await world.send("DELETE", f"/api/v1/tags/{vip['id']}")
+    assert deleted.status_code == 202, deleted.text
+    job = await finished(world, deleted.json()["id"])
+    assert (job["total"], job["processed"], job["result"]["removed"]) == (5, 5, 5)
 
     for contact_id in held:
         assert (await world.get(f"/api/v1/contacts/{contact_id}"))["tags"] == []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, BackgroundTasks, status
 
 from mia_common.db.requests import SessionDep
 from mia_crm.context import ContextDep
+from mia_crm.custom_fields import deletion as _deletion  # noqa: F401  (registers the job kind)
 from mia_crm.custom_fields.repository import CustomFieldRepository
 from mia_crm.custom_fields.schemas import (
     CustomFieldCreate,
@@ -25,6 +25,7 @@ from mia_crm.custom_fields.service import (
     update_field,
 )
 from mia_crm.identity import Caller
+from mia_crm.jobs.schemas import JobOut
 
 __all__ = ["router"]
 
@@ -82,19 +83,25 @@ async def edit(
 
 @router.delete(
     "/{field_id}",
-    status_code=204,
-    response_class=Response,
-    summary="Delete the field and every contact's value of it",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Delete the field and every contact's value of it, as a job",
+    description="The field is gone from the definitions at once (lists, checks of values:"
+    " writing it answers 422); the answered job removes every contact's value, each"
+    " announced as `contact.updated`, then the definition (follow it at"
+    " `GET /api/v1/jobs/{id}`). Its key stays taken until the job finished. Cancelling"
+    " the job gives the field back, with the values not yet removed.",
 )
 async def delete(
-    field_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
-) -> Response:
-    await delete_field(
-        session,
-        tenant_id=caller.tenant_id,
-        field_id=field_id,
-        contacts_topic=context.settings.contacts_topic,
-        actor_user_id=caller.user_id,
-        now=datetime.now(UTC),
+    field_id: uuid.UUID,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
+    background: BackgroundTasks,
+) -> JobOut:
+    job = await delete_field(
+        session, tenant_id=caller.tenant_id, field_id=field_id, actor_user_id=caller.user_id
     )
-    return Response(status_code=204)
+    # After the response, so after the commit: the runner finds the job at once.
+    background.add_task(context.jobs.wake)
+    return JobOut.of(job)

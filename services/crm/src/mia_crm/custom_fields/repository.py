@@ -1,4 +1,9 @@
-"""SQL about custom field definitions, and the contacts' values of one field."""
+"""SQL about custom field definitions, and the contacts' values of one field.
+
+A field being deleted (``deletion_job_id`` set, ``mia_crm.custom_fields.deletion``) is
+left out of the definitions every read and every check of values uses; only ``by_key``
+(is the key taken?) and ``get(deleting=True)`` still find it.
+"""
 
 from __future__ import annotations
 
@@ -26,34 +31,45 @@ class CustomFieldRepository:
         return cls(session)
 
     async def of_tenant(self, *, tenant_id: uuid.UUID) -> list[CustomField]:
-        """Every definition of the tenant (a bounded number), in display order."""
+        """Every definition of the tenant (a bounded number), in display order; none being
+        deleted."""
         query = (
             select(CustomField)
-            .where(CustomField.tenant_id == tenant_id)
+            .where(CustomField.tenant_id == tenant_id, CustomField.deletion_job_id.is_(None))
             .order_by(CustomField.position, CustomField.id)
         )
         return list((await self.session.scalars(query)).all())
 
     async def get(
-        self, *, tenant_id: uuid.UUID, field_id: uuid.UUID, for_update: bool = False
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        field_id: uuid.UUID,
+        for_update: bool = False,
+        deleting: bool = False,
     ) -> CustomField | None:
+        """The tenant's field; ``deleting``: also while a job deletes it."""
         query = select(CustomField).where(
             CustomField.tenant_id == tenant_id, CustomField.id == field_id
         )
+        if not deleting:
+            query = query.where(CustomField.deletion_job_id.is_(None))
         if for_update:
             query = query.with_for_update()
         return (await self.session.scalars(query)).one_or_none()
 
     async def by_key(self, *, tenant_id: uuid.UUID, key: str) -> CustomField | None:
+        """The tenant's field of ``key``, one being deleted too (its key stays taken)."""
         query = select(CustomField).where(
             CustomField.tenant_id == tenant_id, CustomField.key == key
         )
         return (await self.session.scalars(query)).one_or_none()
 
     async def count_and_last_position(self, *, tenant_id: uuid.UUID) -> tuple[int, int]:
-        query = select(func.count(), func.coalesce(func.max(CustomField.position), -1)).where(
-            CustomField.tenant_id == tenant_id
-        )
+        query = select(
+            func.count().filter(CustomField.deletion_job_id.is_(None)),
+            func.coalesce(func.max(CustomField.position), -1),
+        ).where(CustomField.tenant_id == tenant_id)
         count, last = (await self.session.execute(query)).one()
         return int(count), int(last)
 

@@ -1,5 +1,9 @@
 """The rules of custom field definitions: keys that never change, kinds that change only
-while no contact holds a value, options that go only when no contact holds them."""
+while no contact holds a value, options that go only when no contact holds them.
+
+Deleting a field is a job (``mia_crm.custom_fields.deletion``): the field is hidden at
+once, the job removes the contacts' values a batch a step, then the definition; its key
+stays taken meanwhile (a new field of that key would meet the old values)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_crm.contacts.events import contacts_changed
 from mia_crm.custom_fields.errors import (
     CustomFieldInUse,
     CustomFieldKeyTaken,
@@ -23,10 +25,12 @@ from mia_crm.custom_fields.errors import (
 )
 from mia_crm.custom_fields.repository import CustomFieldRepository
 from mia_crm.custom_fields.schemas import CustomFieldCreate, CustomFieldUpdate
-from mia_crm.models import CustomField, FieldKind
+from mia_crm.jobs.service import enqueue_job
+from mia_crm.models import CustomField, FieldKind, Job
 
 __all__ = [
     "CHUNK",
+    "DELETE_KIND",
     "MAX_FIELDS",
     "create_field",
     "delete_field",
@@ -39,7 +43,8 @@ __all__ = [
 MAX_FIELDS = 200
 """Per tenant: the definitions are read whole wherever values are checked."""
 CHUNK = 1000
-"""Contacts whose value of a deleted field is removed (and announced) at a time."""
+"""Contacts whose value of a deleted field is removed (and announced) per job step."""
+DELETE_KIND = "custom_fields.delete"
 
 _OPTION_KINDS = (FieldKind.SELECT, FieldKind.MULTI_SELECT)
 
@@ -93,6 +98,13 @@ async def create_field(
     options = _options_fit(body.kind, body.options)
     key = body.key or slug_of(body.label)
     taken = await fields.by_key(tenant_id=tenant_id, key=key)
+    if taken is not None and taken.deletion_job_id is not None:
+        raise CustomFieldKeyTaken(
+            f"the field of key {key!r} is being deleted; the key is free once its job"
+            f" {taken.deletion_job_id} finished",
+            key=key,
+            job_id=str(taken.deletion_job_id),
+        )
     if taken is not None:
         raise CustomFieldKeyTaken(
             f"the key {key!r} is the custom field {taken.id}'s",
@@ -161,33 +173,22 @@ async def delete_field(
     *,
     tenant_id: uuid.UUID,
     field_id: uuid.UUID,
-    contacts_topic: str,
     actor_user_id: uuid.UUID | None,
-    now: datetime,
-) -> int:
-    """Deletes the definition and every contact's value of it, ``CHUNK`` contacts at a
-    time, each announced (``fields.<key>``); how many contacts had a value."""
-    repository = CustomFieldRepository.from_session(session)
+) -> Job:
+    """Hides the field from every read and check now and queues the job that removes
+    every contact's value of it (each announced, ``fields.<key>``) and then the
+    definition; the job."""
     field = await get_field(session, tenant_id=tenant_id, field_id=field_id, for_update=True)
-    removed = 0
-    after: tuple[datetime, uuid.UUID] | None = None
-    while contacts := await repository.remove_some_values(
-        tenant_id=tenant_id, key=field.key, after=after, limit=CHUNK
-    ):
-        await contacts_changed(
-            session,
-            topic=contacts_topic,
-            contacts=contacts,
-            changed=[f"fields.{field.key}"],
-            actor_user_id=actor_user_id,
-            occurred_at=now,
-        )
-        removed += len(contacts)
-        after = (contacts[-1].created_at, contacts[-1].id)
-        for contact in contacts:  # not needed again: keep the session small
-            session.expunge(contact)
-    await repository.delete(field)
-    return removed
+    job = await enqueue_job(
+        session,
+        tenant_id=tenant_id,
+        kind=DELETE_KIND,
+        params={"field_id": str(field.id), "key": field.key},
+        created_by_user_id=actor_user_id,
+    )
+    field.deletion_job_id = job.id
+    await session.flush()
+    return job
 
 
 async def reorder_fields(

@@ -207,7 +207,11 @@ class ImportRepository:
         kept = list(
             (
                 await self.session.scalars(
-                    select(Tag.id).where(Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids))
+                    select(Tag.id).where(
+                        Tag.tenant_id == tenant_id,
+                        one_of(Tag.id, tag_ids),
+                        Tag.deletion_job_id.is_(None),
+                    )
                 )
             ).all()
         )

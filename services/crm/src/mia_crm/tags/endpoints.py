@@ -6,13 +6,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Query, status
 
 from mia_common.db.requests import SessionDep
 from mia_common.pagination import CursorParam, Limit, Page
 from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.identity import Caller
+from mia_crm.jobs.schemas import JobOut
+from mia_crm.tags import deletion as _deletion  # noqa: F401  (registers the tags.delete kind)
 from mia_crm.tags.repository import TagRepository, tag_cursor
 from mia_crm.tags.schemas import TagCreate, TagOut, TagUpdate
 from mia_crm.tags.service import create_tag, delete_tag, get_tag, update_tag
@@ -78,19 +80,25 @@ async def edit(
 
 @router.delete(
     "/{tag_id}",
-    status_code=204,
-    response_class=Response,
-    summary="Delete the tag; it comes off every contact",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Delete the tag, as a job: it comes off every contact",
+    description="The tag is gone from every read at once (lists, contacts, exports, tag ids"
+    " given to other calls answer as unknown); the answered job takes it off its contacts,"
+    " each announced as `contact.updated`, then deletes it (follow it at"
+    " `GET /api/v1/jobs/{id}`). Its name stays taken until the job finished. Cancelling"
+    " the job gives the tag back, on the contacts still carrying it.",
 )
 async def delete(
-    tag_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
-) -> Response:
-    await delete_tag(
-        session,
-        tenant_id=caller.tenant_id,
-        tag_id=tag_id,
-        contacts_topic=context.settings.contacts_topic,
-        actor_user_id=caller.user_id,
-        now=datetime.now(UTC),
+    tag_id: uuid.UUID,
+    caller: Caller,
+    session: SessionDep,
+    context: ContextDep,
+    background: BackgroundTasks,
+) -> JobOut:
+    job = await delete_tag(
+        session, tenant_id=caller.tenant_id, tag_id=tag_id, actor_user_id=caller.user_id
     )
-    return Response(status_code=204)
+    # After the response, so after the commit: the runner finds the job at once.
+    background.add_task(context.jobs.wake)
+    return JobOut.of(job)

@@ -4,6 +4,9 @@ The many-at-once methods (``add_to_contacts``, ``remove_from_contacts``) are one
 each whatever the number of contacts and tags, ids bound as arrays (the same text for any
 count, prepared once): bulk actions and the importer tag thousands of contacts per chunk.
 Ids of another tenant are ignored, never tagged.
+
+A tag being deleted (``deletion_job_id`` set, ``mia_crm.tags.deletion``) is left out of
+every read here, and is put on no contact, while its job takes it off the contacts.
 """
 
 from __future__ import annotations
@@ -24,11 +27,16 @@ from mia_crm.batch_sql import one_of
 from mia_crm.models import Contact, ContactTag, Tag
 from mia_crm.search import contains
 
-__all__ = ["TagRepository", "tag_cursor"]
+__all__ = ["TagRepository", "live", "tag_cursor"]
 
 
 def _order_key() -> ColumnElement[str]:
     return func.lower(Tag.name)
+
+
+def live() -> ColumnElement[bool]:
+    """The tags not being deleted."""
+    return Tag.deletion_job_id.is_(None)
 
 
 def tag_cursor(tag: Tag) -> str:
@@ -57,9 +65,17 @@ class TagRepository:
     # --- tags ------------------------------------------------------------------------------
 
     async def get(
-        self, *, tenant_id: uuid.UUID, tag_id: uuid.UUID, for_update: bool = False
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        tag_id: uuid.UUID,
+        for_update: bool = False,
+        deleting: bool = False,
     ) -> Tag | None:
+        """The tenant's tag; ``deleting``: also while a job deletes it."""
         query = select(Tag).where(Tag.tenant_id == tenant_id, Tag.id == tag_id)
+        if not deleting:
+            query = query.where(live())
         if for_update:
             query = query.with_for_update()
         return (await self.session.scalars(query)).one_or_none()
@@ -68,11 +84,12 @@ class TagRepository:
         """The tenant's tags among ``tag_ids`` (others' ids are left out)."""
         if not tag_ids:
             return []
-        query = select(Tag).where(Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids))
+        query = select(Tag).where(Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids), live())
         return list((await self.session.scalars(query)).all())
 
     async def by_name(self, *, tenant_id: uuid.UUID, name: str) -> Tag | None:
-        """The tenant's tag of this name, whatever its case."""
+        """The tenant's tag of this name, whatever its case; one being deleted too (its
+        name stays taken until it is gone)."""
         query = select(Tag).where(Tag.tenant_id == tenant_id, _order_key() == name.lower())
         return (await self.session.scalars(query)).one_or_none()
 
@@ -82,7 +99,9 @@ class TagRepository:
             return []
         lowered = [name.lower() for name in names]
         query = select(Tag).where(
-            Tag.tenant_id == tenant_id, _order_key() == any_(literal(lowered, ARRAY(String())))
+            Tag.tenant_id == tenant_id,
+            _order_key() == any_(literal(lowered, ARRAY(String()))),
+            live(),
         )
         return list((await self.session.scalars(query)).all())
 
@@ -103,7 +122,7 @@ class TagRepository:
     ) -> list[Tag]:
         """Tags by name (case-insensitive), ``limit`` + 1 of them (one more tells a next
         page follows), containing ``q`` when given."""
-        query = select(Tag).where(Tag.tenant_id == tenant_id)
+        query = select(Tag).where(Tag.tenant_id == tenant_id, live())
         if q:
             query = query.where(contains(Tag.name, q.strip()))
         if cursor is not None:
@@ -138,6 +157,7 @@ class TagRepository:
                 Contact.tenant_id == tenant_id,
                 one_of(Contact.id, contact_ids),
                 one_of(Tag.id, tag_ids),
+                live(),
             )
             # Rows locked in one order: two bulk actions on overlapping contacts wait, never
             # deadlock.
@@ -183,7 +203,11 @@ class TagRepository:
         query = (
             select(ContactTag.contact_id, Tag)
             .join(Tag, Tag.id == ContactTag.tag_id)
-            .where(ContactTag.tenant_id == tenant_id, one_of(ContactTag.contact_id, contact_ids))
+            .where(
+                ContactTag.tenant_id == tenant_id,
+                one_of(ContactTag.contact_id, contact_ids),
+                live(),
+            )
             .order_by(_order_key(), Tag.id)
         )
         found: dict[uuid.UUID, list[Tag]] = defaultdict(list)

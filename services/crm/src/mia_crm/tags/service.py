@@ -1,8 +1,9 @@
 """The rules of tags: one name per tenant whatever its case; renaming or deleting a tag
 changes the contacts carrying it, each announced as ``contact.updated`` (``tags``).
 
-A tag may be on a great many contacts: they are announced (and, on delete, untagged) in
-chunks of ``CHUNK`` contacts, never all held in memory at once.
+A tag may be on a great many contacts: a rename announces them in chunks of ``CHUNK``
+contacts, never all held in memory at once; a delete is a job (``mia_crm.tags.deletion``):
+the tag is hidden at once and the job takes it off its contacts a batch a step.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_crm.contacts.events import contacts_changed
 from mia_crm.contacts.repository import ContactRepository
-from mia_crm.models import Tag
+from mia_crm.jobs.service import enqueue_job
+from mia_crm.models import Job, Tag
 from mia_crm.tags.errors import TagNameTaken, TagNotFound
 from mia_crm.tags.repository import TagRepository
 from mia_crm.tags.schemas import TagCreate, TagUpdate
 
-__all__ = ["CHUNK", "create_tag", "delete_tag", "get_tag", "update_tag"]
+__all__ = ["CHUNK", "DELETE_KIND", "create_tag", "delete_tag", "get_tag", "update_tag"]
 
 CHUNK = 1000
+DELETE_KIND = "tags.delete"
 
 
 async def get_tag(
@@ -37,6 +40,12 @@ async def get_tag(
 
 
 def _taken(tag: Tag) -> TagNameTaken:
+    if tag.deletion_job_id is not None:
+        return TagNameTaken(
+            f"a tag named {tag.name!r} is being deleted; the name is free once its job"
+            f" {tag.deletion_job_id} finished",
+            job_id=str(tag.deletion_job_id),
+        )
     return TagNameTaken(f"the tag {tag.id} is named {tag.name!r}", tag_id=str(tag.id))
 
 
@@ -83,7 +92,7 @@ async def update_tag(
         # The contacts' snapshots carry tag names.
         after: uuid.UUID | None = None
         while ids := await tags.holders_after(tag_id=tag.id, after=after, limit=CHUNK):
-            await _announce(
+            await announce_holders(
                 session,
                 tenant_id=tenant_id,
                 contact_ids=ids,
@@ -100,26 +109,24 @@ async def delete_tag(
     *,
     tenant_id: uuid.UUID,
     tag_id: uuid.UUID,
-    contacts_topic: str,
     actor_user_id: uuid.UUID | None,
-    now: datetime,
-) -> None:
-    """Takes the tag off every contact (each announced), then deletes it."""
-    tags = TagRepository.from_session(session)
+) -> Job:
+    """Hides the tag from every read now and queues the job that takes it off every
+    contact (each announced) and then deletes it; the job."""
     tag = await get_tag(session, tenant_id=tenant_id, tag_id=tag_id, for_update=True)
-    while ids := await tags.detach_some(tag_id=tag.id, limit=CHUNK):
-        await _announce(
-            session,
-            tenant_id=tenant_id,
-            contact_ids=ids,
-            topic=contacts_topic,
-            actor_user_id=actor_user_id,
-            now=now,
-        )
-    await tags.delete(tag)
+    job = await enqueue_job(
+        session,
+        tenant_id=tenant_id,
+        kind=DELETE_KIND,
+        params={"tag_id": str(tag.id), "name": tag.name},
+        created_by_user_id=actor_user_id,
+    )
+    tag.deletion_job_id = job.id
+    await session.flush()
+    return job
 
 
-async def _announce(
+async def announce_holders(
     session: AsyncSession,
     *,
     tenant_id: uuid.UUID,
@@ -128,6 +135,7 @@ async def _announce(
     actor_user_id: uuid.UUID | None,
     now: datetime,
 ) -> None:
+    """``contact.updated`` (``tags``) for each contact, with the tags it has now."""
     contacts = await ContactRepository.from_session(session).many(
         tenant_id=tenant_id, contact_ids=contact_ids
     )
