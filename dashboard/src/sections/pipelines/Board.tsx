@@ -3,7 +3,8 @@
 // is one move request naming the card's new neighbours ("after A, before B") and the version
 // the card had; the board shows the move at once and takes it back, with a word, when the
 // crm refuses (409 stale_position: someone else moved first, the board refetches).
-import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Badge, Box, Button, Group, Modal, Paper, ScrollArea, Stack, Text, Textarea, Title, Tooltip } from "@mantine/core";
+import { IconPlus } from "@tabler/icons-react";
 import {
   type Announcements,
   type CollisionDetection,
@@ -52,6 +53,8 @@ interface BoardProps {
   filters: BoardFilters;
   ownerName: (userId: string | null) => string | null;
   onOpen: (lead: Lead) => void;
+  /** "New lead" in this column. */
+  onNewLead?: (stage: Stage) => void;
 }
 
 interface DragState {
@@ -60,7 +63,7 @@ interface DragState {
   items: Record<string, string[]>;
 }
 
-export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, onOpen }: BoardProps) {
+export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, onOpen, onNewLead }: BoardProps) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const stages = useMemo(() => board.columns.map((column) => column.stage), [board.columns]);
@@ -298,6 +301,7 @@ export function Board({ pipelineId, board, boardUpdatedAt, filters, ownerName, o
                 onLoadMore={() => void loadMore(stage)}
                 ownerName={ownerName}
                 onOpen={open}
+                onNewLead={onNewLead ? () => onNewLead(stage) : undefined}
               />
             );
           })}
@@ -379,9 +383,24 @@ interface ColumnProps {
   onLoadMore: () => void;
   ownerName: (userId: string | null) => string | null;
   onOpen: (lead: Lead) => void;
+  onNewLead?: () => void;
 }
 
-function Column({ stage, index, count, total, weighted, ids, leadsById, hasMore, loadingMore, onLoadMore, ownerName, onOpen }: ColumnProps) {
+function Column({
+  stage,
+  index,
+  count,
+  total,
+  weighted,
+  ids,
+  leadsById,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  ownerName,
+  onOpen,
+  onNewLead,
+}: ColumnProps) {
   const { t } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: `${COLUMN_PREFIX}${stage.id}` });
   const headingId = `stage-heading-${stage.id}`;
@@ -413,6 +432,19 @@ function Column({ stage, index, count, total, weighted, ids, leadsById, hasMore,
                 {stage.probability}%
               </Badge>
             </Tooltip>
+            {onNewLead && (
+              <Tooltip label={t("pipelines.newLead.inStage", { stage: stage.name })}>
+                <ActionIcon
+                  size="sm"
+                  variant="subtle"
+                  color="gray"
+                  aria-label={t("pipelines.newLead.inStage", { stage: stage.name })}
+                  onClick={onNewLead}
+                >
+                  <IconPlus size={14} aria-hidden />
+                </ActionIcon>
+              </Tooltip>
+            )}
           </Group>
         </Group>
         <Text size="xs" c="dimmed" data-testid={`totals-${stage.id}`}>

@@ -1,5 +1,6 @@
 // A lead's drawer (full screen on a phone): its details to edit (title, value, owner,
-// stage, expected close, lost reason), its contact and conversation, its stage history.
+// stage, expected close, lost reason, tags, custom fields — the contacts' fields, with the
+// contact page's inputs), its contact and conversation, its stage history.
 import {
   Alert,
   Anchor,
@@ -7,6 +8,7 @@ import {
   Divider,
   Drawer,
   Group,
+  MultiSelect,
   NumberInput,
   Select,
   Skeleton,
@@ -24,10 +26,17 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../api/client";
+import { type FieldValue } from "../contacts/crm";
+import { fieldErrors, localProblem } from "../contacts/detail/FieldsCard";
+import { FieldInput } from "../contacts/detail/FieldInput";
+import { useCustomFields } from "../contacts/queries";
 import { describeProblem } from "../team/problem";
 import { type LeadChanges, type LeadDetail, type Stage, getLead, leadHistory, moveLead, updateLead } from "./api";
 import { pipelineKeys, refetchColumns, storeLead } from "./queries";
-import { usePeople } from "./people";
+import { usePeople, useTags } from "./people";
+
+type Values = Record<string, FieldValue>;
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 interface LeadDrawerProps {
   leadId: string | null;
@@ -77,6 +86,15 @@ function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
   const [stageId, setStageId] = useState<string>(lead.stage_id);
   const [expectedClose, setExpectedClose] = useState(lead.expected_close_on ?? "");
   const [lostReason, setLostReason] = useState(lead.lost_reason ?? "");
+  const [tagIds, setTagIds] = useState<string[]>(lead.tags.map((tag) => tag.id));
+  const [values, setValues] = useState<Values>((lead.fields ?? {}) as Values);
+  const [fieldProblems, setFieldProblems] = useState<Record<string, string>>({});
+  const allTags = useTags();
+  const customFields = useCustomFields();
+  const tagChoices = [
+    ...lead.tags,
+    ...(allTags.data ?? []).filter((tag) => !lead.tags.some((held) => held.id === tag.id)),
+  ].map((tag) => ({ value: tag.id, label: tag.name }));
   const stage = stages.find((item) => item.id === stageId);
   const history = useQuery({ queryKey: pipelineKeys.history(lead.id), queryFn: () => leadHistory(lead.id) });
 
@@ -104,11 +122,14 @@ function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
       notifications.show({ color: "brand", message: t("pipelines.drawer.saved") });
     },
     onError: (error) => {
+      setFieldProblems(fieldErrors(error));
       const stale = error instanceof ApiError && error.status === 409;
       notifications.show({
         color: "red",
         title: t("pipelines.drawer.saveFailed"),
-        message: stale ? t("pipelines.drawer.stale") : describeProblem(error, t("pipelines.drawer.saveFailed")),
+        message: stale
+          ? t("pipelines.drawer.stale")
+          : describeProblem(error instanceof ApiError ? error.problem : error, t("pipelines.drawer.saveFailed")),
       });
       void queryClient.invalidateQueries({ queryKey: pipelineKeys.lead(lead.id) });
     },
@@ -125,6 +146,19 @@ function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
     if ((expectedClose || null) !== lead.expected_close_on) changes.expected_close_on = expectedClose || null;
     const movingToLost = stage?.kind === "lost" && stageId !== lead.stage_id;
     if (!movingToLost && (lostReason.trim() || null) !== lead.lost_reason) changes.lost_reason = lostReason.trim() || null;
+    const held = lead.tags.map((tag) => tag.id);
+    if (tagIds.length !== held.length || tagIds.some((id) => !held.includes(id))) changes.tag_ids = tagIds;
+    const changedFields = (customFields.data ?? []).filter((field) => !same(values[field.key], lead.fields?.[field.key]));
+    const local: Record<string, string> = {};
+    for (const field of changedFields) {
+      const problem = localProblem(field, values[field.key], t);
+      if (problem) local[field.key] = problem;
+    }
+    setFieldProblems(local);
+    if (Object.keys(local).length) return;
+    if (changedFields.length) {
+      changes.fields = Object.fromEntries(changedFields.map((field) => [field.key, values[field.key] ?? null]));
+    }
     const target = stageId !== lead.stage_id ? stageId : null;
     if (Object.keys(changes).length === 0 && !target) return;
     save.mutate({ changes, stage: target });
@@ -194,6 +228,31 @@ function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
               minRows={2}
               maxLength={500}
             />
+          )}
+          <MultiSelect
+            label={t("pipelines.drawer.tags")}
+            placeholder={tagIds.length ? undefined : t("pipelines.drawer.tagsPlaceholder")}
+            data={tagChoices}
+            value={tagIds}
+            onChange={setTagIds}
+            searchable
+            clearable
+          />
+          {(customFields.data?.length ?? 0) > 0 && (
+            <Stack gap="xs" component="fieldset" m={0} p={0} style={{ border: 0 }}>
+              <Text component="legend" fw={600} size="sm" p={0}>
+                {t("pipelines.drawer.fields")}
+              </Text>
+              {customFields.data!.map((field) => (
+                <FieldInput
+                  key={field.id}
+                  field={field}
+                  value={values[field.key]}
+                  error={fieldProblems[field.key]}
+                  onChange={(next) => setValues((current) => ({ ...current, [field.key]: next }))}
+                />
+              ))}
+            </Stack>
           )}
           <Group justify="flex-end">
             <Button type="submit" loading={save.isPending} disabled={!title.trim() || lostNeedsReason}>

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { conversation, message } from "../inbox/fixtures";
 import { type Handler, fakeGateway, json, token } from "../../test/gateway";
+import { field } from "../contacts/fixtures";
 import { en, ptBR } from "./messages";
 import { PIPELINE_ID, board, lead, pipeline, stage } from "./fixtures";
 import { SLOW, renderApp } from "./testing";
@@ -21,6 +22,7 @@ function api(overrides: Record<string, Handler>) {
     "GET /api/v1/pipelines": () => json({ items: [pipeline(STAGES)], next_cursor: null }),
     "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/tags": () => json({ items: [], next_cursor: null }),
+    "GET /api/v1/custom-fields": () => json({ items: [] }),
     ...overrides,
   });
 }
@@ -90,6 +92,82 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
     await user.click(within(drawer).getByRole("button", { name: "Save" }));
 
     await waitFor(() => expect(patches).toEqual([{ title: "Padaria Central — 2 lojas", expected_version: 1 }]));
+    expect(await screen.findByText("Lead saved")).toBeInTheDocument();
+  });
+
+  it("edits the lead's tags and custom fields, and shows the crm's word under a field", async () => {
+    const VIP = { id: "7a000000-0000-4000-8000-000000000001", name: "VIP", color: "#22c55e" };
+    const HOT = { id: "7a000000-0000-4000-8000-000000000002", name: "Hot", color: "#ef4444" };
+    const deal = lead(NEW, { title: "Padaria Central", tags: [VIP], fields: { plan: "gold" } });
+    const patches: Record<string, unknown>[] = [];
+    api({
+      "GET /api/v1/tags": () => json({ items: [VIP, HOT], next_cursor: null }),
+      "GET /api/v1/custom-fields": () =>
+        json({
+          items: [
+            field({ key: "plan", label: "Plan", kind: "select", options: ["gold", "silver"] }),
+            field({ key: "stores", label: "Stores", kind: "number" }),
+          ],
+        }),
+      [`GET ${base}/board`]: () => json(board(STAGES, { [NEW.id]: [deal] })),
+      [`GET ${base}/stages/${NEW.id}/leads`]: () => json({ items: [deal], next_cursor: null }),
+      [`GET ${base}/stages/${LOST.id}/leads`]: () => json({ items: [], next_cursor: null }),
+      [`GET ${base}/stages/${WON.id}/leads`]: () => json({ items: [], next_cursor: null }),
+      [`GET /api/v1/leads/${deal.id}`]: () => json(deal),
+      [`GET /api/v1/leads/${deal.id}/history`]: () => json({ items: [], next_cursor: null }),
+      [`PATCH /api/v1/leads/${deal.id}`]: async (request) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        patches.push(body);
+        if (patches.length === 1) {
+          return json(
+            {
+              type: "about:blank",
+              title: "Invalid field value",
+              status: 422,
+              code: "invalid_field_value",
+              detail: "stores: must be at most 1000",
+              errors: [{ loc: ["body", "fields", "stores"], msg: "must be at most 1000", type: "invalid_field_value" }],
+            },
+            422,
+          );
+        }
+        return json({ ...deal, tags: [VIP, HOT], fields: { plan: "silver", stores: 12 }, version: 2 });
+      },
+    });
+    renderApp(`/pipelines/${PIPELINE_ID}`);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("button", { name: /Padaria Central/ }, SLOW));
+    const drawer = await screen.findByRole("dialog");
+    /** The option of this select's own list (the board's filters have lists too). */
+    const choose = async (input: HTMLElement, option: string) => {
+      await user.click(input);
+      const list = await waitFor(() => {
+        const element = document.getElementById(input.getAttribute("aria-controls") ?? "");
+        if (!element) throw new Error("no options");
+        return element;
+      });
+      await user.click(await within(list).findByRole("option", { name: option, hidden: true }));
+    };
+    await choose(await within(drawer).findByRole("textbox", { name: "Tags" }), "Hot");
+    const plan = await within(drawer).findByRole("textbox", { name: "Plan" }, SLOW);
+    expect(plan).toHaveValue("gold");
+    await choose(plan, "silver");
+    await user.type(within(drawer).getByRole("textbox", { name: "Stores" }), "5000");
+    await user.click(within(drawer).getByRole("button", { name: "Save" }));
+
+    await waitFor(() =>
+      expect(patches[0]).toEqual({ tag_ids: [VIP.id, HOT.id], fields: { plan: "silver", stores: 5000 }, expected_version: 1 }),
+    );
+    expect(await within(drawer).findByText("must be at most 1000")).toBeInTheDocument();
+
+    const stores = within(drawer).getByRole("textbox", { name: "Stores" });
+    await user.clear(stores);
+    await user.type(stores, "12");
+    await user.click(within(drawer).getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(patches[1]).toEqual({ tag_ids: [VIP.id, HOT.id], fields: { plan: "silver", stores: 12 }, expected_version: 1 }),
+    );
     expect(await screen.findByText("Lead saved")).toBeInTheDocument();
   });
 

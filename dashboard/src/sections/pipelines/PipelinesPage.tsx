@@ -1,7 +1,8 @@
 // The pipelines page (/pipelines, /pipelines/:pipelineId): the chosen pipeline as a board or
 // as a list, with search and filters (owner, tag, value, rotting), and the drawer of the open
-// lead. The view and the open lead are in the address (?view=list, ?lead=<id>), so a link
-// opens them and the back button closes the drawer.
+// lead, and "New lead" (from the header, or a column's "+"). The view and the open lead are
+// in the address (?view=list, ?lead=<id>), so a link opens them and the back button closes
+// the drawer.
 import {
   Alert,
   Button,
@@ -19,7 +20,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconLayoutKanban, IconSearch } from "@tabler/icons-react";
+import { IconLayoutKanban, IconPlus, IconSearch } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -29,6 +30,7 @@ import { type BoardFilters, type Lead, getBoard, listPipelines } from "./api";
 import { Board } from "./Board";
 import { LeadDrawer } from "./LeadDrawer";
 import { LeadsTable } from "./LeadsTable";
+import { NewLeadModal } from "./NewLead";
 import { usePeople, useTags } from "./people";
 import { pipelineKeys } from "./queries";
 
@@ -94,6 +96,8 @@ function PipelineView({ pipelineId, title }: { pipelineId: string; title: React.
   const [minValue, setMinValue] = useState<string | number>("");
   const [maxValue, setMaxValue] = useState<string | number>("");
   const [rotting, setRotting] = useState(false);
+  // The stage a new lead is being made in (null: the first); undefined when no form is open.
+  const [newLeadStage, setNewLeadStage] = useState<string | null | undefined>(undefined);
   const [debouncedMin] = useDebouncedValue(minValue, 400);
   const [debouncedMax] = useDebouncedValue(maxValue, 400);
   const filters: BoardFilters = useMemo(
@@ -132,15 +136,20 @@ function PipelineView({ pipelineId, title }: { pipelineId: string; title: React.
           <Title order={2}>{t("pipelines.title")}</Title>
           {title}
         </Group>
-        <SegmentedControl
-          aria-label={t("pipelines.view.label")}
-          value={view}
-          onChange={(next) => setParam("view", next === "list" ? "list" : null)}
-          data={[
-            { value: "board", label: t("pipelines.view.board") },
-            { value: "list", label: t("pipelines.view.list") },
-          ]}
-        />
+        <Group gap="sm" wrap="wrap">
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setNewLeadStage(null)} disabled={!board.data}>
+            {t("pipelines.newLead.button")}
+          </Button>
+          <SegmentedControl
+            aria-label={t("pipelines.view.label")}
+            value={view}
+            onChange={(next) => setParam("view", next === "list" ? "list" : null)}
+            data={[
+              { value: "board", label: t("pipelines.view.board") },
+              { value: "list", label: t("pipelines.view.list") },
+            ]}
+          />
+        </Group>
       </Group>
       <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label={t("pipelines.filters.label")}>
         <TextInput
@@ -215,8 +224,16 @@ function PipelineView({ pipelineId, title }: { pipelineId: string; title: React.
           filters={filters}
           ownerName={nameOf}
           onOpen={openLead}
+          onNewLead={(stage) => setNewLeadStage(stage.id)}
         />
       )}
+      <NewLeadModal
+        stageId={newLeadStage}
+        pipelineId={pipelineId}
+        stages={stages}
+        currency={board.data?.columns.flatMap((column) => column.leads).find((lead) => lead.currency)?.currency}
+        onClose={() => setNewLeadStage(undefined)}
+      />
       <LeadDrawer leadId={openLeadId} stages={stages} onClose={() => setParam("lead", null)} />
     </Stack>
   );

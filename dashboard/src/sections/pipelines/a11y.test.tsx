@@ -29,6 +29,14 @@ function api() {
     "GET /api/v1/pipelines": () => json({ items: [pipeline(STAGES)], next_cursor: null }),
     "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/tags": () => json({ items: [{ id: "t1", name: "VIP" }], next_cursor: null }),
+    "GET /api/v1/custom-fields": () =>
+      json({
+        items: [
+          { id: "f1", key: "plan", label: "Plan", kind: "select", options: ["gold"], position: 0, created_at: "2026-11-20T12:00:00Z", updated_at: "2026-11-20T12:00:00Z" },
+          { id: "f2", key: "vip", label: "VIP customer", kind: "boolean", options: null, position: 1, created_at: "2026-11-20T12:00:00Z", updated_at: "2026-11-20T12:00:00Z" },
+        ],
+      }),
+    "GET /api/v1/contacts": () => json({ items: [], next_cursor: null }),
     [`GET ${base}/board`]: () => json(board(STAGES, { [NEW.id]: [deal] }, { [NEW.id]: "more" })),
     [`GET ${base}/stages/${NEW.id}/leads`]: () => json({ items: [deal], next_cursor: "more" }),
     [`GET ${base}/stages/${WON.id}/leads`]: () => json({ items: [], next_cursor: null }),
@@ -48,7 +56,21 @@ describe("pipelines accessibility", { timeout: 30_000 }, () => {
     expect(await violations()).toEqual([]);
 
     await userEvent.click(screen.getByRole("button", { name: /Padaria Central/ }));
-    await within(await screen.findByRole("dialog")).findByRole("textbox", { name: "Title" });
+    const drawer = await screen.findByRole("dialog");
+    await within(drawer).findByRole("textbox", { name: "Title" });
+    // With the tags and the custom fields (the contacts' inputs).
+    await within(drawer).findByRole("textbox", { name: "Plan" });
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the new lead form has no serious violations", async () => {
+    api();
+    renderApp(`/pipelines/${PIPELINE_ID}`);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "New lead in Won" }, { timeout: 15_000 }));
+    const dialog = await screen.findByRole("dialog", { name: "New lead" });
+    await user.click(within(dialog).getByRole("button", { name: "Create the lead" }));
+    await within(dialog).findByText("Choose the lead's contact");
     expect(await violations()).toEqual([]);
   });
 

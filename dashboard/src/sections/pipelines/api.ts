@@ -159,6 +159,19 @@ export function leadHistory(leadId: string): Promise<Page<StageChange>> {
   );
 }
 
+export type Currency = Schemas["Currency"];
+/** The crm's default currency for a new lead (leads.schemas.DEFAULT_CURRENCY). */
+export const DEFAULT_CURRENCY: Currency = "BRL";
+/** The currencies offered first when picking one; any ISO 4217 code may be typed. */
+export const COMMON_CURRENCIES: Currency[] = ["BRL", "USD", "EUR", "ARS", "CLP", "COP", "MXN", "PEN", "UYU", "GBP"];
+
+export type ContactChoice = Schemas["ContactOut"];
+
+/** Contacts to pick for a new lead: the contact list's search (name, email, phone digits). */
+export function searchContacts(q: string): Promise<Page<ContactChoice>> {
+  return answer(pipelinesApi.GET("/api/v1/contacts", { params: { query: { q: q || undefined, limit: 20 } } }));
+}
+
 /** A number of the crm's decimals (strings keep them exact on the wire). */
 export function amount(value: string | number | null | undefined): number {
   if (value === null || value === undefined || value === "") return 0;

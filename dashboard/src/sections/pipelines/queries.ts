@@ -124,6 +124,39 @@ export function storeLead(queryClient: QueryClient, lead: Lead): void {
   queryClient.setQueryData(pipelineKeys.lead(lead.id), lead);
 }
 
+/**
+ * A lead just created: on top of its column wherever that column is cached (where the crm
+ * puts new cards), the column's totals counting it; then the crm's column, totals and list.
+ */
+export function addLead(queryClient: QueryClient, lead: Lead): void {
+  for (const [key, data] of queryClient.getQueriesData<ColumnData>({
+    queryKey: pipelineKeys.stageColumns(lead.pipeline_id, lead.stage_id),
+  })) {
+    if (data && !data.leads.some((item) => item.id === lead.id)) {
+      queryClient.setQueryData<ColumnData>(key, { ...data, leads: [lead, ...data.leads] });
+    }
+  }
+  const value = amount(lead.value);
+  queryClient.setQueriesData<Board>({ queryKey: pipelineKeys.boards(lead.pipeline_id) }, (board) =>
+    board
+      ? {
+          ...board,
+          columns: board.columns.map((column) =>
+            column.stage.id === lead.stage_id
+              ? {
+                  ...column,
+                  count: column.count + 1,
+                  total_value: (amount(column.total_value) + value).toFixed(2),
+                  weighted_value: (amount(column.weighted_value) + (value * column.stage.probability) / 100).toFixed(2),
+                }
+              : column,
+          ),
+        }
+      : board,
+  );
+  refetchColumns(queryClient, lead.pipeline_id, [lead.stage_id]);
+}
+
 /** After a refusal, or an event: the board's totals and the named columns refetch. */
 export function refetchColumns(queryClient: QueryClient, pipelineId: string, stageIds: Iterable<string> | "all"): void {
   void queryClient.invalidateQueries({ queryKey: pipelineKeys.boards(pipelineId) });

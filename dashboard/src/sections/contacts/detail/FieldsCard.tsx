@@ -29,6 +29,17 @@ export function localProblem(field: CustomField, value: FieldValue | undefined, 
   return null;
 }
 
+/** The message for each field a 422 `invalid_field_value` names, by the field's key. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const found: Record<string, string> = {};
+  const problem = error instanceof ContactsError ? error.problem : undefined;
+  for (const entry of problem?.errors ?? []) {
+    const key = entry.loc[entry.loc.length - 1];
+    if (typeof key === "string") found[key] = entry.msg.replace(/^Value error, /, "");
+  }
+  return found;
+}
+
 export function FieldsCard({ contactId, values }: { contactId: string; values: Values }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -50,13 +61,7 @@ export function FieldsCard({ contactId, values }: { contactId: string; values: V
       notifications.show({ color: "brand", message: t("contacts.fields.saved") });
     },
     onError: (error) => {
-      const found: Record<string, string> = {};
-      const problem = error instanceof ContactsError ? error.problem : undefined;
-      for (const entry of problem?.errors ?? []) {
-        const key = entry.loc[entry.loc.length - 1];
-        if (typeof key === "string") found[key] = entry.msg.replace(/^Value error, /, "");
-      }
-      setErrors(found);
+      setErrors(fieldErrors(error));
       notifications.show({
         color: "red",
         title: t("contacts.fields.saveFailed"),
