@@ -257,7 +257,10 @@ export interface paths {
         get: operations["read_api_v1_custom_fields__field_id__get"];
         put?: never;
         post?: never;
-        /** Delete the field and every contact's value of it */
+        /**
+         * Delete the field and every contact's value of it, as a job
+         * @description The field is gone from the definitions at once (lists, checks of values: writing it answers 422); the answered job removes every contact's value, each announced as `contact.updated`, then the definition (follow it at `GET /api/v1/jobs/{id}`). Its key stays taken until the job finished. Cancelling the job gives the field back, with the values not yet removed.
+         */
         delete: operations["delete_api_v1_custom_fields__field_id__delete"];
         options?: never;
         head?: never;
@@ -344,7 +347,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The file an export job (bulk action `export`) wrote, once it succeeded */
+        /**
+         * The file an export job (bulk action `export`) wrote, once it succeeded
+         * @description 410 `export_expired` once the file is deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the job finished.
+         */
         get: operations["download_export_api_v1_exports__job_id__contacts_csv_get"];
         put?: never;
         post?: never;
@@ -397,7 +403,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The first rows as a mapping would import them, with their errors */
+        /**
+         * The first rows as a mapping would import them, with their errors
+         * @description 410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the import finished, or after the upload if it never started.
+         */
         post: operations["preview_import_api_v1_imports__import_id__preview_post"];
         delete?: never;
         options?: never;
@@ -412,7 +421,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rows not imported: row number, column, reason, and the row's values */
+        /**
+         * The rows not imported: row number, column, reason, and the row's values
+         * @description 410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the import finished, or after the upload if it never started.
+         */
         get: operations["rejections_api_v1_imports__import_id__rejections_csv_get"];
         put?: never;
         post?: never;
@@ -431,7 +443,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the import as a job (follow it at /api/v1/jobs/{job_id}) */
+        /**
+         * Run the import as a job (follow it at /api/v1/jobs/{job_id})
+         * @description 410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the import finished, or after the upload if it never started.
+         */
         post: operations["start_api_v1_imports__import_id__start_post"];
         delete?: never;
         options?: never;
@@ -912,7 +927,10 @@ export interface paths {
         get: operations["read_api_v1_tags__tag_id__get"];
         put?: never;
         post?: never;
-        /** Delete the tag; it comes off every contact */
+        /**
+         * Delete the tag, as a job: it comes off every contact
+         * @description The tag is gone from every read at once (lists, contacts, exports, tag ids given to other calls answer as unknown); the answered job takes it off its contacts, each announced as `contact.updated`, then deletes it (follow it at `GET /api/v1/jobs/{id}`). Its name stays taken until the job finished. Cancelling the job gives the tag back, on the contacts still carrying it.
+         */
         delete: operations["delete_api_v1_tags__tag_id__delete"];
         options?: never;
         head?: never;
@@ -6050,11 +6068,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            204: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
             };
             /** @description Bad request */
             400: {
@@ -6852,6 +6872,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A problem (RFC 9457) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid request: `errors` names each field */
             422: {
                 headers: {
@@ -7196,6 +7225,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A problem (RFC 9457) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid request: `errors` names each field */
             422: {
                 headers: {
@@ -7294,6 +7332,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7403,6 +7450,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11708,11 +11764,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            204: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
             };
             /** @description Bad request */
             400: {

@@ -101,6 +101,25 @@ describe("crm settings", { timeout: 30_000 }, () => {
     await waitFor(() => expect(sent).toContainEqual({ what: "tag", body: { name: "Atacado", color: "#3b82f6" } }));
   });
 
+  it("deletes a tag, which the crm answers with the job taking it off its contacts (202)", async () => {
+    let deleted = false;
+    gateway("owner", {
+      "DELETE /api/v1/tags/7a000000-0000-4000-8000-000000000001": () => {
+        deleted = true;
+        return json({ id: "7b000000-0000-4000-8000-000000000001", kind: "tags.delete", status: "queued" }, 202);
+      },
+    });
+    renderSignedIn(<CrmSettingsPage />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("button", { name: "Delete the tag VIP" }, SLOW));
+    const dialog = await screen.findByRole("dialog", { name: "Delete this tag?" });
+    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
+
+    await waitFor(() => expect(deleted).toBe(true));
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "Delete this tag?" })).not.toBeInTheDocument());
+  });
+
   it("changes the opt-out keywords, the replies, the consent rule and the default country", async () => {
     const { sent } = gateway();
     renderSignedIn(<CrmSettingsPage />);
