@@ -50,7 +50,10 @@ class ContactRepository:
     ) -> Contact | None:
         query = select(Contact).where(Contact.tenant_id == tenant_id, Contact.id == contact_id)
         if for_update:
-            query = query.with_for_update()
+            # The locked row as it is now: without populate_existing an object this
+            # session already read keeps its older values, and a write based on them
+            # would undo a change committed in between.
+            query = query.with_for_update().execution_options(populate_existing=True)
         return (await self.session.scalars(query)).one_or_none()
 
     async def find_by_phone(self, *, tenant_id: uuid.UUID, phone: str) -> Contact | None:

@@ -25,6 +25,7 @@ from mia_common.contracts.leads import COLUMN_REBALANCED, LeadEventType, Rebalan
 from mia_common.db.base import new_uuid7
 from mia_common.identity import Role
 from mia_crm.contacts.repository import ContactRepository
+from mia_crm.contacts.service import default_country
 from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.custom_fields.validation import validate_values
@@ -635,4 +636,5 @@ async def _checked_fields(
     definitions = (
         await session.scalars(select(CustomField).where(CustomField.tenant_id == tenant_id))
     ).all()
-    return validate_values(definitions, values)
+    # A phone written without + is read in the tenant's country, as on contacts.
+    return validate_values(definitions, values, region=await default_country(session, tenant_id))
