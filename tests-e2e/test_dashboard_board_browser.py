@@ -7,6 +7,8 @@ three contacts and a lead for each. Then, in the browser:
 - a card dragged with the mouse from New to Proposal is there after a reload (and the crm
   says so);
 - a card moved with the keyboard (space, arrow right, space) is there after a reload;
+- "New lead" from a column's "+" (the contact picked from the contact search with the
+  keyboard) puts the card in that column without a reload, and the crm has it there;
 - a move made by someone else (the API) appears on the open board without a reload (the
   gateway relays leads.events.v1 here);
 - axe-core finds no serious violation on the board.
@@ -251,6 +253,48 @@ async def test_on_a_phone_the_columns_scroll_sideways_and_the_drawer_fills_the_s
         await screenshot(page, "en", "board-drawer-phone")
         await page.keyboard.press("Escape")
         await expect(drawer).to_have_count(0)
+    finally:
+        await context.close()
+
+
+async def test_a_new_lead_made_in_a_column_appears_there_without_a_reload(
+    world: World, browser: Browser
+) -> None:
+    context, page = await open_board(world, browser)
+    try:
+        await page.evaluate("() => { window.__e2eSameDocument = true; }")
+        await column(page, "Proposal").get_by_role("button", name="New lead in Proposal").click()
+        dialog = page.get_by_role("dialog", name="New lead")
+        await expect(dialog.get_by_role("textbox", name="Stage")).to_have_value("Proposal")
+        # The contact from the contact list's search, chosen with the keyboard.
+        picker = dialog.get_by_role("textbox", name="Contact")
+        await picker.fill("Carla")
+        await expect(page.get_by_role("option", name=re.compile("^Carla Dias"))).to_be_visible()
+        await picker.press("ArrowDown")
+        await picker.press("Enter")
+        await expect(picker).to_have_value(re.compile("^Carla Dias"))
+        await dialog.get_by_role("textbox", name="Title", exact=True).fill("Nova filial")
+        await dialog.get_by_role("textbox", name="Value").fill("750")
+        async with page.expect_response(
+            lambda response: (
+                response.url.endswith("/api/v1/leads") and response.request.method == "POST"
+            )
+        ) as made:
+            await dialog.get_by_role("button", name="Create the lead").click()
+        answer = await made.value
+        assert answer.status == 201, await answer.text()
+        created = await answer.json()
+
+        await expect(card(page, "Proposal", "Nova filial")).to_be_visible()
+        await expect(dialog).to_have_count(0)
+        assert await page.evaluate("() => window.__e2eSameDocument === true"), "the page reloaded"
+        async with world.dashboard.gateway(world.token) as gateway:
+            stored = await gateway.get(f"/api/v1/leads/{created['id']}")
+        assert stored.status_code == 200, stored.text
+        lead = stored.json()
+        assert lead["stage_id"] == world.stages["Proposal"]
+        assert lead["contact"]["name"] == "Carla Dias"
+        assert (lead["title"], lead["value"]) == ("Nova filial", "750.00")
     finally:
         await context.close()
 
