@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../../auth/session";
-import { fakeGateway, json, problem } from "../../../test/gateway";
+import { type Handler, fakeGateway, json, problem } from "../../../test/gateway";
 import { TAG_VIP, field, job, tagOut } from "../fixtures";
 import { crmLookups, renderApp } from "../testing";
 
@@ -44,7 +44,7 @@ function analysis(preview = rows) {
   };
 }
 
-function gateway() {
+function gateway(overrides: Record<string, Handler> = {}) {
   const sent: { path: string; body: unknown; type?: string | null }[] = [];
   let polls = 0;
   fakeGateway({
@@ -81,6 +81,7 @@ function gateway() {
       new Response('row,column,reason,Nome,Celular,Plano\r\n3,Celular,not a phone number,Sem Telefone,12,prata\r\n', {
         headers: { "Content-Type": "text/csv" },
       }),
+    ...overrides,
   });
   return sent;
 }
@@ -164,6 +165,41 @@ describe("the import wizard", { timeout: 40_000 }, () => {
       on_existing: "skip",
       consent: { channel: "whatsapp", status: "opted_in" },
     });
+  });
+
+  it("cancels a running import and reports it cancelled", async () => {
+    let cancelled = false;
+    const running = job({ kind: "contacts.import", status: "running", total: 2, processed: 1, succeeded: 1, percent: 50 });
+    gateway({
+      [`GET /api/v1/jobs/${JOB_ID}`]: () =>
+        json(cancelled ? { ...running, status: "cancelled", cancel_requested: true } : running),
+      [`POST /api/v1/jobs/${JOB_ID}/cancel`]: () => {
+        cancelled = true;
+        return json({ ...running, cancel_requested: true });
+      },
+      [`GET /api/v1/imports/${IMPORT_ID}`]: () =>
+        json({
+          ...analysis(),
+          status: "cancelled",
+          job_id: JOB_ID,
+          counts: { total: 2, created: 1, updated: 0, skipped: 0, rejected: 0 },
+        }),
+    });
+    renderApp("/contacts/import");
+    const user = userEvent.setup();
+    await user.upload(await fileInput(), new File(["Nome;Celular;Plano\r\n"], "contatos.csv", { type: "text/csv" }));
+    await user.click(screen.getByRole("button", { name: "Upload and read" }));
+    await screen.findByRole("table", { name: "Columns and where they go" });
+    await user.click(screen.getByRole("button", { name: "Preview" }));
+    await user.click(await screen.findByRole("button", { name: "Next: options" }));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    expect(await screen.findByText("1 of 2 done")).toBeInTheDocument();
+    await user.click(await screen.findByRole("button", { name: "Cancel the job" }));
+
+    expect(cancelled).toBe(true);
+    expect(await screen.findByText("The import was cancelled.", {}, SLOW)).toBeInTheDocument();
+    expect(screen.getByLabelText("Import report")).toBeInTheDocument();
   });
 
   it("says why a file cannot be read", async () => {
