@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { endSession } from "../../auth/session";
 import { fakeGateway, json } from "../../test/gateway";
 import CrmSettingsPage from "../settings/crm/CrmSettingsPage";
 import { renderSignedIn } from "../team/testing";
-import { TAG_VIP, contact, contactDetail, field, tagOut } from "./fixtures";
+import { TAG_VIP, contact, contactDetail, field, job, tagOut } from "./fixtures";
 import { crmLookups, renderApp } from "./testing";
 
 afterEach(() => endSession());
@@ -41,6 +41,33 @@ describe("contacts accessibility", { timeout: 40_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Add a condition" }));
     await user.click(await screen.findByRole("menuitem", { name: "Custom field", hidden: true }));
     await screen.findByText("42 contacts match");
+
+    expect(await violations()).toEqual([]);
+  });
+
+  it("a bulk action's progress with its cancel button has no serious violations", async () => {
+    const ana = contact({ name: "Ana Souza" });
+    const running = job({ status: "running", total: 10, processed: 4, succeeded: 4, percent: 40 });
+    fakeGateway({
+      ...lookups(),
+      "GET /api/v1/contacts": () => json({ items: [ana], next_cursor: null }),
+      "POST /api/v1/contacts/bulk": () => json(running, 202),
+      [`GET /api/v1/jobs/${running.id}`]: () => json(running),
+    });
+    renderApp("/contacts");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("checkbox", { name: "Select Ana Souza" }, SLOW));
+    await user.click(screen.getByRole("button", { name: "Actions" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Add tags", hidden: true }));
+    const dialog = await screen.findByRole("dialog", { name: "Add tags" });
+    const tags = within(dialog).getByRole("textbox", { name: "Tags" });
+    await user.click(tags);
+    const list = await waitFor(() => document.getElementById(tags.getAttribute("aria-controls") ?? "")!);
+    await user.click(await within(list).findByRole("option", { name: "VIP", hidden: true }));
+    await user.click(within(dialog).getByRole("button", { name: "Add the tags" }));
+    await screen.findByRole("button", { name: "Cancel the job" });
+    // The action's form has closed (its modal leaves once its transition ends).
+    await waitFor(() => expect(document.querySelectorAll(".mantine-Modal-content")).toHaveLength(1));
 
     expect(await violations()).toEqual([]);
   });

@@ -335,6 +335,7 @@ function LostReasonModal({
       opened={losing !== null}
       onClose={onCancel}
       title={t("pipelines.lost.title", { title: losing?.lead.title ?? "", stage: losing?.stage.name ?? "" })}
+      closeButtonProps={{ "aria-label": t("pipelines.drawer.close") }}
     >
       <form
         onSubmit={(event) => {

@@ -98,7 +98,8 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
       <Modal
         opened={kind !== null}
         onClose={() => setKind(null)}
-        title={kind ? t(`contacts.bulk.actions.${kind}`) : ""}
+        title={kind ? t(`contacts.bulk.actions.${kind}`) : t("contacts.bulk.menu")}
+        closeButtonProps={{ "aria-label": t("contacts.bulk.close") }}
         centered
       >
         {kind && (
@@ -117,7 +118,8 @@ export function BulkActions({ selection, scope, tags, fields, users }: Props) {
       <Modal
         opened={job !== null}
         onClose={() => setJob(null)}
-        title={job ? t("contacts.bulk.running", { action: job.label }) : ""}
+        title={job ? t("contacts.bulk.running", { action: job.label }) : t("contacts.bulk.menu")}
+        closeButtonProps={{ "aria-label": t("contacts.bulk.close") }}
         centered
       >
         {job && (

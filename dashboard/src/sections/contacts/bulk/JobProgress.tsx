@@ -61,13 +61,16 @@ export function JobProgress({
   const percent = data && total ? Math.min(100, Math.round((data.processed / total) * 100)) : done ? 100 : 0;
   return (
     <Stack gap="xs">
-      <Progress
-        value={percent}
-        animated={!done}
-        color={data?.status === "failed" ? "red" : data?.status === "cancelled" || stopping ? "yellow" : "brand"}
-        aria-label={label}
-        aria-valuetext={t("contacts.jobs.percent", { percent })}
-      />
+      <Progress.Root>
+        {/* The section is the progressbar: its name and spoken value go there. */}
+        <Progress.Section
+          value={percent}
+          animated={!done}
+          color={data?.status === "failed" ? "red" : data?.status === "cancelled" || stopping ? "yellow" : "brand"}
+          aria-label={label}
+          aria-valuetext={t("contacts.jobs.percent", { percent })}
+        />
+      </Progress.Root>
       <Group justify="space-between" gap="xs">
         <Text size="sm" aria-live="polite">
           {data
