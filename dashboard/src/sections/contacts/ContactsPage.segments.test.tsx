@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
-import { fakeGateway, json } from "../../test/gateway";
+import { fakeGateway, json, problem } from "../../test/gateway";
 import { COLUMNS_KEY } from "./columns";
 import { TAG_VIP, contact, field, job, tagOut } from "./fixtures";
 import { crmLookups, renderApp } from "./testing";
@@ -248,6 +248,23 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
     expect(await screen.findByRole("link", { name: "Ana Souza" })).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole("link", { name: "Maria Silva" })).not.toBeInTheDocument());
     expect(queried.at(-1)).toEqual({ filter: expected, q: "ana", cursor: null, limit: 25 });
+  });
+
+  it("says so when a filter's page takes the crm too long", async () => {
+    gateway({
+      "POST /api/v1/contacts/query": () =>
+        problem(503, "the page took longer than 5000 ms: narrow the filter", "contacts_query_timed_out"),
+    });
+    renderApp("/contacts");
+    const user = userEvent.setup();
+    await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    await user.click(screen.getByRole("button", { name: "Add a condition" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Tags", hidden: true }));
+    await pick("Condition 1 (Tags): tags", "VIP");
+
+    expect(await screen.findByText("The contacts could not be loaded.", {}, SLOW)).toBeInTheDocument();
+    expect(screen.getByText("the page took longer than 5000 ms: narrow the filter")).toBeInTheDocument();
   });
 
   it("cancels a running bulk action and shows it cancelled", async () => {

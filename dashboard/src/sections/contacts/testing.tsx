@@ -32,5 +32,6 @@ export function crmLookups(answers: {
     "GET /api/v1/users": () =>
       page([{ ...ME.user, status: "active", created_at: "2026-01-01T00:00:00Z", last_login_at: null }]),
     "GET /api/v1/pipelines": () => page([]),
+    "POST /api/v1/contacts/query": () => page([]),
   };
 }
