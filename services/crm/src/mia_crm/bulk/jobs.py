@@ -4,7 +4,10 @@ A job walks its contacts (``walk_batch``: a selection by index, a filter by id u
 bound noted at the start; see ``mia_crm.bulk.service``) in batches of ``BATCH``, each batch
 one step of the runner: one transaction that locks the batch's contacts, changes them,
 stages their ``contact.updated`` events and commits the job's progress and checkpoint.
-A crash resumes after the last committed batch. A delete also tells open inboxes that the
+A crash resumes after the last committed batch. A set_owner judges each contact by the
+owner rule (``mia_crm.owners.may_set_owner``) for the role and user who asked, as the
+request noted them: an agent's run leaves the contacts others own as they are, counted as
+``failed`` and in the result's ``not_allowed``. A delete also tells open inboxes that the
 contacts' conversations are gone (``conversation_updated`` per conversation, in the
 batch's transaction).
 """
@@ -21,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import Envelope
 from mia_common.contracts.contacts import ContactDeleted
+from mia_common.identity import Role
 from mia_common.outbox import StagedEvent, add_events
 from mia_crm.bulk.repository import BulkRepository
 from mia_crm.bulk.service import BulkPlan, job_kind_of
@@ -30,6 +34,7 @@ from mia_crm.inbox_events import ConversationRef, announce_conversations
 from mia_crm.jobs.registry import register_job_kind
 from mia_crm.jobs.runner import RunningJob
 from mia_crm.models import Contact
+from mia_crm.owners import may_set_owner
 from mia_crm.segments.compiler import contact_condition
 from mia_crm.segments.filters import filter_adapter
 from mia_crm.tags.repository import TagRepository
@@ -122,15 +127,42 @@ async def run_bulk_action(job: RunningJob) -> dict[str, Any]:
     while not state["done"]:
         async with job.step() as step:
             batch = await walk_batch(step.session, tenant_id=job.tenant_id, plan=plan, state=state)
-            changed = await _apply(step.session, job=job, plan=plan, contacts=batch.contacts)
-            state = {**batch.checkpoint, "changed": int(state["changed"]) + changed}
+            allowed = _allowed(job, plan, batch.contacts)
+            changed = await _apply(step.session, job=job, plan=plan, contacts=allowed)
+            state = {
+                **batch.checkpoint,
+                "changed": int(state["changed"]) + changed,
+                "not_allowed": int(state.get("not_allowed", 0))
+                + len(batch.contacts)
+                - len(allowed),
+            }
             step.advance(
                 processed=batch.considered,
-                succeeded=len(batch.contacts),
-                failed=batch.considered - len(batch.contacts),
+                succeeded=len(allowed),
+                failed=batch.considered - len(allowed),
                 checkpoint=state,
             )
-    return {"action": plan.action, "changed": state["changed"]}
+    result: dict[str, Any] = {"action": plan.action, "changed": state["changed"]}
+    if plan.action == "set_owner":
+        result["not_allowed"] = int(state.get("not_allowed", 0))
+    return result
+
+
+def _allowed(job: RunningJob, plan: BulkPlan, contacts: list[Contact]) -> list[Contact]:
+    """The contacts (locked) the action may change: for set_owner, those whose owner the
+    caller may change to the new one (``may_set_owner``); every one for other actions. A
+    job queued before its params named the role is judged as an agent's (the strict rule)."""
+    if plan.action != "set_owner":
+        return contacts
+    params = plan.params
+    role = Role(params["role"]) if params.get("role") else None
+    user_id = uuid.UUID(params["user_id"]) if params.get("user_id") else job.created_by_user_id
+    owner = uuid.UUID(params["owner_user_id"]) if params["owner_user_id"] else None
+    return [
+        contact
+        for contact in contacts
+        if may_set_owner(role=role, user_id=user_id, holder=contact.owner_user_id, owner=owner)
+    ]
 
 
 async def _apply(

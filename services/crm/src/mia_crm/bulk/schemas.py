@@ -100,7 +100,10 @@ class OwnerParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     owner_user_id: uuid.UUID | None = Field(
-        description="an active user of the tenant (422 `assignee_unknown` otherwise); null: nobody"
+        description="an active user of the tenant (422 `assignee_unknown` otherwise); null:"
+        " nobody. An agent may name only themselves or null (403 `owner_not_allowed`), and"
+        " their run changes only the contacts nobody or they own: the others count as"
+        " failed and in the result's `not_allowed`"
     )
 
 
