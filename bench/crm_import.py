@@ -258,10 +258,15 @@ async def measure(
                 stdout=asyncio.subprocess.DEVNULL,
             )
         peak_sampled = 0
+        # (share of the rows done, resident KiB) at every poll: flat memory is a curve that
+        # stops rising once the first batches have warmed the process up.
+        curve: list[tuple[float, int]] = []
         deadline = time.monotonic() + JOB_DEADLINE_SECONDS
         while True:
             job = (await client.get(f"/api/v1/jobs/{job_id}")).json()
-            peak_sampled = max(peak_sampled, rss_kb(pid, "VmRSS"))
+            resident = rss_kb(pid, "VmRSS")
+            peak_sampled = max(peak_sampled, resident)
+            curve.append(((job.get("processed") or 0) / args.rows, resident))
             if job["status"] in ("succeeded", "failed", "cancelled"):
                 break
             if time.monotonic() > deadline:
@@ -288,6 +293,21 @@ async def measure(
         f" {after_upload_kb / 1024:.0f} MiB after it, peak {peak_kb / 1024:.0f} MiB"
         f" (sampled during the job: {peak_sampled / 1024:.0f} MiB)"
     )
+    marks = []
+    for share in (0.1, 0.25, 0.5, 0.75, 1.0):
+        reached = [kb for done, kb in curve if done >= share]
+        if reached:
+            marks.append((share, reached[0]))
+    print(
+        "  resident as the rows go: "
+        + ", ".join(f"{share:.0%} {kb / 1024:.0f} MiB" for share, kb in marks)
+    )
+    if len(marks) >= 2:
+        growth = (marks[-1][1] - marks[1][1]) / 1024
+        print(
+            f"  growth from {marks[1][0]:.0%} of the rows to the end: {growth:+.0f} MiB"
+            " (flat: about 0 whatever the file's size)"
+        )
 
 
 def main() -> None:

@@ -139,3 +139,37 @@ async def test_a_merge_moves_the_absorbed_contacts_tags_into_the_array(world: Wo
 
     assert await matching(world, customers_tagged("all", recife, shared)) == {survivor}
     assert await arrays_out_of_step(world) == []
+
+
+async def test_an_import_with_a_tag_writes_new_and_updated_contacts_arrays(world: World) -> None:
+    (existing,) = await add_contacts(
+        world, {"name": "Old", "phone": "+5511987650300", "lifecycle_stage": "customer"}
+    )
+    vip = await add_tag(world, "vip")
+    csv = b"name,phone\nNew,+5511987650301\nOld again,+5511987650300\n"
+    upload = await world.client.post(
+        "/api/v1/imports",
+        content=csv,
+        params={"filename": "people.csv"},
+        headers={**world.agent.headers, "Content-Type": "text/csv"},
+    )
+    assert upload.status_code == 201, upload.text
+    started = await world.client.post(
+        f"/api/v1/imports/{upload.json()['id']}/start",
+        json={
+            "mapping": [{"column": 0, "field": "name"}, {"column": 1, "field": "phone"}],
+            "tags": [str(vip)],
+            "on_existing": "update",
+        },
+        headers=world.agent.headers,
+    )
+    assert started.status_code == 202, started.text
+    await finished(world, started.json()["job_id"])
+
+    # "all" is read from the arrays (only "any" alone is counted from contact_tags).
+    carrying = await matching(world, {"condition": "tags", "match": "all", "tag_ids": [str(vip)]})
+    new = carrying - {existing}
+    assert existing in carrying
+    assert len(new) == 1
+    assert await matching(world, customers_tagged("any", vip)) == {existing}
+    assert await arrays_out_of_step(world) == []

@@ -18,7 +18,10 @@ from aiokafka.partitioner import murmur2
 __all__ = ["KeyHashPartitioner"]
 
 
-@functools.lru_cache(maxsize=65_536)
+# Enough for the conversations active at once; not more: keys that never repeat (the
+# contact ids of an import's 100,000 contact.created events) would otherwise fill it,
+# ~200 bytes an entry, and hold ~13 MiB for as long as the process lives.
+@functools.lru_cache(maxsize=4_096)
 def _key_hash(key: bytes) -> int:
     return int(murmur2(key)) & 0x7FFFFFFF
 

@@ -354,6 +354,7 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
     outcome = _Outcome()
     shown: dict[uuid.UUID, tuple[str | None, ...]] = {}
     new, known = await _classify(repository, plan, rows, outcome, shown)
+    tag_ids = await repository.live_tag_ids(tenant_id=plan.tenant_id, tag_ids=plan.tag_ids)
     inserted = await repository.insert_contacts(
         [
             {
@@ -364,7 +365,8 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
                 "fields": row.fields,
             }
             for row in new
-        ]
+        ],
+        tag_ids=tag_ids,
     )
     if len(inserted) < len(new):
         # Another writer created some of these contacts since they were looked up.
@@ -404,8 +406,8 @@ async def _write(session: AsyncSession, plan: _Plan, rows: Sequence[ContactRow])
     if not touched:
         return outcome
     ids = [contact.id for contact in touched]
-    if plan.tag_ids:
-        await repository.add_tags(tenant_id=plan.tenant_id, contact_ids=ids, tag_ids=plan.tag_ids)
+    if tag_ids:
+        await repository.add_tags(tenant_id=plan.tenant_id, contact_ids=ids, tag_ids=tag_ids)
     now = datetime.now(UTC)
     if plan.consent is not None:
         channel, status = plan.consent

@@ -192,31 +192,31 @@ class ImportRepository:
         rows = await self.session.execute(_LOCK_BY_ID, {"tenant_id": tenant_id, "ids": sorted(ids)})
         return [(row[0], row[1], row[2], row[3]) for row in rows.all()]
 
+    async def live_tag_ids(
+        self, *, tenant_id: uuid.UUID, tag_ids: Sequence[uuid.UUID]
+    ) -> list[uuid.UUID]:
+        """Those of ``tag_ids`` that are the tenant's and not being deleted, sorted (the
+        order of ``contacts.tag_ids``)."""
+        if not tag_ids:
+            return []
+        query = select(Tag.id).where(
+            Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids), Tag.deletion_job_id.is_(None)
+        )
+        return sorted((await self.session.scalars(query)).all())
+
     async def add_tags(
         self,
         *,
-        tenant_id: uuid.UUID,
         contact_ids: Sequence[uuid.UUID],
         tag_ids: Sequence[uuid.UUID],
+        tenant_id: uuid.UUID,
     ) -> None:
-        """Every tag (those of the tenant still there) on every contact, the contacts being
-        the tenant's ones a batch just wrote; pairs already there are kept. The contacts
+        """Every tag on every contact (the tags as ``live_tag_ids`` answered, the contacts
+        the tenant's ones a batch just wrote); pairs already there are kept. The contacts
         are taken as given, not joined (see ``known_for_update``)."""
         if not contact_ids or not tag_ids:
             return
-        kept = list(
-            (
-                await self.session.scalars(
-                    select(Tag.id).where(
-                        Tag.tenant_id == tenant_id,
-                        one_of(Tag.id, tag_ids),
-                        Tag.deletion_job_id.is_(None),
-                    )
-                )
-            ).all()
-        )
-        if not kept:
-            return
+        kept = list(tag_ids)
         contacts = func.unnest(literal(list(contact_ids), ARRAY(UUID(as_uuid=True))))
         tags = func.unnest(literal(kept, ARRAY(UUID(as_uuid=True))))
         by_contact = contacts.table_valued("contact_id").render_derived()
@@ -235,10 +235,16 @@ class ImportRepository:
             .on_conflict_do_nothing()
         )
 
-    async def insert_contacts(self, rows: Sequence[dict[str, Any]]) -> list[Row[Any]]:
+    async def insert_contacts(
+        self, rows: Sequence[dict[str, Any]], *, tag_ids: Sequence[uuid.UUID] = ()
+    ) -> list[Row[Any]]:
         """The contacts inserted (``WRITTEN_COLUMNS``, as rows: no ORM objects to build and
         track for a thousand contacts); a row whose phone or user id another writer took in
-        the meantime is left out (ON CONFLICT DO NOTHING)."""
+        the meantime is left out (ON CONFLICT DO NOTHING).
+
+        ``tag_ids`` (sorted: ``live_tag_ids``) are the tags ``add_tags`` is about to put on
+        every one of them: written into ``contacts.tag_ids`` now, the trigger on
+        contact_tags finds every array right and writes no second version of the row."""
         if not rows:
             return []
         columns = [
@@ -247,9 +253,12 @@ class ImportRepository:
             *(getattr(Contact, name) for name in CONTACT_COLUMNS),
             Contact.fields,
         ]
+        values = unnested(columns, rows).add_columns(
+            literal(list(tag_ids), ARRAY(UUID(as_uuid=True)))
+        )
         statement = (
             insert(Contact)
-            .from_select([c.key for c in columns], unnested(columns, rows))
+            .from_select([*(c.key for c in columns), Contact.tag_ids.key], values)
             .on_conflict_do_nothing()
             .returning(*_WRITTEN)
         )

@@ -24,7 +24,7 @@ from mia_crm.custom_fields.validation import FieldSpec, FieldValueError, parse_t
 from mia_crm.imports.mapping import CUSTOM_PREFIX, ContactTarget, normalized
 from mia_crm.models import LifecycleStage
 
-__all__ = ["ColumnMap", "ContactRow", "Problem", "RowReader", "brazilian_e164"]
+__all__ = ["ColumnMap", "ContactRow", "Problem", "RowReader", "brazilian_e164", "read_owner"]
 
 _EMAIL: TypeAdapter[str] = TypeAdapter(EmailApiStr)
 _SPACES = re.compile(r"\s+")
@@ -138,6 +138,15 @@ def _lifecycle(cell: str) -> str:
     return stage
 
 
+def read_owner(cell: str) -> uuid.UUID | None:
+    """The user id a cell of the owner column names; None for a blank or malformed cell
+    (the row reader reports that one)."""
+    try:
+        return _owner(cell) if cell and not cell.isspace() else None
+    except _Bad:
+        return None
+
+
 def _owner(cell: str) -> uuid.UUID:
     try:
         return uuid.UUID(cell.strip())
@@ -168,10 +177,15 @@ class RowReader:
         mapping: Sequence[ColumnMap],
         definitions: Mapping[str, FieldSpec],
         region: str,
+        owners: Mapping[uuid.UUID, str | None] | None = None,
     ) -> None:
+        """``owners``: the owner ids the gateway was asked about when the import started,
+        each with None (a user who may own contacts) or why not; a row naming any other
+        id is refused. None: not checked (a preview)."""
         self.mapping = list(mapping)
         self.definitions = definitions
         self.region = region
+        self.owners = owners
         keys = [c.header for c in self.mapping if c.target == ContactTarget.PHONE]
         keys += [c.header for c in self.mapping if c.target == ContactTarget.USER_ID]
         self.key_header = keys[0] if keys else None
@@ -188,6 +202,15 @@ class RowReader:
         if len(phone) > 16:
             raise _Bad(f"{cell.strip()!r} is too long for a phone number")
         return phone
+
+    def _check_owner(self, owner: uuid.UUID) -> None:
+        if self.owners is None:
+            return
+        if owner not in self.owners:
+            raise _Bad(f"user {owner} was not checked when the import started")
+        reason = self.owners[owner]
+        if reason is not None:
+            raise _Bad(reason)
 
     def read(self, row_number: int, cells: Sequence[str]) -> ContactRow | list[Problem]:
         values: dict[str, Any] = {}
@@ -212,6 +235,8 @@ class RowReader:
                 else:
                     name, reader = _READERS[target]
                     values[name] = reader(cell)
+                    if target == ContactTarget.OWNER_USER_ID:
+                        self._check_owner(values[name])
             except _Bad as error:
                 problems.append(Problem(column.header, str(error)))
             except FieldValueError as error:
