@@ -23,7 +23,7 @@ from mia_common.db.requests import SessionDep
 from mia_common.openapi import PROBLEM_RESPONSE
 from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
-from mia_crm.identity import Caller
+from mia_crm.identity import Caller, CallerToken
 from mia_crm.imports import job as _job  # noqa: F401  (registers the contacts.import kind)
 from mia_crm.imports import retention
 from mia_crm.imports.errors import FileTooLarge, UnsupportedFileType
@@ -186,13 +186,17 @@ async def preview_import(
     response_model=ImportOut,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Run the import as a job (follow it at /api/v1/jobs/{job_id})",
-    description=_EXPIRES,
-    responses={410: PROBLEM_RESPONSE},
+    description=_EXPIRES + " An owner column (`owner_user_id`) is for managers and above (403"
+    " `owner_not_allowed` for an agent); each user it names is checked with the gateway at"
+    " the start (503 `gateway_unavailable` when it cannot say), and a row naming an unknown"
+    " or deactivated user is rejected.",
+    responses={403: PROBLEM_RESPONSE, 410: PROBLEM_RESPONSE, 503: PROBLEM_RESPONSE},
 )
 async def start(
     import_id: uuid.UUID,
     body: ImportStart,
     caller: Caller,
+    token: CallerToken,
     session: SessionDep,
     context: ContextDep,
     background: BackgroundTasks,
@@ -205,6 +209,9 @@ async def start(
         user_id=caller.user_id,
         import_id=import_id,
         body=body,
+        role=caller.role,
+        users=context.users,
+        identity_token=token,
     )
     # After the response, so after the request's transaction committed the job.
     background.add_task(context.jobs.wake)

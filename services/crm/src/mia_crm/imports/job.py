@@ -181,7 +181,12 @@ async def run_import(job: RunningJob) -> dict[str, Any]:
         key = column.target[len(CUSTOM_PREFIX) :]
         if column.target.startswith(CUSTOM_PREFIX) and key not in definitions:
             raise ImportFailed(f"the custom field {key} was deleted after the import started")
-    reader = RowReader(mapping=maps, definitions=definitions, region=region)
+    owners: dict[uuid.UUID, str | None] | None = None
+    if any(column.target == ContactTarget.OWNER_USER_ID for column in maps):
+        # What the gateway said at the start (``start_import``); a job queued without it
+        # has nothing checked, and rejects every row naming an owner.
+        owners = {uuid.UUID(key): reason for key, reason in (params.get("owners") or {}).items()}
+    reader = RowReader(mapping=maps, definitions=definitions, region=region, owners=owners)
     consent = params.get("consent")
     changed = sorted(
         {_CHANGED_NAMES.get(m.target, m.target) for m in maps} | ({"tags"} if tags else set())

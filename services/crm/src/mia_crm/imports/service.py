@@ -7,18 +7,30 @@
    suggested field each, and a preview of the first rows as they would be imported.
 3. ``start_import``: the mapping, tags, update-or-skip and consent, checked, become a
    ``contacts.import`` job (``mia_crm.imports.job`` runs it).
+
+An owner column (``owner_user_id``) sets contacts' owners in bulk: managers and above only
+(an agent's start is refused, 403 ``owner_not_allowed``: the owner rule of
+``mia_crm.owners`` lets an agent own nothing but what nobody owns, which a file cannot
+tell). The start reads the column through the whole file, asks the gateway about each
+distinct id once (with the caller's token, which the job does not have), and stores the
+answers in the job's params; the job rejects a row naming a user the gateway does not know
+or who is deactivated, with its column and why, as any other bad row.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.identity import Role
 from mia_common.text import without_nul
+from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.custom_fields.repository import CustomFieldRepository
+from mia_crm.errors import AssigneeInactive, AssigneeUnknown, GatewayUnavailable
 from mia_crm.imports.errors import (
     EmptyFile,
     FileTooLarge,
@@ -29,17 +41,20 @@ from mia_crm.imports.errors import (
 )
 from mia_crm.imports.mapping import CUSTOM_PREFIX, ContactTarget, is_header, suggest
 from mia_crm.imports.reading import (
+    RecordTooLarge,
     Utf8Check,
     decode_sample,
     detect_delimiter,
     detect_encoding,
+    records,
     sample_records,
 )
 from mia_crm.imports.repository import ImportRepository
-from mia_crm.imports.rows import ColumnMap, ContactRow, RowReader
+from mia_crm.imports.rows import ColumnMap, ContactRow, RowReader, read_owner
 from mia_crm.imports.schemas import CellProblem, ColumnMapping, ImportStart, PreviewRow
 from mia_crm.jobs.service import enqueue_job
 from mia_crm.models import CustomField, ImportFile, Job
+from mia_crm.owners import OwnerNotAllowed
 from mia_crm.tags.repository import TagRepository
 from mia_crm.tenant_settings.service import settings_of
 
@@ -61,6 +76,9 @@ MAX_FILE_BYTES = 200 << 20
 HEAD_BYTES = 64 << 10
 PREVIEW_ROWS = 20
 MAX_HEADER = 256
+MAX_OWNERS = 1000
+"""Distinct users an owner column may name (each is asked of the gateway at the start)."""
+OWNER_CHECKS_AT_ONCE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +259,12 @@ async def start_import(
     import_id: uuid.UUID,
     body: ImportStart,
     batch_size: int = 1000,
+    role: Role | None = None,
+    users: GatewayUsers | None = None,
+    identity_token: str | None = None,
 ) -> tuple[ImportFile, Job]:
+    """The import's job, queued. ``role``, ``users`` and ``identity_token`` (the caller's)
+    are needed for an owner column only: None for ``role`` is held to the agent's rule."""
     file = await get_import(session, tenant_id=tenant_id, import_id=import_id, for_update=True)
     if file.job_id is not None:
         raise ImportAlreadyStarted(f"import {import_id} was started already")
@@ -257,6 +280,24 @@ async def start_import(
             f"no tags {', '.join(sorted(map(str, missing)))}", tags=sorted(map(str, missing))
         )
     has_header = file.has_header if body.has_header is None else body.has_header
+    owners: dict[str, str | None] | None = None
+    owner_column = next((m for m in maps if m.target == ContactTarget.OWNER_USER_ID), None)
+    if owner_column is not None:
+        if role is None or not role.at_least(Role.manager):
+            raise OwnerNotAllowed(
+                "only a manager or above may import an owner column (owner_user_id):"
+                " an agent may own only what nobody owns; leave the column out of the mapping",
+                column=owner_column.index,
+                field=owner_column.target,
+            )
+        owners = await _checked_owners(
+            session,
+            file=file,
+            column=owner_column.index,
+            has_header=has_header,
+            users=users,
+            identity_token=identity_token,
+        )
     job = await enqueue_job(
         session,
         tenant_id=tenant_id,
@@ -269,6 +310,7 @@ async def start_import(
             "consent": None if body.consent is None else body.consent.model_dump(mode="json"),
             "has_header": has_header,
             "batch_size": batch_size,
+            "owners": owners,
         },
         created_by_user_id=user_id,
     )
@@ -276,3 +318,62 @@ async def start_import(
     file.has_header = has_header
     await session.flush()
     return file, job
+
+
+async def _checked_owners(
+    session: AsyncSession,
+    *,
+    file: ImportFile,
+    column: int,
+    has_header: bool,
+    users: GatewayUsers | None,
+    identity_token: str | None,
+) -> dict[str, str | None]:
+    """Each distinct user id of the owner column (the whole file read once, the column
+    only) with the gateway's word: None for an active user of the tenant, else why a row
+    naming them is rejected. 503 when the gateway cannot say; 422 past ``MAX_OWNERS``."""
+    repository = ImportRepository.from_session(session)
+
+    async def chunk(seq: int) -> bytes | None:
+        if seq >= file.chunk_count:
+            return None
+        return await repository.chunk(import_id=file.id, seq=seq)
+
+    named: set[uuid.UUID] = set()
+    try:
+        async for record in records(chunk, encoding=file.encoding, delimiter=file.delimiter):
+            if (record.index == 0 and has_header) or record.cells is None:
+                continue
+            if column >= len(record.cells):
+                continue
+            owner = read_owner(record.cells[column])
+            if owner is not None and owner not in named:
+                named.add(owner)
+                if len(named) > MAX_OWNERS:
+                    raise InvalidMapping(
+                        f"the owner column names more than {MAX_OWNERS} users", column=column
+                    )
+    except RecordTooLarge as error:
+        raise InvalidMapping(str(error), column=column) from None
+    if not named:
+        return {}
+    if users is None or identity_token is None:
+        raise GatewayUnavailable("the owners of the file cannot be checked with the gateway")
+    answers: dict[str, str | None] = {}
+    asking = asyncio.Semaphore(OWNER_CHECKS_AT_ONCE)
+
+    async def ask(owner: uuid.UUID) -> None:
+        async with asking:
+            try:
+                await users.check_assignable(
+                    user_id=owner, tenant_id=file.tenant_id, identity_token=identity_token
+                )
+            except AssigneeUnknown:
+                answers[str(owner)] = f"no user {owner} in this tenant"
+            except AssigneeInactive:
+                answers[str(owner)] = f"user {owner} is deactivated and cannot own contacts"
+            else:
+                answers[str(owner)] = None
+
+    await asyncio.gather(*(ask(owner) for owner in sorted(named)))
+    return dict(sorted(answers.items()))
