@@ -20,28 +20,41 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-# The contacts a statement touched, locked in id order (two statements touching the same
-# contacts wait for each other instead of deadlocking), and their arrays recomputed from
-# contact_tags. A contact whose array is already right is not written again.
+# The arrays of the contacts a statement touched, recomputed from contact_tags in three
+# statements, each with its own snapshot (READ COMMITTED):
+# 1. which arrays differ from the rows this transaction sees (an import writes its new
+#    contacts' arrays itself: those are left alone, no row locked, none written again);
+# 2. lock those contacts, in id order (two writers wait for each other, never deadlock);
+# 3. recompute them. This snapshot is taken after the locks: it sees every tag another
+#    writer committed while we waited. Recomputed in the statement that waited, another
+#    person's tag on the same contact at the same moment would be lost.
 _REFRESH = """
 CREATE FUNCTION contacts_refresh_tag_ids_from_{rows}() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    stale uuid[];
 BEGIN
+    SELECT array_agg(c.id ORDER BY c.id) INTO stale
+    FROM contacts AS c
+    WHERE c.id IN (SELECT contact_id FROM {rows}_rows)
+      AND c.tag_ids IS DISTINCT FROM coalesce(
+          (SELECT array_agg(t.tag_id ORDER BY t.tag_id)
+           FROM contact_tags AS t WHERE t.contact_id = c.id),
+          '{{}}');
+    IF stale IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM contacts WHERE id = ANY (stale) ORDER BY id FOR NO KEY UPDATE;
     UPDATE contacts AS c
     SET tag_ids = fresh.ids
     FROM (
-        SELECT locked.id,
+        SELECT s.id,
                coalesce(
                    (SELECT array_agg(t.tag_id ORDER BY t.tag_id)
-                    FROM contact_tags AS t WHERE t.contact_id = locked.id),
+                    FROM contact_tags AS t WHERE t.contact_id = s.id),
                    '{{}}'
                ) AS ids
-        FROM (
-            SELECT id FROM contacts
-            WHERE id IN (SELECT contact_id FROM {rows}_rows)
-            ORDER BY id
-            FOR NO KEY UPDATE
-        ) AS locked
+        FROM unnest(stale) AS s (id)
     ) AS fresh
     WHERE c.id = fresh.id AND c.tag_ids IS DISTINCT FROM fresh.ids;
     RETURN NULL;

@@ -3,12 +3,15 @@ contact_tags: whatever path puts a tag on or takes it off, a segment sees it at 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 from segments.data import add_contacts, add_tag, matching
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
+from mia_common.testing import wait_until
+from mia_crm.models import ContactTag
 from support.bulk_jobs import finished, start
 from support.world import World
 
@@ -172,4 +175,45 @@ async def test_an_import_with_a_tag_writes_new_and_updated_contacts_arrays(world
     assert existing in carrying
     assert len(new) == 1
     assert await matching(world, customers_tagged("any", vip)) == {existing}
+    assert await arrays_out_of_step(world) == []
+
+
+async def test_two_people_tagging_one_contact_at_once_both_tags_reach_the_array(
+    world: World,
+) -> None:
+    (contact,) = await add_contacts(world, {"name": "Ana", "lifecycle_stage": "customer"})
+    vip = await add_tag(world, "vip")
+    late = await add_tag(world, "late payer")
+    sessions = world.app.state.context.infra.sessions
+
+    def tagging(tag_id: uuid.UUID) -> Any:
+        return insert(ContactTag).values(
+            tenant_id=world.tenant_id, contact_id=contact, tag_id=tag_id
+        )
+
+    async with sessions() as first:
+        await first.begin()
+        await first.execute(tagging(vip))  # its trigger holds the contact's row now
+
+        async def second_tagging() -> None:
+            async with sessions() as second, second.begin():
+                await second.execute(tagging(late))
+
+        second = asyncio.create_task(second_tagging())
+
+        async def second_waits_for_the_row() -> bool:
+            async with sessions() as probe:
+                waiting = await probe.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                        " current_database() AND wait_event_type = 'Lock'"
+                    )
+                )
+            return bool(waiting)
+
+        await wait_until(second_waits_for_the_row, timeout=10, message="the second waits")
+        await first.commit()
+        await asyncio.wait_for(second, timeout=10)
+
+    assert await matching(world, customers_tagged("all", vip, late)) == {contact}
     assert await arrays_out_of_step(world) == []
