@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mia_common.text import ApiJsonObject, ApiStr, EmailApiStr, NonBlankApiStr, api_str
 from mia_crm.contacts.profile import LANGUAGE_PATTERN, canonical_language, time_zone_of
+from mia_crm.custom_fields.repository import visible_fields
 from mia_crm.models import Contact, Conversation, LifecycleStage, Tag
 from mia_crm.tags.schemas import TagRef
 
@@ -88,7 +89,7 @@ class ContactOut(BaseModel):
             time_zone=time_zone,
             time_zone_derived=derived,
             tags=[TagRef.of(tag) for tag in tags or []],
-            fields=dict(contact.fields or {}),
+            fields=visible_fields(contact),
             last_inbound_at=contact.last_inbound_at,
             last_outbound_at=contact.last_outbound_at,
             created_at=contact.created_at,

@@ -1,8 +1,15 @@
 """SQL about custom field definitions, and the contacts' values of one field.
 
 A field being deleted (``deletion_job_id`` set, ``mia_crm.custom_fields.deletion``) is
-left out of the definitions every read and every check of values uses; only ``by_key``
-(is the key taken?) and ``get(deleting=True)`` still find it.
+left out of the definitions every read and every check of values uses (``live()``); only
+``by_key`` (is the key taken?) and ``get(deleting=True)`` still find it.
+
+Its values stay on contacts (and leads) until the job reaches them; what the API shows of
+a record leaves them out (``visible_fields``). The keys being deleted are read once per
+session, before its first statement about contacts or leads, by a ``do_orm_execute``
+hook (one query over the partial index of ``deletion_job_id``, a handful of rows at most,
+kept in ``session.info``): every path that loads a contact or a lead, whichever feature
+it belongs to, then shows it without them, with no query per record.
 """
 
 from __future__ import annotations
@@ -12,14 +19,72 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, exists, func, literal, select, tuple_, update
+from sqlalchemy import ColumnElement, String, event, exists, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, object_session
 
 from mia_crm.batch_sql import one_of
-from mia_crm.models import Contact, CustomField
+from mia_crm.models import Contact, CustomField, Lead
 
-__all__ = ["CustomFieldRepository"]
+__all__ = ["CustomFieldRepository", "deleting_keys", "live", "visible_fields"]
+
+_DELETING = "mia_crm.custom_fields.deleting"
+"""``session.info`` key: {tenant id: keys of its fields being deleted}, read once."""
+_HOLDERS = (Contact, Lead)
+
+
+def live() -> ColumnElement[bool]:
+    """The fields not being deleted."""
+    return CustomField.deletion_job_id.is_(None)
+
+
+def _read_deleting(session: Session) -> dict[uuid.UUID, frozenset[str]]:
+    known: dict[uuid.UUID, frozenset[str]] | None = session.info.get(_DELETING)
+    if known is None:
+        session.info[_DELETING] = {}  # the query below must not come back here
+        found: dict[uuid.UUID, set[str]] = {}
+        rows = session.execute(
+            select(CustomField.tenant_id, CustomField.key).where(
+                CustomField.deletion_job_id.is_not(None)
+            )
+        )
+        for tenant_id, key in rows:
+            found.setdefault(tenant_id, set()).add(key)
+        known = {tenant_id: frozenset(keys) for tenant_id, keys in found.items()}
+        session.info[_DELETING] = known
+    return known
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _remember_deleting(state: ORMExecuteState) -> None:
+    """Before a session's first statement about contacts or leads: the keys being
+    deleted, for ``visible_fields`` (sync: the hook runs inside the async session's
+    greenlet, as its lazy loads do)."""
+    if _DELETING in state.session.info:
+        return
+    if any(mapper.class_ in _HOLDERS for mapper in state.all_mappers):
+        _read_deleting(state.session)
+
+
+async def deleting_keys(session: AsyncSession, *, tenant_id: uuid.UUID) -> frozenset[str]:
+    """The keys of the tenant's fields being deleted (read once per session)."""
+    known = await session.run_sync(_read_deleting)
+    return known.get(tenant_id, frozenset())
+
+
+def visible_fields(record: Contact | Lead) -> dict[str, Any]:
+    """The custom field values of a contact or a lead as the API shows them: without those
+    of fields being deleted (the keys its session read, see above)."""
+    fields = dict(record.fields or {})
+    if not fields:
+        return fields
+    session = object_session(record)
+    known = session.info.get(_DELETING) if session is not None else None
+    hidden = known.get(record.tenant_id) if known else None
+    if not hidden:
+        return fields
+    return {key: value for key, value in fields.items() if key not in hidden}
 
 
 class CustomFieldRepository:
@@ -35,7 +100,7 @@ class CustomFieldRepository:
         deleted."""
         query = (
             select(CustomField)
-            .where(CustomField.tenant_id == tenant_id, CustomField.deletion_job_id.is_(None))
+            .where(CustomField.tenant_id == tenant_id, live())
             .order_by(CustomField.position, CustomField.id)
         )
         return list((await self.session.scalars(query)).all())

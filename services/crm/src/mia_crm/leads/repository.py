@@ -40,6 +40,7 @@ from mia_crm.models import Contact, Tag
 from mia_crm.models.lead import Lead, LeadStageChange, LeadTag
 from mia_crm.models.pipeline import PipelineStage
 from mia_crm.search import contains
+from mia_crm.tags.repository import live as live_tag
 
 __all__ = ["LeadFilter", "LeadRepository", "LeadRow", "StageTotal"]
 
@@ -360,7 +361,7 @@ class LeadRepository:
         if not tag_ids:
             return set()
         found = await self.session.scalars(
-            select(Tag.id).where(Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids))
+            select(Tag.id).where(Tag.tenant_id == tenant_id, one_of(Tag.id, tag_ids), live_tag())
         )
         return set(found.all())
 
@@ -521,7 +522,7 @@ class LeadRepository:
         query = (
             select(LeadTag.lead_id, Tag.id, Tag.name, Tag.color)
             .join(Tag, Tag.id == LeadTag.tag_id)
-            .where(one_of(LeadTag.lead_id, lead_ids))
+            .where(one_of(LeadTag.lead_id, lead_ids), live_tag())
             .order_by(func.lower(Tag.name), Tag.id)
         )
         tags: dict[uuid.UUID, list[tuple[uuid.UUID, str, str]]] = {}

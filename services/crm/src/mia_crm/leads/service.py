@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from fractional_indexing import generate_n_keys_between
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts.leads import COLUMN_REBALANCED, LeadEventType, RebalancedLead
@@ -28,6 +27,7 @@ from mia_crm.contacts.repository import ContactRepository
 from mia_crm.contacts.service import default_country
 from mia_crm.conversations.assignees import GatewayUsers
 from mia_crm.conversations.repository import ConversationRepository
+from mia_crm.custom_fields.repository import CustomFieldRepository
 from mia_crm.custom_fields.validation import validate_values
 from mia_crm.errors import ContactNotFound, ConversationNotFound
 from mia_crm.leads.errors import (
@@ -42,7 +42,6 @@ from mia_crm.leads.events import announce, lead_event, rebalance_events
 from mia_crm.leads.ordering import key_between, needs_rebalance, spaced_keys
 from mia_crm.leads.repository import LeadRepository, LeadRow
 from mia_crm.leads.schemas import LeadCreate, LeadUpdate
-from mia_crm.models import CustomField
 from mia_crm.models.lead import ActorKind, Lead, LeadStageChange
 from mia_crm.models.pipeline import PipelineStage, StageKind
 from mia_crm.owners import check_owner, check_owner_change
@@ -633,8 +632,7 @@ async def _checked_fields(
     definitions (the contacts' custom fields)."""
     if not values:
         return {}
-    definitions = (
-        await session.scalars(select(CustomField).where(CustomField.tenant_id == tenant_id))
-    ).all()
+    # Live definitions only: a field being deleted takes no new values.
+    definitions = await CustomFieldRepository.from_session(session).of_tenant(tenant_id=tenant_id)
     # A phone written without + is read in the tenant's country, as on contacts.
     return validate_values(definitions, values, region=await default_country(session, tenant_id))

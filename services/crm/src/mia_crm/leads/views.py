@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mia_crm.custom_fields.repository import visible_fields
 from mia_crm.leads.repository import LeadRow
 from mia_crm.leads.schemas import LeadCard, LeadContact, LeadOut, LeadTagOut
 
@@ -42,7 +43,7 @@ def lead_of(row: LeadRow) -> LeadOut:
     return LeadOut(
         **_card_fields(row),
         source=lead.source,
-        fields=lead.fields,
+        fields=visible_fields(lead),
         created_at=lead.created_at,
         updated_at=lead.updated_at,
     )

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Text, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_crm.contacts.profile import derived_time_zone
+from mia_crm.custom_fields.repository import live
 from mia_crm.models import Contact, CustomField
 from mia_crm.segments.errors import UnknownMemberField
 from mia_crm.segments.filters import FIELD_KEY_PATTERN
@@ -47,7 +48,7 @@ async def check_member_fields(
     known = set(
         await session.scalars(
             select(CustomField.key).where(
-                CustomField.tenant_id == tenant_id, CustomField.key.in_(set(keys))
+                CustomField.tenant_id == tenant_id, CustomField.key.in_(set(keys)), live()
             )
         )
     )

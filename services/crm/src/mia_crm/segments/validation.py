@@ -32,10 +32,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_crm.conversations.assignees import GatewayUsers
+from mia_crm.custom_fields.repository import live as live_field
 from mia_crm.custom_fields.validation import FieldValueError, check_value
 from mia_crm.errors import AssigneeInactive, AssigneeUnknown
 from mia_crm.models import CustomField, FieldKind, Tag
@@ -60,6 +61,7 @@ from mia_crm.segments.filters import (
     filter_adapter,
     walk,
 )
+from mia_crm.tags.repository import live as live_tag
 from mia_crm.tenant_settings.service import settings_of
 
 __all__ = ["OPERATORS", "OwnerLookup", "check_filter", "check_limits"]
@@ -139,12 +141,14 @@ async def check_filter(
         for s in child.stage_ids
     }
     keys = {child.key for child, _, _ in nodes if isinstance(child, _FIELD_CONDITIONS)}
-    known_tags = await _known(session, Tag, tenant_id, tag_ids)
+    known_tags = await _known(session, Tag, tenant_id, tag_ids, live_tag())
     known_stages = await _known(session, PipelineStage, tenant_id, stage_ids)
     definitions: dict[str, CustomField] = {}
     if keys:
         rows = await session.scalars(
-            select(CustomField).where(CustomField.tenant_id == tenant_id, CustomField.key.in_(keys))
+            select(CustomField).where(
+                CustomField.tenant_id == tenant_id, CustomField.key.in_(keys), live_field()
+            )
         )
         definitions = {field.key: field for field in rows}
     # Phone values are read as the contacts' were written: with the tenant's country.
@@ -172,12 +176,16 @@ async def check_filter(
 
 
 async def _known(
-    session: AsyncSession, model: Any, tenant_id: uuid.UUID, ids: set[uuid.UUID]
+    session: AsyncSession,
+    model: Any,
+    tenant_id: uuid.UUID,
+    ids: set[uuid.UUID],
+    *conditions: ColumnElement[bool],
 ) -> set[uuid.UUID]:
     if not ids:
         return set()
     rows = await session.scalars(
-        select(model.id).where(model.tenant_id == tenant_id, model.id.in_(ids))
+        select(model.id).where(model.tenant_id == tenant_id, model.id.in_(ids), *conditions)
     )
     return set(rows)
 
