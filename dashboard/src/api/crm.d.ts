@@ -445,7 +445,7 @@ export interface paths {
         put?: never;
         /**
          * Run the import as a job (follow it at /api/v1/jobs/{job_id})
-         * @description 410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the import finished, or after the upload if it never started.
+         * @description 410 `import_expired` once the file and its report are deleted: `MIA_CRM_FILE_RETENTION_DAYS` (7 by default) after the import finished, or after the upload if it never started. An owner column (`owner_user_id`) is for managers and above (403 `owner_not_allowed` for an agent); each user it names is checked with the gateway at the start (503 `gateway_unavailable` when it cannot say), and a row naming an unknown or deactivated user is rejected.
          */
         post: operations["start_api_v1_imports__import_id__start_post"];
         delete?: never;
@@ -700,7 +700,7 @@ export interface paths {
         put?: never;
         /**
          * Move a card: to a column, between two neighbours
-         * @description The server places the card between the current keys of `after_id` and `before_id` in `stage_id`. 409 `stale_position` when they are no longer next to each other there (a card was moved between them, or one of them away) or when `expected_version` is not the lead's: refetch the column and try again. A lost stage needs a `lost_reason` (422 `lost_reason_required`). When the column's keys grew long, it is rewritten in the same order, announced as a `lead.updated` with reason `column_rebalanced`.
+         * @description The server places the card between the current keys of `after_id` and `before_id` in `stage_id`. 409 `stale_position` when they are no longer next to each other there (a card was moved between them, or one of them away) or when `expected_version` is not the lead's: refetch the column and try again. A lost stage needs a `lost_reason` (422 `lost_reason_required`). When the column's keys grew long, it is rewritten in the same order, announced as `lead.column_rebalanced` (the cards' new keys and versions).
          */
         post: operations["move_api_v1_leads__lead_id__move_post"];
         delete?: never;
@@ -834,7 +834,10 @@ export interface paths {
         /** Newest first (without counts) */
         get: operations["list_segments_api_v1_segments_get"];
         put?: never;
-        /** Save a filter */
+        /**
+         * Save a filter
+         * @description An owner condition's user ids must be users of the tenant (422 `segment_filter_invalid` naming the unknown ones in `user_ids`; 503 `gateway_unavailable` when the gateway cannot say). A saved segment whose owner was deleted since still loads.
+         */
         post: operations["add_segment_api_v1_segments_post"];
         delete?: never;
         options?: never;
@@ -874,7 +877,10 @@ export interface paths {
         delete: operations["remove_segment_api_v1_segments__segment_id__delete"];
         options?: never;
         head?: never;
-        /** Rename, describe, refilter */
+        /**
+         * Rename, describe, refilter
+         * @description An owner condition's user ids must be users of the tenant (422 `segment_filter_invalid` naming the unknown ones in `user_ids`; 503 `gateway_unavailable` when the gateway cannot say). A saved segment whose owner was deleted since still loads.
+         */
         patch: operations["edit_segment_api_v1_segments__segment_id__patch"];
         trace?: never;
     };
@@ -1475,7 +1481,7 @@ export interface components {
             name?: string | null;
             /**
              * Owner User Id
-             * @description an active user of the tenant, as for an edit
+             * @description an active user of the tenant, as for an edit; an agent may name only themselves (403 `owner_not_allowed`)
              */
             owner_user_id?: string | null;
             /**
@@ -1765,7 +1771,7 @@ export interface components {
             name?: string | null;
             /**
              * Owner User Id
-             * @description an active user of the tenant (422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now); null: nobody
+             * @description an active user of the tenant (422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now); null: nobody. An agent may make themselves the owner of a contact nobody owns and clear their own ownership; a manager or above sets anyone (403 `owner_not_allowed` otherwise)
              */
             owner_user_id?: string | null;
             /** Source */
@@ -2653,7 +2659,7 @@ export interface components {
             lost_reason?: string | null;
             /**
              * Owner User Id
-             * @description an active user of the tenant (the gateway says)
+             * @description an active user of the tenant (the gateway says); an agent may name only themselves (403 `owner_not_allowed`)
              */
             owner_user_id?: string | null;
             /**
@@ -2848,7 +2854,10 @@ export interface components {
             } | null;
             /** Lost Reason */
             lost_reason?: string | null;
-            /** Owner User Id */
+            /**
+             * Owner User Id
+             * @description null clears it; an agent may make themselves the owner of a lead nobody owns and clear their own ownership, a manager or above sets anyone (403 `owner_not_allowed`)
+             */
             owner_user_id?: string | null;
             /** Source */
             source?: string | null;
@@ -3037,7 +3046,7 @@ export interface components {
         OwnerParams: {
             /**
              * Owner User Id
-             * @description an active user of the tenant (422 `assignee_unknown` otherwise); null: nobody
+             * @description an active user of the tenant (422 `assignee_unknown` otherwise); null: nobody. An agent may name only themselves or null (403 `owner_not_allowed`), and their run changes only the contacts nobody or they own: the others count as failed and in the result's `not_allowed`
              */
             owner_user_id: string | null;
         };
@@ -7430,7 +7439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed */
+            /** @description A problem (RFC 9457) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7493,7 +7502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable: try again later */
+            /** @description A problem (RFC 9457) */
             503: {
                 headers: {
                     [name: string]: unknown;
