@@ -4,23 +4,17 @@ the last committed batch, and the set of contacts is fixed when the job starts."
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
-import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select
 
 from mia_common.identity import Identity, Role
 from mia_crm.bulk.schemas import BulkTag
 from mia_crm.bulk.service import start_bulk_action
-from mia_crm.jobs.runner import JobRunner, RunningJob
-from mia_crm.models import ContactTag, Job, Tag
+from mia_crm.models import ContactTag, Tag
 from support.bulk_jobs import finished
 from support.contact_rows import add_contact, add_contacts
+from support.dying_runner import held_by_a_doomed_runner, lease_runs_out, run_until_it_dies
 from support.world import World
-
-
-class ProcessDied(BaseException):
-    """What the end of a process looks like to the code it was running: nothing after."""
 
 
 async def test_a_bulk_job_shows_progress_per_batch_and_resumes_after_a_crash(
@@ -50,29 +44,9 @@ async def test_a_bulk_job_shows_progress_per_batch_and_resumes_after_a_crash(
             ),
         )
         # Held by a runner about to die: the app's own runner leaves it while its lease lasts.
-        await session.execute(
-            update(Job)
-            .where(Job.id == job.id)
-            .values(
-                status="running",
-                lease_owner="doomed",
-                lease_expires_at=datetime.now(UTC) + timedelta(minutes=5),
-                attempts=1,
-            )
-        )
+        await held_by_a_doomed_runner(session, job.id)
 
-    def die_after_the_first_batch(running: RunningJob) -> None:
-        if running.steps == 2:  # the count, then one batch
-            raise ProcessDied
-
-    doomed = JobRunner(
-        sessions=sessions,
-        settings=world.settings,
-        owner="doomed",
-        on_step=die_after_the_first_batch,
-    )
-    with pytest.raises(ProcessDied):
-        await doomed.execute(doomed.running(job))
+    await run_until_it_dies(world, job, steps=2)  # the count, then one batch
 
     halfway = await world.get(f"/api/v1/jobs/{job.id}")
     assert halfway["status"] == "running"
@@ -81,11 +55,7 @@ async def test_a_bulk_job_shows_progress_per_batch_and_resumes_after_a_crash(
     # Created after the start: not in the job's set.
     latecomer = await add_contact(world, lifecycle_stage="customer")
 
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Job).where(Job.id == job.id).values(lease_expires_at=func.now())
-        )
-    world.app.state.context.jobs.wake()
+    await lease_runs_out(world, job.id)
     done = await finished(world, str(job.id))
 
     assert (done["total"], done["processed"], done["succeeded"]) == (1_203, 1_203, 1_203)

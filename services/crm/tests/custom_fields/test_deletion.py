@@ -5,7 +5,6 @@ from its checkpoint, and a cancel gives the field back."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,17 +12,13 @@ from sqlalchemy import func, select, update
 
 import mia_crm.custom_fields.deletion as field_deletion
 from mia_crm.custom_fields.service import delete_field
-from mia_crm.jobs.runner import JobRunner, RunningJob
 from mia_crm.models import Contact, CustomField, Job
 from support.bulk_jobs import finished
 from support.contact_rows import add_contacts
+from support.dying_runner import held_by_a_doomed_runner, lease_runs_out, run_until_it_dies
 from support.world import World
 
 URL = "/api/v1/custom-fields"
-
-
-class ProcessDied(BaseException):
-    """What the end of a process looks like to the code it was running: nothing after."""
 
 
 async def held_by(
@@ -100,26 +95,9 @@ async def test_a_field_deletion_resumes_after_a_crash_from_its_checkpoint(
             field_id=uuid.UUID(plan["id"]),
             actor_user_id=world.manager.user_id,
         )
-        await session.execute(
-            update(Job)
-            .where(Job.id == job.id)
-            .values(
-                status="running",
-                lease_owner="doomed",
-                lease_expires_at=datetime.now(UTC) + timedelta(minutes=5),
-                attempts=1,
-            )
-        )
+        await held_by_a_doomed_runner(session, job.id)
 
-    def die_after_two_batches(running: RunningJob) -> None:
-        if running.steps == 3:  # the count, then two batches
-            raise ProcessDied
-
-    doomed = JobRunner(
-        sessions=sessions, settings=world.settings, owner="doomed", on_step=die_after_two_batches
-    )
-    with pytest.raises(ProcessDied):
-        await doomed.execute(doomed.running(job))
+    await run_until_it_dies(world, job, steps=3)  # the count, then two batches
 
     halfway = await world.get(f"/api/v1/jobs/{job.id}")
     assert (halfway["status"], halfway["total"], halfway["processed"]) == ("running", 100, 80)
@@ -127,11 +105,7 @@ async def test_a_field_deletion_resumes_after_a_crash_from_its_checkpoint(
     assert await holders(world, "plan") == 20
     assert (await world.send("GET", f"{URL}/{plan['id']}")).status_code == 404
 
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Job).where(Job.id == job.id).values(lease_expires_at=func.now())
-        )
-    world.app.state.context.jobs.wake()
+    await lease_runs_out(world, job.id)
     done = await finished(world, str(job.id))
 
     assert (done["total"], done["processed"], done["result"]["removed"]) == (100, 100, 100)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
-import pytest
 from imports.importer import Importer
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from mia_crm.imports.schemas import ImportStart
 from mia_crm.imports.service import start_import
-from mia_crm.jobs.runner import JobRunner, RunningJob
-from mia_crm.models import ImportRejection, Job
+from mia_crm.models import ImportRejection
+from support.dying_runner import held_by_a_doomed_runner, lease_runs_out, run_until_it_dies
 from support.world import World
-
-
-class ProcessDied(BaseException):
-    """What the end of a process looks like to the code it was running: nothing after."""
 
 
 def _file(rows: int) -> bytes:
@@ -46,26 +40,9 @@ async def test_a_runner_that_died_mid_import_is_resumed_without_duplicates(
             ),
             batch_size=7,
         )
-        await session.execute(
-            update(Job)
-            .where(Job.id == job.id)
-            .values(
-                status="running",
-                lease_owner="doomed",
-                lease_expires_at=datetime.now(UTC) + timedelta(minutes=5),
-                attempts=1,
-            )
-        )
+        await held_by_a_doomed_runner(session, job.id)
 
-    def die_after_three_steps(running: RunningJob) -> None:
-        if running.steps == 3:  # the count, then two batches
-            raise ProcessDied
-
-    doomed = JobRunner(
-        sessions=sessions, settings=world.settings, owner="doomed", on_step=die_after_three_steps
-    )
-    with pytest.raises(ProcessDied):
-        await doomed.execute(doomed.running(job))
+    await run_until_it_dies(world, job, steps=3)  # the count, then two batches
 
     halfway = await world.get(f"/api/v1/jobs/{job.id}")
     assert halfway["status"] == "running"
@@ -73,11 +50,7 @@ async def test_a_runner_that_died_mid_import_is_resumed_without_duplicates(
     assert len(await importer.contacts()) == 12
 
     # The lease runs out; any runner (here the app's) takes the job over.
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Job).where(Job.id == job.id).values(lease_expires_at=func.now())
-        )
-    world.app.state.context.jobs.wake()
+    await lease_runs_out(world, job.id)
     finished = await importer.finished(str(job.id))
 
     assert finished["status"] == "succeeded"

@@ -11,16 +11,13 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 import mia_crm.tags.deletion as tag_deletion
-from mia_crm.jobs.runner import JobRunner, RunningJob
+from mia_crm.jobs.runner import JobRunner
 from mia_crm.models import ContactTag, Job, Tag
 from mia_crm.tags.service import delete_tag
 from support.bulk_jobs import finished
 from support.contact_rows import add_contacts
+from support.dying_runner import held_by_a_doomed_runner, lease_runs_out, run_until_it_dies
 from support.world import World
-
-
-class ProcessDied(BaseException):
-    """What the end of a process looks like to the code it was running: nothing after."""
 
 
 async def tagged(world: World, count: int, name: str = "vip") -> tuple[dict[str, Any], list[str]]:
@@ -107,40 +104,16 @@ async def test_a_tag_deletion_resumes_after_a_crash_without_doing_a_batch_twice(
             actor_user_id=world.manager.user_id,
         )
         # Held by a runner about to die: the app's own runner leaves it while its lease lasts.
-        await session.execute(
-            update(Job)
-            .where(Job.id == job.id)
-            .values(
-                status="running",
-                lease_owner="doomed",
-                lease_expires_at=datetime.now(UTC) + timedelta(minutes=5),
-                attempts=1,
-            )
-        )
+        await held_by_a_doomed_runner(session, job.id)
 
-    def die_after_the_first_batch(running: RunningJob) -> None:
-        if running.steps == 2:  # the count, then one batch
-            raise ProcessDied
-
-    doomed = JobRunner(
-        sessions=sessions,
-        settings=world.settings,
-        owner="doomed",
-        on_step=die_after_the_first_batch,
-    )
-    with pytest.raises(ProcessDied):
-        await doomed.execute(doomed.running(job))
+    await run_until_it_dies(world, job, steps=2)  # the count, then one batch
 
     halfway = await world.get(f"/api/v1/jobs/{job.id}")
     assert (halfway["status"], halfway["total"], halfway["processed"]) == ("running", 120, 50)
     assert await holders(world, vip["id"]) == 70
     assert (await world.send("GET", f"/api/v1/tags/{vip['id']}")).status_code == 404
 
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(Job).where(Job.id == job.id).values(lease_expires_at=func.now())
-        )
-    world.app.state.context.jobs.wake()
+    await lease_runs_out(world, job.id)
     done = await finished(world, str(job.id))
 
     assert (done["total"], done["processed"], done["result"]["removed"]) == (120, 120, 120)
