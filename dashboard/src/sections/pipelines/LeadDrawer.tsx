@@ -9,7 +9,7 @@ import {
   Drawer,
   Group,
   MultiSelect,
-  NumberInput,
+ 
   Select,
   Skeleton,
   Stack,
@@ -34,6 +34,7 @@ import { describeProblem } from "../team/problem";
 import { type LeadChanges, type LeadDetail, type Stage, getLead, leadHistory, moveLead, updateLead } from "./api";
 import { pipelineKeys, refetchColumns, storeLead } from "./queries";
 import { usePeople, useTags } from "./people";
+import { MoneyInput } from "./MoneyInput";
 
 type Values = Record<string, FieldValue>;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -184,15 +185,7 @@ function LeadDetails({ lead, stages }: { lead: LeadDetail; stages: Stage[] }) {
             required
           />
           <Group grow align="flex-start">
-            <NumberInput
-              label={t("pipelines.drawer.value")}
-              value={value}
-              onChange={setValue}
-              min={0}
-              decimalScale={2}
-              thousandSeparator={i18n.language === "pt-BR" ? "." : ","}
-              decimalSeparator={i18n.language === "pt-BR" ? "," : "."}
-            />
+            <MoneyInput label={t("pipelines.drawer.value")} value={value} onChange={setValue} />
             <TextInput label={t("pipelines.drawer.currency")} value={lead.currency ?? ""} readOnly />
           </Group>
           <Select

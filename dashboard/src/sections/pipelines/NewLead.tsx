@@ -3,7 +3,7 @@
 // combobox the keyboard works (arrows, enter, escape); the stage defaults to the column it
 // was opened from, else the pipeline's first open stage. The created card goes on top of its
 // column at once (where the crm puts new cards), and the column and totals refetch.
-import { Button, Group, Modal, NumberInput, Select, Stack, TextInput, Textarea } from "@mantine/core";
+import { Button, Group, Modal, Select, Stack, TextInput, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -23,6 +23,7 @@ import {
 } from "./api";
 import { usePeople } from "./people";
 import { addLead } from "./queries";
+import { MoneyInput } from "./MoneyInput";
 
 interface NewLeadProps {
   /** Open for this stage (null: the pipeline's first open stage); closed when undefined. */
@@ -84,7 +85,7 @@ function NewLeadForm({
   onClose: () => void;
   onCreated?: (lead: LeadDetail) => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const { people } = usePeople();
   const [contact, setContact] = useState<ContactChoice | null>(null);
@@ -173,15 +174,7 @@ function NewLeadForm({
           required
         />
         <Group grow align="flex-start">
-          <NumberInput
-            label={t("pipelines.newLead.value")}
-            value={value}
-            onChange={setValue}
-            min={0}
-            decimalScale={2}
-            thousandSeparator={i18n.language === "pt-BR" ? "." : ","}
-            decimalSeparator={i18n.language === "pt-BR" ? "," : "."}
-          />
+          <MoneyInput label={t("pipelines.newLead.value")} value={value} onChange={setValue} />
           <Select
             label={t("pipelines.newLead.currency")}
             data={currencies}
