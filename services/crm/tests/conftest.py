@@ -9,12 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing.lifespan import running
 from mia_crm.config import CrmSettings
 from mia_crm.main import create_app
 
@@ -74,7 +74,7 @@ async def crm_settings(
 @pytest.fixture(scope="session")
 async def crm_app(crm_settings: CrmSettings) -> AsyncIterator[FastAPI]:
     app = create_app(crm_settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

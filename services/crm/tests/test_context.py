@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
+from mia_common.testing.lifespan import running
 from mia_crm.config import CrmSettings
 from mia_crm.main import create_app
 
@@ -18,5 +18,5 @@ async def test_the_crm_refuses_to_start_with_another_identity_secret_than_the_en
     )
 
     with pytest.raises(RuntimeError, match="identity_token_secret"):
-        async with LifespanManager(create_app(other)):
+        async with running(create_app(other)):
             pass

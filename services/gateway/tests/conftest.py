@@ -10,12 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing.lifespan import running
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 
@@ -54,7 +54,7 @@ async def gateway_app(gateway_settings: GatewaySettings) -> AsyncIterator[FastAP
         gateway_settings.kafka_bootstrap_servers, [Topic(CONTACTS, 3, key="contact")]
     )
     app = create_app(gateway_settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
     # The topics were made for this session (the gateway creates its live topics).
     with suppress(Exception):

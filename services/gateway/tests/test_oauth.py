@@ -15,13 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
 from mia_common.db import unit_of_work
 from mia_common.identity import Role
+from mia_common.testing.lifespan import running
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 from mia_gateway.models import AuditEvent, OAuthIdentity, Session, Tenant, User
@@ -64,7 +64,7 @@ def oauth_settings(
 @pytest.fixture(scope="module")
 async def oauth_app(oauth_settings: GatewaySettings) -> AsyncIterator[FastAPI]:
     app = create_app(oauth_settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from mia_common.identity import Role
 from mia_common.testing import wait_until
+from mia_common.testing.lifespan import running
 from mia_gateway.auth.principal import Principal
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
@@ -66,7 +66,7 @@ def _limited_settings(base: GatewaySettings, **update: Any) -> GatewaySettings:
 @pytest.fixture(scope="module")
 async def limited_app(gateway_settings: GatewaySettings, echo_url: str) -> AsyncIterator[FastAPI]:
     app = create_app(_limited_settings(gateway_settings, routes={AREA: echo_url}))
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 
@@ -260,7 +260,7 @@ async def test_a_limit_of_zero_turns_the_limits_off(
         api_key_requests_per_minute=0,
     )
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with running(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
             owner = (await Actors(app, http).tenant((Role.owner,)))[Role.owner]

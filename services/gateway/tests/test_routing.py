@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
+from mia_common.testing.lifespan import running
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 from support.actors import Actor, Actors
@@ -58,7 +58,7 @@ async def routed_app(
         }
     )
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

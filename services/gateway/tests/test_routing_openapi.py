@@ -19,12 +19,12 @@ import httpx
 import pytest
 import schemathesis
 import uvicorn
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from schemathesis.core.result import Err
 
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
+from mia_common.testing.lifespan import running
 from mia_crm.config import CrmSettings
 from mia_crm.main import create_app as create_crm_app
 from mia_gateway.config import GatewaySettings
@@ -94,7 +94,7 @@ async def door(
         }
     )
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
+from mia_common.testing.lifespan import running
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 
@@ -15,7 +15,7 @@ from mia_gateway.main import create_app
 @pytest.fixture
 async def signup_client(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(gateway_settings.model_copy(update={"signup_enabled": True}))
-    async with LifespanManager(app):
+    async with running(app):
         transport = httpx.ASGITransport(app=app, client=("10.77.0.1", 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
             yield http

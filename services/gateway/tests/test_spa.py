@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from mia_common.testing.lifespan import running
 from mia_gateway.config import GatewaySettings
 from mia_gateway.main import create_app
 from mia_gateway.spa import IMMUTABLE, REVALIDATE
@@ -37,7 +37,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 async def spa_app(gateway_settings: GatewaySettings, dist: Path) -> AsyncIterator[FastAPI]:
     app = create_app(gateway_settings.model_copy(update={"dashboard_dir": dist}))
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

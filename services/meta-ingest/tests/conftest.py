@@ -9,12 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing.lifespan import running
 from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.main import create_app
 from mia_meta_sandbox.testing import SandboxHandle, running_sandbox
@@ -73,7 +73,7 @@ async def ingest_settings(
 @pytest.fixture(scope="session")
 async def ingest_app(ingest_settings: MetaIngestSettings) -> AsyncIterator[FastAPI]:
     app = create_app(ingest_settings)
-    async with LifespanManager(app):
+    async with running(app):
         yield app
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing.kafka import TopicReader
+from mia_common.testing.lifespan import running
 from mia_meta_sandbox.config import SandboxSettings
 from mia_meta_sandbox.testing import SandboxHandle, running_sandbox
 from mia_sender.config import SenderSettings
@@ -122,7 +122,7 @@ def sender_settings(
 @pytest.fixture(scope="session")
 async def sender_app(sender_settings: SenderSettings) -> AsyncIterator[FastAPI]:
     app = create_app(sender_settings)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with running(app):
         yield app
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
+from mia_common.testing.lifespan import running
 from mia_sender.config import SenderSettings
 from mia_sender.main import create_app
 
@@ -18,5 +18,5 @@ async def test_the_sender_refuses_to_start_with_another_identity_secret_than_the
     )
 
     with pytest.raises(RuntimeError, match="identity_token_secret"):
-        async with LifespanManager(create_app(other)):
+        async with running(create_app(other)):
             pass

@@ -7,12 +7,12 @@ import uuid
 from datetime import timedelta
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.testing import wait_until
+from mia_common.testing.lifespan import running
 from mia_meta_ingest.accounts.repository import ChannelAccountRepository
 from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.context import MetaIngestContext
@@ -41,7 +41,7 @@ async def test_a_restarted_process_answers_from_the_table_before_reading_the_top
     try:
         # A second process joins the first one's consumer groups (media, erasures): its
         # start and stop wait for their rebalances, seconds on a loaded machine.
-        async with LifespanManager(restarted, startup_timeout=30, shutdown_timeout=30):
+        async with running(restarted):
             transport = httpx.ASGITransport(app=restarted)
             async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as http:
                 raw = for_account(payloads.inbound(payloads.text_message("oi")), account)
@@ -77,7 +77,7 @@ async def test_a_deleted_account_leaves_the_table_and_its_secret_outlives_a_rest
     try:
         # A second process joins the first one's consumer groups (media, erasures): its
         # start and stop wait for their rebalances, seconds on a loaded machine.
-        async with LifespanManager(restarted, startup_timeout=30, shutdown_timeout=30):
+        async with running(restarted):
             transport = httpx.ASGITransport(app=restarted)
             async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as http:
                 after_restart = await http.post(

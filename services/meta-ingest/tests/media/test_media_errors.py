@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mia_common.contracts.topics import Topic, dead_letter_topic
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.testing import wait_until
+from mia_common.testing.lifespan import running
 from mia_meta_ingest.config import MetaIngestSettings
 from mia_meta_ingest.context import MetaIngestContext
 from mia_meta_ingest.main import create_app
@@ -79,7 +79,7 @@ async def faulty(
                 }
             )
             app = create_app(settings)
-            async with LifespanManager(app):
+            async with running(app):
                 account = await register_account(ingest_app, ingest_settings)
                 context: MetaIngestContext = app.state.context
                 await wait_until(
