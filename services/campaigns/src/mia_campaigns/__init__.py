@@ -1,0 +1,1 @@
+"""Master IA campaigns: templates, campaigns, audience snapshots, cadences and enrollments."""

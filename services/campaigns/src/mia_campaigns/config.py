@@ -1,0 +1,85 @@
+"""campaigns settings: shared values keep their ``MIA_`` names, its own are ``MIA_CAMPAIGNS_*``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from mia_common.contracts.topics import (
+    CAMPAIGNS_EVENTS,
+    CONTACTS_EVENTS,
+    MESSAGES_INBOUND,
+    MESSAGES_OUTCOME,
+    MESSAGES_SEND,
+    MESSAGES_STATUS,
+    TEMPLATES_EVENTS,
+)
+from mia_common.settings import ServiceSettings
+
+__all__ = ["CampaignsSettings", "get_settings"]
+
+
+class CampaignsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIA_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "campaigns"
+    http_port: int = Field(default=8004, validation_alias=AliasChoices("MIA_CAMPAIGNS_PORT"))
+    database: str = "campaigns"
+    consumer_group: str = Field(
+        default="campaigns",
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CONSUMER_GROUP"),
+        description="prefix of the consumer groups: <group>.outcomes, .statuses, .inbound",
+    )
+    send_topic: str = Field(
+        default=MESSAGES_SEND.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_SEND_TOPIC"),
+        description="campaign and cadence messages, as send requests for the sender (produced)",
+    )
+    outcome_topic: str = Field(
+        default=MESSAGES_OUTCOME.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_OUTCOME_TOPIC"),
+        description="what became of each send request, for the recipients' ledger (consumed)",
+    )
+    status_topic: str = Field(
+        default=MESSAGES_STATUS.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_STATUS_TOPIC"),
+        description="delivered and read statuses of sent messages (consumed)",
+    )
+    inbound_topic: str = Field(
+        default=MESSAGES_INBOUND.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_INBOUND_TOPIC"),
+        description="customers' messages: replies and opt-outs stop sends (consumed)",
+    )
+    contacts_topic: str = Field(
+        default=CONTACTS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CONTACTS_TOPIC"),
+        description="contact changes that enroll in or stop cadences (consumed)",
+    )
+    templates_topic: str = Field(
+        default=TEMPLATES_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_TEMPLATES_TOPIC"),
+        description="Meta's review of submitted templates (consumed)",
+    )
+    campaigns_topic: str = Field(
+        default=CAMPAIGNS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CAMPAIGNS_TOPIC"),
+        description="campaign lifecycle and per-recipient outcomes (produced)",
+    )
+    crm_url: str = Field(
+        default="http://127.0.0.1:8003",
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CRM_URL"),
+        description="the crm's internal API: segment members and contacts for previews"
+        " (POST /internal/v1/contacts/members)",
+    )
+    sender_url: str = Field(
+        default="http://127.0.0.1:8002",
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_SENDER_URL"),
+        description="the sender's internal API: a number's Meta templates and limits",
+    )
+
+
+@lru_cache
+def get_settings() -> CampaignsSettings:
+    return CampaignsSettings()

@@ -1,0 +1,63 @@
+"""campaigns test fixtures: the real app on a fresh database, with Kafka topics of its own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from mia_campaigns.config import CampaignsSettings
+from mia_campaigns.main import create_app
+from mia_common.contracts.topics import Topic
+from mia_common.messaging.admin import delete_topics, ensure_topics
+from mia_common.settings import PlatformSettings
+from mia_common.testing.lifespan import running
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def alembic_script_location() -> Path:
+    return SERVICE_DIR / "migrations"
+
+
+@pytest.fixture(scope="session")
+async def campaigns_settings(
+    platform_settings: PlatformSettings, test_database_url: str
+) -> AsyncIterator[CampaignsSettings]:
+    run = uuid.uuid4().hex[:8]
+    topics = {
+        "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
+        "campaigns_topic": Topic(f"test.{run}.campaigns.events.v1", 3, key="campaign"),
+    }
+    await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
+    yield CampaignsSettings(
+        **{
+            **platform_settings.model_dump(),
+            "database_url_override": test_database_url,
+            "consumer_group": f"test-campaigns-{run}",
+            **{field: topic.name for field, topic in topics.items()},
+        }
+    )
+    await delete_topics(
+        platform_settings.kafka_bootstrap_servers,
+        [name for topic in topics.values() for name in (topic.name, topic.dead_letter)],
+    )
+
+
+@pytest.fixture(scope="session")
+async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[FastAPI]:
+    app = create_app(campaigns_settings)
+    async with running(app):
+        yield app
+
+
+@pytest.fixture
+async def client(campaigns_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=campaigns_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://campaigns.test") as http:
+        yield http
