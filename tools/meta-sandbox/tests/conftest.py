@@ -31,6 +31,7 @@ def sandbox_settings(receiver: WebhookReceiver) -> SandboxSettings:
         status_delays="0.05,0.1,0.15",
         webhook_first_backoff_seconds=0.1,
         verify_webhook_on_start=False,
+        template_review_delay_seconds=0,
     )
 
 

@@ -19,6 +19,7 @@ from mia_meta_sandbox.schemas import (
     Stats,
     TemplateOut,
     TemplateReadOut,
+    TemplateSubmissionOut,
     WebhookDeliveryOut,
 )
 
@@ -109,6 +110,23 @@ class SandboxClient:
         }
         answer = await self._json("POST", f"/sandbox/wabas/{waba_id}/templates", json=template)
         return TemplateOut.model_validate(answer)
+
+    async def template_submissions(self, waba_id: str | None = None) -> list[TemplateSubmissionOut]:
+        """Templates created through the Graph API, with their review, oldest first."""
+        params = {"waba_id": waba_id} if waba_id is not None else {}
+        answer = await self._json("GET", "/sandbox/template-submissions", params=params)
+        return [TemplateSubmissionOut.model_validate(s) for s in answer]
+
+    async def decide_template(
+        self, template_id: str, event: str, *, reason: str | None = None
+    ) -> TemplateSubmissionOut:
+        """Decide a submitted template now; its webhook is posted as a review's would be."""
+        answer = await self._json(
+            "POST",
+            f"/sandbox/template-submissions/{template_id}/decision",
+            json={"event": event, "reason": reason},
+        )
+        return TemplateSubmissionOut.model_validate(answer)
 
     async def template_requests(self, waba_id: str | None = None) -> list[TemplateReadOut]:
         """The template list reads the sandbox answered (or refused), oldest first."""

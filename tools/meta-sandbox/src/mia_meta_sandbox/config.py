@@ -127,6 +127,22 @@ class SandboxSettings(ServiceSettings):
         validation_alias=_own("WEBHOOK_HISTORY"),
         description="how many deliveries GET /sandbox/webhooks remembers (oldest dropped)",
     )
+    template_review_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        validation_alias=_own("TEMPLATE_REVIEW_DELAY_SECONDS"),
+        description="seconds from a template submission to its review decision (tests: 0)",
+    )
+    template_reject_words: str = Field(
+        default="grátis garantido,100% free",
+        validation_alias=_own("TEMPLATE_REJECT_WORDS"),
+        description="comma-separated phrases that get a submitted template REJECTED",
+    )
+    template_shortener_domains: str = Field(
+        default="bit.ly,tinyurl.com,goo.gl,t.co,is.gd,cutt.ly,ow.ly,rebrand.ly",
+        validation_alias=_own("TEMPLATE_SHORTENER_DOMAINS"),
+        description="URL shortener domains that get a submitted template REJECTED",
+    )
     max_media_bytes: int = Field(
         default=64 * 1024 * 1024,
         validation_alias=_own("MAX_MEDIA_BYTES"),
@@ -142,6 +158,15 @@ class SandboxSettings(ServiceSettings):
     @property
     def delays(self) -> StatusDelays:
         return _parse_delays(self.status_delays)
+
+    @property
+    def template_rules(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The review's reject words and shortener domains, as lists."""
+
+        def split(raw: str) -> tuple[str, ...]:
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+        return split(self.template_reject_words), split(self.template_shortener_domains)
 
 
 @lru_cache

@@ -14,6 +14,7 @@ from mia_meta_sandbox.numbers import NumberRegistry, RegisteredNumber
 from mia_meta_sandbox.outbound import OutboundService
 from mia_meta_sandbox.status_flow import StatusReporter
 from mia_meta_sandbox.store import ContactBook, ConversationBook, SendLedger
+from mia_meta_sandbox.template_review import ReviewRules, TemplateReviewer
 from mia_meta_sandbox.templates import TemplateBook
 from mia_meta_sandbox.webhooks import RetryPolicy, WebhookDispatcher
 
@@ -32,6 +33,7 @@ class Sandbox:
     dispatcher: WebhookDispatcher
     outbound: OutboundService
     templates: TemplateBook
+    reviews: TemplateReviewer
 
     @classmethod
     def build(cls, settings: SandboxSettings) -> Sandbox:
@@ -50,9 +52,11 @@ class Sandbox:
         statuses = StatusReporter(
             dispatcher=dispatcher, conversations=conversations, delays=settings.delays
         )
+        numbers, templates = NumberRegistry(), TemplateBook()
+        words, shorteners = settings.template_rules
         sandbox = cls(
             settings=settings,
-            numbers=NumberRegistry(),
+            numbers=numbers,
             ledger=ledger,
             faults=faults,
             media=MediaLibrary(),
@@ -62,7 +66,14 @@ class Sandbox:
             outbound=OutboundService(
                 ledger=ledger, faults=faults, contacts=contacts, statuses=statuses
             ),
-            templates=TemplateBook(),
+            templates=templates,
+            reviews=TemplateReviewer(
+                templates=templates,
+                numbers=numbers,
+                dispatcher=dispatcher,
+                rules=ReviewRules(words=words, shortener_domains=shorteners),
+                delay_seconds=settings.template_review_delay_seconds,
+            ),
         )
         sandbox.register_number(sandbox.default_number())
         return sandbox

@@ -24,12 +24,15 @@ from mia_meta_sandbox.schemas import (
     SentMessageOut,
     SentPage,
     Stats,
+    TemplateDecisionIn,
     TemplateIn,
     TemplateOut,
     TemplateReadOut,
+    TemplateSubmissionOut,
     WebhookDeliveryOut,
 )
 from mia_meta_sandbox.store import SentMessage
+from mia_meta_sandbox.template_review import Submission
 from mia_meta_sandbox.templates import MessageTemplate, TemplateRead
 from mia_meta_sandbox.webhooks import WebhookDelivery
 
@@ -201,6 +204,50 @@ async def list_template_requests(
     sandbox: SandboxDep, waba_id: str | None = None
 ) -> list[TemplateReadOut]:
     return [_read_out(read) for read in sandbox.templates.reads(waba_id)]
+
+
+def _submission_out(submission: Submission) -> TemplateSubmissionOut:
+    template = submission.template
+    return TemplateSubmissionOut(
+        id=template.id,
+        waba_id=submission.waba_id,
+        name=template.name,
+        language=template.language,
+        category=template.category,
+        status=template.status,
+        components=template.components,
+        submitted_at=submission.submitted_at,
+        decision=submission.decision,
+        reason=submission.reason,
+        decided_at=submission.decided_at,
+        forced=submission.forced,
+    )
+
+
+@router.get(
+    "/template-submissions",
+    summary="Templates created through the Graph API and their review, oldest first",
+    response_model=list[TemplateSubmissionOut],
+)
+async def list_template_submissions(
+    sandbox: SandboxDep, waba_id: str | None = None
+) -> list[TemplateSubmissionOut]:
+    return [_submission_out(s) for s in sandbox.reviews.submissions(waba_id)]
+
+
+@router.post(
+    "/template-submissions/{template_id}/decision",
+    summary="Decide a submission now (its webhook is posted as the rules' would be)",
+    response_model=TemplateSubmissionOut,
+)
+async def decide_template_submission(
+    template_id: str, decision: TemplateDecisionIn, sandbox: SandboxDep
+) -> TemplateSubmissionOut:
+    submission = sandbox.reviews.get(template_id)
+    if submission is None:
+        raise NotFound(f"no template submission {template_id}")
+    sandbox.reviews.decide(submission, decision.event, decision.reason, forced=True)
+    return _submission_out(submission)
 
 
 @router.get("/sent", summary="Accepted sends, oldest first", response_model=SentPage)

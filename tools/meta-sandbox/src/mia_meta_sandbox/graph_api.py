@@ -28,6 +28,7 @@ from mia_meta_sandbox.graph_errors import (
 from mia_meta_sandbox.media import MediaObject, parse_multipart
 from mia_meta_sandbox.numbers import RegisteredNumber, bearer_token
 from mia_meta_sandbox.send_request import parse_send
+from mia_meta_sandbox.template_review import parse_submission
 from mia_meta_sandbox.templates import TemplatePage
 
 __all__ = ["router"]
@@ -229,6 +230,44 @@ async def list_message_templates(
         returned=len(page.items),
     )
     return JSONResponse(_templates_answer(sandbox, request, page, _csv(query.get("fields"))))
+
+
+@router.post(
+    "/{version}/{waba_id}/message_templates", summary="Create a template and submit it for review"
+)
+async def create_message_template(
+    version: str, waba_id: str, request: Request, sandbox: SandboxDep
+) -> Response:
+    """Meta's answer: ``{"id", "status": "PENDING", "category"}``; the review decision comes
+    later as a ``message_template_status_update`` webhook."""
+    _check_version(version, request)
+    sandbox.numbers.authorize_waba(waba_id, request.headers.get("authorization"), method="POST")
+    template = parse_submission(await _json_body(request))
+    submission = sandbox.reviews.submit(waba_id, template)
+    return JSONResponse(
+        {
+            "id": submission.template.id,
+            "status": submission.template.status,
+            "category": submission.template.category,
+        }
+    )
+
+
+@router.delete(
+    "/{version}/{waba_id}/message_templates", summary="Delete a template by name (and hsm_id)"
+)
+async def delete_message_template(
+    version: str, waba_id: str, request: Request, sandbox: SandboxDep
+) -> Response:
+    _check_version(version, request)
+    sandbox.numbers.authorize_waba(waba_id, request.headers.get("authorization"), method="DELETE")
+    name = request.query_params.get("name")
+    if not name:
+        raise invalid_parameter("The parameter name is required.")
+    removed = sandbox.templates.delete(waba_id, name, request.query_params.get("hsm_id") or None)
+    if not removed:
+        raise invalid_parameter(f"Message template {name!r} not found.")
+    return JSONResponse({"success": True})
 
 
 @router.get("/{version}/{object_id}", summary="A media object's URL, or a phone number")

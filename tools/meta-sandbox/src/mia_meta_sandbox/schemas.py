@@ -141,7 +141,7 @@ class Stats(_Out):
 
 class WebhookDeliveryOut(_Out):
     id: str
-    kind: Literal["status", "message"]
+    kind: Literal["status", "message", "template"]
     phone_number_id: str
     url: str
     wamid: str | None
@@ -271,3 +271,29 @@ class TemplateReadOut(_Out):
     http_status: int
     returned: int = Field(description="templates in the answer")
     at: datetime
+
+
+class TemplateSubmissionOut(_Out):
+    """A template created through ``POST /{waba_id}/message_templates`` and its review."""
+
+    id: str = Field(description="Meta's template id")
+    waba_id: str
+    name: str
+    language: str
+    category: str
+    status: str = Field(description="PENDING until decided, then APPROVED or REJECTED...")
+    components: list[dict[str, Any]]
+    submitted_at: datetime
+    decision: str | None
+    reason: str | None
+    decided_at: datetime | None
+    forced: bool = Field(description="decided through the control API, not by the rules")
+
+
+class TemplateDecisionIn(_In):
+    """Decide a submission now, before (or instead of) the rules."""
+
+    event: Literal["APPROVED", "REJECTED", "PAUSED", "DISABLED", "FLAGGED", "PENDING_DELETION"]
+    reason: str | None = Field(
+        default=None, max_length=200, description="Meta's reason code, e.g. PROMOTIONAL"
+    )

@@ -238,6 +238,17 @@ class TemplateBook:
         templates.append(template)
         return template
 
+    def delete(self, waba_id: str, name: str, template_id: str | None = None) -> int:
+        """Remove the templates of that name (every language, or only ``template_id``)."""
+        templates = self._by_waba.get(waba_id, [])
+        kept = [
+            t
+            for t in templates
+            if not (t.name == name and (template_id is None or t.id == template_id))
+        ]
+        self._by_waba[waba_id] = kept
+        return len(templates) - len(kept)
+
     def page(
         self,
         waba_id: str,

@@ -72,7 +72,7 @@ class RetryPolicy:
 class WebhookDelivery:
     """One webhook body and the story of its attempts."""
 
-    kind: Literal["status", "message"]
+    kind: Literal["status", "message", "template"]
     phone_number_id: str
     url: str
     body: bytes
@@ -135,7 +135,7 @@ class WebhookDispatcher:
     def prepare(
         self,
         *,
-        kind: Literal["status", "message"],
+        kind: Literal["status", "message", "template"],
         phone_number_id: str,
         url: str,
         app_secret: str,
