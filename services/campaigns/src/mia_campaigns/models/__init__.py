@@ -1,5 +1,6 @@
-"""campaigns' tables: the outbox for now (templates, campaigns, cadences come later)."""
+"""campaigns' tables, one module each."""
 
-from mia_common.outbox import OutboxEvent, ProcessedEvent
+from mia_campaigns.models.campaign import Campaign
+from mia_campaigns.models.recipient import Recipient
 
-__all__ = ["OutboxEvent", "ProcessedEvent"]
+__all__ = ["Campaign", "Recipient"]
