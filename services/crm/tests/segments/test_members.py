@@ -86,6 +86,7 @@ async def test_a_member_carries_its_addresses_zone_and_the_fields_asked_for(worl
         "name": "Ana",
         "language": "pt-BR",
         "time_zone": "Europe/Lisbon",
+        "consent": {"whatsapp": None, "sms": None},
         "fields": {"plan": "gold", "age": 30},
     }
     assert by_id[str(derived)]["time_zone"] == "America/Manaus"
@@ -139,7 +140,12 @@ async def test_the_stream_reads_in_keyset_batches(world: World) -> None:
     chunks = [
         chunk
         async for chunk in member_lines(
-            world.app.state.context.infra.sessions, condition, after=None, keys=[], batch=2
+            world.app.state.context.infra.sessions,
+            condition,
+            tenant_id=world.tenant_id,
+            after=None,
+            keys=[],
+            batch=2,
         )
     ]
 

@@ -7,8 +7,10 @@ from mia_crm.errors import CrmError
 __all__ = [
     "FilterInvalid",
     "FilterTooLarge",
+    "MemberSelectionInvalid",
     "SegmentNameTaken",
     "SegmentNotFound",
+    "TooManyMemberIds",
     "UnknownMemberField",
 ]
 
@@ -50,3 +52,19 @@ class UnknownMemberField(CrmError):
     status_code = 422
     title = "Unknown field"
     code = "segment_unknown_field"
+
+
+class MemberSelectionInvalid(CrmError):
+    """The member stream's body has both ``filter`` and ``contact_ids``, or neither."""
+
+    status_code = 422
+    title = "Invalid member selection"
+    code = "members_selection_invalid"
+
+
+class TooManyMemberIds(CrmError):
+    """``contact_ids`` of the member stream lists more ids than ``limit``."""
+
+    status_code = 422
+    title = "Too many contact ids"
+    code = "members_too_many_contact_ids"
