@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import uuid
 
-from mia_common.contracts import ChannelAccountState, ChannelAlert, Envelope, SendOutcome
+from mia_common.contracts import (
+    ORIGIN_HEADER,
+    ChannelAccountState,
+    ChannelAlert,
+    Envelope,
+    SendOutcome,
+)
 from mia_common.contracts.topics import CHANNELS_ALERTS, CHANNELS_STATE, MESSAGES_OUTCOME
 from mia_common.outbox import StagedEvent
 from mia_sender.config import SenderSettings
@@ -38,8 +44,12 @@ class SenderEvents:
             subject=str(outcome.request_id),
             data=outcome,
         )
-        # Keyed like the send requests: an account's outcomes stay in order.
-        return StagedEvent(self._settings.outcome_topic, str(outcome.channel_account_id), envelope)
+        # Keyed like the send requests: an account's outcomes stay in order. The origin
+        # header lets a consumer of one origin's outcomes skip the rest undecoded.
+        headers = {ORIGIN_HEADER: outcome.origin.value} if outcome.origin else {}
+        return StagedEvent(
+            self._settings.outcome_topic, str(outcome.channel_account_id), envelope, headers
+        )
 
     def state(self, state: ChannelAccountState) -> StagedEvent:
         envelope = Envelope[ChannelAccountState](

@@ -27,6 +27,7 @@ from mia_common.contracts.envelope import Envelope, new_event_id
 from mia_common.contracts.inbox import InboxChange, InboxEvent
 from mia_common.contracts.leads import ColumnRebalanced, LeadEvent, LeadSnapshot, LeadsTopicEvent
 from mia_common.contracts.messages import (
+    ORIGIN_HEADER,
     Channel,
     ChannelError,
     InboundMessage,
@@ -47,6 +48,7 @@ from mia_common.contracts.templates import TemplateStatusChanged
 from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
 
 __all__ = [
+    "ORIGIN_HEADER",
     "TOPICS",
     "Channel",
     "ChannelAccountState",

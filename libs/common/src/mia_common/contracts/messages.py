@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "ORIGIN_HEADER",
     "Channel",
     "ChannelError",
     "InboundMessage",
@@ -168,6 +169,11 @@ class MediaContent(_Contract):
 
 
 SendContent = Annotated[TextContent | TemplateContent | MediaContent, Field(discriminator="type")]
+
+
+ORIGIN_HEADER = "mia-origin"
+"""Kafka header naming the ``SendOrigin`` of a send request or outcome: a consumer that
+follows one origin (campaigns follows its own sends) drops the others before decoding."""
 
 
 class SendOrigin(StrEnum):

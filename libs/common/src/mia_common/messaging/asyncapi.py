@@ -26,7 +26,9 @@ from mia_common.contracts import (
     SendRequest,
     TemplateStatusChanged,
 )
+from mia_common.contracts.campaigns import CampaignEvent
 from mia_common.contracts.topics import (
+    CAMPAIGNS_EVENTS,
     CHANNELS_ALERTS,
     CHANNELS_STATE,
     CONTACTS_EVENTS,
@@ -54,6 +56,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     INBOX_EVENTS: Envelope[InboxEvent],
     CONTACTS_EVENTS: Envelope[ContactEvent],
     LEADS_EVENTS: Envelope[LeadsTopicEvent],
+    CAMPAIGNS_EVENTS: Envelope[CampaignEvent],
 }
 
 
