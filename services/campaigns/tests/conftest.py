@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +19,11 @@ from mia_common.settings import PlatformSettings
 from mia_common.testing.lifespan import running
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.fake_crm import FakeCrm  # noqa: E402
+from support.fake_sender import FakeSender  # noqa: E402
+from support.world import World  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +32,21 @@ def alembic_script_location() -> Path:
 
 
 @pytest.fixture(scope="session")
+async def fake_crm(platform_settings: PlatformSettings) -> AsyncIterator[FakeCrm]:
+    crm = FakeCrm(platform_settings.identity_token_secret.get_secret_value())
+    await crm.start()
+    yield crm
+    await crm.stop()
+
+
+@pytest.fixture(scope="session")
 async def campaigns_settings(
-    platform_settings: PlatformSettings, test_database_url: str
+    platform_settings: PlatformSettings, test_database_url: str, fake_crm: FakeCrm
 ) -> AsyncIterator[CampaignsSettings]:
     run = uuid.uuid4().hex[:8]
     topics = {
         "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
+        "outcome_topic": Topic(f"test.{run}.messages.outcome.v1", 3, key="account"),
         "campaigns_topic": Topic(f"test.{run}.campaigns.events.v1", 3, key="campaign"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
@@ -40,6 +55,8 @@ async def campaigns_settings(
             **platform_settings.model_dump(),
             "database_url_override": test_database_url,
             "consumer_group": f"test-campaigns-{run}",
+            "crm_url": fake_crm.url,
+            "fan_out_tick_seconds": 0.1,
             **{field: topic.name for field, topic in topics.items()},
         }
     )
@@ -54,6 +71,35 @@ async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[
     app = create_app(campaigns_settings)
     async with running(app):
         yield app
+
+
+@pytest.fixture(scope="session")
+async def fake_sender(campaigns_settings: CampaignsSettings) -> AsyncIterator[FakeSender]:
+    sender = FakeSender(
+        campaigns_settings.kafka_bootstrap_servers,
+        send_topic=campaigns_settings.send_topic,
+        outcome_topic=campaigns_settings.outcome_topic,
+    )
+    await sender.start()
+    yield sender
+    await sender.stop()
+
+
+@pytest.fixture
+async def world(
+    campaigns_app: FastAPI,
+    campaigns_settings: CampaignsSettings,
+    client: httpx.AsyncClient,
+    fake_crm: FakeCrm,
+    fake_sender: FakeSender,
+) -> World:
+    return World(
+        app=campaigns_app,
+        settings=campaigns_settings,
+        client=client,
+        crm=fake_crm,
+        sender=fake_sender,
+    )
 
 
 @pytest.fixture

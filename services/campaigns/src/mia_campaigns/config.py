@@ -78,6 +78,13 @@ class CampaignsSettings(ServiceSettings):
         validation_alias=AliasChoices("MIA_CAMPAIGNS_SENDER_URL"),
         description="the sender's internal API: a number's Meta templates and limits",
     )
+    fan_out_tick_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        le=5,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_FAN_OUT_TICK_SECONDS"),
+        description="longest wait between two looks at running and due campaigns",
+    )
 
 
 @lru_cache

@@ -13,7 +13,10 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from mia_campaigns.audiences.crm import CrmMembers
 from mia_campaigns.config import CampaignsSettings
+from mia_campaigns.events import CampaignEvents
+from mia_campaigns.sending.runner import FanOut
 from mia_common.app import Infrastructure, context_of
 from mia_common.contracts.topics import CAMPAIGNS_EVENTS, MESSAGES_SEND, Topic
 from mia_common.identity import check_identity_secret
@@ -34,10 +37,30 @@ def produced_topics(settings: CampaignsSettings) -> list[Topic]:
 class CampaignsContext:
     settings: CampaignsSettings
     infra: Infrastructure
+    events: CampaignEvents
+    crm: CrmMembers
+    fan_out: FanOut
 
     @classmethod
     def build(cls, settings: CampaignsSettings, infra: Infrastructure) -> CampaignsContext:
-        return cls(settings=settings, infra=infra)
+        events = CampaignEvents(settings)
+        return cls(
+            settings=settings,
+            infra=infra,
+            events=events,
+            crm=CrmMembers(
+                base_url=settings.crm_url,
+                secret=settings.identity_token_secret.get_secret_value(),
+            ),
+            fan_out=FanOut(
+                sessions=infra.sessions,
+                events=events,
+                tick_seconds=settings.fan_out_tick_seconds,
+            ),
+        )
+
+    async def close(self) -> None:
+        await self.crm.close()
 
     async def check_identity_secret(self) -> None:
         check_identity_secret(self.settings, service="campaigns")

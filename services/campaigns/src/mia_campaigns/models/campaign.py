@@ -36,6 +36,7 @@ class Campaign(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     allowance: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     allowance_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    frequency_cap_hours: Mapped[int | None] = mapped_column(Integer)
     status_reason: Mapped[str | None] = mapped_column(String(64))
     status_detail: Mapped[str | None] = mapped_column(String(1000))
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

@@ -1,0 +1,1 @@
+"""Audiences: who a campaign reaches, frozen into its ledger at launch."""

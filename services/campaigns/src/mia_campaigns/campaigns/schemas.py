@@ -1,0 +1,190 @@
+"""The HTTP edge of campaigns: what a person writes and what they read back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mia_campaigns.models import Campaign, Recipient
+from mia_common.contracts.campaigns import CampaignStatus, RecipientState
+from mia_common.contracts.messages import Channel
+
+__all__ = [
+    "AudienceSpec",
+    "CampaignCreate",
+    "CampaignOut",
+    "ContactsAudience",
+    "FilterAudience",
+    "LaunchIn",
+    "MessageSpec",
+    "RecipientOut",
+    "SegmentAudience",
+    "TemplateMessage",
+    "TextMessage",
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TextMessage(_In):
+    """A free-form text (SMS, or WhatsApp inside the 24-hour window) with variables."""
+
+    type: Literal["text"] = "text"
+    body: str = Field(min_length=1, max_length=4096, examples=["Oi {{first_name|cliente}}!"])
+
+
+class TemplateMessage(_In):
+    """An approved Meta template; ``body`` / ``header_text`` / ``button_url`` are its texts
+    as Meta holds them, and the mappings say which of our variables fill its ``{{1}}``..."""
+
+    type: Literal["template"] = "template"
+    name: str = Field(min_length=1, max_length=512)
+    language: str = Field(min_length=2, max_length=15, examples=["pt_BR"])
+    body: str = Field(min_length=1, max_length=1024)
+    body_mapping: dict[str, str] | None = None
+    header_text: str | None = Field(default=None, max_length=60)
+    header_mapping: dict[str, str] | None = None
+    button_url: str | None = Field(default=None, max_length=2000)
+    button_index: int = Field(default=0, ge=0, le=9)
+    button_mapping: dict[str, str] | None = None
+
+
+MessageSpec = Annotated[TextMessage | TemplateMessage, Field(discriminator="type")]
+
+
+class ContactsAudience(_In):
+    kind: Literal["contacts"] = "contacts"
+    contact_ids: list[uuid.UUID] = Field(min_length=1, max_length=10_000)
+
+
+class SegmentAudience(_In):
+    kind: Literal["segment"] = "segment"
+    segment_id: uuid.UUID
+
+
+class FilterAudience(_In):
+    kind: Literal["filter"] = "filter"
+    filter: dict[str, Any] = Field(description="a crm contact filter, as the segments API takes")
+
+
+AudienceSpec = Annotated[
+    ContactsAudience | SegmentAudience | FilterAudience, Field(discriminator="kind")
+]
+
+
+class CampaignCreate(_In):
+    name: str = Field(min_length=1, max_length=200)
+    channel: Literal[Channel.WHATSAPP_CLOUD, Channel.SMS]
+    channel_account_id: uuid.UUID
+    message: MessageSpec
+    audience: AudienceSpec
+    in_flight_limit: int = Field(
+        default=50, ge=1, le=1000, description="send requests out at once, refilled by outcomes"
+    )
+    rate_per_second: float | None = Field(
+        default=None, gt=0, le=1000, description="a cap below the number's own pace"
+    )
+    frequency_cap_hours: int | None = Field(
+        default=None,
+        ge=1,
+        le=720,
+        description="leave out contacts another campaign reached in the last N hours",
+    )
+
+    @model_validator(mode="after")
+    def _sms_is_text(self) -> CampaignCreate:
+        if self.channel == Channel.SMS and self.message.type != "text":
+            raise ValueError("an SMS campaign sends a text message")
+        return self
+
+
+class LaunchIn(_In):
+    scheduled_at: datetime | None = Field(
+        default=None, description="start then (with its offset); absent: now"
+    )
+
+
+class CampaignOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    status: CampaignStatus
+    status_reason: str | None
+    status_detail: str | None
+    channel: str
+    channel_account_id: uuid.UUID
+    message: dict[str, Any]
+    audience: dict[str, Any]
+    in_flight_limit: int
+    rate_per_second: float | None
+    scheduled_at: datetime | None
+    launched_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_at: datetime
+    counts: dict[RecipientState, int] = Field(
+        default_factory=dict, description="recipients by ledger state"
+    )
+    excluded: dict[str, int] = Field(default_factory=dict, description="excluded, by reason")
+    failures: dict[str, int] = Field(default_factory=dict, description="failed, by error code")
+
+    @classmethod
+    def of(
+        cls,
+        campaign: Campaign,
+        *,
+        counts: dict[str, int] | None = None,
+        excluded: dict[str, int] | None = None,
+        failures: dict[str, int] | None = None,
+    ) -> CampaignOut:
+        return cls(
+            id=campaign.id,
+            name=campaign.name,
+            status=CampaignStatus(campaign.status),
+            status_reason=campaign.status_reason,
+            status_detail=campaign.status_detail,
+            channel=campaign.channel,
+            channel_account_id=campaign.channel_account_id,
+            message=campaign.message,
+            audience=campaign.audience,
+            in_flight_limit=campaign.in_flight_limit,
+            rate_per_second=campaign.rate_per_second,
+            scheduled_at=campaign.scheduled_at,
+            launched_at=campaign.launched_at,
+            started_at=campaign.started_at,
+            finished_at=campaign.finished_at,
+            created_at=campaign.created_at,
+            counts={RecipientState(k): v for k, v in (counts or {}).items()},
+            excluded=excluded or {},
+            failures=failures or {},
+        )
+
+
+class RecipientOut(BaseModel):
+    contact_id: uuid.UUID
+    address: str | None
+    name: str | None
+    state: RecipientState
+    reason: str | None
+    detail: str | None
+    external_message_id: str | None
+    requested_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Recipient) -> RecipientOut:
+        return cls(
+            contact_id=row.contact_id,
+            address=row.address,
+            name=row.name,
+            state=RecipientState(row.state),
+            reason=row.reason,
+            detail=row.detail,
+            external_message_id=row.external_message_id,
+            requested_at=row.requested_at,
+            updated_at=row.updated_at,
+        )

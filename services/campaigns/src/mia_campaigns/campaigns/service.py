@@ -1,0 +1,226 @@
+"""Campaigns: create, launch (freeze the audience), pause, resume, cancel, read progress.
+
+Keyword-only; never commits (the request is the transaction). A launch freezes the
+audience in the launching request's transaction, with the campaign row locked: two
+launches at once cannot both freeze, and a launch that fails half-way leaves a draft.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mia_campaigns.audiences.crm import CrmMembers
+from mia_campaigns.audiences.snapshot import freeze
+from mia_campaigns.campaigns.errors import CampaignNotFound, CampaignStateConflict, InvalidMessage
+from mia_campaigns.campaigns.lifecycle import move
+from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut
+from mia_campaigns.events import CampaignEvents
+from mia_campaigns.models import Campaign, Recipient
+from mia_campaigns.sending.messages import check_message, compile_message
+from mia_common.contracts.campaigns import CampaignStatus, RecipientState
+from mia_common.identity import Identity
+
+__all__ = [
+    "cancel_campaign",
+    "create_campaign",
+    "get_campaign",
+    "launch_campaign",
+    "pause_campaign",
+    "progress",
+    "resume_campaign",
+]
+
+
+async def create_campaign(
+    session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: CampaignCreate
+) -> Campaign:
+    problem = check_message(body.message)
+    if problem is not None:
+        raise InvalidMessage(problem)
+    campaign = Campaign(
+        tenant_id=tenant_id,
+        name=body.name,
+        status=CampaignStatus.DRAFT.value,
+        channel=body.channel.value,
+        channel_account_id=body.channel_account_id,
+        message=body.message.model_dump(mode="json"),
+        audience=body.audience.model_dump(mode="json"),
+        in_flight_limit=body.in_flight_limit,
+        rate_per_second=body.rate_per_second,
+        frequency_cap_hours=body.frequency_cap_hours,
+        allowance=0.0,
+        created_by_user_id=user_id,
+    )
+    session.add(campaign)
+    await session.flush()
+    await session.refresh(campaign)
+    return campaign
+
+
+async def get_campaign(
+    session: AsyncSession, *, tenant_id: uuid.UUID, campaign_id: uuid.UUID, lock: bool = False
+) -> Campaign:
+    query = select(Campaign).where(Campaign.id == campaign_id, Campaign.tenant_id == tenant_id)
+    if lock:
+        query = query.with_for_update()
+    campaign = await session.scalar(query)
+    if campaign is None:
+        raise CampaignNotFound(f"no campaign {campaign_id}")
+    return campaign
+
+
+async def progress(session: AsyncSession, campaign: Campaign) -> CampaignOut:
+    rows = await session.execute(
+        select(Recipient.state, Recipient.reason, func.count())
+        .where(Recipient.campaign_id == campaign.id)
+        .group_by(Recipient.state, Recipient.reason)
+    )
+    counts: dict[str, int] = {}
+    excluded: dict[str, int] = {}
+    failures: dict[str, int] = {}
+    for state, reason, count in rows:
+        counts[state] = counts.get(state, 0) + count
+        if state == RecipientState.EXCLUDED.value:
+            excluded[reason or "unknown"] = count
+        elif state == RecipientState.FAILED.value:
+            failures[reason or "unknown"] = failures.get(reason or "unknown", 0) + count
+    return CampaignOut.of(campaign, counts=counts, excluded=excluded, failures=failures)
+
+
+async def launch_campaign(
+    session: AsyncSession,
+    *,
+    caller: Identity,
+    campaign_id: uuid.UUID,
+    scheduled_at: datetime | None,
+    crm: CrmMembers,
+    events: CampaignEvents,
+    now: datetime,
+) -> Campaign:
+    campaign = await get_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
+    )
+    if campaign.status != CampaignStatus.DRAFT.value:
+        raise CampaignStateConflict(
+            f"only a draft is launched; this campaign is {campaign.status}",
+            current_status=campaign.status,
+        )
+    message = compile_message(campaign.message)
+    fields = sorted(
+        {v.name.removeprefix("fields.") for v in message.variables if v.name.startswith("fields.")}
+    )
+    async with crm.request(caller, campaign.audience, fields=fields) as stream:
+        await freeze(
+            session,
+            campaign,
+            stream,
+            frequency_cap_hours=campaign.frequency_cap_hours,
+            now=now,
+        )
+    campaign.launched_at = now
+    if scheduled_at is not None and scheduled_at > now:
+        campaign.scheduled_at = scheduled_at
+        await move(
+            session,
+            campaign,
+            CampaignStatus.SCHEDULED,
+            events=events,
+            now=now,
+            actor_user_id=caller.user_id,
+        )
+    else:
+        await move(
+            session,
+            campaign,
+            CampaignStatus.RUNNING,
+            events=events,
+            now=now,
+            actor_user_id=caller.user_id,
+        )
+    return campaign
+
+
+async def pause_campaign(
+    session: AsyncSession,
+    *,
+    caller: Identity,
+    campaign_id: uuid.UUID,
+    events: CampaignEvents,
+    now: datetime,
+) -> Campaign:
+    campaign = await get_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
+    )
+    await move(
+        session,
+        campaign,
+        CampaignStatus.PAUSED,
+        events=events,
+        now=now,
+        actor_user_id=caller.user_id,
+        reason="paused_by_user",
+    )
+    return campaign
+
+
+async def resume_campaign(
+    session: AsyncSession,
+    *,
+    caller: Identity,
+    campaign_id: uuid.UUID,
+    events: CampaignEvents,
+    now: datetime,
+) -> Campaign:
+    campaign = await get_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
+    )
+    if campaign.status != CampaignStatus.PAUSED.value:
+        raise CampaignStateConflict(
+            f"only a paused campaign resumes; this one is {campaign.status}",
+            current_status=campaign.status,
+        )
+    await move(
+        session,
+        campaign,
+        CampaignStatus.RUNNING,
+        events=events,
+        now=now,
+        actor_user_id=caller.user_id,
+    )
+    return campaign
+
+
+async def cancel_campaign(
+    session: AsyncSession,
+    *,
+    caller: Identity,
+    campaign_id: uuid.UUID,
+    events: CampaignEvents,
+    now: datetime,
+) -> Campaign:
+    campaign = await get_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
+    )
+    await move(
+        session,
+        campaign,
+        CampaignStatus.CANCELLED,
+        events=events,
+        now=now,
+        actor_user_id=caller.user_id,
+        reason="cancelled_by_user",
+    )
+    await session.execute(
+        update(Recipient)
+        .where(
+            Recipient.campaign_id == campaign.id,
+            Recipient.state == RecipientState.QUEUED.value,
+        )
+        .values(state=RecipientState.CANCELLED.value, reason="campaign_cancelled", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return campaign

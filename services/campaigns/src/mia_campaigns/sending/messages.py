@@ -1,0 +1,72 @@
+"""A campaign's message, compiled once, and what one recipient of it is sent.
+
+The stored message (``campaigns.message``, a ``MessageSpec``) becomes the rendering
+engine's ``TemplateParts``; each recipient's ledger values fill it. A missing value is that
+recipient's failure (``MissingVariable`` names the variable and the recipient), never a
+``{{1}}`` on someone's phone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from mia_campaigns.campaigns.schemas import MessageSpec, TemplateMessage, TextMessage
+from mia_campaigns.templates.rendering import (
+    CompiledTemplate,
+    TemplateParts,
+    TemplateSyntaxError,
+    Variable,
+    compile_template,
+)
+from mia_common.contracts.messages import SendContent, TextContent
+
+__all__ = ["CampaignMessage", "compile_message"]
+
+_SPEC: TypeAdapter[TextMessage | TemplateMessage] = TypeAdapter(MessageSpec)
+
+
+class CampaignMessage:
+    """The compiled message of one campaign."""
+
+    def __init__(self, spec: TextMessage | TemplateMessage) -> None:
+        self.spec = spec
+        if isinstance(spec, TemplateMessage):
+            parts = TemplateParts(
+                body=spec.body,
+                body_mapping=spec.body_mapping,
+                header_text=spec.header_text,
+                header_mapping=spec.header_mapping,
+                button_url=spec.button_url,
+                button_index=spec.button_index,
+                button_mapping=spec.button_mapping,
+            )
+        else:
+            parts = TemplateParts(body=spec.body)
+        self._template: CompiledTemplate = compile_template(parts)
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self._template.variables
+
+    def content(self, values: dict[str, Any], *, recipient: str) -> SendContent:
+        """What ``recipient`` is sent; raises ``MissingVariable``."""
+        rendered = self._template.render(values, recipient=recipient)
+        if isinstance(self.spec, TemplateMessage):
+            return rendered.template_content(name=self.spec.name, language=self.spec.language)
+        return TextContent(body=rendered.body)
+
+
+def compile_message(stored: dict[str, Any]) -> CampaignMessage:
+    """The campaign's stored message, compiled; ``TemplateSyntaxError`` when it cannot be."""
+    return CampaignMessage(_SPEC.validate_python(stored))
+
+
+def check_message(spec: TextMessage | TemplateMessage) -> str | None:
+    """Why ``spec`` cannot be compiled, or None."""
+    try:
+        CampaignMessage(spec)
+    except TemplateSyntaxError as exc:
+        return str(exc)
+    return None

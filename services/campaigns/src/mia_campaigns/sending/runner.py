@@ -1,0 +1,108 @@
+"""The fan-out loop every campaigns process runs: start what is due, refill what runs.
+
+It wakes when an outcome frees room in a window (``wake``), when a person launches or
+resumes a campaign, and at least every ``tick_seconds`` (scheduled starts, the rate cap's
+allowance, a campaign another process was filling). Each refill is its own transaction
+(``sending.fill``); processes share the work through the campaign row's lock, so adding a
+process adds no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from mia_campaigns.campaigns.lifecycle import move
+from mia_campaigns.events import CampaignEvents
+from mia_campaigns.models import Campaign
+from mia_campaigns.sending.fill import fill
+from mia_common.contracts.campaigns import CampaignStatus
+from mia_common.db import unit_of_work
+
+__all__ = ["FanOut"]
+
+logger = structlog.get_logger(__name__)
+
+
+class FanOut:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        events: CampaignEvents,
+        tick_seconds: float = 0.2,
+    ) -> None:
+        self._sessions = sessions
+        self._events = events
+        self._tick = tick_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="campaigns-fan-out")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._tick)
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A database blip: the ledger is untouched, the next round tries again.
+                logger.exception("campaign fan-out round failed")
+                await asyncio.sleep(1.0)
+
+    async def run_once(self) -> None:
+        now = datetime.now(UTC)
+        await self._start_due(now)
+        async with self._sessions() as session:
+            running = list(
+                await session.scalars(
+                    select(Campaign.id).where(Campaign.status == CampaignStatus.RUNNING.value)
+                )
+            )
+        for campaign_id in running:
+            # Refill until the window is full or nothing is left: one round may free room
+            # for several refills' worth when outcomes arrived in a burst.
+            for _ in range(20):
+                async with unit_of_work(self._sessions) as session:
+                    filled = await fill(
+                        session, campaign_id=campaign_id, events=self._events, now=now
+                    )
+                if filled.requested + filled.failed == 0:
+                    break
+                now = datetime.now(UTC)
+
+    async def _start_due(self, now: datetime) -> None:
+        async with unit_of_work(self._sessions) as session:
+            due = list(
+                await session.scalars(
+                    select(Campaign)
+                    .where(
+                        Campaign.status == CampaignStatus.SCHEDULED.value,
+                        Campaign.scheduled_at <= now,
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            for campaign in due:
+                await move(session, campaign, CampaignStatus.RUNNING, events=self._events, now=now)
