@@ -362,7 +362,9 @@ async def measure_stream(url: str, tenant_id: uuid.UUID, tag_ids: list[uuid.UUID
             condition = contact_condition(tenant_id, filter_adapter.validate_python(body))
             started = time.perf_counter()
             lines = size = 0
-            async for chunk in member_lines(sessions, condition, after=None, keys=["plan", "city"]):
+            async for chunk in member_lines(
+                sessions, condition, tenant_id=tenant_id, after=None, keys=["plan", "city"]
+            ):
                 lines += chunk.count(b"\n")
                 size += len(chunk)
             ours = time.perf_counter() - started
