@@ -35,6 +35,8 @@ SERVICES = {
     "sender": ("mia_sender.main:create_app", "sender"),
     "crm": ("mia_crm.main:create_app", "crm"),
     "gateway": ("mia_gateway.main:create_app", "gateway"),
+    # Started only by the tests that name it (after the crm: it reads its audiences).
+    "campaigns": ("mia_campaigns.main:create_app", "campaigns"),
 }
 # The API areas each service owns (their [tool.mia] areas), for the gateway's routes.
 AREAS = {
@@ -54,7 +56,6 @@ AREAS = {
         "duplicates",
         "crm",
     ),
-    # Not started by the e2e stack; its areas are routed like the others.
     "campaigns": ("templates", "campaigns", "cadences"),
 }
 ADMIN_EMAIL = "owner@e2e.example.com"
@@ -122,6 +123,8 @@ async def messaging_stack(
         "MIA_SENDER_PUBLIC_URL": urls.get("sender", ""),
         # The crm asks the gateway whether an assignee is a user of the tenant.
         "MIA_CRM_GATEWAY_URL": urls.get("gateway", "http://127.0.0.1:9"),
+        "MIA_CAMPAIGNS_CRM_URL": urls.get("crm", "http://127.0.0.1:9"),
+        "MIA_CAMPAIGNS_SENDER_URL": urls.get("sender", "http://127.0.0.1:9"),
         # Stacks may run side by side (a benchmark beside a test run): keys of their own.
         "MIA_SENDER_REDIS_PREFIX": f"e2e:{run_id}:sender",
         "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
