@@ -47,6 +47,9 @@ async def campaigns_settings(
     topics = {
         "send_topic": Topic(f"test.{run}.messages.send.v1", 3, key="account"),
         "outcome_topic": Topic(f"test.{run}.messages.outcome.v1", 3, key="account"),
+        "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="account"),
+        "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="account"),
+        "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
         "campaigns_topic": Topic(f"test.{run}.campaigns.events.v1", 3, key="campaign"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())

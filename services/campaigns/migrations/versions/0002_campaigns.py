@@ -84,6 +84,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_campaign_recipients_tenant_contact", "campaign_recipients", ["tenant_id", "contact_id"]
     )
+    op.create_index(
+        "ix_campaign_recipients_tenant_address", "campaign_recipients", ["tenant_id", "address"]
+    )
 
 
 def downgrade() -> None:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from mia_campaigns.campaigns.endpoints import router as campaigns_router
 from mia_campaigns.config import CampaignsSettings, get_settings
 from mia_campaigns.context import CampaignsContext
-from mia_campaigns.stream import create_outcome_consumer, create_router
+from mia_campaigns.stream import create_batch_consumers, create_router
 from mia_common.app import build_infrastructure, create_service_app
 
 __all__ = ["create_app"]
@@ -19,17 +19,21 @@ def create_app(settings: CampaignsSettings | None = None) -> FastAPI:
     infra = build_infrastructure(settings, client_id="campaigns", outbox_relay=True)
     context = CampaignsContext.build(settings, infra)
     infra.broker.include_router(create_router(context))
-    outcomes = create_outcome_consumer(context)
+    consumers = create_batch_consumers(context)
     return create_service_app(
         context,
         routers=[campaigns_router],
         on_startup=[
             context.check_identity_secret,
             context.ensure_produced_topics,
-            outcomes.start,
+            *(consumer.start for consumer in consumers),
             context.fan_out.start,
         ],
-        on_shutdown=[context.fan_out.stop, outcomes.stop, context.close],
+        on_shutdown=[
+            context.fan_out.stop,
+            *(consumer.stop for consumer in consumers),
+            context.close,
+        ],
         title="Master IA campaigns",
         description="Templates, campaigns and cadences: /api/v1/templates/...",
         version="1",

@@ -1,25 +1,35 @@
-"""The Kafka side of campaigns.
+"""The Kafka side of campaigns: one consumer group per topic, so a slow one stalls no other.
 
-- ``messages.outcome.v1`` (group ``<group>.outcomes``), in batches (``BatchConsumer``):
-  the sender's outcomes of the campaign's own send requests (the others are skipped by
-  their origin header, undecoded). Each batch is one transaction that moves the ledger,
-  then wakes the fan-out to refill the room it freed.
+- ``messages.outcome.v1`` (``<group>.outcomes``), in batches: the sender's outcomes of the
+  campaign origin's send requests (others skipped undecoded by their origin header). A
+  batch moves the ledger in one transaction, then wakes the fan-out to refill the room.
+- ``messages.status.v1`` (``<group>.statuses``), in batches: delivered, read, failed.
+- ``messages.inbound.v1`` (``<group>.inbound``), in batches: replies from recipients.
+- ``contacts.events.v1`` (``<group>.contacts``): opt-outs, deletions and erasures stop
+  what is still queued for the person.
 
-campaigns publishes only through its outbox (see ``context.produced_topics``).
+Every handler is idempotent by construction (a row only moves forward), so none needs a
+claim table. campaigns publishes only through its outbox (``context.produced_topics``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from faststream.kafka import KafkaRouter
 
+from mia_campaigns.audiences.contact_changes import apply_contact_change
 from mia_campaigns.context import CampaignsContext
 from mia_campaigns.sending.outcomes import record_outcomes
-from mia_common.contracts import Envelope, SendOrigin, SendOutcome
+from mia_campaigns.sending.statuses import record_replies, record_statuses
+from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOrigin, SendOutcome
+from mia_common.contracts.contacts import ContactEvent
 from mia_common.contracts.messages import ORIGIN_HEADER
 from mia_common.db import unit_of_work
+from mia_common.messaging import subscriber_options
 from mia_common.messaging.batch import BatchConsumer, Record
 
-__all__ = ["create_outcome_consumer", "create_router"]
+__all__ = ["create_batch_consumers", "create_router"]
 
 _CAMPAIGN = SendOrigin.CAMPAIGN.value.encode()
 
@@ -31,27 +41,66 @@ def _not_ours(record: Record) -> bool:
     return False  # no header (an older sender): decoded and filtered by origin
 
 
-def create_outcome_consumer(context: CampaignsContext) -> BatchConsumer[Envelope[SendOutcome]]:
+def create_batch_consumers(context: CampaignsContext) -> list[BatchConsumer[Any]]:
+    """The busy topics' consumers; start them after the broker, stop them before it."""
     settings = context.settings
+    group = settings.consumer_group
 
-    async def handle(events: list[Envelope[SendOutcome]]) -> None:
+    async def on_outcomes(events: list[Envelope[SendOutcome]]) -> None:
         async with unit_of_work(context.infra.sessions) as session:
             moved = await record_outcomes(session, events, events=context.events)
         if moved:
             context.fan_out.wake()
 
-    return BatchConsumer(
-        settings=settings,
-        broker=context.infra.broker,
-        topic=settings.outcome_topic,
-        group_id=f"{settings.consumer_group}.outcomes",
-        model=Envelope[SendOutcome],
-        handle=handle,
-        skip=_not_ours,
-        client_id="campaigns",
-    )
+    async def on_statuses(events: list[Envelope[MessageStatus]]) -> None:
+        async with unit_of_work(context.infra.sessions) as session:
+            await record_statuses(session, events)
+
+    async def on_inbound(events: list[Envelope[InboundMessage]]) -> None:
+        async with unit_of_work(context.infra.sessions) as session:
+            await record_replies(session, events)
+
+    common: dict[str, Any] = {
+        "settings": settings,
+        "broker": context.infra.broker,
+        "client_id": "campaigns",
+    }
+    return [
+        BatchConsumer(
+            topic=settings.outcome_topic,
+            group_id=f"{group}.outcomes",
+            model=Envelope[SendOutcome],
+            handle=on_outcomes,
+            skip=_not_ours,
+            **common,
+        ),
+        BatchConsumer(
+            topic=settings.status_topic,
+            group_id=f"{group}.statuses",
+            model=Envelope[MessageStatus],
+            handle=on_statuses,
+            **common,
+        ),
+        BatchConsumer(
+            topic=settings.inbound_topic,
+            group_id=f"{group}.inbound",
+            model=Envelope[InboundMessage],
+            handle=on_inbound,
+            **common,
+        ),
+    ]
 
 
 def create_router(context: CampaignsContext) -> KafkaRouter:
-    del context  # statuses and replies come next; they will close over it
-    return KafkaRouter()
+    router = KafkaRouter()
+
+    # The options come as **kwargs, which FastStream's overloads cannot type.
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        context.settings.contacts_topic,
+        **subscriber_options(f"{context.settings.consumer_group}.contacts"),
+    )
+    async def on_contact_event(event: Envelope[ContactEvent]) -> None:
+        async with unit_of_work(context.infra.sessions) as session:
+            await apply_contact_change(session, event)
+
+    return router

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.main import create_app
 from mia_campaigns.models import Recipient
+from mia_common.contracts import Envelope
 from mia_common.contracts.campaigns import RecipientState
 from mia_common.db import create_engine, create_session_factory
 from mia_common.identity import Identity, Role, issue_identity_token
@@ -130,6 +132,18 @@ class World:
             timeout=timeout,
             message=f"{count} send requests at the sender",
         )
+
+    async def publish(self, topic: str, envelope: Envelope[Any], key: str) -> None:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers, acks="all"
+        )
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                topic, envelope.model_dump_json().encode(), key=key.encode()
+            )
+        finally:
+            await producer.stop()
 
     def sent_to(self) -> list[str]:
         return [r.to or "" for r in self.sender.requests(self.account_id)]

@@ -54,6 +54,7 @@ class Recipient(Base):
             "external_message_id",
             postgresql_where=text("external_message_id IS NOT NULL"),
         ),
-        # A reply or an opt-out finds the person's recent rows.
+        # An opt-out or an erasure finds the person's rows; a reply finds them by number.
         Index("ix_campaign_recipients_tenant_contact", "tenant_id", "contact_id"),
+        Index("ix_campaign_recipients_tenant_address", "tenant_id", "address"),
     )
