@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class _Account:
     failing: dict[str, str] = field(default_factory=dict)
     requests: list[SendRequest] = field(default_factory=list)
     held: list[tuple[uuid.UUID, SendRequest]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
+    """When each request arrived (``time.monotonic``), in order."""
 
 
 class FakeSender:
@@ -79,29 +82,37 @@ class FakeSender:
         assert self._consumer is not None
         while True:
             batch = await self._consumer.getmany(timeout_ms=100)
+            sent = []
             for records in batch.values():
                 for record in records:
                     envelope = Envelope[SendRequest].model_validate_json(record.value)
-                    await self._received(envelope.tenantid, envelope.data)
+                    sent += await self._received(envelope.tenantid, envelope.data)
+            # A poll's outcomes go out together, as the sender's outbox relay sends them.
+            await asyncio.gather(*sent)
 
-    async def _received(self, tenant_id: uuid.UUID, request: SendRequest) -> None:
+    async def _received(
+        self, tenant_id: uuid.UUID, request: SendRequest
+    ) -> list[asyncio.Future[object]]:
         account = self._accounts[request.channel_account_id]
         account.requests.append(request)
+        account.arrivals.append(time.monotonic())
         if account.mode == "hold":
             account.held.append((tenant_id, request))
-            return
-        await self._answer(tenant_id, request, account)
+            return []
+        return [await self._answer(tenant_id, request, account)]
 
     async def release(self, account_id: uuid.UUID, count: int | None = None) -> int:
         """Answer ``count`` held requests (all when None); how many were answered."""
         account = self._accounts[account_id]
         chosen = account.held if count is None else account.held[:count]
         account.held = [] if count is None else account.held[count:]
-        for tenant_id, request in chosen:
-            await self._answer(tenant_id, request, account)
+        await asyncio.gather(*[await self._answer(t, r, account) for t, r in chosen])
         return len(chosen)
 
-    async def _answer(self, tenant_id: uuid.UUID, request: SendRequest, account: _Account) -> None:
+    async def _answer(
+        self, tenant_id: uuid.UUID, request: SendRequest, account: _Account
+    ) -> asyncio.Future[object]:
+        """Queue the outcome of ``request``; the future resolves once the broker has it."""
         assert self._producer is not None
         code = account.failing.get(request.to or "")
         outcome = SendOutcome(
@@ -126,7 +137,7 @@ class FakeSender:
             tenantid=tenant_id,
             data=outcome,
         )
-        await self._producer.send_and_wait(
+        return await self._producer.send(
             self._outcome_topic,
             envelope.model_dump_json().encode(),
             key=str(request.channel_account_id).encode(),
