@@ -38,6 +38,7 @@ RECONCILE_WINDOW_SECONDS = 4.0
 SMALL_TIER = 5
 TEMPLATES_PAGE_SIZE = 5
 TEMPLATES_DEADLINE_SECONDS = 1.0
+TEMPLATE_REVIEW_SECONDS = 2.0
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +48,13 @@ def alembic_script_location() -> Path:
 
 @pytest.fixture(scope="session")
 async def sandbox() -> AsyncIterator[SandboxHandle]:
-    # No status webhooks: the tests publish the statuses meta-ingest would.
-    settings = SandboxSettings(verify_webhook_on_start=False, status_delays="")
+    # No status webhooks: the tests publish the statuses meta-ingest would. A submitted
+    # template stays PENDING for TEMPLATE_REVIEW_SECONDS: long enough to be seen pending.
+    settings = SandboxSettings(
+        verify_webhook_on_start=False,
+        status_delays="",
+        template_review_delay_seconds=TEMPLATE_REVIEW_SECONDS,
+    )
     async with running_sandbox(settings) as handle:
         yield handle
 

@@ -26,8 +26,17 @@ WEBHOOKS = [
 ]
 PUBLIC = ["GET /healthz", "GET /readyz", "GET /metrics", *WEBHOOKS]
 # Refusals that depend on the stored account, which no request schema can know: a PATCH
-# naming a field of the other channel, or clearing the only sender of an SMS account.
-BY_DESIGN = ["invalid_cursor", "field_not_for_channel", "sms_sender_required"]
+# naming a field of the other channel, or clearing the only sender of an SMS account;
+# templates for an SMS account, a template whose parts do not fit together (one BODY, an
+# example per variable), or one Meta refuses (its own review rules, a name taken).
+BY_DESIGN = [
+    "invalid_cursor",
+    "field_not_for_channel",
+    "sms_sender_required",
+    "sms_has_no_templates",
+    "template_invalid",
+    "template_rejected_by_meta",
+]
 
 
 async def sms_account(client: httpx.AsyncClient, twilio: FakeTwilio, company: Company) -> str:

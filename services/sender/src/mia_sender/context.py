@@ -37,7 +37,7 @@ from mia_sender.sms.service import SmsTopics, TwilioWebhooks
 from mia_sender.templates.service import TemplateCatalog
 from mia_sender.windows.service import CustomerWindows
 
-__all__ = ["Admin", "ContextDep", "Reader", "SenderContext"]
+__all__ = ["Admin", "ContextDep", "Manager", "Reader", "SenderContext"]
 
 _SHUTDOWN_FLUSH_SECONDS = 5.0
 
@@ -112,7 +112,11 @@ class SenderContext:
             scheduler=Scheduler(deps=deps, redis=redis),
             # Template reads share the send client's pooled connections and Graph URL.
             templates=TemplateCatalog(
-                redis, settings=settings, reader=meta.provider, credentials=meta.credentials
+                redis,
+                settings=settings,
+                reader=meta.provider,
+                writer=meta.provider,
+                credentials=meta.credentials,
             ),
             sms_accounts=sms_accounts,
             twilio_webhooks=TwilioWebhooks(
@@ -150,6 +154,8 @@ class SenderContext:
 
 ContextDep = Annotated[SenderContext, Depends(context_of)]
 # Changing accounts (credentials, pausing) is an administrator's job; every member of the
-# company may look (agents see which numbers they can answer from).
+# company may look (agents see which numbers they can answer from). Writing the message
+# templates a number sends is a manager's job.
 Admin = Annotated[Identity, Depends(require_role(Role.admin))]
+Manager = Annotated[Identity, Depends(require_role(Role.manager))]
 Reader = Annotated[Identity, Depends(require_role(Role.agent))]

@@ -103,3 +103,11 @@ def test_codes_sent_as_strings_are_read_too() -> None:
     body = graph_error(131056)
     body["error"]["code"] = "131056"  # type: ignore[index]
     assert classify(400, body).action is ErrorAction.DELAY_RECIPIENT
+
+
+def test_the_subcode_is_kept_so_a_missing_object_reads_apart_from_a_bad_parameter() -> None:
+    missing = classify(400, graph_error(100, error_subcode=33))
+    bad = classify(400, graph_error(100))
+
+    assert (missing.code, missing.subcode) == ("100", "33")
+    assert (bad.code, bad.subcode) == ("100", None)

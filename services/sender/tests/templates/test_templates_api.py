@@ -1,6 +1,7 @@
 """``GET /api/v1/channels/accounts/{id}/templates``: the number's templates from Meta (the
 sandbox), approved only unless asked, read across Graph pages, cached, refusals as
-problems, other tenants' accounts not found, SMS accounts without templates."""
+problems, other tenants' accounts not found, SMS accounts without templates; the body's,
+the header's and the URL buttons' variables counted."""
 
 from __future__ import annotations
 
@@ -52,12 +53,51 @@ async def test_only_approved_templates_are_listed_by_default_with_their_variable
         "variables": 2,
         "header": "Atualização do pedido",
         "footer": "Responda SAIR para não receber avisos.",
+        "header_variables": 0,
+        "button_variables": [],
     }
     assert items["saudacao"]["variables"] == 1
     assert items["saudacao"]["header"] is None
     assert items["saudacao"]["footer"] is None
     assert items["retomar_atendimento"]["variables"] == 0
     assert items["order_update"]["language"] == "en_US"
+
+
+async def test_header_and_url_button_variables_are_counted_apart_from_the_body(
+    world: World,
+) -> None:
+    account = await world.whatsapp_account()
+    await world.sandbox.client.add_template(
+        account.waba_id,
+        name="rastreio",
+        body="Olá {{1}}, seu pedido {{2}} está a caminho. {{1}}, acompanhe abaixo.",
+        components=[
+            {"type": "HEADER", "format": "TEXT", "text": "Pedido {{1}}"},
+            {
+                "type": "BUTTONS",
+                "buttons": [
+                    {"type": "URL", "text": "Site", "url": "https://example.com/"},
+                    {"type": "QUICK_REPLY", "text": "Ajuda"},
+                    {"type": "URL", "text": "Rastrear", "url": "https://example.com/r/{{1}}"},
+                ],
+            },
+        ],
+    )
+    await world.sandbox.client.add_template(
+        account.waba_id,
+        name="boleto",
+        body="Seu boleto {{1}} está anexo.",
+        components=[{"type": "HEADER", "format": "DOCUMENT"}],
+    )
+
+    items = by_name((await templates(world, account)).json())
+
+    assert items["rastreio"]["variables"] == 2
+    assert items["rastreio"]["header_variables"] == 1
+    assert items["rastreio"]["button_variables"] == [{"index": 2, "type": "URL", "count": 1}]
+    assert items["boleto"]["header"] is None
+    assert items["boleto"]["header_variables"] == 0
+    assert items["boleto"]["button_variables"] == []
 
 
 async def test_status_all_lists_every_template_with_metas_status(world: World) -> None:

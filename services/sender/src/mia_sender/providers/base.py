@@ -54,6 +54,7 @@ class ProviderError(Exception):
         http_status: int | None = None,
         retry_after_seconds: float | None = None,
         alert_kind: str | None = None,
+        subcode: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {title}")
         self.code = code
@@ -65,6 +66,9 @@ class ProviderError(Exception):
         # For PAUSE_ACCOUNT: the ChannelAlertKind value a person is alerted with
         # (None: the dispatcher's default, token_expired).
         self.alert_kind = alert_kind
+        # The provider's finer code when it has one (Graph's ``error_subcode``: 33 is an
+        # object that does not exist or that the token may not see).
+        self.subcode = subcode
 
     @classmethod
     def retryable(

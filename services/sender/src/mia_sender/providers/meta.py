@@ -33,7 +33,13 @@ from mia_sender.providers.base import (
 )
 from mia_sender.providers.meta_errors import classify
 
-__all__ = ["MetaCredentials", "MetaProvider", "TemplatePage", "message_body"]
+__all__ = [
+    "MetaCredentials",
+    "MetaProvider",
+    "SubmittedTemplate",
+    "TemplatePage",
+    "message_body",
+]
 
 # What the template picker needs of each template (Graph answers only the fields asked).
 TEMPLATE_FIELDS = "name,language,status,category,components,parameter_format,id"
@@ -53,6 +59,16 @@ class TemplatePage:
 
     templates: list[dict[str, Any]]
     after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedTemplate:
+    """Meta's answer to ``POST /{waba_id}/message_templates``: the new template's id, its
+    status (PENDING while Meta reviews it) and the category Meta filed it under."""
+
+    id: str
+    status: str
+    category: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +238,63 @@ class MetaProvider:
             templates=[node for node in data if isinstance(node, dict)],
             after=next_after if has_next else None,
         )
+
+    async def create_message_template(
+        self, credentials: MetaCredentials, waba_id: str, template: dict[str, Any]
+    ) -> SubmittedTemplate:
+        """``POST /{waba_id}/message_templates`` with ``template`` (Graph's body: name,
+        language, category, components): submits it for Meta's review.
+
+        Meta refuses a second template of the same name and language, so a call whose
+        answer was lost is not repeated here: it surfaces as a retryable error and the
+        person looks at the list before submitting again.
+        """
+        try:
+            answer = await self._call(
+                "POST", f"{self._base}/{waba_id}/message_templates", credentials, body=template
+            )
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise ProviderError.retryable(
+                exc, title="the Graph API did not answer in time", code="timeout"
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise ProviderError.retryable(exc, title="could not reach the Graph API") from exc
+        if not answer.is_success:
+            raise classify(answer.status, answer.body)
+        body = answer.body if isinstance(answer.body, dict) else {}
+        template_id = body.get("id")
+        if not isinstance(template_id, (str, int)) or isinstance(template_id, bool):
+            raise ProviderError(
+                code="invalid_answer",
+                title="the Graph API answered without a template id",
+                action=ErrorAction.RETRY,
+                http_status=answer.status,
+            )
+        return SubmittedTemplate(
+            id=str(template_id),
+            status=str(body.get("status") or "PENDING"),
+            category=str(body.get("category") or template.get("category") or ""),
+        )
+
+    async def delete_message_template(
+        self, credentials: MetaCredentials, waba_id: str, name: str
+    ) -> None:
+        """``DELETE /{waba_id}/message_templates?name=``: every language of that template."""
+        try:
+            answer = await self._call(
+                "DELETE",
+                f"{self._base}/{waba_id}/message_templates",
+                credentials,
+                params={"name": name},
+            )
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise ProviderError.retryable(
+                exc, title="the Graph API did not answer in time", code="timeout"
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise ProviderError.retryable(exc, title="could not reach the Graph API") from exc
+        if not answer.is_success:
+            raise classify(answer.status, answer.body)
 
     async def aclose(self) -> None:
         if self._session is not None:

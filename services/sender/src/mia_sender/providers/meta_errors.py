@@ -156,6 +156,7 @@ def classify(
     data = error.get("error_data")
     details = data.get("details") if isinstance(data, Mapping) else None
     message = error.get("message")
+    subcode = _as_int(error.get("error_subcode"))
     return ProviderError(
         code=str(code) if code is not None else f"http_{http_status}",
         title=message if isinstance(message, str) and message else rule.title,
@@ -164,6 +165,7 @@ def classify(
         http_status=http_status,
         retry_after_seconds=retry_after_seconds,
         alert_kind=rule.alert.value if rule.alert is not None else None,
+        subcode=str(subcode) if subcode is not None else None,
     )
 
 
