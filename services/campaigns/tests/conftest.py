@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from mia_campaigns.main import create_app
 from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
+from mia_common.testing import group_stable, wait_until
 from mia_common.testing.lifespan import running
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -73,6 +75,15 @@ async def campaigns_settings(
 async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[FastAPI]:
     app = create_app(campaigns_settings)
     async with running(app):
+        # Tests publish right away: wait for the consumers to hold their partitions.
+        group = campaigns_settings.consumer_group
+        bootstrap = campaigns_settings.kafka_bootstrap_servers
+        for name in ("outcomes", "statuses", "inbound", "contacts"):
+            await wait_until(
+                partial(group_stable, bootstrap, f"{group}.{name}"),
+                timeout=60,
+                message=f"consumer group {group}.{name} joined",
+            )
         yield app
 
 

@@ -169,26 +169,27 @@ async def test_single_failures_never_stop_a_campaign(world: World) -> None:
 
 async def test_an_expired_token_pauses_the_campaign_with_the_reason(world: World) -> None:
     contacts = world.contacts(60)
-    world.sender.account(world.account_id).failing = {contacts[12]["phone"]: "190"}
+    # Every send fails on the token, as it would once it expired: the first one pauses.
+    world.sender.account(world.account_id).failing = {c["phone"]: "190" for c in contacts}
     created = await world.create(contacts, in_flight_limit=5)
     await world.launch(created["id"])
     paused = await world.until_status(created["id"], "paused")
 
     assert paused["status_reason"] == "190"
-    assert paused["counts"]["queued"] > 0
+    assert paused["counts"]["queued"] >= 50
 
 
 async def test_a_surge_of_failures_pauses_the_campaign(world: World) -> None:
     contacts = world.contacts(200)
-    world.sender.account(world.account_id).failing = {
-        c["phone"]: "131026" for c in contacts[20:120]
-    }
+    # Each failure is one recipient's ("undeliverable"), but every one fails: a surge.
+    world.sender.account(world.account_id).failing = {c["phone"]: "131026" for c in contacts}
     created = await world.create(contacts, in_flight_limit=10)
     await world.launch(created["id"])
     paused = await world.until_status(created["id"], "paused")
 
     assert paused["status_reason"] == "failure_surge"
-    assert paused["counts"]["queued"] > 0
+    assert paused["counts"]["failed"] >= 20
+    assert paused["counts"]["queued"] >= 150
 
 
 async def test_a_second_process_and_a_restart_neither_repeat_nor_skip_anyone(

@@ -55,18 +55,17 @@ async def test_receipts_move_recipients_forward_and_never_back(world: World) -> 
     first, second, third = world.sender.requests(world.account_id)
     topic = world.settings.status_topic
 
-    await world.publish(
-        topic, _status(world, first.request_id, first.to or "", StatusValue.READ), "k"
-    )
-    await world.publish(
-        topic, _status(world, second.request_id, second.to or "", StatusValue.DELIVERED), "k"
-    )
-    # A late "delivered" after "read" leaves the first at read.
-    await world.publish(
-        topic, _status(world, first.request_id, first.to or "", StatusValue.DELIVERED), "k"
-    )
-    await world.publish(
-        topic, _status(world, third.request_id, third.to or "", StatusValue.FAILED), "k"
+    # One batch, as the sender's statuses arrive under load; a late "delivered" after
+    # "read" leaves the first at read.
+    await world.publish_together(
+        topic,
+        [
+            _status(world, first.request_id, first.to or "", StatusValue.READ),
+            _status(world, second.request_id, second.to or "", StatusValue.DELIVERED),
+            _status(world, first.request_id, first.to or "", StatusValue.DELIVERED),
+            _status(world, third.request_id, third.to or "", StatusValue.FAILED),
+        ],
+        "k",
     )
 
     async def moved() -> dict[str, int] | None:
@@ -101,8 +100,7 @@ async def test_a_recipient_who_writes_back_is_marked_replied(world: World) -> No
     stranger = reply.model_copy(
         update={"data": reply.data.model_copy(update={"from_address": "+5511955554444"})}
     )
-    await world.publish(world.settings.inbound_topic, stranger, "k")
-    await world.publish(world.settings.inbound_topic, reply, "k")
+    await world.publish_together(world.settings.inbound_topic, [stranger, reply], "k")
 
     counts = await wait_until(
         lambda: _replied(world, created["id"]), timeout=20, message="reply recorded"
@@ -127,7 +125,14 @@ async def test_an_opt_out_stops_whatever_is_still_queued_for_the_person(world: W
     created = await world.create(contacts, in_flight_limit=2)
     await world.launch(created["id"])
     await world.sender_count_reaches(2)
-    leaving = contacts[6]
+    # Someone not yet sent to (the snapshot's order is the contacts' id order).
+    queued = await world.client.get(
+        f"/api/v1/campaigns/{created['id']}/recipients",
+        params={"state": "queued"},
+        headers=world.manager.headers,
+    )
+    leaving_id = queued.json()["items"][3]["contact_id"]
+    [leaving] = [c for c in contacts if c["id"] == leaving_id]
     opt_out = Envelope[ConsentChanged](
         type="contact.consent_changed",
         source="/tests",

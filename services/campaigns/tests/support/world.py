@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -134,14 +135,20 @@ class World:
         )
 
     async def publish(self, topic: str, envelope: Envelope[Any], key: str) -> None:
+        await self.publish_together(topic, [envelope], key)
+
+    async def publish_together(self, topic: str, envelopes: list[Envelope[Any]], key: str) -> None:
+        """Publish ``envelopes`` in one produce request: the consumer gets them in one batch."""
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers, acks="all"
+            bootstrap_servers=self.settings.kafka_bootstrap_servers, acks="all", linger_ms=50
         )
         await producer.start()
         try:
-            await producer.send_and_wait(
-                topic, envelope.model_dump_json().encode(), key=key.encode()
-            )
+            sent = [
+                await producer.send(topic, e.model_dump_json().encode(), key=key.encode())
+                for e in envelopes
+            ]
+            await asyncio.gather(*sent)
         finally:
             await producer.stop()
 

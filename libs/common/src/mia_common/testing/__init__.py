@@ -13,6 +13,7 @@ from mia_common.testing.kafka import (
     TopicRecord,
     end_offsets,
     group_caught_up,
+    group_stable,
     read_topic,
     read_up_to_marker,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "end_offsets",
     "fresh_database",
     "group_caught_up",
+    "group_stable",
     "read_topic",
     "read_up_to_marker",
     "wait_until",

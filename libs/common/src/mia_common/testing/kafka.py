@@ -296,3 +296,27 @@ async def group_caught_up(bootstrap: str, group: str, topic: str) -> bool:
         await admin.close()
     offsets = {tp.partition: meta.offset for tp, meta in committed.items()}
     return all(end == 0 or offsets.get(p, -1) >= end for p, end in ends.items())
+
+
+async def group_stable(bootstrap: str, group: str) -> bool:
+    """True when ``group`` has members and has finished (re)balancing: its consumers hold
+    their partitions. An app's consumers join a few seconds after it started; a test that
+    publishes sooner to a topic the group reads would wait on the join, not the code."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        responses = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    for response in responses:
+        for described in response.groups:
+            # (error_code, group_id, state, protocol_type, protocol, members, ...)
+            error_code, group_id, state, members = (
+                described[0],
+                described[1],
+                described[2],
+                described[5],
+            )
+            if group_id == group and error_code == 0 and state == "Stable" and members:
+                return True
+    return False

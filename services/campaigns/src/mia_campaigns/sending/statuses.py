@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_campaigns.models import Campaign, Recipient
@@ -34,6 +34,12 @@ _STATE_OF = {
     StatusValue.READ: R.READ.value,
     StatusValue.FAILED: R.FAILED.value,
 }
+
+
+def _state_in(table: Table, states: tuple[str, ...]) -> ColumnElement[bool]:
+    # Plain comparisons: an IN list is an "expanding" parameter, which an executemany
+    # (one statement, many parameter sets) cannot take.
+    return or_(*(table.c.state == state for state in states))
 
 
 async def record_statuses(
@@ -67,7 +73,7 @@ async def record_statuses(
             values |= {"reason": bindparam("new_reason"), "detail": bindparam("new_detail")}
         await session.execute(
             update(table)
-            .where(and_(table.c.id == bindparam("row_id"), table.c.state.in_(_BEFORE[state])))
+            .where(table.c.id == bindparam("row_id"), _state_in(table, _BEFORE[state]))
             .values(**values),
             rows,
         )
@@ -102,7 +108,7 @@ async def record_replies(
         .where(
             table.c.tenant_id == bindparam("tenant"),
             table.c.address == bindparam("sender_address"),
-            table.c.state.in_(_BEFORE[R.REPLIED.value]),
+            _state_in(table, _BEFORE[R.REPLIED.value]),
             table.c.requested_at >= bindparam("since"),
             table.c.campaign_id.in_(sent_from_account),
         )
