@@ -4,6 +4,7 @@ template asks for, read in keyset batches."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -86,6 +87,7 @@ async def test_a_member_carries_its_addresses_zone_and_the_fields_asked_for(worl
         "name": "Ana",
         "language": "pt-BR",
         "time_zone": "Europe/Lisbon",
+        "last_inbound_at": None,
         "consent": {"whatsapp": None, "sms": None},
         "fields": {"plan": "gold", "age": 30},
     }
@@ -94,6 +96,23 @@ async def test_a_member_carries_its_addresses_zone_and_the_fields_asked_for(worl
     assert by_id[str(derived)]["fields"] == {"plan": "silver", "age": None}
     assert by_id[str(bare)]["time_zone"] is None
     assert by_id[str(bare)]["fields"] == {"plan": None, "age": None}
+
+
+async def test_a_member_says_when_they_last_wrote(world: World) -> None:
+    """What campaigns counts the 24-hour window from (a template is needed outside it)."""
+    wrote_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    await world.deliver(phone="+5511988880001", name="Bia", sent_at=wrote_at)
+    (silent,) = await add_contacts(world, {"phone": "+5511988880002"})
+    segment = await saved(world, {"all": []})
+
+    response = await world.client.get(
+        f"/internal/v1/segments/{segment}/members", headers=world.agent.headers
+    )
+
+    by_phone = {line["phone"]: line for line in lines(response.content)}
+    assert datetime.fromisoformat(by_phone["+5511988880001"]["last_inbound_at"]) == wrote_at
+    assert by_phone["+5511988880002"]["last_inbound_at"] is None
+    assert by_phone["+5511988880002"]["id"] == str(silent)
 
 
 async def test_unknown_member_fields_are_refused(world: World) -> None:

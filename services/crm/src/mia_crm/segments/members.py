@@ -7,7 +7,8 @@ with its contacts' consent (one more query per batch, never one per contact), th
 read while the last is encoded and sent: the crm never holds more than two batches,
 however many contacts match, and a reader that lost the connection resumes with
 ``after=<the last id it read>``. Each line is one contact: id, phone, channel_user_id,
-email, name, language, time_zone (set, or derived from the phone), ``consent``
+email, name, language, time_zone (set, or derived from the phone), last_inbound_at (when
+they last wrote: what the 24-hour window counts from; null: never), ``consent``
 (``{"whatsapp": ..., "sms": ...}``: ``opted_in``, ``opted_out``, or null where the contact
 has no ``contact_consents`` row for the channel) and ``fields`` (the custom fields asked
 for; null where the contact has no value).
@@ -110,6 +111,7 @@ async def member_lines(
         Contact.name,
         Contact.language,
         Contact.time_zone,
+        Contact.last_inbound_at,
         *(cast(Contact.fields[key], Text) for key in keys),
     )
     # The keys are field keys ([a-z][a-z0-9_]*): no escaping.
@@ -171,7 +173,7 @@ def _encode(
     lines: list[str] = []
     append = lines.append
     for row in rows:
-        contact_id, phone, channel_user_id, email, name, language, time_zone = row[:7]
+        contact_id, phone, channel_user_id, email, name, language, time_zone, inbound = row[:8]
         head = dumps(
             {
                 "id": contact_id,
@@ -181,12 +183,13 @@ def _encode(
                 "name": name,
                 "language": language,
                 "time_zone": time_zone or _derived_zone(phone),
+                "last_inbound_at": inbound,
             }
         ).decode()
         values = ", ".join(
             [
                 label + ("null" if value is None else value)
-                for label, value in zip(names, row[7:], strict=True)
+                for label, value in zip(names, row[8:], strict=True)
             ]
         )
         consent = statuses.get(contact_id, _NO_CONSENT)
