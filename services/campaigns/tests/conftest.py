@@ -61,6 +61,7 @@ async def campaigns_settings(
             "database_url_override": test_database_url,
             "consumer_group": f"test-campaigns-{run}",
             "crm_url": fake_crm.url,
+            "sender_url": fake_crm.url,
             "fan_out_tick_seconds": 0.1,
             **{field: topic.name for field, topic in topics.items()},
         }

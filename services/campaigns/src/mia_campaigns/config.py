@@ -7,6 +7,7 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
+from mia_campaigns.campaigns.pricing import DEFAULT_PRICES
 from mia_common.contracts.topics import (
     CAMPAIGNS_EVENTS,
     CONTACTS_EVENTS,
@@ -77,6 +78,20 @@ class CampaignsSettings(ServiceSettings):
         default="http://127.0.0.1:8002",
         validation_alias=AliasChoices("MIA_CAMPAIGNS_SENDER_URL"),
         description="the sender's internal API: a number's Meta templates and limits",
+    )
+    default_rate_per_second: float = Field(
+        default=80.0,
+        gt=0,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_DEFAULT_RATE_PER_SECOND"),
+        description="the pace a campaign's duration is estimated at without a rate cap"
+        " (Meta's default throughput per number)",
+    )
+    prices: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_PRICES"),
+        description='price per message by category and country, JSON: {"marketing":'
+        ' {"BR": 0.0625, "*": 0.06}, "utility": {...}, "authentication": {...},'
+        ' "sms_segment": {...}}; "*" is every other country',
     )
     fan_out_tick_seconds: float = Field(
         default=0.2,

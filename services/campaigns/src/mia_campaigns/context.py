@@ -17,6 +17,7 @@ from mia_campaigns.audiences.crm import CrmMembers
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.sending.runner import FanOut
+from mia_campaigns.sending.sender_limits import SenderLimits
 from mia_common.app import Infrastructure, context_of
 from mia_common.contracts.topics import CAMPAIGNS_EVENTS, MESSAGES_SEND, Topic
 from mia_common.identity import check_identity_secret
@@ -40,6 +41,7 @@ class CampaignsContext:
     events: CampaignEvents
     crm: CrmMembers
     fan_out: FanOut
+    sender_limits: SenderLimits
 
     @classmethod
     def build(cls, settings: CampaignsSettings, infra: Infrastructure) -> CampaignsContext:
@@ -52,6 +54,10 @@ class CampaignsContext:
                 base_url=settings.crm_url,
                 secret=settings.identity_token_secret.get_secret_value(),
             ),
+            sender_limits=SenderLimits(
+                base_url=settings.sender_url,
+                secret=settings.identity_token_secret.get_secret_value(),
+            ),
             fan_out=FanOut(
                 sessions=infra.sessions,
                 events=events,
@@ -61,6 +67,7 @@ class CampaignsContext:
 
     async def close(self) -> None:
         await self.crm.close()
+        await self.sender_limits.close()
 
     async def check_identity_secret(self) -> None:
         check_identity_secret(self.settings, service="campaigns")

@@ -1,5 +1,6 @@
 """A stand-in for the crm's internal member endpoints, speaking their contract (NDJSON
-lines in contact id order, ``after=``, the consent header), scoped by the identity token.
+lines in contact id order, ``after=``, the consent header), scoped by the identity token;
+and for the sender's account limits, which campaigns reads before a launch.
 
 The crm itself is tested for these endpoints; campaigns' own tests need audiences they
 shape at will (thousands of contacts, missing phones, opt-outs) without seeding a crm."""
@@ -25,6 +26,7 @@ def member(
     fields: dict[str, Any] | None = None,
     whatsapp: str | None = None,
     sms: str | None = None,
+    last_inbound_at: str | None = None,
 ) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
@@ -34,6 +36,7 @@ def member(
         "name": name,
         "language": None,
         "time_zone": "America/Sao_Paulo",
+        "last_inbound_at": last_inbound_at,
         "fields": fields or {},
         "consent": {"whatsapp": whatsapp, "sms": sms},
     }
@@ -51,6 +54,8 @@ class FakeCrm:
         self._secret = secret
         self._tenants: dict[uuid.UUID, _Tenant] = {}
         self.calls = 0
+        self.limits: dict[str, dict[str, Any]] = {}
+        """The sender's answer by channel account id (absent: 404)."""
         self.failing = False
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -68,6 +73,8 @@ class FakeCrm:
         app = web.Application()
         app.router.add_post("/internal/v1/contacts/members", self._filter_members)
         app.router.add_get("/internal/v1/segments/{segment_id}/members", self._segment_members)
+        # The sender's account limits, on the same stand-in server (campaigns' sender_url).
+        app.router.add_get("/api/v1/channels/accounts/{account_id}/limits", self._limits)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -112,6 +119,13 @@ class FakeCrm:
         else:
             chosen = list(tenant.contacts)
         return await self._answer(request, tenant, chosen)
+
+    async def _limits(self, request: web.Request) -> web.Response:
+        verify_identity_token(request.headers[IDENTITY_HEADER], secret=self._secret)
+        answer = self.limits.get(request.match_info["account_id"])
+        if answer is None:
+            return web.json_response({"title": "Not found"}, status=404)
+        return web.json_response(answer)
 
     async def _segment_members(self, request: web.Request) -> web.StreamResponse:
         tenant = self._tenant_of(request)

@@ -29,7 +29,7 @@ from mia_campaigns.models import Campaign, Recipient
 from mia_common.contracts import Channel
 from mia_common.contracts.campaigns import RecipientState
 
-__all__ = ["CHUNK", "freeze", "recipient_id", "values_of"]
+__all__ = ["CHUNK", "exclusion_of", "freeze", "recipient_id", "values_of"]
 
 CHUNK = 1_000
 _NAMESPACE = uuid.UUID("9d7f3c1a-0b5e-4c2d-8a61-72656369706e")
@@ -50,7 +50,8 @@ def values_of(line: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _exclusion(line: dict[str, Any], channel: str, requires_consent: bool) -> str | None:
+def exclusion_of(line: dict[str, Any], channel: str, requires_consent: bool) -> str | None:
+    """Why the member ``line`` is left out of a campaign on ``channel``, or None."""
     if not line.get("phone"):
         return "no_address"
     consent = (line.get("consent") or {}).get(_CONSENT_CHANNEL.get(channel, ""))
@@ -74,7 +75,7 @@ async def freeze(
     seq = 0
     async for line in stream.lines():
         contact_id = uuid.UUID(line["id"])
-        reason = _exclusion(line, campaign.channel, stream.requires_consent)
+        reason = exclusion_of(line, campaign.channel, stream.requires_consent)
         chunk.append(
             {
                 "id": recipient_id(campaign.id, contact_id),

@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut, LaunchIn, RecipientOut
+from mia_campaigns.campaigns.review import review_campaign
+from mia_campaigns.campaigns.schemas import (
+    CampaignCreate,
+    CampaignOut,
+    LaunchIn,
+    RecipientOut,
+    ReviewOut,
+)
 from mia_campaigns.campaigns.service import (
     cancel_campaign,
     create_campaign,
@@ -65,6 +72,29 @@ async def list_campaigns(
 async def read(campaign_id: uuid.UUID, caller: Caller, session: SessionDep) -> CampaignOut:
     campaign = await get_campaign(session, tenant_id=caller.tenant_id, campaign_id=campaign_id)
     return await progress(session, campaign)
+
+
+@router.get(
+    "/{campaign_id}/review",
+    response_model=ReviewOut,
+    summary="Before launch: recipients, exclusions, the 24-hour window, the daily limit,"
+    " duration and cost",
+    description="Reads the audience as a launch would, writes nothing. 422 `audience_invalid`"
+    " when the crm refuses the audience; 502 `audience_unavailable` when it cannot be read.",
+)
+async def review(
+    campaign_id: uuid.UUID, caller: Caller, session: SessionDep, context: ContextDep
+) -> ReviewOut:
+    campaign = await get_campaign(session, tenant_id=caller.tenant_id, campaign_id=campaign_id)
+    return await review_campaign(
+        session,
+        campaign,
+        caller=caller,
+        crm=context.crm,
+        sender=context.sender_limits,
+        settings=context.settings,
+        now=datetime.now(UTC),
+    )
 
 
 @router.post(

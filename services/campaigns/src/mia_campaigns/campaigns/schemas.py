@@ -17,10 +17,13 @@ __all__ = [
     "CampaignCreate",
     "CampaignOut",
     "ContactsAudience",
+    "CostEstimate",
+    "DailyLimit",
     "FilterAudience",
     "LaunchIn",
     "MessageSpec",
     "RecipientOut",
+    "ReviewOut",
     "SegmentAudience",
     "TemplateMessage",
     "TextMessage",
@@ -45,6 +48,9 @@ class TemplateMessage(_In):
     type: Literal["template"] = "template"
     name: str = Field(min_length=1, max_length=512)
     language: str = Field(min_length=2, max_length=15, examples=["pt_BR"])
+    category: Literal["marketing", "utility", "authentication"] = Field(
+        default="marketing", description="the template's category at Meta: what it costs"
+    )
     body: str = Field(min_length=1, max_length=1024)
     body_mapping: dict[str, str] | None = None
     header_text: str | None = Field(default=None, max_length=60)
@@ -162,6 +168,41 @@ class CampaignOut(BaseModel):
             excluded=excluded or {},
             failures=failures or {},
         )
+
+
+class DailyLimit(BaseModel):
+    tier: str
+    limit: int | None = Field(description="unique customers per rolling 24 h; null: unlimited")
+    remaining: int | None
+    over_by: int = Field(description="recipients outside the window beyond what remains")
+    resets_at: datetime | None
+
+
+class CostEstimate(BaseModel):
+    currency: str = "USD"
+    category: str = Field(description="marketing, utility, authentication, sms_segment, free")
+    total: float
+    by_country: dict[str, float] = Field(default_factory=dict)
+
+
+class ReviewOut(BaseModel):
+    """What a launch would do now, counted before it (nothing is written)."""
+
+    members: int = Field(description="contacts the audience holds now")
+    recipients: int = Field(description="who would get the message")
+    excluded: dict[str, int] = Field(description="left out, by reason")
+    outside_window: int = Field(
+        description="recipients who have not written in 24 h: only a template reaches them"
+    )
+    template_required: bool = Field(
+        description="true when a text message would fail for those outside the window"
+    )
+    daily_limit: DailyLimit | None = Field(description="null: the sender could not say")
+    warnings: list[str] = Field(default_factory=list)
+    rate_per_second: float
+    duration_seconds: float = Field(description="at the chosen rate, sends alone")
+    cost: CostEstimate
+    by_country: dict[str, int] = Field(default_factory=dict)
 
 
 class RecipientOut(BaseModel):
