@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("channel_account_id", _UUID, nullable=False),
         sa.Column("message", postgresql.JSONB(), nullable=False),
+        sa.Column("variants", postgresql.JSONB()),
         sa.Column("audience", postgresql.JSONB(), nullable=False),
         sa.Column("in_flight_limit", sa.Integer(), nullable=False),
         sa.Column("rate_per_second", sa.Float()),

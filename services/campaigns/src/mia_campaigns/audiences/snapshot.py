@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_campaigns.audiences.crm import MemberStream
 from mia_campaigns.models import Campaign, Recipient
+from mia_campaigns.sending.messages import variant_of
 from mia_common.contracts import Channel
 from mia_common.contracts.campaigns import RecipientState
 
@@ -73,6 +74,7 @@ async def freeze(
     await session.execute(delete(Recipient).where(Recipient.campaign_id == campaign.id))
     chunk: list[dict[str, Any]] = []
     seq = 0
+    percents = [int(v["percent"]) for v in campaign.variants] if campaign.variants else None
     async for line in stream.lines():
         contact_id = uuid.UUID(line["id"])
         reason = exclusion_of(line, campaign.channel, stream.requires_consent)
@@ -87,6 +89,7 @@ async def freeze(
                 "name": (line.get("name") or None) and str(line["name"])[:256],
                 "values": values_of(line),
                 "state": _X if reason else _Q,
+                "variant": variant_of(seq, percents) if percents else None,
                 "reason": reason,
                 "updated_at": now,
             }

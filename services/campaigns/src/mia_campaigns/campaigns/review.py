@@ -13,7 +13,7 @@ from mia_campaigns.campaigns.pricing import country_of, price_of
 from mia_campaigns.campaigns.schemas import CostEstimate, DailyLimit, ReviewOut
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.models import Campaign
-from mia_campaigns.sending.messages import compile_message
+from mia_campaigns.sending.messages import campaign_messages, member_fields
 from mia_campaigns.sending.sender_limits import SenderLimits
 from mia_campaigns.templates.sms import sms_segments
 from mia_common.contracts import Channel
@@ -32,10 +32,7 @@ async def review_campaign(
     settings: CampaignsSettings,
     now: datetime,
 ) -> ReviewOut:
-    message = compile_message(campaign.message)
-    fields = sorted(
-        {v.name.removeprefix("fields.") for v in message.variables if v.name.startswith("fields.")}
-    )
+    fields = member_fields(campaign_messages(campaign))
     async with crm.request(caller, campaign.audience, fields=fields) as stream:
         audience = await review_audience(session, campaign, stream, country_of=country_of, now=now)
     is_template = campaign.message.get("type") == "template"

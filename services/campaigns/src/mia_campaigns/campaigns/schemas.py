@@ -27,6 +27,8 @@ __all__ = [
     "SegmentAudience",
     "TemplateMessage",
     "TextMessage",
+    "VariantIn",
+    "VariantOut",
 ]
 
 
@@ -83,11 +85,23 @@ AudienceSpec = Annotated[
 ]
 
 
+class VariantIn(_In):
+    label: str = Field(min_length=1, max_length=40, examples=["A"])
+    percent: int = Field(ge=1, le=99, description="share of the recipients")
+    message: MessageSpec
+
+
 class CampaignCreate(_In):
     name: str = Field(min_length=1, max_length=200)
     channel: Literal[Channel.WHATSAPP_CLOUD, Channel.SMS]
     channel_account_id: uuid.UUID
-    message: MessageSpec
+    message: MessageSpec | None = Field(default=None, description="the message (or variants)")
+    variants: list[VariantIn] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=5,
+        description="an A/B test instead of one message: shares summing to 100",
+    )
     audience: AudienceSpec
     in_flight_limit: int = Field(
         default=50, ge=1, le=1000, description="send requests out at once, refilled by outcomes"
@@ -103,16 +117,35 @@ class CampaignCreate(_In):
     )
 
     @model_validator(mode="after")
-    def _sms_is_text(self) -> CampaignCreate:
-        if self.channel == Channel.SMS and self.message.type != "text":
+    def _one_message_or_variants(self) -> CampaignCreate:
+        if (self.message is None) == (self.variants is None):
+            raise ValueError("give message or variants, not both")
+        if self.variants is not None:
+            if sum(v.percent for v in self.variants) != 100:
+                raise ValueError("the variants' percents add up to 100")
+            if len({v.label for v in self.variants}) != len(self.variants):
+                raise ValueError("each variant has a label of its own")
+        if self.channel == Channel.SMS and any(m.type != "text" for m in self.messages()):
             raise ValueError("an SMS campaign sends a text message")
         return self
+
+    def messages(self) -> list[TextMessage | TemplateMessage]:
+        if self.variants is not None:
+            return [v.message for v in self.variants]
+        return [self.message] if self.message is not None else []
 
 
 class LaunchIn(_In):
     scheduled_at: datetime | None = Field(
         default=None, description="start then (with its offset); absent: now"
     )
+
+
+class VariantOut(BaseModel):
+    label: str
+    percent: int
+    message: dict[str, Any]
+    counts: dict[RecipientState, int] = Field(default_factory=dict)
 
 
 class CampaignOut(BaseModel):
@@ -137,6 +170,9 @@ class CampaignOut(BaseModel):
     )
     excluded: dict[str, int] = Field(default_factory=dict, description="excluded, by reason")
     failures: dict[str, int] = Field(default_factory=dict, description="failed, by error code")
+    variants: list[VariantOut] | None = Field(
+        default=None, description="an A/B test's variants, each with its own counts"
+    )
 
     @classmethod
     def of(
@@ -146,7 +182,19 @@ class CampaignOut(BaseModel):
         counts: dict[str, int] | None = None,
         excluded: dict[str, int] | None = None,
         failures: dict[str, int] | None = None,
+        by_variant: dict[int, dict[str, int]] | None = None,
     ) -> CampaignOut:
+        variants = None
+        if campaign.variants is not None:
+            variants = [
+                VariantOut(
+                    label=v["label"],
+                    percent=v["percent"],
+                    message=v["message"],
+                    counts={RecipientState(k): n for k, n in (by_variant or {}).get(i, {}).items()},
+                )
+                for i, v in enumerate(campaign.variants)
+            ]
         return cls(
             id=campaign.id,
             name=campaign.name,
@@ -167,6 +215,7 @@ class CampaignOut(BaseModel):
             counts={RecipientState(k): v for k, v in (counts or {}).items()},
             excluded=excluded or {},
             failures=failures or {},
+            variants=variants,
         )
 
 

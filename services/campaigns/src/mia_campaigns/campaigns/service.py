@@ -20,7 +20,7 @@ from mia_campaigns.campaigns.lifecycle import move
 from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.models import Campaign, Recipient
-from mia_campaigns.sending.messages import check_message, compile_message
+from mia_campaigns.sending.messages import campaign_messages, check_message, member_fields
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.identity import Identity
 
@@ -38,16 +38,20 @@ __all__ = [
 async def create_campaign(
     session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: CampaignCreate
 ) -> Campaign:
-    problem = check_message(body.message)
-    if problem is not None:
-        raise InvalidMessage(problem)
+    for number, spec in enumerate(body.messages()):
+        problem = check_message(spec)
+        if problem is not None:
+            where = f"variant {body.variants[number].label}: " if body.variants else ""
+            raise InvalidMessage(where + problem)
+    first = body.messages()[0]
     campaign = Campaign(
         tenant_id=tenant_id,
         name=body.name,
         status=CampaignStatus.DRAFT.value,
         channel=body.channel.value,
         channel_account_id=body.channel_account_id,
-        message=body.message.model_dump(mode="json"),
+        message=first.model_dump(mode="json"),
+        variants=[v.model_dump(mode="json") for v in body.variants] if body.variants else None,
         audience=body.audience.model_dump(mode="json"),
         in_flight_limit=body.in_flight_limit,
         rate_per_second=body.rate_per_second,
@@ -75,20 +79,26 @@ async def get_campaign(
 
 async def progress(session: AsyncSession, campaign: Campaign) -> CampaignOut:
     rows = await session.execute(
-        select(Recipient.state, Recipient.reason, func.count())
+        select(Recipient.variant, Recipient.state, Recipient.reason, func.count())
         .where(Recipient.campaign_id == campaign.id)
-        .group_by(Recipient.state, Recipient.reason)
+        .group_by(Recipient.variant, Recipient.state, Recipient.reason)
     )
     counts: dict[str, int] = {}
     excluded: dict[str, int] = {}
     failures: dict[str, int] = {}
-    for state, reason, count in rows:
+    by_variant: dict[int, dict[str, int]] = {}
+    for variant, state, reason, count in rows:
         counts[state] = counts.get(state, 0) + count
+        if variant is not None:
+            of_variant = by_variant.setdefault(variant, {})
+            of_variant[state] = of_variant.get(state, 0) + count
         if state == RecipientState.EXCLUDED.value:
             excluded[reason or "unknown"] = count
         elif state == RecipientState.FAILED.value:
             failures[reason or "unknown"] = failures.get(reason or "unknown", 0) + count
-    return CampaignOut.of(campaign, counts=counts, excluded=excluded, failures=failures)
+    return CampaignOut.of(
+        campaign, counts=counts, excluded=excluded, failures=failures, by_variant=by_variant
+    )
 
 
 async def launch_campaign(
@@ -109,10 +119,7 @@ async def launch_campaign(
             f"only a draft is launched; this campaign is {campaign.status}",
             current_status=campaign.status,
         )
-    message = compile_message(campaign.message)
-    fields = sorted(
-        {v.name.removeprefix("fields.") for v in message.variables if v.name.startswith("fields.")}
-    )
+    fields = member_fields(campaign_messages(campaign))
     async with crm.request(caller, campaign.audience, fields=fields) as stream:
         await freeze(
             session,

@@ -30,6 +30,8 @@ class Campaign(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     channel: Mapped[str] = mapped_column(String(16), nullable=False)
     channel_account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     message: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    # A/B test: [{"label", "percent", "message"}]; ``message`` is then the first one's.
+    variants: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     audience: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     in_flight_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=50)
     rate_per_second: Mapped[float | None] = mapped_column(Float)

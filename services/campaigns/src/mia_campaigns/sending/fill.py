@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_campaigns.campaigns.lifecycle import move
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.models import Campaign, Recipient
-from mia_campaigns.sending.messages import compile_message
+from mia_campaigns.sending.messages import campaign_messages
 from mia_campaigns.templates.rendering import MissingVariable
 from mia_common.contracts import Channel, SendOrigin, SendRequest
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
@@ -91,13 +91,14 @@ async def fill(
             await move(session, campaign, CampaignStatus.COMPLETED, events=events, now=now)
             return Filled(completed=True)
         return Filled()
-    message = compile_message(campaign.message)
+    messages = campaign_messages(campaign)
     staged = []
     requested: list[uuid.UUID] = []
     failed = 0
     for row in rows:
         recipient = f"{row.name or 'contact'} ({row.address})"
         try:
+            message = messages[row.variant or 0]
             content = message.content(row.values, recipient=recipient)
         except MissingVariable as exc:
             row.state = RecipientState.FAILED.value

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from mia_campaigns.campaigns.schemas import MessageSpec, TemplateMessage, TextMessage
+from mia_campaigns.models import Campaign
 from mia_campaigns.templates.rendering import (
     CompiledTemplate,
     TemplateParts,
@@ -22,7 +23,14 @@ from mia_campaigns.templates.rendering import (
 )
 from mia_common.contracts.messages import SendContent, TextContent
 
-__all__ = ["CampaignMessage", "compile_message"]
+__all__ = [
+    "CampaignMessage",
+    "campaign_messages",
+    "check_message",
+    "compile_message",
+    "member_fields",
+    "variant_of",
+]
 
 _SPEC: TypeAdapter[TextMessage | TemplateMessage] = TypeAdapter(MessageSpec)
 
@@ -61,6 +69,36 @@ class CampaignMessage:
 def compile_message(stored: dict[str, Any]) -> CampaignMessage:
     """The campaign's stored message, compiled; ``TemplateSyntaxError`` when it cannot be."""
     return CampaignMessage(_SPEC.validate_python(stored))
+
+
+def campaign_messages(campaign: Campaign) -> list[CampaignMessage]:
+    """The campaign's messages by variant number (one when it is no A/B test)."""
+    if campaign.variants:
+        return [compile_message(variant["message"]) for variant in campaign.variants]
+    return [compile_message(campaign.message)]
+
+
+def member_fields(messages: list[CampaignMessage]) -> list[str]:
+    """The custom fields the messages read: what the member stream must carry."""
+    return sorted(
+        {
+            v.name.removeprefix("fields.")
+            for message in messages
+            for v in message.variables
+            if v.name.startswith("fields.")
+        }
+    )
+
+
+def variant_of(seq: int, percents: list[int]) -> int:
+    """The variant of the snapshot's ``seq``-th recipient: every 100 in a row split exactly
+    by the percents, interleaved (37 is coprime with 100: buckets 0, 37, 74, 11, ...)."""
+    bucket = (seq * 37) % 100
+    for index, percent in enumerate(percents):
+        if bucket < percent:
+            return index
+        bucket -= percent
+    return len(percents) - 1
 
 
 def check_message(spec: TextMessage | TemplateMessage) -> str | None:
