@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 from support.fake_crm import member
@@ -170,3 +172,31 @@ async def test_recipients_are_listed_by_state_and_searched_by_number(world: Worl
     assert len(queued.json()["items"]) == 4
     assert len(second.json()["items"]) == 3
     assert [r["contact_id"] for r in found.json()["items"]] == [contacts[7]["id"]]
+
+
+async def test_the_recipients_export_as_a_spreadsheet_safe_csv(world: World) -> None:
+    contacts = world.contacts(3)
+    tricky = world.crm.add(world.tenant_id, [member(phone="+5511933330000", name="=HYPERLINK(1)")])
+    created = await world.create([*contacts, *tricky])
+    await world.launch(created["id"])
+    await world.until_status(created["id"], "completed")
+
+    response = await world.client.get(
+        f"/api/v1/campaigns/{created['id']}/recipients/export", headers=world.manager.headers
+    )
+    agent = await world.client.get(
+        f"/api/v1/campaigns/{created['id']}/recipients/export", headers=world.agent.headers
+    )
+    stranger = await world.client.get(
+        f"/api/v1/campaigns/{created['id']}/recipients/export", headers=world.stranger().headers
+    )
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 4
+    assert {r["state"] for r in rows} == {"accepted"}
+    assert {r["phone"] for r in rows} == {c["phone"] for c in [*contacts, *tricky]}
+    assert "'=HYPERLINK(1)" in {r["name"] for r in rows}
+    assert agent.status_code == 403
+    assert stranger.status_code == 404

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from mia_campaigns.campaigns.export import recipient_csv
 from mia_campaigns.campaigns.review import review_campaign
 from mia_campaigns.campaigns.schemas import (
     CampaignCreate,
@@ -169,6 +171,36 @@ async def cancel(
         now=datetime.now(UTC),
     )
     return await progress(session, campaign)
+
+
+@router.get(
+    "/{campaign_id}/recipients/export",
+    response_class=StreamingResponse,
+    summary="The recipients as CSV (UTF-8 with BOM), optionally of one state",
+    description="Personal data in bulk: managers and above.",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def export_recipients(
+    campaign_id: uuid.UUID,
+    caller: Manager,
+    session: SessionDep,
+    context: ContextDep,
+    state: Annotated[RecipientState | None, Query()] = None,
+) -> StreamingResponse:
+    campaign = await get_campaign(session, tenant_id=caller.tenant_id, campaign_id=campaign_id)
+    labels = [v["label"] for v in campaign.variants] if campaign.variants else None
+    stream = recipient_csv(
+        context.infra.sessions,
+        campaign_id=campaign.id,
+        labels=labels,
+        state=state.value if state else None,
+    )
+    name = f"campaign-{campaign.id}-recipients.csv"
+    return StreamingResponse(
+        stream,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(

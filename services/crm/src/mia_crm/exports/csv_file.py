@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
+from mia_common.spreadsheets import BOM
+from mia_common.spreadsheets import spreadsheet_cell as _cell
 from mia_crm.contacts.profile import time_zone_of
 from mia_crm.models import Contact
 
 __all__ = ["BOM", "DELIMITERS", "PROFILE_COLUMNS", "encode_header", "encode_rows"]
 
-BOM = "\ufeff".encode()
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 PROFILE_COLUMNS = (
     "id",
@@ -44,8 +43,6 @@ PROFILE_COLUMNS = (
     "last_outbound_at",
     "tags",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"[+-]?[\d\s().,-]+")
 
 
 def _writer(buffer: io.StringIO, delimiter: str) -> Any:
@@ -93,18 +90,3 @@ def encode_rows(
             ]
         )
     return buffer.getvalue().encode()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "; ".join(_cell(item) for item in value)
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(text):
-        return "'" + text
-    return text
