@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("allowance_at", _TS),
         sa.Column("scheduled_at", _TS),
         sa.Column("frequency_cap_hours", sa.Integer()),
+        sa.Column("send_window", postgresql.JSONB()),
         sa.Column("status_reason", sa.String(64)),
         sa.Column("status_detail", sa.String(1000)),
         sa.Column("created_by_user_id", _UUID),

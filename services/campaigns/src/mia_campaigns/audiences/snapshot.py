@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_campaigns.audiences.crm import MemberStream
 from mia_campaigns.models import Campaign, Recipient
 from mia_campaigns.sending.messages import variant_of
+from mia_campaigns.sending.window import known_time_zones
 from mia_common.contracts import Channel
 from mia_common.contracts.campaigns import RecipientState
 
@@ -44,8 +45,11 @@ def recipient_id(campaign_id: uuid.UUID, contact_id: uuid.UUID) -> uuid.UUID:
 
 
 def values_of(line: dict[str, Any]) -> dict[str, Any]:
-    """The values a template reads, by variable name (``fields.<key>`` flattened)."""
+    """The values a template reads, by variable name (``fields.<key>`` flattened), and the
+    contact's time zone for a per-contact send window (only a zone ``zoneinfo`` knows)."""
     values = {key: line.get(key) for key in ("name", "phone", "email")}
+    zone = line.get("time_zone")
+    values["time_zone"] = zone if zone in known_time_zones() else None
     for key, value in (line.get("fields") or {}).items():
         values[f"fields.{key}"] = None if value is None else str(value)
     return values

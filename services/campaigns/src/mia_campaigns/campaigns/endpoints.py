@@ -117,7 +117,7 @@ async def launch(
         session,
         caller=caller,
         campaign_id=campaign_id,
-        scheduled_at=body.scheduled_at if body else None,
+        scheduled_at=body.start() if body else None,
         crm=context.crm,
         events=context.events,
         now=datetime.now(UTC),

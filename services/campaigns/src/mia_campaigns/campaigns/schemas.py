@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mia_campaigns.models import Campaign, Recipient
+from mia_campaigns.sending.window import known_time_zones
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.contracts.messages import Channel
 
@@ -25,6 +27,7 @@ __all__ = [
     "RecipientOut",
     "ReviewOut",
     "SegmentAudience",
+    "SendWindow",
     "TemplateMessage",
     "TextMessage",
     "VariantIn",
@@ -85,6 +88,31 @@ AudienceSpec = Annotated[
 ]
 
 
+class SendWindow(_In):
+    """Send only on these days between these times, in one zone or each contact's own."""
+
+    days: list[int] = Field(
+        default=[1, 2, 3, 4, 5], min_length=1, max_length=7, description="ISO: 1 Monday, 7 Sunday"
+    )
+    start: time = Field(examples=["09:00"])
+    end: time = Field(examples=["18:00"], description="before start: the window spans midnight")
+    time_zone: str = Field(
+        description="IANA zone (the company's); with per_contact, for contacts without one",
+        examples=["America/Sao_Paulo"],
+    )
+    per_contact: bool = Field(default=False, description="each contact's own time zone")
+
+    @model_validator(mode="after")
+    def _valid(self) -> SendWindow:
+        if any(day < 1 or day > 7 for day in self.days):
+            raise ValueError("days are ISO weekdays, 1 (Monday) to 7 (Sunday)")
+        if self.start == self.end:
+            raise ValueError("the window's start and end differ")
+        if self.time_zone not in known_time_zones():
+            raise ValueError(f"unknown time zone {self.time_zone!r}")
+        return self
+
+
 class VariantIn(_In):
     label: str = Field(min_length=1, max_length=40, examples=["A"])
     percent: int = Field(ge=1, le=99, description="share of the recipients")
@@ -109,6 +137,7 @@ class CampaignCreate(_In):
     rate_per_second: float | None = Field(
         default=None, gt=0, le=1000, description="a cap below the number's own pace"
     )
+    send_window: SendWindow | None = None
     frequency_cap_hours: int | None = Field(
         default=None,
         ge=1,
@@ -139,6 +168,32 @@ class LaunchIn(_In):
     scheduled_at: datetime | None = Field(
         default=None, description="start then (with its offset); absent: now"
     )
+    local_time: datetime | None = Field(
+        default=None,
+        description="start at this wall-clock time (no offset) in time_zone: the offset is"
+        " the one in force on that date, daylight saving included",
+        examples=["2027-03-14T09:00:00"],
+    )
+    time_zone: str | None = Field(default=None, examples=["America/Sao_Paulo"])
+
+    @model_validator(mode="after")
+    def _one_way_to_say_when(self) -> LaunchIn:
+        if self.scheduled_at is not None and self.local_time is not None:
+            raise ValueError("give scheduled_at or local_time, not both")
+        if self.scheduled_at is not None and self.scheduled_at.tzinfo is None:
+            raise ValueError("scheduled_at needs its offset (or use local_time and time_zone)")
+        if self.local_time is not None:
+            if self.local_time.tzinfo is not None:
+                raise ValueError("local_time is a wall-clock time: no offset")
+            if self.time_zone is None or self.time_zone not in known_time_zones():
+                raise ValueError("local_time needs a known IANA time_zone")
+        return self
+
+    def start(self) -> datetime | None:
+        """The instant to start at, or None for now."""
+        if self.local_time is not None and self.time_zone is not None:
+            return self.local_time.replace(tzinfo=ZoneInfo(self.time_zone))
+        return self.scheduled_at
 
 
 class VariantOut(BaseModel):
@@ -161,6 +216,7 @@ class CampaignOut(BaseModel):
     in_flight_limit: int
     rate_per_second: float | None
     scheduled_at: datetime | None
+    send_window: dict[str, Any] | None
     launched_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
@@ -208,6 +264,7 @@ class CampaignOut(BaseModel):
             in_flight_limit=campaign.in_flight_limit,
             rate_per_second=campaign.rate_per_second,
             scheduled_at=campaign.scheduled_at,
+            send_window=campaign.send_window,
             launched_at=campaign.launched_at,
             started_at=campaign.started_at,
             finished_at=campaign.finished_at,

@@ -56,6 +56,7 @@ async def create_campaign(
         in_flight_limit=body.in_flight_limit,
         rate_per_second=body.rate_per_second,
         frequency_cap_hours=body.frequency_cap_hours,
+        send_window=body.send_window.model_dump(mode="json") if body.send_window else None,
         allowance=0.0,
         created_by_user_id=user_id,
     )

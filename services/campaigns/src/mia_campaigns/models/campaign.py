@@ -39,6 +39,9 @@ class Campaign(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     allowance_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     frequency_cap_hours: Mapped[int | None] = mapped_column(Integer)
+    # {"days": [1..7 ISO], "start": "09:00", "end": "18:00", "time_zone": IANA,
+    #  "per_contact": bool}: sends only inside it (``sending.window``).
+    send_window: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     status_reason: Mapped[str | None] = mapped_column(String(64))
     status_detail: Mapped[str | None] = mapped_column(String(1000))
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

@@ -23,6 +23,7 @@ from mia_campaigns.campaigns.lifecycle import move
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.models import Campaign, Recipient
 from mia_campaigns.sending.messages import campaign_messages
+from mia_campaigns.sending.window import window_condition
 from mia_campaigns.templates.rendering import MissingVariable
 from mia_common.contracts import Channel, SendOrigin, SendRequest
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
@@ -80,6 +81,11 @@ async def fill(
                 .where(
                     Recipient.campaign_id == campaign.id,
                     Recipient.state == RecipientState.QUEUED.value,
+                    *(
+                        [window_condition(campaign.send_window, now)]
+                        if campaign.send_window
+                        else []
+                    ),
                 )
                 .order_by(Recipient.seq)
                 .limit(room)
