@@ -38,6 +38,16 @@ class ServiceProcess:
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
 
+    def log_tail(self, lines: int = 30) -> str:
+        """The last ``lines`` of the process's log (its migrations' output first), for an
+        assertion message."""
+        if not self.log_path.exists():
+            return f"(no log at {self.log_path})"
+        with self.log_path.open("rb") as log:
+            log.seek(max(0, self.log_path.stat().st_size - 16_384))
+            tail = log.read().decode(errors="replace").splitlines()[-lines:]
+        return f"--- last {len(tail)} lines of {self.log_path}:\n" + "\n".join(tail)
+
     async def start(self, ready_timeout: float = 60.0) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")

@@ -13,9 +13,10 @@ import asyncio
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from mia_common.contracts.topics import TOPICS
 from mia_common.identity import IDENTITY_HEADER, Identity, Role, issue_identity_token
@@ -23,7 +24,7 @@ from mia_common.messaging.admin import ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing import fresh_database, wait_until
 from mia_common.testing.spare_kafka import SpareKafka, free_port
-from support.processes import ROOT, ServiceProcess
+from support.processes import LOG_DIR, ROOT, ServiceProcess
 
 __all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "Stack", "messaging_stack"]
 
@@ -82,22 +83,42 @@ class Stack:
         return {IDENTITY_HEADER: token}
 
 
+# Who must be ready before a service starts (when both are in the stack); the others start
+# side by side.
+STARTS_AFTER = {"campaigns": ("crm",)}
+
+
 @asynccontextmanager
-async def _database(settings: PlatformSettings, service: str, run_id: str) -> AsyncIterator[str]:
+async def _database(
+    settings: PlatformSettings, process: ServiceProcess, run_id: str
+) -> AsyncIterator[str]:
+    service = process.name
     name = f"e2e_{run_id}_{service.replace('-', '_')}"
     async with fresh_database(settings, name) as url:
         # A process per service: each service's models share one SQLAlchemy metadata class,
-        # and two of them have a table of the same name.
-        migrate = await asyncio.create_subprocess_exec(
-            str(ROOT / ".venv" / "bin" / "alembic"),
-            "-c",
-            str(ROOT / "services" / service / "alembic.ini"),
-            "upgrade",
-            "head",
-            cwd=str(ROOT / "services" / service),
-            env={**os.environ, "MIA_DATABASE_URL_OVERRIDE": url},
-        )
-        assert await migrate.wait() == 0, f"migrations of {service} failed"
+        # and two of them have a table of the same name. Its output goes to the service's
+        # log, whose tail a failure shows.
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        with process.log_path.open("ab") as log:
+            migrate = await asyncio.create_subprocess_exec(
+                str(ROOT / ".venv" / "bin" / "alembic"),
+                "-c",
+                str(ROOT / "services" / service / "alembic.ini"),
+                "upgrade",
+                "head",
+                cwd=str(ROOT / "services" / service),
+                env={**os.environ, "MIA_DATABASE_URL_OVERRIDE": url},
+                stdout=log,
+                stderr=log,
+            )
+        try:
+            if await migrate.wait() != 0:
+                raise AssertionError(f"migrations of {service} failed")
+        except asyncio.CancelledError:  # another service failed: no orphan left behind
+            if migrate.returncode is None:
+                migrate.kill()
+            await migrate.wait()
+            raise
         yield url
 
 
@@ -105,7 +126,11 @@ async def _database(settings: PlatformSettings, service: str, run_id: str) -> As
 async def messaging_stack(
     settings: PlatformSettings, services: tuple[str, ...], extra_env: dict[str, str] | None = None
 ) -> AsyncIterator[Stack]:
-    """Start ``services`` (names of ``SERVICES``) in dependency order; stop them at the end."""
+    """Start ``services`` (names of ``SERVICES``); stop them at the end.
+
+    Kafka and the services start side by side: each service's database is created and
+    migrated at once, its process started once Kafka (and those of ``STARTS_AFTER``) are
+    ready; a service that fails names itself and shows the tail of its log."""
     run_id = uuid.uuid4().hex[:8]
     kafka = SpareKafka()
     stack = Stack(settings=settings, kafka=kafka, run_id=run_id)
@@ -135,24 +160,70 @@ async def messaging_stack(
         "MIA_ADMIN_PASSWORD": ADMIN_PASSWORD,
         **(extra_env or {}),
     }
-    async with AsyncExitStack() as exit_stack:
+    for name in services:
+        app, _ = SERVICES[name]
+        stack.processes[name] = ServiceProcess(name, app, ports[name], dict(common), run_id)
+    ready = {name: asyncio.Event() for name in [*services, "kafka"]}
+    # Migrating and importing a service are CPU-bound: more of them at once than there are
+    # cores only slows each down, past its readiness deadline on a busy machine.
+    busy = asyncio.Semaphore(os.cpu_count() or 2)
+
+    async def start_kafka() -> None:
         await kafka.start()
-        exit_stack.push_async_callback(_remove_kafka, kafka)
         await ensure_topics(kafka.bootstrap, TOPICS)
-        for name in services:
-            app, database = SERVICES[name]
-            env = dict(common)
-            if database is not None:
-                env["MIA_DATABASE_URL_OVERRIDE"] = await exit_stack.enter_async_context(
-                    _database(settings, name, run_id)
+        ready["kafka"].set()
+
+    async def start_service(process: ServiceProcess) -> None:
+        if SERVICES[process.name][1] is not None:
+            async with busy, _named(process, "could not get its database"):
+                process.env["MIA_DATABASE_URL_OVERRIDE"] = await exit_stack.enter_async_context(
+                    _database(settings, process, run_id)
                 )
-            process = ServiceProcess(name, app, ports[name], env, run_id)
-            stack.processes[name] = process
-            exit_stack.push_async_callback(process.stop)
+        # Pushed after its database: the process stops before the database is dropped.
+        exit_stack.push_async_callback(process.stop)
+        for before in ("kafka", *STARTS_AFTER.get(process.name, ())):
+            if before in ready:
+                await ready[before].wait()
+        async with busy, _named(process, "did not start"):
             logged = process.log_path.stat().st_size if process.log_path.exists() else 0
             await process.start()
             await _listening(process, logged)
+        ready[process.name].set()
+
+    async with AsyncExitStack() as exit_stack:
+        exit_stack.push_async_callback(_remove_kafka, kafka)
+        await _together(start_kafka(), *(start_service(p) for p in stack.processes.values()))
+        # Once all are up, the first thing undone: they stop side by side (the stops pushed
+        # above then find them stopped).
+        exit_stack.push_async_callback(_stop_all, stack)
         yield stack
+
+
+async def _together(*steps: Coroutine[Any, Any, None]) -> None:
+    """Runs ``steps`` side by side; the first to fail cancels the others (which are awaited)
+    and is raised as it is, not inside an exception group."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            for step in steps:
+                group.create_task(step)
+    except BaseExceptionGroup as failed:
+        first = failed.exceptions[0]
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+
+
+@asynccontextmanager
+async def _named(process: ServiceProcess, what: str) -> AsyncIterator[None]:
+    """A failure inside names ``process`` and shows the tail of its log."""
+    try:
+        yield
+    except Exception as error:
+        raise AssertionError(f"{process.name} {what}: {error}\n{process.log_tail()}") from error
+
+
+async def _stop_all(stack: Stack) -> None:
+    await asyncio.gather(*(process.stop() for process in stack.processes.values()))
 
 
 async def _listening(process: ServiceProcess, logged: int, seconds: float = 60.0) -> None:
