@@ -1,8 +1,9 @@
-"""Write the gateway's, the crm's and the sender's OpenAPI documents to ``dashboard/src/api/``.
+"""Write the services' OpenAPI documents (gateway, crm, sender, campaigns) to dashboard/src/api/.
 
 ``gateway.openapi.json``, ``crm.openapi.json`` (the inbox and contacts, which the gateway
 forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are) and
-``sender.openapi.json`` (channel accounts and alerts, forwarded under ``/api/v1/channels``).
+``sender.openapi.json`` (channel accounts and alerts, forwarded under ``/api/v1/channels``) and
+``campaigns.openapi.json`` (campaigns, forwarded under ``/api/v1/campaigns``).
 The dashboard's typed clients are generated from these files (``npm run gen:api``), and
 ``npm run check:api`` fails when one no longer matches its service. Building the apps
 connects nowhere: the database, Redis and Kafka are opened in their lifespans, which never
@@ -18,6 +19,8 @@ import json
 import sys
 from pathlib import Path
 
+from mia_campaigns.config import CampaignsSettings
+from mia_campaigns.main import create_app as create_campaigns_app
 from mia_crm.config import CrmSettings
 from mia_crm.main import create_app as create_crm_app
 from mia_gateway.config import GatewaySettings
@@ -25,12 +28,13 @@ from mia_gateway.main import create_app
 from mia_sender.config import SenderSettings
 from mia_sender.main import create_app as create_sender_app
 
-__all__ = ["render", "render_crm", "render_sender"]
+__all__ = ["render", "render_campaigns", "render_crm", "render_sender"]
 
 API_DIR = Path(__file__).resolve().parents[1] / "src" / "api"
 TARGET = API_DIR / "gateway.openapi.json"
 CRM_TARGET = API_DIR / "crm.openapi.json"
 SENDER_TARGET = API_DIR / "sender.openapi.json"
+CAMPAIGNS_TARGET = API_DIR / "campaigns.openapi.json"
 
 
 def render() -> str:
@@ -50,6 +54,11 @@ def render_sender() -> str:
     return _dump(create_sender_app(settings).openapi())
 
 
+def render_campaigns() -> str:
+    settings = CampaignsSettings(_env_file=None)  # type: ignore[call-arg]
+    return _dump(create_campaigns_app(settings).openapi())
+
+
 def _dump(document: dict[str, object]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -63,6 +72,7 @@ def main() -> int:
         (TARGET, render()),
         (CRM_TARGET, render_crm()),
         (SENDER_TARGET, render_sender()),
+        (CAMPAIGNS_TARGET, render_campaigns()),
     )
     for target, text in documents:
         if not args.check:

@@ -14,6 +14,9 @@ const ContactDetailPage = lazy(() => import("./sections/contacts/ContactDetailPa
 const ImportWizard = lazy(() => import("./sections/contacts/import/ImportWizard"));
 const PipelinesPage = lazy(() => import("./sections/pipelines/PipelinesPage"));
 const PipelineSettingsPage = lazy(() => import("./sections/settings/pipelines/PipelineSettingsPage"));
+const CampaignsPage = lazy(() => import("./sections/campaigns/CampaignsPage"));
+const NewCampaignPage = lazy(() => import("./sections/campaigns/NewCampaignPage"));
+const CampaignPage = lazy(() => import("./sections/campaigns/CampaignPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -38,6 +41,9 @@ export const routes: RouteObject[] = [
       { path: "contacts/:contactId", element: <ContactDetailPage /> },
       { path: "pipelines", element: <PipelinesPage /> },
       { path: "pipelines/:pipelineId", element: <PipelinesPage /> },
+      { path: "campaigns", element: <CampaignsPage /> },
+      { path: "campaigns/new", element: <NewCampaignPage /> },
+      { path: "campaigns/:campaignId", element: <CampaignPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },

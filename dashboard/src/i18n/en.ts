@@ -1,5 +1,6 @@
 // English strings; every section keeps its own in its messages.ts. pt-BR.ts must have the
 // same keys (its type checks that).
+import * as campaigns from "../sections/campaigns/messages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
@@ -49,6 +50,7 @@ export const en = {
     inbox: "Inbox",
     contacts: "Contacts",
     pipelines: "Pipelines",
+    campaigns: "Campaigns",
     connections: "Connections",
     team: "Team",
     settings: "Settings",
@@ -65,6 +67,7 @@ export const en = {
   inbox: inbox.en,
   contacts: contacts.en,
   pipelines: pipelines.en,
+  campaigns: campaigns.en,
   connections: connections.en,
   team: team.en,
   settings: settings.en,
@@ -79,6 +82,11 @@ export const en = {
       title: "No contacts yet",
       body: "Contacts are created when customers write to you.",
       action: "Open the inbox",
+    },
+    campaigns: {
+      title: "No campaigns yet",
+      body: "Send one message to a saved segment of your contacts, at the pace your number allows.",
+      action: "New campaign",
     },
     connections: {
       title: "No connections yet",

@@ -1,5 +1,6 @@
 // Brazilian Portuguese strings, key for key with en.ts.
 import type { Messages } from "./en";
+import * as campaigns from "../sections/campaigns/messages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
@@ -49,6 +50,7 @@ export const ptBR: Messages = {
     inbox: "Caixa de entrada",
     contacts: "Contatos",
     pipelines: "Funis",
+    campaigns: "Campanhas",
     connections: "Conexões",
     team: "Equipe",
     settings: "Configurações",
@@ -65,6 +67,7 @@ export const ptBR: Messages = {
   inbox: inbox.ptBR,
   contacts: contacts.ptBR,
   pipelines: pipelines.ptBR,
+  campaigns: campaigns.ptBR,
   connections: connections.ptBR,
   team: team.ptBR,
   settings: settings.ptBR,
@@ -79,6 +82,11 @@ export const ptBR: Messages = {
       title: "Nenhum contato ainda",
       body: "Os contatos são criados quando os clientes escrevem para você.",
       action: "Abrir a caixa de entrada",
+    },
+    campaigns: {
+      title: "Nenhuma campanha ainda",
+      body: "Envie uma mensagem para um segmento salvo dos seus contatos, no ritmo que o seu número permite.",
+      action: "Nova campanha",
     },
     connections: {
       title: "Nenhuma conexão ainda",

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 
 interface EmptyStateProps {
   icon: Icon;
-  section: "inbox" | "contacts" | "connections" | "team" | "settings";
+  section: "inbox" | "contacts" | "campaigns" | "connections" | "team" | "settings";
   /** Where the next step leads; without it the action shows as not yet available. */
   actionTo?: string;
 }
