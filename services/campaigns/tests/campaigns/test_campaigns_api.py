@@ -200,3 +200,65 @@ async def test_the_recipients_export_as_a_spreadsheet_safe_csv(world: World) -> 
     assert "'=HYPERLINK(1)" in {r["name"] for r in rows}
     assert agent.status_code == 403
     assert stranger.status_code == 404
+
+
+async def test_a_draft_is_edited_and_deleted_but_a_launched_campaign_is_not(world: World) -> None:
+    world.sender.account(world.account_id).mode = "hold"
+    contacts = world.contacts(2)
+    draft = await world.create(contacts)
+    launched = await world.create(contacts)
+    await world.launch(launched["id"])
+    headers = world.manager.headers
+
+    edited = await world.client.patch(
+        f"/api/v1/campaigns/{draft['id']}",
+        json={"name": "Natal", "message": {"type": "text", "body": "Feliz Natal {{first_name}}"}},
+        headers=headers,
+    )
+    broken = await world.client.patch(
+        f"/api/v1/campaigns/{draft['id']}",
+        json={"message": {"type": "text", "body": "{{oops"}},
+        headers=headers,
+    )
+    too_late = await world.client.patch(
+        f"/api/v1/campaigns/{launched['id']}", json={"name": "x"}, headers=headers
+    )
+    by_agent = await world.client.delete(
+        f"/api/v1/campaigns/{draft['id']}", headers=world.agent.headers
+    )
+    by_stranger = await world.client.delete(
+        f"/api/v1/campaigns/{draft['id']}", headers=world.stranger().headers
+    )
+    deleted = await world.client.delete(f"/api/v1/campaigns/{draft['id']}", headers=headers)
+    not_deleted = await world.client.delete(f"/api/v1/campaigns/{launched['id']}", headers=headers)
+    found = await world.client.get("/api/v1/campaigns", params={"q": "natal"}, headers=headers)
+
+    assert edited.status_code == 200
+    assert edited.json()["name"] == "Natal"
+    assert edited.json()["message"]["body"] == "Feliz Natal {{first_name}}"
+    assert broken.status_code == 422
+    assert too_late.status_code == 409
+    assert by_agent.status_code == 403
+    assert by_stranger.status_code == 404
+    assert deleted.status_code == 204
+    assert not_deleted.status_code == 409
+    assert found.json()["items"] == []
+    assert (
+        await world.client.get(f"/api/v1/campaigns/{draft['id']}", headers=headers)
+    ).status_code == 404
+
+
+async def test_campaigns_are_searched_by_name(world: World) -> None:
+    contacts = world.contacts(1)
+    await world.create(contacts, name="Black Friday 50%_off")
+    await world.create(contacts, name="Natal")
+
+    found = await world.client.get(
+        "/api/v1/campaigns", params={"q": "50%_"}, headers=world.agent.headers
+    )
+    literal = await world.client.get(
+        "/api/v1/campaigns", params={"q": "%"}, headers=world.agent.headers
+    )
+
+    assert [c["name"] for c in found.json()["items"]] == ["Black Friday 50%_off"]
+    assert [c["name"] for c in literal.json()["items"]] == ["Black Friday 50%_off"]

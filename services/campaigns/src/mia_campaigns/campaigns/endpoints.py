@@ -15,6 +15,7 @@ from mia_campaigns.campaigns.review import review_campaign
 from mia_campaigns.campaigns.schemas import (
     CampaignCreate,
     CampaignOut,
+    CampaignUpdate,
     LaunchIn,
     RecipientOut,
     ReviewOut,
@@ -22,11 +23,13 @@ from mia_campaigns.campaigns.schemas import (
 from mia_campaigns.campaigns.service import (
     cancel_campaign,
     create_campaign,
+    delete_campaign,
     get_campaign,
     launch_campaign,
     pause_campaign,
     progress,
     resume_campaign,
+    update_campaign,
 )
 from mia_campaigns.context import ContextDep
 from mia_campaigns.identity import Caller, Manager
@@ -39,6 +42,11 @@ from mia_common.text import ApiStr
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
+
+
+def _escaped(text: str) -> str:
+    """``text`` matched literally inside an ILIKE pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @router.post("", response_model=CampaignOut, status_code=201, summary="Create a draft")
@@ -56,10 +64,13 @@ async def list_campaigns(
     limit: Limit = 50,
     cursor: CursorParam = None,
     status: Annotated[CampaignStatus | None, Query()] = None,
+    q: Annotated[ApiStr | None, Query(max_length=200, description="part of the name")] = None,
 ) -> Page[CampaignOut]:
     query = select(Campaign).where(Campaign.tenant_id == caller.tenant_id)
     if status is not None:
         query = query.where(Campaign.status == status.value)
+    if q:
+        query = query.where(Campaign.name.ilike(f"%{_escaped(q)}%", escape="\\"))
     rows, next_cursor = await fetch_page(
         session,
         query,
@@ -74,6 +85,31 @@ async def list_campaigns(
 async def read(campaign_id: uuid.UUID, caller: Caller, session: SessionDep) -> CampaignOut:
     campaign = await get_campaign(session, tenant_id=caller.tenant_id, campaign_id=campaign_id)
     return await progress(session, campaign)
+
+
+@router.patch(
+    "/{campaign_id}",
+    response_model=CampaignOut,
+    summary="Edit a draft",
+    description="409 `campaign_state_conflict` once launched; checked as a new campaign.",
+)
+async def edit(
+    campaign_id: uuid.UUID, body: CampaignUpdate, caller: Manager, session: SessionDep
+) -> CampaignOut:
+    campaign = await update_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, changes=body
+    )
+    return CampaignOut.of(campaign)
+
+
+@router.delete(
+    "/{campaign_id}",
+    status_code=204,
+    summary="Delete a draft",
+    description="409 `campaign_state_conflict` once launched (cancel it instead).",
+)
+async def delete(campaign_id: uuid.UUID, caller: Manager, session: SessionDep) -> None:
+    await delete_campaign(session, tenant_id=caller.tenant_id, campaign_id=campaign_id)
 
 
 @router.get(
@@ -224,8 +260,11 @@ async def recipients(
     if state is not None:
         query = query.where(Recipient.state == state.value)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Recipient.address.ilike(pattern) | Recipient.name.ilike(pattern))
+        pattern = f"%{_escaped(q)}%"
+        query = query.where(
+            Recipient.address.ilike(pattern, escape="\\")
+            | Recipient.name.ilike(pattern, escape="\\")
+        )
     rows, next_cursor = await fetch_page(
         session, query, PageParams(limit=limit, cursor=cursor), keys=[Recipient.seq]
     )

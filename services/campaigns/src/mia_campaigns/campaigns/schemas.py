@@ -18,6 +18,7 @@ __all__ = [
     "AudienceSpec",
     "CampaignCreate",
     "CampaignOut",
+    "CampaignUpdate",
     "ContactsAudience",
     "CostEstimate",
     "DailyLimit",
@@ -162,6 +163,19 @@ class CampaignCreate(_In):
         if self.variants is not None:
             return [v.message for v in self.variants]
         return [self.message] if self.message is not None else []
+
+
+class CampaignUpdate(_In):
+    """A draft's changes: what is given replaces what was (message and variants together)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    message: MessageSpec | None = None
+    variants: list[VariantIn] | None = Field(default=None, min_length=2, max_length=5)
+    audience: AudienceSpec | None = None
+    in_flight_limit: int | None = Field(default=None, ge=1, le=1000)
+    rate_per_second: float | None = Field(default=None, gt=0, le=1000)
+    frequency_cap_hours: int | None = Field(default=None, ge=1, le=720)
+    send_window: SendWindow | None = None
 
 
 class LaunchIn(_In):

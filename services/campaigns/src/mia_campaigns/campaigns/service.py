@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from mia_campaigns.audiences.crm import CrmMembers
 from mia_campaigns.audiences.snapshot import freeze
 from mia_campaigns.campaigns.errors import CampaignNotFound, CampaignStateConflict, InvalidMessage
 from mia_campaigns.campaigns.lifecycle import move
-from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut
+from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.models import Campaign, Recipient
 from mia_campaigns.sending.messages import campaign_messages, check_message, member_fields
@@ -27,36 +28,25 @@ from mia_common.identity import Identity
 __all__ = [
     "cancel_campaign",
     "create_campaign",
+    "delete_campaign",
     "get_campaign",
     "launch_campaign",
     "pause_campaign",
     "progress",
     "resume_campaign",
+    "update_campaign",
 ]
 
 
 async def create_campaign(
     session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: CampaignCreate
 ) -> Campaign:
-    for number, spec in enumerate(body.messages()):
-        problem = check_message(spec)
-        if problem is not None:
-            where = f"variant {body.variants[number].label}: " if body.variants else ""
-            raise InvalidMessage(where + problem)
-    first = body.messages()[0]
     campaign = Campaign(
         tenant_id=tenant_id,
-        name=body.name,
         status=CampaignStatus.DRAFT.value,
         channel=body.channel.value,
         channel_account_id=body.channel_account_id,
-        message=first.model_dump(mode="json"),
-        variants=[v.model_dump(mode="json") for v in body.variants] if body.variants else None,
-        audience=body.audience.model_dump(mode="json"),
-        in_flight_limit=body.in_flight_limit,
-        rate_per_second=body.rate_per_second,
-        frequency_cap_hours=body.frequency_cap_hours,
-        send_window=body.send_window.model_dump(mode="json") if body.send_window else None,
+        **await _checked(body),
         allowance=0.0,
         created_by_user_id=user_id,
     )
@@ -64,6 +54,79 @@ async def create_campaign(
     await session.flush()
     await session.refresh(campaign)
     return campaign
+
+
+def _require_draft(campaign: Campaign, doing: str) -> None:
+    if campaign.status != CampaignStatus.DRAFT.value:
+        raise CampaignStateConflict(
+            f"only a draft can be {doing}; this campaign is {campaign.status}",
+            current_status=campaign.status,
+        )
+
+
+async def update_campaign(
+    session: AsyncSession, *, tenant_id: uuid.UUID, campaign_id: uuid.UUID, changes: CampaignUpdate
+) -> Campaign:
+    campaign = await get_campaign(session, tenant_id=tenant_id, campaign_id=campaign_id, lock=True)
+    _require_draft(campaign, "edited")
+    given = changes.model_fields_set
+    # The result is checked as a new campaign would be: one message or variants, SMS text.
+    merged = CampaignCreate.model_validate(
+        {
+            "name": campaign.name,
+            "channel": campaign.channel,
+            "channel_account_id": campaign.channel_account_id,
+            "message": None if campaign.variants else campaign.message,
+            "variants": campaign.variants,
+            "audience": campaign.audience,
+            "in_flight_limit": campaign.in_flight_limit,
+            "rate_per_second": campaign.rate_per_second,
+            "frequency_cap_hours": campaign.frequency_cap_hours,
+            "send_window": campaign.send_window,
+        }
+        | {key: getattr(changes, key) for key in given if key not in ("message", "variants")}
+        | (
+            {"message": changes.message, "variants": changes.variants}
+            if {"message", "variants"} & given
+            else {}
+        )
+    )
+    replacement = await _checked(merged)
+    for key in ("name", "audience", "in_flight_limit", "rate_per_second", "frequency_cap_hours"):
+        setattr(campaign, key, replacement[key])
+    campaign.message = replacement["message"]
+    campaign.variants = replacement["variants"]
+    campaign.send_window = replacement["send_window"]
+    await session.flush()
+    await session.refresh(campaign)
+    return campaign
+
+
+async def delete_campaign(
+    session: AsyncSession, *, tenant_id: uuid.UUID, campaign_id: uuid.UUID
+) -> None:
+    campaign = await get_campaign(session, tenant_id=tenant_id, campaign_id=campaign_id, lock=True)
+    _require_draft(campaign, "deleted")
+    await session.delete(campaign)
+
+
+async def _checked(body: CampaignCreate) -> dict[str, Any]:
+    """The stored form of ``body``, its messages compiled (422 naming the variant)."""
+    for number, spec in enumerate(body.messages()):
+        problem = check_message(spec)
+        if problem is not None:
+            where = f"variant {body.variants[number].label}: " if body.variants else ""
+            raise InvalidMessage(where + problem)
+    return {
+        "name": body.name,
+        "message": body.messages()[0].model_dump(mode="json"),
+        "variants": [v.model_dump(mode="json") for v in body.variants] if body.variants else None,
+        "audience": body.audience.model_dump(mode="json"),
+        "in_flight_limit": body.in_flight_limit,
+        "rate_per_second": body.rate_per_second,
+        "frequency_cap_hours": body.frequency_cap_hours,
+        "send_window": body.send_window.model_dump(mode="json") if body.send_window else None,
+    }
 
 
 async def get_campaign(
