@@ -33,10 +33,18 @@ export interface paths {
         get: operations["read_api_v1_campaigns__campaign_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a draft
+         * @description 409 `campaign_state_conflict` once launched (cancel it instead).
+         */
+        delete: operations["delete_api_v1_campaigns__campaign_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a draft
+         * @description 409 `campaign_state_conflict` once launched; checked as a new campaign.
+         */
+        patch: operations["edit_api_v1_campaigns__campaign_id__patch"];
         trace?: never;
     };
     "/api/v1/campaigns/{campaign_id}/cancel": {
@@ -331,6 +339,27 @@ export interface components {
          * @enum {string}
          */
         CampaignStatus: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "failed";
+        /**
+         * CampaignUpdate
+         * @description A draft's changes: what is given replaces what was (message and variants together).
+         */
+        CampaignUpdate: {
+            /** Audience */
+            audience?: (components["schemas"]["ContactsAudience"] | components["schemas"]["SegmentAudience"] | components["schemas"]["FilterAudience"]) | null;
+            /** Frequency Cap Hours */
+            frequency_cap_hours?: number | null;
+            /** In Flight Limit */
+            in_flight_limit?: number | null;
+            /** Message */
+            message?: (components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"]) | null;
+            /** Name */
+            name?: string | null;
+            /** Rate Per Second */
+            rate_per_second?: number | null;
+            send_window?: components["schemas"]["SendWindow"] | null;
+            /** Variants */
+            variants?: components["schemas"]["VariantIn"][] | null;
+        };
         /** ContactsAudience */
         ContactsAudience: {
             /** Contact Ids */
@@ -701,6 +730,8 @@ export interface operations {
                 /** @description the next_cursor of the previous page; omit for the first */
                 cursor?: string | null;
                 status?: components["schemas"]["CampaignStatus"] | null;
+                /** @description part of the name */
+                q?: string | null;
             };
             header?: {
                 "X-Mia-Identity"?: string | null;
@@ -921,6 +952,218 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_campaigns__campaign_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_api_v1_campaigns__campaign_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -106,8 +106,30 @@ export interface paths {
          */
         get: operations["account_templates_api_v1_channels_accounts__account_id__templates_get"];
         put?: never;
-        post?: never;
+        /**
+         * Submit a new WhatsApp message template to Meta for review
+         * @description Meta answers at once with the template PENDING and reviews it later; the list
+         *     (``GET ...?status=all``) shows it at once and its decision once Meta made it.
+         */
+        post: operations["create_template_api_v1_channels_accounts__account_id__templates_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/accounts/{account_id}/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a WhatsApp message template at Meta (every language of it) */
+        delete: operations["delete_template_api_v1_channels_accounts__account_id__templates__name__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -419,6 +441,61 @@ export interface components {
              */
             occurred_at: string;
         };
+        /** BodyComponent */
+        BodyComponent: {
+            /** @description required when the text has placeholders */
+            example?: components["schemas"]["BodyExample"] | null;
+            /**
+             * Text
+             * @description the message, with placeholders {{1}}, {{2}}...
+             * @example Olá {{1}}! Seu pedido {{2}} saiu para entrega.
+             */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BODY";
+        };
+        /** BodyExample */
+        BodyExample: {
+            /**
+             * Body Text
+             * @description one list: a sample value for each variable
+             */
+            body_text: string[][];
+        };
+        /** ButtonVariablesOut */
+        ButtonVariablesOut: {
+            /**
+             * Count
+             * @description distinct placeholders in the button's url
+             * @example 1
+             */
+            count: number;
+            /**
+             * Index
+             * @description the button's position in the BUTTONS component, from 0: the index a send names in its button parameter
+             * @example 0
+             */
+            index: number;
+            /**
+             * Type
+             * @description the button's type (URL)
+             * @example URL
+             */
+            type: string;
+        };
+        /** ButtonsComponent */
+        ButtonsComponent: {
+            /** Buttons */
+            buttons: (components["schemas"]["QuickReplyButton"] | components["schemas"]["UrlButton"] | components["schemas"]["PhoneNumberButton"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BUTTONS";
+        };
         /**
          * Channel
          * @enum {string}
@@ -429,6 +506,52 @@ export interface components {
          * @enum {string}
          */
         ChannelAlertKind: "token_expired" | "spam_limit" | "daily_limit_near" | "daily_limit_reached" | "provider_down" | "resumed";
+        /** FooterComponent */
+        FooterComponent: {
+            /**
+             * Text
+             * @description no placeholders
+             */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "FOOTER";
+        };
+        /** HeaderComponent */
+        HeaderComponent: {
+            example?: components["schemas"]["HeaderExample"] | null;
+            /**
+             * Format
+             * @description TEXT needs a text; IMAGE, VIDEO and DOCUMENT need example.header_handle
+             * @enum {string}
+             */
+            format: "TEXT" | "IMAGE" | "VIDEO" | "DOCUMENT" | "LOCATION";
+            /**
+             * Text
+             * @description a TEXT header's text, with at most one placeholder
+             */
+            text?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "HEADER";
+        };
+        /** HeaderExample */
+        HeaderExample: {
+            /**
+             * Header Handle
+             * @description a media header's sample: a handle from Meta's resumable upload
+             */
+            header_handle?: string[] | null;
+            /**
+             * Header Text
+             * @description a sample value for the text header's variable
+             */
+            header_text?: string[] | null;
+        };
         /** Page[AccountOut] */
         Page_AccountOut_: {
             /** Items */
@@ -454,6 +577,21 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** PhoneNumberButton */
+        PhoneNumberButton: {
+            /**
+             * Phone Number
+             * @example +5511999990000
+             */
+            phone_number: string;
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PHONE_NUMBER";
+        };
         /**
          * Problem
          * @description An error, as RFC 9457 problem details; `code` is stable for programs.
@@ -473,6 +611,16 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** QuickReplyButton */
+        QuickReplyButton: {
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUICK_REPLY";
         };
         /** SecretOut */
         SecretOut: {
@@ -530,6 +678,65 @@ export interface components {
              */
             channel: "sms";
         });
+        /**
+         * TemplateCreate
+         * @description A new template, in Graph's shape; submitted to Meta, which reviews it.
+         */
+        TemplateCreate: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "MARKETING" | "UTILITY" | "AUTHENTICATION";
+            /**
+             * Components
+             * @description exactly one BODY; at most one HEADER, FOOTER and BUTTONS
+             */
+            components: (components["schemas"]["HeaderComponent"] | components["schemas"]["BodyComponent"] | components["schemas"]["FooterComponent"] | components["schemas"]["ButtonsComponent"])[];
+            /**
+             * Language
+             * @description Meta's language code
+             * @example pt_BR
+             */
+            language: string;
+            /**
+             * Name
+             * @description lower-case letters, digits and underscores
+             * @example confirmacao_pedido
+             */
+            name: string;
+        };
+        /** TemplateCreated */
+        TemplateCreated: {
+            /**
+             * Category
+             * @description the category Meta filed it under
+             * @example UTILITY
+             */
+            category: string;
+            /**
+             * Id
+             * @description Meta's template id
+             * @example 1300000000000042
+             */
+            id: string;
+            /**
+             * Language
+             * @example pt_BR
+             */
+            language: string;
+            /**
+             * Name
+             * @example confirmacao_pedido
+             */
+            name: string;
+            /**
+             * Status
+             * @description Meta's status: PENDING while it reviews the template
+             * @example PENDING
+             */
+            status: string;
+        };
         /** TemplateList */
         TemplateList: {
             /**
@@ -547,6 +754,11 @@ export interface components {
              */
             body: string;
             /**
+             * Button Variables
+             * @description the buttons that take values (URL buttons whose url ends in a placeholder), in button order; empty: no button takes any
+             */
+            button_variables?: components["schemas"]["ButtonVariablesOut"][];
+            /**
              * Category
              * @description MARKETING, UTILITY or AUTHENTICATION
              * @example UTILITY
@@ -559,6 +771,13 @@ export interface components {
              * @description a text header; null: none, or a media header
              */
             header: string | null;
+            /**
+             * Header Variables
+             * @description distinct placeholders in the text header (Meta allows at most one); 0 for no header or a media header
+             * @default 0
+             * @example 1
+             */
+            header_variables: number;
             /**
              * Language
              * @example pt_BR
@@ -577,10 +796,31 @@ export interface components {
             status: string;
             /**
              * Variables
-             * @description distinct placeholders in the body ({{1}}, {{2}}...): values to fill in
+             * @description distinct placeholders in the body ({{1}}, {{2}}...): values to fill in. The header's and the buttons' are counted apart (header_variables, button_variables)
              * @example 2
              */
             variables: number;
+        };
+        /** UrlButton */
+        UrlButton: {
+            /**
+             * Example
+             * @description a full sample URL; required when the url has a placeholder
+             */
+            example?: string[] | null;
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "URL";
+            /**
+             * Url
+             * @description may end in one placeholder, filled in at each send
+             * @example https://example.com/pedidos/{{1}}
+             */
+            url: string;
         };
         /** WhatsAppCloudAccountCreate */
         WhatsAppCloudAccountCreate: {
@@ -1595,6 +1835,237 @@ export interface operations {
                 };
             };
             /** @description code meta_unavailable or meta_error: Meta gave no list */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template_api_v1_channels_accounts__account_id__templates_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateCreated"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such account in this company */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code token_expired, token_lacks_permission, waba_not_found, account_restricted, credentials_missing, credentials_unreadable or credentials_invalid: a person must fix the account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code meta_unavailable or meta_error: Meta did not take the template */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_template_api_v1_channels_accounts__account_id__templates__name__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                account_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such account in this company; or code template_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code token_expired, token_lacks_permission, waba_not_found, account_restricted, credentials_missing, credentials_unreadable or credentials_invalid: a person must fix the account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code meta_unavailable or meta_error: Meta did not delete it */
             502: {
                 headers: {
                     [name: string]: unknown;
