@@ -8,6 +8,7 @@ from mia_campaigns.campaigns.endpoints import router as campaigns_router
 from mia_campaigns.config import CampaignsSettings, get_settings
 from mia_campaigns.context import CampaignsContext
 from mia_campaigns.stream import create_batch_consumers, create_router
+from mia_campaigns.templates.endpoints import router as templates_router
 from mia_common.app import build_infrastructure, create_service_app
 
 __all__ = ["create_app"]
@@ -22,7 +23,7 @@ def create_app(settings: CampaignsSettings | None = None) -> FastAPI:
     consumers = create_batch_consumers(context)
     return create_service_app(
         context,
-        routers=[campaigns_router],
+        routers=[campaigns_router, templates_router],
         on_startup=[
             context.check_identity_secret,
             context.ensure_produced_topics,

@@ -2,5 +2,6 @@
 
 from mia_campaigns.models.campaign import Campaign
 from mia_campaigns.models.recipient import Recipient
+from mia_campaigns.models.template import Template
 
-__all__ = ["Campaign", "Recipient"]
+__all__ = ["Campaign", "Recipient", "Template"]
