@@ -8,24 +8,24 @@
 - ``contacts.events.v1`` (``<group>.contacts``): opt-outs, deletions and erasures stop
   what is still queued for the person.
 
-Every handler is idempotent by construction (a row only moves forward), so none needs a
-claim table. campaigns publishes only through its outbox (``context.produced_topics``).
+The handlers (``sending.handlers``, ``audiences.handlers``) own the transactions; every
+one is idempotent by construction (a row only moves forward), so none needs a claim table.
+campaigns publishes only through its outbox (``context.produced_topics``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from faststream.kafka import KafkaRouter
 
-from mia_campaigns.audiences.contact_changes import apply_contact_change
+from mia_campaigns.audiences import handlers as audiences
 from mia_campaigns.context import CampaignsContext
-from mia_campaigns.sending.outcomes import record_outcomes
-from mia_campaigns.sending.statuses import record_replies, record_statuses
+from mia_campaigns.sending import handlers as sending
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOrigin, SendOutcome
 from mia_common.contracts.contacts import ContactEvent
 from mia_common.contracts.messages import ORIGIN_HEADER
-from mia_common.db import unit_of_work
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.batch import BatchConsumer, Record
 
@@ -46,20 +46,6 @@ def create_batch_consumers(context: CampaignsContext) -> list[BatchConsumer[Any]
     settings = context.settings
     group = settings.consumer_group
 
-    async def on_outcomes(events: list[Envelope[SendOutcome]]) -> None:
-        async with unit_of_work(context.infra.sessions) as session:
-            moved = await record_outcomes(session, events, events=context.events)
-        if moved:
-            context.fan_out.wake()
-
-    async def on_statuses(events: list[Envelope[MessageStatus]]) -> None:
-        async with unit_of_work(context.infra.sessions) as session:
-            await record_statuses(session, events)
-
-    async def on_inbound(events: list[Envelope[InboundMessage]]) -> None:
-        async with unit_of_work(context.infra.sessions) as session:
-            await record_replies(session, events)
-
     common: dict[str, Any] = {
         "settings": settings,
         "broker": context.infra.broker,
@@ -70,7 +56,7 @@ def create_batch_consumers(context: CampaignsContext) -> list[BatchConsumer[Any]
             topic=settings.outcome_topic,
             group_id=f"{group}.outcomes",
             model=Envelope[SendOutcome],
-            handle=on_outcomes,
+            handle=partial(sending.handle_outcomes, context),
             skip=_not_ours,
             **common,
         ),
@@ -78,14 +64,14 @@ def create_batch_consumers(context: CampaignsContext) -> list[BatchConsumer[Any]
             topic=settings.status_topic,
             group_id=f"{group}.statuses",
             model=Envelope[MessageStatus],
-            handle=on_statuses,
+            handle=partial(sending.handle_statuses, context),
             **common,
         ),
         BatchConsumer(
             topic=settings.inbound_topic,
             group_id=f"{group}.inbound",
             model=Envelope[InboundMessage],
-            handle=on_inbound,
+            handle=partial(sending.handle_inbound, context),
             **common,
         ),
     ]
@@ -100,7 +86,6 @@ def create_router(context: CampaignsContext) -> KafkaRouter:
         **subscriber_options(f"{context.settings.consumer_group}.contacts"),
     )
     async def on_contact_event(event: Envelope[ContactEvent]) -> None:
-        async with unit_of_work(context.infra.sessions) as session:
-            await apply_contact_change(session, event)
+        await audiences.handle_contact_event(context, event)
 
     return router

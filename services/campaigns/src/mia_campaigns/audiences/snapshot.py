@@ -90,7 +90,7 @@ async def freeze(
                 "contact_id": contact_id,
                 "seq": seq,
                 "address": line.get("phone"),
-                "name": (line.get("name") or None) and str(line["name"])[:256],
+                "name": (line.get("name") or "")[:256] or None,
                 "values": values_of(line),
                 "state": _X if reason else _Q,
                 "variant": variant_of(seq, percents) if percents else None,

@@ -193,25 +193,31 @@ async def launch_campaign(
             now=now,
         )
     campaign.launched_at = now
-    if scheduled_at is not None and scheduled_at > now:
+    later = scheduled_at is not None and scheduled_at > now
+    if later:
         campaign.scheduled_at = scheduled_at
-        await move(
-            session,
-            campaign,
-            CampaignStatus.SCHEDULED,
-            events=events,
-            now=now,
-            actor_user_id=caller.user_id,
-        )
-    else:
-        await move(
-            session,
-            campaign,
-            CampaignStatus.RUNNING,
-            events=events,
-            now=now,
-            actor_user_id=caller.user_id,
-        )
+    to = CampaignStatus.SCHEDULED if later else CampaignStatus.RUNNING
+    await move(session, campaign, to, events=events, now=now, actor_user_id=caller.user_id)
+    return campaign
+
+
+async def _moved_by(
+    session: AsyncSession,
+    *,
+    caller: Identity,
+    campaign_id: uuid.UUID,
+    to: CampaignStatus,
+    events: CampaignEvents,
+    now: datetime,
+    reason: str | None = None,
+) -> Campaign:
+    """The caller's campaign, locked, moved to ``to`` (409 when its status forbids it)."""
+    campaign = await get_campaign(
+        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
+    )
+    await move(
+        session, campaign, to, events=events, now=now, actor_user_id=caller.user_id, reason=reason
+    )
     return campaign
 
 
@@ -223,19 +229,15 @@ async def pause_campaign(
     events: CampaignEvents,
     now: datetime,
 ) -> Campaign:
-    campaign = await get_campaign(
-        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
-    )
-    await move(
+    return await _moved_by(
         session,
-        campaign,
-        CampaignStatus.PAUSED,
+        caller=caller,
+        campaign_id=campaign_id,
+        to=CampaignStatus.PAUSED,
         events=events,
         now=now,
-        actor_user_id=caller.user_id,
         reason="paused_by_user",
     )
-    return campaign
 
 
 async def resume_campaign(
@@ -250,18 +252,13 @@ async def resume_campaign(
         session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
     )
     if campaign.status != CampaignStatus.PAUSED.value:
+        # A draft or a scheduled campaign may become running too, but not by "resume".
         raise CampaignStateConflict(
             f"only a paused campaign resumes; this one is {campaign.status}",
             current_status=campaign.status,
         )
-    await move(
-        session,
-        campaign,
-        CampaignStatus.RUNNING,
-        events=events,
-        now=now,
-        actor_user_id=caller.user_id,
-    )
+    to = CampaignStatus.RUNNING
+    await move(session, campaign, to, events=events, now=now, actor_user_id=caller.user_id)
     return campaign
 
 
@@ -273,16 +270,13 @@ async def cancel_campaign(
     events: CampaignEvents,
     now: datetime,
 ) -> Campaign:
-    campaign = await get_campaign(
-        session, tenant_id=caller.tenant_id, campaign_id=campaign_id, lock=True
-    )
-    await move(
+    campaign = await _moved_by(
         session,
-        campaign,
-        CampaignStatus.CANCELLED,
+        caller=caller,
+        campaign_id=campaign_id,
+        to=CampaignStatus.CANCELLED,
         events=events,
         now=now,
-        actor_user_id=caller.user_id,
         reason="cancelled_by_user",
     )
     await session.execute(

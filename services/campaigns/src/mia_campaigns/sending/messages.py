@@ -8,6 +8,7 @@ recipient's failure (``MissingVariable`` names the variable and the recipient), 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -78,7 +79,7 @@ def campaign_messages(campaign: Campaign) -> list[CampaignMessage]:
     return [compile_message(campaign.message)]
 
 
-def member_fields(messages: list[CampaignMessage]) -> list[str]:
+def member_fields(messages: Sequence[CampaignMessage | CompiledTemplate]) -> list[str]:
     """The custom fields the messages read: what the member stream must carry."""
     return sorted(
         {

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_campaigns.audiences.crm import CrmMembers
 from mia_campaigns.audiences.snapshot import values_of
 from mia_campaigns.models import Template
+from mia_campaigns.sending.messages import member_fields
 from mia_campaigns.templates.errors import (
     PreviewContactNotFound,
     PreviewVariableMissing,
@@ -182,13 +183,7 @@ async def preview_template(
     template = await get_template(session, tenant_id=caller.tenant_id, template_id=template_id)
     engine = compiled(template)
     if body.contact_id is not None:
-        fields = sorted(
-            {
-                v.name.removeprefix("fields.")
-                for v in engine.variables
-                if v.name.startswith("fields.")
-            }
-        )
+        fields = member_fields([engine])
         audience = {"kind": "contacts", "contact_ids": [str(body.contact_id)]}
         async with crm.request(caller, audience, fields=fields) as stream:
             lines = [line async for line in stream.lines()]

@@ -1,0 +1,33 @@
+"""Kafka handlers of the sending side: each batch is one transaction, then the service.
+
+Every one is idempotent by construction (a ledger row only moves forward), so none needs a
+claim table.
+"""
+
+from __future__ import annotations
+
+from mia_campaigns.context import CampaignsContext
+from mia_campaigns.sending.outcomes import record_outcomes
+from mia_campaigns.sending.statuses import record_replies, record_statuses
+from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
+from mia_common.db import unit_of_work
+
+__all__ = ["handle_inbound", "handle_outcomes", "handle_statuses"]
+
+
+async def handle_outcomes(context: CampaignsContext, events: list[Envelope[SendOutcome]]) -> None:
+    async with unit_of_work(context.infra.sessions) as session:
+        moved = await record_outcomes(session, events, events=context.events)
+    if moved:
+        # After the commit: the refill must see the room the outcomes freed.
+        context.fan_out.wake()
+
+
+async def handle_statuses(context: CampaignsContext, events: list[Envelope[MessageStatus]]) -> None:
+    async with unit_of_work(context.infra.sessions) as session:
+        await record_statuses(session, events)
+
+
+async def handle_inbound(context: CampaignsContext, events: list[Envelope[InboundMessage]]) -> None:
+    async with unit_of_work(context.infra.sessions) as session:
+        await record_replies(session, events)
