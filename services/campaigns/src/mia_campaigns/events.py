@@ -2,17 +2,26 @@
 
 Send requests carry ids derived from the ledger row (UUIDv5): a fill replayed after a crash
 stages the same event id and the same request id, and the sender sends once per request id.
+Campaign events carry their type in a header (``EVENT_TYPE_HEADER``): the gateway relays
+progress and status changes to browsers and drops the recipients' batches undecoded.
+
+Every status move stages its event here (``campaigns.lifecycle.move``), so this is where the
+progress reporter (``sending.progress``) hears of them, whoever made the move: it is told
+before the move commits, and waits to read the new status before it reports.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.models import Campaign
 from mia_common.contracts import Envelope, SendRequest
 from mia_common.contracts.campaigns import (
+    EVENT_TYPE_HEADER,
+    CampaignProgress,
     CampaignRecipientsUpdated,
     CampaignStatus,
     CampaignStatusChanged,
@@ -27,11 +36,16 @@ __all__ = ["SOURCE", "CampaignEvents"]
 SOURCE = "/services/campaigns"
 _NAMESPACE = uuid.UUID("5b0e6c44-2f7e-4a53-8f0e-63616d706169")
 RECIPIENTS_PER_EVENT = 500
+StatusListener = Callable[[uuid.UUID, CampaignStatus | None, CampaignStatus], None]
+_CampaignData = CampaignStatusChanged | CampaignRecipientsUpdated | CampaignProgress
 
 
 class CampaignEvents:
     def __init__(self, settings: CampaignsSettings) -> None:
         self._settings = settings
+        # Told (campaign, previous, status) of every status move as it is staged: the
+        # progress reporter, set once the context has built it.
+        self.on_status: StatusListener | None = None
 
     def send(self, *, tenant_id: uuid.UUID, request: SendRequest) -> StagedEvent:
         envelope = Envelope[SendRequest](
@@ -67,7 +81,12 @@ class CampaignEvents:
             actor_user_id=actor_user_id,
             occurred_at=now,
         )
+        if self.on_status is not None:
+            self.on_status(campaign.id, previous, change.status)
         return self._campaign_event(campaign.tenant_id, campaign.id, change)
+
+    def progress(self, *, tenant_id: uuid.UUID, progress: CampaignProgress) -> StagedEvent:
+        return self._campaign_event(tenant_id, progress.campaign_id, progress)
 
     def recipients_updated(
         self,
@@ -94,13 +113,18 @@ class CampaignEvents:
         self,
         tenant_id: uuid.UUID,
         campaign_id: uuid.UUID,
-        data: CampaignStatusChanged | CampaignRecipientsUpdated,
+        data: _CampaignData,
     ) -> StagedEvent:
-        envelope = Envelope[CampaignStatusChanged | CampaignRecipientsUpdated](
+        envelope = Envelope[_CampaignData](
             type=CAMPAIGNS_EVENTS.name,
             source=SOURCE,
             tenantid=tenant_id,
             subject=str(campaign_id),
             data=data,
         )
-        return StagedEvent(self._settings.campaigns_topic, str(campaign_id), envelope)
+        return StagedEvent(
+            self._settings.campaigns_topic,
+            str(campaign_id),
+            envelope,
+            {EVENT_TYPE_HEADER: data.type},
+        )

@@ -5,6 +5,10 @@ moves a row forward (accepted -> delivered -> read -> replied), so a late or rep
 receipt changes nothing. A status ``failed`` after acceptance (Meta gave up delivering)
 fails the row with Meta's code. A reply is an inbound message from a recipient's number
 to the number the campaign sent from, within ``REPLY_WINDOW`` of the send.
+
+Both say which campaigns moved (for the live progress, ``sending.progress``): an
+executemany returns nothing, so the rows stamped with this transaction's ``now`` are read
+back, as the outcomes do.
 """
 
 from __future__ import annotations
@@ -44,8 +48,8 @@ def _state_in(table: Table, states: tuple[str, ...]) -> ColumnElement[bool]:
 
 async def record_statuses(
     session: AsyncSession, events: list[Envelope[MessageStatus]], *, now: datetime | None = None
-) -> int:
-    """Apply the receipts of campaign sends among ``events``; how many were candidates."""
+) -> set[uuid.UUID]:
+    """Apply the receipts of campaign sends among ``events``; the campaigns that moved."""
     now = now or datetime.now(UTC)
     table = cast(Table, Recipient.__table__)
     by_state: dict[str, list[dict[str, object]]] = {}
@@ -77,12 +81,20 @@ async def record_statuses(
             .values(**values),
             rows,
         )
-    return sum(len(rows) for rows in by_state.values())
+    if not by_state:
+        return set()
+    row_ids = [row["row_id"] for rows in by_state.values() for row in rows]
+    moved = await session.scalars(
+        select(Recipient.campaign_id)
+        .where(Recipient.id.in_(row_ids), Recipient.updated_at == now)
+        .distinct()
+    )
+    return set(moved)
 
 
 async def record_replies(
     session: AsyncSession, events: list[Envelope[InboundMessage]], *, now: datetime | None = None
-) -> None:
+) -> set[uuid.UUID]:
     """Mark the recipients who wrote back to the number a campaign reached them from."""
     now = now or datetime.now(UTC)
     replies = [
@@ -96,7 +108,7 @@ async def record_replies(
         if event.data.from_address
     ]
     if not replies:
-        return
+        return set()
     table = cast(Table, Recipient.__table__)
     campaigns = cast(Table, Campaign.__table__)
     sent_from_account = select(campaigns.c.id).where(
@@ -115,3 +127,14 @@ async def record_replies(
         .values(state=R.REPLIED.value, updated_at=now),
         replies,
     )
+    moved = await session.scalars(
+        select(Recipient.campaign_id)
+        .where(
+            Recipient.tenant_id.in_({reply["tenant"] for reply in replies}),
+            Recipient.address.in_({reply["sender_address"] for reply in replies}),
+            Recipient.state == R.REPLIED.value,
+            Recipient.updated_at == now,
+        )
+        .distinct()
+    )
+    return set(moved)
