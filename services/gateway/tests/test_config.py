@@ -48,6 +48,7 @@ def test_the_live_socket_relays_only_what_browsers_listen_to_by_default() -> Non
         "inbox.events.v1",
         "channels.alerts.v1",
         "leads.events.v1",
+        "campaigns.events.v1",
     ]
 
 

@@ -25,15 +25,25 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
+from mia_common.contracts.campaigns import (
+    EVENT_TYPE_HEADER,
+    CampaignProgress,
+    CampaignRecipientsUpdated,
+    CampaignStatus,
+    CampaignStatusChanged,
+    RecipientOutcome,
+    RecipientState,
+)
 from mia_common.contracts.envelope import Envelope
 from mia_common.contracts.leads import ColumnRebalanced, LeadEvent, LeadSnapshot, RebalancedLead
-from mia_common.contracts.topics import LEADS_EVENTS, Topic
+from mia_common.contracts.topics import CAMPAIGNS_EVENTS, LEADS_EVENTS, Topic
 from mia_common.identity import Role
 from mia_common.messaging import PermanentError, create_broker
 from mia_common.messaging.admin import ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
 from mia_common.testing.plugin import TopicReaderFactory
+from mia_gateway.live import handlers as live_handlers
 from mia_gateway.live.connection import LiveConnection
 from mia_gateway.live.events import (
     AUTHENTICATED_FRAME,
@@ -215,6 +225,144 @@ async def test_a_column_rebalance_reaches_the_boards_of_its_tenant_with_every_ca
     assert [card["id"] for card in frame["data"]["leads"]] == [str(card.id) for card in cards]
     assert [card["version"] for card in frame["data"]["leads"]] == [2, 2, 2]
     assert client_b.event_ids == [sentinel_b]
+
+
+def campaign_event(
+    tenant_id: uuid.UUID,
+    data: CampaignProgress | CampaignStatusChanged | CampaignRecipientsUpdated,
+) -> dict[str, Any]:
+    return Envelope[CampaignProgress | CampaignStatusChanged | CampaignRecipientsUpdated](
+        type=CAMPAIGNS_EVENTS.name,
+        source="/services/campaigns",
+        tenantid=tenant_id,
+        subject=str(data.campaign_id),
+        data=data,
+    ).to_json_dict()
+
+
+async def publish_campaign_event(
+    kafka: KafkaBroker, body: dict[str, Any], *, header: bool = True
+) -> str:
+    """As the campaigns outbox publishes: keyed by the campaign, its type in a header."""
+    await kafka.publish(
+        body,
+        session_topic(CAMPAIGNS_EVENTS.name),
+        key=str(body["data"]["campaign_id"]).encode(),
+        headers={EVENT_TYPE_HEADER: body["data"]["type"]} if header else None,
+    )
+    return str(body["id"])
+
+
+async def test_a_campaigns_progress_reaches_its_tenants_browsers_only(
+    actors: Actors, live_url: str, hub: LiveHub, kafka: KafkaBroker
+) -> None:
+    campaigns_topic = session_topic(CAMPAIGNS_EVENTS.name)
+    team_a = await actors.tenant((Role.owner, Role.agent))
+    team_b = await actors.tenant((Role.owner, Role.agent))
+    tenant_a, tenant_b = team_a[Role.agent].tenant_id, team_b[Role.agent].tenant_id
+    campaign_id = uuid.uuid4()
+    progress = CampaignProgress(
+        campaign_id=campaign_id,
+        status=CampaignStatus.RUNNING,
+        counts={RecipientState.ACCEPTED: 40, RecipientState.QUEUED: 60},
+        failures={"131026": 2},
+        as_of=datetime.now(UTC),
+    )
+    paused = CampaignStatusChanged(
+        campaign_id=campaign_id,
+        name="Black Friday",
+        status=CampaignStatus.PAUSED,
+        previous=CampaignStatus.RUNNING,
+        reason="paused_by_user",
+        occurred_at=datetime.now(UTC),
+    )
+    async with (
+        open_live(live_url, team_a[Role.agent].token, topics=campaigns_topic) as client_a,
+        open_live(live_url, team_b[Role.agent].token, topics=campaigns_topic) as client_b,
+    ):
+        progress_id = await publish_campaign_event(kafka, campaign_event(tenant_a, progress))
+        paused_id = await publish_campaign_event(kafka, campaign_event(tenant_a, paused))
+        [first, second] = await client_a.wait_for_events(2)
+        # A has both, so the hub fanned them out; B's queue is first in, first out: its own
+        # campaign's event published now reaches B after anything A's could have queued.
+        own = CampaignProgress(
+            campaign_id=uuid.uuid4(),
+            status=CampaignStatus.RUNNING,
+            counts={RecipientState.QUEUED: 1},
+            as_of=datetime.now(UTC),
+        )
+        sentinel_b = await publish_campaign_event(kafka, campaign_event(tenant_b, own))
+        await client_b.wait_for_event(sentinel_b)
+
+    assert [first["id"], second["id"]] == [progress_id, paused_id]
+    assert first["topic"] == campaigns_topic
+    assert first["tenantid"] == str(tenant_a)
+    assert first["data"]["type"] == "campaign.progress"
+    assert first["data"]["campaign_id"] == str(campaign_id)
+    assert first["data"]["counts"] == {"accepted": 40, "queued": 60}
+    assert first["data"]["failures"] == {"131026": 2}
+    assert second["data"]["type"] == "campaign.status_changed"
+    assert second["data"]["status"] == "paused"
+    assert client_b.event_ids == [sentinel_b]
+
+
+async def test_a_campaigns_recipient_batches_never_reach_the_hub(
+    actors: Actors,
+    live_url: str,
+    hub: LiveHub,
+    kafka: KafkaBroker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    agent = (await actors.tenant((Role.owner, Role.agent)))[Role.agent]
+    campaign_id = uuid.uuid4()
+    batch = CampaignRecipientsUpdated(
+        campaign_id=campaign_id,
+        recipients=[
+            RecipientOutcome(contact_id=uuid.uuid4(), state=RecipientState.ACCEPTED)
+            for _ in range(500)
+        ],
+        occurred_at=datetime.now(UTC),
+    )
+    reached_hub: list[LiveEvent] = []
+    publish_to_hub = hub.publish
+
+    def recording(event: LiveEvent) -> int:
+        reached_hub.append(event)
+        return publish_to_hub(event)
+
+    parsed: list[LiveEvent] = []
+
+    def parsing(body: Any, *, topic: str) -> LiveEvent:
+        parsed.append(parse_event(body, topic=topic))
+        return parsed[-1]
+
+    monkeypatch.setattr(hub, "publish", recording)
+    monkeypatch.setattr(live_handlers, "parse_event", parsing)
+    async with open_live(live_url, agent.token) as client:
+        flagged = await publish_campaign_event(kafka, campaign_event(agent.tenant_id, batch))
+        # An older producer's record, without the header: dropped once its data is read.
+        unflagged = await publish_campaign_event(
+            kafka, campaign_event(agent.tenant_id, batch), header=False
+        )
+        # The marker, on the same partition (same campaign) after them.
+        marker = await publish_campaign_event(
+            kafka,
+            campaign_event(
+                agent.tenant_id,
+                CampaignProgress(
+                    campaign_id=campaign_id,
+                    status=CampaignStatus.COMPLETED,
+                    counts={RecipientState.ACCEPTED: 1000},
+                    as_of=datetime.now(UTC),
+                ),
+            ),
+        )
+        await client.wait_for_event(marker)
+
+    assert client.event_ids == [marker]
+    assert not {flagged, unflagged} & {event.id for event in reached_hub}
+    # The header was enough: the flagged batch was not even parsed.
+    assert [event.id for event in parsed] == [unflagged, marker]
 
 
 async def test_event_frame_carries_id_type_topic_tenant_time_and_data(

@@ -9,7 +9,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from mia_common.contracts.campaigns import CampaignRecipientsUpdated
 from mia_common.contracts.topics import (
+    CAMPAIGNS_EVENTS,
     CHANNELS_ALERTS,
     CONTACTS_EVENTS,
     INBOX_EVENTS,
@@ -20,6 +22,7 @@ from mia_common.settings import Environment, ServiceSettings
 __all__ = [
     "BROWSER_TOPICS",
     "DEV_JWT_SECRET",
+    "NOT_FOR_BROWSERS",
     "GatewaySettings",
     "OAuthProviderSettings",
     "get_settings",
@@ -30,8 +33,20 @@ DEV_JWT_SECRET = "dev-only-gateway-jwt-secret-not-for-production!!"  # noqa: S10
 # outcomes): the dashboard refetches on inbox.events.v1, which the crm writes after it
 # stored the change, and a gateway subscribed to the raw topics fetched and decoded every
 # message of every tenant only to drop it. leads.events.v1: open boards refetch the columns
-# another person's move touched.
-BROWSER_TOPICS = (INBOX_EVENTS.name, CHANNELS_ALERTS.name, LEADS_EVENTS.name)
+# another person's move touched. campaigns.events.v1: a campaign's page shows its progress
+# (campaign.progress, about once a second while it sends) and status changes as they come.
+BROWSER_TOPICS = (
+    INBOX_EVENTS.name,
+    CHANNELS_ALERTS.name,
+    LEADS_EVENTS.name,
+    CAMPAIGNS_EVENTS.name,
+)
+# Event types (the data's "type") of the live topics that no browser needs: the recipients'
+# outcomes, up to 500 a record, are for downstream systems; the page reads progress
+# snapshots instead. Dropped by their mia-event-type header, before decoding.
+NOT_FOR_BROWSERS = frozenset(
+    {CampaignRecipientsUpdated.model_fields["type"].default},
+)
 
 
 def _env(name: str) -> AliasChoices:

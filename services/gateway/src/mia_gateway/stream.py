@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from mia_common.contracts.campaigns import EVENT_TYPE_HEADER
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.admin import ensure_topics
 from mia_gateway.config import GatewaySettings
@@ -39,7 +40,14 @@ async def _as_live_record(message: KafkaMessage) -> LiveRecord:
     """
     # One record per call (not a batch subscriber), so the raw message is one record.
     record = cast("ConsumerRecord[bytes, bytes]", message.raw_message)
-    return LiveRecord(topic=record.topic, value=bytes(message.body))
+    event_type = next(
+        (value for key, value in record.headers or () if key == EVENT_TYPE_HEADER), None
+    )
+    return LiveRecord(
+        topic=record.topic,
+        value=bytes(message.body),
+        event_type=event_type.decode(errors="replace") if event_type is not None else None,
+    )
 
 
 def create_router(context: GatewayContext) -> KafkaRouter:

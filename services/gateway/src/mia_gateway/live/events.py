@@ -7,6 +7,10 @@ the type (for the browser). A record that is not JSON, or lacks them, can never 
 relayed, so it raises ``PermanentError`` and the platform's consume path dead-letters it
 without retries. Parsed and the frame written with orjson: once per event, however many
 browsers receive it.
+
+Some event types are for other services, not browsers (``config.NOT_FOR_BROWSERS``): a
+record whose ``mia-event-type`` header names one is dropped before its value is parsed;
+one without the header (an older producer) is dropped by its data's ``type`` once parsed.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class LiveRecord:
 
     topic: str
     value: bytes
+    event_type: str | None = None
+    """The producer's ``mia-event-type`` header (the data's ``type``), when it sets one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,8 @@ class LiveEvent:
     type: str
     topic: str
     frame: str
+    kind: str | None = None
+    """The data's own ``type`` (``campaign.progress``), for topics whose events carry one."""
 
 
 def _required_text(envelope: dict[str, Any], name: str) -> str:
@@ -77,6 +85,7 @@ def parse_event(body: Any, *, topic: str) -> LiveEvent:
         tenant_id = uuid.UUID(_required_text(body, "tenantid"))
     except ValueError:
         raise PermanentError("live event whose 'tenantid' is not a UUID") from None
+    data = body.get("data")
     frame = orjson.dumps(
         {
             "id": event_id,
@@ -84,7 +93,15 @@ def parse_event(body: Any, *, topic: str) -> LiveEvent:
             "topic": topic,
             "tenantid": str(tenant_id),
             "time": body.get("time"),
-            "data": body.get("data"),
+            "data": data,
         }
     ).decode()
-    return LiveEvent(id=event_id, tenant_id=tenant_id, type=event_type, topic=topic, frame=frame)
+    kind = data.get("type") if isinstance(data, dict) else None
+    return LiveEvent(
+        id=event_id,
+        tenant_id=tenant_id,
+        type=event_type,
+        topic=topic,
+        frame=frame,
+        kind=kind if isinstance(kind, str) else None,
+    )
