@@ -13,9 +13,15 @@ from mia_campaigns.models import Template
 __all__ = [
     "ButtonIn",
     "HeaderMediaIn",
+    "MetaTemplateOut",
+    "MetaTemplatesOut",
     "PreviewIn",
     "PreviewOut",
     "SmsInfo",
+    "SubmitIn",
+    "SyncIn",
+    "SyncOut",
+    "SyncSkipped",
     "TemplateCreate",
     "TemplateOut",
     "TemplateUpdate",
@@ -24,6 +30,9 @@ __all__ = [
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+Mappings = dict[Literal["body", "header", "button"], dict[str, str]]
 
 
 class ButtonIn(_In):
@@ -80,6 +89,12 @@ class TemplateUpdate(_In):
     header_media: HeaderMediaIn | None = None
     footer: str | None = Field(default=None, max_length=60)
     buttons: list[ButtonIn] | None = Field(default=None, max_length=10)
+    mappings: Mappings | None = Field(
+        default=None,
+        description="a template imported from Meta: which variable fills each of its"
+        ' {{1}}..., by part: {"body": {"1": "first_name|cliente"}, "button": {"1":'
+        ' "fields.code"}}',
+    )
 
 
 class SmsInfo(BaseModel):
@@ -102,14 +117,38 @@ class TemplateOut(BaseModel):
     buttons: list[dict[str, Any]]
     variables: list[str] = Field(description="the variables it reads, in order, once each")
     sms: SmsInfo | None = Field(description="SMS: encoding and segments of the body as written")
+    origin: Literal["library", "meta"] = Field(
+        description="library: written here (named variables); meta: imported by a sync"
+    )
+    mappings: dict[str, dict[str, str]] = Field(
+        description="a Meta import's {{1}}... and the variables that fill them, by part"
+    )
+    mapping_needed: str | None = Field(
+        description="a Meta import whose {{1}}... are not all mapped yet: which one, and"
+        " where (null: ready to send)"
+    )
+    channel_account_id: uuid.UUID | None = Field(description="the number it is at Meta for")
     meta_name: str | None
-    meta_status: str | None
+    meta_language: str | None
+    meta_template_id: str | None
+    meta_status: str | None = Field(
+        description="PENDING, APPROVED, REJECTED, PAUSED, DISABLED... as Meta says; CHANGED:"
+        " edited here since, to be submitted again"
+    )
     meta_reason: str | None = Field(description="why Meta rejected it")
+    meta_status_at: datetime | None = Field(description="when Meta decided that status")
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, template: Template, *, variables: list[str], sms: SmsInfo | None) -> TemplateOut:
+    def of(
+        cls,
+        template: Template,
+        *,
+        variables: list[str],
+        sms: SmsInfo | None,
+        mapping_needed: str | None = None,
+    ) -> TemplateOut:
         return cls(
             id=template.id,
             name=template.name,
@@ -123,9 +162,16 @@ class TemplateOut(BaseModel):
             buttons=template.buttons,
             variables=variables,
             sms=sms,
+            origin="meta" if template.origin == "meta" else "library",
+            mappings=template.mappings or {},
+            mapping_needed=mapping_needed,
+            channel_account_id=template.channel_account_id,
             meta_name=template.meta_name,
+            meta_language=template.meta_language,
+            meta_template_id=template.meta_template_id,
             meta_status=template.meta_status,
             meta_reason=template.meta_reason,
+            meta_status_at=template.meta_status_at,
             created_at=template.created_at,
             updated_at=template.updated_at,
         )
@@ -150,3 +196,53 @@ class PreviewOut(BaseModel):
     button_url: str | None
     fallbacks_used: list[str]
     sms: SmsInfo | None = Field(description="SMS: the segments of this rendered body")
+
+
+class SubmitIn(_In):
+    channel_account_id: uuid.UUID = Field(description="the WhatsApp number to submit it for")
+    meta_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=512,
+        pattern=r"^[a-z0-9_]+$",
+        description="Meta's name (lower-case letters, digits, _); absent: from the name",
+    )
+
+
+class SyncIn(_In):
+    channel_account_id: uuid.UUID
+
+
+class SyncSkipped(BaseModel):
+    meta_name: str
+    language: str
+    reason: str
+
+
+class SyncOut(BaseModel):
+    imported: list[uuid.UUID] = Field(description="library templates added for approved ones")
+    updated: int = Field(description="library templates whose Meta status changed")
+    unchanged: int
+    skipped: list[SyncSkipped] = Field(default_factory=list)
+
+
+class MetaTemplateOut(BaseModel):
+    """One of the number's templates at Meta, as the sender lists it."""
+
+    name: str
+    language: str
+    status: str
+    category: str
+    body: str
+    header: str | None = None
+    footer: str | None = None
+    variables: int = 0
+    header_variables: int = 0
+    button_variables: list[dict[str, Any]] = Field(default_factory=list)
+    library_template_id: uuid.UUID | None = Field(
+        default=None, description="the library template that is this one, if any"
+    )
+
+
+class MetaTemplatesOut(BaseModel):
+    items: list[MetaTemplateOut]

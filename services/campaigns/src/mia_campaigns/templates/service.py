@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 WHATSAPP_BODY_LIMIT = 1024
+# What Meta reviewed: changing any of it makes the library's copy another template.
+_META_TEXT = frozenset(
+    {"body", "header_text", "header_media", "footer", "buttons", "language", "category"}
+)
 
 
 def _sms(text: str) -> SmsInfo:
@@ -67,7 +71,12 @@ def compiled(template: Template) -> CompiledTemplate:
     if len(with_variables) > 1:
         raise TemplateInvalid("only one url button may hold a variable")
     index, button = with_variables[0] if with_variables else (0, None)
+    if button is not None:
+        # A Meta import keeps only its URL buttons that take a value, each with Meta's index.
+        index = int(button.get("index", index))
     media = template.header_media
+    # A Meta import is numbered ({{1}}): its stored mappings name the variables.
+    mappings = template.mappings or {}
     try:
         return compile_template(
             TemplateParts(
@@ -76,6 +85,9 @@ def compiled(template: Template) -> CompiledTemplate:
                 header_media=HeaderMedia(**media) if media else None,
                 button_url=button["url"] if button else None,
                 button_index=index,
+                body_mapping=mappings.get("body"),
+                header_mapping=mappings.get("header"),
+                button_mapping=mappings.get("button"),
             )
         )
     except TemplateSyntaxError as exc:
@@ -85,8 +97,15 @@ def compiled(template: Template) -> CompiledTemplate:
 
 
 def template_out(template: Template) -> TemplateOut:
-    variables = list(dict.fromkeys(v.name for v in compiled(template).variables))
     sms = _sms(template.body) if template.channel == "sms" else None
+    try:
+        engine = compiled(template)
+    except TemplateInvalid as exc:
+        if template.origin != "meta":
+            raise
+        # Imported as Meta holds it: shown, and unusable until its {{1}}... are mapped.
+        return TemplateOut.of(template, variables=[], sms=sms, mapping_needed=exc.detail)
+    variables = list(dict.fromkeys(v.name for v in engine.variables))
     return TemplateOut.of(template, variables=variables, sms=sms)
 
 
@@ -148,16 +167,27 @@ async def update_template(
 ) -> Template:
     template = await get_template(session, tenant_id=tenant_id, template_id=template_id, lock=True)
     given: dict[str, Any] = changes.model_dump(mode="json", include=changes.model_fields_set)
+    if template.origin == "meta" and set(given) - {"name", "mappings"}:
+        raise TemplateInvalid(
+            "a template imported from Meta is Meta's text: only its name and mappings change here"
+        )
+    if "mappings" in given and template.origin != "meta":
+        raise TemplateInvalid("only a template imported from Meta has mappings")
+    if "mappings" in given:
+        given["mappings"] = given["mappings"] or {}
     if "buttons" in given:
         given["buttons"] = [
             {k: v for k, v in b.items() if v is not None} for b in (given["buttons"] or [])
         ]
     for key, value in given.items():
         setattr(template, key, value)
-    _check_channel(template)
+    if template.origin != "meta":
+        _check_channel(template)
+    elif "mappings" in given:
+        compiled(template)  # new mappings: checked as a send will use them
     if "name" in given:
         await _name_free(session, tenant_id=tenant_id, name=template.name, other_than=template.id)
-    if template.meta_name is not None and {"body", "header_text", "buttons"} & set(given):
+    if template.meta_name is not None and template.origin != "meta" and _META_TEXT & set(given):
         # Meta approved another text: the library's copy must be submitted again.
         template.meta_status = "CHANGED"
     await session.flush()
