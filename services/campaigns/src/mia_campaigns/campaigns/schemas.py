@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mia_campaigns.models import Campaign, Recipient
 from mia_campaigns.sending.window import known_time_zones
+from mia_campaigns.templates.schemas import HeaderMediaIn
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.contracts.messages import Channel
 
@@ -24,6 +25,7 @@ __all__ = [
     "DailyLimit",
     "FilterAudience",
     "LaunchIn",
+    "LibraryMessage",
     "MessageSpec",
     "RecipientOut",
     "ReviewOut",
@@ -40,11 +42,17 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_FROM_LIBRARY = Field(
+    default=None, description="set by campaigns: the library template this message came from"
+)
+
+
 class TextMessage(_In):
     """A free-form text (SMS, or WhatsApp inside the 24-hour window) with variables."""
 
     type: Literal["text"] = "text"
     body: str = Field(min_length=1, max_length=4096, examples=["Oi {{first_name|cliente}}!"])
+    library_template_id: uuid.UUID | None = _FROM_LIBRARY
 
 
 class TemplateMessage(_In):
@@ -64,9 +72,22 @@ class TemplateMessage(_In):
     button_url: str | None = Field(default=None, max_length=2000)
     button_index: int = Field(default=0, ge=0, le=9)
     button_mapping: dict[str, str] | None = None
+    header_media: HeaderMediaIn | None = Field(
+        default=None, description="a media header's file (the template's header is media)"
+    )
+    library_template_id: uuid.UUID | None = _FROM_LIBRARY
 
 
-MessageSpec = Annotated[TextMessage | TemplateMessage, Field(discriminator="type")]
+class LibraryMessage(_In):
+    """A template of the library, by id. Saved as what it resolves to when the campaign is
+    saved: a WhatsApp one as its approved Meta template (``template``, 422
+    ``template_not_approved`` naming the status otherwise), an SMS one as its text."""
+
+    type: Literal["library"] = "library"
+    template_id: uuid.UUID
+
+
+MessageSpec = Annotated[TextMessage | TemplateMessage | LibraryMessage, Field(discriminator="type")]
 
 
 class ContactsAudience(_In):
@@ -155,11 +176,13 @@ class CampaignCreate(_In):
                 raise ValueError("the variants' percents add up to 100")
             if len({v.label for v in self.variants}) != len(self.variants):
                 raise ValueError("each variant has a label of its own")
-        if self.channel == Channel.SMS and any(m.type != "text" for m in self.messages()):
+        if self.channel == Channel.SMS and any(
+            m.type not in ("text", "library") for m in self.messages()
+        ):
             raise ValueError("an SMS campaign sends a text message")
         return self
 
-    def messages(self) -> list[TextMessage | TemplateMessage]:
+    def messages(self) -> list[TextMessage | TemplateMessage | LibraryMessage]:
         if self.variants is not None:
             return [v.message for v in self.variants]
         return [self.message] if self.message is not None else []

@@ -22,6 +22,7 @@ from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut, Campaig
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.models import Campaign, Recipient
 from mia_campaigns.sending.messages import campaign_messages, check_message, member_fields
+from mia_campaigns.templates.library_messages import resolve_library_messages
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.identity import Identity
 
@@ -41,6 +42,7 @@ __all__ = [
 async def create_campaign(
     session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID | None, body: CampaignCreate
 ) -> Campaign:
+    body = await resolve_library_messages(session, tenant_id=tenant_id, body=body)
     campaign = Campaign(
         tenant_id=tenant_id,
         status=CampaignStatus.DRAFT.value,
@@ -91,6 +93,7 @@ async def update_campaign(
             else {}
         )
     )
+    merged = await resolve_library_messages(session, tenant_id=tenant_id, body=merged)
     replacement = await _checked(merged)
     for key in ("name", "audience", "in_flight_limit", "rate_per_second", "frequency_cap_hours"):
         setattr(campaign, key, replacement[key])

@@ -13,10 +13,16 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from mia_campaigns.campaigns.schemas import MessageSpec, TemplateMessage, TextMessage
+from mia_campaigns.campaigns.schemas import (
+    LibraryMessage,
+    MessageSpec,
+    TemplateMessage,
+    TextMessage,
+)
 from mia_campaigns.models import Campaign
 from mia_campaigns.templates.rendering import (
     CompiledTemplate,
+    HeaderMedia,
     TemplateParts,
     TemplateSyntaxError,
     Variable,
@@ -33,20 +39,28 @@ __all__ = [
     "variant_of",
 ]
 
-_SPEC: TypeAdapter[TextMessage | TemplateMessage] = TypeAdapter(MessageSpec)
+_SPEC: TypeAdapter[TextMessage | TemplateMessage | LibraryMessage] = TypeAdapter(MessageSpec)
 
 
 class CampaignMessage:
     """The compiled message of one campaign."""
 
-    def __init__(self, spec: TextMessage | TemplateMessage) -> None:
+    def __init__(self, spec: TextMessage | TemplateMessage | LibraryMessage) -> None:
+        if isinstance(spec, LibraryMessage):
+            # Saved as what it resolves to (``templates.library_messages``), never as is.
+            raise TemplateSyntaxError(
+                "a library message is resolved to its template when the campaign is saved",
+                offset=0,
+            )
         self.spec = spec
         if isinstance(spec, TemplateMessage):
+            media = spec.header_media
             parts = TemplateParts(
                 body=spec.body,
                 body_mapping=spec.body_mapping,
                 header_text=spec.header_text,
                 header_mapping=spec.header_mapping,
+                header_media=HeaderMedia(**media.model_dump()) if media else None,
                 button_url=spec.button_url,
                 button_index=spec.button_index,
                 button_mapping=spec.button_mapping,
@@ -102,7 +116,7 @@ def variant_of(seq: int, percents: list[int]) -> int:
     return len(percents) - 1
 
 
-def check_message(spec: TextMessage | TemplateMessage) -> str | None:
+def check_message(spec: TextMessage | TemplateMessage | LibraryMessage) -> str | None:
     """Why ``spec`` cannot be compiled, or None."""
     try:
         CampaignMessage(spec)
