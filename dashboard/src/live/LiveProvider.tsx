@@ -1,5 +1,5 @@
 // The live socket for the signed-in app: one connection, refetching what inbox events make
-// stale and raising channel alerts, with its state for the indicator. Mounted once in the app's frame (AppLayout).
+// stale, raising channel alerts and moving campaigns' progress, with its state for the indicator. Mounted once in the app's frame (AppLayout).
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
@@ -14,6 +14,7 @@ import {
 } from "react";
 import { currentAccessToken, onAccessTokenChange, refreshSession } from "../auth/session";
 import { LiveClient, type LiveEvent, type LiveStatus, liveUrl } from "./client";
+import { CAMPAIGNS_TOPIC, campaignsRefresher } from "./campaigns";
 import { CHANNEL_ALERTS_TOPIC, channelAlertHandler } from "./channels";
 import { INBOX_TOPIC, inboxRefresher } from "./inbox";
 import { LEADS_TOPIC, leadsRefresher } from "./leads";
@@ -29,7 +30,7 @@ const LiveContext = createContext<LiveContextValue>({
   subscribe: () => () => {},
 });
 
-const DEFAULT_TOPICS = [INBOX_TOPIC, CHANNEL_ALERTS_TOPIC, LEADS_TOPIC] as const;
+const DEFAULT_TOPICS = [INBOX_TOPIC, CHANNEL_ALERTS_TOPIC, LEADS_TOPIC, CAMPAIGNS_TOPIC] as const;
 
 interface LiveProviderProps {
   children: ReactNode;
@@ -71,6 +72,7 @@ export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs
     });
     const refresher = inboxRefresher(queryClient);
     const leads = leadsRefresher(queryClient);
+    const campaigns = campaignsRefresher(queryClient);
     const channelAlert = channelAlertHandler(queryClient, (resumed) =>
       translate.current(resumed ? "live.channelResumed" : "live.channelAlert"),
     );
@@ -78,12 +80,14 @@ export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs
     client.onEvent((event) => {
       refresher.event(event);
       leads.event(event);
+      campaigns.event(event);
       channelAlert(event);
       for (const listener of listeners.current) listener(event);
     });
     client.onStale(() => {
       refresher.everything();
       leads.everything();
+      campaigns.everything();
     });
     client.start();
     setStatus(client.status);
@@ -91,6 +95,7 @@ export function LiveProvider({ children, topics = DEFAULT_TOPICS, initialDelayMs
       client.stop();
       refresher.cancel();
       leads.cancel();
+      campaigns.cancel();
     };
   }, [queryClient, topicList, initialDelayMs]);
 

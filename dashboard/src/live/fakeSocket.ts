@@ -98,3 +98,26 @@ export function inboxEvent(
     },
   };
 }
+
+/** A campaigns.events.v1 frame as the gateway relays it: a campaign.progress snapshot (or,
+ *  with `type` in `data`, another of the campaign's events). */
+export function campaignEvent(campaignId: string, data: Record<string, unknown> = {}) {
+  sequence += 1;
+  return {
+    id: `evt-${sequence}`,
+    type: "campaigns.events.v1",
+    topic: "campaigns.events.v1",
+    tenantid: "0c9d7f3e-1f55-4a8e-9b8e-2b7a0e5f9c22",
+    time: new Date().toISOString(),
+    data: {
+      type: "campaign.progress",
+      campaign_id: campaignId,
+      status: "running",
+      counts: {},
+      failures: {},
+      other_failures: 0,
+      as_of: new Date().toISOString(),
+      ...data,
+    },
+  };
+}

@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Campaign } from "../../api/campaignsApi";
 import { endSession } from "../../auth/session";
+import { campaignEvent, fakeWebSockets, lastSocket } from "../../live/fakeSocket";
 import { type Handler, fakeGateway, json, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
 import { campaign, recipient } from "./fixtures";
@@ -25,6 +26,7 @@ const RUNNING = campaign({
 
 function api(start: Campaign, overrides: Record<string, Handler> = {}) {
   let current = start;
+  const reads = () => seen.filter((call) => call === `GET /api/v1/campaigns/${start.id}`).length;
   const posted: string[] = [];
   const recipientQueries: URLSearchParams[] = [];
   const move = (action: string, status: Campaign["status"]) => () => {
@@ -32,7 +34,7 @@ function api(start: Campaign, overrides: Record<string, Handler> = {}) {
     current = { ...current, status };
     return json(current);
   };
-  fakeGateway({
+  const seen = fakeGateway({
     "POST /api/v1/auth/refresh": () => json(token()),
     [`GET /api/v1/campaigns/${start.id}`]: () => json(current),
     [`POST /api/v1/campaigns/${start.id}/pause`]: move("pause", "paused"),
@@ -51,7 +53,10 @@ function api(start: Campaign, overrides: Record<string, Handler> = {}) {
     },
     ...overrides,
   });
-  return { posted, recipientQueries };
+  const becomes = (next: Partial<Campaign>) => {
+    current = { ...current, ...next };
+  };
+  return { posted, recipientQueries, reads, becomes };
 }
 
 describe("a campaign's page", { timeout: 30_000 }, () => {
@@ -131,6 +136,75 @@ describe("a campaign's page", { timeout: 30_000 }, () => {
     expect(await screen.findByRole("link", { name: "Carla Dias" })).toBeInTheDocument();
     expect(recipientQueries.at(-1)?.get("q")).toBe("carla");
     expect(recipientQueries.at(-1)?.get("state")).toBe("failed");
+  });
+
+  it("moves its bars with the live progress, without waiting for the next read", async () => {
+    fakeWebSockets();
+    const { reads } = api(RUNNING);
+    renderApp(`/campaigns/${RUNNING.id}`);
+    expect(await screen.findByRole("progressbar", { name: "Accepted: 30 of 100" })).toBeInTheDocument();
+    const socket = lastSocket();
+    expect(socket.url.searchParams.get("topics")?.split(",")).toContain("campaigns.events.v1");
+    act(() => socket.open());
+    const readsBefore = reads();
+
+    act(() =>
+      socket.receive(
+        campaignEvent(RUNNING.id, {
+          counts: { requested: 10, accepted: 55, delivered: 20, failed: 10, excluded: 5 },
+          failures: { "131026": 8, "131047": 2 },
+        }),
+      ),
+    );
+
+    expect(await screen.findByRole("progressbar", { name: "Accepted: 55 of 100" })).toBeInTheDocument();
+    expect(screen.getByRole("progressbar", { name: "Queued: 0 of 100" })).toBeInTheDocument();
+    expect(screen.getByRole("progressbar", { name: "Failed: 10 of 100" })).toBeInTheDocument();
+    const failures = screen.getByRole("table", { name: "Failures" });
+    expect(within(failures).getByRole("row", { name: "131026 8" })).toBeInTheDocument();
+    expect(within(failures).getByRole("row", { name: "131047 2" })).toBeInTheDocument();
+    // Another campaign's progress leaves this page alone.
+    act(() => socket.receive(campaignEvent("c0c1c2c3-0000-4000-8000-999999999999", { counts: { queued: 7 } })));
+    expect(screen.getByRole("progressbar", { name: "Accepted: 55 of 100" })).toBeInTheDocument();
+    // All of it came over the socket: the page did not read the campaign again.
+    expect(reads()).toBe(readsBefore);
+  });
+
+  it("ignores a snapshot older than the one it shows", async () => {
+    fakeWebSockets();
+    api(RUNNING);
+    renderApp(`/campaigns/${RUNNING.id}`);
+    await screen.findByRole("progressbar", { name: "Accepted: 30 of 100" });
+    const socket = lastSocket();
+    act(() => socket.open());
+    const newer = { as_of: "2026-11-28T12:00:05Z", counts: { accepted: 80, queued: 20 } };
+    const older = { as_of: "2026-11-28T12:00:04Z", counts: { accepted: 70, queued: 30 } };
+
+    act(() => socket.receive(campaignEvent(RUNNING.id, newer)));
+    act(() => socket.receive(campaignEvent(RUNNING.id, older)));
+
+    expect(await screen.findByRole("progressbar", { name: "Accepted: 80 of 100" })).toBeInTheDocument();
+  });
+
+  it("reads the campaign again when the live progress says it completed", async () => {
+    fakeWebSockets();
+    const { reads, becomes } = api(RUNNING);
+    renderApp(`/campaigns/${RUNNING.id}`);
+    expect(await screen.findByRole("button", { name: "Pause" })).toBeInTheDocument();
+    const socket = lastSocket();
+    act(() => socket.open());
+    const readsBefore = reads();
+    const done = { accepted: 95, excluded: 5 };
+    becomes({ status: "completed", finished_at: "2026-11-28T12:30:00Z", counts: done, failures: {} });
+
+    act(() => socket.receive(campaignEvent(RUNNING.id, { status: "completed", counts: done })));
+
+    expect(await screen.findByText(badge("Completed"))).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+    expect(screen.getByRole("progressbar", { name: "Accepted: 95 of 100" })).toBeInTheDocument();
+    // The snapshot has no finish time: the page read the campaign again for it.
+    await waitFor(() => expect(reads()).toBeGreaterThan(readsBefore));
+    expect(await screen.findByText(/Finished/)).toBeInTheDocument();
   });
 
   it("has no serious accessibility violations", async () => {

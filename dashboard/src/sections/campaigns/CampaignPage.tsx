@@ -1,6 +1,8 @@
 // A campaign: its status and why, progress by recipient state, who was left out and why, the
-// failures by error code, Pause / Resume / Cancel as the status allows (read again every 2 s
-// while it sends), and the recipients with a state filter and a search.
+// failures by error code, Pause / Resume / Cancel as the status allows, and the recipients
+// with a state filter and a search. While it sends, its progress arrives over the live socket
+// (src/live/campaigns.ts writes it into this page's query); the page is read again every 2 s
+// when the socket is down, every 15 s as a fallback when it is up.
 import {
   Alert,
   Anchor,
@@ -8,7 +10,6 @@ import {
   Card,
   Group,
   Modal,
-  Progress,
   Select,
   SimpleGrid,
   Skeleton,
@@ -37,29 +38,21 @@ import {
   resumeCampaign,
 } from "../../api/campaignsApi";
 import { ApiError, problemMessage } from "../../api/client";
+import { useLive } from "../../live/LiveProvider";
 import { atLeast, useAccess } from "../team/roles";
+import { Progressbars } from "./CampaignProgress";
 import { StatusBadge } from "./CampaignsPage";
-import { PAGE_SIZE, REFRESH_MS, actionsOf, campaignKeys, isLive, totalOf } from "./queries";
-
-const STATE_COLOR: Record<RecipientState, string> = {
-  queued: "gray",
-  requested: "cyan",
-  accepted: "blue",
-  delivered: "teal",
-  read: "green",
-  replied: "lime",
-  failed: "red",
-  excluded: "orange",
-  cancelled: "dark",
-};
+import { refreshInterval } from "./liveRefresh";
+import { PAGE_SIZE, actionsOf, campaignKeys, isLive } from "./queries";
 
 export default function CampaignPage() {
   const { t, i18n } = useTranslation();
   const { campaignId = "" } = useParams();
+  const { status: socket } = useLive();
   const query = useQuery({
     queryKey: campaignKeys.detail(campaignId),
     queryFn: () => getCampaign(campaignId),
-    refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? REFRESH_MS : false),
+    refetchInterval: (q) => refreshInterval(!!q.state.data && isLive(q.state.data.status), socket),
   });
   const campaign = query.data;
   const time = (value: string) => new Date(value).toLocaleString(i18n.language);
@@ -232,48 +225,6 @@ function Actions({ campaign }: { campaign: Campaign }) {
   );
 }
 
-function Progressbars({ campaign }: { campaign: Campaign }) {
-  const { t, i18n } = useTranslation();
-  const total = totalOf(campaign);
-  const n = (value: number) => value.toLocaleString(i18n.language);
-  return (
-    <Card withBorder component="section" aria-labelledby="campaign-progress">
-      <Group justify="space-between" mb="sm">
-        <Title order={3} size="h5" id="campaign-progress">
-          {t("campaigns.detail.progress")}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {total > 0 ? t("campaigns.detail.total", { count: total, formatted: n(total) }) : t("campaigns.detail.noRecipients")}
-        </Text>
-      </Group>
-      {total > 0 && (
-        <Stack gap="xs">
-          {RECIPIENT_STATES.map((state) => {
-            const count = campaign.counts?.[state] ?? 0;
-            const label = t(`campaigns.state.${state}`);
-            return (
-              <Group key={state} gap="sm" wrap="nowrap">
-                <Text size="sm" w={110} style={{ flexShrink: 0 }}>
-                  {label}
-                </Text>
-                <Progress
-                  value={(count / total) * 100}
-                  color={STATE_COLOR[state]}
-                  style={{ flex: 1 }}
-                  aria-label={t("campaigns.detail.progressLabel", { state: label, count: n(count), total: n(total) })}
-                />
-                <Text size="sm" w={70} ta="right" data-testid={`count-${state}`}>
-                  {n(count)}
-                </Text>
-              </Group>
-            );
-          })}
-        </Stack>
-      )}
-    </Card>
-  );
-}
-
 function Breakdown({ title, keyLabel, rows }: { title: string; keyLabel: string; rows: Record<string, number> }) {
   const { t, i18n } = useTranslation();
   const entries = Object.entries(rows).sort((a, b) => b[1] - a[1]);
@@ -310,6 +261,7 @@ function Breakdown({ title, keyLabel, rows }: { title: string; keyLabel: string;
 
 function Recipients({ campaignId, live }: { campaignId: string; live: boolean }) {
   const { t, i18n } = useTranslation();
+  const { status: socket } = useLive();
   const [state, setState] = useState<RecipientState | null>(null);
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -321,7 +273,7 @@ function Recipients({ campaignId, live }: { campaignId: string; live: boolean })
     queryKey: campaignKeys.recipients(campaignId, state, q, cursor),
     queryFn: () => listRecipients(campaignId, { cursor, limit: PAGE_SIZE, state, q }),
     placeholderData: keepPreviousData,
-    refetchInterval: live ? REFRESH_MS : false,
+    refetchInterval: refreshInterval(live, socket),
   });
   const items = query.data?.items ?? [];
   const nextCursor = query.data?.next_cursor ?? null;
