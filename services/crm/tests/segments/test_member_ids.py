@@ -112,14 +112,32 @@ async def test_more_than_ten_thousand_ids_are_refused_by_name(world: World) -> N
     assert await members(world, {"contact_ids": at_limit}) == [contact]
 
 
-async def test_a_selection_is_a_filter_or_ids_never_both_nor_neither(world: World) -> None:
-    (contact,) = await add_contacts(world, {})
+async def test_a_filter_with_ids_streams_those_of_the_ids_the_filter_matches(
+    world: World,
+) -> None:
+    await add_fields(world)
+    gold, silver, unlisted_gold = await add_contacts(
+        world,
+        {"fields": {"plan": "gold"}},
+        {"fields": {"plan": "silver"}},
+        {"fields": {"plan": "gold"}},
+    )
+    stranger = world.stranger()
+    theirs = await another_tenants_contact(world, stranger.tenant_id)
+    is_gold = {"condition": "field", "key": "plan", "op": "eq", "value": "gold"}
 
-    for body in (
-        {"filter": {"all": []}, "contact_ids": [str(contact)]},
-        {},
-        {"filter": None, "contact_ids": None},
-    ):
+    streamed = await members(
+        world, {"filter": is_gold, "contact_ids": [str(gold), str(silver), str(theirs)]}
+    )
+
+    assert streamed == [gold]
+    assert unlisted_gold not in streamed
+
+
+async def test_a_selection_needs_a_filter_or_ids(world: World) -> None:
+    await add_contacts(world, {})
+
+    for body in ({}, {"filter": None, "contact_ids": None}):
         refused = await world.client.post(PATH, json=body, headers=world.agent.headers)
         assert refused.status_code == 422, (body, refused.text)
         assert refused.headers["content-type"] == "application/problem+json"

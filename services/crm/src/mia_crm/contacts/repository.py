@@ -13,11 +13,11 @@ from sqlalchemy import ColumnElement, DateTime, exists, func, literal, or_, sele
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.db.search import contains
 from mia_common.pagination import keyset
 from mia_crm.batch_sql import one_of
 from mia_crm.contacts.phones import digits_of
 from mia_crm.models import Contact, ContactTag, Conversation
-from mia_crm.search import contains
 
 __all__ = ["ContactListFilter", "ContactRepository", "matches_contact"]
 

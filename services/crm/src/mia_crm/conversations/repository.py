@@ -12,11 +12,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from mia_common.db.search import contains
 from mia_common.pagination import keyset
 from mia_crm.batch_sql import rows_in
 from mia_crm.contacts.repository import matches_contact
 from mia_crm.models import Contact, Conversation, ConversationStatus, Message
-from mia_crm.search import contains
 
 __all__ = ["ConversationRepository", "ConversationView", "InboxFilter"]
 

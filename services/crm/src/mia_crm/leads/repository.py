@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.db.search import contains
 from mia_common.pagination import InvalidCursor, decode_cursor
 from mia_crm.batch_sql import one_of
 from mia_crm.contacts.repository import matches_contact
@@ -39,7 +40,6 @@ from mia_crm.leads.schemas import LeadSort
 from mia_crm.models import Contact, Tag
 from mia_crm.models.lead import Lead, LeadStageChange, LeadTag
 from mia_crm.models.pipeline import PipelineStage
-from mia_crm.search import contains
 from mia_crm.tags.repository import live as live_tag
 
 __all__ = ["LeadFilter", "LeadRepository", "LeadRow", "StageTotal"]

@@ -9,12 +9,13 @@ whatsapp and sms consent), in ``contacts.id`` order, streamed in keyset batches
 
 - ``GET /internal/v1/segments/{segment_id}/members``: a saved segment's members now
   (another tenant's segment id: 404 ``segment_not_found``);
-- ``POST /internal/v1/contacts/members`` with exactly one of ``{"filter": ...}``, the
-  members of a filter, checked as the segments API checks it (422 naming the place), or
+- ``POST /internal/v1/contacts/members`` with ``{"filter": ...}``, the members of a
+  filter, checked as the segments API checks it (422 naming the place), and/or
   ``{"contact_ids": [...]}``, the tenant's contacts among those ids (at most
   ``MAX_MEMBER_IDS`` as sent, duplicates counted and ignored; another tenant's ids and
-  deleted contacts are simply absent). Both or neither: 422 ``members_selection_invalid``;
-  too many ids: 422 ``members_too_many_contact_ids``.
+  deleted contacts are simply absent). Both: those of the ids the filter matches (a
+  cadence's branch asks it of its enrolled people). Neither: 422
+  ``members_selection_invalid``; too many ids: 422 ``members_too_many_contact_ids``.
 
 ``after=<contact id>`` resumes after the last line read; ``fields=plan,city`` adds those
 custom fields (an unknown key: 422 ``segment_unknown_field``). The header
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.db.requests import SessionDep
@@ -127,19 +128,20 @@ async def filter_members(
     after: After = None,
     fields: Fields = None,
 ) -> StreamingResponse:
-    condition: ColumnElement[bool]
-    if body.filter is not None and body.contact_ids is None:
+    if body.filter is None and body.contact_ids is None:
+        raise MemberSelectionInvalid("give a filter, contact_ids, or both")
+    conditions: list[ColumnElement[bool]] = []
+    if body.filter is not None:
         node = await check_filter(session, tenant_id=caller.tenant_id, node=body.filter)
-        condition = contact_condition(caller.tenant_id, node)
-    elif body.contact_ids is not None and body.filter is None:
+        conditions.append(contact_condition(caller.tenant_id, node))
+    if body.contact_ids is not None:
         if len(body.contact_ids) > MAX_MEMBER_IDS:
             raise TooManyMemberIds(
                 f"contact_ids: at most {MAX_MEMBER_IDS} ids, got {len(body.contact_ids)}",
                 limit=MAX_MEMBER_IDS,
             )
-        condition = listed_contacts(caller.tenant_id, body.contact_ids)
-    else:
-        raise MemberSelectionInvalid("give exactly one of filter and contact_ids")
+        conditions.append(listed_contacts(caller.tenant_id, body.contact_ids))
+    condition = and_(*conditions)
     keys = _keys(fields)
     await check_member_fields(session, tenant_id=caller.tenant_id, keys=keys)
     return await _stream(

@@ -22,10 +22,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_common.db.search import contains
 from mia_common.pagination import InvalidCursor
 from mia_crm.batch_sql import one_of
 from mia_crm.models import Contact, ContactTag, Tag
-from mia_crm.search import contains
 
 __all__ = ["TagRepository", "live", "tag_cursor"]
 
