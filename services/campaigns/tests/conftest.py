@@ -52,6 +52,7 @@ async def campaigns_settings(
         "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="account"),
         "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="account"),
         "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
+        "leads_topic": Topic(f"test.{run}.leads.events.v1", 3, key="lead"),
         "campaigns_topic": Topic(f"test.{run}.campaigns.events.v1", 3, key="campaign"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
@@ -63,6 +64,8 @@ async def campaigns_settings(
             "crm_url": fake_crm.url,
             "sender_url": fake_crm.url,
             "fan_out_tick_seconds": 0.1,
+            "cadence_tick_seconds": 0.1,
+            "cadence_retry_seconds": 0.2,
             **{field: topic.name for field, topic in topics.items()},
         }
     )
@@ -79,7 +82,7 @@ async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[
         # Tests publish right away: wait for the consumers to hold their partitions.
         group = campaigns_settings.consumer_group
         bootstrap = campaigns_settings.kafka_bootstrap_servers
-        for name in ("outcomes", "statuses", "inbound", "contacts"):
+        for name in ("outcomes", "statuses", "inbound", "contacts", "leads"):
             await wait_until(
                 partial(group_stable, bootstrap, f"{group}.{name}"),
                 timeout=60,

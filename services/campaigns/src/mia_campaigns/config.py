@@ -11,6 +11,7 @@ from mia_campaigns.campaigns.pricing import DEFAULT_PRICES
 from mia_common.contracts.topics import (
     CAMPAIGNS_EVENTS,
     CONTACTS_EVENTS,
+    LEADS_EVENTS,
     MESSAGES_INBOUND,
     MESSAGES_OUTCOME,
     MESSAGES_SEND,
@@ -99,6 +100,31 @@ class CampaignsSettings(ServiceSettings):
         le=5,
         validation_alias=AliasChoices("MIA_CAMPAIGNS_FAN_OUT_TICK_SECONDS"),
         description="longest wait between two looks at running and due campaigns",
+    )
+    leads_topic: str = Field(
+        default=LEADS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_LEADS_TOPIC"),
+        description="leads entering stages: they enroll in or stop cadences (consumed)",
+    )
+    cadence_tick_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CADENCE_TICK_SECONDS"),
+        description="longest wait between two looks at due cadence steps",
+    )
+    cadence_outcome_timeout_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CADENCE_OUTCOME_TIMEOUT_SECONDS"),
+        description="a cadence send with no outcome after this long goes again (same"
+        " request id: the sender sends it once)",
+    )
+    cadence_retry_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("MIA_CAMPAIGNS_CADENCE_RETRY_SECONDS"),
+        description="a failed cadence send is tried again after this, then 4x, 16x longer",
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends
 
 from mia_campaigns.audiences.crm import CrmMembers
+from mia_campaigns.cadences.timers import CadenceTimers
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.events import CampaignEvents
 from mia_campaigns.sending.runner import FanOut
@@ -41,19 +43,20 @@ class CampaignsContext:
     events: CampaignEvents
     crm: CrmMembers
     fan_out: FanOut
+    cadence_timers: CadenceTimers
     sender_limits: SenderLimits
 
     @classmethod
     def build(cls, settings: CampaignsSettings, infra: Infrastructure) -> CampaignsContext:
         events = CampaignEvents(settings)
+        crm = CrmMembers(
+            base_url=settings.crm_url, secret=settings.identity_token_secret.get_secret_value()
+        )
         return cls(
             settings=settings,
             infra=infra,
             events=events,
-            crm=CrmMembers(
-                base_url=settings.crm_url,
-                secret=settings.identity_token_secret.get_secret_value(),
-            ),
+            crm=crm,
             sender_limits=SenderLimits(
                 base_url=settings.sender_url,
                 secret=settings.identity_token_secret.get_secret_value(),
@@ -62,6 +65,14 @@ class CampaignsContext:
                 sessions=infra.sessions,
                 events=events,
                 tick_seconds=settings.fan_out_tick_seconds,
+            ),
+            cadence_timers=CadenceTimers(
+                sessions=infra.sessions,
+                events=events,
+                crm=crm,
+                tick_seconds=settings.cadence_tick_seconds,
+                outcome_timeout=timedelta(seconds=settings.cadence_outcome_timeout_seconds),
+                retry_seconds=settings.cadence_retry_seconds,
             ),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from mia_campaigns.cadences.endpoints import router as cadences_router
 from mia_campaigns.campaigns.endpoints import router as campaigns_router
 from mia_campaigns.config import CampaignsSettings, get_settings
 from mia_campaigns.context import CampaignsContext
@@ -23,14 +24,16 @@ def create_app(settings: CampaignsSettings | None = None) -> FastAPI:
     consumers = create_batch_consumers(context)
     return create_service_app(
         context,
-        routers=[campaigns_router, templates_router],
+        routers=[campaigns_router, templates_router, cadences_router],
         on_startup=[
             context.check_identity_secret,
             context.ensure_produced_topics,
             *(consumer.start for consumer in consumers),
             context.fan_out.start,
+            context.cadence_timers.start,
         ],
         on_shutdown=[
+            context.cadence_timers.stop,
             context.fan_out.stop,
             *(consumer.stop for consumer in consumers),
             context.close,

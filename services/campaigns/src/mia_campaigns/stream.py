@@ -6,7 +6,9 @@
 - ``messages.status.v1`` (``<group>.statuses``), in batches: delivered, read, failed.
 - ``messages.inbound.v1`` (``<group>.inbound``), in batches: replies from recipients.
 - ``contacts.events.v1`` (``<group>.contacts``): opt-outs, deletions and erasures stop
-  what is still queued for the person.
+  what is still queued for the person; contacts created or tagged enroll in cadences.
+- ``leads.events.v1`` (``<group>.leads``): a lead entering a stage enrolls in or stops
+  cadences (``cadences.handlers``).
 
 The handlers (``sending.handlers``, ``audiences.handlers``) own the transactions; every
 one is idempotent by construction (a row only moves forward), so none needs a claim table.
@@ -21,23 +23,25 @@ from typing import Any
 from faststream.kafka import KafkaRouter
 
 from mia_campaigns.audiences import handlers as audiences
+from mia_campaigns.cadences import handlers as cadences
 from mia_campaigns.context import CampaignsContext
 from mia_campaigns.sending import handlers as sending
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOrigin, SendOutcome
 from mia_common.contracts.contacts import ContactEvent
+from mia_common.contracts.leads import LeadsTopicEvent
 from mia_common.contracts.messages import ORIGIN_HEADER
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.batch import BatchConsumer, Record
 
 __all__ = ["create_batch_consumers", "create_router"]
 
-_CAMPAIGN = SendOrigin.CAMPAIGN.value.encode()
+_OURS = frozenset({SendOrigin.CAMPAIGN.value.encode(), SendOrigin.CADENCE.value.encode()})
 
 
 def _not_ours(record: Record) -> bool:
     for key, value in record.headers or ():
         if key == ORIGIN_HEADER:
-            return bool(value != _CAMPAIGN)
+            return value not in _OURS
     return False  # no header (an older sender): decoded and filtered by origin
 
 
@@ -87,5 +91,13 @@ def create_router(context: CampaignsContext) -> KafkaRouter:
     )
     async def on_contact_event(event: Envelope[ContactEvent]) -> None:
         await audiences.handle_contact_event(context, event)
+        await cadences.handle_contact_event(context, event)
+
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        context.settings.leads_topic,
+        **subscriber_options(f"{context.settings.consumer_group}.leads"),
+    )
+    async def on_lead_event(event: Envelope[LeadsTopicEvent]) -> None:
+        await cadences.handle_lead_event(context, event)
 
     return router

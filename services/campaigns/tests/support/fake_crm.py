@@ -16,7 +16,11 @@ from aiohttp import web
 
 from mia_common.identity import IDENTITY_HEADER, verify_identity_token
 
-__all__ = ["FakeCrm", "member"]
+__all__ = ["FakeCrm", "filter_key", "member"]
+
+
+def filter_key(contact_filter: dict[str, Any]) -> str:
+    return orjson.dumps(contact_filter, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def member(
@@ -46,6 +50,8 @@ def member(
 class _Tenant:
     contacts: list[dict[str, Any]] = field(default_factory=list)
     segments: dict[str, list[str]] = field(default_factory=dict)
+    filters: dict[str, set[str]] = field(default_factory=dict)
+    """Which contact ids a filter (by its JSON, keys sorted) matches; an unknown one: all."""
     requires_consent: bool = False
 
 
@@ -113,11 +119,14 @@ class FakeCrm:
     async def _filter_members(self, request: web.Request) -> web.StreamResponse:
         tenant = self._tenant_of(request)
         body = await request.json()
+        chosen = list(tenant.contacts)
         if "contact_ids" in body:
             wanted = set(body["contact_ids"])
-            chosen = [c for c in tenant.contacts if c["id"] in wanted]
-        else:
-            chosen = list(tenant.contacts)
+            chosen = [c for c in chosen if c["id"] in wanted]
+        if "filter" in body:
+            matching = tenant.filters.get(filter_key(body["filter"]))
+            if matching is not None:
+                chosen = [c for c in chosen if c["id"] in matching]
         return await self._answer(request, tenant, chosen)
 
     async def _limits(self, request: web.Request) -> web.Response:

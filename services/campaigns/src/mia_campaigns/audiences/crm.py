@@ -61,11 +61,11 @@ class CrmMembers:
             segment = uuid.UUID(str(audience["segment_id"]))
             call = ("GET", f"{self._base}/internal/v1/segments/{segment}/members", None)
         elif audience["kind"] == "filter":
-            call = (
-                "POST",
-                f"{self._base}/internal/v1/contacts/members",
-                {"filter": audience["filter"]},
-            )
+            # With contact_ids too: which of those contacts the filter matches.
+            selection: dict[str, Any] = {"filter": audience["filter"]}
+            if audience.get("contact_ids") is not None:
+                selection["contact_ids"] = [str(i) for i in audience["contact_ids"]]
+            call = ("POST", f"{self._base}/internal/v1/contacts/members", selection)
         else:
             body = {"contact_ids": [str(i) for i in audience["contact_ids"]]}
             call = ("POST", f"{self._base}/internal/v1/contacts/members", body)

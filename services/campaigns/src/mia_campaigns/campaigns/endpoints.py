@@ -36,17 +36,13 @@ from mia_campaigns.identity import Caller, Manager
 from mia_campaigns.models import Campaign, Recipient
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.db.requests import SessionDep
+from mia_common.db.search import contains
 from mia_common.pagination import CursorParam, Limit, Page, PageParams, fetch_page
 from mia_common.text import ApiStr
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
-
-
-def _escaped(text: str) -> str:
-    """``text`` matched literally inside an ILIKE pattern."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @router.post("", response_model=CampaignOut, status_code=201, summary="Create a draft")
@@ -70,7 +66,7 @@ async def list_campaigns(
     if status is not None:
         query = query.where(Campaign.status == status.value)
     if q:
-        query = query.where(Campaign.name.ilike(f"%{_escaped(q)}%", escape="\\"))
+        query = query.where(contains(Campaign.name, q))
     rows, next_cursor = await fetch_page(
         session,
         query,
@@ -260,11 +256,7 @@ async def recipients(
     if state is not None:
         query = query.where(Recipient.state == state.value)
     if q:
-        pattern = f"%{_escaped(q)}%"
-        query = query.where(
-            Recipient.address.ilike(pattern, escape="\\")
-            | Recipient.name.ilike(pattern, escape="\\")
-        )
+        query = query.where(contains(Recipient.address, q) | contains(Recipient.name, q))
     rows, next_cursor = await fetch_page(
         session, query, PageParams(limit=limit, cursor=cursor), keys=[Recipient.seq]
     )
