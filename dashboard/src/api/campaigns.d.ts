@@ -196,6 +196,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A number's templates at Meta, every status, with the library copy of each
+         * @description Through the sender. 404 `channel_account_not_found` (not this company's number); 409 the number's Meta credentials need attention (the sender's code); 502 `meta_unavailable`, `meta_error` or `sender_unavailable`.
+         */
+        get: operations["meta_templates_api_v1_templates_meta_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/meta/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the number's approved Meta templates; update the status of known ones
+         * @description A repeat imports nothing twice. An imported template sends once its `{{1}}`... are mapped (`PATCH` `mappings`). 404 `channel_account_not_found` (not this company's number); 409 the number's Meta credentials need attention (the sender's code); 502 `meta_unavailable`, `meta_error` or `sender_unavailable`.
+         */
+        post: operations["sync_api_v1_templates_meta_sync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/{template_id}": {
         parameters: {
             query?: never;
@@ -229,6 +269,26 @@ export interface paths {
          * @description 422 `template_variable_missing` naming the variable and the contact; 404 `contact_not_found` for a contact the company does not have.
          */
         post: operations["preview_api_v1_templates__template_id__preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{template_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a WhatsApp template to Meta for review (PENDING until Meta decides)
+         * @description 422 `sms_has_no_templates` for an SMS template; 409 `template_already_submitted` while it is pending or approved; the sender's refusals as it gave them: 422 `template_invalid`, `template_rejected_by_meta` (Meta's words in detail, `meta_code`), 404 `channel_account_not_found` (not this company's number); 409 the number's Meta credentials need attention (the sender's code); 502 `meta_unavailable`, `meta_error` or `sender_unavailable`.
+         */
+        post: operations["submit_api_v1_templates__template_id__submit_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -319,7 +379,7 @@ export interface components {
              * Message
              * @description the message (or variants)
              */
-            message?: (components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"]) | null;
+            message?: (components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"] | components["schemas"]["LibraryMessage"]) | null;
             /** Name */
             name: string;
             /**
@@ -428,7 +488,7 @@ export interface components {
             /** In Flight Limit */
             in_flight_limit?: number | null;
             /** Message */
-            message?: (components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"]) | null;
+            message?: (components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"] | components["schemas"]["LibraryMessage"]) | null;
             /** Name */
             name?: string | null;
             /** Rate Per Second */
@@ -532,6 +592,68 @@ export interface components {
              * @example America/Sao_Paulo
              */
             time_zone?: string | null;
+        };
+        /**
+         * LibraryMessage
+         * @description A template of the library, by id. Saved as what it resolves to when the campaign is
+         *     saved: a WhatsApp one as its approved Meta template (``template``, 422
+         *     ``template_not_approved`` naming the status otherwise), an SMS one as its text.
+         */
+        LibraryMessage: {
+            /**
+             * Template Id
+             * Format: uuid
+             */
+            template_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "library";
+        };
+        /**
+         * MetaTemplateOut
+         * @description One of the number's templates at Meta, as the sender lists it.
+         */
+        MetaTemplateOut: {
+            /** Body */
+            body: string;
+            /** Button Variables */
+            button_variables?: {
+                [key: string]: unknown;
+            }[];
+            /** Category */
+            category: string;
+            /** Footer */
+            footer?: string | null;
+            /** Header */
+            header?: string | null;
+            /**
+             * Header Variables
+             * @default 0
+             */
+            header_variables: number;
+            /** Language */
+            language: string;
+            /**
+             * Library Template Id
+             * @description the library template that is this one, if any
+             */
+            library_template_id?: string | null;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /**
+             * Variables
+             * @default 0
+             */
+            variables: number;
+        };
+        /** MetaTemplatesOut */
+        MetaTemplatesOut: {
+            /** Items */
+            items: components["schemas"]["MetaTemplateOut"][];
         };
         /** Page[CampaignOut] */
         Page_CampaignOut_: {
@@ -758,6 +880,54 @@ export interface components {
             /** Segments */
             segments: number;
         };
+        /** SubmitIn */
+        SubmitIn: {
+            /**
+             * Channel Account Id
+             * Format: uuid
+             * @description the WhatsApp number to submit it for
+             */
+            channel_account_id: string;
+            /**
+             * Meta Name
+             * @description Meta's name (lower-case letters, digits, _); absent: from the name
+             */
+            meta_name?: string | null;
+        };
+        /** SyncIn */
+        SyncIn: {
+            /**
+             * Channel Account Id
+             * Format: uuid
+             */
+            channel_account_id: string;
+        };
+        /** SyncOut */
+        SyncOut: {
+            /**
+             * Imported
+             * @description library templates added for approved ones
+             */
+            imported: string[];
+            /** Skipped */
+            skipped?: components["schemas"]["SyncSkipped"][];
+            /** Unchanged */
+            unchanged: number;
+            /**
+             * Updated
+             * @description library templates whose Meta status changed
+             */
+            updated: number;
+        };
+        /** SyncSkipped */
+        SyncSkipped: {
+            /** Language */
+            language: string;
+            /** Meta Name */
+            meta_name: string;
+            /** Reason */
+            reason: string;
+        };
         /** TemplateCreate */
         TemplateCreate: {
             /** Body */
@@ -822,6 +992,8 @@ export interface components {
             header_mapping?: {
                 [key: string]: string;
             } | null;
+            /** @description a media header's file (the template's header is media) */
+            header_media?: components["schemas"]["HeaderMediaIn"] | null;
             /** Header Text */
             header_text?: string | null;
             /**
@@ -829,6 +1001,11 @@ export interface components {
              * @example pt_BR
              */
             language: string;
+            /**
+             * Library Template Id
+             * @description set by campaigns: the library template this message came from
+             */
+            library_template_id?: string | null;
             /** Name */
             name: string;
             /**
@@ -850,6 +1027,11 @@ export interface components {
             /** Channel */
             channel: string;
             /**
+             * Channel Account Id
+             * @description the number it is at Meta for
+             */
+            channel_account_id: string | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -869,6 +1051,22 @@ export interface components {
             id: string;
             /** Language */
             language: string;
+            /**
+             * Mapping Needed
+             * @description a Meta import whose {{1}}... are not all mapped yet: which one, and where (null: ready to send)
+             */
+            mapping_needed: string | null;
+            /**
+             * Mappings
+             * @description a Meta import's {{1}}... and the variables that fill them, by part
+             */
+            mappings: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** Meta Language */
+            meta_language: string | null;
             /** Meta Name */
             meta_name: string | null;
             /**
@@ -876,10 +1074,26 @@ export interface components {
              * @description why Meta rejected it
              */
             meta_reason: string | null;
-            /** Meta Status */
+            /**
+             * Meta Status
+             * @description PENDING, APPROVED, REJECTED, PAUSED, DISABLED... as Meta says; CHANGED: edited here since, to be submitted again
+             */
             meta_status: string | null;
+            /**
+             * Meta Status At
+             * @description when Meta decided that status
+             */
+            meta_status_at: string | null;
+            /** Meta Template Id */
+            meta_template_id: string | null;
             /** Name */
             name: string;
+            /**
+             * Origin
+             * @description library: written here (named variables); meta: imported by a sync
+             * @enum {string}
+             */
+            origin: "library" | "meta";
             /** @description SMS: encoding and segments of the body as written */
             sms: components["schemas"]["SmsInfo"] | null;
             /**
@@ -908,6 +1122,15 @@ export interface components {
             header_text?: string | null;
             /** Language */
             language?: string | null;
+            /**
+             * Mappings
+             * @description a template imported from Meta: which variable fills each of its {{1}}..., by part: {"body": {"1": "first_name|cliente"}, "button": {"1": "fields.code"}}
+             */
+            mappings?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            } | null;
             /** Name */
             name?: string | null;
         };
@@ -922,6 +1145,11 @@ export interface components {
              */
             body: string;
             /**
+             * Library Template Id
+             * @description set by campaigns: the library template this message came from
+             */
+            library_template_id?: string | null;
+            /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
@@ -935,7 +1163,7 @@ export interface components {
              */
             label: string;
             /** Message */
-            message: components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"];
+            message: components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"] | components["schemas"]["LibraryMessage"];
             /**
              * Percent
              * @description share of the recipients
@@ -2467,6 +2695,219 @@ export interface operations {
             };
         };
     };
+    meta_templates_api_v1_templates_meta_get: {
+        parameters: {
+            query: {
+                /** @description the WhatsApp number */
+                channel_account_id: string;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaTemplatesOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sync_api_v1_templates_meta_sync_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     read_api_v1_templates__template_id__get: {
         parameters: {
             query?: never;
@@ -2808,6 +3249,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_api_v1_templates__template_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
                 };
             };
             /** @description Bad request */
