@@ -24,7 +24,7 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.fake_crm import FakeCrm  # noqa: E402
-from support.fake_sender import FakeSender  # noqa: E402
+from support.fake_sender import FakeSender, FakeSenderApi  # noqa: E402
 from support.world import World  # noqa: E402
 
 
@@ -42,8 +42,24 @@ async def fake_crm(platform_settings: PlatformSettings) -> AsyncIterator[FakeCrm
 
 
 @pytest.fixture(scope="session")
+async def fake_sender_api(
+    platform_settings: PlatformSettings, fake_crm: FakeCrm
+) -> AsyncIterator[FakeSenderApi]:
+    # The limits tests set on the crm stand-in are the ones this sender answers with.
+    api = FakeSenderApi(
+        platform_settings.identity_token_secret.get_secret_value(), limits=fake_crm.limits
+    )
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture(scope="session")
 async def campaigns_settings(
-    platform_settings: PlatformSettings, test_database_url: str, fake_crm: FakeCrm
+    platform_settings: PlatformSettings,
+    test_database_url: str,
+    fake_crm: FakeCrm,
+    fake_sender_api: FakeSenderApi,
 ) -> AsyncIterator[CampaignsSettings]:
     run = uuid.uuid4().hex[:8]
     topics = {
@@ -52,6 +68,7 @@ async def campaigns_settings(
         "status_topic": Topic(f"test.{run}.messages.status.v1", 3, key="account"),
         "inbound_topic": Topic(f"test.{run}.messages.inbound.v1", 3, key="account"),
         "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
+        "templates_topic": Topic(f"test.{run}.templates.events.v1", 3, key="template id"),
         "leads_topic": Topic(f"test.{run}.leads.events.v1", 3, key="lead"),
         "campaigns_topic": Topic(f"test.{run}.campaigns.events.v1", 3, key="campaign"),
     }
@@ -62,7 +79,7 @@ async def campaigns_settings(
             "database_url_override": test_database_url,
             "consumer_group": f"test-campaigns-{run}",
             "crm_url": fake_crm.url,
-            "sender_url": fake_crm.url,
+            "sender_url": fake_sender_api.url,
             "fan_out_tick_seconds": 0.1,
             "cadence_tick_seconds": 0.1,
             "cadence_retry_seconds": 0.2,
@@ -82,7 +99,7 @@ async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[
         # Tests publish right away: wait for the consumers to hold their partitions.
         group = campaigns_settings.consumer_group
         bootstrap = campaigns_settings.kafka_bootstrap_servers
-        for name in ("outcomes", "statuses", "inbound", "contacts", "leads"):
+        for name in ("outcomes", "statuses", "inbound", "contacts", "templates", "leads"):
             await wait_until(
                 partial(group_stable, bootstrap, f"{group}.{name}"),
                 timeout=60,
@@ -92,11 +109,14 @@ async def campaigns_app(campaigns_settings: CampaignsSettings) -> AsyncIterator[
 
 
 @pytest.fixture(scope="session")
-async def fake_sender(campaigns_settings: CampaignsSettings) -> AsyncIterator[FakeSender]:
+async def fake_sender(
+    campaigns_settings: CampaignsSettings, fake_sender_api: FakeSenderApi
+) -> AsyncIterator[FakeSender]:
     sender = FakeSender(
         campaigns_settings.kafka_bootstrap_servers,
         send_topic=campaigns_settings.send_topic,
         outcome_topic=campaigns_settings.outcome_topic,
+        api=fake_sender_api,
     )
     await sender.start()
     yield sender

@@ -9,9 +9,12 @@
   what is still queued for the person; contacts created or tagged enroll in cadences.
 - ``leads.events.v1`` (``<group>.leads``): a lead entering a stage enrolls in or stops
   cadences (``cadences.handlers``).
+- ``templates.events.v1`` (``<group>.templates``): Meta's review of submitted templates,
+  into the library's copies (``templates.handlers``).
 
-The handlers (``sending.handlers``, ``audiences.handlers``) own the transactions; every
-one is idempotent by construction (a row only moves forward), so none needs a claim table.
+The handlers (``sending.handlers``, ``audiences.handlers``, ``templates.handlers``) own
+the transactions; every one is idempotent by construction (a row only moves forward), so
+none needs a claim table.
 campaigns publishes only through its outbox (``context.produced_topics``).
 """
 
@@ -26,7 +29,15 @@ from mia_campaigns.audiences import handlers as audiences
 from mia_campaigns.cadences import handlers as cadences
 from mia_campaigns.context import CampaignsContext
 from mia_campaigns.sending import handlers as sending
-from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOrigin, SendOutcome
+from mia_campaigns.templates import handlers as templates
+from mia_common.contracts import (
+    Envelope,
+    InboundMessage,
+    MessageStatus,
+    SendOrigin,
+    SendOutcome,
+    TemplateStatusChanged,
+)
 from mia_common.contracts.contacts import ContactEvent
 from mia_common.contracts.leads import LeadsTopicEvent
 from mia_common.contracts.messages import ORIGIN_HEADER
@@ -99,5 +110,12 @@ def create_router(context: CampaignsContext) -> KafkaRouter:
     )
     async def on_lead_event(event: Envelope[LeadsTopicEvent]) -> None:
         await cadences.handle_lead_event(context, event)
+
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        context.settings.templates_topic,
+        **subscriber_options(f"{context.settings.consumer_group}.templates"),
+    )
+    async def on_template_event(event: Envelope[TemplateStatusChanged]) -> None:
+        await templates.handle_template_event(context, event)
 
     return router

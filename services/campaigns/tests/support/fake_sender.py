@@ -2,6 +2,12 @@
 outcomes as the sender does (event id from the request id, the origin header), per channel
 account ``accept`` at once, ``hold`` (answer later, by hand), or ``fail`` some numbers.
 
+``FakeSenderApi`` is the sender's HTTP side that campaigns calls (its ``sender_url``): a
+number's limits, and its WhatsApp templates at Meta (``GET`` / ``POST /api/v1/channels/
+accounts/{id}/templates``) with the sender's answers: 404 for another company's number,
+422 ``sms_has_no_templates``, ``template_invalid`` (the sender's own checks) and
+``template_rejected_by_meta`` (Meta's refusal, its words in ``detail``).
+
 The real sender, its idempotency and the Meta sandbox are exercised end to end in
 ``tests-e2e``; here campaigns' ledger and flow control are watched request by request."""
 
@@ -9,12 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import re
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from mia_common.contracts import (
@@ -25,8 +35,9 @@ from mia_common.contracts import (
     SendResult,
 )
 from mia_common.contracts.messages import ORIGIN_HEADER
+from mia_common.identity import IDENTITY_HEADER, Role, verify_identity_token
 
-__all__ = ["FakeSender"]
+__all__ = ["FakeSender", "FakeSenderApi"]
 
 _NAMESPACE = uuid.UUID("0c2a8d1e-5e1f-4b7a-9d0e-73656e646572")
 
@@ -42,7 +53,16 @@ class _Account:
 
 
 class FakeSender:
-    def __init__(self, bootstrap: str, *, send_topic: str, outcome_topic: str) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        send_topic: str,
+        outcome_topic: str,
+        api: FakeSenderApi | None = None,
+    ) -> None:
+        self.api = api
+        """The sender's HTTP side, as campaigns reaches it."""
         self._bootstrap = bootstrap
         self._send_topic = send_topic
         self._outcome_topic = outcome_topic
@@ -143,3 +163,185 @@ class FakeSender:
             key=str(request.channel_account_id).encode(),
             headers=[(ORIGIN_HEADER, request.origin.value.encode())],
         )
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+_NAME = re.compile(r"^[a-z0-9_]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
+def _problem(status: int, detail: str, **extra: Any) -> web.Response:
+    return web.json_response(
+        {"type": "about:blank", "title": "refused", "status": status, "detail": detail, **extra},
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def _distinct(text: str | None) -> list[str]:
+    return list(dict.fromkeys(_PLACEHOLDER.findall(text or "")))
+
+
+@dataclass
+class MetaAccount:
+    """A number of one company, with its templates at Meta (the sender's list's items)."""
+
+    tenant_id: uuid.UUID
+    channel: str = "whatsapp_cloud"
+    templates: list[dict[str, Any]] = field(default_factory=list)
+    submitted: list[dict[str, Any]] = field(default_factory=list)
+    """Every submission body as the sender received it, in order."""
+
+
+class FakeSenderApi:
+    def __init__(self, secret: str, *, limits: dict[str, dict[str, Any]] | None = None) -> None:
+        self._secret = secret
+        self.limits = limits if limits is not None else {}
+        """The sender's limits by channel account id (absent: 404)."""
+        self.accounts: dict[uuid.UUID, MetaAccount] = {}
+        self._ids = itertools.count(1_300_000_000_000_001)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def account(
+        self, tenant_id: uuid.UUID, account_id: uuid.UUID, *, channel: str = "whatsapp_cloud"
+    ) -> MetaAccount:
+        return self.accounts.setdefault(account_id, MetaAccount(tenant_id, channel))
+
+    def at_meta(self, account_id: uuid.UUID, name: str) -> dict[str, Any]:
+        return next(t for t in self.accounts[account_id].templates if t["name"] == name)
+
+    async def start(self) -> None:
+        app = web.Application()
+        base = "/api/v1/channels/accounts/{account_id}"
+        app.router.add_get(f"{base}/limits", self._limits)
+        app.router.add_get(f"{base}/templates", self._templates)
+        app.router.add_post(f"{base}/templates", self._create)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _account_of(self, request: web.Request) -> tuple[MetaAccount | None, Role]:
+        identity = verify_identity_token(request.headers[IDENTITY_HEADER], secret=self._secret)
+        account = self.accounts.get(uuid.UUID(request.match_info["account_id"]))
+        if account is None or account.tenant_id != identity.tenant_id:
+            return None, identity.role
+        return account, identity.role
+
+    async def _limits(self, request: web.Request) -> web.Response:
+        verify_identity_token(request.headers[IDENTITY_HEADER], secret=self._secret)
+        answer = self.limits.get(request.match_info["account_id"])
+        if answer is None:
+            return web.json_response({"title": "Not found"}, status=404)
+        return web.json_response(answer)
+
+    async def _templates(self, request: web.Request) -> web.Response:
+        account, _ = self._account_of(request)
+        if account is None:
+            return _problem(404, "no such channel account")
+        if account.channel != "whatsapp_cloud":
+            return web.json_response({"items": []})
+        wanted = request.query.get("status", "approved")
+        items = [
+            {key: value for key, value in t.items() if key != "id"}
+            for t in sorted(account.templates, key=lambda t: (t["name"], t["language"]))
+            if wanted == "all" or t["status"] == "APPROVED"
+        ]
+        return web.json_response({"items": items})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        account, role = self._account_of(request)
+        if account is None:
+            return _problem(404, "no such channel account")
+        if role not in (Role.manager, Role.admin, Role.owner):
+            return _problem(403, "managers and above")
+        body = await request.json()
+        account.submitted.append(body)
+        if account.channel != "whatsapp_cloud":
+            return _problem(
+                422, "SMS accounts have no message templates.", code="sms_has_no_templates"
+            )
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return _problem(422, invalid, code="template_invalid")
+        if body["name"].startswith("reject_") or any(
+            t["name"] == body["name"] and t["language"] == body["language"]
+            for t in account.templates
+        ):
+            # What Graph answers a name taken in that language, as the sender passes it on.
+            return _problem(
+                422,
+                "Meta refused the template: Invalid parameter: Content in this language "
+                "already exists",
+                code="template_rejected_by_meta",
+                meta_code="100",
+            )
+        components = {c["type"]: c for c in body["components"]}
+        header = components.get("HEADER", {})
+        template = {
+            "id": str(next(self._ids)),
+            "name": body["name"],
+            "language": body["language"],
+            "status": "PENDING",
+            "category": body["category"],
+            "body": components["BODY"]["text"],
+            "variables": len(_distinct(components["BODY"]["text"])),
+            "header": header.get("text"),
+            "footer": components.get("FOOTER", {}).get("text"),
+            "header_variables": len(_distinct(header.get("text"))),
+            "button_variables": [
+                {"index": i, "type": "URL", "count": len(_distinct(b.get("url")))}
+                for i, b in enumerate(components.get("BUTTONS", {}).get("buttons", []))
+                if b["type"] == "URL" and _distinct(b.get("url"))
+            ],
+        }
+        account.templates.append(template)
+        return web.json_response(
+            {
+                "id": template["id"],
+                "name": body["name"],
+                "language": body["language"],
+                "status": "PENDING",
+                "category": body["category"],
+            },
+            status=201,
+        )
+
+    @staticmethod
+    def _invalid(body: dict[str, Any]) -> str | None:
+        """The sender's own checks of a submission (its schema and ``check_submission``)."""
+        if not _NAME.match(str(body.get("name", ""))):
+            return "name: lower-case letters, digits and underscores"
+        if not _LANGUAGE.match(str(body.get("language", ""))):
+            return "language: Meta's language code"
+        components = body.get("components") or []
+        kinds = [c.get("type") for c in components]
+        if kinds.count("BODY") != 1:
+            return "A template has exactly one BODY component."
+        for component in components:
+            if component["type"] == "BODY":
+                wanted = len(_distinct(component["text"]))
+                given = len((component.get("example") or {}).get("body_text", [[]])[0])
+                if wanted > given:
+                    return f"The body has {wanted} variable(s) but {given} example value(s)."
+            if component["type"] == "HEADER" and component.get("format") == "TEXT":
+                wanted = len(_distinct(component.get("text")))
+                given = len((component.get("example") or {}).get("header_text") or [])
+                if wanted > given:
+                    return f"The header has {wanted} variable(s) but {given} example value(s)."
+            if component["type"] == "BUTTONS":
+                for button in component["buttons"]:
+                    if (
+                        button["type"] == "URL"
+                        and _distinct(button["url"])
+                        and not button.get("example")
+                    ):
+                        return "The URL button has 1 variable(s) but 0 example value(s)."
+        return None
