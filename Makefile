@@ -48,8 +48,8 @@ bench:         ## benchmarks that print their figures (needs the local infrastru
 	@deploy/local/dashboard.sh build
 	$(PY) bench/inbox_first_list.py
 
-simulate:      ## customers of the Meta sandbox write in (after make up); N=5 conversations
-	$(PY) -m mia_meta_sandbox.simulate --conversations $${N:-5}
+simulate:      ## customers of the Meta sandbox write in (after make up); N=5 conversations; REPLIES=10: the last 10 people sent to reply
+	$(PY) -m mia_meta_sandbox.simulate --conversations $${N:-5} --replies $${REPLIES:-0}
 
 docs:          ## regenerate docs/asyncapi.yaml from the contracts
 	$(PY) -m mia_common.messaging.asyncapi > docs/asyncapi.yaml

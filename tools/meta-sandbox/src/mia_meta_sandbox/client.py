@@ -195,6 +195,11 @@ class SandboxClient:
             if not page.items or len(items) >= page.total:
                 return items
 
+    async def sent_page(self, *, offset: int = 0, limit: int = 1000) -> SentPage:
+        """One page of the accepted sends, oldest first, and how many there are in all."""
+        answer = await self._json("GET", "/sandbox/sent", params={"offset": offset, "limit": limit})
+        return SentPage.model_validate(answer)
+
     async def stats(self) -> Stats:
         return Stats.model_validate(await self._json("GET", "/sandbox/stats"))
 

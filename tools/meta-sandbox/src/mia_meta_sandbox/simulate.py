@@ -4,6 +4,9 @@ Each conversation is one customer (a Brazilian or US name and a fictional E.164 
 writing a few messages to a sandbox number through the control API, mostly texts and
 now and then a picture, so a newcomer sees conversations arrive in the inbox without a
 Meta account. It prints what it did.
+
+``--replies N``: the last N people the platform sent to (a campaign's recipients, say)
+write back to the number that reached them, so replies show up as replied.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ US_TEXTS = [
     "Does it come in blue?",
 ]
 PICTURE_CAPTIONS = {"pt": "Olha essa foto", "en": "Here is a picture"}
+REPLIES = ["Quero saber mais!", "Tenho interesse, pode me ligar?", "Qual o valor?", "Obrigado!"]
+RECENT_SENDS = 2_000
+"""How far back (in accepted sends) ``--replies`` looks for people to answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,32 @@ async def simulate(
     return done
 
 
+async def reply_to_recent(
+    client: SandboxClient, *, replies: int, seed: int | None = None
+) -> list[SimulatedMessage]:
+    """The last ``replies`` distinct people the sandbox accepted a send to write back, each
+    to the number that wrote to them."""
+    rng = random.Random(seed)
+    total = (await client.sent_page(limit=1)).total
+    page = await client.sent_page(offset=max(0, total - RECENT_SENDS), limit=RECENT_SENDS)
+    chosen: dict[str, str] = {}
+    for sent in reversed(page.items):
+        if sent.to and sent.to not in chosen:
+            chosen[sent.to] = sent.phone_number_id
+        if len(chosen) >= replies:
+            break
+    done: list[SimulatedMessage] = []
+    for phone, phone_number_id in chosen.items():
+        address = phone if phone.startswith("+") else f"+{phone}"
+        customer = Customer("Sandbox Customer", address, "pt")
+        text = rng.choice(REPLIES)
+        answer = await client.customer_message(
+            from_=address, text=text, phone_number_id=phone_number_id
+        )
+        done.append(SimulatedMessage(customer, "text", text, answer.wamid, answer.delivered))
+    return done
+
+
 def _describe(message: SimulatedMessage) -> str:
     delivered = "delivered" if message.delivered else "not yet accepted (retrying)"
     what = f"[picture] {message.text}" if message.type == "image" else message.text
@@ -124,20 +156,30 @@ def _describe(message: SimulatedMessage) -> str:
 async def _run(arguments: argparse.Namespace) -> int:
     async with SandboxClient(arguments.sandbox_url) as client:
         try:
-            done = await simulate(
-                client,
-                conversations=arguments.conversations,
-                messages=arguments.messages,
-                phone_number_id=arguments.phone_number_id,
-                seed=arguments.seed,
-                pause_seconds=arguments.pause,
-            )
+            if arguments.replies:
+                done = await reply_to_recent(client, replies=arguments.replies, seed=arguments.seed)
+            else:
+                done = await simulate(
+                    client,
+                    conversations=arguments.conversations,
+                    messages=arguments.messages,
+                    phone_number_id=arguments.phone_number_id,
+                    seed=arguments.seed,
+                    pause_seconds=arguments.pause,
+                )
         except httpx.HTTPError as exc:
             print(f"the sandbox at {arguments.sandbox_url} did not answer: {exc}", file=sys.stderr)
             return 1
     for message in done:
         print(_describe(message))
     delivered = sum(message.delivered for message in done)
+    if arguments.replies:
+        print(
+            f"{len(done)} people the platform wrote to replied (nobody else had been sent to)"
+            if len(done) < arguments.replies
+            else f"{len(done)} people replied."
+        )
+        return 0
     print(
         f"{len(done)} messages in {arguments.conversations} conversations; "
         f"{delivered} accepted by the webhook at once, the others are retried by the sandbox."
@@ -153,9 +195,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phone-number-id", default=None, help="default: the sandbox's")
     parser.add_argument("--seed", type=int, default=None, help="repeat the same customers")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between messages")
+    parser.add_argument(
+        "--replies",
+        type=int,
+        default=0,
+        help="instead: the last N people sent to (a campaign's recipients) write back",
+    )
     arguments = parser.parse_args(argv)
-    if arguments.conversations < 1 or arguments.messages < 1:
-        parser.error("--conversations and --messages must be at least 1")
+    if arguments.conversations < 1 or arguments.messages < 1 or arguments.replies < 0:
+        parser.error("--conversations and --messages must be at least 1, --replies at least 0")
     return asyncio.run(_run(arguments))
 
 
