@@ -4,6 +4,127 @@
  */
 
 export interface paths {
+    "/api/v1/cadences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cadences, newest first */
+        get: operations["list_cadences_api_v1_cadences_get"];
+        put?: never;
+        /** Create a draft cadence */
+        post: operations["create_api_v1_cadences_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadences/{cadence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cadence and its counts */
+        get: operations["read_api_v1_cadences__cadence_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a cadence nobody was enrolled in
+         * @description 409 `cadence_state_conflict` once anyone was enrolled: archive it instead.
+         */
+        delete: operations["delete_api_v1_cadences__cadence_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a cadence
+         * @description While people are enrolled the steps' kinds and order stay (409 `cadence_steps_locked`); texts, waits and conditions may change and apply to the steps people reach next. 409 `cadence_state_conflict` once archived.
+         */
+        patch: operations["edit_api_v1_cadences__cadence_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/cadences/{cadence_id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people in a cadence, with the step each is at */
+        get: operations["list_enrollments_api_v1_cadences__cadence_id__enrollments_get"];
+        put?: never;
+        /**
+         * Enroll contacts, a segment or a filter's members
+         * @description Once per contact and cadence (already enrolled ones are counted, not enrolled again); left out by reason as a campaign leaves them out. 409 `cadence_state_conflict` unless active or paused; 422 `audience_invalid` for an unknown segment or a bad filter.
+         */
+        post: operations["enroll_people_api_v1_cadences__cadence_id__enrollments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadences/{cadence_id}/enrollments/{enrollment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One enrollment and its history */
+        get: operations["read_enrollment_api_v1_cadences__cadence_id__enrollments__enrollment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadences/{cadence_id}/enrollments/{enrollment_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop one person's enrollment
+         * @description 409 `cadence_state_conflict` when it already ended.
+         */
+        post: operations["stop_api_v1_cadences__cadence_id__enrollments__enrollment_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadences/{cadence_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate, pause, resume or archive
+         * @description activate: draft or paused -> active (its timers run, its triggers enroll); pause: timers hold (due steps fire on resume); archive: for good, enrollments stopped. 409 `cadence_state_conflict` from any other status.
+         */
+        post: operations["act_api_v1_cadences__cadence_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -333,6 +454,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BranchStep
+         * @description Go on at ``then_step`` when the condition holds, at ``else_step`` otherwise: step
+         *     numbers after this one (0-based), or the number of steps to end the cadence there.
+         */
+        BranchStep: {
+            condition: components["schemas"]["Condition"];
+            /** Else Step */
+            else_step: number;
+            /** Then Step */
+            then_step: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "branch";
+        };
         /** ButtonIn */
         ButtonIn: {
             /** Phone */
@@ -349,6 +487,128 @@ export interface components {
              * @description url buttons; one variable, at the end
              */
             url?: string | null;
+        };
+        /** CadenceCreate */
+        CadenceCreate: {
+            /** @description messages go out only inside it; outside, they wait for it */
+            business_hours?: components["schemas"]["SendWindow"] | null;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "whatsapp_cloud" | "sms";
+            /**
+             * Channel Account Id
+             * Format: uuid
+             */
+            channel_account_id: string;
+            /** Name */
+            name: string;
+            /** Steps */
+            steps: (components["schemas"]["SendStep"] | components["schemas"]["WaitStep"] | components["schemas"]["WaitUntilStep"] | components["schemas"]["BranchStep"])[];
+            /**
+             * Stop On Reply
+             * @default true
+             */
+            stop_on_reply: boolean;
+            /**
+             * Stop On Stage Change
+             * @default false
+             */
+            stop_on_stage_change: boolean;
+            /**
+             * Time Zone
+             * @description IANA zone of the company: waits until a time, business hours
+             * @example America/Sao_Paulo
+             */
+            time_zone: string;
+            /** Triggers */
+            triggers?: components["schemas"]["Trigger"][];
+        };
+        /** CadenceOut */
+        CadenceOut: {
+            /**
+             * At Step
+             * @description active enrollments by the step they are at
+             */
+            at_step?: {
+                [key: string]: number;
+            };
+            /** Business Hours */
+            business_hours: {
+                [key: string]: unknown;
+            } | null;
+            /** Channel */
+            channel: string;
+            /**
+             * Channel Account Id
+             * Format: uuid
+             */
+            channel_account_id: string;
+            /**
+             * Counts
+             * @description enrollments by state
+             */
+            counts?: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            status: components["schemas"]["CadenceStatus"];
+            /** Steps */
+            steps: {
+                [key: string]: unknown;
+            }[];
+            /** Stop On Reply */
+            stop_on_reply: boolean;
+            /** Stop On Stage Change */
+            stop_on_stage_change: boolean;
+            /** Time Zone */
+            time_zone: string;
+            /** Triggers */
+            triggers: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CadenceStatus
+         * @enum {string}
+         */
+        CadenceStatus: "draft" | "active" | "paused" | "archived";
+        /**
+         * CadenceUpdate
+         * @description What is given replaces what was. While people are enrolled, the steps' kinds and
+         *     order stay (texts, waits and conditions may change).
+         */
+        CadenceUpdate: {
+            business_hours?: components["schemas"]["SendWindow"] | null;
+            /** Name */
+            name?: string | null;
+            /** Steps */
+            steps?: (components["schemas"]["SendStep"] | components["schemas"]["WaitStep"] | components["schemas"]["WaitUntilStep"] | components["schemas"]["BranchStep"])[] | null;
+            /** Stop On Reply */
+            stop_on_reply?: boolean | null;
+            /** Stop On Stage Change */
+            stop_on_stage_change?: boolean | null;
+            /** Time Zone */
+            time_zone?: string | null;
+            /** Triggers */
+            triggers?: components["schemas"]["Trigger"][] | null;
         };
         /** CampaignCreate */
         CampaignCreate: {
@@ -497,6 +757,23 @@ export interface components {
             /** Variants */
             variants?: components["schemas"]["VariantIn"][] | null;
         };
+        /**
+         * Condition
+         * @description ``replied`` / ``read``: to this cadence's messages so far; ``filter``: the contact
+         *     matches a crm contact filter now (tags, fields, lifecycle or pipeline stage...), as
+         *     the segments API takes it.
+         */
+        Condition: {
+            /** Filter */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "replied" | "read" | "filter";
+        };
         /** ContactsAudience */
         ContactsAudience: {
             /** Contact Ids */
@@ -545,6 +822,109 @@ export interface components {
             /** Tier */
             tier: string;
         };
+        /**
+         * EnrollIn
+         * @description Exactly one of: contacts by id, a saved segment, a filter.
+         */
+        EnrollIn: {
+            /** Contact Ids */
+            contact_ids?: string[] | null;
+            /** Filter */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /** Segment Id */
+            segment_id?: string | null;
+        };
+        /** EnrollOut */
+        EnrollOut: {
+            /**
+             * Already Enrolled
+             * @description in this cadence before (once per contact)
+             */
+            already_enrolled: number;
+            /**
+             * Enrolled
+             * @description newly enrolled
+             */
+            enrolled: number;
+            /**
+             * Excluded
+             * @description left out, by reason (opted_out, no_address...)
+             */
+            excluded?: {
+                [key: string]: number;
+            };
+        };
+        /** EnrollmentOut */
+        EnrollmentOut: {
+            /** Address */
+            address: string | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Cadence Id
+             * Format: uuid
+             */
+            cadence_id: string;
+            /**
+             * Contact Id
+             * Format: uuid
+             */
+            contact_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string | null;
+            /**
+             * Due At
+             * @description when it moves on next
+             */
+            due_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Read At */
+            read_at: string | null;
+            /**
+             * Reason
+             * @description why it stopped or failed
+             */
+            reason: string | null;
+            /** Replied At */
+            replied_at: string | null;
+            /** Source */
+            source: string;
+            state: components["schemas"]["EnrollmentState"];
+            /**
+             * Step Index
+             * @description the step it is at (0-based)
+             */
+            step_index: number;
+            /**
+             * Step Type
+             * @description that step's kind; None once finished
+             */
+            step_type: string | null;
+        };
+        /**
+         * EnrollmentState
+         * @enum {string}
+         */
+        EnrollmentState: "active" | "completed" | "stopped" | "failed";
         /** FilterAudience */
         FilterAudience: {
             /**
@@ -655,10 +1035,30 @@ export interface components {
             /** Items */
             items: components["schemas"]["MetaTemplateOut"][];
         };
+        /** Page[CadenceOut] */
+        Page_CadenceOut_: {
+            /** Items */
+            items: components["schemas"]["CadenceOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[CampaignOut] */
         Page_CampaignOut_: {
             /** Items */
             items: components["schemas"]["CampaignOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[EnrollmentOut] */
+        Page_EnrollmentOut_: {
+            /** Items */
+            items: components["schemas"]["EnrollmentOut"][];
             /**
              * Next Cursor
              * @description pass as `cursor` for the next page
@@ -825,6 +1225,16 @@ export interface components {
              * Format: uuid
              */
             segment_id: string;
+        };
+        /** SendStep */
+        SendStep: {
+            /** Message */
+            message: components["schemas"]["TextMessage"] | components["schemas"]["TemplateMessage"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "send";
         };
         /**
          * SendWindow
@@ -1155,6 +1565,18 @@ export interface components {
              */
             type: "text";
         };
+        /** Trigger */
+        Trigger: {
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "contact_created" | "tag_added" | "lead_entered_stage";
+            /** Stage Id */
+            stage_id?: string | null;
+            /** Tag */
+            tag?: string | null;
+        };
         /** VariantIn */
         VariantIn: {
             /**
@@ -1185,6 +1607,49 @@ export interface components {
             /** Percent */
             percent: number;
         };
+        /** WaitStep */
+        WaitStep: {
+            /** Amount */
+            amount: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wait";
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "seconds" | "minutes" | "hours" | "days";
+        };
+        /**
+         * WaitUntilStep
+         * @description Wait until the next of these weekdays at this time (today, if still ahead).
+         */
+        WaitUntilStep: {
+            /**
+             * Days
+             * @description ISO: 1 Monday, 7 Sunday
+             */
+            days: number[];
+            /**
+             * Per Contact
+             * @description in each contact's time zone (the cadence's when unknown)
+             * @default false
+             */
+            per_contact: boolean;
+            /**
+             * Time
+             * Format: time
+             * @example 09:00
+             */
+            time: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wait_until";
+        };
     };
     responses: never;
     parameters: never;
@@ -1194,6 +1659,1083 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_cadences_api_v1_cadences_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                status?: components["schemas"]["CadenceStatus"] | null;
+                /** @description part of the name */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CadenceOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_v1_cadences_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CadenceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadenceOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_cadences__cadence_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadenceOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_api_v1_cadences__cadence_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_api_v1_cadences__cadence_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CadenceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadenceOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_enrollments_api_v1_cadences__cadence_id__enrollments_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the next_cursor of the previous page; omit for the first */
+                cursor?: string | null;
+                state?: components["schemas"]["EnrollmentState"] | null;
+                /** @description at this step (0-based) */
+                step?: number | null;
+                /** @description part of name or number */
+                q?: string | null;
+            };
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EnrollmentOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enroll_people_api_v1_cadences__cadence_id__enrollments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_enrollment_api_v1_cadences__cadence_id__enrollments__enrollment_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+                enrollment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stop_api_v1_cadences__cadence_id__enrollments__enrollment_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+                enrollment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    act_api_v1_cadences__cadence_id___action__post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Mia-Identity"?: string | null;
+            };
+            path: {
+                cadence_id: string;
+                action: "activate" | "pause" | "resume" | "archive";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadenceOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid identity */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request: `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable: try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_campaigns_api_v1_campaigns_get: {
         parameters: {
             query?: {
