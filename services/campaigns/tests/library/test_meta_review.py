@@ -98,3 +98,39 @@ async def test_an_unknown_template_is_skipped_and_a_garbled_record_dead_lettered
         if record.key == key.encode()
     ]
     assert [record.value for record in dead] == [b'{"not": "an envelope"}']
+
+
+async def test_an_edited_copy_takes_no_more_decisions_and_goes_again_under_a_new_name(
+    world: World,
+) -> None:
+    template = await _submitted(world)
+    topic, key = world.settings.templates_topic, str(template["meta_template_id"])
+    await world.publish(topic, review(world, template, "APPROVED", at=moment(1)), key)
+    await until_status(world, str(template["id"]), "APPROVED")
+
+    edited = await world.client.patch(
+        f"/api/v1/templates/{template['id']}",
+        json={"footer": "Até logo"},
+        headers=world.manager.headers,
+    )
+    assert edited.json()["meta_status"] == "CHANGED"
+    other = await _submitted(world)
+    # A decision on the text Meta holds is not about the edited copy.
+    late = review(world, template, "APPROVED", at=moment(7))
+    await world.publish_together(topic, [late, review(world, other, "APPROVED", at=moment(7))], key)
+    await until_status(world, str(other["id"]), "APPROVED")
+    assert (await read(world, str(template["id"])))["meta_status"] == "CHANGED"
+
+    again = await submit(world, str(template["id"]))
+    third = await world.client.patch(
+        f"/api/v1/templates/{template['id']}",
+        json={"footer": "Tchau"},
+        headers=world.manager.headers,
+    )
+    assert third.json()["meta_status"] == "CHANGED"
+    once_more = await submit(world, str(template["id"]))
+
+    assert again["meta_status"] == "PENDING"
+    assert again["meta_name"] == f"{template['meta_name']}_v2"
+    assert again["meta_template_id"] != template["meta_template_id"]
+    assert once_more["meta_name"] == f"{template['meta_name']}_v3"

@@ -40,7 +40,8 @@ _VERSION = re.compile(r"^(.*)_v([0-9]+)$")
 
 
 def _next_version(name: str) -> str:
-    """Meta keeps a refused name: a new submission of it needs another one."""
+    """Meta keeps a name it reviewed, refused or not: a new text needs a name of its own
+    (``promo`` -> ``promo_v2`` -> ``promo_v3``)."""
     found = _VERSION.match(name)
     if found is None:
         return f"{name}_v2"[:512]
@@ -66,9 +67,9 @@ async def submit_template(
             meta_status=template.meta_status,
         )
     compiled(template)
-    name = body.meta_name or meta_name_for(template.name)
-    if name == template.meta_name:
-        name = _next_version(name)
+    name = body.meta_name or (
+        _next_version(template.meta_name) if template.meta_name else meta_name_for(template.name)
+    )
     answer = await sender.submit(
         caller, body.channel_account_id, submission(template, meta_name=name)
     )
