@@ -115,17 +115,23 @@ async def test_a_failed_send_carries_the_channels_error(world: World) -> None:
     assert message["status_timeline"][0]["error"]["code"] == "131047"
 
 
-async def test_receipts_of_messages_the_crm_never_sent_are_kept(world: World) -> None:
-    campaign_message = wamid()
-
+async def test_receipts_of_other_services_sends_are_neither_stored_nor_parked(
+    world: World,
+) -> None:
+    campaign_message, cadence_message = wamid(), wamid()
     await world.status(
         external_id=campaign_message, value=StatusValue.DELIVERED, send_request_id="cmp-42"
     )
-
-    [parked] = await wait_until(
-        lambda: world.parked(campaign_message), timeout=30, message="receipt parked"
+    await world.status(
+        external_id=cadence_message, value=StatusValue.READ, send_request_id=str(uuid.uuid4())
     )
-    assert (parked.status, parked.send_request_id) == ("delivered", "cmp-42")
+    # Same key, same partition: once this receipt of ours is parked, those were handled.
+    ours_early = wamid()
+    await world.status(external_id=ours_early, value=StatusValue.SENT)
+    await wait_until(lambda: world.parked(ours_early), timeout=30, message="ours parked")
+
+    assert await world.parked(campaign_message) == []
+    assert await world.parked(cadence_message) == []
 
 
 async def test_outcomes_of_other_origins_are_not_ours(world: World) -> None:

@@ -13,7 +13,7 @@ from mia_common.contracts import Envelope, MessageStatus, SendOutcome
 from mia_common.db import unit_of_work
 from mia_common.outbox import claim_event
 from mia_crm.context import CrmContext
-from mia_crm.statuses.service import apply_outcome, apply_receipt
+from mia_crm.statuses.service import apply_outcome, apply_receipt, is_ours
 
 __all__ = ["OUTCOMES_CONSUMER", "STATUSES_CONSUMER", "handle_outcome", "handle_status"]
 
@@ -22,6 +22,9 @@ STATUSES_CONSUMER = "crm.statuses"
 
 
 async def handle_outcome(context: CrmContext, event: Envelope[SendOutcome]) -> None:
+    if not is_ours(event.data):
+        # A campaign's or a cadence's (thousands a second): no transaction, no claim row.
+        return
     async with unit_of_work(context.infra.sessions) as session:
         if not await claim_event(session, consumer=OUTCOMES_CONSUMER, event_id=event.id):
             return

@@ -3,9 +3,13 @@
 A receipt finds its message by our send request id (the sender hands it to Meta as
 ``biz_opaque_callback_data``, which Meta echoes back) or else by the channel's message id
 on the channel account. One that finds nothing is parked and applied when the send
-outcome names the message's channel id: nothing is dropped. Outcomes are ours only when
-their origin is ``agent`` (a person's reply) or ``system`` (the crm's own, a keyword's
-confirmation); ``origin_ref`` (equal to ``request_id``) is the message id.
+outcome names the message's channel id: nothing of ours is dropped. A receipt whose
+request id names no message of the crm (our request id is the message's id, which exists
+before its send goes out) is another service's send, a campaign's or a cadence's: it
+tracks its own, and the crm neither stores nor parks it (parked, it would never be taken).
+Outcomes are ours only when their origin is ``agent`` (a person's reply) or ``system``
+(the crm's own, a keyword's confirmation); ``origin_ref`` (equal to ``request_id``) is the
+message id. Others' outcomes are dropped before any transaction (no claim row either).
 
 Identifiers and error texts the channel sent are stored with U+0000 replaced (U+FFFD), so
 a receipt is never refused over the character.
@@ -40,12 +44,16 @@ from mia_crm.models import Message, PendingStatus
 from mia_crm.statuses.ordering import DeliveryStatus, StatusReport, record_status
 from mia_crm.statuses.repository import PendingStatusRepository
 
-__all__ = ["apply_outcome", "apply_receipt"]
+__all__ = ["apply_outcome", "apply_receipt", "is_ours"]
 
 logger = structlog.get_logger(__name__)
 
 # The origins of the sends the crm stores as messages.
 _OURS = frozenset({SendOrigin.AGENT, SendOrigin.SYSTEM})
+
+
+def is_ours(outcome: SendOutcome) -> bool:
+    return outcome.origin in _OURS
 
 
 async def apply_outcome(
@@ -58,7 +66,7 @@ async def apply_outcome(
     now: datetime,
 ) -> Message | None:
     """Record what the sender did with one of our replies; None when it is not ours."""
-    if outcome.origin not in _OURS:
+    if not is_ours(outcome):
         return None  # a campaign's or the AI's send: their services track it
     message_id = _uuid_or_none(outcome.origin_ref) or outcome.request_id
     message = await MessageRepository.from_session(session).outbound_for_update(
@@ -109,8 +117,12 @@ async def apply_receipt(
     external_message_id = without_nul(receipt.external_message_id)
     send_request_id = without_nul(receipt.send_request_id)
     request_id = _uuid_or_none(send_request_id)
-    if request_id is not None:
+    if send_request_id:
+        if request_id is None:
+            return None  # not an id the crm gives: not ours
         message = await messages.outbound_for_update(tenant_id=tenant_id, message_id=request_id)
+        if message is None:
+            return None
     if message is None:
         message = await messages.outbound_by_channel_id_for_update(
             tenant_id=tenant_id,
