@@ -123,6 +123,30 @@ async def test_a_rejected_template_stops_a_draft_from_being_saved_again(world: W
     assert "DISABLED" in edited.json()["detail"]
 
 
+async def test_a_template_meta_paused_after_the_draft_was_saved_stops_its_launch(
+    world: World,
+) -> None:
+    template = await _approved(world)
+    contacts = world.contacts(2, fields={"plan": "Ouro", "code": "X"})
+    created = await world.create(contacts, message=_library(template))
+    await world.publish(
+        world.settings.templates_topic,
+        review(world, template, "PAUSED", at=moment(9), reason="LOW_QUALITY"),
+        str(template["meta_template_id"]),
+    )
+    await until_status(world, template["id"], "PAUSED")
+
+    refused = await world.client.post(
+        f"/api/v1/campaigns/{created['id']}/launch", json={}, headers=world.manager.headers
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "template_not_approved"
+    assert "PAUSED" in refused.json()["detail"]
+    assert (await world.read(created["id"]))["status"] == "draft"
+    assert world.sent_to() == []
+
+
 async def test_an_sms_campaign_sends_the_library_body_as_text(world: World) -> None:
     template = await create(
         world,

@@ -20,8 +20,9 @@ from mia_campaigns.campaigns.errors import CampaignNotFound, CampaignStateConfli
 from mia_campaigns.campaigns.lifecycle import move
 from mia_campaigns.campaigns.schemas import CampaignCreate, CampaignOut, CampaignUpdate
 from mia_campaigns.events import CampaignEvents
-from mia_campaigns.models import Campaign, Recipient
+from mia_campaigns.models import Campaign, Recipient, Template
 from mia_campaigns.sending.messages import campaign_messages, check_message, member_fields
+from mia_campaigns.templates.errors import TemplateNotApproved
 from mia_campaigns.templates.library_messages import resolve_library_messages
 from mia_common.contracts.campaigns import CampaignStatus, RecipientState
 from mia_common.identity import Identity
@@ -186,6 +187,7 @@ async def launch_campaign(
             f"only a draft is launched; this campaign is {campaign.status}",
             current_status=campaign.status,
         )
+    await _check_still_approved(session, campaign)
     fields = member_fields(campaign_messages(campaign))
     async with crm.request(caller, campaign.audience, fields=fields) as stream:
         await freeze(
@@ -202,6 +204,33 @@ async def launch_campaign(
     to = CampaignStatus.SCHEDULED if later else CampaignStatus.RUNNING
     await move(session, campaign, to, events=events, now=now, actor_user_id=caller.user_id)
     return campaign
+
+
+_WITHDRAWN = frozenset({"PAUSED", "DISABLED", "REJECTED", "DELETED", "PENDING_DELETION"})
+"""Meta statuses under which an approved template no longer sends."""
+
+
+async def _check_still_approved(session: AsyncSession, campaign: Campaign) -> None:
+    """422 ``template_not_approved`` when Meta withdrew a library template the draft was
+    saved with (approved then): every send of it would fail."""
+    stored = [v["message"] for v in campaign.variants] if campaign.variants else [campaign.message]
+    for message in stored:
+        library_id = message.get("library_template_id")
+        if message.get("type") != "template" or not library_id:
+            continue
+        template = await session.get(Template, uuid.UUID(str(library_id)))
+        if (
+            template is not None
+            and template.tenant_id == campaign.tenant_id
+            and template.meta_name == message.get("name")
+            and template.meta_status in _WITHDRAWN
+        ):
+            raise TemplateNotApproved(
+                f"the template {template.name!r} is {template.meta_status} at Meta since the"
+                " draft was saved: every send of it would fail",
+                template_id=str(template.id),
+                meta_status=template.meta_status,
+            )
 
 
 async def _moved_by(
