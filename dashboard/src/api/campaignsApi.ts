@@ -121,3 +121,131 @@ export async function listRecipients(
   if (!data) fail(response, error);
   return data;
 }
+
+// --- The campaign wizard: drafts edited, reviewed and launched; the template library. ---
+
+export type CampaignUpdate = Schemas["CampaignUpdate"];
+export type CampaignReview = Schemas["ReviewOut"];
+export type LaunchRequest = Schemas["LaunchIn"];
+export type SendWindow = Schemas["SendWindow"];
+export type TextMessage = Schemas["TextMessage"];
+export type TemplateMessage = Schemas["TemplateMessage"];
+export type VariantIn = Schemas["VariantIn"];
+export type Template = Schemas["TemplateOut"];
+export type TemplatePage = Schemas["Page_TemplateOut_"];
+export type TemplateCreate = Schemas["TemplateCreate"];
+export type TemplateUpdate = Schemas["TemplateUpdate"];
+export type TemplateButton = Schemas["ButtonIn"];
+export type TemplatePreviewRequest = Schemas["PreviewIn"];
+export type TemplatePreview = Schemas["PreviewOut"];
+
+/** A draft's changes: what is given replaces what was (``null`` clears an optional one). */
+export async function updateCampaign(campaignId: string, changes: CampaignUpdate): Promise<Campaign> {
+  const { data, error, response } = await campaignsApi.PATCH("/api/v1/campaigns/{campaign_id}", {
+    params: { path: { campaign_id: campaignId } },
+    body: changes,
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** Deletes a draft (a launched campaign is cancelled instead). */
+export async function deleteCampaign(campaignId: string): Promise<void> {
+  const { error, response } = await campaignsApi.DELETE("/api/v1/campaigns/{campaign_id}", {
+    params: { path: { campaign_id: campaignId } },
+  });
+  if (!response.ok) fail(response, error);
+}
+
+/** What a launch would do now, counted by the service; nothing is written. */
+export async function reviewCampaign(campaignId: string): Promise<CampaignReview> {
+  const { data, error, response } = await campaignsApi.GET("/api/v1/campaigns/{campaign_id}/review", {
+    params: { path: { campaign_id: campaignId } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** Launches now (an empty request), at an instant, or at a wall-clock time in a time zone. */
+export async function launchCampaignWith(campaignId: string, body: LaunchRequest): Promise<Campaign> {
+  const { data, error, response } = await campaignsApi.POST("/api/v1/campaigns/{campaign_id}/launch", {
+    params: { path: { campaign_id: campaignId } },
+    body,
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** The recipients as CSV, fetched with the session (the access token lives in memory, so a
+ *  plain link could not carry it), with the file name the service gave. */
+export async function exportRecipients(
+  campaignId: string,
+  state: RecipientState | null = null,
+): Promise<{ blob: Blob; filename: string }> {
+  const { data, error, response } = await campaignsApi.GET(
+    "/api/v1/campaigns/{campaign_id}/recipients/export",
+    {
+      params: { path: { campaign_id: campaignId }, query: { state: state ?? undefined } },
+      parseAs: "blob",
+    },
+  );
+  if (!data) fail(response, error);
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `campaign-${campaignId}-recipients.csv`;
+  return { blob: data as Blob, filename };
+}
+
+export async function listTemplates(params: {
+  cursor: string | null;
+  limit: number;
+  q?: string;
+}): Promise<TemplatePage> {
+  const { data, error, response } = await campaignsApi.GET("/api/v1/templates", {
+    params: { query: { limit: params.limit, cursor: params.cursor ?? undefined, q: params.q || undefined } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function getTemplate(templateId: string): Promise<Template> {
+  const { data, error, response } = await campaignsApi.GET("/api/v1/templates/{template_id}", {
+    params: { path: { template_id: templateId } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function createTemplate(body: TemplateCreate): Promise<Template> {
+  const { data, error, response } = await campaignsApi.POST("/api/v1/templates", { body });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function updateTemplate(templateId: string, changes: TemplateUpdate): Promise<Template> {
+  const { data, error, response } = await campaignsApi.PATCH("/api/v1/templates/{template_id}", {
+    params: { path: { template_id: templateId } },
+    body: changes,
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function deleteTemplate(templateId: string): Promise<void> {
+  const { error, response } = await campaignsApi.DELETE("/api/v1/templates/{template_id}", {
+    params: { path: { template_id: templateId } },
+  });
+  if (!response.ok) fail(response, error);
+}
+
+/** A saved template as one contact (or the sample values) would receive it. */
+export async function previewTemplate(
+  templateId: string,
+  body: TemplatePreviewRequest,
+): Promise<TemplatePreview> {
+  const { data, error, response } = await campaignsApi.POST("/api/v1/templates/{template_id}/preview", {
+    params: { path: { template_id: templateId } },
+    body,
+  });
+  if (!data) fail(response, error);
+  return data;
+}

@@ -1,245 +1,252 @@
-// A new campaign: a name, the number to send from, a saved segment, a text with variables
-// (previewed as a contact would read it), the pace; saved as a draft, then launched now or at
-// the time chosen.
-import {
-  Alert,
-  Anchor,
-  Button,
-  Grid,
-  Group,
-  NumberInput,
-  Paper,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from "@mantine/core";
+// A new campaign, step by step: audience → message → schedule and limits → review →
+// launch. Every step's values live in one form, so going back and forth keeps what was
+// typed. The draft is created when the message step is left and updated on later changes,
+// so the review shows the service's own figures; a problem the API answers is shown next to
+// the field it names, on that field's step.
+import { Alert, Anchor, Button, Group, Stack, Stepper, Text, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { TFunction } from "i18next";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
-import { type CampaignCreate, createCampaign, launchCampaign } from "../../api/campaignsApi";
+import {
+  type Campaign,
+  type CampaignCreate,
+  createCampaign,
+  deleteCampaign,
+  launchCampaignWith,
+  updateCampaign,
+} from "../../api/campaignsApi";
 import { listAccounts } from "../../api/channels";
-import { problemMessage } from "../../api/client";
+import { type Contact, listContacts } from "../../api/contacts";
+import { ApiError, problemMessage } from "../../api/client";
+import { useMe } from "../../auth/useMe";
 import { channelKeys } from "../connections/queries";
-import { useSegments } from "../contacts/queries";
-import { campaignKeys } from "./queries";
-import { VARIABLE_HINT, renderPreview } from "./preview";
+import { campaignKeys, wizardKeys } from "./queries";
+import { AudienceStep } from "./wizard/AudienceStep";
+import {
+  STEPS,
+  type WizardValues,
+  draftChanges,
+  draftCreate,
+  initialValues,
+  launchRequest,
+  pathOfCode,
+  pathOfProblem,
+  stepOfPath,
+  validateStep,
+} from "./wizard/draft";
+import { MessageStep } from "./wizard/MessageStep";
+import { ReviewStep } from "./wizard/ReviewStep";
+import { sampleOf } from "./wizard/sample";
+import { ScheduleStep } from "./wizard/ScheduleStep";
 
-const BODY_MAX = 4096;
-
-interface Values {
-  name: string;
-  accountId: string | null;
-  segmentId: string | null;
-  body: string;
-  inFlight: number | string;
-  rate: number | string;
-  /** A datetime-local value (the browser's time), or empty: now. */
-  scheduledAt: string;
+/** The draft as last saved: which number it belongs to and what was sent, so an unchanged
+ *  step is not saved again; the version keys the review. */
+interface SavedDraft {
+  id: string;
+  accountId: string;
+  sent: string;
+  version: number;
 }
 
-const INITIAL: Values = {
-  name: "",
-  accountId: null,
-  segmentId: null,
-  body: "",
-  inFlight: 50,
-  rate: "",
-  scheduledAt: "",
-};
-
-export function validate(values: Values, t: TFunction, now = Date.now()): Partial<Record<keyof Values, string>> {
-  const errors: Partial<Record<keyof Values, string>> = {};
-  if (!values.name.trim()) errors.name = t("campaigns.form.nameRequired");
-  if (!values.accountId) errors.accountId = t("campaigns.form.accountRequired");
-  if (!values.segmentId) errors.segmentId = t("campaigns.form.segmentRequired");
-  if (!values.body.trim()) errors.body = t("campaigns.form.bodyRequired");
-  else if (values.body.length > BODY_MAX) errors.body = t("campaigns.form.bodyTooLong", { max: BODY_MAX });
-  const inFlight = Number(values.inFlight);
-  if (values.inFlight === "" || !Number.isInteger(inFlight) || inFlight < 1 || inFlight > 1000)
-    errors.inFlight = t("campaigns.form.inFlightInvalid");
-  if (values.rate !== "") {
-    const rate = Number(values.rate);
-    if (!(rate > 0 && rate <= 1000)) errors.rate = t("campaigns.form.rateInvalid");
-  }
-  if (values.scheduledAt) {
-    const at = new Date(values.scheduledAt).getTime();
-    if (Number.isNaN(at) || at <= now) errors.scheduledAt = t("campaigns.form.scheduleInvalid");
-  }
-  return errors;
-}
+/** A pydantic message without its "Value error, " prefix. */
+const readable = (message: string) => message.replace(/^Value error, /, "");
 
 export default function NewCampaignPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const me = useMe();
+  const companyZone = me.data?.tenant.timezone ?? "UTC";
   const accounts = useQuery({ queryKey: channelKeys.accounts, queryFn: listAccounts });
-  const segments = useSegments();
-  const form = useForm<Values>({
-    mode: "controlled",
-    initialValues: INITIAL,
-    validate: (values) => validate(values, t),
-  });
   const usable = (accounts.data ?? []).filter(
     (account) => account.status === "active" && (account.channel === "whatsapp_cloud" || account.channel === "sms"),
   );
+  const form = useForm<WizardValues>({ mode: "controlled", initialValues: initialValues("") });
+  const [step, setStep] = useState(0);
+  const [draft, setDraft] = useState<SavedDraft | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Contact | null>(null);
+  const formRef = useRef(form);
+  formRef.current = form;
 
-  const submit = useMutation({
-    mutationFn: async ({ values, launch }: { values: Values; launch: boolean }) => {
-      const account = usable.find((candidate) => candidate.id === values.accountId)!;
-      const body: CampaignCreate = {
-        name: values.name.trim(),
-        channel: account.channel as CampaignCreate["channel"],
-        channel_account_id: account.id,
-        message: { type: "text", body: values.body },
-        audience: { kind: "segment", segment_id: values.segmentId! },
-        in_flight_limit: Number(values.inFlight),
-        ...(values.rate !== "" ? { rate_per_second: Number(values.rate) } : {}),
-      };
-      const draft = await createCampaign(body);
-      if (!launch) return { campaign: draft, launched: false as const };
-      try {
-        const scheduledAt = values.scheduledAt ? new Date(values.scheduledAt).toISOString() : null;
-        return { campaign: await launchCampaign(draft.id, scheduledAt), launched: true as const };
-      } catch (error) {
-        return { campaign: draft, launched: false as const, error };
+  // The send window starts in the company's zone, once it is known.
+  useEffect(() => {
+    if (me.data && !formRef.current.values.windowTimeZone)
+      formRef.current.setFieldValue("windowTimeZone", me.data.tenant.timezone);
+  }, [me.data]);
+
+  const account = usable.find((candidate) => candidate.id === form.values.accountId);
+  const sms = account?.channel === "sms";
+  // SMS has no templates: a template chosen for a number that became an SMS account goes.
+  useEffect(() => {
+    if (sms && formRef.current.values.messageKind === "template") formRef.current.setFieldValue("messageKind", "text");
+  }, [sms]);
+
+  // The preview's contact: the first one picked, else any of the company's.
+  const anyContact = useQuery({
+    queryKey: wizardKeys.sampleContact,
+    queryFn: async () => (await listContacts({ q: "", cursor: null, limit: 1 })).items[0] ?? null,
+    staleTime: 5 * 60_000,
+  });
+  const sample = sampleOf(form.values.audienceKind === "contacts" && picked ? picked : anyContact.data);
+
+  /** Shows what the API refused next to its fields (on the first step holding one), or
+   *  above the buttons when it names none. */
+  const showProblem = (error: unknown, fallback: string) => {
+    const values = formRef.current.values;
+    const errors: Record<string, string> = {};
+    if (error instanceof ApiError) {
+      for (const entry of error.problem?.errors ?? []) {
+        const path = pathOfProblem(entry.loc, values);
+        if (path && !errors[path]) errors[path] = readable(entry.msg);
       }
+      const byCode = pathOfCode(error.code, values);
+      if (Object.keys(errors).length === 0 && byCode) errors[byCode] = error.problem?.detail ?? fallback;
+    }
+    const paths = Object.keys(errors);
+    if (paths.length > 0) {
+      formRef.current.setErrors(errors);
+      setStep(Math.min(...paths.map((path) => STEPS.indexOf(stepOfPath(path)))));
+      setProblem(t("campaigns.wizard.fixBelow"));
+    } else {
+      setProblem(problemMessage(error instanceof ApiError ? error.problem : undefined, fallback));
+    }
+  };
+
+  const save = useMutation({
+    mutationFn: async (values: WizardValues): Promise<SavedDraft> => {
+      const changes = draftChanges(values);
+      const sent = JSON.stringify(changes);
+      if (draft && draft.accountId === values.accountId) {
+        if (draft.sent === sent) return draft;
+        await updateCampaign(draft.id, changes);
+        return { ...draft, sent, version: draft.version + 1 };
+      }
+      // A draft's number cannot change: another number means another draft.
+      if (draft) await deleteCampaign(draft.id).catch(() => undefined);
+      const channel = usable.find((candidate) => candidate.id === values.accountId)!.channel as CampaignCreate["channel"];
+      const created: Campaign = await createCampaign(draftCreate(values, channel));
+      return { id: created.id, accountId: values.accountId!, sent, version: (draft?.version ?? 0) + 1 };
     },
-    onSuccess: (result) => {
+    onSuccess: (saved) => {
+      setDraft(saved);
       void queryClient.invalidateQueries({ queryKey: campaignKeys.all });
-      if ("error" in result) {
-        notifications.show({
-          color: "red",
-          title: t("campaigns.form.launchFailed"),
-          message: problemMessage((result.error as { problem?: unknown }).problem, ""),
-        });
-      } else {
-        const key = !result.launched ? "drafted" : result.campaign.status === "scheduled" ? "scheduled" : "created";
-        notifications.show({ color: "green", message: t(`campaigns.form.${key}`) });
-      }
-      navigate(`/campaigns/${result.campaign.id}`);
     },
   });
 
-  const send = (launch: boolean) =>
-    form.onSubmit((values) => submit.mutate({ values, launch }));
-  const preview = renderPreview(form.values.body);
+  const launch = useMutation({
+    mutationFn: (campaignId: string) => launchCampaignWith(campaignId, launchRequest(form.values, companyZone)),
+    onSuccess: (campaign) => {
+      void queryClient.invalidateQueries({ queryKey: campaignKeys.all });
+      notifications.show({
+        color: "green",
+        message: t(campaign.status === "scheduled" ? "campaigns.wizard.review.scheduled" : "campaigns.wizard.review.launched"),
+      });
+      navigate(`/campaigns/${campaign.id}`);
+    },
+    onError: (error) => showProblem(error, t("campaigns.wizard.review.launchFailed")),
+  });
+
+  const next = async () => {
+    const values = form.values;
+    const errors = validateStep(STEPS[step] ?? "review", values, t, { companyZone });
+    form.setErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    setProblem(null);
+    // The draft is created when the message is written, and follows later changes.
+    if (step >= 1 || draft) {
+      try {
+        await save.mutateAsync(values);
+      } catch (error) {
+        showProblem(error, t("campaigns.wizard.saveFailed"));
+        return;
+      }
+    }
+    setStep(step + 1);
+  };
+
+  const back = () => {
+    setProblem(null);
+    setStep(Math.max(0, step - 1));
+  };
+
+  const stepLabel = (name: (typeof STEPS)[number]) => ({
+    label: t(`campaigns.wizard.steps.${name}`),
+    description: t(`campaigns.wizard.steps.${name}Hint`),
+  });
 
   return (
-    <Stack gap="md" maw={1000}>
+    <Stack gap="md" maw={1100}>
       <Anchor component={Link} to="/campaigns" size="sm">
-        {t("campaigns.form.cancel")}
+        {t("campaigns.wizard.cancel")}
       </Anchor>
-      <Title order={2}>{t("campaigns.form.title")}</Title>
-      <Text c="dimmed">{t("campaigns.form.intro")}</Text>
-      {submit.isError && (
-        <Alert color="red" title={t("campaigns.form.failed")}>
-          {problemMessage((submit.error as { problem?: unknown }).problem, "")}
-        </Alert>
-      )}
-      <form onSubmit={send(true)} noValidate aria-label={t("campaigns.form.title")}>
-        <Grid gutter="lg">
-          <Grid.Col span={{ base: 12, md: 7 }}>
-            <Stack gap="sm">
-              <TextInput label={t("campaigns.form.name")} withAsterisk {...form.getInputProps("name")} />
-              <Select
-                label={t("campaigns.form.account")}
-                description={t("campaigns.form.accountHint")}
-                withAsterisk
-                data={usable.map((account) => ({
-                  value: account.id,
-                  label: `${account.display_name || account.phone_number || account.id} · ${t(
-                    `campaigns.channel.${account.channel}`,
-                    { defaultValue: account.channel },
-                  )}`,
-                }))}
-                {...form.getInputProps("accountId")}
+      <div>
+        <Title order={2}>{t("campaigns.wizard.title")}</Title>
+        <Text c="dimmed">{t("campaigns.wizard.intro")}</Text>
+      </div>
+      <form
+        noValidate
+        aria-label={t("campaigns.wizard.title")}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (step < STEPS.length - 1) void next();
+        }}
+      >
+        <Stepper
+          active={step}
+          size="sm"
+          allowNextStepsSelect={false}
+          onStepClick={(index) => index < step && !launch.isPending && setStep(index)}
+        >
+          <Stepper.Step {...stepLabel("audience")}>
+            <AudienceStep
+              form={form}
+              accounts={usable}
+              accountsLoaded={accounts.isSuccess}
+              onFirstPicked={(contact) => setPicked(contact ?? (form.values.contactIds.length ? picked : null))}
+            />
+          </Stepper.Step>
+          <Stepper.Step {...stepLabel("message")}>
+            <MessageStep form={form} sms={sms} sample={sample} />
+          </Stepper.Step>
+          <Stepper.Step {...stepLabel("schedule")}>
+            <ScheduleStep form={form} companyZone={companyZone} />
+          </Stepper.Step>
+          <Stepper.Step {...stepLabel("review")}>
+            {draft && (
+              <ReviewStep
+                campaignId={draft.id}
+                version={draft.version}
+                scheduled={form.values.when === "later"}
+                launching={launch.isPending}
+                onLaunch={() => launch.mutate(draft.id)}
+                onKeepDraft={() => {
+                  notifications.show({ color: "green", message: t("campaigns.wizard.review.drafted") });
+                  navigate(`/campaigns/${draft.id}`);
+                }}
               />
-              {accounts.isSuccess && usable.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {t("campaigns.form.noAccounts")}
-                </Text>
-              )}
-              <Select
-                label={t("campaigns.form.segment")}
-                description={t("campaigns.form.segmentHint")}
-                withAsterisk
-                searchable
-                data={(segments.data ?? []).map((segment) => ({ value: segment.id, label: segment.name }))}
-                {...form.getInputProps("segmentId")}
-              />
-              {segments.isSuccess && segments.data.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {t("campaigns.form.noSegments")}
-                </Text>
-              )}
-              <Textarea
-                label={t("campaigns.form.body")}
-                description={t("campaigns.form.bodyHint", { variables: VARIABLE_HINT })}
-                withAsterisk
-                autosize
-                minRows={4}
-                maxLength={BODY_MAX}
-                {...form.getInputProps("body")}
-              />
-              <Group grow align="flex-start">
-                <NumberInput
-                  label={t("campaigns.form.inFlight")}
-                  description={t("campaigns.form.inFlightHint")}
-                  min={1}
-                  max={1000}
-                  allowDecimal={false}
-                  {...form.getInputProps("inFlight")}
-                />
-                <NumberInput
-                  label={t("campaigns.form.rate")}
-                  description={t("campaigns.form.rateHint")}
-                  min={0}
-                  max={1000}
-                  {...form.getInputProps("rate")}
-                />
-              </Group>
-              <TextInput
-                type="datetime-local"
-                label={t("campaigns.form.schedule")}
-                description={t("campaigns.form.scheduleHint")}
-                {...form.getInputProps("scheduledAt")}
-              />
-            </Stack>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 5 }}>
-            <Paper withBorder p="md" radius="md" component="section" aria-labelledby="campaign-preview">
-              <Title order={3} size="h5" id="campaign-preview" mb="xs">
-                {t("campaigns.form.preview")}
-              </Title>
-              {preview.trim() ? (
-                <Text size="sm" style={{ whiteSpace: "pre-wrap" }} data-testid="campaign-preview">
-                  {preview}
-                </Text>
-              ) : (
-                <Text size="sm" c="dimmed">
-                  {t("campaigns.form.previewEmpty")}
-                </Text>
-              )}
-            </Paper>
-          </Grid.Col>
-        </Grid>
+            )}
+          </Stepper.Step>
+        </Stepper>
+        {problem && (
+          <Alert color="red" mt="md" title={save.isError ? t("campaigns.wizard.saveFailed") : undefined} role="alert">
+            {problem}
+          </Alert>
+        )}
         <Group mt="lg" gap="sm">
-          <Button type="submit" loading={submit.isPending && submit.variables?.launch}>
-            {t("campaigns.form.submit")}
-          </Button>
-          <Button
-            variant="default"
-            onClick={() => send(false)()}
-            loading={submit.isPending && !submit.variables?.launch}
-          >
-            {t("campaigns.form.saveDraft")}
-          </Button>
+          {step > 0 && (
+            <Button variant="default" onClick={back} disabled={save.isPending || launch.isPending}>
+              {t("campaigns.wizard.back")}
+            </Button>
+          )}
+          {step < STEPS.length - 1 && (
+            <Button type="submit" loading={save.isPending}>
+              {t("campaigns.wizard.next")}
+            </Button>
+          )}
         </Group>
       </form>
     </Stack>

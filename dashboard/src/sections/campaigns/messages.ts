@@ -1,5 +1,7 @@
 // The campaigns section's strings (the list, the new campaign form, a campaign's page),
 // English and Brazilian Portuguese key for key.
+import * as wizard from "./wizard/messages";
+
 export const en = {
   title: "Campaigns",
   new: "New campaign",
@@ -130,6 +132,7 @@ export const en = {
     empty: "No recipients match.",
     loadFailed: "The recipients could not be loaded.",
   },
+  wizard: wizard.en,
 };
 
 export const ptBR: typeof en = {
@@ -262,4 +265,5 @@ export const ptBR: typeof en = {
     empty: "Nenhum destinatário encontrado.",
     loadFailed: "Não foi possível carregar os destinatários.",
   },
+  wizard: wizard.ptBR,
 };

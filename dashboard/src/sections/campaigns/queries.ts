@@ -61,3 +61,11 @@ export function actionsOf(campaign: Pick<Campaign, "status">) {
 export function totalOf(campaign: Pick<Campaign, "counts">): number {
   return Object.values(campaign.counts ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
 }
+
+/** The wizard's and the template library's server state. */
+export const wizardKeys = {
+  /** The review of a draft at one saved version (each save counts again). */
+  review: (campaignId: string, version: number) => ["campaigns", "review", campaignId, version] as const,
+  contacts: (q: string) => ["campaigns", "wizard", "contacts", q] as const,
+  sampleContact: ["campaigns", "wizard", "sample-contact"] as const,
+};
