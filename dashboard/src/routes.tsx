@@ -17,6 +17,8 @@ const PipelineSettingsPage = lazy(() => import("./sections/settings/pipelines/Pi
 const CampaignsPage = lazy(() => import("./sections/campaigns/CampaignsPage"));
 const NewCampaignPage = lazy(() => import("./sections/campaigns/NewCampaignPage"));
 const CampaignPage = lazy(() => import("./sections/campaigns/CampaignPage"));
+const TemplatesPage = lazy(() => import("./sections/templates/TemplatesPage"));
+const TemplateEditorPage = lazy(() => import("./sections/templates/TemplateEditorPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -44,6 +46,9 @@ export const routes: RouteObject[] = [
       { path: "campaigns", element: <CampaignsPage /> },
       { path: "campaigns/new", element: <NewCampaignPage /> },
       { path: "campaigns/:campaignId", element: <CampaignPage /> },
+      { path: "templates", element: <TemplatesPage /> },
+      { path: "templates/new", element: <TemplateEditorPage /> },
+      { path: "templates/:templateId", element: <TemplateEditorPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },

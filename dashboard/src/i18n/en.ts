@@ -7,6 +7,7 @@ import * as inbox from "../sections/inbox/messages";
 import * as pipelines from "../sections/pipelines/messages";
 import * as settings from "../sections/settings/messages";
 import * as team from "../sections/team/messages";
+import * as templates from "../sections/templates/messages";
 import * as pwa from "../pwa/messages";
 
 export const en = {
@@ -51,6 +52,7 @@ export const en = {
     contacts: "Contacts",
     pipelines: "Pipelines",
     campaigns: "Campaigns",
+    templates: "Templates",
     connections: "Connections",
     team: "Team",
     settings: "Settings",
@@ -68,6 +70,7 @@ export const en = {
   contacts: contacts.en,
   pipelines: pipelines.en,
   campaigns: campaigns.en,
+  templates: templates.en,
   connections: connections.en,
   team: team.en,
   settings: settings.en,

@@ -7,6 +7,7 @@ import * as inbox from "../sections/inbox/messages";
 import * as pipelines from "../sections/pipelines/messages";
 import * as settings from "../sections/settings/messages";
 import * as team from "../sections/team/messages";
+import * as templates from "../sections/templates/messages";
 import * as pwa from "../pwa/messages";
 
 export const ptBR: Messages = {
@@ -51,6 +52,7 @@ export const ptBR: Messages = {
     contacts: "Contatos",
     pipelines: "Funis",
     campaigns: "Campanhas",
+    templates: "Modelos",
     connections: "Conexões",
     team: "Equipe",
     settings: "Configurações",
@@ -68,6 +70,7 @@ export const ptBR: Messages = {
   contacts: contacts.ptBR,
   pipelines: pipelines.ptBR,
   campaigns: campaigns.ptBR,
+  templates: templates.ptBR,
   connections: connections.ptBR,
   team: team.ptBR,
   settings: settings.ptBR,

@@ -13,6 +13,7 @@ import {
   IconSend,
   IconSettings,
   IconSun,
+  IconTemplate,
   IconUserCircle,
   IconUsers,
 } from "@tabler/icons-react";
@@ -31,6 +32,7 @@ const SECTIONS = [
   { to: "/contacts", key: "contacts", icon: IconAddressBook },
   { to: "/pipelines", key: "pipelines", icon: IconLayoutKanban },
   { to: "/campaigns", key: "campaigns", icon: IconSend },
+  { to: "/templates", key: "templates", icon: IconTemplate },
   { to: "/connections", key: "connections", icon: IconPlugConnected },
   { to: "/team", key: "team", icon: IconUsers },
   { to: "/settings", key: "settings", icon: IconSettings },
