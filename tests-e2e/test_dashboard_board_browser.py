@@ -1,8 +1,8 @@
 """The pipeline board in headless Chromium, against the real stack (the gateway serving the
 dashboard's build, the crm behind it).
 
-The gateway's first owner gets, through the API, a pipeline of its own (New, Proposal, Won),
-three contacts and a lead for each. Then, in the browser:
+On the session's shared stack, a company of the module's own gets, through the API, a
+pipeline (New, Proposal, Won), three contacts and a lead for each. Then, in the browser:
 
 - a card dragged with the mouse from New to Proposal is there after a reload (and the crm
   says so);
@@ -10,7 +10,7 @@ three contacts and a lead for each. Then, in the browser:
 - "New lead" from a column's "+" (the contact picked from the contact search with the
   keyboard) puts the card in that column without a reload, and the crm has it there;
 - a move made by someone else (the API) appears on the open board without a reload (the
-  gateway relays leads.events.v1 here);
+  gateway relays leads.events.v1, one of its default live topics);
 - axe-core finds no serious violation on the board.
 
 Every wait is on a condition with a deadline (Playwright's ``expect``). Chromium missing is a
@@ -19,10 +19,8 @@ failure that says how to install it, never a skip.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,25 +29,22 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from mia_common.settings import PlatformSettings
 from support.browser import (
+    Company,
     DashboardStack,
-    api_token,
     axe_violations,
     chromium_problem,
     dashboard_problem,
-    dashboard_stack,
     describe_violations,
     launch,
     log_in,
+    new_company,
     new_context,
     screenshot,
 )
 
 pytestmark = pytest.mark.timeout(240)
 
-# The browser topics plus the leads' (the gateway relays only those it is told to).
-LIVE_TOPICS = ["inbox.events.v1", "channels.alerts.v1", "leads.events.v1"]
 LIVE_MS = 20_000  # a move through the API until the open board shows it
 CUSTOMERS = [
     ("Ana Souza", "+5511987654321", "Padaria Central"),
@@ -61,7 +56,7 @@ CUSTOMERS = [
 @dataclass
 class World:
     dashboard: DashboardStack
-    token: str
+    company: Company
     pipeline: dict[str, Any]
     stages: dict[str, str]  # name → id
     leads: dict[str, dict[str, Any]]  # title → lead
@@ -69,6 +64,10 @@ class World:
     @property
     def url(self) -> str:
         return self.dashboard.url
+
+    @property
+    def token(self) -> str:
+        return self.company.token
 
     @property
     def board_path(self) -> str:
@@ -88,46 +87,42 @@ async def _created(answer: httpx.Response) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def world(chromium: None, platform_settings: PlatformSettings) -> AsyncIterator[World]:
-    env = {"MIA_GATEWAY_LIVE_TOPICS": json.dumps(LIVE_TOPICS)}
-    async with dashboard_stack(platform_settings, env) as dashboard:
-        for note in dashboard.notes:
-            warnings.warn(note, stacklevel=1)
-        async with dashboard.gateway() as gateway:
-            token = await api_token(gateway, dashboard.admin_email, dashboard.admin_password)
-            gateway.headers["Authorization"] = f"Bearer {token}"
-            pipeline = await _created(
+async def world(chromium: None, shared_dashboard: DashboardStack) -> World:
+    dashboard = shared_dashboard
+    company = await new_company(dashboard, "Board Company")
+    async with dashboard.gateway(company.token) as gateway:
+        pipeline = await _created(
+            await gateway.post(
+                "/api/v1/pipelines",
+                json={
+                    "name": f"E2E board {uuid.uuid4().hex[:6]}",
+                    "stages": [
+                        {"name": "New", "probability": 10},
+                        {"name": "Proposal", "probability": 50},
+                        {"name": "Won", "probability": 100, "kind": "won"},
+                    ],
+                },
+            )
+        )
+        stages = {stage["name"]: stage["id"] for stage in pipeline["stages"]}
+        leads = {}
+        for name, phone, title in CUSTOMERS:
+            contact = await _created(
+                await gateway.post("/api/v1/contacts", json={"name": name, "phone": phone})
+            )
+            leads[title] = await _created(
                 await gateway.post(
-                    "/api/v1/pipelines",
+                    "/api/v1/leads",
                     json={
-                        "name": f"E2E board {uuid.uuid4().hex[:6]}",
-                        "stages": [
-                            {"name": "New", "probability": 10},
-                            {"name": "Proposal", "probability": 50},
-                            {"name": "Won", "probability": 100, "kind": "won"},
-                        ],
+                        "contact_id": contact["id"],
+                        "title": title,
+                        "pipeline_id": pipeline["id"],
+                        "stage_id": stages["New"],
+                        "value": "1000.00",
                     },
                 )
             )
-            stages = {stage["name"]: stage["id"] for stage in pipeline["stages"]}
-            leads = {}
-            for name, phone, title in CUSTOMERS:
-                contact = await _created(
-                    await gateway.post("/api/v1/contacts", json={"name": name, "phone": phone})
-                )
-                leads[title] = await _created(
-                    await gateway.post(
-                        "/api/v1/leads",
-                        json={
-                            "contact_id": contact["id"],
-                            "title": title,
-                            "pipeline_id": pipeline["id"],
-                            "stage_id": stages["New"],
-                            "value": "1000.00",
-                        },
-                    )
-                )
-        yield World(dashboard, token, pipeline, stages, leads)
+    return World(dashboard, company, pipeline, stages, leads)
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +157,7 @@ async def stage_of(world: World, title: str) -> str:
 async def open_board(world: World, browser: Browser) -> tuple[Any, Page]:
     context = await new_context(browser, world.url)
     page = await context.new_page()
-    dashboard = world.dashboard
-    await log_in(page, dashboard.admin_email, dashboard.admin_password, path=world.board_path)
+    await log_in(page, world.company.email, world.company.password, path=world.board_path)
     await expect(column(page, "New")).to_be_visible()
     # Loja Azul stays in New until the last test moves it.
     await expect(card(page, "New", "Loja Azul")).to_be_visible()

@@ -1,10 +1,10 @@
 """The dashboard in headless Chromium, against the real stack (the gateway serving the
 dashboard's build; crm, sender, meta-ingest and the Meta sandbox behind it).
 
-One stack and one browser for the module; each test has its own browser contexts (fresh
-profiles). The company of the gateway's first owner gets a sandbox number and a customer
-who already wrote ("Ana Souza"); the tests then (in this order, so that ``-x`` still
-leaves the screenshots behind):
+The session's shared stack and one browser for the module; each test has its own browser
+contexts (fresh profiles). A company of the module's own gets a sandbox number and a
+customer who already wrote ("Ana Souza"); the tests then (in this order, so that ``-x``
+still leaves the screenshots behind):
 
 - take screenshots of the inbox, contacts and connections pages in English and pt-BR
   (``tests-e2e/artifacts/screenshots/<language>/<page>.png``);
@@ -39,29 +39,28 @@ from playwright.async_api import (
     expect,
 )
 
-from mia_common.settings import PlatformSettings
 from mia_meta_sandbox.client import SandboxClient
 from support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    Company,
     DashboardStack,
-    api_token,
     axe_violations,
     chromium_problem,
     connect_number,
     conversation_of,
     customer_writes,
     dashboard_problem,
-    dashboard_stack,
     describe_violations,
     launch,
     log_in,
+    new_company,
     new_context,
     screenshot,
     sign_up,
 )
 
-# The stack starts within the first test's deadline (about a minute on two cores).
+# The shared stack starts within the first test's deadline (about a minute on two cores).
 pytestmark = pytest.mark.timeout(240)
 
 ANA = {"phone": "+5511987654321", "name": "Ana Souza", "text": "Hi, is my order on its way?"}
@@ -72,8 +71,9 @@ STATUS_MS = 30_000  # ms: a reply until its tick says delivered (then read)
 @dataclass
 class World:
     dashboard: DashboardStack
+    company: Company
     sandbox: SandboxClient
-    owner_token: str
+    phone_number_id: str
     ana_conversation_id: str
 
     @property
@@ -89,18 +89,15 @@ def chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-async def world(chromium: None, platform_settings: PlatformSettings) -> AsyncIterator[World]:
-    async with dashboard_stack(platform_settings) as dashboard:
-        for note in dashboard.notes:
-            warnings.warn(note, stacklevel=1)
-        async with SandboxClient(dashboard.stack["meta-sandbox"].url) as sandbox:
-            async with dashboard.gateway() as gateway:
-                token = await api_token(gateway, dashboard.admin_email, dashboard.admin_password)
-                gateway.headers["Authorization"] = f"Bearer {token}"
-                dashboard.phone_number_id = await connect_number(dashboard, sandbox, token)
-                await customer_writes(sandbox, dashboard.phone_number_id, **ANA)
-                ana = await conversation_of(gateway, ANA["phone"], text=ANA["text"])
-            yield World(dashboard, sandbox, token, ana["id"])
+async def world(chromium: None, shared_dashboard: DashboardStack) -> AsyncIterator[World]:
+    dashboard = shared_dashboard
+    company = await new_company(dashboard, "Inbox Company")
+    async with SandboxClient(dashboard.stack["meta-sandbox"].url) as sandbox:
+        async with dashboard.gateway(company.token) as gateway:
+            phone_number_id = await connect_number(dashboard, sandbox, company.token)
+            await customer_writes(sandbox, phone_number_id, **ANA)
+            ana = await conversation_of(gateway, ANA["phone"], text=ANA["text"])
+        yield World(dashboard, company, sandbox, phone_number_id, ana["id"])
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +146,7 @@ async def test_screenshots_of_inbox_contacts_and_connections_in_both_languages(
     written = []
     try:
         page = await context.new_page()
-        await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
+        await log_in(page, world.company.email, world.company.password)
         for language, label in LANGUAGES.items():
             await page.goto("/inbox")
             # The user menu's language switch (the choice is kept in localStorage).
@@ -181,7 +178,7 @@ async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_r
     context = await new_context(browser, world.url)
     try:
         page = await context.new_page()
-        await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
+        await log_in(page, world.company.email, world.company.password)
         await expect(conversation_row(page, ANA["name"])).to_be_visible()
         # The page subscribes to live events: once its socket is open the gateway queues
         # every event for it, so a message sent after this is one the page must hear about.
@@ -201,7 +198,7 @@ async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_r
             "name": "Bruno Lima",
             "text": f"Do you deliver on Saturdays? ({uuid.uuid4().hex[:6]})",
         }
-        await customer_writes(world.sandbox, world.dashboard.phone_number_id, **bruno)
+        await customer_writes(world.sandbox, world.phone_number_id, **bruno)
         row = conversation_row(page, bruno["name"])
         try:
             await expect(row).to_be_visible(timeout=LIVE_SECONDS)
@@ -228,7 +225,7 @@ async def test_a_customer_message_arrives_live_and_the_reply_is_delivered_then_r
         await expect(bubble.get_by_role("img", name="Read")).to_be_visible(timeout=STATUS_MS)
         assert await page.evaluate("() => window.__e2eSameDocument === true"), "the page reloaded"
 
-        sent = await world.sandbox.sent(phone_number_id=world.dashboard.phone_number_id)
+        sent = await world.sandbox.sent(phone_number_id=world.phone_number_id)
         assert [m.body.get("text", {}).get("body") for m in sent] == [reply]
     finally:
         await context.close()
@@ -261,7 +258,7 @@ async def test_another_company_never_sees_the_first_companys_conversation(
         # The owner's own link to the conversation: does the dashboard open conversations
         # by address? Only then does the other company's not-found below say much.
         owner_page = await owner.new_page()
-        await log_in(owner_page, world.dashboard.admin_email, world.dashboard.admin_password)
+        await log_in(owner_page, world.company.email, world.company.password)
         await owner_page.goto(conversation_link(world.ana_conversation_id))
         heading = owner_page.get_by_role("heading", name=ANA["name"])
         try:
@@ -318,7 +315,7 @@ async def test_login_and_inbox_pages_have_no_serious_accessibility_violations(
         await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
         found = {"login page": await axe_violations(page)}
 
-        await log_in(page, world.dashboard.admin_email, world.dashboard.admin_password)
+        await log_in(page, world.company.email, world.company.password)
         await open_conversation(page, ANA["name"], ANA["text"])
         await expect(page.get_by_role("textbox", name=re.compile("Write a reply"))).to_be_visible()
         found["inbox, a conversation open"] = await axe_violations(page)

@@ -1,8 +1,9 @@
 """The contacts import wizard in headless Chromium, against the real stack (the gateway
 serving the dashboard's build; the crm behind it, its job runner doing the import).
 
-A file as Excel in Brazil saves it: semicolon-separated, Windows-1252, accents in names,
-Brazilian phone formats, and one row without a usable phone or email. Through the wizard:
+On the session's shared stack, in a company of the module's own. A file as Excel in Brazil
+saves it: semicolon-separated, Windows-1252, accents in names, Brazilian phone formats, and
+one row without a usable phone or email. Through the wizard:
 upload it, check the suggested mapping, see the bad row in the preview, run the import and
 watch its progress, then the report's counts and the rejected row (row number and reason);
 finally an imported contact is found in the contacts list, its accents intact.
@@ -14,7 +15,6 @@ a failure that says how to install it, never a skip.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,20 +22,20 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from mia_common.settings import PlatformSettings
 from support.browser import (
+    Company,
     DashboardStack,
     axe_violations,
     chromium_problem,
     dashboard_problem,
-    dashboard_stack,
     describe_violations,
     launch,
     log_in,
+    new_company,
     new_context,
 )
 
-# The stack starts within the first test's deadline (about a minute on two cores).
+# The shared stack starts within the first test's deadline (about a minute on two cores).
 pytestmark = pytest.mark.timeout(240)
 
 IMPORT_MS = 60_000  # ms: the crm's job runner claims the import and finishes three rows
@@ -53,6 +53,7 @@ CSV_BYTES = ("\r\n".join(ROWS) + "\r\n").encode("cp1252")
 @dataclass
 class World:
     dashboard: DashboardStack
+    company: Company
 
     @property
     def url(self) -> str:
@@ -67,11 +68,8 @@ def chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-async def world(chromium: None, platform_settings: PlatformSettings) -> AsyncIterator[World]:
-    async with dashboard_stack(platform_settings) as dashboard:
-        for note in dashboard.notes:
-            warnings.warn(note, stacklevel=1)
-        yield World(dashboard)
+async def world(chromium: None, shared_dashboard: DashboardStack) -> World:
+    return World(shared_dashboard, await new_company(shared_dashboard, "Import Company"))
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +98,8 @@ async def test_a_semicolon_cp1252_csv_is_imported_through_the_wizard(
         page = await context.new_page()
         await log_in(
             page,
-            world.dashboard.admin_email,
-            world.dashboard.admin_password,
+            world.company.email,
+            world.company.password,
             path="/contacts/import",
         )
 

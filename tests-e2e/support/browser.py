@@ -1,14 +1,16 @@
 """The dashboard in a real browser: Debian's Chromium driven by Python Playwright, against
 the gateway serving the dashboard's build, with the messaging core behind it.
 
-``dashboard_stack`` starts the stack the way ``test_inbox_flow`` does (sandbox, meta-ingest,
-sender, crm, gateway as processes on a broker of their own) with the gateway serving a copy
-of ``dashboard/dist`` (other people rebuild it while tests run: a rebuild removes the hashed
-files a loaded page still asks for). Its first owner has an address of the run's own, so the
-gateway's login throttle, kept in the Redis every end-to-end stack shares, counts only this
-run's logins. ``connect_number`` and ``customer_writes`` give it a sandbox number and
-conversations; ``launch`` starts Chromium; ``log_in`` uses the login page; ``axe_violations``
-runs axe-core (``dashboard/node_modules/axe-core``) on a page.
+``dashboard_stack`` starts the stack (sandbox, meta-ingest, sender, crm, gateway as processes
+on a broker of their own) with the gateway serving a copy of ``dashboard/dist`` (other people
+rebuild it while tests run: a rebuild removes the hashed files a loaded page still asks for).
+The end-to-end modules that neither kill nor restart anything share one for the session
+(``shared_dashboard`` in ``tests-e2e/conftest.py``): each signs up a company of its own
+(``new_company``), so none sees another's data, and each company's owner has an address of
+its own, so the gateway's login throttle, kept in the Redis every end-to-end stack shares,
+counts only that module's logins. ``connect_number`` and ``customer_writes`` give a company a
+sandbox number and conversations; ``launch`` starts Chromium; ``log_in`` uses the login page;
+``axe_violations`` runs axe-core (``dashboard/node_modules/axe-core``) on a page.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "CHROMIUM_ARGS",
     "DIST",
     "SCREENSHOTS",
+    "Company",
     "DashboardStack",
     "api_token",
     "axe_violations",
@@ -54,6 +57,7 @@ __all__ = [
     "describe_violations",
     "launch",
     "log_in",
+    "new_company",
     "new_context",
     "screenshot",
     "sign_up",
@@ -168,22 +172,34 @@ class DashboardStack:
 
 @asynccontextmanager
 async def dashboard_stack(
-    settings: PlatformSettings, extra_env: dict[str, str] | None = None
+    settings: PlatformSettings,
+    extra_env: dict[str, str] | None = None,
+    *,
+    require_build: bool = True,
 ) -> AsyncIterator[DashboardStack]:
+    """The stack with the gateway serving a copy of the dashboard's build. Without
+    ``require_build`` a missing build is a note, not a failure: the gateway then serves no
+    dashboard (the API-only tests on a shared stack need none; the browser tests check the
+    build themselves and fail saying how to make one)."""
     problem = dashboard_problem()
-    if problem:
+    if problem and require_build:
         raise AssertionError(problem)
-    dist = await _snapshot_dist()
     notes = []
-    age = _newest_source_change() - (dist / "index.html").stat().st_mtime
-    if age > 0:
-        notes.append(
-            f"dashboard/dist is older than dashboard/src by {age / 60:.0f} min: the browser"
-            " sees the last build (deploy/local/dashboard.sh build makes a new one)"
-        )
+    dist: Path | None = None
+    if problem:
+        notes.append(problem)
+    else:
+        dist = await _snapshot_dist()
+        age = _newest_source_change() - (dist / "index.html").stat().st_mtime
+        if age > 0:
+            notes.append(
+                f"dashboard/dist is older than dashboard/src by {age / 60:.0f} min: the browser"
+                " sees the last build (deploy/local/dashboard.sh build makes a new one)"
+            )
     email = f"owner-{uuid.uuid4().hex[:8]}@e2e.example.com"
     env = {
-        "MIA_GATEWAY_DASHBOARD_DIR": str(dist),
+        # No build: a directory that does not exist, so the gateway serves no dashboard.
+        "MIA_GATEWAY_DASHBOARD_DIR": str(dist or SNAPSHOTS / "none"),
         "MIA_ADMIN_EMAIL": email,
         "MIA_GATEWAY_SIGNUP_ENABLED": "true",
         "MIA_SANDBOX_STATUS_DELAYS": STATUS_DELAYS,
@@ -191,9 +207,31 @@ async def dashboard_stack(
     }
     try:
         async with messaging_stack(settings, SERVICES, env) as stack:
-            yield DashboardStack(stack, email, ADMIN_PASSWORD, dist, notes=notes)
+            yield DashboardStack(stack, email, ADMIN_PASSWORD, dist or DIST, notes=notes)
     finally:
-        shutil.rmtree(dist, ignore_errors=True)
+        if dist is not None:
+            shutil.rmtree(dist, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Company:
+    """A company of its own on a (shared) stack, signed up by its owner."""
+
+    name: str
+    email: str
+    password: str
+    token: str
+    """the owner's access token (valid for the gateway's access_token_seconds, 15 min)"""
+
+
+async def new_company(dashboard: DashboardStack, name: str) -> Company:
+    """A new company and its owner, through self-service sign-up, with an address of its own
+    (so the gateway's per-account login throttle counts only its own logins)."""
+    email = f"owner-{uuid.uuid4().hex[:8]}@e2e.example.com"
+    password = f"E2e-{uuid.uuid4().hex[:8]}-pass-42"
+    async with dashboard.gateway() as gateway:
+        token = await sign_up(gateway, name, email, password)
+    return Company(name, email, password, token)
 
 
 async def api_token(gateway: httpx.AsyncClient, email: str, password: str) -> str:
