@@ -18,6 +18,7 @@ from mia_campaigns.audiences.crm import CrmMembers
 from mia_campaigns.cadences.timers import CadenceTimers
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.events import CampaignEvents
+from mia_campaigns.sending.progress import ProgressReporter
 from mia_campaigns.sending.runner import FanOut
 from mia_campaigns.sending.sender_limits import SenderLimits
 from mia_common.app import Infrastructure, context_of
@@ -44,6 +45,7 @@ class CampaignsContext:
     crm: CrmMembers
     fan_out: FanOut
     cadence_timers: CadenceTimers
+    progress: ProgressReporter
     sender_limits: SenderLimits
 
     @classmethod
@@ -52,6 +54,9 @@ class CampaignsContext:
         crm = CrmMembers(
             base_url=settings.crm_url, secret=settings.identity_token_secret.get_secret_value()
         )
+        progress = ProgressReporter(sessions=infra.sessions, events=events)
+        # Every status move is staged through the events: a pause, a completion, a start.
+        events.on_status = progress.status_moving
         return cls(
             settings=settings,
             infra=infra,
@@ -74,6 +79,7 @@ class CampaignsContext:
                 outcome_timeout=timedelta(seconds=settings.cadence_outcome_timeout_seconds),
                 retry_seconds=settings.cadence_retry_seconds,
             ),
+            progress=progress,
         )
 
     async def close(self) -> None:

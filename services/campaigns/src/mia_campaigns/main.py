@@ -31,8 +31,10 @@ def create_app(settings: CampaignsSettings | None = None) -> FastAPI:
             *(consumer.start for consumer in consumers),
             context.fan_out.start,
             context.cadence_timers.start,
+            context.progress.start,
         ],
         on_shutdown=[
+            context.progress.stop,
             context.cadence_timers.stop,
             context.fan_out.stop,
             *(consumer.stop for consumer in consumers),

@@ -1,7 +1,8 @@
 """Kafka handlers of the sending side: each batch is one transaction, then the service.
 
 Every one is idempotent by construction (a ledger row only moves forward), so none needs a
-claim table.
+claim table. After each commit the campaigns that moved are marked for the progress
+reporter (``sending.progress``), which publishes their snapshots at most once a second.
 """
 
 from __future__ import annotations
@@ -29,15 +30,18 @@ async def handle_outcomes(context: CampaignsContext, events: list[Envelope[SendO
     if moved:
         # After the commit: the refill must see the room the outcomes freed.
         context.fan_out.wake()
+        context.progress.moved(moved)
 
 
 async def handle_statuses(context: CampaignsContext, events: list[Envelope[MessageStatus]]) -> None:
     async with unit_of_work(context.infra.sessions) as session:
-        await record_statuses(session, events)
+        moved = await record_statuses(session, events)
         await cadences.record_reads(session, [e.data for e in events])
+    context.progress.moved(moved)
 
 
 async def handle_inbound(context: CampaignsContext, events: list[Envelope[InboundMessage]]) -> None:
     async with unit_of_work(context.infra.sessions) as session:
-        await record_replies(session, events)
+        moved = await record_replies(session, events)
         await cadences.record_replies(session, [(e.tenantid, e.data) for e in events])
+    context.progress.moved(moved)
