@@ -249,3 +249,27 @@ export async function previewTemplate(
   if (!data) fail(response, error);
   return data;
 }
+
+// --- The template library at Meta: submission for review, and the sync of a number's templates. ---
+
+export type TemplateSubmission = Schemas["SubmitIn"];
+export type MetaSyncResult = Schemas["SyncOut"];
+
+/** Submits a WhatsApp template for Meta's review through the sender; it comes back PENDING. */
+export async function submitTemplate(templateId: string, body: TemplateSubmission): Promise<Template> {
+  const { data, error, response } = await campaignsApi.POST("/api/v1/templates/{template_id}/submit", {
+    params: { path: { template_id: templateId } },
+    body,
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** Imports the number's approved Meta templates and updates the status of known ones. */
+export async function syncMetaTemplates(channelAccountId: string): Promise<MetaSyncResult> {
+  const { data, error, response } = await campaignsApi.POST("/api/v1/templates/meta/sync", {
+    body: { channel_account_id: channelAccountId },
+  });
+  if (!data) fail(response, error);
+  return data;
+}

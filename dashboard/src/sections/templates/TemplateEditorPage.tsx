@@ -14,6 +14,7 @@ import { ApiError, problemMessage } from "../../api/client";
 import { VARIABLE_HINT } from "../campaigns/preview";
 import { atLeast, useAccess } from "../team/roles";
 import { DeleteTemplateDialog } from "./DeleteTemplateDialog";
+import { SubmitToMetaButton, canSubmit } from "./MetaActions";
 import { MetaStatus } from "./MetaStatus";
 import { templateLibraryKeys, useDeleteTemplate } from "./queries";
 import {
@@ -28,6 +29,7 @@ import {
   validate,
   valuesOf,
 } from "./template";
+import { MetaMappings } from "./MetaMappings";
 import { TemplateButtons } from "./TemplateButtons";
 import { TemplatePreview } from "./TemplatePreview";
 
@@ -86,11 +88,22 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
     validate: (values) => validate(values, t),
   });
   const whatsapp = form.values.channel === "whatsapp";
+  // Meta's texts of an imported template are not ours to change: only its name and mappings.
+  const imported = saved?.origin === "meta";
 
   const save = useMutation({
     mutationFn: (values: TemplateValues) => {
       const body = requestOf(values);
       if (!saved) return createTemplate(body);
+      if (saved.origin === "meta") {
+        const mappings = Object.fromEntries(
+          Object.entries(values.mappings).map(([part, mapping]) => [
+            part,
+            Object.fromEntries(Object.entries(mapping).filter(([, variable]) => variable.trim()).map(([key, variable]) => [key, variable.trim()])),
+          ]),
+        );
+        return updateTemplate(saved.id, { name: body.name, mappings });
+      }
       const { channel: _fixed, ...changes } = body;
       return updateTemplate(saved.id, changes);
     },
@@ -128,13 +141,23 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
               {t("templates.editor.metaStatus")}
             </Text>
             <MetaStatus template={saved} />
+            {canManage && canSubmit(saved) && (
+              <SubmitToMetaButton
+                template={saved}
+                onSubmitted={(submitted) => queryClient.setQueryData(templateLibraryKeys.detail(submitted.id), submitted)}
+              />
+            )}
           </Group>
         )}
       </Group>
+      {saved?.mapping_needed && (
+        <Alert color="yellow">{t("templates.metaActions.mappingNeeded", { where: saved.mapping_needed })}</Alert>
+      )}
       <form noValidate aria-label={saved ? t("templates.editor.editTitle") : t("templates.editor.newTitle")} onSubmit={form.onSubmit((values) => save.mutate(values))}>
         <Grid gutter="lg">
           <Grid.Col span={{ base: 12, md: 7 }}>
             <Stack gap="sm">
+              {imported && <Text size="sm" c="dimmed">{t("templates.metaActions.imported")}</Text>}
               <TextInput label={t("templates.editor.name")} withAsterisk maxLength={200} {...form.getInputProps("name")} />
               <Group grow align="flex-start">
                 <Select
@@ -152,6 +175,7 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
                   label={t("templates.editor.language")}
                   description={t("templates.editor.languageHint")}
                   maxLength={15}
+                  disabled={imported}
                   {...form.getInputProps("language")}
                 />
                 <Select
@@ -159,6 +183,7 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
                   description={t("templates.editor.categoryHint")}
                   allowDeselect={false}
                   data={CATEGORIES.map((category) => ({ value: category, label: t(`templates.category.${category}`) }))}
+                  disabled={imported}
                   {...form.getInputProps("category")}
                 />
               </Group>
@@ -167,6 +192,7 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
                   label={t("templates.editor.header")}
                   description={t("templates.editor.headerHint")}
                   maxLength={HEADER_MAX}
+                  disabled={imported}
                   {...form.getInputProps("headerText")}
                 />
               )}
@@ -177,6 +203,7 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
                 autosize
                 minRows={5}
                 maxLength={BODY_MAX}
+                disabled={imported}
                 {...form.getInputProps("body")}
               />
               {whatsapp && (
@@ -185,9 +212,10 @@ function TemplateForm({ saved, back }: { saved: Template | null; back: React.Rea
                     label={t("templates.editor.footer")}
                     description={t("templates.editor.footerHint")}
                     maxLength={FOOTER_MAX}
+                    disabled={imported}
                     {...form.getInputProps("footer")}
                   />
-                  <TemplateButtons form={form} />
+                  {imported ? <MetaMappings form={form} /> : <TemplateButtons form={form} />}
                 </>
               )}
             </Stack>

@@ -13,6 +13,7 @@ import { type Template, listTemplates } from "../../api/campaignsApi";
 import { problemMessage } from "../../api/client";
 import { atLeast, useAccess } from "../team/roles";
 import { DeleteTemplateDialog } from "./DeleteTemplateDialog";
+import { SyncFromMetaButton } from "./MetaActions";
 import { MetaStatus } from "./MetaStatus";
 import { PAGE_SIZE, templateLibraryKeys, useDeleteTemplate } from "./queries";
 
@@ -43,9 +44,12 @@ export default function TemplatesPage() {
         <Text c="dimmed">{t("templates.intro")}</Text>
       </div>
       {canManage && (
-        <Button component={Link} to="/templates/new" leftSection={<IconPlus size={16} />}>
-          {t("templates.new")}
-        </Button>
+        <Group gap="sm">
+          <SyncFromMetaButton />
+          <Button component={Link} to="/templates/new" leftSection={<IconPlus size={16} />}>
+            {t("templates.new")}
+          </Button>
+        </Group>
       )}
     </Group>
   );

@@ -31,6 +31,8 @@ export interface TemplateValues {
   body: string;
   footer: string;
   buttons: ButtonValues[];
+  /** A Meta import's {{1}}… by part ("header", "body", "button") → the variable filling it. */
+  mappings: Record<string, Record<string, string>>;
 }
 
 export const NEW_TEMPLATE: TemplateValues = {
@@ -42,6 +44,7 @@ export const NEW_TEMPLATE: TemplateValues = {
   body: "",
   footer: "",
   buttons: [],
+  mappings: {},
 };
 
 export const emptyButton = (): ButtonValues => ({ type: "quick_reply", text: "", url: "", phone: "" });
@@ -63,7 +66,24 @@ export function valuesOf(template: Template): TemplateValues {
       url: String(button.url ?? ""),
       phone: String(button.phone ?? ""),
     })),
+    mappings: Object.fromEntries(
+      Object.entries(template.mappings ?? {}).map(([part, mapping]) => [part, { ...mapping }]),
+    ),
   };
+}
+
+/** The placeholders ({{1}}, or Meta's NAMED ones) of each part of a Meta import. */
+export function metaPlaceholders(values: TemplateValues): { part: "header" | "body" | "button"; placeholder: string }[] {
+  const found: { part: "header" | "body" | "button"; placeholder: string }[] = [];
+  const scan = (part: "header" | "body" | "button", text: string) => {
+    for (const match of text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) {
+      if (!found.some((entry) => entry.part === part && entry.placeholder === match[1])) found.push({ part, placeholder: match[1]! });
+    }
+  };
+  scan("header", values.headerText);
+  scan("body", values.body);
+  values.buttons.filter((button) => button.type === "url").forEach((button) => scan("button", button.url));
+  return found;
 }
 
 export function validate(values: TemplateValues, t: TFunction): Record<string, string> {
