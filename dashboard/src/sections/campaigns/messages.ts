@@ -133,6 +133,10 @@ export const en = {
     loadFailed: "The recipients could not be loaded.",
   },
   wizard: wizard.en,
+  export: {
+    button: "Export recipients (CSV)",
+    failed: "The recipients could not be exported.",
+  },
 };
 
 export const ptBR: typeof en = {
@@ -266,4 +270,8 @@ export const ptBR: typeof en = {
     loadFailed: "Não foi possível carregar os destinatários.",
   },
   wizard: wizard.ptBR,
+  export: {
+    button: "Exportar destinatários (CSV)",
+    failed: "Não foi possível exportar os destinatários.",
+  },
 };
