@@ -17,6 +17,9 @@ const PipelineSettingsPage = lazy(() => import("./sections/settings/pipelines/Pi
 const CampaignsPage = lazy(() => import("./sections/campaigns/CampaignsPage"));
 const NewCampaignPage = lazy(() => import("./sections/campaigns/NewCampaignPage"));
 const CampaignPage = lazy(() => import("./sections/campaigns/CampaignPage"));
+const CadencesPage = lazy(() => import("./sections/cadences/CadencesPage"));
+const CadenceBuilderPage = lazy(() => import("./sections/cadences/CadenceBuilderPage"));
+const CadencePage = lazy(() => import("./sections/cadences/CadencePage"));
 const TemplatesPage = lazy(() => import("./sections/templates/TemplatesPage"));
 const TemplateEditorPage = lazy(() => import("./sections/templates/TemplateEditorPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
@@ -46,6 +49,10 @@ export const routes: RouteObject[] = [
       { path: "campaigns", element: <CampaignsPage /> },
       { path: "campaigns/new", element: <NewCampaignPage /> },
       { path: "campaigns/:campaignId", element: <CampaignPage /> },
+      { path: "cadences", element: <CadencesPage /> },
+      { path: "cadences/new", element: <CadenceBuilderPage /> },
+      { path: "cadences/:cadenceId", element: <CadencePage /> },
+      { path: "cadences/:cadenceId/edit", element: <CadenceBuilderPage /> },
       { path: "templates", element: <TemplatesPage /> },
       { path: "templates/new", element: <TemplateEditorPage /> },
       { path: "templates/:templateId", element: <TemplateEditorPage /> },

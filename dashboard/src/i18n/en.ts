@@ -1,5 +1,6 @@
 // English strings; every section keeps its own in its messages.ts. pt-BR.ts must have the
 // same keys (its type checks that).
+import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
@@ -52,6 +53,7 @@ export const en = {
     contacts: "Contacts",
     pipelines: "Pipelines",
     campaigns: "Campaigns",
+    cadences: "Cadences",
     templates: "Templates",
     connections: "Connections",
     team: "Team",
@@ -70,6 +72,7 @@ export const en = {
   contacts: contacts.en,
   pipelines: pipelines.en,
   campaigns: campaigns.en,
+  cadences: cadences.en,
   templates: templates.en,
   connections: connections.en,
   team: team.en,

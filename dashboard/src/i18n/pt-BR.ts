@@ -1,5 +1,6 @@
 // Brazilian Portuguese strings, key for key with en.ts.
 import type { Messages } from "./en";
+import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
@@ -52,6 +53,7 @@ export const ptBR: Messages = {
     contacts: "Contatos",
     pipelines: "Funis",
     campaigns: "Campanhas",
+    cadences: "Cadências",
     templates: "Modelos",
     connections: "Conexões",
     team: "Equipe",
@@ -70,6 +72,7 @@ export const ptBR: Messages = {
   contacts: contacts.ptBR,
   pipelines: pipelines.ptBR,
   campaigns: campaigns.ptBR,
+  cadences: cadences.ptBR,
   templates: templates.ptBR,
   connections: connections.ptBR,
   team: team.ptBR,

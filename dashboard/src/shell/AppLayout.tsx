@@ -4,6 +4,7 @@ import { useDisclosure } from "@mantine/hooks";
 import {
   IconAddressBook,
   IconCheck,
+  IconTimeline,
   IconInbox,
   IconLanguage,
   IconLayoutKanban,
@@ -32,6 +33,7 @@ const SECTIONS = [
   { to: "/contacts", key: "contacts", icon: IconAddressBook },
   { to: "/pipelines", key: "pipelines", icon: IconLayoutKanban },
   { to: "/campaigns", key: "campaigns", icon: IconSend },
+  { to: "/cadences", key: "cadences", icon: IconTimeline },
   { to: "/templates", key: "templates", icon: IconTemplate },
   { to: "/connections", key: "connections", icon: IconPlugConnected },
   { to: "/team", key: "team", icon: IconUsers },
