@@ -70,6 +70,7 @@ class CampaignsContext:
                 sessions=infra.sessions,
                 events=events,
                 tick_seconds=settings.fan_out_tick_seconds,
+                on_moved=progress.moved,
             ),
             cadence_timers=CadenceTimers(
                 sessions=infra.sessions,

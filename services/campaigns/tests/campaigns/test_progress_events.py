@@ -105,6 +105,30 @@ async def test_progress_is_published_while_a_campaign_sends_and_ends_with_its_ex
     assert snapshots[-1] == final
 
 
+async def test_requests_going_out_are_reported_before_any_outcome_comes_back(
+    world: World,
+) -> None:
+    world.sender.account(world.account_id).mode = "hold"
+    # Paced at 4 a second and held at the sender: only the refills move the ledger.
+    created = await world.create(world.contacts(40), in_flight_limit=40, rate_per_second=4)
+    async with campaign_events(world) as events:
+        await world.launch(created["id"])
+        await world.sender_count_reaches(12)
+        found = await events.wait_for(
+            lambda r: (
+                r.data.get("type") == "campaign.progress"
+                and r.data["campaign_id"] == created["id"]
+                and r.data["counts"].get("requested", 0) >= 8
+            ),
+            timeout=30,
+            message="a snapshot counting the requests out",
+        )
+
+    counts = found[0].data["counts"]
+    assert set(counts) == {"requested", "queued"}
+    assert counts["requested"] + counts["queued"] == 40
+
+
 async def test_a_burst_of_outcomes_is_coalesced_into_one_snapshot_a_second(world: World) -> None:
     world.sender.account(world.account_id).mode = "hold"
     created = await world.create(world.contacts(150), in_flight_limit=150)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import structlog
@@ -36,9 +38,12 @@ class FanOut:
         sessions: async_sessionmaker[AsyncSession],
         events: CampaignEvents,
         tick_seconds: float = 0.2,
+        on_moved: Callable[[Iterable[uuid.UUID]], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._events = events
+        # Told of the campaigns a refill moved (queued -> requested), after its commit.
+        self._on_moved = on_moved
         self._tick = tick_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -90,6 +95,8 @@ class FanOut:
                     )
                 if filled.requested + filled.failed == 0:
                     break
+                if self._on_moved is not None:
+                    self._on_moved((campaign_id,))
                 now = datetime.now(UTC)
 
     async def _start_due(self, now: datetime) -> None:
