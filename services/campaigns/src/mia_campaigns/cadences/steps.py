@@ -28,6 +28,7 @@ from mia_common.contracts import Channel, SendOrigin, SendRequest
 __all__ = ["Needs", "Walked", "advance", "finish", "note", "step_request_id"]
 
 _NAMESPACE = uuid.UUID("3f1c9a52-7d4e-4b0a-9e21-636164656e63")
+_COMPILED_KEPT = 5_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class CompiledSteps:
         key = (cadence.id, index, cadence.updated_at.isoformat())
         compiled = self._messages.get(key)
         if compiled is None:
+            if len(self._messages) >= _COMPILED_KEPT:
+                self._messages.clear()  # old versions of edited cadences: start afresh
             compiled = self._messages[key] = compile_message(cadence.steps[index]["message"])
         return compiled
 
