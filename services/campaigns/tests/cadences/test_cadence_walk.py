@@ -176,28 +176,33 @@ async def test_an_opt_out_stops_the_cadence_even_where_replies_do_not(world: Wor
     assert drip.bodies_to(staying) == ["Um", "Dois"]
 
 
-async def test_a_failing_send_is_tried_again_then_recorded_and_others_go_on(
+async def test_a_send_failing_for_now_is_tried_again_then_recorded_and_others_go_on(
     world: World,
 ) -> None:
     drip = Drip(world)
     cadence = await drip.create([send("Um"), send("Dois")])
-    failing, fine = world.contacts(2)
-    world.sender.account(world.account_id).failing[failing["phone"]] = "131026"
+    failing, hopeless, fine = world.contacts(3)
+    world.sender.account(world.account_id).failing_for_now[failing["phone"]] = "131000"
+    world.sender.account(world.account_id).failing[hopeless["phone"]] = "131026"
 
-    await drip.enroll(cadence["id"], [failing, fine])
+    await drip.enroll(cadence["id"], [failing, hopeless, fine])
     failed = await drip.until(cadence["id"], failing, "failed")
+    given_up = await drip.until(cadence["id"], hopeless, "failed")
     await drip.until(cadence["id"], fine, "completed")
 
     attempts = [r for r in world.sender.requests(world.account_id) if r.to == failing["phone"]]
     assert len(attempts) == 3
     assert len({r.request_id for r in attempts}) == 3  # a new request each try
-    assert failed["reason"] == "131026"
+    assert failed["reason"] == "131000"
     assert [h["kind"] for h in failed["history"]] == [
         "enrolled",
         "send_failed",
         "send_failed",
         "failed",
     ]
+    # Retrying cannot help an undeliverable number: one try, recorded at once.
+    assert len(drip.bodies_to(hopeless)) == 1
+    assert (given_up["reason"], given_up["attempts"]) == ("131026", 1)
     assert drip.bodies_to(fine) == ["Um", "Dois"]
 
 

@@ -46,6 +46,10 @@ _NAMESPACE = uuid.UUID("0c2a8d1e-5e1f-4b7a-9d0e-73656e646572")
 class _Account:
     mode: str = "accept"
     failing: dict[str, str] = field(default_factory=dict)
+    """Numbers whose sends fail for good (the code Meta would give: retrying cannot help)."""
+    failing_for_now: dict[str, str] = field(default_factory=dict)
+    """Numbers whose sends fail after the sender's own retries (an outage): a later try may
+    pass."""
     requests: list[SendRequest] = field(default_factory=list)
     held: list[tuple[uuid.UUID, SendRequest]] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
@@ -135,6 +139,9 @@ class FakeSender:
         """Queue the outcome of ``request``; the future resolves once the broker has it."""
         assert self._producer is not None
         code = account.failing.get(request.to or "")
+        for_now = code is None and (request.to or "") in account.failing_for_now
+        if for_now:
+            code = account.failing_for_now[request.to or ""]
         outcome = SendOutcome(
             request_id=request.request_id,
             channel=request.channel,
@@ -142,7 +149,7 @@ class FakeSender:
             to=request.to,
             result=SendResult.FAILED if code else SendResult.ACCEPTED,
             external_message_id=None if code else f"wamid.{request.request_id.hex}",
-            error=ChannelError(code=code, title=f"failed: {code}", permanent=True)
+            error=ChannelError(code=code, title=f"failed: {code}", permanent=not for_now)
             if code
             else None,
             attempts=1,

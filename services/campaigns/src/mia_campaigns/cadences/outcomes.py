@@ -1,9 +1,11 @@
 """What comes back for cadence sends: the sender's outcome, read receipts, replies.
 
 - An outcome answers the step an enrollment is waiting on (``awaiting_request_id``):
-  accepted moves it to the next step at once; failed tries the step again after a backoff,
-  under a new request id, and after ``MAX_ATTEMPTS`` records the failure and ends the
-  enrollment (``failed``, with the sender's code and words). An outcome for a request the
+  accepted moves it to the next step at once; failed for good (the channel says retrying
+  cannot help: an invalid number, outside the 24-hour window) records the failure and ends
+  the enrollment (``failed``, with the sender's code and words); failed for now (the sender
+  gave up on an outage) tries the step again after a backoff, under a new request id, and
+  after ``MAX_ATTEMPTS`` records it. An outcome for a request the
   row no longer waits on (a replay, a resend's twin) changes nothing.
 - ``read`` marks the enrollment read (what a ``read`` branch asks).
 - A reply (an inbound message from the enrolled number to the cadence's number) marks it
@@ -68,7 +70,8 @@ async def record_outcomes(
         row.attempts += 1
         code = outcome.error.code if outcome.error else "send_failed"
         words = (outcome.error.detail or outcome.error.title) if outcome.error else None
-        if row.attempts >= MAX_ATTEMPTS:
+        permanent = outcome.error is None or outcome.error.permanent
+        if permanent or row.attempts >= MAX_ATTEMPTS:
             finish(row, EnrollmentState.FAILED, now, reason=code[:64], detail=words)
             continue
         note(row, "send_failed", now, reason=code, attempt=row.attempts)
