@@ -273,3 +273,6 @@ export async function syncMetaTemplates(channelAccountId: string): Promise<MetaS
   if (!data) fail(response, error);
   return data;
 }
+
+/** A campaign message that is a template of the library, by id (resolved when saved). */
+export type LibraryMessage = Schemas["LibraryMessage"];

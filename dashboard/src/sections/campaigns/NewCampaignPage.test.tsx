@@ -7,7 +7,7 @@ import { type Handler, fakeGateway, json, problem, token } from "../../test/gate
 import { whatsappAccount } from "../connections/fixtures";
 import { renderApp } from "../connections/testing";
 import { contact } from "../contacts/fixtures";
-import { campaign, channelTemplate, review, SEGMENT } from "./fixtures";
+import { campaign, channelTemplate, libraryTemplate, review, SEGMENT } from "./fixtures";
 import { renderPreview } from "./preview";
 
 afterEach(() => endSession());
@@ -15,6 +15,16 @@ afterEach(() => endSession());
 const ACCOUNT = whatsappAccount({ display_name: "Vendas" });
 const MARIA = contact({ name: "Maria Souza", phone: "+5511988880001" });
 const JOAO = contact({ name: "João Lima", phone: "+5511988880002" });
+const APPROVED = libraryTemplate({
+  name: "Natal aprovado",
+  body: "Feliz Natal, {{first_name|cliente}}!",
+  footer: "Loja Acme",
+  buttons: [{ type: "quick_reply", text: "Quero o cupom" }],
+  meta_status: "APPROVED",
+  channel_account_id: ACCOUNT.id,
+});
+const PENDING = libraryTemplate({ name: "Em análise", meta_status: "PENDING", channel_account_id: ACCOUNT.id });
+const SMS_ONLY = libraryTemplate({ name: "Só SMS", channel: "sms" });
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -40,6 +50,7 @@ function api(overrides: Record<string, Handler> = {}, reviewOf: Handler = () => 
     },
     [`GET /api/v1/channels/accounts/${ACCOUNT.id}/templates`]: () =>
       json({ items: [channelTemplate(), channelTemplate({ name: "aviso", body: "Aviso geral.", variables: 0 })] }),
+    "GET /api/v1/templates": () => json({ items: [APPROVED, PENDING, SMS_ONLY], next_cursor: null }),
     "POST /api/v1/campaigns": async (request) => {
       created.push(await request.json());
       return json(draft, 201);
@@ -245,6 +256,42 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
         body_mapping: { "1": "first_name|cliente", "2": "fields.cupom|NATAL10" },
       },
     });
+  });
+
+  it("sends a template of the library this number can send, previewed with its footer and buttons", async () => {
+    const { created } = api();
+    renderApp("/campaigns/new");
+    const user = userEvent.setup();
+    await audienceWithSegment(user);
+    await user.click(screen.getByRole("radio", { name: "From the library" }));
+    await user.click(await screen.findByRole("textbox", { name: "Library template" }));
+    // Only what Meta approved for this number: not the one in review, not the SMS one.
+    expect(within(document.body).queryByRole("option", { name: /Em análise/, hidden: true })).toBeNull();
+    expect(within(document.body).queryByRole("option", { name: /Só SMS/, hidden: true })).toBeNull();
+    await user.click(await within(document.body).findByRole("option", { name: "Natal aprovado · pt_BR", hidden: true }));
+    const preview = screen.getByRole("region", { name: "Preview" });
+    expect(preview).toHaveTextContent("Feliz Natal, Maria!");
+    expect(preview).toHaveTextContent("Loja Acme");
+    expect(preview).toHaveTextContent("Quero o cupom");
+    await next(user);
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toMatchObject({ message: { type: "library", template_id: APPROVED.id } });
+  });
+
+  it("puts the service's refusal of a library template next to its field", async () => {
+    api({
+      "POST /api/v1/campaigns": () =>
+        problem(422, "the template 'Natal aprovado' is PAUSED at Meta: only an approved one sends", "template_not_approved"),
+    });
+    renderApp("/campaigns/new");
+    const user = userEvent.setup();
+    await audienceWithSegment(user);
+    await user.click(screen.getByRole("radio", { name: "From the library" }));
+    await user.click(await screen.findByRole("textbox", { name: "Library template" }));
+    await user.click(await within(document.body).findByRole("option", { name: "Natal aprovado · pt_BR", hidden: true }));
+    await next(user);
+    expect(await screen.findByText(/is PAUSED at Meta/)).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Library template" })).toHaveAccessibleDescription(/is PAUSED at Meta/);
   });
 
   it("splits an A/B test by shares that must add up to 100", async () => {

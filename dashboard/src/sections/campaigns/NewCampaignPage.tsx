@@ -82,7 +82,12 @@ export default function NewCampaignPage() {
   const sms = account?.channel === "sms";
   // SMS has no templates: a template chosen for a number that became an SMS account goes.
   useEffect(() => {
-    if (sms && formRef.current.values.messageKind === "template") formRef.current.setFieldValue("messageKind", "text");
+    if (!sms) return;
+    const current = formRef.current;
+    if (current.values.messageKind === "template") current.setFieldValue("messageKind", "text");
+    current.values.variants.forEach((variant, index) => {
+      if (variant.message.type === "template") current.setFieldValue(`variants.${index}.message.type`, "text");
+    });
   }, [sms]);
 
   // The preview's contact: the first one picked, else any of the company's.

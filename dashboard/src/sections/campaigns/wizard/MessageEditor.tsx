@@ -9,6 +9,7 @@ import { templateKeys } from "../../inbox/TemplatePicker";
 import { PhoneFrame } from "../../templates/PhoneFrame";
 import { VARIABLE_HINT } from "../preview";
 import { BODY_MAX, type MessageDraft, type WizardValues, placeholdersOf } from "./draft";
+import { LibraryPicker } from "./LibraryPicker";
 import { type SampleContact, renderMessage } from "./sample";
 
 interface MessageEditorProps {
@@ -17,6 +18,8 @@ interface MessageEditorProps {
   path: string;
   message: MessageDraft;
   accountId: string | null;
+  /** The number is an SMS account. */
+  sms: boolean;
   sample: SampleContact;
   /** A label that tells this editor from the others on the page (an A/B variant's). */
   labelSuffix?: string;
@@ -24,7 +27,7 @@ interface MessageEditorProps {
 
 const templateKey = (name: string, language: string) => `${name}\u0000${language}`;
 
-export function MessageEditor({ form, path, message, accountId, sample, labelSuffix = "" }: MessageEditorProps) {
+export function MessageEditor({ form, path, message, accountId, sms, sample, labelSuffix = "" }: MessageEditorProps) {
   const { t } = useTranslation();
   const templates = useQuery({
     queryKey: templateKeys.list(accountId ?? ""),
@@ -67,6 +70,15 @@ export function MessageEditor({ form, path, message, accountId, sample, labelSuf
           <Text size="sm" c="dimmed">
             {t("campaigns.wizard.message.chooseAccountFirst")}
           </Text>
+        ) : message.type === "library" ? (
+          <LibraryPicker
+            accountId={accountId}
+            sms={sms}
+            value={message.library}
+            error={error("library")}
+            label={t("campaigns.wizard.message.libraryPick") + labelSuffix}
+            onChange={(template) => form.setFieldValue(`${path}.library`, template)}
+          />
         ) : templates.isPending ? (
           <Loader size="sm" aria-label={t("campaigns.wizard.message.templatePick")} />
         ) : templates.isError ? (
@@ -111,6 +123,7 @@ export function MessageEditor({ form, path, message, accountId, sample, labelSuf
           header={rendered.header}
           body={rendered.body}
           footer={rendered.footer}
+          buttons={rendered.buttons}
           empty={t("campaigns.wizard.message.previewEmpty")}
         />
       </Grid.Col>

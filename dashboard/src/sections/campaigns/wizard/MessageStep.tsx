@@ -4,7 +4,7 @@ import { ActionIcon, Button, Divider, Group, NumberInput, Paper, Radio, Segmente
 import type { UseFormReturnType } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import { type MessageKind, VARIANTS_MAX, VARIANTS_MIN, type WizardValues, emptyMessage, percentSum } from "./draft";
+import { type MessageKind, type MessageType, VARIANTS_MAX, VARIANTS_MIN, type WizardValues, emptyMessage, percentSum } from "./draft";
 import { MessageEditor } from "./MessageEditor";
 import type { SampleContact } from "./sample";
 
@@ -38,6 +38,7 @@ export function MessageStep({ form, sms, sample }: MessageStepProps) {
         <Group mt={4}>
           <Radio value="text" label={t("campaigns.wizard.message.text")} />
           {!sms && <Radio value="template" label={t("campaigns.wizard.message.template")} />}
+          <Radio value="library" label={t("campaigns.wizard.message.library")} />
           <Radio value="variants" label={t("campaigns.wizard.message.variants")} />
         </Group>
       </Radio.Group>
@@ -48,6 +49,7 @@ export function MessageStep({ form, sms, sample }: MessageStepProps) {
           path="message"
           message={{ ...form.values.message, type: messageKind }}
           accountId={accountId}
+          sms={sms}
           sample={sample}
         />
       ) : (
@@ -94,22 +96,21 @@ export function MessageStep({ form, sms, sample }: MessageStepProps) {
                     allowDecimal={false}
                     {...form.getInputProps(`variants.${index}.percent`)}
                   />
-                  {!sms && (
-                    <Stack gap={4}>
-                      <Text size="sm" fw={500} id={`variant-${index}-type`}>
-                        {t("campaigns.wizard.message.kind") + suffix}
-                      </Text>
-                      <SegmentedControl
-                        aria-labelledby={`variant-${index}-type`}
-                        value={variant.message.type}
-                        onChange={(value) => form.setFieldValue(`variants.${index}.message.type`, value as "text" | "template")}
-                        data={[
-                          { value: "text", label: t("campaigns.wizard.message.text") },
-                          { value: "template", label: t("campaigns.wizard.message.template") },
-                        ]}
-                      />
-                    </Stack>
-                  )}
+                  <Stack gap={4}>
+                    <Text size="sm" fw={500} id={`variant-${index}-type`}>
+                      {t("campaigns.wizard.message.kind") + suffix}
+                    </Text>
+                    <SegmentedControl
+                      aria-labelledby={`variant-${index}-type`}
+                      value={variant.message.type}
+                      onChange={(value) => form.setFieldValue(`variants.${index}.message.type`, value as MessageType)}
+                      data={[
+                        { value: "text", label: t("campaigns.wizard.message.text") },
+                        ...(sms ? [] : [{ value: "template", label: t("campaigns.wizard.message.template") }]),
+                        { value: "library", label: t("campaigns.wizard.message.library") },
+                      ]}
+                    />
+                  </Stack>
                 </Group>
                 <Divider mb="sm" />
                 <MessageEditor
@@ -117,6 +118,7 @@ export function MessageStep({ form, sms, sample }: MessageStepProps) {
                   path={`variants.${index}.message`}
                   message={variant.message}
                   accountId={accountId}
+                  sms={sms}
                   sample={sample}
                   labelSuffix={suffix}
                 />

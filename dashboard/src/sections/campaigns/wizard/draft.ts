@@ -2,7 +2,16 @@
 // back and forth keeps them), the checks of each step, the campaign draft it becomes, and
 // where a problem the API answers belongs.
 import type { TFunction } from "i18next";
-import type { CampaignCreate, CampaignUpdate, LaunchRequest, SendWindow, TemplateMessage, TextMessage } from "../../../api/campaignsApi";
+import type {
+  CampaignCreate,
+  CampaignUpdate,
+  LaunchRequest,
+  LibraryMessage,
+  SendWindow,
+  Template,
+  TemplateMessage,
+  TextMessage,
+} from "../../../api/campaignsApi";
 import type { ChannelTemplate } from "../../../api/channels";
 import type { FieldProblem } from "../../../api/client";
 import { zonedTimeToUtc } from "./zoned";
@@ -13,13 +22,16 @@ export const VARIANTS_MIN = 2;
 export const VARIANTS_MAX = 5;
 
 export type AudienceKind = "segment" | "contacts";
-export type MessageKind = "text" | "template" | "variants";
+export type MessageKind = "text" | "template" | "library" | "variants";
+export type MessageType = Exclude<MessageKind, "variants">;
 
-/** One message: a text, or an approved Meta template with what fills its placeholders. */
+/** One message: a text, an approved Meta template with what fills its placeholders, or a
+ *  template of our library (which the service resolves when the draft is saved). */
 export interface MessageDraft {
-  type: "text" | "template";
+  type: MessageType;
   body: string;
   template: ChannelTemplate | null;
+  library: Template | null;
   /** Placeholder of the template's body ("1", or a NAMED one) → our variable ("first_name|cliente"). */
   bodyMapping: Record<string, string>;
   headerMapping: Record<string, string>;
@@ -59,6 +71,7 @@ export const emptyMessage = (): MessageDraft => ({
   type: "text",
   body: "",
   template: null,
+  library: null,
   bodyMapping: {},
   headerMapping: {},
 });
@@ -108,6 +121,10 @@ function checkMessage(message: MessageDraft, path: string, t: TFunction, errors:
   if (message.type === "text") {
     if (!message.body.trim()) errors[`${path}.body`] = t("campaigns.form.bodyRequired");
     else if (message.body.length > BODY_MAX) errors[`${path}.body`] = t("campaigns.form.bodyTooLong", { max: BODY_MAX });
+    return;
+  }
+  if (message.type === "library") {
+    if (!message.library) errors[`${path}.library`] = t("campaigns.wizard.message.libraryRequired");
     return;
   }
   if (!message.template) {
@@ -189,8 +206,9 @@ export function validateStep(
   return errors;
 }
 
-function messageSpec(message: MessageDraft): TextMessage | TemplateMessage {
-  if (message.type === "text" || !message.template) return { type: "text", body: message.body };
+function messageSpec(message: MessageDraft): TextMessage | TemplateMessage | LibraryMessage {
+  if (message.type === "library" && message.library) return { type: "library", template_id: message.library.id };
+  if (message.type !== "template" || !message.template) return { type: "text", body: message.body };
   const { template } = message;
   const pick = (mapping: Record<string, string>, text: string | null) => {
     const placeholders = placeholdersOf(text);
@@ -236,7 +254,7 @@ export function draftChanges(values: WizardValues): DraftChanges {
       values.audienceKind === "segment"
         ? { kind: "segment", segment_id: values.segmentId! }
         : { kind: "contacts", contact_ids: values.contactIds },
-    message: variants ? null : messageSpec({ ...values.message, type: values.messageKind as "text" | "template" }),
+    message: variants ? null : messageSpec({ ...values.message, type: values.messageKind as MessageType }),
     variants: variants
       ? values.variants.map((variant) => ({
           label: variant.label.trim(),
@@ -293,8 +311,10 @@ const TOP_LEVEL: Record<string, string> = {
 const WINDOW: Record<string, string> = { days: "windowDays", start: "windowStart", end: "windowEnd", time_zone: "windowTimeZone" };
 
 function messagePath(prefix: string, rest: (string | number)[]): string {
-  // rest: the union's tag ("text" / "template"), then the field.
-  return rest[0] === "template" ? `${prefix}.template` : `${prefix}.body`;
+  // rest: the union's tag ("text" / "template" / "library"), then the field.
+  if (rest[0] === "template") return `${prefix}.template`;
+  if (rest[0] === "library") return `${prefix}.library`;
+  return `${prefix}.body`;
 }
 
 /** The form path a 422 entry names, from its ``loc`` ("body", then the request's fields). */
@@ -327,9 +347,14 @@ export function stepOfPath(path: string): Step {
 }
 
 /** Where a problem without a field (by its code) belongs. */
+const LIBRARY_CODES = ["template_not_approved", "template_channel_mismatch", "template_on_another_number", "template_not_found"];
+
 export function pathOfCode(code: string | undefined, values: WizardValues): string | null {
+  if (values.messageKind === "variants" && (code === "campaign_message_invalid" || code === "template_invalid" || LIBRARY_CODES.includes(code ?? "")))
+    return "variants";
+  if (LIBRARY_CODES.includes(code ?? "")) return "message.library";
   if (code === "campaign_message_invalid" || code === "template_invalid")
-    return values.messageKind === "variants" ? "variants" : values.messageKind === "template" ? "message.template" : "message.body";
+    return values.messageKind === "template" ? "message.template" : "message.body";
   if (code === "audience_invalid") return values.audienceKind === "segment" ? "segmentId" : "contactIds";
   return null;
 }

@@ -2,6 +2,7 @@
 // first of the company's contacts), else the sample ones; and a message as that contact
 // would read it.
 import type { Contact } from "../../../api/contacts";
+import type { PhoneButton } from "../../templates/PhoneFrame";
 import { SAMPLE, renderPreview } from "../preview";
 import type { MessageDraft } from "./draft";
 
@@ -34,7 +35,7 @@ export interface RenderedMessage {
   header: string | null;
   body: string;
   footer: string | null;
-  buttons: string[];
+  buttons: PhoneButton[];
 }
 
 /** A template's placeholders replaced by what their mapping gives for the contact. */
@@ -46,6 +47,26 @@ function fillPlaceholders(text: string, mapping: Record<string, string>, values:
 }
 
 export function renderMessage(message: MessageDraft, sample: SampleContact): RenderedMessage {
+  if (message.type === "library") {
+    const library = message.library;
+    if (!library) return { header: null, body: "", footer: null, buttons: [] };
+    // A Meta import keeps Meta's {{1}}…, filled through its mappings; ours has named variables.
+    const render = (text: string, part: string) =>
+      library.origin === "meta"
+        ? fillPlaceholders(text, library.mappings?.[part] ?? {}, sample.values)
+        : renderPreview(text, sample.values);
+    return {
+      header: library.header_text ? render(library.header_text, "header") : null,
+      body: render(library.body, "body"),
+      footer: library.footer,
+      buttons: (library.buttons ?? [])
+        .filter((button) => button.text)
+        .map((button) => ({
+          type: (["quick_reply", "url", "phone"].includes(String(button.type)) ? button.type : "quick_reply") as PhoneButton["type"],
+          text: String(button.text),
+        })),
+    };
+  }
   if (message.type === "text" || !message.template) {
     return { header: null, body: renderPreview(message.body, sample.values), footer: null, buttons: [] };
   }
