@@ -76,7 +76,8 @@ DIST = ROOT / "dashboard" / "dist"
 AXE = ROOT / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "tests-e2e" / "artifacts" / "screenshots"
 SNAPSHOTS = ROOT / ".local" / "e2e-dashboard"
-SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "gateway")
+# campaigns too: the campaign wizard and a campaign's live page run on the shared stack.
+SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "campaigns", "gateway")
 VIEWPORT = {"width": 1280, "height": 800}
 # Sent, delivered and read this long after the sandbox accepts a send: seconds apart, so a
 # page shows "delivered" long enough to be seen before "read".
