@@ -122,7 +122,7 @@ function Builder({ initial, cadence }: { initial: CadenceDraft; cadence?: Cadenc
     onSuccess: (saved) => {
       queryClient.setQueryData(cadenceKeys.detail(saved.id), saved);
       void queryClient.invalidateQueries({ queryKey: ["cadences", "list"] });
-      notifications.show({ color: "brand", message: t("cadences.builder.saved") });
+      notifications.show({ color: "brand", closeButtonProps: { "aria-label": t("cadences.detail.close") }, message: t("cadences.builder.saved") });
       navigate(`/cadences/${saved.id}`);
     },
     onError: (error) => setRefusal(refusalOf(error, t("cadences.builder.saveFailed"))),

@@ -30,6 +30,7 @@ export function Actions({ cadence }: { cadence: Cadence }) {
     onError: (error) =>
       notifications.show({
         color: "red",
+        closeButtonProps: { "aria-label": t("cadences.detail.close") },
         title: t("cadences.detail.actionFailed"),
         message: problemMessage((error as ApiError).problem, t("cadences.detail.actionFailed")),
       }),
@@ -68,7 +69,10 @@ export function Actions({ cadence }: { cadence: Cadence }) {
           {t("cadences.detail.archive")}
         </Button>
       )}
-      <Modal opened={archiving} onClose={() => setArchiving(false)} title={t("cadences.detail.archiveTitle")} centered>
+      <Modal opened={archiving} onClose={() => setArchiving(false)} title={t("cadences.detail.archiveTitle")}
+        closeButtonProps={{ "aria-label": t("cadences.detail.close") }}
+        centered
+      >
         <Text size="sm">{t("cadences.detail.archiveBody")}</Text>
         <Group justify="flex-end" mt="lg">
           <Button variant="default" onClick={() => setArchiving(false)} disabled={busy("archive")}>

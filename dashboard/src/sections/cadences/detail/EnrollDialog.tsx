@@ -3,7 +3,7 @@
 import { Alert, Button, Checkbox, Group, Loader, Modal, Paper, Radio, ScrollArea, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconSearch } from "@tabler/icons-react";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type Cadence, type EnrollRequest, type EnrollResult, enroll } from "../../../api/cadencesApi";
@@ -23,7 +23,11 @@ interface EnrollDialogProps {
 export function EnrollDialog({ cadence, opened, onClose }: EnrollDialogProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={t("cadences.enroll.title")} size="lg" centered>
+    <Modal opened={opened} onClose={onClose} title={t("cadences.enroll.title")}
+      closeButtonProps={{ "aria-label": t("cadences.detail.close") }}
+      size="lg"
+      centered
+    >
       {/* Mounted only while open: each opening starts with nothing picked. */}
       {opened && <EnrollForm cadence={cadence} onClose={onClose} />}
     </Modal>
@@ -116,6 +120,8 @@ function ContactChecklist({ picked, onChange }: { picked: string[]; onChange: (i
     queryFn: ({ pageParam }) => listContacts({ q, cursor: pageParam, limit: PAGE }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
+    // The list of the last search stays while the next one loads.
+    placeholderData: keepPreviousData,
   });
   const rows = contacts.data?.pages.flatMap((page) => page.items) ?? [];
   const chosen = new Set(picked);
@@ -141,7 +147,9 @@ function ContactChecklist({ picked, onChange }: { picked: string[]; onChange: (i
       </Group>
       <Paper withBorder p="xs" component="section" aria-label={t("cadences.enroll.list")}>
         {contacts.isPending ? (
-          <Loader size="sm" aria-label={t("app.loading")} />
+          <div role="status" aria-label={t("app.loading")}>
+            <Loader size="sm" />
+          </div>
         ) : contacts.isError ? (
           <Alert color="red" title={t("cadences.enroll.loadFailed")}>
             <Button size="xs" variant="light" onClick={() => void contacts.refetch()}>

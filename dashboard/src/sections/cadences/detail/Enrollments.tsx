@@ -155,13 +155,14 @@ function EnrollmentRow({ cadence, enrollment }: { cadence: Cadence; enrollment: 
   const stop = useMutation({
     mutationFn: () => stopEnrollment(cadence.id, enrollment.id),
     onSuccess: () => {
-      notifications.show({ color: "brand", message: t("cadences.enrollments.stopped", { name }) });
+      notifications.show({ color: "brand", closeButtonProps: { "aria-label": t("cadences.detail.close") }, message: t("cadences.enrollments.stopped", { name }) });
       void queryClient.invalidateQueries({ queryKey: ["cadences", "enrollments", cadence.id] });
       void queryClient.invalidateQueries({ queryKey: cadenceKeys.detail(cadence.id) });
     },
     onError: (error) =>
       notifications.show({
         color: "red",
+        closeButtonProps: { "aria-label": t("cadences.detail.close") },
         title: t("cadences.enrollments.stopFailed"),
         message: problemMessage((error as ApiError).problem, t("cadences.enrollments.stopFailed")),
       }),
