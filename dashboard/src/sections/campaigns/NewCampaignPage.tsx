@@ -211,7 +211,7 @@ export default function NewCampaignPage() {
               form={form}
               accounts={usable}
               accountsLoaded={accounts.isSuccess}
-              onFirstPicked={(contact) => setPicked(contact ?? (form.values.contactIds.length ? picked : null))}
+              onPicked={(ids, first) => setPicked(ids.length === 0 ? null : (first ?? picked))}
             />
           </Stepper.Step>
           <Stepper.Step {...stepLabel("message")}>

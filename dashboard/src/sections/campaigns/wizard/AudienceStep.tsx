@@ -13,10 +13,11 @@ interface AudienceStepProps {
   form: UseFormReturnType<WizardValues>;
   accounts: ChannelAccount[];
   accountsLoaded: boolean;
-  onFirstPicked: (contact: Contact | null) => void;
+  /** The first contact picked (for the preview), when the list shows it; ``ids`` all of them. */
+  onPicked: (ids: string[], first: Contact | null) => void;
 }
 
-export function AudienceStep({ form, accounts, accountsLoaded, onFirstPicked }: AudienceStepProps) {
+export function AudienceStep({ form, accounts, accountsLoaded, onPicked }: AudienceStepProps) {
   const { t } = useTranslation();
   const segments = useSegments();
   const kind = form.values.audienceKind;
@@ -73,7 +74,7 @@ export function AudienceStep({ form, accounts, accountsLoaded, onFirstPicked }: 
           error={form.errors.contactIds as string | undefined}
           onChange={(ids, first) => {
             form.setFieldValue("contactIds", ids);
-            onFirstPicked(first);
+            onPicked(ids, first);
           }}
         />
       )}
