@@ -21,8 +21,8 @@ setup:         ## toolchain and workspace only (uv, .venv from uv.lock)
 
 test: setup    ## lint, types, then every test on the real servers
 	@deploy/local/infra.sh up
-	@$(MAKE) --no-print-directory lint typecheck pytest
-	@deploy/local/dashboard.sh test
+	@$(MAKE) --no-print-directory lint typecheck
+	@MIA_TEST_DASHBOARD=1 deploy/local/run-tests.sh
 
 lint:
 	.venv/bin/ruff check .

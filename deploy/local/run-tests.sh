@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Runs pytest once per workspace member (each has its own conftest, database and
-# migrations) and then tests-e2e; prints one total line. A member whose pytest collects
-# no test fails the run: exit code 5 must never pass silently.
+# migrations) and tests-e2e; prints one total line. A member whose pytest collects
+# no test fails the run: exit code 5 must never pass silently. With MIA_TEST_DASHBOARD=1
+# (make test) the dashboard's tests run too, after tests-e2e.
+#
+# Two lanes side by side (MIA_TEST_LANES=1: one after the other): the members' suites one
+# after another, and the end-to-end suite. The end-to-end suite shares nothing with the
+# members' tests but the PostgreSQL server (brokers of its own, databases named e2e_*, a
+# Redis index of its own) and spends most of its time waiting on round trips between its
+# processes: it runs on the core the members' suites leave idle. Its output is kept in
+# .local/test-reports/tests-e2e.log and shown once it is over.
 set -uo pipefail
 here="$(dirname "$0")"
 source "$here/env.sh"
@@ -11,28 +19,58 @@ reports="$MIA_LOCAL/test-reports"
 rm -rf "$reports" && mkdir -p "$reports"
 suites=(libs/common/tests)
 for dir in services/*/tests tools/*/tests; do [ -d "$dir" ] && suites+=("$dir"); done
-suites+=(tests-e2e)
 
-failed_suites=()
-for suite in "${suites[@]}"; do
+# run_suite SUITE [pytest args]: one pytest; a failure is recorded in $reports/failed.
+run_suite() {
+  local suite="$1" name started code
+  shift
   name="$(echo "$suite" | tr '/' '_')"
-  if [ "$suite" = tests-e2e ]; then
-    # The browser tests drive Debian's Chromium on the dashboard's build, as the gateway
-    # serves it: both are made ready here (each a no-op when already so).
-    "$here/chromium.sh" >/dev/null || failed_suites+=("chromium (deploy/local/chromium.sh)")
-    "$here/dashboard.sh" build || failed_suites+=("dashboard build")
-  fi
+  started=$SECONDS
   echo "=== pytest $suite"
   .venv/bin/python -m pytest "$suite" -q -p no:cacheprovider --import-mode=importlib \
     --junitxml="$reports/$name.xml" "$@"
   code=$?
+  echo "=== pytest $suite: $((SECONDS - started)) s"
   if [ $code -eq 5 ]; then
     echo "!!! $suite collected no tests" >&2
-    failed_suites+=("$suite (no tests)")
+    echo "$suite (no tests)" >>"$reports/failed"
   elif [ $code -ne 0 ]; then
-    failed_suites+=("$suite")
+    echo "$suite" >>"$reports/failed"
   fi
-done
+}
+
+end_to_end() {
+  # The browser tests drive Debian's Chromium on the dashboard's build, as the gateway
+  # serves it: both are made ready here (each a no-op when already so).
+  "$here/chromium.sh" >/dev/null || echo "chromium (deploy/local/chromium.sh)" >>"$reports/failed"
+  "$here/dashboard.sh" build || echo "dashboard build" >>"$reports/failed"
+  run_suite tests-e2e "$@"
+  if [ "${MIA_TEST_DASHBOARD:-0}" = 1 ]; then
+    "$here/dashboard.sh" test || echo "dashboard tests" >>"$reports/failed"
+  fi
+}
+
+started=$SECONDS
+if [ "${MIA_TEST_LANES:-2}" = 1 ]; then
+  for suite in "${suites[@]}"; do run_suite "$suite" "$@"; done
+  end_to_end "$@"
+else
+  echo "=== tests-e2e runs beside the members' suites (its output: $reports/tests-e2e.log)"
+  # A job of its own (job control on for this one fork): SIGINT then reaches its pytest,
+  # which stops the stacks it started, when this script is stopped early.
+  set -m
+  end_to_end "$@" >"$reports/tests-e2e.log" 2>&1 &
+  e2e=$!
+  set +m
+  stop_e2e() { kill -0 "$e2e" 2>/dev/null && kill -INT -- "-$e2e" 2>/dev/null && wait "$e2e"; }
+  trap stop_e2e EXIT
+  trap 'exit 130' INT TERM
+  for suite in "${suites[@]}"; do run_suite "$suite" "$@"; done
+  wait "$e2e"
+  trap - EXIT INT TERM
+  cat "$reports/tests-e2e.log"
+fi
+echo "=== every suite: $((SECONDS - started)) s"
 
 .venv/bin/python - "$reports" <<'PY'
 import sys, pathlib, xml.etree.ElementTree as ET
@@ -46,7 +84,7 @@ passed = totals["tests"] - failed - totals["skipped"]
 print(f"total: {passed} passed, {failed} failed, {totals['skipped']} skipped")
 PY
 
-if [ ${#failed_suites[@]} -gt 0 ]; then
-  echo "failed: ${failed_suites[*]}" >&2
+if [ -s "$reports/failed" ]; then
+  echo "failed: $(paste -sd ' ' "$reports/failed")" >&2
   exit 1
 fi
