@@ -2,6 +2,7 @@
 // same keys (its type checks that).
 import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
+import * as campaignCsv from "../sections/campaigns/wizard/csvAudienceMessages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
@@ -72,6 +73,7 @@ export const en = {
   contacts: contacts.en,
   pipelines: pipelines.en,
   campaigns: campaigns.en,
+  campaignCsv: campaignCsv.en,
   cadences: cadences.en,
   templates: templates.en,
   connections: connections.en,

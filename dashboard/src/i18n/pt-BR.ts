@@ -2,6 +2,7 @@
 import type { Messages } from "./en";
 import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
+import * as campaignCsv from "../sections/campaigns/wizard/csvAudienceMessages";
 import * as connections from "../sections/connections/messages";
 import * as contacts from "../sections/contacts/messages";
 import * as inbox from "../sections/inbox/messages";
@@ -72,6 +73,7 @@ export const ptBR: Messages = {
   contacts: contacts.ptBR,
   pipelines: pipelines.ptBR,
   campaigns: campaigns.ptBR,
+  campaignCsv: campaignCsv.ptBR,
   cadences: cadences.ptBR,
   templates: templates.ptBR,
   connections: connections.ptBR,
