@@ -6,57 +6,22 @@
 // Every row becomes or updates a crm contact, so consent and opt-outs are the crm's as for
 // any contact, and columns mapped to custom fields are {{fields.<key>}} in the message.
 // Everything here is the component's own state: leaving it leaves the wizard as it was.
-import { Alert, Button, Group, Select, Stack, Text, Title } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
+import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { components } from "../../../api/campaigns";
-import { CHANNELS, FIELD_TARGET, type ImportAnalysis, type ImportState, createTag, problemText, startImport } from "../../contacts/crm";
-import { type Mapping, MappingStep, mappingBody, suggestedMapping } from "../../contacts/import/MappingStep";
+import type { ImportAnalysis } from "../../contacts/crm";
+import { type Mapping, MappingStep, suggestedMapping } from "../../contacts/import/MappingStep";
 import { PreviewStep } from "../../contacts/import/PreviewStep";
 import { RunStep } from "../../contacts/import/RunStep";
 import { UploadStep } from "../../contacts/import/UploadStep";
 import { CsvAudienceReport } from "./CsvAudienceReport";
+import { CsvAudienceStart, type Started } from "./CsvAudienceStart";
+import { type CsvAudienceSummary, type FilterAudience, csvAudienceOf, variablesOf } from "./csvAudienceFilter";
 
-export type FilterAudience = components["schemas"]["FilterAudience"];
-
-/** What the wizard keeps of a CSV audience besides the filter, to show and to reuse. */
-export interface CsvAudienceSummary {
-  /** "1,234 contacts from clientes.csv, 12 rows rejected" */
-  text: string;
-  filename: string;
-  contacts: number;
-  rejected: number;
-  importId: string;
-  tagId: string;
-  tagName: string;
-  /** The message variables the file's custom-field columns fill: "fields.plan". */
-  variables: string[];
-}
-
-/** The campaign's audience: every contact with the upload's tag. */
-export function csvAudienceOf(tagId: string): FilterAudience {
-  return { kind: "filter", filter: { condition: "tags", match: "any", tag_ids: [tagId] } };
-}
-
-/** The variables of the columns mapped to custom fields, in the file's column order. */
-export function variablesOf(mapping: Mapping): string[] {
-  return mappingBody(mapping)
-    .map((column) => column.field)
-    .filter((field) => field.startsWith(FIELD_TARGET));
-}
-
-const TAG_NAME_MAX = 64; // the crm's limit
+export type { CsvAudienceSummary, FilterAudience } from "./csvAudienceFilter";
 
 type Stage = "upload" | "map" | "preview" | "options" | "run" | "report";
 const STAGES: Stage[] = ["upload", "map", "preview", "options", "run"];
-
-interface Started {
-  importId: string;
-  jobId: string | null;
-  tagId: string;
-  tagName: string;
-}
 
 export function CsvAudience({
   campaignName,
@@ -155,7 +120,7 @@ export function CsvAudience({
         <PreviewStep analysis={analysis} mapping={mapping} onBack={() => setStage("map")} onNext={() => setStage("options")} />
       )}
       {stage === "options" && analysis && (
-        <StartImport
+        <CsvAudienceStart
           analysis={analysis}
           mapping={mapping}
           campaignName={campaignName}
@@ -210,93 +175,5 @@ function Variables({ variables }: { variables: string[] }) {
     <Text size="sm" c="dimmed">
       {t("campaignCsv.variables", { variables: variables.map((name) => `{{${name}}}`).join(", ") })}
     </Text>
-  );
-}
-
-/** The tag for one upload: the campaign's name (or today's date) and the import's short id,
- *  cut to the crm's 64 characters by shortening the name. */
-function useTagName(campaignName: string | undefined, importId: string): string {
-  const { t, i18n } = useTranslation();
-  const id = importId.replace(/-/g, "").slice(0, 8);
-  let name = campaignName?.trim() || new Date().toLocaleDateString(i18n.language);
-  const full = () => t("campaignCsv.tagName", { name, id });
-  const over = full().length - TAG_NAME_MAX;
-  if (over > 0) name = `${name.slice(0, Math.max(1, name.length - over - 1))}…`;
-  return full();
-}
-
-/** The import's options for a campaign, and its start: existing contacts are always updated
- *  (a skipped one would not get the tag, and so would not receive the campaign); consent is
- *  recorded only when asked. */
-function StartImport({
-  analysis,
-  mapping,
-  campaignName,
-  onBack,
-  onStarted,
-}: {
-  analysis: ImportAnalysis;
-  mapping: Mapping;
-  campaignName: string | undefined;
-  onBack: () => void;
-  onStarted: (started: Started) => void;
-}) {
-  const { t } = useTranslation();
-  const tagName = useTagName(campaignName, analysis.id);
-  const [consent, setConsent] = useState<string | null>(null);
-  // A tag made by a try whose start then failed is used again, not made twice.
-  const [tag, setTag] = useState<{ id: string; name: string } | null>(null);
-  const run = useMutation({
-    mutationFn: async (): Promise<{ state: ImportState; tag: { id: string; name: string } }> => {
-      const made = tag ?? (await createTag({ name: tagName, color: "#64748b" }));
-      setTag({ id: made.id, name: made.name });
-      const [channel, status] = consent ? consent.split(":") : [];
-      const state = await startImport(analysis.id, {
-        mapping: mappingBody(mapping),
-        tags: [made.id],
-        on_existing: "update",
-        consent:
-          channel && status
-            ? { channel: channel as (typeof CHANNELS)[number], status: status as "opted_in" | "opted_out" }
-            : null,
-      });
-      return { state, tag: made };
-    },
-    onSuccess: ({ state, tag: made }) =>
-      onStarted({ importId: analysis.id, jobId: state.job_id, tagId: made.id, tagName: made.name }),
-  });
-  const consentChoices = CHANNELS.flatMap((channel) =>
-    (["opted_in", "opted_out"] as const).map((status) => ({
-      value: `${channel}:${status}`,
-      label: t(`contacts.imports.consent.${status}`, { channel: t(`contacts.channels.${channel}`) }),
-    })),
-  );
-  return (
-    <Stack gap="sm" mt="md" maw={560}>
-      <Text size="sm">{t("campaignCsv.existing")}</Text>
-      <Text size="sm">{t("campaignCsv.tagNote", { tag: tag?.name ?? tagName })}</Text>
-      <Select
-        label={t("contacts.imports.consentLabel")}
-        description={t("contacts.imports.consentHint")}
-        placeholder={t("contacts.imports.consentNone")}
-        data={consentChoices}
-        value={consent}
-        onChange={setConsent}
-        clearable
-      />
-      {run.isError && (
-        <Alert color="red.9" title={t("campaignCsv.startFailed")} role="alert">
-          {problemText(run.error, t("campaignCsv.startFailed"))}
-        </Alert>
-      )}
-      <Group justify="space-between">
-        <Button variant="default" onClick={onBack}>
-          {t("contacts.imports.back")}
-        </Button>
-        <Button onClick={() => run.mutate()} loading={run.isPending}>
-          {t("campaignCsv.start")}
-        </Button>
-      </Group>
-    </Stack>
   );
 }

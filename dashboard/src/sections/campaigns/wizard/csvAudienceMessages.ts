@@ -43,6 +43,8 @@ export const en = {
   summaryRejected_other: ", {{rejected}} rows rejected",
   chosen: "The audience",
   aFile: "the file",
+  choice: "A CSV file",
+  required: "Import a file and use its contacts",
 };
 
 export const ptBR: typeof en = {
@@ -86,4 +88,6 @@ export const ptBR: typeof en = {
   summaryRejected_other: ", {{rejected}} linhas rejeitadas",
   chosen: "O público",
   aFile: "o arquivo",
+  choice: "Um arquivo CSV",
+  required: "Importe um arquivo e use os contatos dele",
 };
