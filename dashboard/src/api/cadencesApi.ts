@@ -12,6 +12,8 @@ export type CadenceUpdate = Schemas["CadenceUpdate"];
 export type CadencePage = Schemas["Page_CadenceOut_"];
 export type CadenceStatus = Schemas["CadenceStatus"];
 export type SendStep = Schemas["SendStep"];
+/** A send step's Meta template (an approved one, with what fills its placeholders). */
+export type CadenceTemplateMessage = Schemas["TemplateMessage"];
 export type WaitStep = Schemas["WaitStep"];
 export type WaitUntilStep = Schemas["WaitUntilStep"];
 export type BranchStep = Schemas["BranchStep"];

@@ -6,7 +6,9 @@ import { endSession } from "../../auth/session";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
 import { whatsappAccount } from "../connections/fixtures";
 import { renderApp } from "../connections/testing";
-import { ACCOUNT_ID, cadence } from "./fixtures";
+import { crmLookups } from "../contacts/testing";
+import { TAG_VIP, tagOut } from "../contacts/fixtures";
+import { ACCOUNT_ID, cadence, channelTemplate } from "./fixtures";
 import { SLOW, choose, seriousViolations } from "./testing";
 
 afterEach(() => endSession());
@@ -281,6 +283,69 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
       business_hours: { days: [1, 2, 3, 4], start: "09:00", end: "18:00", time_zone: "America/Sao_Paulo", per_contact: false },
       stop_on_reply: true,
       stop_on_stage_change: true,
+    });
+  });
+  it("branches on a contacts filter built with the segment builder", async () => {
+    const { created } = api({ ...crmLookups({ tags: [tagOut(TAG_VIP)], count: 7 }) });
+    renderApp("/cadences/new");
+    const user = userEvent.setup();
+    await fillBasics(user);
+    await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
+    await addStep(user, "Branch on a condition");
+    const branch = within(stepCard("Step 2: Branch"));
+    await choose(user, branch.getByRole("textbox", { name: "Condition" }), "They match a filter now");
+
+    await user.click(screen.getByRole("button", { name: "Create the cadence" }));
+    expect(branch.getByText("Complete at least one condition of the filter.")).toBeInTheDocument();
+    await user.click(branch.getByRole("button", { name: "Add a condition" }));
+    await user.click(await screen.findByRole("menuitem", { name: "Tags", hidden: true }));
+    await choose(user, branch.getByRole("textbox", { name: "Condition 1 (Tags): tags" }), "VIP");
+    expect(await branch.findByText("7 contacts match")).toBeInTheDocument();
+    expect(await seriousViolations()).toEqual([]);
+
+    await user.click(screen.getByRole("button", { name: "Create the cadence" }));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect((created[0] as { steps: unknown[] }).steps[1]).toEqual({
+      type: "branch",
+      condition: { kind: "filter", filter: { all: [{ condition: "tags", match: "any", tag_ids: [TAG_VIP.id] }] } },
+      then_step: 2,
+      else_step: 2,
+    });
+  });
+  it("sends an approved Meta template with its placeholders filled by the contact's details", async () => {
+    const { created } = api({
+      [`GET /api/v1/channels/accounts/${ACCOUNT_ID}/templates`]: () =>
+        json({ items: [channelTemplate(), channelTemplate({ name: "em_revisao", status: "PENDING" })] }),
+    });
+    renderApp("/cadences/new");
+    const user = userEvent.setup();
+    await fillBasics(user);
+    const send = within(stepCard("Step 1: Send a message"));
+    await user.click(send.getByRole("radio", { name: "An approved Meta template" }));
+    await user.click(send.getByRole("textbox", { name: "Template" }));
+    // Only the approved ones are offered.
+    expect(await screen.findByRole("option", { name: "boas_vindas (pt_BR)", hidden: true })).toBeInTheDocument();
+    expect(screen.queryByRole("option", { name: "em_revisao (pt_BR)", hidden: true })).toBeNull();
+    await choose(user, send.getByRole("textbox", { name: "Template" }), "boas_vindas (pt_BR)");
+    await user.type(send.getByRole("textbox", { name: "Body {{1}}" }), "first_name|cliente");
+
+    await user.click(screen.getByRole("button", { name: "Create the cadence" }));
+    expect(send.getByText("Say what fills each of the template's placeholders.")).toBeInTheDocument();
+    await user.type(send.getByRole("textbox", { name: "Body {{2}}" }), "NATAL10");
+    await user.click(screen.getByRole("button", { name: "Create the cadence" }));
+
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect((created[0] as { steps: unknown[] }).steps[0]).toEqual({
+      type: "send",
+      message: {
+        type: "template",
+        name: "boas_vindas",
+        language: "pt_BR",
+        category: "marketing",
+        body: "Olá {{1}}, seu cupom é {{2}}.",
+        body_mapping: { "1": "first_name|cliente", "2": "NATAL10" },
+        button_index: 0,
+      },
     });
   });
 });

@@ -12,7 +12,8 @@ import { type Cadence, createCadence, getCadence, updateCadence } from "../../ap
 import { ApiError, problemMessage } from "../../api/client";
 import { useMe } from "../../auth/useMe";
 import { StepList } from "./builder/StepList";
-import { AccountSelect, OptionsEditor, TriggersEditor } from "./builder/Settings";
+import { OptionsEditor } from "./builder/Options";
+import { AccountSelect, TriggersEditor } from "./builder/Settings";
 import { type CadenceDraft, createOf, draftOfCadence, emptyDraft, settingsProblems, updateOf } from "./builder/draft";
 import { cadenceKeys, countOf } from "./queries";
 import { problemsOf, serverProblems } from "./steps";
@@ -197,6 +198,8 @@ function Builder({ initial, cadence }: { initial: CadenceDraft; cadence?: Cadenc
         onChange={(steps) => change({ steps })}
         problems={tried ? stepProblems : new Map()}
         serverProblems={refusal.byStep}
+        accountId={draft.accountId}
+        channel={draft.channel}
       />
       <TriggersEditor draft={draft} onChange={change} problems={tried ? settings : {}} />
       <OptionsEditor draft={draft} onChange={change} hoursError={settingError("hours")} />

@@ -6,8 +6,7 @@ import { endSession } from "../../auth/session";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
 import { contact } from "../contacts/fixtures";
-import { SEGMENT } from "../campaigns/fixtures";
-import { cadence, enrollment } from "./fixtures";
+import { SEGMENT, cadence, enrollment } from "./fixtures";
 import { SLOW, badge, choose, seriousViolations } from "./testing";
 
 afterEach(() => endSession());

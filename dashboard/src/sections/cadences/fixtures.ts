@@ -1,5 +1,6 @@
 // Cadences and enrollments as the campaigns service answers them, for tests.
 import type { Cadence, Enrollment } from "../../api/cadencesApi";
+import type { ChannelTemplate } from "../../api/channels";
 
 const NOW = "2026-11-28T12:00:00Z";
 let serial = 0;
@@ -57,3 +58,31 @@ export function enrollment(overrides: Partial<Enrollment> = {}): Enrollment {
     ...overrides,
   };
 }
+
+/** One of a WhatsApp number's templates, as the sender answers them. */
+export function channelTemplate(overrides: Partial<ChannelTemplate> = {}): ChannelTemplate {
+  return {
+    name: "boas_vindas",
+    language: "pt_BR",
+    status: "APPROVED",
+    category: "MARKETING",
+    body: "Olá {{1}}, seu cupom é {{2}}.",
+    variables: 2,
+    header: null,
+    header_variables: 0,
+    footer: null,
+    ...overrides,
+  } as ChannelTemplate;
+}
+
+export const SEGMENT = {
+  id: "5e5e5e5e-0000-4000-8000-000000000001",
+  name: "Clientes VIP",
+  description: null,
+  filter: { all: [] },
+  count: 120,
+  count_timed_out: false,
+  created_by_user_id: null,
+  created_at: NOW,
+  updated_at: NOW,
+};

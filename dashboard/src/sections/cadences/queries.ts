@@ -13,6 +13,8 @@ export const cadenceKeys = {
     cursor: string | null,
   ) => ["cadences", "enrollments", cadenceId, state, step, q, cursor] as const,
   contacts: (q: string) => ["cadences", "enroll", "contacts", q] as const,
+  /** A number's Meta templates, for a send step. */
+  templates: (accountId: string) => ["cadences", "templates", accountId] as const,
 };
 
 export const PAGE_SIZE = 25;

@@ -21,7 +21,7 @@ export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 export const END = "end";
 
 export type StepDraft =
-  | { key: string; type: "send"; body: string; template: TemplateMessage | null }
+  | { key: string; type: "send"; kind: "text" | "template"; body: string; template: TemplateMessage | null }
   | { key: string; type: "wait"; amount: number | string; unit: WaitUnit }
   | { key: string; type: "wait_until"; days: number[]; time: string; perContact: boolean }
   | { key: string; type: "branch"; kind: ConditionKind; filter: Group; then: string; otherwise: string };
@@ -32,7 +32,7 @@ const nextKey = () => `step-${++serial}`;
 export function newStep(type: StepType): StepDraft {
   switch (type) {
     case "send":
-      return { key: nextKey(), type, body: "", template: null };
+      return { key: nextKey(), type, kind: "text", body: "", template: null };
     case "wait":
       return { key: nextKey(), type, amount: 1, unit: "days" };
     case "wait_until":
@@ -95,7 +95,10 @@ export function toWire(steps: StepDraft[]): CadenceStep[] {
   return steps.map((step) => {
     switch (step.type) {
       case "send":
-        return { type: "send", message: step.template ?? { type: "text", body: step.body } };
+        return {
+          type: "send",
+          message: step.kind === "template" && step.template ? step.template : { type: "text", body: step.body },
+        };
       case "wait":
         return { type: "wait", amount: Number(step.amount), unit: step.unit };
       case "wait_until":
@@ -126,8 +129,8 @@ export function fromWire(stored: Stored[]): StepDraft[] {
       case "send": {
         const message = (step.message ?? {}) as Stored;
         return message.type === "template"
-          ? { key, type: "send", body: "", template: message as unknown as TemplateMessage }
-          : { key, type: "send", body: String(message.body ?? ""), template: null };
+          ? { key, type: "send", kind: "template", body: "", template: message as unknown as TemplateMessage }
+          : { key, type: "send", kind: "text", body: String(message.body ?? ""), template: null };
       }
       case "wait":
         return { key, type: "wait", amount: Number(step.amount ?? 1), unit: (step.unit as WaitUnit) ?? "days" };
@@ -155,6 +158,22 @@ export function fromWire(stored: Stored[]): StepDraft[] {
   });
 }
 
+/** The placeholders of a Meta template's text, in order, once each: "1", "2"… or named ones. */
+export function placeholdersOf(text: string | null | undefined): string[] {
+  const found: string[] = [];
+  for (const match of (text ?? "").matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) {
+    if (!found.includes(match[1]!)) found.push(match[1]!);
+  }
+  return found;
+}
+
+/** Whether every placeholder of the template's body and header says what fills it. */
+export function mappingComplete(template: TemplateMessage): boolean {
+  const filled = (text: string | null | undefined, mapping: Record<string, string> | null | undefined) =>
+    placeholdersOf(text).every((placeholder) => Boolean(mapping?.[placeholder]?.trim()));
+  return filled(template.body, template.body_mapping) && filled(template.header_text, template.header_mapping);
+}
+
 /** What is missing or wrong in each step, by its index, as message keys (under
  *  ``cadences.builder.problems``); a cadence must send at least once (index -1). */
 export function problemsOf(steps: StepDraft[]): Map<number, string[]> {
@@ -165,7 +184,9 @@ export function problemsOf(steps: StepDraft[]): Map<number, string[]> {
   steps.forEach((step, index) => {
     switch (step.type) {
       case "send":
-        if (!step.template && !step.body.trim()) add(index, "bodyRequired");
+        if (step.kind === "text" && !step.body.trim()) add(index, "bodyRequired");
+        if (step.kind === "template" && !step.template) add(index, "templateRequired");
+        if (step.kind === "template" && step.template && !mappingComplete(step.template)) add(index, "mappingRequired");
         break;
       case "wait": {
         const amount = Number(step.amount);

@@ -1,7 +1,7 @@
 // Each kind of step's own editor: a message, a wait, a wait until a weekday and time, a
 // branch on a condition (replied, read, or a crm filter built with the contacts' segment
 // builder) with "go to step N / end" choices that offer only later steps.
-import { Button, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
+import { Button, Group, NumberInput, Radio, Select, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +17,7 @@ import {
   isLaterTarget,
   targetsAfter,
 } from "../steps";
+import { TemplateEditor } from "./TemplateEditor";
 import { Weekdays } from "./Weekdays";
 
 /** The contact's details a message can carry (custom fields as fields.<key>). */
@@ -35,24 +36,32 @@ interface EditorProps<T extends StepDraft["type"]> {
 
 const problem = (problems: string[], key: string) => problems.includes(key);
 
-export function SendEditor({ step, number, onChange, problems }: EditorProps<"send">) {
+interface SendProps extends EditorProps<"send"> {
+  /** The cadence's number and channel: only WhatsApp sends Meta templates. */
+  accountId: string | null;
+  channel: string | null;
+}
+
+export function SendEditor({ step, number, onChange, problems, accountId, channel }: SendProps) {
   const { t } = useTranslation();
   const area = useRef<HTMLTextAreaElement>(null);
-  if (step.template) {
+  const kinds = channel === "sms" && step.kind === "text" ? null : (
+    <Radio.Group
+      label={t("cadences.builder.messageKind")}
+      value={step.kind}
+      onChange={(kind) => onChange({ ...step, kind: kind as typeof step.kind })}
+    >
+      <Group gap="md" mt={4}>
+        <Radio value="text" label={t("cadences.builder.messageKinds.text")} />
+        <Radio value="template" label={t("cadences.builder.messageKinds.template")} disabled={channel === "sms"} />
+      </Group>
+    </Radio.Group>
+  );
+  if (step.kind === "template") {
     return (
-      <Stack gap="xs" align="flex-start">
-        <Text size="sm" fw={500}>
-          {t("cadences.builder.template", { name: step.template.name, language: step.template.language })}
-        </Text>
-        <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-          {step.template.body}
-        </Text>
-        <Text size="xs" c="dimmed">
-          {t("cadences.builder.templateHint")}
-        </Text>
-        <Button size="xs" variant="light" onClick={() => onChange({ ...step, template: null, body: step.template?.body ?? "" })}>
-          {t("cadences.builder.replaceTemplate")}
-        </Button>
+      <Stack gap="xs">
+        {kinds}
+        <TemplateEditor step={step} accountId={accountId} onChange={onChange} problems={problems} />
       </Stack>
     );
   }
@@ -64,6 +73,7 @@ export function SendEditor({ step, number, onChange, problems }: EditorProps<"se
   };
   return (
     <Stack gap="xs">
+      {kinds}
       <Textarea
         ref={area}
         label={t("cadences.builder.body")}

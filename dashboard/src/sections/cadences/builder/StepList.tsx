@@ -14,9 +14,11 @@ interface StepListProps {
   problems: Map<number, string[]>;
   /** The API's words, by step index. */
   serverProblems: Map<number, string[]>;
+  accountId: string | null;
+  channel: string | null;
 }
 
-export function StepList({ steps, onChange, problems, serverProblems }: StepListProps) {
+export function StepList({ steps, onChange, problems, serverProblems, accountId, channel }: StepListProps) {
   const { t } = useTranslation();
   const replace = (index: number, step: StepDraft) => onChange(steps.map((old, i) => (i === index ? step : old)));
   return (
@@ -52,6 +54,8 @@ export function StepList({ steps, onChange, problems, serverProblems }: StepList
               onRemove={() => onChange(removeStep(steps, index))}
               problems={problems.get(index) ?? []}
               serverProblems={serverProblems.get(index) ?? []}
+              accountId={accountId}
+              channel={channel}
             />
           ))}
         </Stack>
@@ -84,9 +88,12 @@ interface StepCardProps {
   onRemove: () => void;
   problems: string[];
   serverProblems: string[];
+  accountId: string | null;
+  channel: string | null;
 }
 
-function StepCard({ step, index, steps, last, onChange, onMove, onRemove, problems, serverProblems }: StepCardProps) {
+function StepCard(props: StepCardProps) {
+  const { step, index, steps, last, onChange, onMove, onRemove, problems, serverProblems, accountId, channel } = props;
   const { t } = useTranslation();
   const number = index + 1;
   const label = t("cadences.builder.stepLabel", { number, kind: t(`cadences.builder.kind.${step.type}`) });
@@ -129,7 +136,14 @@ function StepCard({ step, index, steps, last, onChange, onMove, onRemove, proble
         </Alert>
       )}
       {step.type === "send" ? (
-        <SendEditor step={step} number={number} onChange={onChange} problems={problems} />
+        <SendEditor
+          step={step}
+          number={number}
+          onChange={onChange}
+          problems={problems}
+          accountId={accountId}
+          channel={channel}
+        />
       ) : step.type === "wait" ? (
         <WaitEditor step={step} number={number} onChange={onChange} problems={problems} />
       ) : step.type === "wait_until" ? (
