@@ -2,6 +2,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
+import i18n from "../../i18n";
 import { fakeGateway, json, problem, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
 import { cadence } from "./fixtures";
@@ -111,5 +112,27 @@ describe("cadences list", { timeout: 30_000 }, () => {
     expect(screen.getByText("campaigns is not answering")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("link", { name: "Boas-vindas" })).toBeInTheDocument();
+  });
+  it("speaks Brazilian Portuguese", async () => {
+    api(() => json({ items: [cadence({ name: "Boas-vindas", status: "paused", counts: { active: 2 } })], next_cursor: null }));
+    await i18n.changeLanguage("pt-BR");
+    try {
+      renderApp("/cadences");
+      const table = await screen.findByRole("table", { name: "Cadências" }, SLOW);
+      expect(within(table).getAllByRole("columnheader").map((th) => th.textContent)).toEqual([
+        "Nome",
+        "Status",
+        "Canal",
+        "Em andamento",
+        "Concluídas",
+        "Interrompidas",
+        "Com falha",
+      ]);
+      expect(within(table).getByText("Pausada")).toBeInTheDocument();
+      expect(screen.getByRole("link", { name: "Nova cadência" })).toBeInTheDocument();
+      expect(screen.getByRole("link", { name: "Cadências" })).toHaveAttribute("href", "/cadences");
+    } finally {
+      await i18n.changeLanguage("en");
+    }
   });
 });
