@@ -264,6 +264,20 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
     expect(sent.filter((item) => item.path === "tag")).toHaveLength(1);
   });
 
+  it("inside the wizard's form, uploading does not submit the wizard", async () => {
+    gateway();
+    const submitted = vi.fn((event: { preventDefault: () => void }) => event.preventDefault());
+    renderWithProviders(
+      <form aria-label="Wizard" onSubmit={submitted}>
+        <CsvAudience onAudience={() => {}} />
+      </form>,
+    );
+    await upload();
+
+    await screen.findByRole("table", { name: "Columns and where they go" });
+    expect(submitted).not.toHaveBeenCalled();
+  });
+
   it("keeps the file already chosen until another one replaces it", async () => {
     gateway();
     const onAudience = vi.fn();

@@ -80,7 +80,9 @@ export function CsvAudience({
 
   const number = Math.min(STAGES.indexOf(stage === "report" ? "run" : stage) + 1, STAGES.length);
   return (
-    <Stack gap="xs">
+    // The upload is a form of its own; inside the wizard's form its submit must not bubble
+    // up and press the wizard's Next as well.
+    <Stack gap="xs" onSubmit={(event) => event.stopPropagation()}>
       <Title order={3} size="h5">
         {t("campaignCsv.title")}
       </Title>
