@@ -171,7 +171,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
 
     expect(await within(dialog).findByText("1 person enrolled.")).toBeInTheDocument();
     expect(within(dialog).getByText(/1 was enrolled before/)).toBeInTheDocument();
-    expect(within(dialog).getByText("Left out: opted_out 1")).toBeInTheDocument();
+    expect(within(dialog).getByText("Left out: Opted out 1")).toBeInTheDocument();
     expect(enrolled).toEqual([{ contact_ids: [MARIA.id] }]);
     await user.click(within(dialog).getByRole("button", { name: "Done" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
@@ -208,7 +208,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
     const bruno = within(rows[2]!).getAllByRole("cell");
     expect(bruno[1]).toHaveTextContent("Stopped");
     expect(bruno[2]).toHaveTextContent("Finished");
-    expect(bruno[4]).toHaveTextContent("replied");
+    expect(bruno[4]).toHaveTextContent("Replied");
     expect(within(rows[2]!).queryByRole("button", { name: /Stop/ })).toBeNull();
     expect(await seriousViolations()).toEqual([]);
 

@@ -156,25 +156,36 @@ function Options({ cadence }: { cadence: Cadence }) {
         ? t("cadences.detail.stageEntered")
         : t("cadences.detail.contactCreated"),
   );
+  const items = [
+    ...(triggers.length > 0 ? [t("cadences.detail.triggers", { list: triggers.join("; ") })] : []),
+    ...(cadence.stop_on_reply ? [t("cadences.detail.stopsOnReply")] : []),
+    ...(cadence.stop_on_stage_change ? [t("cadences.detail.stopsOnStage")] : []),
+    ...(hours
+      ? [
+          t("cadences.detail.businessHours", {
+            days: weekdayList(hours.days ?? [], i18n.language),
+            start: String(hours.start ?? "").slice(0, 5),
+            end: String(hours.end ?? "").slice(0, 5),
+          }),
+        ]
+      : []),
+  ];
   return (
     <Card withBorder component="section" aria-labelledby="cadence-options">
       <Title order={3} size="h5" id="cadence-options" mb="xs">
         {t("cadences.detail.options")}
       </Title>
-      <List size="sm" spacing={4}>
-        {triggers.length > 0 && <List.Item>{t("cadences.detail.triggers", { list: triggers.join("; ") })}</List.Item>}
-        {cadence.stop_on_reply && <List.Item>{t("cadences.detail.stopsOnReply")}</List.Item>}
-        {cadence.stop_on_stage_change && <List.Item>{t("cadences.detail.stopsOnStage")}</List.Item>}
-        {hours && (
-          <List.Item>
-            {t("cadences.detail.businessHours", {
-              days: weekdayList(hours.days ?? [], i18n.language),
-              start: String(hours.start ?? "").slice(0, 5),
-              end: String(hours.end ?? "").slice(0, 5),
-            })}
-          </List.Item>
-        )}
-      </List>
+      {items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t("cadences.detail.noOptions")}
+        </Text>
+      ) : (
+        <List size="sm" spacing={4}>
+          {items.map((item) => (
+            <List.Item key={item}>{item}</List.Item>
+          ))}
+        </List>
+      )}
     </Card>
   );
 }

@@ -100,7 +100,11 @@ function EnrollReport({ result, onClose }: { result: EnrollResult; onClose: () =
       {excluded.length > 0 && (
         <Text size="sm">
           {t("cadences.enroll.excluded", {
-            list: excluded.map(([reason, count]) => `${reason} ${count.toLocaleString(i18n.language)}`).join(", "),
+            list: excluded
+              .map(
+                ([reason, count]) =>
+                  `${t(`cadences.reasons.${reason}`, { defaultValue: reason })} ${count.toLocaleString(i18n.language)}`,
+              ).join(", "),
           })}
         </Text>
       )}

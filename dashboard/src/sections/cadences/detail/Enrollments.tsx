@@ -190,7 +190,11 @@ function EnrollmentRow({ cadence, enrollment }: { cadence: Cadence; enrollment: 
           : t("cadences.enrollments.finished")}
       </Table.Td>
       <Table.Td>{enrollment.due_at ? new Date(enrollment.due_at).toLocaleString(i18n.language) : ""}</Table.Td>
-      <Table.Td>{[enrollment.reason, enrollment.detail].filter(Boolean).join(" — ")}</Table.Td>
+      <Table.Td>
+        {[enrollment.reason && t(`cadences.reasons.${enrollment.reason}`, { defaultValue: enrollment.reason }), enrollment.detail]
+          .filter(Boolean)
+          .join(" — ")}
+      </Table.Td>
       <Table.Td>
         {walking && atLeast(role, "manager") && (
           <Button
