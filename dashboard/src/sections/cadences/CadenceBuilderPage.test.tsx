@@ -348,4 +348,48 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
       },
     });
   });
+  it("edits a saved cadence: what it had reads back, and the changes are saved", async () => {
+    const saved: Cadence = cadence({
+      name: "Boas-vindas",
+      status: "paused",
+      business_hours: { days: [1, 2, 3, 4, 5], start: "08:00:00", end: "17:30:00", time_zone: "America/Sao_Paulo", per_contact: false },
+      triggers: [{ event: "contact_created" }],
+    });
+    const patched: Record<string, unknown>[] = [];
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      "GET /api/v1/channels/accounts": () => json({ items: [ACCOUNT], next_cursor: null }),
+      [`GET /api/v1/cadences/${saved.id}`]: () => json(saved),
+      [`PATCH /api/v1/cadences/${saved.id}`]: async (request) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        patched.push(body);
+        return json({ ...saved, name: body.name });
+      },
+      [`GET /api/v1/cadences/${saved.id}/enrollments`]: () => json({ items: [], next_cursor: null }),
+    });
+    renderApp(`/cadences/${saved.id}/edit`);
+    const user = userEvent.setup();
+
+    const name = await screen.findByRole("textbox", { name: "Name" }, SLOW);
+    expect(screen.getByRole("switch", { name: "Send only inside business hours" })).toBeChecked();
+    expect(screen.getByLabelText("From")).toHaveValue("08:00");
+    expect(screen.getByRole("textbox", { name: "Trigger 1" })).toHaveValue("A contact is created");
+    expect(within(stepCard("Step 2: Wait")).getByRole("textbox", { name: "Wait for" })).toHaveValue("2");
+    await user.clear(name);
+    await user.type(name, "Boas-vindas 2");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByRole("heading", { name: "Boas-vindas 2", level: 2 }, SLOW)).toBeInTheDocument();
+    expect(patched).toEqual([
+      {
+        name: "Boas-vindas 2",
+        time_zone: "America/Sao_Paulo",
+        steps: saved.steps,
+        business_hours: { days: [1, 2, 3, 4, 5], start: "08:00", end: "17:30", time_zone: "America/Sao_Paulo", per_contact: false },
+        stop_on_reply: true,
+        stop_on_stage_change: false,
+        triggers: [{ event: "contact_created" }],
+      },
+    ]);
+  });
 });
