@@ -42,7 +42,13 @@ async def test_every_customer_message_reaches_the_inbox_once_across_a_kafka_rest
     services = ("meta-sandbox", "meta-ingest", "crm")
     # A webhook meta-ingest holds longer than this counts as refused (Meta's own deadline is
     # a few seconds too), well within the time the broker takes to start again.
-    env = {"MIA_SANDBOX_WEBHOOK_TIMEOUT_SECONDS": "2"}
+    # Retries back off as Meta's do, but to at most 4 s instead of 30: with the broker down
+    # for most of a minute (the outage, then its start), a webhook's next retry came up to
+    # 30 s after the broker was back, and the test waited for it.
+    env = {
+        "MIA_SANDBOX_WEBHOOK_TIMEOUT_SECONDS": "2",
+        "MIA_SANDBOX_WEBHOOK_MAX_BACKOFF_SECONDS": "4",
+    }
     async with messaging_stack(platform_settings, services, env) as stack:
         sandbox = SandboxClient(stack["meta-sandbox"].url)
         tenant = uuid.uuid4()
