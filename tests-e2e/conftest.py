@@ -1,11 +1,12 @@
 """End-to-end tests: ``support`` (the stack of real service processes) is importable.
 
-``shared_dashboard`` is the one stack (sandbox, meta-ingest, sender, crm, gateway serving
-the dashboard's build) of the modules that neither kill nor restart a process or the
-broker: starting one takes about a minute on two cores, so they share it, each with a
-company of its own (``support.browser.new_company``). The modules that kill or restart
-something start stacks of their own. The sharing modules run last, so the shared stack
-(stopped when the session ends) never idles beside another module's.
+``shared_dashboard`` is the one stack (``support.browser.SERVICES``, the gateway serving the
+dashboard's build) of the modules that neither kill nor restart a process or the broker:
+starting one takes about a minute on two cores, so they share it, each with a company of
+its own (``support.browser.new_company``). The modules that kill or restart something
+start stacks of their own. The sharing modules (those that ask for ``shared_dashboard``)
+run last, so the shared stack (stopped when the session ends) never idles beside another
+module's.
 """
 
 from __future__ import annotations

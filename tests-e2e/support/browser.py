@@ -1,9 +1,9 @@
 """The dashboard in a real browser: Debian's Chromium driven by Python Playwright, against
 the gateway serving the dashboard's build, with the messaging core behind it.
 
-``dashboard_stack`` starts the stack (sandbox, meta-ingest, sender, crm, gateway as processes
-on a broker of their own) with the gateway serving a copy of ``dashboard/dist`` (other people
-rebuild it while tests run: a rebuild removes the hashed files a loaded page still asks for).
+``dashboard_stack`` starts the stack (``SERVICES`` as processes on a broker of their own)
+with the gateway serving a copy of ``dashboard/dist`` (other people rebuild it while tests
+run: a rebuild removes the hashed files a loaded page still asks for).
 The end-to-end modules that neither kill nor restart anything share one for the session
 (``shared_dashboard`` in ``tests-e2e/conftest.py``): each signs up a company of its own
 (``new_company``), so none sees another's data, and each company's owner has an address of
