@@ -50,12 +50,16 @@ completed), per message; the snapshot's CPU apart. Memory: campaigns' resident s
 every second, and its peak (VmHWM). Pause: a second campaign (another number) paused
 after --pause-after sends at the sandbox; the time from the pause's answer to the last send
 that reached the sandbox (stand-in: the stand-in sender) and how many arrived after it
-(at most the window), then resumed: everyone exactly once. Ceiling (fanout_ceiling.py):
+(at most the window), and the requests campaigns wrote after it (its ledger's
+``requested_at``: what campaigns itself controls; the arrivals after the pause are requests
+written before it, the window draining through the sender in about window ÷ its rate),
+then resumed: everyone exactly once. Ceiling (fanout_ceiling.py):
 the same number of messages through Kafka and the sandbox by a minimal program; the
 fan-out's sustained rate as a share of it.
 
---profile SECONDS records campaigns with py-spy (``.venv/bin/py-spy``) for that long from
-10 % of the run and prints its top frames (self and total). The machine is shared: its
+--profile SECONDS records campaigns with py-spy (``.venv/bin/py-spy``, or
+``.local/bench-tools/bin/py-spy``: ``uv sync`` prunes the venv) for that long from 10 % of
+the run and prints its top frames (self and total). The machine is shared: its
 load at the start and the end is printed, and a warning when other work took a share.
 """
 

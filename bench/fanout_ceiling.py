@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from typing import Any
 
 import aiohttp
 import orjson
@@ -29,6 +30,27 @@ from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import ensure_topics
 
 __all__ = ["sandbox_round_trip", "stand_in_round_trip"]
+
+DEADLINE_SECONDS = 1800.0
+ATTEMPTS = 3
+
+
+async def graph_call(
+    http: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, dict[str, Any]]:
+    """The Graph call's status and answer; a keep-alive connection the sandbox closed as it
+    was reused is tried again (as the sender's provider client does), any other failure
+    or the last attempt's is a failed outcome (0), so every request gets one."""
+    for attempt in range(ATTEMPTS):
+        try:
+            async with http.post(url, data=body, headers=headers) as answer:
+                return answer.status, orjson.loads(await answer.read())
+        except aiohttp.ServerDisconnectedError:
+            if attempt == ATTEMPTS - 1:
+                return 0, {}
+        except (aiohttp.ClientError, TimeoutError, orjson.JSONDecodeError):
+            return 0, {}
+    return 0, {}
 
 
 def _request(account_id: uuid.UUID, tenant_id: uuid.UUID, index: int, prefix: str) -> bytes:
@@ -134,14 +156,13 @@ async def sandbox_round_trip(
                         "template": {"name": "order_update", "language": {"code": "pt_BR"}},
                         "biz_opaque_callback_data": data["request_id"],
                     }
-                    async with http.post(url, data=orjson.dumps(body), headers=headers) as answer:
-                        result = orjson.loads(await answer.read())
+                    status, result = await graph_call(http, url, orjson.dumps(body), headers)
                     outcome = {
                         "type": "messages.outcome.v1",
                         "tenantid": envelope["tenantid"],
                         "data": {
                             "request_id": data["request_id"],
-                            "result": "accepted" if answer.status == 200 else "failed",
+                            "result": "accepted" if status == 200 else "failed",
                             "external_message_id": (result.get("messages") or [{}])[0].get("id"),
                         },
                     }
@@ -171,7 +192,10 @@ async def sandbox_round_trip(
                 started = time.perf_counter()
                 await _publish(producer, requests_topic.name, uuid.uuid4(), count, "+55419")
                 seen = 0
+                deadline = time.monotonic() + DEADLINE_SECONDS
                 while seen < count:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"ceiling: {seen} of {count} outcomes back")
                     batch = await outcomes.getmany(timeout_ms=200)
                     seen += sum(len(records) for records in batch.values())
                 took = time.perf_counter() - started
