@@ -159,6 +159,15 @@ async def test_cadences_list_newest_first_by_status_and_name_in_pages(world: Wor
     assert [c["id"] for c in page.json()["items"]] == [third["id"], second["id"]]
     assert [c["id"] for c in rest.json()["items"]] == [first["id"]]
     assert await names(status="draft") == ["Boas-vindas"]
+    await Drip(world).enroll(first["id"], world.contacts(2))
+    listed = await world.client.get(
+        "/api/v1/cadences", params={"q": "100%"}, headers=world.manager.headers
+    )
+    assert listed.json()["items"][0]["counts"] in (
+        {"active": 2},
+        {"active": 1, "completed": 1},
+        {"completed": 2},
+    )
     assert await names(q="100%") == ["Reativação 100%"]
     assert await names(q="_") == []
 

@@ -21,6 +21,7 @@ from mia_campaigns.cadences.schemas import (
 )
 from mia_campaigns.cadences.service import (
     cadence_out,
+    counts_by_cadence,
     create_cadence,
     delete_cadence,
     enroll,
@@ -72,7 +73,10 @@ async def list_cadences(
         keys=[Cadence.id],
         newest_first=True,
     )
-    return Page(items=[CadenceOut.of(row) for row in rows], next_cursor=next_cursor)
+    counts = await counts_by_cadence(session, [row.id for row in rows])
+    return Page(
+        items=[CadenceOut.of(row, counts=counts[row.id]) for row in rows], next_cursor=next_cursor
+    )
 
 
 @router.get("/{cadence_id}", response_model=CadenceOut, summary="A cadence and its counts")

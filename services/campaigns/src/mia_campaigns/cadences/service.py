@@ -38,6 +38,7 @@ from mia_common.identity import Identity
 
 __all__ = [
     "cadence_out",
+    "counts_by_cadence",
     "create_cadence",
     "delete_cadence",
     "enroll",
@@ -206,6 +207,22 @@ async def move_cadence(
     await session.flush()
     await session.refresh(cadence)
     return cadence
+
+
+async def counts_by_cadence(
+    session: AsyncSession, cadence_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Enrollments by state for each of ``cadence_ids``, in one grouped query (a list page)."""
+    counts: dict[uuid.UUID, dict[str, int]] = {cadence_id: {} for cadence_id in cadence_ids}
+    if cadence_ids:
+        rows = await session.execute(
+            select(Enrollment.cadence_id, Enrollment.state, func.count())
+            .where(Enrollment.cadence_id.in_(cadence_ids))
+            .group_by(Enrollment.cadence_id, Enrollment.state)
+        )
+        for cadence_id, state, count in rows:
+            counts[cadence_id][state] = count
+    return counts
 
 
 async def cadence_out(session: AsyncSession, cadence: Cadence) -> CadenceOut:
