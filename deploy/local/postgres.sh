@@ -27,11 +27,14 @@ psql_admin() {
 }
 
 # pgvector is built from Debian's source package (trixie has it, bookworm does not),
-# and only when the extension is not already available to this server.
+# and only when the extension's files are not installed for this server. It runs before
+# the server starts: the build's packages (server-dev) may upgrade the server's own, and a
+# server already running would then load the new plpgsql.so into the old binary
+# ("undefined symbol" on every function call) until restarted.
 ensure_pgvector() {
-  if psql_admin -d postgres -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null 2>&1; then
-    return 0
-  fi
+  local sharedir
+  sharedir="$("$MIA_PG_BIN/pg_config" --sharedir)"
+  [ -f "$sharedir/extension/vector.control" ] && return 0
   log "building pgvector from Debian's source package"
   apt_install "postgresql-server-dev-$MIA_PG_VERSION" build-essential dpkg-dev
   local sources=/etc/apt/sources.list.d/mia-trixie-src.sources
@@ -51,11 +54,11 @@ SRC
   local src; src="$(find "$build" -maxdepth 1 -type d -name 'pgvector-*' | head -1)"
   make -s -C "$src" PG_CONFIG="$MIA_PG_BIN/pg_config" >/dev/null
   as_root make -s -C "$src" install PG_CONFIG="$MIA_PG_BIN/pg_config" >/dev/null
-  psql_admin -d postgres -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 }
 
 start() {
   ensure_server
+  ensure_pgvector
   mkdir -p "$PG_HOME" "$RUN"
   if [ "$(id -u)" -eq 0 ]; then chown "$MIA_PG_SERVICE_USER" "$PG_HOME" "$RUN"; fi
   if as_pg "$MIA_PG_BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
@@ -75,7 +78,6 @@ start() {
   fi
   psql_admin -d postgres -tc "SELECT 1 FROM pg_roles WHERE rolname='mia'" | grep -q 1 \
     || psql_admin -d postgres -c "CREATE ROLE mia LOGIN CREATEDB PASSWORD 'mia'"
-  ensure_pgvector
   # Databases made from template1 get pgvector, so a service just declares it in a migration.
   psql_admin -d template1 -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 }
