@@ -14,6 +14,7 @@ import type {
 } from "../../../api/campaignsApi";
 import type { ChannelTemplate } from "../../../api/channels";
 import type { FieldProblem } from "../../../api/client";
+import { type CsvAudienceSummary, csvAudienceOf } from "./csvAudienceFilter";
 import { zonedTimeToUtc } from "./zoned";
 
 export const BODY_MAX = 4096;
@@ -21,7 +22,7 @@ export const CONTACTS_MAX = 10_000;
 export const VARIANTS_MIN = 2;
 export const VARIANTS_MAX = 5;
 
-export type AudienceKind = "segment" | "contacts";
+export type AudienceKind = "segment" | "contacts" | "csv";
 export type MessageKind = "text" | "template" | "library" | "variants";
 export type MessageType = Exclude<MessageKind, "variants">;
 
@@ -49,6 +50,8 @@ export interface WizardValues {
   audienceKind: AudienceKind;
   segmentId: string | null;
   contactIds: string[];
+  /** The CSV file imported for this campaign: its contacts carry the upload's tag. */
+  csv: CsvAudienceSummary | null;
   messageKind: MessageKind;
   message: MessageDraft;
   variants: VariantDraft[];
@@ -83,6 +86,7 @@ export function initialValues(timeZone: string): WizardValues {
     audienceKind: "segment",
     segmentId: null,
     contactIds: [],
+    csv: null,
     messageKind: "text",
     message: emptyMessage(),
     variants: [
@@ -166,6 +170,7 @@ export function validateStep(
       else if (values.contactIds.length > CONTACTS_MAX)
         errors.contactIds = t("campaigns.wizard.audience.tooMany", { max: CONTACTS_MAX });
     }
+    if (values.audienceKind === "csv" && !values.csv) errors.csv = t("campaignCsv.required");
   } else if (step === "message") {
     if (values.messageKind !== "variants") {
       checkMessage({ ...values.message, type: values.messageKind }, "message", t, errors);
@@ -253,7 +258,9 @@ export function draftChanges(values: WizardValues): DraftChanges {
     audience:
       values.audienceKind === "segment"
         ? { kind: "segment", segment_id: values.segmentId! }
-        : { kind: "contacts", contact_ids: values.contactIds },
+        : values.audienceKind === "csv"
+          ? csvAudienceOf(values.csv!.tagId)
+          : { kind: "contacts", contact_ids: values.contactIds },
     message: variants ? null : messageSpec({ ...values.message, type: values.messageKind as MessageType }),
     variants: variants
       ? values.variants.map((variant) => ({
@@ -317,13 +324,18 @@ function messagePath(prefix: string, rest: (string | number)[]): string {
   return `${prefix}.body`;
 }
 
+/** Where a problem with the audience goes: the field of the audience chosen. */
+function audiencePath(values: WizardValues): string {
+  return values.audienceKind === "segment" ? "segmentId" : values.audienceKind === "csv" ? "csv" : "contactIds";
+}
+
 /** The form path a 422 entry names, from its ``loc`` ("body", then the request's fields). */
 export function pathOfProblem(loc: FieldProblem["loc"], values: WizardValues): string | null {
   const [where, field, ...rest] = loc;
   if (where !== "body") return null;
   if (field === undefined) return null;
   if (typeof field === "string" && TOP_LEVEL[field]) return TOP_LEVEL[field];
-  if (field === "audience") return values.audienceKind === "segment" ? "segmentId" : "contactIds";
+  if (field === "audience") return audiencePath(values);
   if (field === "send_window") {
     const inner = rest[0];
     return typeof inner === "string" && WINDOW[inner] ? WINDOW[inner] : "windowDays";
@@ -341,7 +353,7 @@ export function pathOfProblem(loc: FieldProblem["loc"], values: WizardValues): s
 
 /** The step a form path is typed in. */
 export function stepOfPath(path: string): Step {
-  if (["name", "accountId", "segmentId", "contactIds"].includes(path)) return "audience";
+  if (["name", "accountId", "segmentId", "contactIds", "csv"].includes(path)) return "audience";
   if (path.startsWith("message") || path.startsWith("variants")) return "message";
   return "schedule";
 }
@@ -355,6 +367,6 @@ export function pathOfCode(code: string | undefined, values: WizardValues): stri
   if (LIBRARY_CODES.includes(code ?? "")) return "message.library";
   if (code === "campaign_message_invalid" || code === "template_invalid")
     return values.messageKind === "template" ? "message.template" : "message.body";
-  if (code === "audience_invalid") return values.audienceKind === "segment" ? "segmentId" : "contactIds";
+  if (code === "audience_invalid") return audiencePath(values);
   return null;
 }
