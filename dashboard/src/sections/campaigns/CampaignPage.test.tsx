@@ -136,6 +136,8 @@ describe("a campaign's page", { timeout: 30_000 }, () => {
     expect(await screen.findByRole("link", { name: "Carla Dias" })).toBeInTheDocument();
     expect(recipientQueries.at(-1)?.get("q")).toBe("carla");
     expect(recipientQueries.at(-1)?.get("state")).toBe("failed");
+    // The export beside the filters (what it downloads: RecipientsExportButton's own test).
+    expect(screen.getByRole("button", { name: "Export recipients (CSV)" })).toBeInTheDocument();
   });
 
   it("moves its bars with the live progress, without waiting for the next read", async () => {

@@ -41,6 +41,7 @@ import { ApiError, problemMessage } from "../../api/client";
 import { useLive } from "../../live/LiveProvider";
 import { atLeast, useAccess } from "../team/roles";
 import { Progressbars } from "./CampaignProgress";
+import { RecipientsExportButton } from "./RecipientsExportButton";
 import { StatusBadge } from "./CampaignsPage";
 import { refreshInterval } from "./liveRefresh";
 import { PAGE_SIZE, actionsOf, campaignKeys, isLive } from "./queries";
@@ -301,6 +302,7 @@ function Recipients({ campaignId, live }: { campaignId: string; live: boolean })
           onChange={(event) => setSearch(event.currentTarget.value)}
           w={280}
         />
+        <RecipientsExportButton campaignId={campaignId} state={state} />
       </Group>
       {query.isError ? (
         <Alert color="red" title={t("campaigns.recipients.loadFailed")}>
