@@ -87,8 +87,11 @@ async def connect_through(
     meta-ingest knows it. Throughput and tier are left to the sender's defaults unless given.
     """
     phone_number_id = str(uuid.uuid4().int)[:15]
+    # One business account on both sides: the sender lists the number's templates by it.
+    waba_id = str(uuid.uuid4().int)[:15]
     token, secret = f"token-{uuid.uuid4().hex}", f"secret-{uuid.uuid4().hex}"
     await sandbox.register_number(
+        waba_id=waba_id,
         phone_number_id=phone_number_id,
         access_token=token,
         app_secret=secret,
@@ -100,7 +103,7 @@ async def connect_through(
         "display_name": display_name,
         "phone_number": display_phone_number,
         "phone_number_id": phone_number_id,
-        "waba_id": str(uuid.uuid4().int)[:15],
+        "waba_id": waba_id,
         "access_token": token,
         "app_secret": secret,
     }
