@@ -159,7 +159,8 @@ async def test_nothing_is_published_while_nothing_moves(world: World) -> None:
     async with campaign_events(world) as events:
         await world.launch(created["id"])
         await world.sender_count_reaches(20)
-        await wait_for_progress(events, created["id"], status="running")
+        # The last move: the refill that requested everyone.
+        await wait_for_progress(events, created["id"], status="running", requested=20)
         seen = len(progress_of(events, created["id"]))
 
         # Every request is held at the sender: no outcome, no move. Three rounds' worth of

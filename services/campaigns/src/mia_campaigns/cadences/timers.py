@@ -14,13 +14,10 @@ again, and walked on with the verdicts if they are still at that branch.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,10 +31,9 @@ from mia_campaigns.models import Cadence, Enrollment
 from mia_common.db import unit_of_work
 from mia_common.identity import Identity, Role
 from mia_common.outbox import StagedEvent, add_events
+from mia_common.rounds import RoundLoop
 
 __all__ = ["CONDITION_ATTEMPTS", "CadenceTimers"]
-
-logger = structlog.get_logger(__name__)
 
 CONDITION_ATTEMPTS = 5
 """Rounds a branch may find the crm unreachable before the enrollment fails."""
@@ -60,43 +56,25 @@ class CadenceTimers:
         self._sessions = sessions
         self._events = events
         self._crm = crm
-        self._tick = tick_seconds
         self._batch = batch
         self._outcome_timeout = outcome_timeout
         self._retry_seconds = retry_seconds
         self._compiled = CompiledSteps()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("cadence-timers", self._rounds, tick_seconds=tick_seconds)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="cadence-timers")
+        await self._loop.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._tick)
-            self._wake.clear()
-            try:
-                # A full batch means more may be due: go again without waiting.
-                while await self.run_once() >= self._batch:
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # A database blip: nothing was committed, the rows stay due.
-                logger.exception("cadence timers round failed")
-                await asyncio.sleep(1.0)
+    async def _rounds(self) -> None:
+        # A full batch means more may be due: go again without waiting.
+        while await self.run_once() >= self._batch:
+            pass
 
     async def run_once(self, now: datetime | None = None) -> int:
         """One round; how many enrollments it claimed."""

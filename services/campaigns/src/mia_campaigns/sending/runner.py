@@ -9,13 +9,10 @@ process adds no duplicate.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,10 +22,9 @@ from mia_campaigns.models import Campaign
 from mia_campaigns.sending.fill import fill
 from mia_common.contracts.campaigns import CampaignStatus
 from mia_common.db import unit_of_work
+from mia_common.rounds import RoundLoop
 
 __all__ = ["FanOut"]
-
-logger = structlog.get_logger(__name__)
 
 
 class FanOut:
@@ -44,37 +40,16 @@ class FanOut:
         self._events = events
         # Told of the campaigns a refill moved (queued -> requested), after its commit.
         self._on_moved = on_moved
-        self._tick = tick_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("campaigns-fan-out", self.run_once, tick_seconds=tick_seconds)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="campaigns-fan-out")
+        await self._loop.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._tick)
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # A database blip: the ledger is untouched, the next round tries again.
-                logger.exception("campaign fan-out round failed")
-                await asyncio.sleep(1.0)
+        await self._loop.stop()
 
     async def run_once(self) -> None:
         now = datetime.now(UTC)
