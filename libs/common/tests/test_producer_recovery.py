@@ -72,6 +72,47 @@ async def test_publishing_recovers_after_an_outage_past_the_request_timeout(
     assert records[0].value == b"before"
 
 
+async def test_a_replacement_made_while_the_broker_is_away_is_made_again_once_it_is_back(
+    spare_kafka: SpareKafka,
+) -> None:
+    # The first publish after the outage may find the producer broken while the broker is
+    # still unreachable: its replacement cannot connect, and the publishes after it must
+    # try again rather than find no producer at all (the crm's relay stopped for good so).
+    topic = f"recovery.{uuid.uuid4().hex[:8]}.v1"
+    await ensure_topics(spare_kafka.bootstrap, [Topic(topic, 1, key="test")])
+    settings = PlatformSettings(kafka_bootstrap_servers=spare_kafka.bootstrap)
+    broker = create_broker(settings, client_id="recovery", request_timeout_ms=2_000)
+    await broker.start()
+    try:
+        await publish_many(broker, [OutgoingRecord(topic, b"before", b"k")])
+        await spare_kafka.stop()
+        note_publish_error(broker, OutOfOrderSequenceNumber())
+        with pytest.raises(Exception):  # noqa: B017 - whatever aiokafka raises when unreachable
+            async with asyncio.timeout(30):
+                await publish_many(broker, [OutgoingRecord(topic, b"unsent", b"k")])
+        assert producer_is_broken(broker), "a failed replacement must stay marked"
+        await spare_kafka.start()
+
+        async def published() -> bool:
+            try:
+                async with asyncio.timeout(5):
+                    await publish_many(broker, [OutgoingRecord(topic, b"after", b"k")])
+            except Exception:
+                return False
+            return True
+
+        await wait_until(published, timeout=90, interval=1.0, message="a publish succeeding")
+        assert not producer_is_broken(broker)
+    finally:
+        await stop_broker(broker)
+    records = await read_topic(
+        spare_kafka.bootstrap,
+        topic,
+        until=lambda records: any(record.value == b"after" for record in records),
+    )
+    assert [record.value for record in records] == [b"before", b"after"]
+
+
 async def test_a_producer_aiokafka_gave_up_on_is_replaced_on_the_next_publish(
     platform_settings: PlatformSettings, kafka_topics
 ) -> None:

@@ -10,6 +10,11 @@ to every webhook until it was restarted by hand. The Java client bumps the produ
 in this case; aiokafka does not, so we do the equivalent: a new producer (a new producer
 id, sequences from zero) in place of the broken one, inside the same FastStream broker.
 
+A replacement made while the broker is still away cannot connect: the broker is then left
+without a producer, stays marked, and the next publish tries again (before, every later
+publish raised FastStream's "connect broker first" for as long as the process ran: the
+crm's outbox relay stopped for good after a Kafka restart on a busy machine).
+
 Nothing is lost: the records of the failed batches were reported failed to their callers
 (a webhook answered 500 and is sent again, the outbox relay retries the rows it did not
 mark), and the consumers' idempotency absorbs any that did reach the log.
@@ -29,6 +34,7 @@ from aiokafka.errors import (
     NotLeaderForPartitionError,
     OutOfOrderSequenceNumber,
 )
+from faststream.exceptions import IncorrectState
 
 if TYPE_CHECKING:
     from faststream.kafka import KafkaBroker
@@ -70,17 +76,20 @@ def aiokafka_producer(broker: KafkaBroker) -> AIOKafkaProducer | None:
     """The broker's aiokafka producer (None before the broker is started)."""
     # FastStream 0.7 keeps the aiokafka producer in a state object of its publisher.
     state = getattr(broker.config.producer, "_producer", None)
-    producer = getattr(state, "producer", None)
+    try:
+        producer = getattr(state, "producer", None)
+    except IncorrectState:  # disconnected: a replacement that could not connect
+        return None
     return producer if isinstance(producer, AIOKafkaProducer) else None
 
 
 def producer_is_broken(broker: KafkaBroker) -> bool:
     """True when the producer's sender has died: every send would raise its error."""
+    if broker in _SUSPECT:
+        return True
     producer = aiokafka_producer(broker)
     if producer is None:
         return False
-    if broker in _SUSPECT:
-        return True
     accumulator = getattr(producer, "_message_accumulator", None)
     return getattr(accumulator, "_exception", None) is not None
 
@@ -100,10 +109,18 @@ async def ensure_producer(broker: KafkaBroker) -> None:
         with contextlib.suppress(Exception):
             # Stopping re-raises the sender's error; the old producer is done either way.
             await fast_producer.disconnect()
-        _SUSPECT.discard(broker)
         config = broker.config.broker_config
-        await fast_producer.connect(
-            AIOKafkaProducer(**broker._connection_kwargs),
-            serializer=config.fd_config._serializer,
-            codec=config.broker_codec,
-        )
+        replacement = AIOKafkaProducer(**broker._connection_kwargs)
+        try:
+            await fast_producer.connect(
+                replacement,
+                serializer=config.fd_config._serializer,
+                codec=config.broker_codec,
+            )
+        except BaseException:
+            # Still marked: the next publish tries again. The half-started client is closed
+            # so its connections and tasks do not pile up while the broker is away.
+            with contextlib.suppress(Exception):
+                await replacement.stop()
+            raise
+        _SUSPECT.discard(broker)
