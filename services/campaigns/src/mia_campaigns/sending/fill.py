@@ -15,9 +15,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from mia_campaigns.campaigns.lifecycle import move
 from mia_campaigns.events import CampaignEvents
@@ -37,18 +39,6 @@ class Filled:
     requested: int = 0
     failed: int = 0
     completed: bool = False
-
-
-async def in_flight(session: AsyncSession, campaign_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).where(
-                Recipient.campaign_id == campaign_id,
-                Recipient.state == RecipientState.REQUESTED.value,
-            )
-        )
-        or 0
-    )
 
 
 def _spend_allowance(campaign: Campaign, now: datetime) -> int:
@@ -71,79 +61,98 @@ async def fill(
     )
     if campaign is None or campaign.status != CampaignStatus.RUNNING.value:
         return Filled()
-    flying = await in_flight(session, campaign.id)
-    room = min(campaign.in_flight_limit - flying, _spend_allowance(campaign, now))
-    rows: list[Recipient] = []
-    if room > 0:
-        rows = list(
-            await session.scalars(
-                select(Recipient)
-                .where(
-                    Recipient.campaign_id == campaign.id,
-                    Recipient.state == RecipientState.QUEUED.value,
-                    *(
-                        [window_condition(campaign.send_window, now)]
-                        if campaign.send_window
-                        else []
-                    ),
-                )
-                .order_by(Recipient.seq)
-                .limit(room)
-                .with_for_update(skip_locked=True)
-            )
-        )
+    allowance = _spend_allowance(campaign, now)
+    rows = (await session.execute(_claim(campaign, allowance=allowance, now=now))).all()
     if not rows:
-        if flying == 0 and not await _any_queued(session, campaign.id):
+        if not await _any_open(session, campaign.id):
             await move(session, campaign, CampaignStatus.COMPLETED, events=events, now=now)
             return Filled(completed=True)
         return Filled()
     messages = campaign_messages(campaign)
     staged = []
-    requested: list[uuid.UUID] = []
-    failed = 0
-    for row in rows:
-        recipient = f"{row.name or 'contact'} ({row.address})"
+    failures: list[dict[str, Any]] = []
+    for row_id, name, address, variant, values in rows:
+        recipient = f"{name or 'contact'} ({address})"
         try:
-            message = messages[row.variant or 0]
-            content = message.content(row.values, recipient=recipient)
+            message = messages[variant or 0]
+            content = message.content(values, recipient=recipient)
         except MissingVariable as exc:
-            row.state = RecipientState.FAILED.value
-            row.reason = MissingVariable.code
-            row.detail = str(exc)[:1000]
-            row.updated_at = now
-            failed += 1
+            failures.append({"row_id": row_id, "row_detail": str(exc)[:1000]})
             continue
         request = SendRequest(
-            request_id=row.id,
+            request_id=row_id,
             channel=Channel(campaign.channel),
             channel_account_id=campaign.channel_account_id,
-            to=row.address,
+            to=address,
             content=content,
             origin=SendOrigin.CAMPAIGN,
             origin_ref=str(campaign.id),
         )
         staged.append(events.send(tenant_id=campaign.tenant_id, request=request))
-        requested.append(row.id)
     if campaign.rate_per_second is not None:
         campaign.allowance -= len(rows)
-    await session.flush()
-    if requested:
-        await session.execute(
-            update(Recipient)
-            .where(Recipient.id.in_(requested))
-            .values(state=RecipientState.REQUESTED.value, requested_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+    if failures:
+        # Claimed as requested with the others; failed here, in the same transaction.
+        await session.execute(_FAIL_MISSING, failures)
+    await add_events(session, staged)
+    return Filled(requested=len(staged), failed=len(failures))
+
+
+_TABLE = cast(Table, Recipient.__table__)
+_FAIL_MISSING = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
+        state=RecipientState.FAILED.value,
+        reason=MissingVariable.code,
+        detail=bindparam("row_detail"),
+    )
+)
+
+
+def _claim(campaign: Campaign, *, allowance: int, now: datetime) -> ReturningUpdate[Any]:
+    """One statement for the refill: count what is in flight, lock the next queued rows
+    that fit in the window (and the rate cap's allowance, and the send window), and move
+    them to requested; their values come back for rendering. Constant SQL for a campaign
+    without a send window, so it is prepared once per connection."""
+    table = _TABLE
+    flying = (
+        select(func.count())
+        .select_from(table)
+        .where(
+            table.c.campaign_id == campaign.id,
+            table.c.state == RecipientState.REQUESTED.value,
         )
-        await add_events(session, staged)
-    return Filled(requested=len(requested), failed=failed)
+        .scalar_subquery()
+    )
+    room = func.greatest(0, func.least(literal(campaign.in_flight_limit) - flying, allowance))
+    picked = (
+        select(table.c.id)
+        .where(
+            table.c.campaign_id == campaign.id,
+            table.c.state == RecipientState.QUEUED.value,
+            *([window_condition(campaign.send_window, now)] if campaign.send_window else []),
+        )
+        .order_by(table.c.seq)
+        .limit(room)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+    )
+    return (
+        update(table)
+        .where(table.c.id == picked.c.id)
+        .values(state=RecipientState.REQUESTED.value, requested_at=now, updated_at=now)
+        .returning(table.c.id, table.c.name, table.c.address, table.c.variant, table.c["values"])
+    )
 
 
-async def _any_queued(session: AsyncSession, campaign_id: uuid.UUID) -> bool:
+async def _any_open(session: AsyncSession, campaign_id: uuid.UUID) -> bool:
+    """Anything still queued or in flight (a campaign with neither has completed)."""
     found = await session.scalar(
         select(Recipient.id)
         .where(
             Recipient.campaign_id == campaign_id,
-            Recipient.state == RecipientState.QUEUED.value,
+            Recipient.state.in_((RecipientState.QUEUED.value, RecipientState.REQUESTED.value)),
         )
         .limit(1)
     )

@@ -9,6 +9,7 @@ process adds no duplicate.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -40,6 +41,8 @@ class FanOut:
         self._events = events
         # Told of the campaigns a refill moved (queued -> requested), after its commit.
         self._on_moved = on_moved
+        self._tick_seconds = tick_seconds
+        self._next_due_check = 0.0
         self._loop = RoundLoop("campaigns-fan-out", self.run_once, tick_seconds=tick_seconds)
 
     def wake(self) -> None:
@@ -53,7 +56,11 @@ class FanOut:
 
     async def run_once(self) -> None:
         now = datetime.now(UTC)
-        await self._start_due(now)
+        # Scheduled starts are a matter of the tick, not of every wake-up: the outcomes
+        # wake the loop many times a second while a campaign sends.
+        if time.monotonic() >= self._next_due_check:
+            self._next_due_check = time.monotonic() + self._tick_seconds
+            await self._start_due(now)
         async with self._sessions() as session:
             running = list(
                 await session.scalars(
@@ -61,18 +68,13 @@ class FanOut:
                 )
             )
         for campaign_id in running:
-            # Refill until the window is full or nothing is left: one round may free room
-            # for several refills' worth when outcomes arrived in a burst.
-            for _ in range(20):
-                async with unit_of_work(self._sessions) as session:
-                    filled = await fill(
-                        session, campaign_id=campaign_id, events=self._events, now=now
-                    )
-                if filled.requested + filled.failed == 0:
-                    break
-                if self._on_moved is not None:
-                    self._on_moved((campaign_id,))
-                now = datetime.now(UTC)
+            # One refill takes all the room there is; room freed while it ran is the
+            # outcomes' wake-up, which makes the loop run another round at once.
+            async with unit_of_work(self._sessions) as session:
+                filled = await fill(session, campaign_id=campaign_id, events=self._events, now=now)
+            if filled.requested + filled.failed and self._on_moved is not None:
+                self._on_moved((campaign_id,))
+            now = datetime.now(UTC)
 
     async def _start_due(self, now: datetime) -> None:
         async with unit_of_work(self._sessions) as session:
