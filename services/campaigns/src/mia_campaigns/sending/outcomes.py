@@ -13,9 +13,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, func, select, update
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_campaigns.campaigns.lifecycle import move
@@ -48,6 +47,20 @@ ACCOUNT_FAILURES = frozenset(
 SURGE_WINDOW = 50
 SURGE_MINIMUM = 20
 
+_RECORD = text(
+    """
+    UPDATE campaign_recipients AS r
+    SET state = o.state, external_message_id = o.message_id, reason = o.reason,
+        detail = o.detail, updated_at = :now
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:states AS text[]), CAST(:message_ids AS text[]),
+                CAST(:reasons AS text[]), CAST(:details AS text[]))
+        AS o(id, state, message_id, reason, detail)
+    WHERE r.id = o.id AND r.state = 'requested'
+    RETURNING r.campaign_id, r.tenant_id, r.contact_id, r.state, r.reason,
+        r.external_message_id
+    """
+)
+
 _FINISHED = (
     RecipientState.ACCEPTED.value,
     RecipientState.FAILED.value,
@@ -69,54 +82,21 @@ async def record_outcomes(
     mine = [e.data for e in outcomes if e.data.origin == SendOrigin.CAMPAIGN]
     if not mine:
         return set()
-    rows = [
-        {
-            "row_id": outcome.request_id,
-            "new_state": (
-                RecipientState.ACCEPTED.value
-                if outcome.result == SendResult.ACCEPTED
-                else RecipientState.FAILED.value
-            ),
-            "message_id": outcome.external_message_id,
-            "new_reason": outcome.error.code if outcome.error else None,
-            "new_detail": (outcome.error.detail or outcome.error.title)[:1000]
-            if outcome.error
-            else None,
-        }
-        for outcome in mine
-    ]
-    table = cast(Table, Recipient.__table__)
-    # Core, not ORM: an ORM UPDATE with parameter sets is a bulk update by primary key,
-    # which cannot also require the row to be still requested.
-    statement = (
-        update(table)
-        .where(
-            and_(
-                table.c.id == bindparam("row_id"),
-                table.c.state == RecipientState.REQUESTED.value,
-            )
-        )
-        .values(
-            state=bindparam("new_state"),
-            external_message_id=bindparam("message_id"),
-            reason=bindparam("new_reason"),
-            detail=bindparam("new_detail"),
-            updated_at=now,
-        )
-    )
-    # An executemany returns nothing: the rows that moved (updated_at = now, this
-    # transaction's stamp) are read back below.
-    await session.execute(statement, rows)
-    changed = await session.execute(
-        select(
-            Recipient.campaign_id,
-            Recipient.tenant_id,
-            Recipient.contact_id,
-            Recipient.state,
-            Recipient.reason,
-            Recipient.external_message_id,
-        ).where(Recipient.id.in_([row["row_id"] for row in rows]), Recipient.updated_at == now)
-    )
+    accepted = [o.result == SendResult.ACCEPTED for o in mine]
+    params = {
+        "ids": [o.request_id for o in mine],
+        "states": [
+            RecipientState.ACCEPTED.value if ok else RecipientState.FAILED.value for ok in accepted
+        ],
+        "message_ids": [o.external_message_id for o in mine],
+        "reasons": [o.error.code if o.error else None for o in mine],
+        "details": [(o.error.detail or o.error.title)[:1000] if o.error else None for o in mine],
+        "now": now,
+    }
+    # One statement for the batch, whatever its size (arrays, so it is prepared once per
+    # connection); a row moves only while still requested, and the rows that moved come
+    # back (an outcome repeated by a redelivery finds its row moved already).
+    changed = await session.execute(_RECORD, params)
     by_campaign: dict[uuid.UUID, list[RecipientOutcome]] = defaultdict(list)
     tenants: dict[uuid.UUID, uuid.UUID] = {}
     account_failure: dict[uuid.UUID, str] = {}
