@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Row, and_, exists, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_sender.models import ChannelAccount, Send, SendState
@@ -102,6 +102,59 @@ _SETTLE_MANY = text(
 ).columns(*_TYPED)
 
 
+_INSERTED = (
+    "request_id",
+    "tenant_id",
+    "channel_account_id",
+    "channel",
+    "recipient",
+    "recipient_user_id",
+    "recipient_key",
+    "content",
+    "reply_to_external_id",
+    "origin",
+    "origin_ref",
+    "not_after",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "finished_at",
+)
+_JSON_COLUMNS = frozenset({"content", "last_error"})
+# Intake's batch, in arrival order (``seq`` is assigned in it: WITH ORDINALITY); one
+# statement text for any batch size, where a multi-row VALUES was a new statement to
+# parse and plan for every size.
+_INSERT_MANY = text(
+    """
+    INSERT INTO sends (request_id, tenant_id, channel_account_id, channel, recipient,
+        recipient_user_id, recipient_key, content, reply_to_external_id, origin, origin_ref,
+        not_after, state, attempts, next_attempt_at, last_error, finished_at)
+    SELECT r.request_id, r.tenant_id, r.channel_account_id, r.channel, r.recipient,
+        r.recipient_user_id, r.recipient_key, CAST(r.content AS jsonb),
+        r.reply_to_external_id, r.origin, r.origin_ref, r.not_after, r.state, r.attempts,
+        r.next_attempt_at, CAST(r.last_error AS jsonb), r.finished_at
+    FROM unnest(CAST(:request_id AS uuid[]), CAST(:tenant_id AS uuid[]),
+                CAST(:channel_account_id AS uuid[]), CAST(:channel AS text[]),
+                CAST(:recipient AS text[]), CAST(:recipient_user_id AS text[]),
+                CAST(:recipient_key AS text[]), CAST(:content AS text[]),
+                CAST(:reply_to_external_id AS text[]), CAST(:origin AS text[]),
+                CAST(:origin_ref AS text[]), CAST(:not_after AS timestamptz[]),
+                CAST(:state AS text[]), CAST(:attempts AS integer[]),
+                CAST(:next_attempt_at AS timestamptz[]), CAST(:last_error AS text[]),
+                CAST(:finished_at AS timestamptz[]))
+        WITH ORDINALITY
+        AS r(request_id, tenant_id, channel_account_id, channel, recipient,
+             recipient_user_id, recipient_key, content, reply_to_external_id, origin,
+             origin_ref, not_after, state, attempts, next_attempt_at, last_error,
+             finished_at, arrival)
+    ORDER BY r.arrival
+    ON CONFLICT DO NOTHING
+    RETURNING request_id
+    """
+).columns(Send.__table__.c.request_id)
+
+
 class SendRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -115,8 +168,14 @@ class SendRepository:
         is a redelivered or repeated request and changes nothing)."""
         if not rows:
             return set()
-        statement = insert(Send).on_conflict_do_nothing().returning(Send.request_id)
-        return set((await self.session.scalars(statement, rows)).all())
+        params: dict[str, list[Any]] = {column: [] for column in _INSERTED}
+        for row in rows:
+            for column in _INSERTED:
+                value = row.get(column)
+                if column in _JSON_COLUMNS and value is not None:
+                    value = orjson.dumps(value).decode()
+                params[column].append(value)
+        return set((await self.session.scalars(_INSERT_MANY, params)).all())
 
     async def accept_many(
         self, answers: list[tuple[uuid.UUID, int, str]], *, now: datetime
