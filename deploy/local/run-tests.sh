@@ -2,15 +2,16 @@
 # Runs pytest once per workspace member (each has its own conftest, database and
 # migrations) and tests-e2e; prints one total line. A member whose pytest collects
 # no test fails the run: exit code 5 must never pass silently. With MIA_TEST_DASHBOARD=1
-# (make test) the dashboard's tests run too, after tests-e2e.
+# (make test) the dashboard's tests run too, last.
 #
-# One suite after another by default. MIA_TEST_LANES=2: two lanes side by side, the
-# members' suites one after another, and the end-to-end suite (about 3 minutes less on two
-# cores, but the timing-sensitive tests — the sender's pacing across a restart, the Kafka
-# restart — failed under the contention in a fresh-clone run). The end-to-end suite shares nothing with the
-# members' tests but the PostgreSQL server (brokers of its own, databases named e2e_*, a
-# Redis index of its own) and spends most of its time waiting on round trips between its
-# processes: it runs on the core the members' suites leave idle. Its output is kept in
+# Two lanes by default (MIA_TEST_LANES=1: one suite after another). First the members'
+# suites, one after another, beside the end-to-end suite; then, alone on the machine, the
+# suites whose assertions are about time (the sender's: a number's calls in any one second
+# at the sandbox, across a restart), then the dashboard's Vitest suite, which keeps both
+# cores busy by itself. The end-to-end suite shares nothing with the members' tests but the
+# PostgreSQL server (brokers of its own, databases named e2e_*, a Redis index of its own)
+# and spends most of its time waiting on round trips between its processes: it runs on the
+# core the members' suites leave idle. Its output is kept in
 # .local/test-reports/tests-e2e.log and shown once it is over.
 set -uo pipefail
 here="$(dirname "$0")"
@@ -19,8 +20,13 @@ cd "$MIA_ROOT"
 
 reports="$MIA_LOCAL/test-reports"
 rm -rf "$reports" && mkdir -p "$reports"
+# Suites that assert how many calls went out in a second: they run with the machine to
+# themselves (beside another lane, a starved sandbox stamps bunched arrivals).
+alone=(services/sender/tests)
 suites=(libs/common/tests)
-for dir in services/*/tests tools/*/tests; do [ -d "$dir" ] && suites+=("$dir"); done
+for dir in services/*/tests tools/*/tests; do
+  [ -d "$dir" ] && [[ ! " ${alone[*]} " == *" $dir "* ]] && suites+=("$dir")
+done
 
 # run_suite SUITE [pytest args]: one pytest; a failure is recorded in $reports/failed.
 run_suite() {
@@ -47,14 +53,17 @@ end_to_end() {
   "$here/chromium.sh" >/dev/null || echo "chromium (deploy/local/chromium.sh)" >>"$reports/failed"
   "$here/dashboard.sh" build || echo "dashboard build" >>"$reports/failed"
   run_suite tests-e2e "$@"
+}
+
+dashboard_tests() {
   if [ "${MIA_TEST_DASHBOARD:-0}" = 1 ]; then
     "$here/dashboard.sh" test || echo "dashboard tests" >>"$reports/failed"
   fi
 }
 
 started=$SECONDS
-if [ "${MIA_TEST_LANES:-1}" = 1 ]; then
-  for suite in "${suites[@]}"; do run_suite "$suite" "$@"; done
+if [ "${MIA_TEST_LANES:-2}" = 1 ]; then
+  for suite in "${suites[@]}" "${alone[@]}"; do run_suite "$suite" "$@"; done
   end_to_end "$@"
 else
   echo "=== tests-e2e runs beside the members' suites (its output: $reports/tests-e2e.log)"
@@ -71,7 +80,9 @@ else
   wait "$e2e"
   trap - EXIT INT TERM
   cat "$reports/tests-e2e.log"
+  for suite in "${alone[@]}"; do run_suite "$suite" "$@"; done
 fi
+dashboard_tests
 echo "=== every suite: $((SECONDS - started)) s"
 
 .venv/bin/python - "$reports" <<'PY'

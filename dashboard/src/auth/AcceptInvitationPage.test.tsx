@@ -1,6 +1,6 @@
 import { MantineProvider } from "@mantine/core";
 import { render, screen } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { fakeGateway, json, problem, token } from "../test/gateway";
@@ -15,7 +15,7 @@ function renderAt(path: string) {
 }
 
 async function fill(name: string, password: string, confirm = password) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   if (name) await user.type(await screen.findByLabelText(/your name/i), name);
   await user.type(screen.getByLabelText(/^password/i), password);
   await user.type(screen.getByLabelText(/repeat the password/i), confirm);

@@ -1,5 +1,5 @@
 import { render, screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { MantineProvider } from "@mantine/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../App";
@@ -13,7 +13,7 @@ function renderAt(path: string) {
 }
 
 async function fillAndSubmit(email: string, password: string) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   if (email) await user.type(await screen.findByLabelText(/email/i), email);
   if (password) await user.type(screen.getByLabelText(/password/i), password);
   await user.click(screen.getByRole("button", { name: "Log in" }));

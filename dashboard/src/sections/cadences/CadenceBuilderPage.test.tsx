@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Cadence } from "../../api/cadencesApi";
 import { endSession } from "../../auth/session";
@@ -57,7 +57,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
   it("adds, reorders and removes steps, and creates the cadence with forward branch targets", async () => {
     const { created, saved } = api();
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
 
     // A new cadence starts with one message to write.
@@ -118,7 +118,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
   it("offers a branch only the steps after it, and asks again when its step moved above it", async () => {
     const { created } = api();
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
     await addStep(user, "Branch on a condition");
@@ -173,7 +173,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
         ),
     });
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
     await addStep(user, "Send a message");
@@ -203,7 +203,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
         ),
     });
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
     await addStep(user, "Wait");
@@ -230,7 +230,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
       },
     });
     renderApp(`/cadences/${walking.id}/edit`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByRole("heading", { name: "Edit Boas-vindas" }, SLOW)).toBeInTheDocument();
     expect(screen.getByText(/3 people are in this cadence now/)).toBeInTheDocument();
@@ -262,7 +262,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
   it("adds triggers, business hours and stop options", async () => {
     const { created } = api({ "GET /api/v1/tags": () => json({ items: [{ id: "t1", name: "vip", color: null }], next_cursor: null }) });
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
 
@@ -288,7 +288,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
   it("branches on a contacts filter built with the segment builder", async () => {
     const { created } = api({ ...crmLookups({ tags: [tagOut(TAG_VIP)], count: 7 }) });
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     await user.type(screen.getByRole("textbox", { name: "Message" }), "Oi");
     await addStep(user, "Branch on a condition");
@@ -318,7 +318,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
         json({ items: [channelTemplate(), channelTemplate({ name: "em_revisao", status: "PENDING" })] }),
     });
     renderApp("/cadences/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await fillBasics(user);
     const send = within(stepCard("Step 1: Send a message"));
     await user.click(send.getByRole("radio", { name: "An approved Meta template" }));
@@ -368,7 +368,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
       [`GET /api/v1/cadences/${saved.id}/enrollments`]: () => json({ items: [], next_cursor: null }),
     });
     renderApp(`/cadences/${saved.id}/edit`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const name = await screen.findByRole("textbox", { name: "Name" }, SLOW);
     expect(screen.getByRole("switch", { name: "Send only inside business hours" })).toBeChecked();

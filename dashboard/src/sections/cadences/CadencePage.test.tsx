@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Cadence } from "../../api/cadencesApi";
 import { endSession } from "../../auth/session";
@@ -118,7 +118,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
     const draft = cadence({ name: "Reativação", status: "draft" });
     const { posted } = api(draft);
     renderApp(`/cadences/${draft.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText(/A draft: nothing is sent/, {}, SLOW)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Enroll people" })).toBeNull();
@@ -148,7 +148,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
       [`POST /api/v1/cadences/${ACTIVE.id}/pause`]: () => problem(409, "the cadence is archived", "cadence_state_conflict"),
     });
     renderApp(`/cadences/${ACTIVE.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "Pause" }, SLOW));
     expect(await screen.findByText("the cadence is archived")).toBeInTheDocument();
   });
@@ -156,7 +156,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
   it("enrolls contacts picked from a searchable list, then a segment", async () => {
     const { enrolled } = api(ACTIVE);
     renderApp(`/cadences/${ACTIVE.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Enroll people" }, SLOW));
     let dialog = await screen.findByRole("dialog", { name: "Enroll people" });
@@ -188,7 +188,7 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
   it("lists the people with their step, next time and reason; filters, searches, pages and stops one", async () => {
     const { queries, stopped } = api(ACTIVE);
     renderApp(`/cadences/${ACTIVE.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Enrollments" }, SLOW);
     const rows = within(table).getAllByRole("row");

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import i18n from "../../i18n";
@@ -47,7 +47,7 @@ describe("cadences list", { timeout: 30_000 }, () => {
         : json({ items: [welcome, winback], next_cursor: "page-2" }),
     );
     renderApp("/cadences");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Cadences" }, SLOW);
     expect(within(table).getByRole("link", { name: "Boas-vindas" })).toHaveAttribute("href", `/cadences/${welcome.id}`);
@@ -89,7 +89,7 @@ describe("cadences list", { timeout: 30_000 }, () => {
         : json({ items: [cadence({ name: "Boas-vindas", status: "active" })], next_cursor: null }),
     );
     renderApp("/cadences");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await screen.findByRole("link", { name: "Boas-vindas" }, SLOW);
     await choose(user, screen.getByRole("textbox", { name: "Status" }), "Paused");
@@ -106,7 +106,7 @@ describe("cadences list", { timeout: 30_000 }, () => {
         : json({ items: [cadence({ name: "Boas-vindas" })], next_cursor: null });
     });
     renderApp("/cadences");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText("The cadences could not be loaded.", {}, SLOW)).toBeInTheDocument();
     expect(screen.getByText("campaigns is not answering")).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Campaign } from "../../api/campaignsApi";
@@ -80,7 +80,7 @@ describe("a campaign's page", { timeout: 30_000 }, () => {
   it("pauses and resumes with the right endpoints", async () => {
     const { posted } = api(RUNNING);
     renderApp(`/campaigns/${RUNNING.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Pause" }));
     await waitFor(() => expect(posted).toEqual(["pause"]));
@@ -96,7 +96,7 @@ describe("a campaign's page", { timeout: 30_000 }, () => {
   it("asks before cancelling", async () => {
     const { posted } = api(RUNNING);
     renderApp(`/campaigns/${RUNNING.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Cancel campaign" }));
     const dialog = await screen.findByRole("dialog", { name: "Cancel this campaign?" });
@@ -119,7 +119,7 @@ describe("a campaign's page", { timeout: 30_000 }, () => {
   it("filters the recipients by state and searches them", async () => {
     const { recipientQueries } = api(campaign({ ...RUNNING, status: "completed" }));
     renderApp(`/campaigns/${RUNNING.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Recipients" });
     expect(within(table).getByRole("link", { name: "Ana Souza" })).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem, token } from "../../test/gateway";
@@ -41,7 +41,7 @@ describe("campaigns list", { timeout: 20_000 }, () => {
         : json({ items: [friday, natal], next_cursor: "page-2" }),
     );
     renderApp("/campaigns");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Campaigns" });
     expect(within(table).getByRole("link", { name: "Black Friday" })).toHaveAttribute(
@@ -70,7 +70,7 @@ describe("campaigns list", { timeout: 20_000 }, () => {
         : json({ items: [campaign({ name: "Natal" })], next_cursor: null });
     });
     renderApp("/campaigns");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText("The campaigns could not be loaded.")).toBeInTheDocument();
     expect(screen.getByText("campaigns is not answering")).toBeInTheDocument();

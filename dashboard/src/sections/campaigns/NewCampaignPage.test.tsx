@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -116,7 +116,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("has no serious accessibility violations on any step", { timeout: 90_000 }, async () => {
     api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("textbox", { name: "Campaign name" }, { timeout: 10_000 });
     expect(await noSeriousViolations()).toEqual([]);
     await user.click(screen.getByRole("radio", { name: "Contacts I pick" }));
@@ -140,7 +140,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("says what is missing on the audience step, offers only active numbers, and sends nothing", async () => {
     const { created, seen } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("textbox", { name: "Campaign name" }, { timeout: 10_000 });
     await next(user);
     expect(await screen.findByText("Give the campaign a name")).toBeInTheDocument();
@@ -160,7 +160,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("creates the draft when the message step is left, saves the limits, reviews and launches", async () => {
     const { created, patched, launched, draft } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     expect(created).toEqual([]); // nothing saved yet: the message is not written
 
@@ -209,7 +209,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("sends to contacts picked from a search, previewed with the first one picked", async () => {
     const { created, searches } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await screen.findByRole("textbox", { name: "Campaign name" }, { timeout: 10_000 }), "Escolhidos");
     await choose(user, "Send from", "Vendas · WhatsApp");
     await user.click(screen.getByRole("radio", { name: "Contacts I pick" }));
@@ -232,7 +232,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("maps a Meta template's placeholders to variables, previewed filled in", async () => {
     const { created } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await user.click(screen.getByRole("radio", { name: "Meta template" }));
     await choose(user, "Template", "promo_natal · pt_BR");
@@ -261,7 +261,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("sends a template of the library this number can send, previewed with its footer and buttons", async () => {
     const { created } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await user.click(screen.getByRole("radio", { name: "From the library" }));
     await user.click(await screen.findByRole("textbox", { name: "Library template" }));
@@ -284,7 +284,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
         problem(422, "the template 'Natal aprovado' is PAUSED at Meta: only an approved one sends", "template_not_approved"),
     });
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await user.click(screen.getByRole("radio", { name: "From the library" }));
     await user.click(await screen.findByRole("textbox", { name: "Library template" }));
@@ -297,7 +297,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("splits an A/B test by shares that must add up to 100", async () => {
     const { created } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await user.click(screen.getByRole("radio", { name: "A/B test" }));
     await paste(user, "Message (A)", "Oferta A");
@@ -327,7 +327,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("keeps what was typed going back, and updates the draft instead of creating another", async () => {
     const { created, patched } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await paste(user, "Message", "Primeira versão");
     await next(user);
@@ -364,7 +364,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
         ),
     });
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await paste(user, "Message", "Oi {{");
     await next(user);
@@ -378,7 +378,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("schedules at a wall-clock time in the company's zone with a send window", async () => {
     const { patched, launched, draft } = api({});
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await paste(user, "Message", "Bom dia");
     await next(user);
@@ -403,7 +403,7 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
   it("refuses a start time in the past", async () => {
     const { patched } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await paste(user, "Message", "Bom dia");
     await next(user);
@@ -419,7 +419,7 @@ describe("the review", { timeout: 30_000 }, () => {
   async function toReview(figures: Handler) {
     const handlers = api({}, figures);
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await audienceWithSegment(user);
     await paste(user, "Message", "Oi");
     await next(user);

@@ -1,5 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import "../../i18n";
 import { fakeGateway, problem } from "../../test/gateway";
@@ -31,7 +31,7 @@ describe("recipients export", () => {
       clicked.push(this);
     });
     renderWithProviders(<RecipientsExportButton campaignId={CAMPAIGN} state="failed" />);
-    await userEvent.setup().click(screen.getByRole("button", { name: "Export recipients (CSV)" }));
+    await userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never }).click(screen.getByRole("button", { name: "Export recipients (CSV)" }));
     await waitFor(() => expect(clicked).toHaveLength(1));
     expect(clicked[0]!.download).toBe(`campaign-${CAMPAIGN}-recipients.csv`);
     expect(clicked[0]!.href).toBe("blob:csv");
@@ -43,7 +43,7 @@ describe("recipients export", () => {
       [`GET /api/v1/campaigns/${CAMPAIGN}/recipients/export`]: () => problem(403, "managers and above export recipients", "forbidden"),
     });
     renderWithProviders(<RecipientsExportButton campaignId={CAMPAIGN} />);
-    await userEvent.setup().click(screen.getByRole("button", { name: "Export recipients (CSV)" }));
+    await userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never }).click(screen.getByRole("button", { name: "Export recipients (CSV)" }));
     expect(await screen.findByText("The recipients could not be exported.")).toBeInTheDocument();
     expect(screen.getByText("managers and above export recipients")).toBeInTheDocument();
   });

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChannelAccount, ChannelAlert } from "../../api/channels";
 import { endSession } from "../../auth/session";
@@ -107,7 +107,7 @@ describe("connections page", { timeout: 20_000 }, () => {
   it("adds a WhatsApp number with the body the sender expects, and shows it", async () => {
     const { posted } = gateway({ accounts: [smsAccount()] });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a connection" }));
     const dialog = await fillWhatsApp(user);
@@ -141,7 +141,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a connection" }));
     const dialog = await screen.findByRole("dialog", { name: "Add a connection" });
@@ -187,7 +187,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "New token for Vendas" }));
     const dialog = await screen.findByRole("dialog", { name: "New access token" });
@@ -203,7 +203,7 @@ describe("connections page", { timeout: 20_000 }, () => {
   it("checks the form before sending it", async () => {
     const { posted } = gateway();
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a WhatsApp number" }));
     const dialog = await screen.findByRole("dialog", { name: "Add a connection" });
@@ -243,7 +243,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a connection" }));
     const dialog = await fillWhatsApp(user);
@@ -264,7 +264,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a connection" }));
     const dialog = await fillWhatsApp(user);
@@ -288,7 +288,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Test the credentials of Vendas" }));
 
@@ -308,7 +308,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Delete Vendas" }));
     const confirm = await screen.findByRole("dialog", { name: "Delete this connection?" });
@@ -329,7 +329,7 @@ describe("connections page", { timeout: 20_000 }, () => {
       },
     });
     renderApp("/connections");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Resume sending from Vendas" }));
 

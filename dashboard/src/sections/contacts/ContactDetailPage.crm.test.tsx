@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { ME, fakeGateway, json } from "../../test/gateway";
@@ -116,7 +116,7 @@ describe("contact page: consent, fields, tags, timeline", { timeout: 30_000 }, (
   it("shows consent per channel with its history and records a change", async () => {
     const { maria, sent } = gateway();
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Consent per channel" }, SLOW);
     const whatsapp = within(table).getByRole("row", { name: /WhatsApp/ });
@@ -136,7 +136,7 @@ describe("contact page: consent, fields, tags, timeline", { timeout: 30_000 }, (
   it("edits custom fields with an input per kind and shows the crm's refusal at the field", async () => {
     const { maria, sent } = gateway();
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const form = await screen.findByRole("form", { name: "Custom fields" }, SLOW);
 
     expect(await within(form).findByRole("textbox", { name: "Plan" })).toHaveValue("gold");
@@ -178,7 +178,7 @@ describe("contact page: consent, fields, tags, timeline", { timeout: 30_000 }, (
         ),
     });
     renderApp(`/contacts/${maria0.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const form = await screen.findByRole("form", { name: "Custom fields" }, SLOW);
     const employees = await within(form).findByRole("textbox", { name: "Employees" });
     await user.clear(employees);
@@ -192,7 +192,7 @@ describe("contact page: consent, fields, tags, timeline", { timeout: 30_000 }, (
   it("removes and adds tags, and shows the derived time zone as such", async () => {
     const { maria, sent } = gateway();
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const zone = await screen.findByRole("textbox", { name: "Time zone" }, SLOW);
     expect(zone).toHaveValue("");
@@ -230,7 +230,7 @@ describe("contact page: consent, fields, tags, timeline", { timeout: 30_000 }, (
       "GET /api/v1/me": () => json(ME),
     });
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Erase this contact" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "Erase this contact everywhere?" });

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem, token } from "../../test/gateway";
@@ -127,7 +127,7 @@ describe("contact page", { timeout: 20_000 }, () => {
   it("saves a new email and says so", async () => {
     const { maria, patches } = gateway();
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const email = await screen.findByRole("textbox", { name: "Email" });
 
     await user.click(email);
@@ -161,7 +161,7 @@ describe("contact page", { timeout: 20_000 }, () => {
         ),
     });
     renderApp(`/contacts/${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const name = await screen.findByRole("textbox", { name: "Name" });
 
     await user.clear(name);

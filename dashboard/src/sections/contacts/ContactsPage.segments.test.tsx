@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem } from "../../test/gateway";
@@ -59,7 +59,7 @@ function gateway(overrides = {}) {
 
 /** Choose `option` in the select or multi select named `label` (inside `within`). */
 async function pick(label: string, option: string, container: HTMLElement = document.body) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   const input = within(container).getByRole("textbox", { name: label });
   await user.click(input);
   const listbox = await waitFor(() => {
@@ -75,7 +75,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
   it("counts the segment being built live, once editing pauses, and lists its matches", async () => {
     const { previews, queried } = gateway();
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
 
     await user.click(screen.getByRole("button", { name: "Filter" }));
@@ -107,7 +107,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
       },
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
     await user.click(screen.getByRole("button", { name: "Filter" }));
     await user.click(screen.getByRole("button", { name: "Add a condition" }));
@@ -128,7 +128,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
   it("shows the columns the user picks, and remembers them", async () => {
     gateway();
     const first = renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const table = await screen.findByRole("table", { name: "Contacts" }, SLOW);
     expect(within(table).getByRole("columnheader", { name: "Tags" })).toBeInTheDocument();
     expect(within(table).getByText("VIP")).toBeInTheDocument();
@@ -172,7 +172,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
       },
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
 
     await user.click(screen.getByRole("checkbox", { name: "Select Ana Souza" }));
@@ -202,7 +202,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
       [`GET /api/v1/jobs/${job().id}`]: () => json(job({ kind: "contacts.bulk_delete", status: "succeeded", total: 120, processed: 120, succeeded: 120 })),
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
 
     await user.click(screen.getByRole("checkbox", { name: "Select every contact on this page" }));
@@ -222,7 +222,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
   it("pages through every match of an unsaved filter, and searches within it", async () => {
     const { queried } = gateway();
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
     await user.click(screen.getByRole("button", { name: "Filter" }));
     await user.click(screen.getByRole("button", { name: "Add a condition" }));
@@ -256,7 +256,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
         problem(503, "the page took longer than 5000 ms: narrow the filter", "contacts_query_timed_out"),
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
     await user.click(screen.getByRole("button", { name: "Filter" }));
     await user.click(screen.getByRole("button", { name: "Add a condition" }));
@@ -282,7 +282,7 @@ describe("contacts: segments, columns, bulk actions", { timeout: 30_000 }, () =>
       },
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Bruno Lima" }, SLOW);
     await user.click(screen.getByRole("checkbox", { name: "Select Ana Souza" }));
     await user.click(screen.getByRole("button", { name: "Actions" }));

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem, token } from "../../test/gateway";
@@ -33,7 +33,7 @@ describe("contacts page", { timeout: 20_000 }, () => {
         : json({ items: first, next_cursor: "page-2" }),
     );
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Contacts" });
     expect(within(table).getByRole("link", { name: "Ana Souza" })).toHaveAttribute(
@@ -66,7 +66,7 @@ describe("contacts page", { timeout: 20_000 }, () => {
         : json({ items: [contact({ name: "Ana Souza" })], next_cursor: "page-2" }),
     );
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Ana Souza" });
 
     await user.type(screen.getByRole("textbox", { name: "Search contacts" }), "maria");
@@ -86,7 +86,7 @@ describe("contacts page", { timeout: 20_000 }, () => {
       params.get("q") ? json({ items: [], next_cursor: null }) : json({ items: [ana], next_cursor: null }),
     );
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("link", { name: "Ana Souza" });
 
     await user.type(screen.getByRole("textbox", { name: "Search contacts" }), "zzz");
@@ -113,7 +113,7 @@ describe("contacts page", { timeout: 20_000 }, () => {
         : json({ items: [contact({ name: "Ana Souza" })], next_cursor: null });
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText("The contacts could not be loaded.")).toBeInTheDocument();
     expect(screen.getByText("the crm is not answering")).toBeInTheDocument();

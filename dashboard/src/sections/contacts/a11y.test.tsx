@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -35,7 +35,7 @@ describe("contacts accessibility", { timeout: 40_000 }, () => {
     const ana = contact({ name: "Ana Souza", tags: [TAG_VIP] });
     fakeGateway({ ...lookups(), "GET /api/v1/contacts": () => json({ items: [ana, contact()], next_cursor: null }) });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("checkbox", { name: "Select Ana Souza" }, SLOW));
     await user.click(screen.getByRole("button", { name: "Filter" }));
     await user.click(screen.getByRole("button", { name: "Add a condition" }));
@@ -55,7 +55,7 @@ describe("contacts accessibility", { timeout: 40_000 }, () => {
       [`GET /api/v1/jobs/${running.id}`]: () => json(running),
     });
     renderApp("/contacts");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("checkbox", { name: "Select Ana Souza" }, SLOW));
     await user.click(screen.getByRole("button", { name: "Actions" }));
     await user.click(await screen.findByRole("menuitem", { name: "Add tags", hidden: true }));

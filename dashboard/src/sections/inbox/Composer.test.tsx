@@ -1,6 +1,6 @@
 import type { InfiniteData } from "@tanstack/react-query";
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { MessagePage } from "../../api/inbox";
 import { fakeGateway, json, problem } from "../../test/gateway";
@@ -75,7 +75,7 @@ describe("composer", () => {
       },
     });
     const { queryClient } = renderWithProviders(<Composer conversationId={ID} windowOpen />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const box = screen.getByRole("textbox");
 
     await user.type(box, "Olá, Maria");
@@ -91,7 +91,7 @@ describe("composer", () => {
   it("sends on Enter and starts a new line on Shift+Enter", async () => {
     const bodies = replies();
     renderWithProviders(<Composer conversationId={ID} windowOpen />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const box = screen.getByRole("textbox");
 
     await user.type(box, "first line{Shift>}{Enter}{/Shift}second");
@@ -108,7 +108,7 @@ describe("composer", () => {
     renderWithProviders(
       <Composer conversationId={ID} windowOpen={false} channelAccountId={ACCOUNT} />,
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(screen.getByText("The reply window is closed")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Send" })).not.toBeInTheDocument();
@@ -150,7 +150,7 @@ describe("composer", () => {
     renderWithProviders(
       <Composer conversationId={ID} windowOpen={false} channelAccountId={ACCOUNT} />,
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.type(await templatePicker(), "welc");
     await waitFor(() =>
@@ -175,7 +175,7 @@ describe("composer", () => {
     renderWithProviders(
       <Composer conversationId={ID} windowOpen={false} channelAccountId={ACCOUNT} />,
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const picker = await templatePicker();
     await user.click(screen.getByRole("button", { name: "Send template" }));
@@ -206,7 +206,7 @@ describe("composer", () => {
     renderWithProviders(
       <Composer conversationId={ID} windowOpen={false} channelAccountId={ACCOUNT} />,
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText("No approved templates for this number")).toBeInTheDocument();
     expect(screen.getByLabelText("Language")).toHaveValue("pt_BR");
@@ -229,7 +229,7 @@ describe("composer", () => {
     renderWithProviders(
       <Composer conversationId={ID} windowOpen={false} channelAccountId={ACCOUNT} />,
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const notice = await screen.findByRole("alert", { name: /Templates could not be loaded/ });
     expect(notice).toHaveTextContent("Meta did not answer");
@@ -263,7 +263,7 @@ describe("composer", () => {
     // No account given: the composer finds it on the conversation.
     const { queryClient } = renderWithProviders(<Composer conversationId={ID} windowOpen />);
     queryClient.setQueryData(inboxKeys.conversation(ID), conversation());
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.type(screen.getByRole("textbox"), "Ainda aí?{Enter}");
 

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../../api/inbox";
 import { fakeGateway, json, ME, problem } from "../../test/gateway";
@@ -31,7 +31,7 @@ async function openMaria(extra: Parameters<typeof fakeGateway>[0] = {}, start: C
     ...extra,
   });
   renderWithProviders(<InboxPage />);
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   await user.click(await screen.findByRole("option", { name: /Maria Silva/ }));
   await screen.findByRole("heading", { name: "Maria Silva" });
   return { user, seen, set: (next: Conversation) => (current = next) };

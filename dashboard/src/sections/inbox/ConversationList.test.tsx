@@ -1,5 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { fakeGateway, json } from "../../test/gateway";
 import { renderWithProviders } from "../../test/render";
@@ -64,7 +64,7 @@ describe("conversation list", () => {
     });
     const onSelect = vi.fn();
     renderWithProviders(<ConversationList onSelect={onSelect} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Load more" }));
     expect(await screen.findByText("Page two")).toBeInTheDocument();

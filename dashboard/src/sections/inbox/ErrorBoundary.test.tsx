@@ -1,5 +1,5 @@
 import { screen } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { fakeGateway, json } from "../../test/gateway";
 import { renderWithProviders } from "../../test/render";
@@ -23,7 +23,7 @@ describe("inbox error boundary", { timeout: 20_000 }, () => {
           : json({ items: [message("m1", "Oi, tudo bem?")], next_cursor: null }),
     });
     renderWithProviders(<InboxPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("option", { name: /Maria Silva/ }));
 
     expect(await screen.findByText("Something went wrong here")).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeGateway, json } from "../../test/gateway";
 import { renderWithProviders } from "../../test/render";
@@ -24,7 +24,7 @@ function inbox() {
   }
   fakeGateway(handlers);
   renderWithProviders(<InboxPage />);
-  return userEvent.setup();
+  return userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 }
 
 const original = window.matchMedia;

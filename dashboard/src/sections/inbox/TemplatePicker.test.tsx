@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { describe, expect, it, vi } from "vitest";
 import { fakeGateway, json, problem } from "../../test/gateway";
@@ -25,7 +25,7 @@ function template(overrides: Record<string, unknown> = {}) {
 }
 
 async function pick(name: RegExp) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   await screen.findByRole("button", { name: "Send template" });
   await user.click(screen.getByRole("textbox", { name: "Template" }));
   await user.click(await screen.findByRole("option", { name, hidden: true }));
@@ -106,7 +106,7 @@ describe("template picker", () => {
       [TEMPLATES]: () => (fail ? problem(502, "Meta did not answer") : json({ items: [template()] })),
     });
     renderWithProviders(<TemplatePicker accountId={ACCOUNT} sending={false} onSend={vi.fn()} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const notice = await screen.findByRole("alert", { name: "Templates could not be loaded" });
     expect(screen.getByLabelText("Template name")).toBeInTheDocument();
@@ -121,7 +121,7 @@ describe("template picker", () => {
     const seen = fakeGateway();
     const onSend = vi.fn();
     renderWithProviders(<TemplatePicker accountId={null} sending={false} onSend={onSend} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const notice = await screen.findByRole("alert", { name: "Templates could not be loaded" });
     expect(within(notice).queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();

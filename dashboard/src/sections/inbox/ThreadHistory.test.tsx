@@ -1,5 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { fakeGateway, json } from "../../test/gateway";
 import { renderWithProviders } from "../../test/render";
@@ -69,7 +69,7 @@ describe("thread history", { timeout: 20_000 }, () => {
       },
     });
     renderWithProviders(<Thread conversation={CONVERSATION} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "Load older messages" }));
 
     expect(await screen.findByText("Older messages could not be loaded.")).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import i18n from "../../i18n";
@@ -100,7 +100,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
       },
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const card = await screen.findByRole("button", { name: /Padaria Central/ }, SLOW);
 
     card.focus();
@@ -127,7 +127,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
     await i18n.changeLanguage("pt-BR");
     try {
       renderApp(`/pipelines/${PIPELINE_ID}`);
-      const user = userEvent.setup();
+      const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
       const first = await screen.findByRole("region", { name: "New" }, SLOW);
       expect(within(first).getByText(/1 negócio · Total R\$\s?1\.000,00 · Ponderado R\$\s?100,00/)).toBeInTheDocument();
       expect(screen.getByText(/Para pegar um negócio, pressione espaço/)).toBeInTheDocument();
@@ -155,7 +155,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
       },
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
 
     await user.keyboard("[Space]");
@@ -183,7 +183,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
       },
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
     const boardsBefore = recorded.boards;
 
@@ -248,7 +248,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
       { [NEW.id]: "page-2" },
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("button", { name: /Padaria Central/ }, SLOW);
 
     await user.click(within(column("New")).getByRole("button", { name: "Load more" }));
@@ -269,7 +269,7 @@ describe("pipeline board", { timeout: 30_000 }, () => {
       },
     );
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("region", { name: "New" }, SLOW);
 
     await user.click(screen.getByRole("switch", { name: "Only rotting leads" }));
@@ -300,7 +300,7 @@ describe("a move into a lost stage", { timeout: 30_000 }, () => {
       },
     });
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     (await screen.findByRole("button", { name: /Padaria Central/ }, SLOW)).focus();
 
     await user.keyboard("[Space]");

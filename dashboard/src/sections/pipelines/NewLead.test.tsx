@@ -2,7 +2,7 @@
 // keyboard from the contact search, the stage from where the form was opened, and the new
 // card in its column without a reload.
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
@@ -87,7 +87,7 @@ describe("new lead", { timeout: 30_000 }, () => {
   it("creates a lead in the column it was opened from, the contact picked with the keyboard", async () => {
     const { posted, searches } = api();
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const proposal = await screen.findByRole("region", { name: "Proposal" }, SLOW);
     await user.click(within(proposal).getByRole("button", { name: "New lead in Proposal" }));
@@ -130,7 +130,7 @@ describe("new lead", { timeout: 30_000 }, () => {
   it("asks for a contact and a title, and a lost reason in a lost stage", async () => {
     const { posted } = api();
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "New lead" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "New lead" });
@@ -149,7 +149,7 @@ describe("new lead", { timeout: 30_000 }, () => {
   it("says why the crm refused, and keeps the form", async () => {
     api({ "POST /api/v1/leads": () => problem(403, "an agent may name only themselves", "owner_not_allowed") });
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "New lead" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "New lead" });
@@ -166,7 +166,7 @@ describe("new lead", { timeout: 30_000 }, () => {
   it("creates a lead from the list view, which lists it", async () => {
     const { posted } = api();
     renderApp(`/pipelines/${PIPELINE_ID}?view=list`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Leads" }, SLOW);
     await user.click(screen.getByRole("button", { name: "New lead" }));

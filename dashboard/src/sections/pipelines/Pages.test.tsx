@@ -1,6 +1,6 @@
 // The card drawer, the list view, the pipelines settings and the inbox's lead panel.
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { conversation, message } from "../inbox/fixtures";
@@ -75,7 +75,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
       },
     });
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: /Padaria Central/ }, SLOW));
     const drawer = await screen.findByRole("dialog");
@@ -135,7 +135,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
       },
     });
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: /Padaria Central/ }, SLOW));
     const drawer = await screen.findByRole("dialog");
@@ -185,7 +185,7 @@ describe("lead drawer and list", { timeout: 30_000 }, () => {
       },
     });
     renderApp(`/pipelines/${PIPELINE_ID}?view=list`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const table = await screen.findByRole("table", { name: "Leads" }, SLOW);
     expect(within(table).getByRole("button", { name: "Padaria Central" })).toBeInTheDocument();
@@ -225,7 +225,7 @@ describe("pipelines settings", { timeout: 30_000 }, () => {
       [`DELETE ${base}/stages/${NEW.id}`]: record,
     });
     renderApp("/settings/pipelines");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const section = await screen.findByRole("region", { name: "Stages of Sales" }, SLOW);
     const names = within(section).getAllByRole("textbox", { name: "Stage name" });
@@ -275,7 +275,7 @@ describe("the inbox's lead panel", { timeout: 30_000 }, () => {
       },
     });
     renderApp(`/inbox?conversation=${maria.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: /^Leads/ }, SLOW));
     expect(await screen.findByRole("link", { name: "Open Padaria Central on the board" }, SLOW)).toHaveAttribute(

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -66,7 +66,7 @@ describe("pipelines accessibility", { timeout: 30_000 }, () => {
   it("the new lead form has no serious violations", async () => {
     api();
     renderApp(`/pipelines/${PIPELINE_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "New lead in Won" }, { timeout: 15_000 }));
     const dialog = await screen.findByRole("dialog", { name: "New lead" });
     await user.click(within(dialog).getByRole("button", { name: "Create the lead" }));

@@ -1,5 +1,5 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, problem } from "../../test/gateway";
@@ -58,7 +58,7 @@ describe("settings page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const closes = await screen.findByLabelText("Monday closes (interval 1)");
     await retype(user, closes, "08:00");
@@ -103,7 +103,7 @@ describe("settings page", { timeout: 30_000 }, () => {
   it("flags overlapping intervals", async () => {
     const seen = gateway();
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add hours on Monday" }));
     await retype(user, screen.getByLabelText("Monday opens (interval 2)"), "12:00");
@@ -125,7 +125,7 @@ describe("settings page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const name = await screen.findByLabelText("Company name");
     expect(screen.getByRole("textbox", { name: "Time zone" })).toHaveValue("America/Sao_Paulo");
@@ -155,7 +155,7 @@ describe("settings page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const zone = await screen.findByRole("textbox", { name: "Time zone" });
     await user.clear(zone);
@@ -180,7 +180,7 @@ describe("settings page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(
       await screen.findByText("No API keys yet. Create one to connect your own systems."),
@@ -213,7 +213,7 @@ describe("settings page", { timeout: 30_000 }, () => {
       [`DELETE /api/v1/api-keys/${KEY.id}`]: () => new Response(null, { status: 204 }),
     });
     renderSignedIn(<SettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Revoke the key ERP sync" }));
     const dialog = await screen.findByRole("dialog", { name: "Revoke ERP sync?" });

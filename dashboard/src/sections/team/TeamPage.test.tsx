@@ -1,5 +1,5 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { ME, fakeGateway, json, problem } from "../../test/gateway";
@@ -66,7 +66,7 @@ describe("team page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(
       await screen.findByText("No pending invitations. Invite a teammate with the form above."),
@@ -94,7 +94,7 @@ describe("team page", { timeout: 30_000 }, () => {
         problem(409, "an account with this email already exists", "email_taken"),
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(await screen.findByText("carla@acme.example")).toBeInTheDocument();
     await user.type(screen.getByLabelText("Email"), "not-an-address");
@@ -128,7 +128,7 @@ describe("team page", { timeout: 30_000 }, () => {
         ),
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.type(await screen.findByLabelText("Email"), "dora@acme.x");
     await user.click(screen.getByRole("button", { name: "Send invitation" }));
@@ -155,7 +155,7 @@ describe("team page", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const select = await screen.findByRole("combobox", { name: "Role of Bruno" });
     // Nobody changes their own role: Ana's is shown, not offered.
@@ -180,7 +180,7 @@ describe("team page", { timeout: 30_000 }, () => {
       [`POST /api/v1/users/${BRUNO.id}/disable`]: () => json({ ...BRUNO, disabled: true }),
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Disable Bruno" }));
     const dialog = await screen.findByRole("dialog", { name: "Disable Bruno?" });
@@ -199,7 +199,7 @@ describe("team page", { timeout: 30_000 }, () => {
       [`DELETE /api/v1/invitations/${PENDING.id}`]: () => new Response(null, { status: 204 }),
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(
       await screen.findByRole("button", { name: "Revoke the invitation for carla@acme.example" }),
@@ -226,7 +226,7 @@ describe("team page", { timeout: 30_000 }, () => {
       "GET /api/v1/invitations": () => page([]),
     });
     renderSignedIn(<TeamPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Load more" }));
 

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
@@ -62,7 +62,7 @@ describe("the template library at Meta", { timeout: 30_000 }, () => {
   it("syncs a number's templates and says what was imported, changed and skipped", async () => {
     const { synced } = api();
     renderApp("/templates");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "Sync from Meta" }, { timeout: 10_000 }));
     const dialog = await screen.findByRole("dialog", { name: "Sync templates from Meta" });
     await user.click(within(dialog).getByRole("button", { name: "Sync" }));
@@ -81,7 +81,7 @@ describe("the template library at Meta", { timeout: 30_000 }, () => {
   it("says why a sync failed", async () => {
     api({ "POST /api/v1/templates/meta/sync": () => problem(502, "Meta did not answer", "meta_unavailable") });
     renderApp("/templates");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "Sync from Meta" }, { timeout: 10_000 }));
     const dialog = await screen.findByRole("dialog");
     await chooseNumber(user, dialog);
@@ -92,7 +92,7 @@ describe("the template library at Meta", { timeout: 30_000 }, () => {
   it("submits a library template for review, then shows it in review", async () => {
     const { submitted } = api();
     renderApp(`/templates/${DRAFT.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const status = await screen.findByRole("group", { name: "Status at Meta" }, { timeout: 10_000 });
     expect(status).toHaveTextContent("Not at Meta");
     await user.click(within(status).getByRole("button", { name: "Submit to Meta" }));
@@ -115,7 +115,7 @@ describe("the template library at Meta", { timeout: 30_000 }, () => {
         problem(422, "Meta: the body may not start with a variable", "template_rejected_by_meta"),
     });
     renderApp(`/templates/${DRAFT.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.click(await screen.findByRole("button", { name: "Submit to Meta" }, { timeout: 10_000 }));
     const dialog = await screen.findByRole("dialog");
     await chooseNumber(user, dialog);
@@ -126,7 +126,7 @@ describe("the template library at Meta", { timeout: 30_000 }, () => {
   it("maps an imported template's placeholders, its texts left as Meta has them", async () => {
     const { patched } = api();
     renderApp(`/templates/${IMPORTED.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     expect(await screen.findByText("Imported from Meta: say which variable fills body {{2}} before it can be sent.", {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: "Body" })).toBeDisabled();
     expect(screen.getByRole("textbox", { name: "Body {{1}}" })).toHaveValue("first_name|cliente");

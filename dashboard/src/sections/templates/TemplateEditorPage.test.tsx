@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -77,7 +77,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("has no serious accessibility violations, with buttons", async () => {
     api();
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await openNew();
     await user.click(screen.getByRole("button", { name: "Add a button" }));
     const result = await axe.run(document.body, {
@@ -89,7 +89,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("previews header, body with fallbacks, footer and buttons live, then creates the template", { timeout: 60_000 }, async () => {
     const { created } = api();
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await openNew(), "Boas-vindas");
     await paste(user, "Header text (optional)", "Olá {{first_name}}");
     await paste(user, "Body", "Oi {{first_name|cliente}}, seu plano é {{fields.plano|básico}}.");
@@ -133,7 +133,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("says what is missing before sending anything", async () => {
     const { created } = api();
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await openNew();
     await user.click(screen.getByRole("button", { name: "Add a button" }));
     await choose(user, "Button 1 type", "Link");
@@ -148,7 +148,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("counts an SMS body's segments as it is typed, with no header, footer or buttons", async () => {
     const { created } = api();
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await openNew(), "Lembrete");
     await choose(user, "Channel", "SMS");
     expect(screen.queryByRole("textbox", { name: "Header text (optional)" })).toBeNull();
@@ -181,7 +181,7 @@ describe("template editor", { timeout: 30_000 }, () => {
         ),
     });
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await openNew(), "Dois");
     await paste(user, "Header text (optional)", "{{name}} {{phone}}");
     await paste(user, "Body", "Oi");
@@ -194,7 +194,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("puts a taken name on the name", async () => {
     api({ "POST /api/v1/templates": () => problem(409, "a template is named 'Boas-vindas'", "template_name_taken") });
     renderApp("/templates/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await openNew(), "Boas-vindas");
     await paste(user, "Body", "Oi");
     await user.click(screen.getByRole("button", { name: "Create template" }));
@@ -205,7 +205,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("edits a saved template (its channel fixed), shows why Meta rejected it, previews with a real contact", async () => {
     const { patched, previews } = api();
     renderApp(`/templates/${SAVED.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     const name = await screen.findByRole("textbox", { name: "Name" }, { timeout: 10_000 });
     expect(name).toHaveValue("Pedido enviado");
     expect(screen.getByRole("textbox", { name: "Channel" })).toBeDisabled();
@@ -234,7 +234,7 @@ describe("template editor", { timeout: 30_000 }, () => {
         problem(422, "fields.pedido has no value for contact Ana Souza", "template_variable_missing"),
     });
     renderApp(`/templates/${SAVED.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("textbox", { name: "Name" }, { timeout: 10_000 });
     await choose(user, "Preview with a contact", /Ana Souza/);
     expect(
@@ -245,7 +245,7 @@ describe("template editor", { timeout: 30_000 }, () => {
   it("deletes the template and goes back to the library", async () => {
     const { deleted } = api();
     renderApp(`/templates/${SAVED.id}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("textbox", { name: "Name" }, { timeout: 10_000 });
     await user.click(screen.getByRole("button", { name: "Delete template" }));
     await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Delete" }));

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -63,7 +63,7 @@ describe("template library", { timeout: 30_000 }, () => {
   it("searches by name and says when nothing matches", async () => {
     const { queries } = api();
     renderApp("/templates");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("table", { name: "Templates" }, { timeout: 10_000 });
     await user.type(screen.getByRole("textbox", { name: "Search templates" }), "zzz");
     expect(await screen.findByText("No template matches “zzz”.")).toBeInTheDocument();
@@ -73,7 +73,7 @@ describe("template library", { timeout: 30_000 }, () => {
   it("deletes a template after asking", async () => {
     const { deleted } = api();
     renderApp("/templates");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await screen.findByRole("table", { name: "Templates" }, { timeout: 10_000 });
     await user.click(screen.getByRole("button", { name: "Delete Promo Natal" }));
     const dialog = await screen.findByRole("dialog", { name: "Delete this template?" });
@@ -101,7 +101,7 @@ describe("template library", { timeout: 30_000 }, () => {
       },
     });
     renderApp("/templates");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     expect(await screen.findByText("The templates could not be loaded.", {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(screen.getByText("campaigns is restarting")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Try again" }));

@@ -1,7 +1,7 @@
 // The campaign wizard with a CSV file as its audience: the file imported into the crm with a
 // tag of its own, and the draft created with the filter "has that tag".
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../../auth/session";
@@ -106,7 +106,7 @@ describe("campaign wizard with a CSV audience", { timeout: 60_000 }, () => {
   it("imports the file, then the draft goes to the contacts with the upload's tag", async () => {
     const { created, tags } = api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await start(user);
 
     // Nothing chosen yet: the step says so and stays.
@@ -142,7 +142,7 @@ describe("campaign wizard with a CSV audience", { timeout: 60_000 }, () => {
   it("giving up the file goes back to the segment, as it was", async () => {
     api();
     renderApp("/campaigns/new");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.type(await screen.findByRole("textbox", { name: "Campaign name" }, { timeout: 10_000 }), "Natal");
     await choose(user, "Send from", "Vendas · WhatsApp");
     await choose(user, "Audience (saved segment)", "Clientes VIP");

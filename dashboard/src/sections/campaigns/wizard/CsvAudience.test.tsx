@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { endSession } from "../../../auth/session";
@@ -107,7 +107,7 @@ function setup(props: { onCancel?: () => void } = {}) {
 
 /** Mantine's file input is a button over a hidden <input type=file>: the upload goes there. */
 async function upload(name = "clientes.csv") {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   await screen.findByRole("button", { name: /CSV file/ }, SLOW);
   const input = document.querySelector<HTMLInputElement>('input[type="file"]')!;
   await user.upload(input, new File(["Nome;Celular;Plano\r\n"], name, { type: "text/csv" }));
@@ -115,7 +115,7 @@ async function upload(name = "clientes.csv") {
 }
 
 async function pick(label: string, option: string) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   const input = screen.getByRole("textbox", { name: label });
   await user.click(input);
   const listbox = await waitFor(() => {
@@ -137,7 +137,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
   it("imports the file with a tag of its own and hands back the contacts with that tag", async () => {
     const sent = gateway();
     const chosen = setup();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await upload();
 
     // The suggested mapping, custom field included; then the preview's problems.
@@ -193,7 +193,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
   it("lists the rejected rows with their reasons and downloads them all", async () => {
     gateway();
     setup();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await upload();
     await user.click(await screen.findByRole("button", { name: "Preview" }));
     await user.click(await screen.findByRole("button", { name: "Next: options" }));
@@ -220,7 +220,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
     gateway({ "POST /api/v1/imports": () => problem(422, "the file is not CSV: no delimiter found", "import_unreadable") });
     const onCancel = vi.fn();
     const chosen = setup({ onCancel });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await upload("fotos.zip");
 
     expect(await screen.findByText("the file is not CSV: no delimiter found")).toBeInTheDocument();
@@ -233,7 +233,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
   it("asks for the phone column before going on", async () => {
     gateway();
     setup();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await upload();
     await screen.findByRole("table", { name: "Columns and where they go" });
     await pick("Where the column Celular goes", "Email");
@@ -252,7 +252,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
       },
     });
     setup();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await upload();
     await user.click(await screen.findByRole("button", { name: "Preview" }));
     await user.click(await screen.findByRole("button", { name: "Next: options" }));
@@ -292,7 +292,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
       variables: ["fields.plan"],
     };
     renderWithProviders(<CsvAudience chosen={summary} onAudience={onAudience} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     expect(screen.getByTestId("csv-audience-summary")).toHaveTextContent("1,234 contacts from clientes.csv, 12 rows rejected");
     expect(screen.getByText("Columns you can use in the message: {{fields.plan}}")).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../../auth/session";
 import { type Handler, fakeGateway, json, problem } from "../../../test/gateway";
@@ -93,7 +93,7 @@ async function fileInput(): Promise<HTMLInputElement> {
 }
 
 async function pick(label: string, option: string) {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
   const input = screen.getByRole("textbox", { name: label });
   await user.click(input);
   const listbox = await waitFor(() => {
@@ -108,7 +108,7 @@ describe("the import wizard", { timeout: 40_000 }, () => {
   it("uploads, maps, previews the errors, runs with progress and reports the rejected rows", async () => {
     const sent = gateway();
     renderApp("/contacts/import");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     // Upload: the file's bytes as the body.
     const input = await fileInput();
@@ -186,7 +186,7 @@ describe("the import wizard", { timeout: 40_000 }, () => {
         }),
     });
     renderApp("/contacts/import");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.upload(await fileInput(), new File(["Nome;Celular;Plano\r\n"], "contatos.csv", { type: "text/csv" }));
     await user.click(screen.getByRole("button", { name: "Upload and read" }));
     await screen.findByRole("table", { name: "Columns and where they go" });
@@ -209,7 +209,7 @@ describe("the import wizard", { timeout: 40_000 }, () => {
       "POST /api/v1/imports": () => problem(422, "the file is not CSV: no delimiter found", "import_unreadable"),
     });
     renderApp("/contacts/import");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.upload(await fileInput(), new File(["\u0000"], "x.csv", { type: "text/csv" }));
     await user.click(screen.getByRole("button", { name: "Upload and read" }));
 
@@ -219,7 +219,7 @@ describe("the import wizard", { timeout: 40_000 }, () => {
   it("asks for a phone, email or WhatsApp id column before previewing", async () => {
     gateway();
     renderApp("/contacts/import");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
     await user.upload(await fileInput(), new File(["a"], "a.csv", { type: "text/csv" }));
     await user.click(screen.getByRole("button", { name: "Upload and read" }));
     await screen.findByRole("table", { name: "Columns and where they go" });

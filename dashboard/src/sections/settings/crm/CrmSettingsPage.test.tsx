@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../../auth/session";
 import { fakeGateway, json } from "../../../test/gateway";
@@ -59,7 +59,7 @@ describe("crm settings", { timeout: 30_000 }, () => {
   it("adds a custom field of a select kind with its options, and reorders fields", async () => {
     const { sent, plan, seats } = gateway();
     renderSignedIn(<CrmSettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a field" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "Add a field" });
@@ -88,7 +88,7 @@ describe("crm settings", { timeout: 30_000 }, () => {
   it("adds a coloured tag", async () => {
     const { sent } = gateway();
     renderSignedIn(<CrmSettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Add a tag" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "Add a tag" });
@@ -110,7 +110,7 @@ describe("crm settings", { timeout: 30_000 }, () => {
       },
     });
     renderSignedIn(<CrmSettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     await user.click(await screen.findByRole("button", { name: "Delete the tag VIP" }, SLOW));
     const dialog = await screen.findByRole("dialog", { name: "Delete this tag?" });
@@ -123,7 +123,7 @@ describe("crm settings", { timeout: 30_000 }, () => {
   it("changes the opt-out keywords, the replies, the consent rule and the default country", async () => {
     const { sent } = gateway();
     renderSignedIn(<CrmSettingsPage />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
 
     const optOut = await screen.findByRole("textbox", { name: "Opt-out keywords" }, SLOW);
     await user.type(optOut, "DESCADASTRAR{Enter}");
