@@ -7,7 +7,7 @@ import { type Handler, fakeGateway, json, problem, token } from "../../test/gate
 import { whatsappAccount } from "../connections/fixtures";
 import { renderApp } from "../connections/testing";
 import { crmLookups } from "../contacts/testing";
-import { TAG_VIP, tagOut } from "../contacts/fixtures";
+import { TAG_VIP, field, tagOut } from "../contacts/fixtures";
 import { ACCOUNT_ID, cadence, channelTemplate } from "./fixtures";
 import { SLOW, choose, seriousViolations } from "./testing";
 
@@ -30,6 +30,7 @@ function api(overrides: Record<string, Handler> = {}) {
     },
     [`GET /api/v1/cadences/${saved.id}`]: () => json(saved),
     [`GET /api/v1/cadences/${saved.id}/enrollments`]: () => json({ items: [], next_cursor: null }),
+    "GET /api/v1/custom-fields": () => json({ items: [field({ key: "plan", label: "Plan", kind: "text" })] }),
     ...overrides,
   });
   return { created, patched, saved };
@@ -64,6 +65,12 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
     expect(stepHeadings()).toEqual(["Step 1: Send a message"]);
     await user.type(within(stepCard("Step 1: Send a message")).getByRole("textbox", { name: "Message" }), "Oi ");
     await user.click(within(stepCard("Step 1: Send a message")).getByRole("button", { name: "Insert {{first_name}}" }));
+    await user.click(await within(stepCard("Step 1: Send a message")).findByRole("button", { name: "Insert {{fields.plan}}" }));
+    expect(within(stepCard("Step 1: Send a message")).getByRole("textbox", { name: "Message" })).toHaveValue(
+      "Oi {{first_name}}{{fields.plan}}",
+    );
+    // A WhatsApp text reaches only people inside their 24-hour window: the step says so.
+    expect(within(stepCard("Step 1: Send a message")).getByText(/last 24 hours/)).toBeInTheDocument();
     await addStep(user, "Wait");
     await addStep(user, "Send a message");
     await addStep(user, "Branch on a condition");
@@ -88,7 +95,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
     expect(stepHeadings()).toEqual(["Step 1: Send a message", "Step 2: Branch", "Step 3: Send a message"]);
 
     const wait = within(stepCard("Step 1: Send a message"));
-    expect(wait.getByRole("textbox", { name: "Message" })).toHaveValue("Oi {{first_name}}");
+    expect(wait.getByRole("textbox", { name: "Message" })).toHaveValue("Oi {{first_name}}{{fields.plan}}");
     const second = within(stepCard("Step 3: Send a message"));
     await user.type(second.getByRole("textbox", { name: "Message" }), "Ainda por aí?");
     const branch = within(stepCard("Step 2: Branch"));
@@ -103,7 +110,7 @@ describe("the cadence builder", { timeout: 60_000 }, () => {
         channel_account_id: ACCOUNT_ID,
         time_zone: "America/Sao_Paulo",
         steps: [
-          { type: "send", message: { type: "text", body: "Oi {{first_name}}" } },
+          { type: "send", message: { type: "text", body: "Oi {{first_name}}{{fields.plan}}" } },
           { type: "branch", condition: { kind: "replied" }, then_step: 3, else_step: 2 },
           { type: "send", message: { type: "text", body: "Ainda por aí?" } },
         ],

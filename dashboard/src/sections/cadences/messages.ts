@@ -72,8 +72,8 @@ export const en = {
     remove: "Remove step {{number}}",
     body: "Message",
     bodyHint: "Add a fallback after a bar, as in {{example}}, for contacts without a value.",
-    insert: "Insert a contact's detail",
-    insertVariable: "Insert {{variable}}",
+    textWindow:
+      "On WhatsApp a text reaches only people who wrote to this number in the last 24 hours; for the others the step fails with that reason. Send an approved template to reach everyone.",
     messageKind: "Send",
     messageKinds: { text: "A text", template: "An approved Meta template" },
     templateHintNew: "Outside the 24 hours after a contact last wrote, WhatsApp delivers only approved templates.",
@@ -327,8 +327,8 @@ export const ptBR: typeof en = {
     remove: "Remover a etapa {{number}}",
     body: "Mensagem",
     bodyHint: "Coloque um valor padrão depois de uma barra, como em {{example}}, para contatos sem o dado.",
-    insert: "Inserir um dado do contato",
-    insertVariable: "Inserir {{variable}}",
+    textWindow:
+      "No WhatsApp um texto só chega a quem escreveu para este número nas últimas 24 horas; para os demais a etapa falha com esse motivo. Envie um modelo aprovado para alcançar todos.",
     messageKind: "Enviar",
     messageKinds: { text: "Um texto", template: "Um modelo aprovado da Meta" },
     templateHintNew: "Fora das 24 horas depois da última mensagem do contato, o WhatsApp só entrega modelos aprovados.",

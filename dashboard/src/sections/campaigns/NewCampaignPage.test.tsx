@@ -6,7 +6,7 @@ import { endSession } from "../../auth/session";
 import { type Handler, fakeGateway, json, problem, token } from "../../test/gateway";
 import { whatsappAccount } from "../connections/fixtures";
 import { renderApp } from "../connections/testing";
-import { contact } from "../contacts/fixtures";
+import { contact, field } from "../contacts/fixtures";
 import { campaign, channelTemplate, libraryTemplate, review, SEGMENT } from "./fixtures";
 import { renderPreview } from "./preview";
 
@@ -66,6 +66,7 @@ function api(overrides: Record<string, Handler> = {}, reviewOf: Handler = () => 
     },
     [`GET /api/v1/campaigns/${draft.id}`]: () => json({ ...draft, status: "running" }),
     [`GET /api/v1/campaigns/${draft.id}/recipients`]: () => json({ items: [], next_cursor: null }),
+    "GET /api/v1/custom-fields": () => json({ items: [field({ key: "plan", label: "Plan", kind: "text" })] }),
     ...overrides,
   });
   return { created, patched, launched, searches, draft, seen };
@@ -227,6 +228,30 @@ describe("campaign wizard", { timeout: 30_000 }, () => {
     await next(user);
     await waitFor(() => expect(created).toHaveLength(1));
     expect(created[0]).toMatchObject({ audience: { kind: "contacts", contact_ids: [JOAO.id, MARIA.id] } });
+  });
+
+  it("inserts a contact's detail or a custom field where the cursor is, previewed with the contact's value", async () => {
+    const ANA = contact({ name: "Ana Prado", phone: "+5511988880003", fields: { plan: "Ouro" } });
+    const { created } = api({ "GET /api/v1/contacts": () => json({ items: [ANA], next_cursor: null }) });
+    renderApp("/campaigns/new");
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
+    await user.type(await screen.findByRole("textbox", { name: "Campaign name" }, { timeout: 10_000 }), "Planos");
+    await choose(user, "Send from", "Vendas · WhatsApp");
+    await user.click(screen.getByRole("radio", { name: "Contacts I pick" }));
+    await user.click(await screen.findByRole("checkbox", { name: /Ana Prado/ }));
+    await next(user);
+
+    const body = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Message" });
+    await paste(user, "Message", "Seu plano: ");
+    const insert = screen.getByRole("group", { name: "Insert a contact's detail" });
+    await user.click(await within(insert).findByRole("button", { name: "Insert {{fields.plan}}" }));
+    body.setSelectionRange(0, 0);
+    await user.click(within(insert).getByRole("button", { name: "Insert {{first_name}}" }));
+    expect(body).toHaveValue("{{first_name}}Seu plano: {{fields.plan}}");
+    expect(screen.getByRole("region", { name: "Preview" })).toHaveTextContent("AnaSeu plano: Ouro");
+    await next(user);
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toMatchObject({ message: { type: "text", body: "{{first_name}}Seu plano: {{fields.plan}}" } });
   });
 
   it("maps a Meta template's placeholders to variables, previewed filled in", async () => {

@@ -133,6 +133,10 @@ export const en = {
     loadFailed: "The recipients could not be loaded.",
   },
   wizard: wizard.en,
+  variables: {
+    insert: "Insert a contact's detail",
+    insertVariable: "Insert {{variable}}",
+  },
   export: {
     button: "Export recipients (CSV)",
     failed: "The recipients could not be exported.",
@@ -270,6 +274,10 @@ export const ptBR: typeof en = {
     loadFailed: "Não foi possível carregar os destinatários.",
   },
   wizard: wizard.ptBR,
+  variables: {
+    insert: "Inserir um dado do contato",
+    insertVariable: "Inserir {{variable}}",
+  },
   export: {
     button: "Exportar destinatários (CSV)",
     failed: "Não foi possível exportar os destinatários.",

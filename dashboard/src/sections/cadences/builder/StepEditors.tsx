@@ -1,7 +1,7 @@
 // Each kind of step's own editor: a message, a wait, a wait until a weekday and time, a
 // branch on a condition (replied, read, or a crm filter built with the contacts' segment
 // builder) with "go to step N / end" choices that offer only later steps.
-import { Button, Group, NumberInput, Radio, Select, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
+import { Group, NumberInput, Radio, Select, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,11 +17,10 @@ import {
   isLaterTarget,
   targetsAfter,
 } from "../steps";
+import { VariableButtons } from "../../campaigns/VariableButtons";
 import { TemplateEditor } from "./TemplateEditor";
 import { Weekdays } from "./Weekdays";
 
-/** The contact's details a message can carry (custom fields as fields.<key>). */
-const VARIABLES = ["first_name", "name", "phone", "email"];
 const FALLBACK_EXAMPLE = "{{first_name|cliente}}";
 
 type Of<T extends StepDraft["type"]> = Extract<StepDraft, { type: T }>;
@@ -65,12 +64,6 @@ export function SendEditor({ step, number, onChange, problems, accountId, channe
       </Stack>
     );
   }
-  const insert = (variable: string) => {
-    const token = `{{${variable}}}`;
-    const at = area.current?.selectionStart ?? step.body.length;
-    const end = area.current?.selectionEnd ?? at;
-    onChange({ ...step, body: step.body.slice(0, at) + token + step.body.slice(end) });
-  };
   return (
     <Stack gap="xs">
       {kinds}
@@ -86,19 +79,12 @@ export function SendEditor({ step, number, onChange, problems, accountId, channe
         error={problem(problems, "bodyRequired") ? t("cadences.builder.problems.bodyRequired") : undefined}
         data-step={number}
       />
-      <Group gap={6} role="group" aria-label={t("cadences.builder.insert")}>
-        {VARIABLES.map((variable) => (
-          <Button
-            key={variable}
-            size="compact-xs"
-            variant="default"
-            onClick={() => insert(variable)}
-            aria-label={t("cadences.builder.insertVariable", { variable: `{{${variable}}}` })}
-          >
-            {`{{${variable}}}`}
-          </Button>
-        ))}
-      </Group>
+      <VariableButtons text={step.body} area={area} onChange={(body) => onChange({ ...step, body })} />
+      {channel === "whatsapp_cloud" && (
+        <Text size="xs" c="dimmed">
+          {t("cadences.builder.textWindow")}
+        </Text>
+      )}
     </Stack>
   );
 }

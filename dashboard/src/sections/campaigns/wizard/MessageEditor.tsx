@@ -3,11 +3,13 @@
 import { Alert, Grid, Loader, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
 import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { fetchTemplates } from "../../../api/channels";
 import { templateKeys } from "../../inbox/TemplatePicker";
 import { PhoneFrame } from "../../templates/PhoneFrame";
 import { VARIABLE_HINT } from "../preview";
+import { VariableButtons } from "../VariableButtons";
 import { BODY_MAX, type MessageDraft, type WizardValues, placeholdersOf } from "./draft";
 import { LibraryPicker } from "./LibraryPicker";
 import { type SampleContact, renderMessage } from "./sample";
@@ -29,6 +31,7 @@ const templateKey = (name: string, language: string) => `${name}\u0000${language
 
 export function MessageEditor({ form, path, message, accountId, sms, sample, labelSuffix = "" }: MessageEditorProps) {
   const { t } = useTranslation();
+  const area = useRef<HTMLTextAreaElement>(null);
   const templates = useQuery({
     queryKey: templateKeys.list(accountId ?? ""),
     queryFn: () => fetchTemplates(accountId!),
@@ -55,17 +58,26 @@ export function MessageEditor({ form, path, message, accountId, sms, sample, lab
     <Grid gutter="lg">
       <Grid.Col span={{ base: 12, md: 7 }}>
         {message.type === "text" ? (
-          <Textarea
-            label={t("campaigns.form.body") + labelSuffix}
-            description={t("campaigns.form.bodyHint", { variables: VARIABLE_HINT })}
-            withAsterisk
-            autosize
-            minRows={5}
-            maxLength={BODY_MAX}
-            value={message.body}
-            error={error("body")}
-            onChange={(event) => form.setFieldValue(`${path}.body`, event.currentTarget.value)}
-          />
+          <Stack gap="xs">
+            <Textarea
+              ref={area}
+              label={t("campaigns.form.body") + labelSuffix}
+              description={t("campaigns.form.bodyHint", { variables: VARIABLE_HINT })}
+              withAsterisk
+              autosize
+              minRows={5}
+              maxLength={BODY_MAX}
+              value={message.body}
+              error={error("body")}
+              onChange={(event) => form.setFieldValue(`${path}.body`, event.currentTarget.value)}
+            />
+            <VariableButtons
+              text={message.body}
+              area={area}
+              labelSuffix={labelSuffix}
+              onChange={(body) => form.setFieldValue(`${path}.body`, body)}
+            />
+          </Stack>
         ) : !accountId ? (
           <Text size="sm" c="dimmed">
             {t("campaigns.wizard.message.chooseAccountFirst")}
