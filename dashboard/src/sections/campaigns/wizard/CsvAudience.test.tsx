@@ -276,6 +276,7 @@ describe("a campaign's CSV audience", { timeout: 60_000 }, () => {
 
     await screen.findByRole("table", { name: "Columns and where they go" });
     expect(submitted).not.toHaveBeenCalled();
+    expect(document.querySelectorAll("form form")).toHaveLength(0); // invalid HTML
   });
 
   it("keeps the file already chosen until another one replaces it", async () => {

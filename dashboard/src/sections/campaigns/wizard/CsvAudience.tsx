@@ -80,9 +80,7 @@ export function CsvAudience({
 
   const number = Math.min(STAGES.indexOf(stage === "report" ? "run" : stage) + 1, STAGES.length);
   return (
-    // The upload is a form of its own; inside the wizard's form its submit must not bubble
-    // up and press the wizard's Next as well.
-    <Stack gap="xs" onSubmit={(event) => event.stopPropagation()}>
+    <Stack gap="xs">
       <Title order={3} size="h5">
         {t("campaignCsv.title")}
       </Title>
