@@ -63,6 +63,7 @@ _CLAIM_DUE = text(
     FOR UPDATE SKIP LOCKED
     """
 )
+_NO_NESTED_LOOP = text("SET LOCAL enable_nestloop = off")
 _MARK_SENDING = text(
     """
     UPDATE sends SET state = 'sending', attempts = attempts + 1, sending_started_at = :now,
@@ -227,6 +228,13 @@ class SendRepository:
         the same customer is queued (held back by the pair limit or a backoff) or being
         sent, so one customer's messages leave in the order they were asked for.
         """
+        # The head-of-queue test must never be a nested loop: with statistics older than
+        # the account's queue (a fresh table, or an ANALYZE taken while the account had
+        # nothing queued) the planner scanned all of the account's active sends again for
+        # every candidate, O(n^2) a claim: 25 ms for 250 sends, and in the campaign
+        # fan-out bench 20 million index entries read for 20,000 messages. A hash anti-join
+        # reads them once (0.6 ms). Only this transaction is affected (SET LOCAL).
+        await self.session.execute(_NO_NESTED_LOOP)
         statement = select(Send).from_statement(_CLAIM_DUE)
         params = {"account_id": account_id, "now": now, "limit": limit}
         return (await self.session.scalars(statement, params)).all()
