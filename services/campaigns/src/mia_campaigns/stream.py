@@ -73,6 +73,9 @@ def create_batch_consumers(context: CampaignsContext) -> list[BatchConsumer[Any]
             model=Envelope[SendOutcome],
             handle=partial(sending.handle_outcomes, context),
             skip=_not_ours,
+            # Offsets at most once a second, not after every batch: a record handled again
+            # after a crash finds its ledger row moved already (rows only move forward).
+            commit_interval_seconds=1.0,
             **common,
         ),
         BatchConsumer(

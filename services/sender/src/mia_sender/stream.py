@@ -77,6 +77,9 @@ def create_batch_consumers(context: SenderContext) -> list[BatchConsumer[Any]]:
             model=Envelope[SendRequest],
             handle=on_send_requests,
             retry_policy=PATIENT_RETRIES,
+            # Offsets at most once a second, not after every batch: a request taken again
+            # after a crash finds its row (the request id is the key) and changes nothing.
+            commit_interval_seconds=1.0,
         ),
         BatchConsumer(
             settings=settings,
