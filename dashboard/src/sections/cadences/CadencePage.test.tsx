@@ -29,6 +29,13 @@ const BRUNO = enrollment({
   due_at: null,
   reason: "replied",
   detail: null,
+  history: [
+    { step: 0, kind: "enrolled", at: "2026-11-28T12:00:00Z", by: "segment" },
+    { step: 0, kind: "send_failed", at: "2026-11-28T12:00:05Z", reason: "131026", attempt: 1 },
+    { step: 0, kind: "sent", at: "2026-11-28T12:01:00Z", request_id: "r-1" },
+    { step: 1, kind: "branched", at: "2026-11-29T12:00:00Z", went_to: 2, condition_held: false },
+    { step: 2, kind: "stopped", at: "2026-11-29T15:00:00Z", reason: "replied" },
+  ],
 });
 const CARLA = enrollment({
   name: "Carla Dias",
@@ -239,6 +246,28 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
     await user.click(await screen.findByRole("button", { name: "Stop Ana Souza" }));
     expect(await screen.findByText("Ana Souza will receive nothing more from this cadence.")).toBeInTheDocument();
     expect(stopped).toEqual([ANA.id]);
+  });
+
+  it("shows one person's history in words, oldest first", async () => {
+    api(ACTIVE);
+    renderApp(`/cadences/${ACTIVE.id}`);
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
+    await user.click(await screen.findByRole("button", { name: "History of Bruno Lima" }, SLOW));
+    const dialog = await screen.findByRole("dialog", { name: "Bruno Lima in this cadence" });
+    const said = [
+      "Enrolled by a segment",
+      "Sending failed: 131026 (attempt 1)",
+      "Message sent",
+      "Condition not met: went to step 3",
+      "Stopped: Replied",
+    ];
+    const content = dialog.textContent ?? "";
+    for (const line of said) expect(content).toContain(line);
+    expect(said.map((line) => content.indexOf(line))).toEqual(said.map((line) => content.indexOf(line)).sort((a, b) => a - b));
+    expect(content).toContain(`${new Date("2026-11-29T15:00:00Z").toLocaleString("en")} · step 3`);
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 
   it("says when the cadence does not exist", async () => {

@@ -20,6 +20,7 @@ import {
 import { type ApiError, problemMessage } from "../../../api/client";
 import { atLeast, useAccess } from "../../team/roles";
 import { PAGE_SIZE, cadenceKeys } from "../queries";
+import { EnrollmentHistory } from "./EnrollmentHistory";
 
 interface EnrollmentsProps {
   cadence: Cadence;
@@ -196,18 +197,21 @@ function EnrollmentRow({ cadence, enrollment }: { cadence: Cadence; enrollment: 
           .join(" — ")}
       </Table.Td>
       <Table.Td>
-        {walking && atLeast(role, "manager") && (
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            color="red.9"
-            aria-label={t("cadences.enrollments.stopLabel", { name })}
-            loading={stop.isPending}
-            onClick={() => stop.mutate()}
-          >
-            {t("cadences.enrollments.stop")}
-          </Button>
-        )}
+        <Group gap={4} wrap="nowrap">
+          <EnrollmentHistory cadence={cadence} enrollment={enrollment} name={name} />
+          {walking && atLeast(role, "manager") && (
+            <Button
+              size="compact-sm"
+              variant="subtle"
+              color="red.9"
+              aria-label={t("cadences.enrollments.stopLabel", { name })}
+              loading={stop.isPending}
+              onClick={() => stop.mutate()}
+            >
+              {t("cadences.enrollments.stop")}
+            </Button>
+          )}
+        </Group>
       </Table.Td>
     </Table.Tr>
   );
