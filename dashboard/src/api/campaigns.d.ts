@@ -827,6 +827,12 @@ export interface components {
          * @description Exactly one of: contacts by id, a saved segment, a filter.
          */
         EnrollIn: {
+            /**
+             * Again
+             * @description also enroll again, from the first step, people whose earlier walk of this cadence ended (completed, stopped or failed); people walking it now are left as they are
+             * @default false
+             */
+            again: boolean;
             /** Contact Ids */
             contact_ids?: string[] | null;
             /** Filter */
@@ -840,7 +846,7 @@ export interface components {
         EnrollOut: {
             /**
              * Already Enrolled
-             * @description in this cadence before (once per contact)
+             * @description in this cadence before and not enrolled again (walking it, or no again)
              */
             already_enrolled: number;
             /**
@@ -848,6 +854,12 @@ export interface components {
              * @description newly enrolled
              */
             enrolled: number;
+            /**
+             * Enrolled Again
+             * @description whose earlier walk had ended, starting again (with again=true)
+             * @default 0
+             */
+            enrolled_again: number;
             /**
              * Excluded
              * @description left out, by reason (opted_out, no_address...)

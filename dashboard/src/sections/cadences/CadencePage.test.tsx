@@ -79,8 +79,9 @@ function api(start: Cadence, overrides: Record<string, Handler> = {}) {
       return json({ items: [ANA, BRUNO], next_cursor: "page-2" });
     },
     [`POST /api/v1/cadences/${start.id}/enrollments`]: async (request) => {
-      enrolled.push(await request.json());
-      return json({ enrolled: 1, already_enrolled: 1, excluded: { opted_out: 1 } });
+      const body = (await request.json()) as { again?: boolean };
+      enrolled.push(body);
+      return json({ enrolled: 1, enrolled_again: body.again ? 2 : 0, already_enrolled: 1, excluded: { opted_out: 1 } });
     },
     [`POST /api/v1/cadences/${start.id}/enrollments/${ANA.id}/stop`]: () => {
       stopped.push(ANA.id);
@@ -179,7 +180,8 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
     expect(await within(dialog).findByText("1 person enrolled.")).toBeInTheDocument();
     expect(within(dialog).getByText(/1 was enrolled before/)).toBeInTheDocument();
     expect(within(dialog).getByText("Left out: Opted out 1")).toBeInTheDocument();
-    expect(enrolled).toEqual([{ contact_ids: [MARIA.id] }]);
+    expect(within(dialog).queryByText(/starts? again/)).toBeNull();
+    expect(enrolled).toEqual([{ contact_ids: [MARIA.id], again: false }]);
     await user.click(within(dialog).getByRole("button", { name: "Done" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
 
@@ -187,9 +189,11 @@ describe("a cadence's page", { timeout: 60_000 }, () => {
     dialog = await screen.findByRole("dialog", { name: "Enroll people" });
     await user.click(within(dialog).getByRole("radio", { name: "A saved segment" }));
     await choose(user, within(dialog).getByRole("textbox", { name: "Segment" }), SEGMENT.name);
+    await user.click(within(dialog).getByRole("checkbox", { name: "Also start again those whose earlier walk ended" }));
     await user.click(within(dialog).getByRole("button", { name: "Enroll" }));
     await within(dialog).findByText("1 person enrolled.");
-    expect(enrolled.at(-1)).toEqual({ segment_id: SEGMENT.id });
+    expect(within(dialog).getByText("2 people start again from the first step.")).toBeInTheDocument();
+    expect(enrolled.at(-1)).toEqual({ segment_id: SEGMENT.id, again: true });
   });
 
   it("lists the people with their step, next time and reason; filters, searches, pages and stops one", async () => {

@@ -307,3 +307,58 @@ async def test_outside_business_hours_a_message_waits_for_them_to_open(world: Wo
     due = await wait_until(deferred, timeout=20, message="the send deferred")
     assert due == opens
     assert drip.bodies_to(person) == []
+
+
+async def test_enrolled_again_after_the_walk_ended_a_person_walks_it_anew_with_new_requests(
+    world: World,
+) -> None:
+    drip = Drip(world)
+    cadence = await drip.create([send("Um"), wait(LONG), send("Dois")])
+    ended, walking = world.contacts(2)
+    await drip.enroll(cadence["id"], [ended, walking])
+    await _at_step(drip, cadence["id"], [ended, walking], 2)
+    row = await drip.of(cadence["id"], ended)
+    stopped = await world.client.post(
+        f"/api/v1/cadences/{cadence['id']}/enrollments/{row['id']}/stop",
+        headers=world.manager.headers,
+    )
+    assert stopped.status_code == 200, stopped.text
+    before = await drip.of(cadence["id"], walking)
+
+    # Without "again" nobody is enrolled a second time.
+    assert await drip.enroll(cadence["id"], [ended, walking]) == {
+        "enrolled": 0,
+        "enrolled_again": 0,
+        "already_enrolled": 2,
+        "excluded": {},
+    }
+    assert (await drip.of(cadence["id"], ended))["state"] == "stopped"
+
+    again = await world.client.post(
+        f"/api/v1/cadences/{cadence['id']}/enrollments",
+        json={"contact_ids": [ended["id"], walking["id"]], "again": True},
+        headers=world.manager.headers,
+    )
+    assert again.status_code == 200, again.text
+    assert again.json() == {
+        "enrolled": 0,
+        "enrolled_again": 1,
+        "already_enrolled": 1,
+        "excluded": {},
+    }
+    await _at_step(drip, cadence["id"], [ended], 2)
+    await drip.sent_count_reaches(ended, 2)
+
+    assert drip.bodies_to(ended) == ["Um", "Um"]
+    requests = [r for r in world.sender.requests(world.account_id) if r.to == ended["phone"]]
+    assert len({r.request_id for r in requests}) == 2, "the second walk's send must be new"
+    walked = await drip.of(cadence["id"], ended)
+    assert walked["state"] == "active"
+    assert walked["reason"] is None
+    kinds = [entry["kind"] for entry in walked["history"]]
+    assert kinds == ["enrolled", "sent", "stopped", "enrolled", "sent"], kinds
+    assert walked["history"][3]["again"] is True
+    # The one walking it was left where it was.
+    after = await drip.of(cadence["id"], walking)
+    assert (after["step_index"], after["history"]) == (before["step_index"], before["history"])
+    assert drip.bodies_to(walking) == ["Um"]

@@ -229,9 +229,10 @@ async def test_enrolling_counts_the_new_the_already_enrolled_and_the_left_out(
     first = await drip.enroll(cadence["id"], people[:2])
     second = await drip.enroll(cadence["id"], [*people, opted_out, no_phone])
 
-    assert first == {"enrolled": 2, "already_enrolled": 0, "excluded": {}}
+    assert first == {"enrolled": 2, "enrolled_again": 0, "already_enrolled": 0, "excluded": {}}
     assert second == {
         "enrolled": 1,
+        "enrolled_again": 0,
         "already_enrolled": 2,
         "excluded": {"opted_out": 1, "no_address": 1},
     }

@@ -1,5 +1,6 @@
 // Enrolling people by hand: contacts ticked in a searchable list, or a saved segment's
-// members; then what happened (enrolled, enrolled before, left out and why).
+// members, optionally starting again those whose walk ended; then what happened (enrolled,
+// started again, enrolled before, left out and why).
 import { Alert, Button, Checkbox, Group, Loader, Modal, Paper, Radio, ScrollArea, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconSearch } from "@tabler/icons-react";
@@ -40,6 +41,7 @@ function EnrollForm({ cadence, onClose }: { cadence: Cadence; onClose: () => voi
   const [by, setBy] = useState<"contacts" | "segment">("contacts");
   const [picked, setPicked] = useState<string[]>([]);
   const [segmentId, setSegmentId] = useState<string | null>(null);
+  const [again, setAgain] = useState(false);
   const run = useMutation({
     mutationFn: (body: EnrollRequest) => enroll(cadence.id, body),
     onSuccess: () => {
@@ -55,7 +57,7 @@ function EnrollForm({ cadence, onClose }: { cadence: Cadence; onClose: () => voi
       onSubmit={(event) => {
         event.preventDefault();
         if (!ready) return;
-        run.mutate(by === "contacts" ? { contact_ids: picked } : { segment_id: segmentId });
+        run.mutate(by === "contacts" ? { contact_ids: picked, again } : { segment_id: segmentId, again });
       }}
     >
       <Stack gap="sm">
@@ -70,6 +72,12 @@ function EnrollForm({ cadence, onClose }: { cadence: Cadence; onClose: () => voi
         ) : (
           <SegmentChoice value={segmentId} onChange={setSegmentId} />
         )}
+        <Checkbox
+          label={t("cadences.enroll.again")}
+          description={t("cadences.enroll.againHint")}
+          checked={again}
+          onChange={(event) => setAgain(event.currentTarget.checked)}
+        />
         {run.isError && (
           <Alert color="red" title={t("cadences.enroll.failed")} role="alert">
             {problemMessage((run.error as ApiError).problem, t("cadences.enroll.failed"))}
@@ -94,6 +102,9 @@ function EnrollReport({ result, onClose }: { result: EnrollResult; onClose: () =
   return (
     <Stack gap="xs" role="status">
       <Text>{t("cadences.enroll.enrolled", { count: result.enrolled })}</Text>
+      {(result.enrolled_again ?? 0) > 0 && (
+        <Text size="sm">{t("cadences.enroll.enrolledAgain", { count: result.enrolled_again })}</Text>
+      )}
       {result.already_enrolled > 0 && (
         <Text size="sm">{t("cadences.enroll.already", { count: result.already_enrolled })}</Text>
       )}

@@ -3,6 +3,9 @@
 The lines are read as they arrive and written in chunks (``ON CONFLICT DO NOTHING`` on the
 (cadence, contact) key), so enrolling a segment of any size holds one chunk in memory, and
 a contact enrolled before (by hand, by an event, by a retried request) is counted as such.
+Asked to (``again``), a person whose earlier walk ended starts a new round from the first
+step, in the same row (its history goes on; the round makes the new sends new requests);
+a person walking it now is never restarted.
 Left out, as a campaign leaves them out: no number, opted out, no consent where required.
 A new enrollment is due at once: its first step runs on the timers' next round.
 """
@@ -15,7 +18,8 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import cast, literal_column
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_campaigns.audiences.snapshot import exclusion_of, values_of
@@ -40,20 +44,51 @@ async def enroll_lines(
     requires_consent: bool,
     source: str,
     now: datetime,
+    again: bool = False,
 ) -> EnrollOut:
     excluded: Counter[str] = Counter()
     candidates = 0
-    enrolled = 0
+    counts: Counter[str] = Counter()
     chunk: list[dict[str, Any]] = []
 
-    async def write() -> int:
-        inserted = await session.scalars(
-            insert(Enrollment)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["cadence_id", "contact_id"])
-            .returning(Enrollment.id)
-        )
-        return len(inserted.all())
+    async def write() -> None:
+        statement = insert(Enrollment).values(chunk)
+        if again:
+            new = statement.excluded
+            entry = {"step": 0, "kind": "enrolled", "at": now.isoformat(), "by": source}
+            statement = statement.on_conflict_do_update(
+                index_elements=["cadence_id", "contact_id"],
+                set_={
+                    "round": Enrollment.round + 1,
+                    "state": EnrollmentState.ACTIVE.value,
+                    "step_index": 0,
+                    "due_at": now,
+                    "attempts": 0,
+                    "awaiting_request_id": None,
+                    "last_request_id": None,
+                    "reason": None,
+                    "detail": None,
+                    "replied_at": None,
+                    "read_at": None,
+                    "finished_at": None,
+                    "address": new.address,
+                    "name": new.name,
+                    "values": new["values"],
+                    "source": new.source,
+                    "history": Enrollment.history.op("||")(cast([{**entry, "again": True}], JSONB)),
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                where=Enrollment.state != EnrollmentState.ACTIVE.value,
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(
+                index_elements=["cadence_id", "contact_id"]
+            )
+        # xmax is 0 on a row this statement inserted, the updating transaction's id otherwise.
+        written: Any = await session.scalars(statement.returning(literal_column("xmax = 0")))
+        for inserted in written:
+            counts["enrolled" if inserted else "enrolled_again"] += 1
 
     async for line in lines:
         reason = exclusion_of(line, cadence.channel, requires_consent)
@@ -82,10 +117,13 @@ async def enroll_lines(
             }
         )
         if len(chunk) >= CHUNK:
-            enrolled += await write()
+            await write()
             chunk = []
     if chunk:
-        enrolled += await write()
+        await write()
     return EnrollOut(
-        enrolled=enrolled, already_enrolled=candidates - enrolled, excluded=dict(excluded)
+        enrolled=counts["enrolled"],
+        enrolled_again=counts["enrolled_again"],
+        already_enrolled=candidates - counts["enrolled"] - counts["enrolled_again"],
+        excluded=dict(excluded),
     )

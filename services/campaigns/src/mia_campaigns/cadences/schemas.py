@@ -235,6 +235,11 @@ class EnrollIn(_In):
     contact_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=10_000)
     segment_id: uuid.UUID | None = None
     filter: dict[str, Any] | None = None
+    again: bool = Field(
+        default=False,
+        description="also enroll again, from the first step, people whose earlier walk of this "
+        "cadence ended (completed, stopped or failed); people walking it now are left as they are",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> EnrollIn:
@@ -253,7 +258,12 @@ class EnrollIn(_In):
 
 class EnrollOut(BaseModel):
     enrolled: int = Field(description="newly enrolled")
-    already_enrolled: int = Field(description="in this cadence before (once per contact)")
+    enrolled_again: int = Field(
+        default=0, description="whose earlier walk had ended, starting again (with again=true)"
+    )
+    already_enrolled: int = Field(
+        description="in this cadence before and not enrolled again (walking it, or no again)"
+    )
     excluded: dict[str, int] = Field(
         default_factory=dict, description="left out, by reason (opted_out, no_address...)"
     )

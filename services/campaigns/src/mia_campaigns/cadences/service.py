@@ -270,6 +270,7 @@ async def enroll(
             requires_consent=stream.requires_consent,
             source=audience["kind"],
             now=now,
+            again=body.again,
         )
 
 

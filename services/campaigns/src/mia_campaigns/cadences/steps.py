@@ -46,9 +46,13 @@ class Walked:
     needs: Needs | None = None
 
 
-def step_request_id(enrollment_id: uuid.UUID, step_index: int, attempt: int) -> uuid.UUID:
-    """The send request of one attempt at one step: the same on every replay of it."""
-    return uuid.uuid5(_NAMESPACE, f"{enrollment_id}:{step_index}:{attempt}")
+def step_request_id(
+    enrollment_id: uuid.UUID, step_index: int, attempt: int, round_: int = 0
+) -> uuid.UUID:
+    """The send request of one attempt at one step of one walk: the same on every replay of
+    it, another for a walk after the person was enrolled again."""
+    walk = "" if round_ == 0 else f":round-{round_}"
+    return uuid.uuid5(_NAMESPACE, f"{enrollment_id}:{step_index}:{attempt}{walk}")
 
 
 def note(row: Enrollment, kind: str, now: datetime, **detail: Any) -> None:
@@ -177,7 +181,7 @@ def _send(
     except MissingVariable as exc:
         finish(row, EnrollmentState.FAILED, now, reason=MissingVariable.code, detail=str(exc))
         return Walked()
-    request_id = step_request_id(row.id, row.step_index, row.attempts)
+    request_id = step_request_id(row.id, row.step_index, row.attempts, row.round)
     row.awaiting_request_id = request_id
     row.last_request_id = request_id
     row.due_at = now + outcome_timeout

@@ -65,6 +65,8 @@ class Enrollment(Base):
     step_index: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # 0 for the first walk, one more each time the person is enrolled again after it ended.
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # The send request of the step being sent (its outcome moves the enrollment on).
     awaiting_request_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     last_request_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
