@@ -10,7 +10,7 @@ import structlog
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
-from mia_common.logging import configure_logging
+from mia_common.logging import RepeatedLines, configure_logging
 from mia_common.telemetry import configure_tracing
 
 
@@ -58,3 +58,33 @@ def test_warnings_name_their_module_and_debug_lines_below_the_level_cost_nothing
     assert [line["event"] for line in lines] == ["accepted", "retrying"]
     assert "module" not in lines[0]
     assert lines[1]["module"] == "test_observability"
+
+
+def test_a_library_repeating_one_line_writes_it_once_a_window_saying_how_many_were_left_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(service="demo", level="INFO", json=True)
+    now = [100.0]
+    quiet = RepeatedLines(window=10.0, clock=lambda: now[0])
+    handler = logging.getLogger().handlers[0]
+    handler.filters[:] = [quiet]
+    kafka = logging.getLogger("aiokafka")
+    for _ in range(500):  # what a client does while its broker is away
+        kafka.error("Unable connect to node with id %s: refused", 1)
+    kafka.error("Unable to update metadata from [%s]", 1)
+    for _ in range(3):
+        structlog.get_logger("test").error("relay pass failed")  # ours: every line
+    now[0] += 10.5
+    kafka.error("Unable connect to node with id %s: refused", 1)
+
+    events = [
+        json.loads(line)["event"] for line in capsys.readouterr().out.splitlines() if line.strip()
+    ]
+    assert events == [
+        "Unable connect to node with id 1: refused",
+        "Unable to update metadata from [1]",
+        "relay pass failed",
+        "relay pass failed",
+        "relay pass failed",
+        "Unable connect to node with id 1: refused (and 499 more like it in 10 s)",
+    ]
