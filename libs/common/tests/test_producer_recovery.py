@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 from aiokafka.errors import KafkaConnectionError, OutOfOrderSequenceNumber
@@ -25,6 +26,9 @@ from mia_common.testing import wait_until
 from mia_common.testing.kafka import read_topic
 from mia_common.testing.spare_kafka import SpareKafka
 
+if TYPE_CHECKING:
+    from faststream.kafka import KafkaBroker
+
 
 @pytest.fixture
 async def spare_kafka() -> AsyncIterator[SpareKafka]:
@@ -33,6 +37,16 @@ async def spare_kafka() -> AsyncIterator[SpareKafka]:
     yield kafka
     await kafka.stop()
     kafka.remove()
+
+
+async def _publishes(broker: KafkaBroker, topic: str) -> bool:
+    """One publish of b"after" went through within 5 s (a wait_until condition)."""
+    try:
+        async with asyncio.timeout(5):
+            await publish_many(broker, [OutgoingRecord(topic, b"after", b"k")])
+    except Exception:
+        return False
+    return True
 
 
 async def test_publishing_recovers_after_an_outage_past_the_request_timeout(
@@ -53,15 +67,12 @@ async def test_publishing_recovers_after_an_outage_past_the_request_timeout(
                 await publish_many(broker, [OutgoingRecord(topic, b"lost", b"k")] * 3)
         await spare_kafka.start()
 
-        async def published() -> bool:
-            try:
-                async with asyncio.timeout(5):
-                    await publish_many(broker, [OutgoingRecord(topic, b"after", b"k")])
-            except Exception:
-                return False
-            return True
-
-        await wait_until(published, timeout=90, interval=1.0, message="a publish succeeding")
+        await wait_until(
+            lambda: _publishes(broker, topic),
+            timeout=90,
+            interval=1.0,
+            message="a publish succeeding",
+        )
     finally:
         await stop_broker(broker)
     records = await read_topic(
@@ -93,15 +104,12 @@ async def test_a_replacement_made_while_the_broker_is_away_is_made_again_once_it
         assert producer_is_broken(broker), "a failed replacement must stay marked"
         await spare_kafka.start()
 
-        async def published() -> bool:
-            try:
-                async with asyncio.timeout(5):
-                    await publish_many(broker, [OutgoingRecord(topic, b"after", b"k")])
-            except Exception:
-                return False
-            return True
-
-        await wait_until(published, timeout=90, interval=1.0, message="a publish succeeding")
+        await wait_until(
+            lambda: _publishes(broker, topic),
+            timeout=90,
+            interval=1.0,
+            message="a publish succeeding",
+        )
         assert not producer_is_broken(broker)
     finally:
         await stop_broker(broker)

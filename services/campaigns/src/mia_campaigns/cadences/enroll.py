@@ -50,12 +50,13 @@ async def enroll_lines(
     candidates = 0
     counts: Counter[str] = Counter()
     chunk: list[dict[str, Any]] = []
+    enrolled_entry = {"step": 0, "kind": "enrolled", "at": now.isoformat(), "by": source}
+    enrolled_again_entry = cast([{**enrolled_entry, "again": True}], JSONB)
 
     async def write() -> None:
         statement = insert(Enrollment).values(chunk)
         if again:
             new = statement.excluded
-            entry = {"step": 0, "kind": "enrolled", "at": now.isoformat(), "by": source}
             statement = statement.on_conflict_do_update(
                 index_elements=["cadence_id", "contact_id"],
                 set_={
@@ -75,7 +76,7 @@ async def enroll_lines(
                     "name": new.name,
                     "values": new["values"],
                     "source": new.source,
-                    "history": Enrollment.history.op("||")(cast([{**entry, "again": True}], JSONB)),
+                    "history": Enrollment.history.op("||")(enrolled_again_entry),
                     "created_at": now,
                     "updated_at": now,
                 },
@@ -111,7 +112,7 @@ async def enroll_lines(
                 "step_index": 0,
                 "due_at": now,
                 "attempts": 0,
-                "history": [{"step": 0, "kind": "enrolled", "at": now.isoformat(), "by": source}],
+                "history": [enrolled_entry],
                 "created_at": now,
                 "updated_at": now,
             }

@@ -103,57 +103,54 @@ _SETTLE_MANY = text(
 ).columns(*_TYPED)
 
 
-_INSERTED = (
-    "request_id",
-    "tenant_id",
-    "channel_account_id",
-    "channel",
-    "recipient",
-    "recipient_user_id",
-    "recipient_key",
-    "content",
-    "reply_to_external_id",
-    "origin",
-    "origin_ref",
-    "not_after",
-    "state",
-    "attempts",
-    "next_attempt_at",
-    "last_error",
-    "finished_at",
-)
-_JSON_COLUMNS = frozenset({"content", "last_error"})
-# Intake's batch, in arrival order (``seq`` is assigned in it: WITH ORDINALITY); one
-# statement text for any batch size, where a multi-row VALUES was a new statement to
-# parse and plan for every size.
-_INSERT_MANY = text(
-    """
-    INSERT INTO sends (request_id, tenant_id, channel_account_id, channel, recipient,
-        recipient_user_id, recipient_key, content, reply_to_external_id, origin, origin_ref,
-        not_after, state, attempts, next_attempt_at, last_error, finished_at)
-    SELECT r.request_id, r.tenant_id, r.channel_account_id, r.channel, r.recipient,
-        r.recipient_user_id, r.recipient_key, CAST(r.content AS jsonb),
-        r.reply_to_external_id, r.origin, r.origin_ref, r.not_after, r.state, r.attempts,
-        r.next_attempt_at, CAST(r.last_error AS jsonb), r.finished_at
-    FROM unnest(CAST(:request_id AS uuid[]), CAST(:tenant_id AS uuid[]),
-                CAST(:channel_account_id AS uuid[]), CAST(:channel AS text[]),
-                CAST(:recipient AS text[]), CAST(:recipient_user_id AS text[]),
-                CAST(:recipient_key AS text[]), CAST(:content AS text[]),
-                CAST(:reply_to_external_id AS text[]), CAST(:origin AS text[]),
-                CAST(:origin_ref AS text[]), CAST(:not_after AS timestamptz[]),
-                CAST(:state AS text[]), CAST(:attempts AS integer[]),
-                CAST(:next_attempt_at AS timestamptz[]), CAST(:last_error AS text[]),
-                CAST(:finished_at AS timestamptz[]))
-        WITH ORDINALITY
-        AS r(request_id, tenant_id, channel_account_id, channel, recipient,
-             recipient_user_id, recipient_key, content, reply_to_external_id, origin,
-             origin_ref, not_after, state, attempts, next_attempt_at, last_error,
-             finished_at, arrival)
+# The columns intake writes, with their array types for unnest; JSON goes as text.
+_INSERTED: dict[str, str] = {
+    "request_id": "uuid",
+    "tenant_id": "uuid",
+    "channel_account_id": "uuid",
+    "channel": "text",
+    "recipient": "text",
+    "recipient_user_id": "text",
+    "recipient_key": "text",
+    "content": "jsonb",
+    "reply_to_external_id": "text",
+    "origin": "text",
+    "origin_ref": "text",
+    "not_after": "timestamptz",
+    "state": "text",
+    "attempts": "integer",
+    "next_attempt_at": "timestamptz",
+    "last_error": "jsonb",
+    "finished_at": "timestamptz",
+}
+_JSON_COLUMNS = frozenset(name for name, kind in _INSERTED.items() if kind == "jsonb")
+
+
+def _insert_many_sql() -> str:
+    names = ", ".join(_INSERTED)
+    values = ", ".join(
+        f"CAST(r.{name} AS jsonb)" if kind == "jsonb" else f"r.{name}"
+        for name, kind in _INSERTED.items()
+    )
+    arrays = ", ".join(
+        f"CAST(:{name} AS {'text' if kind == 'jsonb' else kind}[])"
+        for name, kind in _INSERTED.items()
+    )
+    # Built from the constant column map above, never from input.
+    return f"""
+    INSERT INTO sends ({names})
+    SELECT {values}
+    FROM unnest({arrays}) WITH ORDINALITY AS r({names}, arrival)
     ORDER BY r.arrival
     ON CONFLICT DO NOTHING
     RETURNING request_id
-    """
-).columns(Send.__table__.c.request_id)
+    """  # noqa: S608
+
+
+# Intake's batch, in arrival order (``seq`` is assigned in it: WITH ORDINALITY); one
+# statement text for any batch size, where a multi-row VALUES was a new statement to
+# parse and plan for every size.
+_INSERT_MANY = text(_insert_many_sql()).columns(Send.__table__.c.request_id)
 
 
 class SendRepository:
