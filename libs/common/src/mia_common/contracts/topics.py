@@ -79,6 +79,13 @@ INBOX_EVENTS = Topic(
 )
 CALLS_EVENTS = Topic("calls.events.v1", 3, "channel account id")
 TEMPLATES_EVENTS = Topic("templates.events.v1", 3, "template id")
+AI_EVENTS = Topic(
+    "ai.events.v1",
+    6,
+    "conversation id (usage: persona id)",
+    description="the AI agent's replies, handoffs, actions and lead updates for the crm to"
+    " apply, and its usage",
+)
 
 TOPICS: tuple[Topic, ...] = (
     MESSAGES_INBOUND,
@@ -93,4 +100,5 @@ TOPICS: tuple[Topic, ...] = (
     INBOX_EVENTS,
     CALLS_EVENTS,
     TEMPLATES_EVENTS,
+    AI_EVENTS,
 )

@@ -26,8 +26,10 @@ from mia_common.contracts import (
     SendRequest,
     TemplateStatusChanged,
 )
+from mia_common.contracts.ai import AiEvent
 from mia_common.contracts.campaigns import CampaignEvent
 from mia_common.contracts.topics import (
+    AI_EVENTS,
     CAMPAIGNS_EVENTS,
     CHANNELS_ALERTS,
     CHANNELS_STATE,
@@ -57,6 +59,7 @@ TYPED_TOPICS: dict[Topic, Any] = {
     CONTACTS_EVENTS: Envelope[ContactEvent],
     LEADS_EVENTS: Envelope[LeadsTopicEvent],
     CAMPAIGNS_EVENTS: Envelope[CampaignEvent],
+    AI_EVENTS: Envelope[AiEvent],
 }
 
 

@@ -1,0 +1,1 @@
+"""Master IA ai-agent: personas that answer customers from the company's knowledge."""

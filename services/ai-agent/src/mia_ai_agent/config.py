@@ -1,0 +1,66 @@
+"""ai-agent settings: shared values keep their ``MIA_`` names, its own are ``MIA_AI_AGENT_*``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from mia_common.contracts.topics import AI_EVENTS, INBOX_EVENTS, LEADS_EVENTS
+from mia_common.settings import ServiceSettings
+
+__all__ = ["AiAgentSettings", "get_settings"]
+
+
+class AiAgentSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MIA_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "ai-agent"
+    http_port: int = Field(default=8005, validation_alias=AliasChoices("MIA_AI_AGENT_PORT"))
+    database: str = "ai_agent"
+    consumer_group: str = Field(
+        default="ai-agent",
+        validation_alias=AliasChoices("MIA_AI_AGENT_CONSUMER_GROUP"),
+        description="prefix of the consumer groups: <group>.inbox, <group>.leads",
+    )
+    inbox_topic: str = Field(
+        default=INBOX_EVENTS.name,
+        validation_alias=AliasChoices("MIA_AI_AGENT_INBOX_TOPIC"),
+        description="what the crm stored: customers' messages, replies, assignments (consumed)",
+    )
+    leads_topic: str = Field(
+        default=LEADS_EVENTS.name,
+        validation_alias=AliasChoices("MIA_AI_AGENT_LEADS_TOPIC"),
+        description="leads of the conversations' contacts, for lead progression (consumed)",
+    )
+    ai_topic: str = Field(
+        default=AI_EVENTS.name,
+        validation_alias=AliasChoices("MIA_AI_AGENT_AI_TOPIC"),
+        description="replies for the crm to record and send, handoffs, lead updates, usage"
+        " (produced)",
+    )
+    crm_url: str = Field(
+        default="http://127.0.0.1:8003",
+        validation_alias=AliasChoices("MIA_AI_AGENT_CRM_URL"),
+        description="the crm's internal API: a conversation's contact, lead and custom fields",
+    )
+    tick_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        validation_alias=AliasChoices("MIA_AI_AGENT_TICK_SECONDS"),
+        description="longest wait between two looks at due turns (debounced bursts,"
+        " humanized delays) and indexing jobs",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIA_AI_AGENT_OPENAI_BASE_URL"),
+        description="a platform-wide OpenAI-compatible endpoint tenants may use without"
+        " their own (unset: none; each tenant adds its own in the dashboard)",
+    )
+
+
+@lru_cache
+def get_settings() -> AiAgentSettings:
+    return AiAgentSettings()

@@ -1,0 +1,53 @@
+"""The ai-agent process context: its settings and infrastructure, built once per process.
+
+``AiAgentContext.build`` runs in ``create_app`` before anything subscribes or serves;
+nothing connects until the app starts. Endpoints reach it through ``ContextDep``, Kafka
+handlers through the closures of ``stream.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from mia_ai_agent.config import AiAgentSettings
+from mia_common.app import Infrastructure, context_of
+from mia_common.contracts.topics import AI_EVENTS, Topic
+from mia_common.crypto import KeyRing
+from mia_common.identity import check_identity_secret
+from mia_common.messaging.admin import ensure_topics
+
+__all__ = ["AiAgentContext", "ContextDep", "produced_topics"]
+
+
+def produced_topics(settings: AiAgentSettings) -> list[Topic]:
+    """The topics the ai-agent outbox publishes to, under the names the settings give them."""
+    return [dataclasses.replace(AI_EVENTS, name=settings.ai_topic)]
+
+
+@dataclass(kw_only=True, eq=False)
+class AiAgentContext:
+    settings: AiAgentSettings
+    infra: Infrastructure
+    key_ring: KeyRing
+
+    @classmethod
+    def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
+        return cls(settings=settings, infra=infra, key_ring=KeyRing.from_settings(settings))
+
+    async def close(self) -> None:
+        return None
+
+    async def check_identity_secret(self) -> None:
+        check_identity_secret(self.settings, service="ai-agent")
+
+    async def ensure_produced_topics(self) -> None:
+        """Create the produced topics if they are missing (the broker never auto-creates):
+        one outbox row for a missing topic would hold back every row behind it."""
+        await ensure_topics(self.settings.kafka_bootstrap_servers, produced_topics(self.settings))
+
+
+ContextDep = Annotated[AiAgentContext, Depends(context_of)]

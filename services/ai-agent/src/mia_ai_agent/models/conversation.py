@@ -1,0 +1,1 @@
+"""conversation tables (filled in by its feature)."""

@@ -1,0 +1,1 @@
+"""knowledge tables (filled in by its feature)."""

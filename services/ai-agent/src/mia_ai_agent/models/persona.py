@@ -1,0 +1,1 @@
+"""persona tables (filled in by its feature)."""

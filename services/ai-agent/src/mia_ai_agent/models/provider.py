@@ -1,0 +1,1 @@
+"""provider tables (filled in by its feature)."""

@@ -1,0 +1,1 @@
+"""Personas: who answers, how, from which knowledge, on which numbers."""

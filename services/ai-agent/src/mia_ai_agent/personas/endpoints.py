@@ -1,0 +1,9 @@
+"""HTTP of the ai-agent's personas (filled in by its feature)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/ai", tags=["personas"])

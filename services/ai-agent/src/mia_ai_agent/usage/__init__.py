@@ -1,0 +1,1 @@
+"""Usage and budgets: tokens, calls and cost per tenant, persona and day."""
