@@ -1,4 +1,4 @@
-"""knowledge bases, documents, chunks, indexing jobs (a slot kept for the feature; empty until it lands).
+"""knowledge bases, documents, chunks, indexing jobs: a slot kept for the feature.
 
 Revision ID: 0002
 Revises: 0001

@@ -1,4 +1,4 @@
-"""the tenant's model settings, usage and budgets (a slot kept for the feature; empty until it lands).
+"""the tenant's model settings, usage and budgets: a slot kept for the feature.
 
 Revision ID: 0003
 Revises: 0002

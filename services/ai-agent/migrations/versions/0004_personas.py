@@ -1,4 +1,4 @@
-"""personas and the bot's state in conversations (a slot kept for the feature; empty until it lands).
+"""personas and the bot's state in conversations: a slot kept for the feature.
 
 Revision ID: 0004
 Revises: 0003
