@@ -2915,6 +2915,11 @@ export interface components {
         /** MessageOut */
         MessageOut: {
             /**
+             * Ai Run Id
+             * @description the AI run that decided it: GET /api/v1/ai/runs/{id}
+             */
+            ai_run_id?: string | null;
+            /**
              * Conversation Id
              * Format: uuid
              */
@@ -2957,6 +2962,13 @@ export interface components {
             occurred_at: string;
             /** Reply To External Id */
             reply_to_external_id: string | null;
+            /**
+             * Sent By Persona Id
+             * @description an AI persona's reply
+             */
+            sent_by_persona_id?: string | null;
+            /** Sent By Persona Name */
+            sent_by_persona_name?: string | null;
             /** Sent By User Id */
             sent_by_user_id: string | null;
             /**
@@ -2986,11 +2998,13 @@ export interface components {
         };
         /** NoteOut */
         NoteOut: {
+            /** Author Persona Name */
+            author_persona_name?: string | null;
             /**
              * Author User Id
-             * Format: uuid
+             * @description None: an AI persona wrote it
              */
-            author_user_id: string;
+            author_user_id: string | null;
             /**
              * Conversation Id
              * Format: uuid
@@ -3796,11 +3810,10 @@ export interface components {
              * @description when it happened; the list is newest first by it
              */
             at: string;
-            /**
-             * Author User Id
-             * Format: uuid
-             */
-            author_user_id: string;
+            /** Author Persona Name */
+            author_persona_name?: string | null;
+            /** Author User Id */
+            author_user_id: string | null;
             /**
              * Conversation Id
              * Format: uuid

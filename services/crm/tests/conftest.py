@@ -52,6 +52,7 @@ async def crm_settings(
         "inbox_topic": Topic(f"test.{run}.inbox.events.v1", 3, key="conversation"),
         "contacts_topic": Topic(f"test.{run}.contacts.events.v1", 3, key="contact"),
         "leads_topic": Topic(f"test.{run}.leads.events.v1", 3, key="lead"),
+        "ai_topic": Topic(f"test.{run}.ai.events.v1", 3, key="conversation"),
     }
     await ensure_topics(platform_settings.kafka_bootstrap_servers, topics.values())
     yield CrmSettings(

@@ -112,7 +112,7 @@ function NotesPanel({ conversationId }: { conversationId: string }) {
                 {note.text}
               </Text>
               <Text size="xs" c="dimmed">
-                {author(note.author_user_id)} ·{" "}
+                {note.author_user_id ? author(note.author_user_id) : (note.author_persona_name ?? "")} ·{" "}
                 {new Date(note.created_at).toLocaleString(i18n.language, {
                   dateStyle: "short",
                   timeStyle: "short",

@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from mia_common.contracts.topics import (
+    AI_EVENTS,
     CONTACTS_EVENTS,
     INBOX_EVENTS,
     LEADS_EVENTS,
@@ -66,6 +67,12 @@ class CrmSettings(ServiceSettings):
         default=LEADS_EVENTS.name,
         validation_alias=AliasChoices("MIA_CRM_LEADS_TOPIC"),
         description="lead board changes: created, updated, moved, won, lost (produced)",
+    )
+    ai_topic: str = Field(
+        default=AI_EVENTS.name,
+        validation_alias=AliasChoices("MIA_CRM_AI_TOPIC"),
+        description="the AI agent's replies, handoffs, actions and lead updates to apply"
+        " (consumed)",
     )
     gateway_url: str = Field(
         default="http://127.0.0.1:8000",

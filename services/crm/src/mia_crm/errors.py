@@ -12,6 +12,7 @@ __all__ = [
     "AssignmentNotAllowed",
     "ContactNotFound",
     "ConversationNotFound",
+    "ConversationTaken",
     "CrmError",
     "GatewayUnavailable",
     "IdempotencyKeyReused",
@@ -38,6 +39,15 @@ class ContactNotFound(CrmError):
     status_code = 404
     title = "Not found"
     code = "contact_not_found"
+
+
+class ConversationTaken(CrmError):
+    """A bot's reply to a conversation a person holds (never an HTTP answer: the AI
+    decisions' consumer drops the reply)."""
+
+    status_code = 409
+    title = "Conversation taken"
+    code = "conversation_taken"
 
 
 class WindowClosed(CrmError):

@@ -20,10 +20,18 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import Envelope, InboxChange, InboxEvent
+from mia_common.contracts import (
+    Envelope,
+    InboxAuthor,
+    InboxChange,
+    InboxConversation,
+    InboxEvent,
+    InboxMessage,
+)
+from mia_common.contracts.inbox import INBOX_TEXT_LIMIT
 from mia_common.contracts.topics import INBOX_EVENTS
 from mia_common.outbox import StagedEvent, add_events
-from mia_crm.models import Conversation
+from mia_crm.models import Conversation, Direction, Message
 
 __all__ = [
     "SOURCE",
@@ -46,9 +54,11 @@ def inbox_event(
     conversation: Conversation,
     occurred_at: datetime,
     message_id: uuid.UUID | None = None,
+    message: Message | None = None,
 ) -> StagedEvent:
     """The inbox event about ``conversation`` (and one of its messages), for the outbox;
-    ``occurred_at`` is when the crm made the change."""
+    ``occurred_at`` is when the crm made the change. A new ``message`` is described in the
+    event (who wrote it, its text)."""
     return StagedEvent(
         topic=topic,
         key=str(conversation.id),
@@ -61,10 +71,39 @@ def inbox_event(
                 change=change,
                 conversation_id=conversation.id,
                 contact_id=conversation.contact_id,
-                message_id=message_id,
+                message_id=message.id if message is not None else message_id,
                 occurred_at=occurred_at,
+                message=_described(message) if message is not None else None,
+                conversation=InboxConversation(
+                    channel=conversation.channel,
+                    channel_account_id=conversation.channel_account_id,
+                    status=conversation.status,
+                    assigned_user_id=conversation.assigned_user_id,
+                ),
             ),
         ),
+    )
+
+
+def _described(message: Message) -> InboxMessage:
+    inbound = message.direction == Direction.IN
+    if inbound:
+        author = InboxAuthor.CUSTOMER
+    elif message.sent_by_persona_id is not None:
+        author = InboxAuthor.BOT
+    elif message.sent_by_user_id is not None:
+        author = InboxAuthor.AGENT
+    else:
+        author = InboxAuthor.SYSTEM
+    text = message.text[:INBOX_TEXT_LIMIT] if message.text is not None else None
+    return InboxMessage(
+        direction="in" if inbound else "out",
+        author=author,
+        kind=message.kind,
+        text=text,
+        sent_by_user_id=message.sent_by_user_id,
+        persona_id=message.sent_by_persona_id,
+        occurred_at=message.occurred_at,
     )
 
 
@@ -76,6 +115,7 @@ async def announce(
     conversation: Conversation,
     occurred_at: datetime,
     message_id: uuid.UUID | None = None,
+    message: Message | None = None,
 ) -> None:
     """Stage one inbox event (see ``inbox_event``) for publication when the session's
     transaction commits; a batch stages its events with one ``add_events``."""
@@ -88,6 +128,7 @@ async def announce(
                 conversation=conversation,
                 occurred_at=occurred_at,
                 message_id=message_id,
+                message=message,
             )
         ],
     )

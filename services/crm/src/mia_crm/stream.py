@@ -1,9 +1,10 @@
-"""The Kafka side of the crm: its three consumers, each with its own group.
+"""The Kafka side of the crm: its four consumers, each with its own group.
 
 - ``messages.inbound.v1`` (group ``<group>.inbound``): customers' messages, the busiest
   topic, in batches (``BatchConsumer``): one transaction per poll, not per message.
 - ``messages.outcome.v1`` (``<group>.outcomes``) and ``messages.status.v1``
   (``<group>.statuses``): what became of agents' replies, one FastStream subscriber each.
+- ``ai.events.v1`` (``<group>.ai``): the AI agent's replies and handoffs to apply.
 
 A group per topic means a slow or rebalancing consumer of one never stalls the others.
 Both kinds are thin: they hand the events to their feature's handler, which owns the
@@ -17,8 +18,10 @@ from functools import partial
 from faststream.kafka import KafkaRouter
 
 from mia_common.contracts import Envelope, InboundMessage, MessageStatus, SendOutcome
+from mia_common.contracts.ai import AiEvent
 from mia_common.messaging import subscriber_options
 from mia_common.messaging.batch import BatchConsumer
+from mia_crm.ai_decisions import handlers as ai_decisions
 from mia_crm.context import CrmContext
 from mia_crm.messages import handlers as messages
 from mia_crm.statuses import handlers as statuses
@@ -61,5 +64,11 @@ def create_router(context: CrmContext) -> KafkaRouter:
     )
     async def on_status(event: Envelope[MessageStatus]) -> None:
         await statuses.handle_status(context, event)
+
+    @router.subscriber(  # type: ignore[untyped-decorator]
+        settings.ai_topic, **subscriber_options(f"{group}.ai")
+    )
+    async def on_ai_decision(event: Envelope[AiEvent]) -> None:
+        await ai_decisions.handle_ai_event(context, event)
 
     return router

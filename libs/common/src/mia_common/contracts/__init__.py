@@ -4,6 +4,17 @@ Imports only pydantic and the standard library, so a downstream consumer could v
 this package as it is.
 """
 
+from mia_common.contracts.ai import (
+    AiAction,
+    AiActionKind,
+    AiEvent,
+    AiHandoff,
+    AiLeadUpdate,
+    AiReply,
+    AiUsage,
+    Citation,
+    HandoffReason,
+)
 from mia_common.contracts.channels import (
     ChannelAccountState,
     ChannelAccountStatus,
@@ -24,7 +35,13 @@ from mia_common.contracts.contacts import (
     ErasedMedia,
 )
 from mia_common.contracts.envelope import Envelope, new_event_id
-from mia_common.contracts.inbox import InboxChange, InboxEvent
+from mia_common.contracts.inbox import (
+    InboxAuthor,
+    InboxChange,
+    InboxConversation,
+    InboxEvent,
+    InboxMessage,
+)
 from mia_common.contracts.leads import ColumnRebalanced, LeadEvent, LeadSnapshot, LeadsTopicEvent
 from mia_common.contracts.messages import (
     ORIGIN_HEADER,
@@ -50,12 +67,20 @@ from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
 __all__ = [
     "ORIGIN_HEADER",
     "TOPICS",
+    "AiAction",
+    "AiActionKind",
+    "AiEvent",
+    "AiHandoff",
+    "AiLeadUpdate",
+    "AiReply",
+    "AiUsage",
     "Channel",
     "ChannelAccountState",
     "ChannelAccountStatus",
     "ChannelAlert",
     "ChannelAlertKind",
     "ChannelError",
+    "Citation",
     "ColumnRebalanced",
     "ConsentChanged",
     "ConsentChannel",
@@ -69,9 +94,13 @@ __all__ = [
     "ContactsMerged",
     "Envelope",
     "ErasedMedia",
+    "HandoffReason",
     "InboundMessage",
+    "InboxAuthor",
     "InboxChange",
+    "InboxConversation",
     "InboxEvent",
+    "InboxMessage",
     "LeadEvent",
     "LeadSnapshot",
     "LeadsTopicEvent",

@@ -255,6 +255,6 @@ async def _confirm(
         topic=inbox_topic,
         change=InboxChange.MESSAGE_CREATED,
         conversation=conversation,
-        message_id=message.id,
+        message=message,
         occurred_at=now,
     )

@@ -157,7 +157,7 @@ async def store_inbound(
                 topic=inbox_topic,
                 change=InboxChange.MESSAGE_CREATED,
                 conversation=conversation,
-                message_id=message.id,
+                message=message,
                 occurred_at=now,
             )
         )

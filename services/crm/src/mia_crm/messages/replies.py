@@ -6,6 +6,7 @@ dashboard of the tenant shows it, not only the one that sent it."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,36 +20,56 @@ from mia_common.outbox import add_event
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_latest
-from mia_crm.errors import ConversationNotFound, IdempotencyKeyReused, NoRecipient, WindowClosed
+from mia_crm.errors import (
+    ConversationNotFound,
+    ConversationTaken,
+    IdempotencyKeyReused,
+    NoRecipient,
+    WindowClosed,
+)
 from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.messages.schemas import MediaReply, TemplateReply, TextReply
 from mia_crm.models import Direction, Message
 from mia_crm.statuses.ordering import DeliveryStatus
 
-__all__ = ["SOURCE", "send_reply"]
+__all__ = ["SOURCE", "BotAuthor", "send_reply"]
 
 SOURCE = "/services/crm"
 
 Reply = TextReply | TemplateReply | MediaReply
 
 
+@dataclass(frozen=True, slots=True)
+class BotAuthor:
+    """An AI persona writing in place of a person: the reply is the bot's, recorded with
+    the persona and the ai-agent's run, and refused once a person holds the conversation."""
+
+    persona_id: uuid.UUID
+    persona_name: str
+    run_id: uuid.UUID
+    message_id: uuid.UUID
+    """chosen by the ai-agent: the same decision published twice is one message"""
+
+
 async def send_reply(
     session: AsyncSession,
     *,
     tenant_id: uuid.UUID,
-    user_id: uuid.UUID,
+    user_id: uuid.UUID | None,
     conversation_id: uuid.UUID,
     reply: Reply,
     idempotency_key: str | None,
     send_topic: str,
     inbox_topic: str,
     now: datetime,
+    bot: BotAuthor | None = None,
 ) -> Message:
     """The outbound message, status ``pending``; its id is the send request id.
 
     With an ``idempotency_key`` already used in this tenant, the message made then is
-    returned and nothing is sent (or announced) again.
+    returned and nothing is sent (or announced) again. A ``bot`` reply is refused with
+    ``ConversationTaken`` when a person holds the conversation.
     """
     messages = MessageRepository.from_session(session)
     if idempotency_key is not None:
@@ -73,6 +94,8 @@ async def send_reply(
     )
     if conversation is None:
         raise ConversationNotFound(f"no conversation {conversation_id}")
+    if bot is not None and conversation.assigned_user_id is not None:
+        raise ConversationTaken("a person holds this conversation; the bot stays quiet")
     content = reply.to_content()
     if needs_open_window(content.type):
         window = reply_window(
@@ -92,7 +115,7 @@ async def send_reply(
 
     message = await messages.add(
         Message(
-            id=new_uuid7(),
+            id=bot.message_id if bot is not None else new_uuid7(),
             tenant_id=tenant_id,
             conversation_id=conversation.id,
             channel_account_id=conversation.channel_account_id,
@@ -100,6 +123,9 @@ async def send_reply(
             status=DeliveryStatus.PENDING.value,
             status_timeline=[],
             sent_by_user_id=user_id,
+            sent_by_persona_id=bot.persona_id if bot is not None else None,
+            sent_by_persona_name=bot.persona_name if bot is not None else None,
+            ai_run_id=bot.run_id if bot is not None else None,
             idempotency_key=idempotency_key,
             occurred_at=now,
             **_stored_content(reply),
@@ -114,7 +140,7 @@ async def send_reply(
         to=contact.phone,
         to_user_id=None if contact.phone else contact.channel_user_id,
         content=content,
-        origin=SendOrigin.AGENT,
+        origin=SendOrigin.AI if bot is not None else SendOrigin.AGENT,
         origin_ref=str(message.id),
     )
     await add_event(
@@ -135,7 +161,7 @@ async def send_reply(
         topic=inbox_topic,
         change=InboxChange.MESSAGE_CREATED,
         conversation=conversation,
-        message_id=message.id,
+        message=message,
         occurred_at=now,
     )
     await session.flush()

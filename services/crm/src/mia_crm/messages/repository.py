@@ -29,6 +29,10 @@ class MessageRepository:
     def from_session(cls, session: AsyncSession) -> MessageRepository:
         return cls(session)
 
+    async def exists(self, *, tenant_id: uuid.UUID, message_id: uuid.UUID) -> bool:
+        query = select(Message.id).where(Message.tenant_id == tenant_id, Message.id == message_id)
+        return (await self.session.scalar(query)) is not None
+
     async def add(self, message: Message) -> Message:
         self.session.add(message)
         await self.session.flush()

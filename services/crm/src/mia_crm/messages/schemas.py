@@ -206,6 +206,11 @@ class MessageOut(BaseModel):
     status_timeline: list[StatusEntry]
     error: MessageError | None
     sent_by_user_id: uuid.UUID | None
+    sent_by_persona_id: uuid.UUID | None = Field(default=None, description="an AI persona's reply")
+    sent_by_persona_name: str | None = None
+    ai_run_id: uuid.UUID | None = Field(
+        default=None, description="the AI run that decided it: GET /api/v1/ai/runs/{id}"
+    )
     external_message_id: str | None
     reply_to_external_id: str | None
     occurred_at: datetime
@@ -230,6 +235,9 @@ class MessageOut(BaseModel):
             status_timeline=[StatusEntry.model_validate(e) for e in message.status_timeline],
             error=error,
             sent_by_user_id=message.sent_by_user_id,
+            sent_by_persona_id=message.sent_by_persona_id,
+            sent_by_persona_name=message.sent_by_persona_name,
+            ai_run_id=message.ai_run_id,
             external_message_id=message.external_message_id,
             reply_to_external_id=message.reply_to_external_id,
             occurred_at=message.occurred_at,

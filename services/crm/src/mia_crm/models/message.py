@@ -47,6 +47,11 @@ class Message(UUIDv7PrimaryKey, Timestamped, TenantScoped, ReturnsServerValues, 
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_title: Mapped[str | None] = mapped_column(String(512))
     sent_by_user_id: Mapped[uuid.UUID | None] = mapped_column()
+    # An AI persona's reply: which persona (its name as it was then) and the ai-agent's run
+    # that decided it, for the inbox's bot badge and its "why" panel.
+    sent_by_persona_id: Mapped[uuid.UUID | None] = mapped_column()
+    sent_by_persona_name: Mapped[str | None] = mapped_column(String(120))
+    ai_run_id: Mapped[uuid.UUID | None] = mapped_column()
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     # When it happened: the customer's send time for inbound, ours for outbound. The
     # thread is ordered by it, so a late redelivery still lands in its place.

@@ -23,7 +23,8 @@ class NoteBody(BaseModel):
 class NoteOut(BaseModel):
     id: uuid.UUID
     conversation_id: uuid.UUID
-    author_user_id: uuid.UUID
+    author_user_id: uuid.UUID | None = Field(description="None: an AI persona wrote it")
+    author_persona_name: str | None = None
     text: str
     created_at: datetime
 
@@ -33,6 +34,7 @@ class NoteOut(BaseModel):
             id=note.id,
             conversation_id=note.conversation_id,
             author_user_id=note.author_user_id,
+            author_persona_name=note.author_persona_name,
             text=note.text,
             created_at=note.created_at,
         )

@@ -49,7 +49,7 @@ __all__ = ["apply_outcome", "apply_receipt", "is_ours"]
 logger = structlog.get_logger(__name__)
 
 # The origins of the sends the crm stores as messages.
-_OURS = frozenset({SendOrigin.AGENT, SendOrigin.SYSTEM})
+_OURS = frozenset({SendOrigin.AGENT, SendOrigin.SYSTEM, SendOrigin.AI})
 
 
 def is_ours(outcome: SendOutcome) -> bool:

@@ -156,6 +156,7 @@ def _notes(page: _Page, conversation_id: uuid.UUID) -> Select[Any]:
             ConversationNote.created_at,
             conversation_id=ConversationNote.conversation_id,
             author_user_id=ConversationNote.author_user_id,
+            author_persona_name=ConversationNote.author_persona_name,
             text=ConversationNote.text,
         )
     ).where(

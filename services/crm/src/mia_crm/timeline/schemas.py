@@ -38,7 +38,8 @@ class TimelineMessage(_Item):
 class TimelineNote(_Item):
     kind: Literal["note"] = "note"
     conversation_id: uuid.UUID
-    author_user_id: uuid.UUID
+    author_user_id: uuid.UUID | None
+    author_persona_name: str | None = None
     text: str
 
 
