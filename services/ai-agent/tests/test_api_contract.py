@@ -13,6 +13,9 @@ async def test_the_api_answers_as_its_document_says(client: httpx.AsyncClient) -
         headers={},
         known_ids={},
         public=["GET /healthz", "GET /readyz", "GET /metrics"],
+        # schemathesis makes multipart bodies httpx cannot send (a number as the file);
+        # tests/knowledge/test_documents.py sends every format and the refusals.
+        skip=["POST /api/v1/ai/knowledge-bases/{base_id}/documents"],
         examples=25,
     )
 

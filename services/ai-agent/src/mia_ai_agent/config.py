@@ -8,7 +8,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from mia_common.contracts.topics import AI_EVENTS, INBOX_EVENTS, LEADS_EVENTS
-from mia_common.settings import ServiceSettings
+from mia_common.settings import Environment, ServiceSettings
 
 __all__ = ["AiAgentSettings", "get_settings"]
 
@@ -59,6 +59,31 @@ class AiAgentSettings(ServiceSettings):
         description="a platform-wide OpenAI-compatible endpoint tenants may use without"
         " their own (unset: none; each tenant adds its own in the dashboard)",
     )
+    knowledge_max_document_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        gt=0,
+        validation_alias=AliasChoices("MIA_AI_AGENT_KNOWLEDGE_MAX_DOCUMENT_BYTES"),
+        description="largest file upload or fetched page a knowledge base takes (413 above)",
+    )
+    knowledge_page_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("MIA_AI_AGENT_KNOWLEDGE_PAGE_TIMEOUT_SECONDS"),
+        description="how long fetching a page for a knowledge base may take, per request",
+    )
+    knowledge_fetch_private_networks: bool | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIA_AI_AGENT_KNOWLEDGE_FETCH_PRIVATE_NETWORKS"),
+        description="may pages be fetched from private, loopback and link-local addresses"
+        " (unset: yes outside production, so a local run and tests reach local servers)",
+    )
+
+    @property
+    def knowledge_private_networks_allowed(self) -> bool:
+        if self.knowledge_fetch_private_networks is not None:
+            return self.knowledge_fetch_private_networks
+        return self.environment is not Environment.PRODUCTION
 
 
 @lru_cache

@@ -14,6 +14,9 @@ from typing import Annotated
 from fastapi import Depends
 
 from mia_ai_agent.config import AiAgentSettings
+from mia_ai_agent.embeddings.directory import EmbedderDirectory
+from mia_ai_agent.knowledge.indexing import IndexingWorker
+from mia_ai_agent.knowledge.pages import PageFetcher
 from mia_common.app import Infrastructure, context_of
 from mia_common.contracts.topics import AI_EVENTS, Topic
 from mia_common.crypto import KeyRing
@@ -33,10 +36,27 @@ class AiAgentContext:
     settings: AiAgentSettings
     infra: Infrastructure
     key_ring: KeyRing
+    embedders: EmbedderDirectory
+    indexing: IndexingWorker
+    pages: PageFetcher
 
     @classmethod
     def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
-        return cls(settings=settings, infra=infra, key_ring=KeyRing.from_settings(settings))
+        embedders = EmbedderDirectory()
+        return cls(
+            settings=settings,
+            infra=infra,
+            key_ring=KeyRing.from_settings(settings),
+            embedders=embedders,
+            indexing=IndexingWorker(
+                sessions=infra.sessions, embedders=embedders, tick_seconds=settings.tick_seconds
+            ),
+            pages=PageFetcher(
+                timeout_seconds=settings.knowledge_page_timeout_seconds,
+                max_bytes=settings.knowledge_max_document_bytes,
+                allow_private_networks=settings.knowledge_private_networks_allowed,
+            ),
+        )
 
     async def close(self) -> None:
         return None

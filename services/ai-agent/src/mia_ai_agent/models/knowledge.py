@@ -145,7 +145,7 @@ class IndexingJob(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     status: Mapped[str] = mapped_column(
         String(16),
         nullable=False,
-        doc="pending (chunks not cut yet), running, done or failed",
+        doc="pending (chunks not cut yet), running, done, failed or cancelled (replaced)",
     )
     total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
