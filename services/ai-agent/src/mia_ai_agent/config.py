@@ -59,6 +59,21 @@ class AiAgentSettings(ServiceSettings):
         description="a platform-wide OpenAI-compatible endpoint tenants may use without"
         " their own (unset: none; each tenant adds its own in the dashboard)",
     )
+    model_retry_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        validation_alias=AliasChoices("MIA_AI_AGENT_MODEL_RETRY_ATTEMPTS"),
+        description="attempts of one call to a tenant's model on 429 and 5xx (1: no retry)",
+    )
+    model_retry_max_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=120,
+        validation_alias=AliasChoices("MIA_AI_AGENT_MODEL_RETRY_MAX_WAIT_SECONDS"),
+        description="longest total wait between those attempts (retry-after included): past"
+        " it the conversation goes to people rather than keep the customer waiting",
+    )
     knowledge_max_document_bytes: int = Field(
         default=10 * 1024 * 1024,
         gt=0,

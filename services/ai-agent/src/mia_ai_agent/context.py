@@ -17,6 +17,8 @@ from mia_ai_agent.config import AiAgentSettings
 from mia_ai_agent.embeddings.directory import EmbedderDirectory
 from mia_ai_agent.knowledge.indexing import IndexingWorker
 from mia_ai_agent.knowledge.pages import PageFetcher
+from mia_ai_agent.llm.directory import ModelDirectory
+from mia_ai_agent.llm.retries import RetryPolicy
 from mia_common.app import Infrastructure, context_of
 from mia_common.contracts.topics import AI_EVENTS, Topic
 from mia_common.crypto import KeyRing
@@ -39,14 +41,16 @@ class AiAgentContext:
     embedders: EmbedderDirectory
     indexing: IndexingWorker
     pages: PageFetcher
+    models: ModelDirectory
 
     @classmethod
     def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
         embedders = EmbedderDirectory()
+        key_ring = KeyRing.from_settings(settings)
         return cls(
             settings=settings,
             infra=infra,
-            key_ring=KeyRing.from_settings(settings),
+            key_ring=key_ring,
             embedders=embedders,
             indexing=IndexingWorker(
                 sessions=infra.sessions, embedders=embedders, tick_seconds=settings.tick_seconds
@@ -56,10 +60,17 @@ class AiAgentContext:
                 max_bytes=settings.knowledge_max_document_bytes,
                 allow_private_networks=settings.knowledge_private_networks_allowed,
             ),
+            models=ModelDirectory(
+                key_ring,
+                retry=RetryPolicy(
+                    attempts=settings.model_retry_attempts,
+                    max_wait_seconds=settings.model_retry_max_wait_seconds,
+                ),
+            ),
         )
 
     async def close(self) -> None:
-        return None
+        await self.models.aclose()
 
     async def check_identity_secret(self) -> None:
         check_identity_secret(self.settings, service="ai-agent")
