@@ -139,5 +139,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
     # httpx logs every request at INFO: a line per provider call costs the sender real CPU
-    # at hundreds of sends a second, and the traces already have each call.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # at hundreds of sends a second, and the traces already have each call. The openai SDK
+    # brings its own fork, httpx2, which does the same for every call to a model.
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -28,12 +28,15 @@ from mia_fake_openai.models_api import router as models_router
 __all__ = ["create_app"]
 
 
-def create_app(settings: FakeOpenAISettings | None = None) -> FastAPI:
+def create_app(settings: FakeOpenAISettings | None = None, *, own_logging: bool = True) -> FastAPI:
+    """``own_logging=False`` inside another process's tests: its logging stays as it is
+    (configuring ours would relabel every line of the process as the fake's)."""
     settings = settings or get_settings()
-    configure_logging(
-        service=settings.service_name, level=settings.log_level, json=settings.log_json
-    )
-    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    if own_logging:
+        configure_logging(
+            service=settings.service_name, level=settings.log_level, json=settings.log_json
+        )
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     app = FastAPI(
         title="Master IA fake OpenAI",
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},

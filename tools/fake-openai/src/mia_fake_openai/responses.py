@@ -61,12 +61,17 @@ def raise_scripted_error(step: ScriptedStep | None, model: str) -> None:
         return
     error: ScriptedError = step.error
     if error.status == 429:
-        raise rate_limited(
+        limited = rate_limited(
             model,
             retry_after=1.0 if error.retry_after is None else error.retry_after,
             retry_after_ms=error.retry_after_ms,
             message=error.message,
         )
+        # insufficient_quota is a 429 too (no credit left), with its own code and type.
+        limited.code = error.code or limited.code
+        limited.type = error.type or limited.type
+        limited.param = error.param
+        raise limited
     if error.status >= 500 and error.type is None and error.code is None:
         raise server_error(error.status, error.message)
     raise OpenAIError(

@@ -67,7 +67,7 @@ async def running_fake_openai(
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    app = create_app(settings or FakeOpenAISettings())
+    app = create_app(settings or FakeOpenAISettings(), own_logging=False)
     server = _EmbeddedServer(
         uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", log_level="warning")
     )
