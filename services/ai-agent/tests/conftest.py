@@ -17,6 +17,7 @@ from mia_common.contracts.topics import Topic
 from mia_common.messaging.admin import delete_topics, ensure_topics
 from mia_common.settings import PlatformSettings
 from mia_common.testing.lifespan import running
+from mia_fake_openai.testing import FakeOpenAIHandle, running_fake_openai
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
@@ -69,3 +70,10 @@ async def client(ai_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=ai_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ai-agent.test") as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+async def fake_openai() -> AsyncIterator[FakeOpenAIHandle]:
+    """The tenants' model endpoint: each test scripts it under an API key of its own."""
+    async with running_fake_openai() as fake:
+        yield fake

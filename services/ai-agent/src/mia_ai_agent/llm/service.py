@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +34,12 @@ __all__ = ["delete_model_settings", "read_model_settings", "save_model_settings"
 # The console's check: one attempt, a few tokens. The manager waits for the verdict.
 _TEST_RETRY = RetryPolicy(attempts=1, max_wait_seconds=0)
 _TEST_PROMPT = "Reply with the single word OK."
+_PRICE_PLACES = Decimal("0.0001")
+_CENTS = Decimal("0.01")
+
+
+def _price(given: Decimal | None, default: Decimal) -> Decimal:
+    return (default if given is None else given).quantize(_PRICE_PLACES)
 
 
 def settings_out(row: ModelSettings) -> ModelSettingsOut:
@@ -71,17 +78,14 @@ async def save_model_settings(
     row.chat_model = body.chat_model
     row.embedding_model = body.embedding_model
     row.timeout_seconds = body.timeout_seconds
-    row.input_price_per_million = (
-        body.input_price_per_million_usd
-        if body.input_price_per_million_usd is not None
-        else prices.input_per_million
+    # Quantized to the columns' scale: the answer reads as a later GET will.
+    row.input_price_per_million = _price(body.input_price_per_million_usd, prices.input_per_million)
+    row.output_price_per_million = _price(
+        body.output_price_per_million_usd, prices.output_per_million
     )
-    row.output_price_per_million = (
-        body.output_price_per_million_usd
-        if body.output_price_per_million_usd is not None
-        else prices.output_per_million
+    row.monthly_budget_usd = (
+        None if body.monthly_budget_usd is None else body.monthly_budget_usd.quantize(_CENTS)
     )
-    row.monthly_budget_usd = body.monthly_budget_usd
     if body.api_key is not None:
         key = body.api_key.get_secret_value().strip()
         row.api_key_sealed = seal_api_key(key_ring, tenant_id, key) if key else None
