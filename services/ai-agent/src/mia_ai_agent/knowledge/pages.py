@@ -64,7 +64,7 @@ class PageFetcher:
     async def _read(self, url: str, response: httpx.Response) -> FetchedPage:
         if response.status_code != 200:
             raise PageUnavailable(
-                f"{url} answered {response.status_code}", status=response.status_code
+                f"{url} answered {response.status_code}", page_status=response.status_code
             )
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in _TAKEN:
