@@ -13,7 +13,6 @@ import pytest
 from mia_ai_agent.llm.client import TenantModel
 from mia_ai_agent.llm.errors import ModelUnavailable, UnavailableReason
 from mia_ai_agent.llm.retries import RetryPolicy
-from mia_common.db import unit_of_work
 from support.models import ModelWorld
 
 ADD_TAG: dict[str, Any] = {
@@ -277,8 +276,6 @@ async def test_a_policy_passed_to_the_call_overrides_the_directorys(world: Model
     await world.configure()
     await world.script({"error": {"status": 500}}, {"content": "late success"})
     model = await world.model()
-    async with unit_of_work(world.context.infra.sessions):
-        pass
 
     with pytest.raises(ModelUnavailable) as failed:
         await model.chat(messages=HELLO, retry=RetryPolicy(attempts=1))
