@@ -74,6 +74,13 @@ class AiAgentSettings(ServiceSettings):
         description="longest total wait between those attempts (retry-after included): past"
         " it the conversation goes to people rather than keep the customer waiting",
     )
+    model_private_networks: bool | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MIA_AI_AGENT_MODEL_PRIVATE_NETWORKS"),
+        description="may a tenant's model endpoint be on a private, loopback or link-local"
+        " address (unset: yes outside production, so a local run and tests reach local"
+        " servers; set it in a single-company deployment with its own Ollama or vLLM)",
+    )
     knowledge_max_document_bytes: int = Field(
         default=10 * 1024 * 1024,
         gt=0,
@@ -93,6 +100,12 @@ class AiAgentSettings(ServiceSettings):
         description="may pages be fetched from private, loopback and link-local addresses"
         " (unset: yes outside production, so a local run and tests reach local servers)",
     )
+
+    @property
+    def model_private_networks_allowed(self) -> bool:
+        if self.model_private_networks is not None:
+            return self.model_private_networks
+        return self.environment is not Environment.PRODUCTION
 
     @property
     def knowledge_private_networks_allowed(self) -> bool:

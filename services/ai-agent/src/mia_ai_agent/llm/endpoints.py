@@ -39,13 +39,18 @@ async def read(caller: Caller, session: SessionDep) -> ModelSettingsOut:
     response_model=ModelSettingsOut,
     summary="Point the company at an OpenAI-compatible model",
     description="Replaces the settings; the key is kept when `api_key` is omitted. Prices"
-    " left out take the list price of a well-known model. 409 `model_settings_conflict`.",
+    " left out take the list price of a well-known model. 422 `model_url_refused` (a"
+    " private address where the platform allows none); 409 `model_settings_conflict`.",
 )
 async def save(
     body: ModelSettingsIn, caller: Manager, session: SessionDep, context: ContextDep
 ) -> ModelSettingsOut:
     return await save_model_settings(
-        session, tenant_id=caller.tenant_id, body=body, key_ring=context.key_ring
+        session,
+        tenant_id=caller.tenant_id,
+        body=body,
+        key_ring=context.key_ring,
+        allow_private_networks=context.settings.model_private_networks_allowed,
     )
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "ModelProviderTimeout",
     "ModelSettingsConflict",
     "ModelUnavailable",
+    "ModelUrlRefused",
     "UnavailableReason",
 ]
 
@@ -76,6 +77,14 @@ class ModelSettingsConflict(AppError):
             "someone saved the model settings at the same moment; try again",
             code="model_settings_conflict",
         )
+
+
+class ModelUrlRefused(AppError):
+    status_code = 422
+    title = "The model endpoint's address is refused"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, code="model_url_refused")
 
 
 class ModelProviderError(AppError):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mia_ai_agent.llm.destinations import check_destination
 from mia_ai_agent.llm.directory import ModelDirectory
 from mia_ai_agent.llm.errors import (
     ModelNotConfigured,
@@ -66,8 +67,14 @@ async def read_model_settings(session: AsyncSession, *, tenant_id: uuid.UUID) ->
 
 
 async def save_model_settings(
-    session: AsyncSession, *, tenant_id: uuid.UUID, body: ModelSettingsIn, key_ring: KeyRing
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    body: ModelSettingsIn,
+    key_ring: KeyRing,
+    allow_private_networks: bool,
 ) -> ModelSettingsOut:
+    await check_destination(body.base_url, allow_private_networks=allow_private_networks)
     repository = ModelSettingsRepository.from_session(session)
     row = await repository.get(tenant_id, for_update=True)
     if row is None:
