@@ -5,28 +5,46 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, WithJsonSchema
 
 from mia_common.text import ApiStr, NonBlankApiStr
 
 __all__ = ["ModelSettingsIn", "ModelSettingsOut", "ModelTestOut"]
 
 
-def _http_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL with a host")
-    if parts.username or parts.password:
-        raise ValueError("must not carry credentials: put the key in api_key")
-    if parts.query or parts.fragment:
-        raise ValueError("must not carry a query or fragment")
-    return value.strip().rstrip("/")
+# http(s), a host name or an IP literal, an optional port and path: no credentials (the key
+# goes in api_key), no query or fragment. Written as a pattern so the OpenAPI document says
+# exactly what is accepted.
+_HTTP_URL = (
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$"
+)
 
 
-BaseUrl = Annotated[ApiStr, Field(min_length=8, max_length=500), AfterValidator(_http_url)]
-Price = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=12, decimal_places=4)]
+def _without_trailing_slash(value: str) -> str:
+    return value.rstrip("/")
+
+
+BaseUrl = Annotated[
+    str,
+    Field(min_length=8, max_length=500, pattern=_HTTP_URL),
+    AfterValidator(_without_trailing_slash),
+]
+
+
+# USD as a JSON number (a numeric string is taken too), rounded to the column's places by
+# the service: the document states the bounds, not a digit count nobody can see.
+Price = Annotated[
+    Decimal,
+    Field(ge=0, le=100_000),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100_000}),
+]
+Budget = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000_000),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 10_000_000}),
+]
 
 
 class ModelSettingsIn(BaseModel):
@@ -54,9 +72,7 @@ class ModelSettingsIn(BaseModel):
     output_price_per_million_usd: Price | None = Field(
         default=None, description="omitted: the list price of a well-known model, else 0"
     )
-    monthly_budget_usd: (
-        Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)] | None
-    ) = Field(default=None, description="null: no budget")
+    monthly_budget_usd: Budget | None = Field(default=None, description="null: no budget")
 
 
 class ModelSettingsOut(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +40,7 @@ _CENTS = Decimal("0.01")
 
 
 def _price(given: Decimal | None, default: Decimal) -> Decimal:
-    return (default if given is None else given).quantize(_PRICE_PLACES)
+    return (default if given is None else given).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def settings_out(row: ModelSettings) -> ModelSettingsOut:
@@ -91,7 +91,9 @@ async def save_model_settings(
         body.output_price_per_million_usd, prices.output_per_million
     )
     row.monthly_budget_usd = (
-        None if body.monthly_budget_usd is None else body.monthly_budget_usd.quantize(_CENTS)
+        None
+        if body.monthly_budget_usd is None
+        else body.monthly_budget_usd.quantize(_CENTS, rounding=ROUND_HALF_UP)
     )
     if body.api_key is not None:
         key = body.api_key.get_secret_value().strip()
