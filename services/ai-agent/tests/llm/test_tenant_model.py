@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from mia_ai_agent.llm.client import TenantModel
+from mia_ai_agent.llm.directory import ModelDirectory
 from mia_ai_agent.llm.errors import ModelUnavailable, UnavailableReason
 from mia_ai_agent.llm.retries import RetryPolicy
+from mia_common.db import unit_of_work
 from support.models import ModelWorld
 
 ADD_TAG: dict[str, Any] = {
@@ -281,3 +283,23 @@ async def test_a_policy_passed_to_the_call_overrides_the_directorys(world: Model
         await model.chat(messages=HELLO, retry=RetryPolicy(attempts=1))
 
     assert failed.value.reason is UnavailableReason.SERVER
+
+
+async def test_a_replaced_client_is_closed_at_the_latest_when_the_directory_closes(
+    world: ModelWorld,
+) -> None:
+    directory = ModelDirectory(world.context.key_ring)
+    await world.configure()
+    async with unit_of_work(world.context.infra.sessions) as session:
+        first = await directory.for_tenant(session, world.tenant_id)
+    await world.configure(chat_model="gpt-4.1-nano")
+    async with unit_of_work(world.context.infra.sessions) as session:
+        second = await directory.for_tenant(session, world.tenant_id)
+    assert first is not None
+    assert second is not None
+    assert not first.client.is_closed()  # calls begun on it may still be running
+
+    await directory.aclose()
+
+    assert first.client.is_closed()
+    assert second.client.is_closed()

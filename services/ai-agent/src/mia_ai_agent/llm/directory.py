@@ -37,7 +37,8 @@ class ModelDirectory:
         self._ring = key_ring
         self._retry = retry or RetryPolicy()
         self._models: dict[uuid.UUID, tuple[tuple[int, datetime], TenantModel]] = {}
-        self._closing: set[asyncio.Task[None]] = set()
+        # Replaced clients waiting to be closed, by the task that will close them.
+        self._retiring: dict[asyncio.Task[None], TenantModel] = {}
 
     async def for_tenant(self, session: AsyncSession, tenant_id: uuid.UUID) -> TenantModel | None:
         """The tenant's model, or None when it has none (personas answer extractively)."""
@@ -83,20 +84,23 @@ class ModelDirectory:
 
     def _retire(self, model: TenantModel) -> None:
         timeout = model.client.timeout
-        seconds = timeout if isinstance(timeout, float | int) else 60.0
+        seconds = float(timeout) if isinstance(timeout, float | int) else 60.0
 
         async def close_later() -> None:
             # Calls begun on the old client end within its timeout; then it may go.
-            await asyncio.sleep(float(seconds) + _CLOSE_GRACE_SECONDS)
+            await asyncio.sleep(seconds + _CLOSE_GRACE_SECONDS)
             await model.client.close()
 
         task = asyncio.get_running_loop().create_task(close_later())
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        self._retiring[task] = model
+        task.add_done_callback(lambda done: self._retiring.pop(done, None))
 
     async def aclose(self) -> None:
-        for task in list(self._closing):
+        retiring = list(self._retiring.items())
+        self._retiring.clear()
+        for task, model in retiring:
             task.cancel()
+            await model.client.close()
         for _, model in self._models.values():
             await model.client.close()
         self._models.clear()

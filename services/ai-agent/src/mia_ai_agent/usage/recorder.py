@@ -39,6 +39,7 @@ async def record_usage(
 ) -> Decimal:
     """Count the call's tokens and cost for ``now``'s day (UTC); returns the cost."""
     usage = result_or_usage.usage if isinstance(result_or_usage, ChatResult) else result_or_usage
+    model = model[:200]  # the column's and the contract's limit
     cost = prices.cost(usage.prompt_tokens, usage.completion_tokens).quantize(_COST_PLACES)
     await UsageRepository.from_session(session).add(
         UsageBucket(tenant_id, now.astimezone(UTC).date(), persona_id, purpose, model),
@@ -51,7 +52,7 @@ async def record_usage(
         run_id=run_id,
         persona_id=persona_id,
         purpose=purpose,
-        model=model[:200],
+        model=model,
         calls=usage.calls,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
