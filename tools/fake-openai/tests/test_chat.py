@@ -342,3 +342,14 @@ async def test_each_key_has_its_own_script_and_requests(fake: FakeOpenAIHandle) 
     assert second.choices[0].message.content == 'You said: "b"'
     assert [r.body["messages"][0]["content"] for r in await fake.control.requests(keys[0])] == ["a"]
     assert [r.body["messages"][0]["content"] for r in await fake.control.requests(keys[1])] == ["b"]
+
+
+async def test_requests_keep_their_headers_but_never_the_key(
+    sdk: openai.AsyncOpenAI, fake: FakeOpenAIHandle, api_key: str
+) -> None:
+    await sdk.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}])
+
+    [sent] = await fake.control.requests(api_key)
+    assert sent.headers["content-type"] == "application/json"
+    assert "authorization" not in sent.headers
+    assert api_key not in repr(sent)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import uuid
 from typing import Any
 
 import pytest
 
 from mia_ai_agent.llm.client import TenantModel
-from mia_ai_agent.llm.directory import ModelDirectory
+from mia_ai_agent.llm.directory import NO_KEY, ModelDirectory
 from mia_ai_agent.llm.errors import ModelUnavailable, UnavailableReason
 from mia_ai_agent.llm.retries import RetryPolicy
 from mia_common.db import unit_of_work
@@ -303,3 +304,25 @@ async def test_a_replaced_client_is_closed_at_the_latest_when_the_directory_clos
 
     assert first.client.is_closed()
     assert second.client.is_closed()
+
+
+async def test_the_processs_openai_account_never_reaches_a_tenants_endpoint(
+    world: ModelWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-platform")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-platform")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-platform-key-0000")
+    await world.configure(api_key="")  # an endpoint that needs no key, such as Ollama
+    model = await world.model()
+    marker = f"hello {uuid.uuid4()}"
+
+    await model.chat(messages=[{"role": "user", "content": marker}])
+
+    assert await world.fake.control.requests("sk-platform-key-0000") == []
+    [sent] = [
+        request
+        for request in await world.fake.control.requests(NO_KEY)
+        if request.body["messages"][0]["content"] == marker
+    ]
+    assert "openai-organization" not in sent.headers
+    assert "openai-project" not in sent.headers

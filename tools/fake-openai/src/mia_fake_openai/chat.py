@@ -30,7 +30,7 @@ FakeDep = Annotated[FakeOpenAI, Depends(fake_of)]
 async def chat_completions(request: Request, fake: FakeDep) -> JSONResponse:
     key = api_key_of(request)
     body = await json_body(request)
-    fake.scripts.record(key, "chat", request.url.path, body)
+    fake.scripts.record(key, "chat", request.url.path, body, dict(request.headers))
     check_chat_request(body)
     model = body["model"]
     card = fake.catalog.get(model)

@@ -27,7 +27,7 @@ _MAX_INPUTS = 2048
 async def embeddings(request: Request, fake: FakeDep) -> JSONResponse:
     key = api_key_of(request)
     body = await json_body(request)
-    fake.scripts.record(key, "embeddings", request.url.path, body)
+    fake.scripts.record(key, "embeddings", request.url.path, body, dict(request.headers))
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise invalid_request("you must provide a model parameter", param="model")

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = ["ReceivedRequest", "ScriptStore", "ScriptedError", "ScriptedStep", "ScriptedToolCall"]
 
 Endpoint = Literal["chat", "embeddings"]
+# The key is what requests are filed under; it is never kept beside them.
+_SECRET_HEADERS = frozenset({"authorization", "api-key"})
 
 
 class _Strict(BaseModel):
@@ -69,6 +71,9 @@ class ReceivedRequest(BaseModel):
     endpoint: Endpoint
     path: str
     body: dict[str, Any]
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="as received, lower-cased, without the key"
+    )
     received_at: datetime
 
 
@@ -118,9 +123,27 @@ class ScriptStore:
             else sum(step.times for queue in state.steps.values() for step in queue)
         )
 
-    def record(self, key: str, endpoint: Endpoint, path: str, body: dict[str, Any]) -> None:
+    def record(
+        self,
+        key: str,
+        endpoint: Endpoint,
+        path: str,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        kept = {
+            name.lower(): value
+            for name, value in (headers or {}).items()
+            if name.lower() not in _SECRET_HEADERS
+        }
         self._state(key).requests.append(
-            ReceivedRequest(endpoint=endpoint, path=path, body=body, received_at=datetime.now(UTC))
+            ReceivedRequest(
+                endpoint=endpoint,
+                path=path,
+                body=body,
+                headers=kept,
+                received_at=datetime.now(UTC),
+            )
         )
 
     def requests(self, key: str) -> list[ReceivedRequest]:

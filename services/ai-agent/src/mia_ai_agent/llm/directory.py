@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime
+from typing import cast
 
 import openai
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,11 @@ __all__ = ["NO_KEY", "ModelDirectory"]
 # would otherwise read OPENAI_API_KEY from this process's environment for a tenant.
 NO_KEY = "no-key"
 _CLOSE_GRACE_SECONDS = 5.0
+# The SDK would add OPENAI_ORG_ID and OPENAI_PROJECT_ID from this process's environment to
+# every tenant's calls (and OpenAI refuses a key outside the organization named): omitted.
+_NO_PROCESS_ACCOUNT = cast(
+    "dict[str, str]", {"OpenAI-Organization": openai.omit, "OpenAI-Project": openai.omit}
+)
 
 
 class ModelDirectory:
@@ -70,6 +76,7 @@ class ModelDirectory:
             api_key=api_key,
             timeout=row.timeout_seconds,
             max_retries=0,
+            default_headers=_NO_PROCESS_ACCOUNT,
         )
         return TenantModel(
             tenant_id=row.tenant_id,
