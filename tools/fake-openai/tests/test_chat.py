@@ -353,3 +353,25 @@ async def test_requests_keep_their_headers_but_never_the_key(
     assert sent.headers["content-type"] == "application/json"
     assert "authorization" not in sent.headers
     assert api_key not in repr(sent)
+
+
+async def test_without_a_script_it_quotes_a_passage_fenced_in_tags(sdk: openai.AsyncOpenAI) -> None:
+    completion = await sdk.chat.completions.create(
+        model=MODEL,
+        messages=[
+            {"role": "system", "content": "Answer only from the knowledge passages given."},
+            {
+                "role": "system",
+                "content": 'Knowledge passages:\n\n<knowledge source="FAQ">\nO frete é grátis'
+                ' acima de R$ 200.\n</knowledge>\n\n<knowledge source="Horário">\nAbrimos às'
+                " 9h.\n</knowledge>",
+            },
+            {"role": "user", "content": "<customer>Tem frete grátis?</customer>"},
+        ],
+    )
+    plain = await sdk.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "<customer>oi</customer>"}]
+    )
+
+    assert completion.choices[0].message.content == "O frete é grátis acima de R$ 200."
+    assert plain.choices[0].message.content == 'You said: "oi"'

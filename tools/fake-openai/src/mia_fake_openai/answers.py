@@ -25,6 +25,10 @@ _CONTEXT_HEADING = re.compile(
     r"^\s*(?:#+\s*)?(?:context|contexto|knowledge)\b[^\n:]*:?\s*(.*)$", re.I
 )
 _PASSAGE_MARKER = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|[-*•])\s*")
+_TAGGED_PASSAGE = re.compile(
+    r"<(knowledge|context|passage|document|source)\b[^>]*>(.*?)</\1>", re.I | re.S
+)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _QUOTE_CHARS = 300
 
 
@@ -35,6 +39,14 @@ class DefaultAnswer:
 
 
 def first_context_passage(messages: list[dict[str, Any]]) -> str | None:
+    """A passage in tags (``<knowledge source="FAQ">...</knowledge>``, ``<context>``...)
+    first, as prompts that fence their passages write them; else the first paragraph under
+    a "Context" (or "Knowledge") heading."""
+    for message in messages:
+        if message.get("role") in ("system", "developer", "user"):
+            tagged = _TAGGED_PASSAGE.search(message_text(message))
+            if tagged and tagged.group(2).strip():
+                return " ".join(tagged.group(2).split())[:_QUOTE_CHARS]
     for message in messages:
         if message.get("role") not in ("system", "developer", "user"):
             continue
@@ -63,7 +75,8 @@ def _text_reply(messages: list[dict[str, Any]]) -> str:
     if passage:
         return passage
     last_user = next((m for m in reversed(messages) if m.get("role") == "user"), None)
-    said = message_text(last_user).strip()[:_QUOTE_CHARS] if last_user else ""
+    # Without the tags a prompt may fence the customer's words in (<customer>...).
+    said = _TAG.sub("", message_text(last_user)).strip()[:_QUOTE_CHARS] if last_user else ""
     return f'You said: "{said}"' if said else "Hello! How can I help?"
 
 
