@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -326,3 +327,14 @@ async def test_the_processs_openai_account_never_reaches_a_tenants_endpoint(
     ]
     assert "openai-organization" not in sent.headers
     assert "openai-project" not in sent.headers
+
+
+async def test_prices_are_the_tenants_for_its_chat_model_and_list_prices_otherwise(
+    world: ModelWorld,
+) -> None:
+    await world.configure(input_price_per_million_usd="9", output_price_per_million_usd="9")
+    model = await world.model()
+
+    assert model.prices_for("gpt-4o-mini").input_per_million == 9
+    assert model.prices_for("text-embedding-3-large").input_per_million == Decimal("0.13")
+    assert model.prices_for("text-embedding-3-small-2025").input_per_million == Decimal("0.02")

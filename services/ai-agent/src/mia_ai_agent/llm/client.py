@@ -21,7 +21,7 @@ import structlog
 
 from mia_ai_agent.llm.errors import ModelUnavailable, UnavailableReason
 from mia_ai_agent.llm.failures import unavailable_from
-from mia_ai_agent.llm.prices import Prices
+from mia_ai_agent.llm.prices import Prices, default_prices
 from mia_ai_agent.llm.results import ChatResult, TokenUsage, ToolCall
 from mia_ai_agent.llm.retries import RetryPolicy
 
@@ -60,6 +60,15 @@ class TenantModel:
             if host.endswith(("openai.com", "openai.azure.com"))
             else "max_tokens"
         )
+
+    def prices_for(self, model: str) -> Prices:
+        """What ``model``'s tokens cost at this endpoint: the tenant's own prices for its
+        chat model, the list price for any other (an embedding model a base chose)."""
+        if model == self.chat_model:
+            return self.prices
+        if model == self.embedding_model:
+            return self.embedding_prices
+        return default_prices(model)
 
     def __repr__(self) -> str:  # never the client's repr: it holds the key
         return f"TenantModel(tenant_id={self.tenant_id}, chat_model={self.chat_model!r})"
