@@ -22,6 +22,7 @@ embedded once per model) and their vector hits ranked together by distance.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections import defaultdict
@@ -33,6 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_ai_agent.embeddings.directory import EmbedderDirectory
+from mia_ai_agent.embeddings.local import LocalE5Embedder
 from mia_ai_agent.knowledge.repository import KnowledgeRepository, vector_literal
 from mia_ai_agent.models.knowledge import INDEXED_DIMENSIONS
 
@@ -98,23 +100,39 @@ async def retrieve(
         return []
     groups: dict[tuple[str, int], list[uuid.UUID]] = defaultdict(list)
     for base in bases:
-        groups[(base.embedding_model, base.dimensions)].append(base.id)
+        if base.dimensions in INDEXED_DIMENSIONS:
+            groups[(base.embedding_model, base.dimensions)].append(base.id)
     candidates = min(200, max(20, 4 * limit))
-    params: dict[str, Any] = {
-        "tenant": tenant_id,
-        "bases": [base.id for base in bases],
-        "candidates": candidates,
-        "limit": limit,
+    searched = [base.id for base in bases]
+    embedders_by_group = [
+        await embedders.for_model(session, tenant_id=tenant_id, model=model, dimensions=size)
+        for model, size in groups
+    ]
+    # The embedded model runs in a thread: let it embed the query while PostgreSQL ranks
+    # by words. A remote embedder records its usage on the session, so it waits its turn.
+    local = {
+        index: asyncio.create_task(embedder.embed_query(query))
+        for index, embedder in enumerate(embedders_by_group)
+        if isinstance(embedder, LocalE5Embedder)
     }
+    try:
+        text_ids = await _text_ranking(
+            session, tenant_id=tenant_id, base_ids=searched, query=query, limit=candidates
+        )
+        vectors = [
+            await local[index] if index in local else await embedder.embed_query(query)
+            for index, embedder in enumerate(embedders_by_group)
+        ]
+    finally:
+        for task in local.values():
+            task.cancel()
+    params: dict[str, Any] = {"tenant": tenant_id, "candidates": candidates, "limit": limit}
     vector_parts: list[str] = []
     similarity_cases: list[str] = []
-    for index, ((model, dimensions), base_ids) in enumerate(groups.items()):
-        if dimensions not in INDEXED_DIMENSIONS:
-            continue
-        embedder = await embedders.for_model(
-            session, tenant_id=tenant_id, model=model, dimensions=dimensions
-        )
-        params[f"q{index}"] = vector_literal(await embedder.embed_query(query))
+    for index, (((model, dimensions), base_ids), vector) in enumerate(
+        zip(groups.items(), vectors, strict=True)
+    ):
+        params[f"q{index}"] = vector_literal(vector)
         params[f"m{index}"] = model
         params[f"b{index}"] = base_ids
         # The size is a literal: the partial index's predicate must be visible to the
@@ -133,18 +151,18 @@ async def retrieve(
             f"WHEN c.dimensions = {dimensions} AND c.embedding_model = :m{index}"
             f" AND c.knowledge_base_id = ANY(CAST(:b{index} AS uuid[])) THEN 1 - ({distance})"
         )
-    words = text_query(query)
-    if words is not None:
-        params["words"] = words
-    sql = _statement(len(vector_parts), vector_parts, similarity_cases, has_words=words is not None)
-    await session.execute(
-        text(
-            "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
-            " set_config('hnsw.ef_search', :ef, true)"
-        ),
-        {"ef": str(max(40, candidates))},
-    )
-    rows = await session.execute(text(sql), params)
+    if not vector_parts and not text_ids:
+        return []
+    params["text_ids"] = text_ids
+    if vector_parts:
+        await session.execute(
+            text(
+                "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                " set_config('hnsw.ef_search', :ef, true)"
+            ),
+            {"ef": str(max(40, candidates))},
+        )
+    rows = await session.execute(text(_statement(vector_parts, similarity_cases)), params)
     return [
         Passage(
             chunk_id=row.id,
@@ -162,29 +180,45 @@ async def retrieve(
     ]
 
 
-def _statement(
-    groups: int, vector_parts: list[str], similarity_cases: list[str], *, has_words: bool
-) -> str:
+async def _text_ranking(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    base_ids: list[uuid.UUID],
+    query: str,
+    limit: int,
+) -> list[uuid.UUID]:
+    """The ids of the chunks that have the query's words, best ``ts_rank_cd`` first."""
+    words = text_query(query)
+    if words is None:
+        return []
+    rows = await session.execute(
+        text(
+            "SELECT c.id FROM knowledge_chunks c, to_tsquery('simple', :words) AS query"
+            " WHERE c.tenant_id = :tenant AND c.knowledge_base_id = ANY(CAST(:bases AS uuid[]))"
+            " AND c.tsv @@ query ORDER BY ts_rank_cd(c.tsv, query) DESC, c.id LIMIT :limit"
+        ),
+        {"words": words, "tenant": tenant_id, "bases": base_ids, "limit": limit},
+    )
+    return list(rows.scalars())
+
+
+def _statement(vector_parts: list[str], similarity_cases: list[str]) -> str:
+    """Vector hits of each model, the text ranking passed in, fused; then the passages."""
     ctes = list(vector_parts)
-    hits: list[str] = []
-    if groups:
-        union = " UNION ALL ".join(f"SELECT id, distance FROM v{i}" for i in range(groups))
+    union = " UNION ALL ".join(
+        f"SELECT id, distance FROM v{index}" for index in range(len(vector_parts))
+    )
+    hits = [
+        "SELECT id, rank, NULL::bigint, rank FROM unnest(CAST(:text_ids AS uuid[]))"
+        " WITH ORDINALITY AS t (id, rank)"
+    ]
+    if vector_parts:
         ctes.append(
             "vector_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS rank"
             f" FROM ({union}) AS u)"
         )
-        hits.append("SELECT id, rank, rank AS vrank, NULL::bigint AS trank FROM vector_ranked")
-    if has_words:
-        ctes.append(
-            "text_ranked AS (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS rank"
-            " FROM (SELECT c.id, ts_rank_cd(c.tsv, query) AS rank"
-            " FROM knowledge_chunks c, to_tsquery('simple', :words) AS query"
-            " WHERE c.tenant_id = :tenant AND c.knowledge_base_id = ANY(CAST(:bases AS uuid[]))"
-            " AND c.tsv @@ query ORDER BY rank DESC LIMIT :candidates) AS t)"
-        )
-        hits.append("SELECT id, rank, NULL::bigint, rank FROM text_ranked")
-    if not hits:
-        hits.append("SELECT NULL::uuid, NULL::bigint, NULL::bigint, NULL::bigint WHERE false")
+        hits.append("SELECT id, rank, rank, NULL::bigint FROM vector_ranked")
     ctes.append(
         f"fused AS (SELECT id, sum(1.0 / ({RRF_K} + rank)) AS score,"
         " min(vrank) AS vector_rank, min(trank) AS text_rank"
