@@ -14,6 +14,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from mia_ai_agent.config import AiAgentSettings
+from mia_ai_agent.conversations.delivery import DeliveryLoop
+from mia_ai_agent.conversations.turns import TurnLoop
 from mia_ai_agent.embeddings.directory import EmbedderDirectory
 from mia_ai_agent.knowledge.indexing import IndexingWorker
 from mia_ai_agent.knowledge.pages import PageFetcher
@@ -42,11 +44,23 @@ class AiAgentContext:
     indexing: IndexingWorker
     pages: PageFetcher
     models: ModelDirectory
+    turns: TurnLoop
+    delivery: DeliveryLoop
 
     @classmethod
     def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
         embedders = EmbedderDirectory()
         key_ring = KeyRing.from_settings(settings)
+        models = ModelDirectory(
+            key_ring,
+            retry=RetryPolicy(
+                attempts=settings.model_retry_attempts,
+                max_wait_seconds=settings.model_retry_max_wait_seconds,
+            ),
+        )
+        delivery = DeliveryLoop(
+            sessions=infra.sessions, ai_topic=settings.ai_topic, tick_seconds=settings.tick_seconds
+        )
         return cls(
             settings=settings,
             infra=infra,
@@ -60,13 +74,16 @@ class AiAgentContext:
                 max_bytes=settings.knowledge_max_document_bytes,
                 allow_private_networks=settings.knowledge_private_networks_allowed,
             ),
-            models=ModelDirectory(
-                key_ring,
-                retry=RetryPolicy(
-                    attempts=settings.model_retry_attempts,
-                    max_wait_seconds=settings.model_retry_max_wait_seconds,
-                ),
+            models=models,
+            turns=TurnLoop(
+                sessions=infra.sessions,
+                embedders=embedders,
+                models=models,
+                ai_topic=settings.ai_topic,
+                tick_seconds=settings.tick_seconds,
+                on_scheduled=delivery.wake,
             ),
+            delivery=delivery,
         )
 
     async def close(self) -> None:

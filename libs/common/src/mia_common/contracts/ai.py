@@ -80,6 +80,7 @@ class HandoffReason(StrEnum):
     BUDGET_EXHAUSTED = "budget_exhausted"
     GUARDRAIL = "guardrail"
     MODEL_UNAVAILABLE = "model_unavailable"
+    AFTER_HOURS = "after_hours"
 
 
 class AiHandoff(_Contract):
