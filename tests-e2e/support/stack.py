@@ -38,6 +38,9 @@ SERVICES = {
     "gateway": ("mia_gateway.main:create_app", "gateway"),
     # Started only by the tests that name it (after the crm: it reads its audiences).
     "campaigns": ("mia_campaigns.main:create_app", "campaigns"),
+    # Started only by the tests that name it: the AI personas (after the crm, whose inbox
+    # events it follows).
+    "ai-agent": ("mia_ai_agent.main:create_app", "ai_agent"),
 }
 # The API areas each service owns (their [tool.mia] areas), for the gateway's routes.
 AREAS = {
@@ -58,6 +61,7 @@ AREAS = {
         "crm",
     ),
     "campaigns": ("templates", "campaigns", "cadences"),
+    "ai-agent": ("ai",),
 }
 ADMIN_EMAIL = "owner@e2e.example.com"
 ADMIN_PASSWORD = "e2e-Correct-horse-42"
@@ -85,7 +89,7 @@ class Stack:
 
 # Who must be ready before a service starts (when both are in the stack); the others start
 # side by side.
-STARTS_AFTER = {"campaigns": ("crm",)}
+STARTS_AFTER = {"campaigns": ("crm",), "ai-agent": ("crm",)}
 
 
 @asynccontextmanager
@@ -150,6 +154,7 @@ async def messaging_stack(
         "MIA_CRM_GATEWAY_URL": urls.get("gateway", "http://127.0.0.1:9"),
         "MIA_CAMPAIGNS_CRM_URL": urls.get("crm", "http://127.0.0.1:9"),
         "MIA_CAMPAIGNS_SENDER_URL": urls.get("sender", "http://127.0.0.1:9"),
+        "MIA_AI_AGENT_CRM_URL": urls.get("crm", "http://127.0.0.1:9"),
         # Stacks may run side by side (a benchmark beside a test run): keys of their own.
         "MIA_SENDER_REDIS_PREFIX": f"e2e:{run_id}:sender",
         "MIA_META_INGEST_MEDIA_DIR": str(ROOT / ".local" / "e2e-media" / run_id),
