@@ -1,4 +1,4 @@
-// Fails when src/api/gateway, crm, sender or campaigns.openapi.json no longer matches its service,
+// Fails when src/api/gateway, crm, sender, campaigns or ai-agent.openapi.json no longer matches its service,
 // or when a generated .d.ts no longer matches its document. `npm run gen:api` fixes them.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,7 +23,7 @@ try {
 
 const scratch = mkdtempSync(join(tmpdir(), "mia-api-"));
 try {
-  for (const name of ["gateway", "crm", "sender", "campaigns"]) {
+  for (const name of ["gateway", "crm", "sender", "campaigns", "ai-agent"]) {
     const fresh = join(scratch, `${name}.d.ts`);
     execFileSync(
       join(root, "node_modules/.bin/openapi-typescript"),

@@ -1,9 +1,10 @@
-"""Write the services' OpenAPI documents (gateway, crm, sender, campaigns) to dashboard/src/api/.
+"""Write the services' OpenAPI documents (gateway, crm, sender, campaigns, ai-agent) to dashboard/src/api/.
 
 ``gateway.openapi.json``, ``crm.openapi.json`` (the inbox and contacts, which the gateway
 forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are) and
 ``sender.openapi.json`` (channel accounts and alerts, forwarded under ``/api/v1/channels``) and
-``campaigns.openapi.json`` (campaigns, forwarded under ``/api/v1/campaigns``).
+``campaigns.openapi.json`` (campaigns, forwarded under ``/api/v1/campaigns``) and
+``ai-agent.openapi.json`` (personas, knowledge bases, the bot, forwarded under ``/api/v1/ai``).
 The dashboard's typed clients are generated from these files (``npm run gen:api``), and
 ``npm run check:api`` fails when one no longer matches its service. Building the apps
 connects nowhere: the database, Redis and Kafka are opened in their lifespans, which never
@@ -19,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from mia_ai_agent.config import AiAgentSettings
+from mia_ai_agent.main import create_app as create_ai_agent_app
 from mia_campaigns.config import CampaignsSettings
 from mia_campaigns.main import create_app as create_campaigns_app
 from mia_crm.config import CrmSettings
@@ -28,13 +31,14 @@ from mia_gateway.main import create_app
 from mia_sender.config import SenderSettings
 from mia_sender.main import create_app as create_sender_app
 
-__all__ = ["render", "render_campaigns", "render_crm", "render_sender"]
+__all__ = ["render", "render_ai_agent", "render_campaigns", "render_crm", "render_sender"]
 
 API_DIR = Path(__file__).resolve().parents[1] / "src" / "api"
 TARGET = API_DIR / "gateway.openapi.json"
 CRM_TARGET = API_DIR / "crm.openapi.json"
 SENDER_TARGET = API_DIR / "sender.openapi.json"
 CAMPAIGNS_TARGET = API_DIR / "campaigns.openapi.json"
+AI_AGENT_TARGET = API_DIR / "ai-agent.openapi.json"
 
 
 def render() -> str:
@@ -59,6 +63,11 @@ def render_campaigns() -> str:
     return _dump(create_campaigns_app(settings).openapi())
 
 
+def render_ai_agent() -> str:
+    settings = AiAgentSettings(_env_file=None)  # type: ignore[call-arg]
+    return _dump(create_ai_agent_app(settings).openapi())
+
+
 def _dump(document: dict[str, object]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -73,6 +82,7 @@ def main() -> int:
         (CRM_TARGET, render_crm()),
         (SENDER_TARGET, render_sender()),
         (CAMPAIGNS_TARGET, render_campaigns()),
+        (AI_AGENT_TARGET, render_ai_agent()),
     )
     for target, text in documents:
         if not args.check:
