@@ -7,15 +7,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from mia_common.contracts import AiHandoff, AiReply, Envelope, HandoffReason
 from mia_common.contracts.topics import AI_EVENTS
-from mia_common.outbox import ProcessedEvent
 from mia_common.testing import wait_until
+from support.ai_decisions import PERSONA, publish
 from support.world import World
 
-PERSONA = uuid.uuid4()
 MARKER = {"type": "template", "name": "marker", "language": "en"}
 
 
@@ -38,23 +35,6 @@ def reply_event(
         tenantid=fields.pop("tenant_id", world.tenant_id),
         data=data,
     )
-
-
-async def publish(world: World, envelope: Envelope[Any]) -> None:
-    """Publish a decision and wait until the crm applied it: its claim commits with what it
-    changed, so what a test then reads is what the decision did (or did not do)."""
-    await world.publish(world.settings.ai_topic, envelope, key=str(envelope.data.conversation_id))
-
-    async def claimed() -> bool:
-        async with world.app.state.context.infra.sessions() as session:
-            found = await session.scalar(
-                select(ProcessedEvent.event_id).where(
-                    ProcessedEvent.consumer == "crm.ai", ProcessedEvent.event_id == envelope.id
-                )
-            )
-        return found is not None
-
-    await wait_until(claimed, timeout=30, message=f"the crm applied {envelope.data.type}")
 
 
 async def sent_before_a_marker(world: World, conversation_id: uuid.UUID) -> list[dict[str, Any]]:
