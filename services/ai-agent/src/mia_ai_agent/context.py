@@ -17,6 +17,7 @@ from mia_ai_agent.config import AiAgentSettings
 from mia_ai_agent.conversations.delivery import DeliveryLoop
 from mia_ai_agent.conversations.turns import TurnLoop
 from mia_ai_agent.embeddings.directory import EmbedderDirectory
+from mia_ai_agent.embeddings.remote import TenantEmbedders
 from mia_ai_agent.knowledge.indexing import IndexingWorker
 from mia_ai_agent.knowledge.pages import PageFetcher
 from mia_ai_agent.llm.directory import ModelDirectory
@@ -49,7 +50,6 @@ class AiAgentContext:
 
     @classmethod
     def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
-        embedders = EmbedderDirectory()
         key_ring = KeyRing.from_settings(settings)
         models = ModelDirectory(
             key_ring,
@@ -58,6 +58,8 @@ class AiAgentContext:
                 max_wait_seconds=settings.model_retry_max_wait_seconds,
             ),
         )
+        # e5-small in the process; text-embedding-3-small through the tenant's endpoint.
+        embedders = EmbedderDirectory(remote=TenantEmbedders(models, usage_topic=settings.ai_topic))
         delivery = DeliveryLoop(
             sessions=infra.sessions, ai_topic=settings.ai_topic, tick_seconds=settings.tick_seconds
         )

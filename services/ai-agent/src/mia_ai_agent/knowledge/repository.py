@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_ai_agent.embeddings.base import Vectors
 from mia_ai_agent.knowledge.chunking import ChunkDraft, count_tokens
 from mia_ai_agent.models.knowledge import Chunk, Document, IndexingJob, KnowledgeBase
+from mia_common.db.base import new_uuid7
 
 __all__ = ["KnowledgeRepository", "PendingChunk", "vector_literal"]
 
@@ -129,7 +130,7 @@ class KnowledgeRepository:
             insert(Chunk),
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_uuid7(),
                     "tenant_id": document.tenant_id,
                     "document_id": document.id,
                     "knowledge_base_id": document.knowledge_base_id,
@@ -161,7 +162,9 @@ class KnowledgeRepository:
         )
         if document_id is not None:
             query = query.where(Chunk.document_id == document_id)
-        rows = await self.session.execute(query.order_by(Chunk.id).limit(limit))
+        # In reading order: a job's progress follows the document.
+        ordered = query.order_by(Chunk.document_id, Chunk.ordinal).limit(limit)
+        rows = await self.session.execute(ordered)
         return [PendingChunk(row.id, row.heading, row.text) for row in rows]
 
     async def count_chunks(
