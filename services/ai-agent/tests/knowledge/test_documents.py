@@ -138,3 +138,17 @@ async def test_a_broken_pdf_is_refused_as_unreadable(world: KnowledgeWorld) -> N
 
     assert response.status_code == 422
     assert response.json()["code"] == "document_unreadable"
+
+
+async def test_the_same_file_twice_is_refused_naming_the_first(world: KnowledgeWorld) -> None:
+    base = await world.create_base()
+    first = await world.upload(base["id"], "loja.md", MARKDOWN, "text/markdown")
+    again = await world.upload(base["id"], "copia.md", MARKDOWN, "text/markdown")
+    elsewhere = await world.upload(
+        (await world.create_base())["id"], "loja.md", MARKDOWN, "text/markdown"
+    )
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "document_duplicate"
+    assert again.json()["document_id"] == first.json()["id"]
+    assert elsewhere.status_code == 202

@@ -149,7 +149,8 @@ async def delete_base(base_id: uuid.UUID, caller: Manager, session: SessionDep) 
     status_code=202,
     summary="Upload a file: .txt, .md, .html, .pdf or .docx",
     description=_ACCEPTED + " 415 `unsupported_document_type`; 413 `document_too_large`;"
-    " 422 `document_unreadable` or `document_empty`.",
+    " 422 `document_unreadable` or `document_empty`; 409 `document_duplicate` (the same"
+    " bytes are in the base already: `document_id`).",
 )
 async def upload_document(
     base_id: uuid.UUID,

@@ -7,6 +7,7 @@ from typing import Any
 from mia_common.errors import AppError
 
 __all__ = [
+    "DocumentDuplicate",
     "DocumentEmpty",
     "DocumentNotFound",
     "DocumentTooLarge",
@@ -46,6 +47,12 @@ class DocumentNotFound(KnowledgeError):
     status_code = 404
     title = "No such document"
     code = "document_not_found"
+
+
+class DocumentDuplicate(KnowledgeError):
+    status_code = 409
+    title = "The knowledge base has this document already"
+    code = "document_duplicate"
 
 
 class JobNotFound(KnowledgeError):

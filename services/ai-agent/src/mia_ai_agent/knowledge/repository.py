@@ -102,6 +102,14 @@ class KnowledgeRepository:
         )
         return (await self.session.scalars(query)).one_or_none()
 
+    async def document_with_hash(self, base: KnowledgeBase, digest: str) -> Document | None:
+        query = select(Document).where(
+            Document.tenant_id == base.tenant_id,
+            Document.knowledge_base_id == base.id,
+            Document.content_hash == digest,
+        )
+        return (await self.session.scalars(query.limit(1))).one_or_none()
+
     async def delete_document(self, document: Document) -> None:
         await self.session.delete(document)
         await self.session.flush()

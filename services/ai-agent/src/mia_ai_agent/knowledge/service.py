@@ -15,6 +15,7 @@ import orjson
 from mia_ai_agent.embeddings.catalogue import DEFAULT_MODEL, EMBEDDING_MODELS
 from mia_ai_agent.embeddings.directory import EmbedderDirectory, EmbeddingModelUnavailable
 from mia_ai_agent.knowledge.errors import (
+    DocumentDuplicate,
     DocumentEmpty,
     DocumentNotFound,
     JobNotFound,
@@ -191,6 +192,12 @@ async def add_document(
     """The document stored with its text, and its indexing job queued."""
     if not any(block.text.strip() for block in blocks):
         raise DocumentEmpty(f"{title!r} has no text to index")
+    # The same bytes twice would only double every passage in the answers.
+    existing = await repository.document_with_hash(base, digest)
+    if existing is not None:
+        raise DocumentDuplicate(
+            f"{existing.title!r} has the same content", document_id=str(existing.id)
+        )
     document = Document(
         tenant_id=base.tenant_id,
         knowledge_base_id=base.id,
