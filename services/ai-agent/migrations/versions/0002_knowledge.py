@@ -142,7 +142,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_knowledge_jobs_unfinished",
         "knowledge_jobs",
-        ["created_at"],
+        ["updated_at"],
         postgresql_where=sa.text("status IN ('pending', 'running')"),
     )
 

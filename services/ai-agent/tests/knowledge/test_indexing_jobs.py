@@ -88,3 +88,20 @@ async def test_a_model_the_company_has_no_endpoint_for_is_refused(world: Knowled
             f"/api/v1/ai/knowledge-bases/{base['id']}", headers=world.agent.headers
         )
     ).json()["embedding_model"] == "e5-small"
+
+
+async def test_jobs_take_turns_so_a_small_one_is_not_queued_behind_a_big_one(
+    world: KnowledgeWorld,
+) -> None:
+    base = await world.create_base()
+    big = await world.add_faq(
+        base["id"], [(f"Pergunta longa {i}?", f"Resposta {i}.") for i in range(100)], title="big"
+    )
+    small = await world.add_faq(base["id"], [("Horário?", "Das 9h às 18h.")], title="small")
+
+    await world.until_ready(base["id"], small["id"])
+    big_now = await world.document(base["id"], big["id"])
+
+    # 100 chunks are four batches of 32: the small job's two steps came between them.
+    assert big_now["status"] != "ready", big_now["job"]
+    await world.until_ready(base["id"], big["id"])

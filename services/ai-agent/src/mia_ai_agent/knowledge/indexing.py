@@ -82,6 +82,7 @@ async def work_on(
 ) -> None:
     """One step of ``job`` (claimed by the caller's transaction)."""
     now = datetime.now(UTC)
+    job.updated_at = now  # its turn is taken: the next claim goes to another job first
     base = await repository.base(tenant_id=job.tenant_id, base_id=job.knowledge_base_id)
     document = None
     if job.document_id is not None:

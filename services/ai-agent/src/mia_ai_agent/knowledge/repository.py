@@ -224,12 +224,15 @@ class KnowledgeRepository:
         return (await self.session.scalars(query)).one_or_none()
 
     async def claim_job(self) -> IndexingJob | None:
-        """The oldest unfinished job nobody else holds; locked until this transaction ends,
-        so two processes never embed the same batch."""
+        """The unfinished job worked on least recently that nobody else holds; locked until
+        this transaction ends, so two processes never embed the same batch.
+
+        Every step touches its job's ``updated_at``, so jobs take turns a batch at a time:
+        a company's FAQ pair is not queued behind another's thousand-page PDF."""
         query = (
             select(IndexingJob)
             .where(IndexingJob.status.in_(("pending", "running")))
-            .order_by(IndexingJob.created_at)
+            .order_by(IndexingJob.updated_at, IndexingJob.id)
             .limit(1)
             .with_for_update(skip_locked=True)
         )

@@ -156,10 +156,11 @@ class IndexingJob(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     __table_args__ = (
         Index("ix_knowledge_jobs_base", "tenant_id", "knowledge_base_id"),
         Index("ix_knowledge_jobs_document_id", "document_id"),
-        # The worker's claim: the oldest unfinished job, without reading finished ones.
+        # The worker's claim: the unfinished job worked on least recently, without reading
+        # finished ones.
         Index(
             "ix_knowledge_jobs_unfinished",
-            "created_at",
+            "updated_at",
             postgresql_where=text("status IN ('pending', 'running')"),
         ),
     )
