@@ -16,6 +16,7 @@ and each way of breaking it must be reported with the service's name.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -548,6 +549,51 @@ def test_compose_depends_on_existing_services(compose: YamlMap) -> None:
     for name, entry in services.items():
         for target in entry.get("depends_on") or {}:
             assert target in services, f"{name} depends on unknown service {target!r}"
+
+
+def declared_routes(repo_root: Path) -> dict[str, str]:
+    """What the gateway must forward: each ``[tool.mia] areas`` entry -> its service by the
+    name compose and the cluster give it (its directory), on its ``[tool.mia]`` port."""
+    routes: dict[str, str] = {}
+    for service_dir in service_dirs(repo_root):
+        data = tomllib.loads((service_dir / "pyproject.toml").read_text())
+        mia = data.get("tool", {}).get("mia", {})
+        for area in mia.get("areas", []):
+            routes[area] = f"http://{service_dir.name}:{int(mia['port'])}"
+    return routes
+
+
+def test_gateway_routes_every_declared_area(compose: YamlMap, docs: list[YamlMap]) -> None:
+    # The local run builds the routes from [tool.mia] areas (deploy/local/services.py);
+    # the manifests spell them out, so an area missing there is a 404 in the dashboard.
+    expected = declared_routes(ROOT)
+    assert "ai" in expected
+    gateway = as_mapping(compose["services"]["gateway"]["environment"])
+    assert json.loads(interpolate(gateway["MIA_GATEWAY_ROUTES"])) == expected, COMPOSE_FILE
+    configmap = find_doc(docs, "ConfigMap", "mia-platform")
+    assert configmap is not None
+    assert json.loads(configmap["data"]["MIA_GATEWAY_ROUTES"]) == expected, "configmap.yaml"
+
+
+def test_service_settings_in_the_manifests_are_settings(
+    compose: YamlMap, docs: list[YamlMap]
+) -> None:
+    # A misspelt MIA_* variable is silently ignored by the settings: the default would run.
+    names = setting_names()
+    unknown = [
+        f"{COMPOSE_FILE}: {service}: {variable}"
+        for service, entry in compose["services"].items()
+        for variable in as_mapping(entry.get("environment"))
+        if variable.startswith("MIA_") and variable not in names
+    ]
+    unknown += [
+        f"{K8S_DIR}: {doc['metadata']['name']}/{container['name']}: {variable}"
+        for doc in docs
+        for container in all_containers(doc)
+        for variable in container_env(container)
+        if variable.startswith("MIA_") and variable not in names
+    ]
+    assert not unknown, unknown
 
 
 def test_kustomization_resources_exist_and_parse() -> None:
