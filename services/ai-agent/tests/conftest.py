@@ -22,6 +22,8 @@ from mia_fake_openai.testing import FakeOpenAIHandle, running_fake_openai
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support.crm_boards import CrmBoards  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def alembic_script_location() -> Path:
@@ -39,8 +41,20 @@ def ai_topics() -> dict[str, Topic]:
 
 
 @pytest.fixture(scope="session")
+async def crm_boards(platform_settings: PlatformSettings) -> AsyncIterator[CrmBoards]:
+    """The crm's boards, as lead progression asks for them."""
+    boards = CrmBoards(platform_settings.identity_token_secret.get_secret_value())
+    await boards.start()
+    yield boards
+    await boards.stop()
+
+
+@pytest.fixture(scope="session")
 async def ai_settings(
-    platform_settings: PlatformSettings, test_database_url: str, ai_topics: dict[str, Topic]
+    platform_settings: PlatformSettings,
+    test_database_url: str,
+    ai_topics: dict[str, Topic],
+    crm_boards: CrmBoards,
 ) -> AsyncIterator[AiAgentSettings]:
     await ensure_topics(platform_settings.kafka_bootstrap_servers, ai_topics.values())
     yield AiAgentSettings(
@@ -49,6 +63,8 @@ async def ai_settings(
             "database_url_override": test_database_url,
             "consumer_group": f"test-ai-agent-{uuid.uuid4().hex[:8]}",
             "tick_seconds": 0.1,
+            "crm_url": crm_boards.url,
+            "lead_debounce_seconds": 0.2,
             **{field: topic.name for field, topic in ai_topics.items()},
         }
     )

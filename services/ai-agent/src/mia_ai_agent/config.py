@@ -53,6 +53,13 @@ class AiAgentSettings(ServiceSettings):
         description="longest wait between two looks at due turns (debounced bursts,"
         " humanized delays) and indexing jobs",
     )
+    lead_debounce_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias=AliasChoices("MIA_AI_AGENT_LEAD_DEBOUNCE_SECONDS"),
+        description="lead progression reads a conversation this long after the bot's last"
+        " answer there (an exchange that goes on is read once)",
+    )
     openai_base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("MIA_AI_AGENT_OPENAI_BASE_URL"),

@@ -20,6 +20,8 @@ from mia_ai_agent.embeddings.directory import EmbedderDirectory
 from mia_ai_agent.embeddings.remote import TenantEmbedders
 from mia_ai_agent.knowledge.indexing import IndexingWorker
 from mia_ai_agent.knowledge.pages import PageFetcher
+from mia_ai_agent.leads.loop import LeadLoop
+from mia_ai_agent.leads.stages import CrmStages
 from mia_ai_agent.llm.directory import ModelDirectory
 from mia_ai_agent.llm.retries import RetryPolicy
 from mia_common.app import Infrastructure, context_of
@@ -47,6 +49,7 @@ class AiAgentContext:
     models: ModelDirectory
     turns: TurnLoop
     delivery: DeliveryLoop
+    leads: LeadLoop
 
     @classmethod
     def build(cls, settings: AiAgentSettings, infra: Infrastructure) -> AiAgentContext:
@@ -83,9 +86,20 @@ class AiAgentContext:
                 models=models,
                 ai_topic=settings.ai_topic,
                 tick_seconds=settings.tick_seconds,
+                lead_debounce_seconds=settings.lead_debounce_seconds,
                 on_scheduled=delivery.wake,
             ),
             delivery=delivery,
+            leads=LeadLoop(
+                sessions=infra.sessions,
+                models=models,
+                stages=CrmStages(
+                    base_url=settings.crm_url,
+                    secret=settings.identity_token_secret.get_secret_value(),
+                ),
+                ai_topic=settings.ai_topic,
+                tick_seconds=settings.tick_seconds,
+            ),
         )
 
     async def close(self) -> None:

@@ -8,6 +8,7 @@ from mia_ai_agent.config import AiAgentSettings, get_settings
 from mia_ai_agent.context import AiAgentContext
 from mia_ai_agent.conversations.endpoints import router as conversations_router
 from mia_ai_agent.knowledge.endpoints import router as knowledge_router
+from mia_ai_agent.leads.endpoints import router as leads_router
 from mia_ai_agent.llm.endpoints import router as llm_router
 from mia_ai_agent.personas.endpoints import router as personas_router
 from mia_ai_agent.stream import create_router
@@ -29,6 +30,7 @@ def create_app(settings: AiAgentSettings | None = None) -> FastAPI:
             personas_router,
             knowledge_router,
             conversations_router,
+            leads_router,
             llm_router,
             usage_router,
         ],
@@ -38,8 +40,10 @@ def create_app(settings: AiAgentSettings | None = None) -> FastAPI:
             context.indexing.start,
             context.turns.start,
             context.delivery.start,
+            context.leads.start,
         ],
         on_shutdown=[
+            context.leads.stop,
             context.delivery.stop,
             context.turns.stop,
             context.indexing.stop,

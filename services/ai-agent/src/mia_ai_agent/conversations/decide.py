@@ -269,12 +269,14 @@ async def _generate(
                 )
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": outcome})
     except ModelUnavailable as failure:
+        # A bad answer still cost its tokens: they count against the budget.
+        spent = usage + failure.usage if failure.usage is not None else usage
         return hand_off(
             HandoffReason.MODEL_UNAVAILABLE,
             str(failure)[:500],
             sources=sources,
             tool_calls=calls,
-            usage=usage,
+            usage=spent,
             tenant_model=model,
         )
     reply = (result.content or "").strip() if result else ""

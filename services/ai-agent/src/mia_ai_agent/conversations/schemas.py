@@ -54,7 +54,7 @@ class RunOut(BaseModel):
     persona_id: uuid.UUID
     purpose: str
     mode: Literal["extractive", "generative"]
-    decision: Literal["reply", "handoff", "silent"]
+    decision: Literal["reply", "handoff", "silent", "applied", "suggested"]
     reason: str
     detail: str | None
     question: str | None

@@ -91,6 +91,7 @@ class TurnLoop:
         models: ModelDirectory,
         ai_topic: str,
         tick_seconds: float,
+        lead_debounce_seconds: float = 30.0,
         on_scheduled: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessions = sessions
@@ -98,6 +99,7 @@ class TurnLoop:
         self._models = models
         self._topic = ai_topic
         self._on_scheduled = on_scheduled
+        self._lead_debounce = timedelta(seconds=lead_debounce_seconds)
         self._loop = RoundLoop("ai-turns", self.run_round, tick_seconds=tick_seconds)
 
     def wake(self) -> None:
@@ -218,6 +220,7 @@ class TurnLoop:
                 now=now,
             )
             state.last_run_id = run.id
+            state.lead_due_at = now + self._lead_debounce
             state.misses = state.misses + 1 if decision.repeated else 0
             await stage_actions(
                 session,

@@ -1,5 +1,12 @@
 """ai-agent's tables, one module per feature."""
 
-from mia_ai_agent.models import conversation, knowledge, persona, provider, usage
+from mia_ai_agent.models import (
+    conversation,
+    knowledge,
+    lead_suggestion,
+    persona,
+    provider,
+    usage,
+)
 
-__all__ = ["conversation", "knowledge", "persona", "provider", "usage"]
+__all__ = ["conversation", "knowledge", "lead_suggestion", "persona", "provider", "usage"]

@@ -52,12 +52,19 @@ class BotConversation(TenantScoped, Base):
     # The newest customer message a turn answered (or the conversation's closing): later
     # turns answer only what came after it.
     answered_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Lead progression reads the conversation this long after an exchange (debounced).
+    lead_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=sql("now()")
     )
 
     __table_args__ = (
         Index("ix_bot_conversations_due", "due_at", postgresql_where=sql("due_at IS NOT NULL")),
+        Index(
+            "ix_bot_conversations_lead_due",
+            "lead_due_at",
+            postgresql_where=sql("lead_due_at IS NOT NULL"),
+        ),
     )
 
 
