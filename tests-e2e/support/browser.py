@@ -76,8 +76,9 @@ DIST = ROOT / "dashboard" / "dist"
 AXE = ROOT / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "tests-e2e" / "artifacts" / "screenshots"
 SNAPSHOTS = ROOT / ".local" / "e2e-dashboard"
-# campaigns too: the campaign wizard and a campaign's live page run on the shared stack.
-SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "campaigns", "gateway")
+# campaigns too: the campaign wizard and a campaign's live page run on the shared stack;
+# and the ai-agent: personas answer customers there, and the dashboard's AI pages use it.
+SERVICES = ("meta-sandbox", "meta-ingest", "sender", "crm", "campaigns", "ai-agent", "gateway")
 VIEWPORT = {"width": 1280, "height": 800}
 # Sent, delivered and read this long after the sandbox accepts a send: seconds apart, so a
 # page shows "delivered" long enough to be seen before "read".
