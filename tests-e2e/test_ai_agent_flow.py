@@ -1,0 +1,142 @@
+"""A persona answers a customer end to end, every service its own process: the customer
+writes on WhatsApp (the sandbox), the crm stores it, the ai-agent answers from the
+company's FAQ, the crm records the bot's reply in the thread and the sender delivers it;
+asking for a person hands the conversation over, and the bot then stays quiet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from mia_common.testing import wait_until
+from mia_meta_sandbox.client import SandboxClient
+from support.browser import Company, DashboardStack, new_company
+from support.channels import connect_through
+
+FAQ = [
+    {
+        "question": "Qual é o prazo de entrega?",
+        "answer": "Entregamos em 2 a 5 dias úteis nas capitais.",
+    },
+    {
+        "question": "Quais formas de pagamento vocês aceitam?",
+        "answer": "Aceitamos Pix, boleto e cartão de crédito.",
+    },
+]
+
+
+async def _log_in(gateway: httpx.AsyncClient, company: Company) -> None:
+    answer = await gateway.post(
+        "/api/v1/auth/login", json={"email": company.email, "password": company.password}
+    )
+    assert answer.status_code == 200, answer.text
+    gateway.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+
+async def _indexed_base(gateway: httpx.AsyncClient) -> str:
+    base = await gateway.post("/api/v1/ai/knowledge-bases", json={"name": "Loja"})
+    assert base.status_code == 201, base.text
+    base_id = base.json()["id"]
+    added = await gateway.post(
+        f"/api/v1/ai/knowledge-bases/{base_id}/faq", json={"title": "FAQ", "pairs": FAQ}
+    )
+    assert added.status_code == 202, added.text
+    document_id = added.json()["id"]
+
+    async def ready() -> bool:
+        document = await gateway.get(
+            f"/api/v1/ai/knowledge-bases/{base_id}/documents/{document_id}"
+        )
+        return bool(document.json()["status"] == "ready")
+
+    await wait_until(ready, timeout=60, message="the FAQ indexed")
+    return str(base_id)
+
+
+@pytest.mark.timeout(300)  # with the shared stack's start, when this runs first
+async def test_a_persona_answers_a_customer_and_hands_over_on_request(
+    shared_dashboard: DashboardStack,
+) -> None:
+    stack = shared_dashboard.stack
+    company = await new_company(shared_dashboard, "AI Company")
+    sandbox = SandboxClient(stack["meta-sandbox"].url)
+    async with httpx.AsyncClient(base_url=stack["gateway"].url, trust_env=False) as gateway:
+        await _log_in(gateway, company)
+        connected = await connect_through(gateway, stack, sandbox)
+        phone_number_id = connected.phone_number_id
+        base_id = await _indexed_base(gateway)
+        persona = await gateway.post(
+            "/api/v1/ai/personas",
+            json={
+                "name": "Sofia",
+                "channel_account_ids": [connected.account["id"]],
+                "knowledge_base_ids": [base_id],
+                "debounce_seconds": 0.5,
+                "min_delay_seconds": 0,
+                "max_delay_seconds": 0.5,
+            },
+        )
+        assert persona.status_code == 201, persona.text
+
+        await sandbox.customer_message(
+            phone_number_id=phone_number_id,
+            from_="+5511977776666",
+            name="Bia",
+            text="Em quantos dias chega o meu pedido?",
+            await_delivery=True,
+        )
+
+        async def bot_messages() -> list[dict[str, Any]] | None:
+            conversations = (await gateway.get("/api/v1/inbox/conversations")).json()["items"]
+            if not conversations:
+                return None
+            page = await gateway.get(
+                f"/api/v1/inbox/conversations/{conversations[0]['id']}/messages"
+            )
+            mine = [m for m in page.json()["items"] if m.get("sent_by_persona_name")]
+            return mine or None
+
+        [reply] = await wait_until(bot_messages, timeout=60, message="the bot's reply stored")
+        assert reply["sent_by_persona_name"] == "Sofia"
+        assert "2 a 5 dias úteis" in reply["text"]
+        why = await gateway.get(f"/api/v1/ai/runs/{reply['ai_run_id']}")
+        assert why.status_code == 200, why.text
+        assert why.json()["reason"] == "extractive_match"
+        assert why.json()["sources"][0]["document_title"] == "FAQ"
+
+        async def delivered_to_the_customer() -> list[Any] | None:
+            sent = await sandbox.sent(phone_number_id=phone_number_id)
+            return sent or None
+
+        [sent] = await wait_until(delivered_to_the_customer, timeout=60, message="sent to Meta")
+        assert "2 a 5 dias úteis" in sent.body["text"]["body"]
+
+        await sandbox.customer_message(
+            phone_number_id=phone_number_id,
+            from_="+5511977776666",
+            name="Bia",
+            text="quero falar com um atendente",
+            await_delivery=True,
+        )
+
+        async def handed_over() -> dict[str, Any] | None:
+            conversations = (await gateway.get("/api/v1/inbox/conversations")).json()["items"]
+            notes = await gateway.get(f"/api/v1/inbox/conversations/{conversations[0]['id']}/notes")
+            items = notes.json()["items"]
+            return items[0] if items else None
+
+        note = await wait_until(handed_over, timeout=60, message="the handoff note")
+        assert note["author_persona_name"] == "Sofia"
+        assert "quero falar com um atendente" in note["text"]
+        told = await wait_until(
+            lambda: _sent_count(sandbox, phone_number_id, 2), timeout=60, message="told"
+        )
+        assert "equipe" in told[-1].body["text"]["body"]
+    await sandbox.aclose()
+
+
+async def _sent_count(sandbox: SandboxClient, phone_number_id: str, count: int) -> list[Any] | None:
+    sent = await sandbox.sent(phone_number_id=phone_number_id)
+    return sent if len(sent) >= count else None
