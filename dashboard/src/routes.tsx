@@ -22,6 +22,12 @@ const CadenceBuilderPage = lazy(() => import("./sections/cadences/CadenceBuilder
 const CadencePage = lazy(() => import("./sections/cadences/CadencePage"));
 const TemplatesPage = lazy(() => import("./sections/templates/TemplatesPage"));
 const TemplateEditorPage = lazy(() => import("./sections/templates/TemplateEditorPage"));
+const PersonasPage = lazy(() => import("./sections/ai/PersonasPage"));
+const PersonaEditorPage = lazy(() => import("./sections/ai/PersonaEditorPage"));
+const KnowledgeBasesPage = lazy(() => import("./sections/ai/KnowledgeBasesPage"));
+const KnowledgeBasePage = lazy(() => import("./sections/ai/KnowledgeBasePage"));
+const ConsolePage = lazy(() => import("./sections/ai/ConsolePage"));
+const ModelPage = lazy(() => import("./sections/ai/ModelPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -56,6 +62,14 @@ export const routes: RouteObject[] = [
       { path: "templates", element: <TemplatesPage /> },
       { path: "templates/new", element: <TemplateEditorPage /> },
       { path: "templates/:templateId", element: <TemplateEditorPage /> },
+      { path: "ai", element: <Navigate to="/ai/personas" replace /> },
+      { path: "ai/personas", element: <PersonasPage /> },
+      { path: "ai/personas/new", element: <PersonaEditorPage /> },
+      { path: "ai/personas/:personaId", element: <PersonaEditorPage /> },
+      { path: "ai/knowledge", element: <KnowledgeBasesPage /> },
+      { path: "ai/knowledge/:baseId", element: <KnowledgeBasePage /> },
+      { path: "ai/console", element: <ConsolePage /> },
+      { path: "ai/model", element: <ModelPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },

@@ -1,5 +1,6 @@
 // English strings; every section keeps its own in its messages.ts. pt-BR.ts must have the
 // same keys (its type checks that).
+import * as ai from "../sections/ai/messages";
 import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
 import * as campaignCsv from "../sections/campaigns/wizard/csvAudienceMessages";
@@ -56,6 +57,7 @@ export const en = {
     campaigns: "Campaigns",
     cadences: "Cadences",
     templates: "Templates",
+    ai: "AI agent",
     connections: "Connections",
     team: "Team",
     settings: "Settings",
@@ -73,6 +75,7 @@ export const en = {
   contacts: contacts.en,
   pipelines: pipelines.en,
   campaigns: campaigns.en,
+  ai: ai.en,
   campaignCsv: campaignCsv.en,
   cadences: cadences.en,
   templates: templates.en,

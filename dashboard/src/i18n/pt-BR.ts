@@ -1,5 +1,6 @@
 // Brazilian Portuguese strings, key for key with en.ts.
 import type { Messages } from "./en";
+import * as ai from "../sections/ai/messages";
 import * as cadences from "../sections/cadences/messages";
 import * as campaigns from "../sections/campaigns/messages";
 import * as campaignCsv from "../sections/campaigns/wizard/csvAudienceMessages";
@@ -56,6 +57,7 @@ export const ptBR: Messages = {
     campaigns: "Campanhas",
     cadences: "Cadências",
     templates: "Modelos",
+    ai: "Agente de IA",
     connections: "Conexões",
     team: "Equipe",
     settings: "Configurações",
@@ -73,6 +75,7 @@ export const ptBR: Messages = {
   contacts: contacts.ptBR,
   pipelines: pipelines.ptBR,
   campaigns: campaigns.ptBR,
+  ai: ai.ptBR,
   campaignCsv: campaignCsv.ptBR,
   cadences: cadences.ptBR,
   templates: templates.ptBR,
