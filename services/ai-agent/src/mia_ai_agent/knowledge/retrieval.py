@@ -8,8 +8,11 @@ Two rankings of the chunks of the given bases, both filtered by tenant and base:
   vector size. pgvector 0.8's iterative scan (``hnsw.iterative_scan = relaxed_order``)
   keeps reading the graph until enough rows pass the filter, so a small tenant in a big
   table still gets its ``limit``; relaxed order is re-sorted by the exact distance.
-- by words: ``ts_rank_cd`` over the generated tsvector, the query's words OR-ed (the
-  'simple' configuration: no stemming, a short stop list of pt/en/es done here).
+- by words: ``ts_rank`` over the generated tsvector (normalized by the chunk's length,
+  so a short exact passage beats a long one that mentions the word; ``ts_rank_cd``'s
+  cover density cost three times as much per matched row at 100,000 chunks and ranks
+  chunks this short no better), the query's words OR-ed (the 'simple' configuration: no
+  stemming, a short stop list of pt/en/es done here).
 
 They are fused by reciprocal rank (``1 / (60 + rank)`` summed, k = 60 as in Cormack et
 al.): a chunk high in both wins, and neither score's scale matters. Every passage also
@@ -188,7 +191,7 @@ async def _text_ranking(
     query: str,
     limit: int,
 ) -> list[uuid.UUID]:
-    """The ids of the chunks that have the query's words, best ``ts_rank_cd`` first."""
+    """The ids of the chunks that have the query's words, best ``ts_rank`` first."""
     words = text_query(query)
     if words is None:
         return []
@@ -196,7 +199,7 @@ async def _text_ranking(
         text(
             "SELECT c.id FROM knowledge_chunks c, to_tsquery('simple', :words) AS query"
             " WHERE c.tenant_id = :tenant AND c.knowledge_base_id = ANY(CAST(:bases AS uuid[]))"
-            " AND c.tsv @@ query ORDER BY ts_rank_cd(c.tsv, query) DESC, c.id LIMIT :limit"
+            " AND c.tsv @@ query ORDER BY ts_rank(c.tsv, query, 1) DESC, c.id LIMIT :limit"
         ),
         {"words": words, "tenant": tenant_id, "bases": base_ids, "limit": limit},
     )
