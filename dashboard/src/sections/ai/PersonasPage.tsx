@@ -88,7 +88,7 @@ export default function PersonasPage() {
                         </Anchor>
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={persona.enabled ? "green" : "gray"}>
+                        <Badge variant="light" color={persona.enabled ? "brand" : "gray"}>
                           {t(persona.enabled ? "ai.personas.enabled" : "ai.personas.disabled")}
                         </Badge>
                       </Table.Td>

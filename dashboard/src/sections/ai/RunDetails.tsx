@@ -9,7 +9,7 @@ import { Passages } from "./knowledge/Passages";
 import { LoadFailed, Loading } from "./LoadState";
 import { aiKeys } from "./queries";
 
-const DECISION_COLOR: Record<Run["decision"], string> = { reply: "green", handoff: "orange", silent: "gray" };
+const DECISION_COLOR: Record<Run["decision"], string> = { reply: "brand", handoff: "grape", silent: "gray" };
 
 export function RunDetails({ run }: { run: Run }) {
   const { t } = useTranslation();

@@ -1,4 +1,6 @@
 // The AI section's server state: query keys, page size, and the rules for what it shows.
+// Badge colours are those whose light variant reaches WCAG AA on its own background (brand,
+// blue, indigo, grape, red, gray; green, teal and orange do not).
 import type { DocumentStatus, KnowledgeDocument } from "../../api/aiApi";
 
 export const aiKeys = {
@@ -31,7 +33,7 @@ export function anyIndexing(documents: KnowledgeDocument[] | undefined): boolean
 export function documentStatusColor(status: DocumentStatus): string {
   switch (status) {
     case "ready":
-      return "green";
+      return "brand";
     case "failed":
       return "red";
     case "indexing":

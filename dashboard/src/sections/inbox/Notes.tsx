@@ -112,7 +112,12 @@ function NotesPanel({ conversationId }: { conversationId: string }) {
                 {note.text}
               </Text>
               <Text size="xs" c="dimmed">
-                {note.author_user_id ? author(note.author_user_id) : (note.author_persona_name ?? "")} ·{" "}
+                {note.author_user_id
+                  ? author(note.author_user_id)
+                  : note.author_persona_name
+                    ? t("ai.inbox.noteByPersona", { name: note.author_persona_name })
+                    : ""}{" "}
+                ·{" "}
                 {new Date(note.created_at).toLocaleString(i18n.language, {
                   dateStyle: "short",
                   timeStyle: "short",

@@ -31,6 +31,7 @@ import { type Ref, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { sendWithSession } from "../../api/client";
 import type { Conversation, Message } from "../../api/inbox";
+import { BotBadge, BotSwitch } from "./BotPieces";
 import { Composer } from "./Composer";
 import { ContactLeads } from "./ContactLeads";
 import { AssignMenu, NotesButton, StatusControl } from "./ConversationActions";
@@ -154,6 +155,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
           </Box>
         </Group>
         <Group gap="xs">
+          <BotSwitch conversationId={conversation.id} />
           <AssignMenu conversation={conversation} />
           <ContactLeads contactId={contact.id} conversationId={conversation.id} />
           <NotesButton onOpen={() => setNotesOpen(true)} />
@@ -252,6 +254,7 @@ function Bubble({ message }: { message: Message }) {
       bg={out ? "var(--mantine-primary-color-light)" : "var(--mantine-color-default-hover)"}
       data-direction={message.direction}
     >
+      <BotBadge message={message} />
       {message.media && <Media media={message.media} kind={message.kind} />}
       {message.text && (
         <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>

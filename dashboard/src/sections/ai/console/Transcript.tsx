@@ -60,7 +60,7 @@ function Answer({ answer, personaName }: { answer: ConsoleAnswer; personaName: s
       {answer.run.decision === "reply" &&
         answer.parts.map((part, index) => <Bubble key={index} side="bot" author={bot} text={part} />)}
       {answer.run.decision === "handoff" && (
-        <Alert color="orange" title={t("ai.console.handoffTitle")} data-testid="console-handoff">
+        <Alert color="grape" title={t("ai.console.handoffTitle")} data-testid="console-handoff">
           {answer.customer_message && (
             <Text size="sm">
               {t("ai.console.customerTold")} <q>{answer.customer_message}</q>

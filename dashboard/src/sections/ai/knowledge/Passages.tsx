@@ -28,7 +28,7 @@ export function Passages({ passages, label }: { passages: PassageLike[]; label: 
               <Badge variant="light" color="blue">
                 {t("ai.run.score", { score: formatScore(passage.score) })}
               </Badge>
-              <Badge variant="light" color="teal">
+              <Badge variant="light" color="indigo">
                 {t("ai.run.similarity", { similarity: formatSimilarity(passage.similarity, i18n.language) })}
               </Badge>
             </Group>
