@@ -87,7 +87,10 @@ async def work_on(
     document = None
     if job.document_id is not None:
         document = await repository.document(
-            tenant_id=job.tenant_id, base_id=job.knowledge_base_id, document_id=job.document_id
+            tenant_id=job.tenant_id,
+            base_id=job.knowledge_base_id,
+            document_id=job.document_id,
+            with_content=job.status == "pending",
         )
     if base is None or (job.document_id is not None and document is None):
         _finish(job, "cancelled", now, error="its document or knowledge base was deleted")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
 from mia_ai_agent.embeddings.base import Vectors
 from mia_ai_agent.knowledge.chunking import ChunkDraft, count_tokens
@@ -93,13 +94,20 @@ class KnowledgeRepository:
     # --- documents ---------------------------------------------------------------------
 
     async def document(
-        self, *, tenant_id: uuid.UUID, base_id: uuid.UUID, document_id: uuid.UUID
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        base_id: uuid.UUID,
+        document_id: uuid.UUID,
+        with_content: bool = False,
     ) -> Document | None:
         query = select(Document).where(
             Document.tenant_id == tenant_id,
             Document.knowledge_base_id == base_id,
             Document.id == document_id,
         )
+        if with_content:
+            query = query.options(undefer(Document.content))
         return (await self.session.scalars(query)).one_or_none()
 
     async def document_with_hash(self, base: KnowledgeBase, digest: str) -> Document | None:

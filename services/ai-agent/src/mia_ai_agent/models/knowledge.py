@@ -84,8 +84,14 @@ class Document(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     chunk_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # Up to the whole text of a 10 MB file: read only by the indexing job that asks for it
+    # (a list of documents must not carry fifty of them), and loudly refused elsewhere.
     content: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, nullable=False, doc='[{"path": ["Heading", "Sub"], "text": "..."}]'
+        JSONB,
+        nullable=False,
+        deferred=True,
+        deferred_raiseload=True,
+        doc='[{"path": ["Heading", "Sub"], "text": "..."}]',
     )
 
     __table_args__ = (Index("ix_knowledge_documents_base", "tenant_id", "knowledge_base_id", "id"),)
