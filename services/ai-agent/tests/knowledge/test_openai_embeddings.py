@@ -124,3 +124,35 @@ async def test_an_endpoint_that_fails_leaves_the_document_failed_with_the_reason
 
     assert read["error"]
     assert read["job"]["status"] == "failed"
+
+
+async def test_a_failed_re_embedding_is_resumed_by_asking_for_the_same_model_again(
+    ai_app: FastAPI,
+    client: httpx.AsyncClient,
+    ai_settings: AiAgentSettings,
+    fake_openai: FakeOpenAIHandle,
+) -> None:
+    world, models = _worlds(ai_app, client, ai_settings, fake_openai)
+    await models.configure(embedding_model="text-embedding-3-small")
+    base = await world.create_base()
+    document = await world.add_faq(base["id"], PAIRS)
+    await world.until_ready(base["id"], document["id"])
+    await models.script({"endpoint": "embeddings", "error": {"status": 503}})
+    change = {"embedding_model": "text-embedding-3-small", "dimensions": 384}
+    url = f"/api/v1/ai/knowledge-bases/{base['id']}"
+
+    async def job_ends(job_id: str, status: str) -> dict | None:
+        job = await client.get(f"{url}/jobs/{job_id}", headers=world.agent.headers)
+        return job.json() if job.json()["status"] == status else None
+
+    first = (await client.patch(url, json=change, headers=world.manager.headers)).json()
+    failed = await wait_until(lambda: job_ends(first["job"]["id"], "failed"), timeout=30)
+    again = await client.patch(url, json=change, headers=world.manager.headers)
+    await wait_until(lambda: job_ends(again.json()["job"]["id"], "done"), timeout=30)
+    unchanged = await client.patch(url, json=change, headers=world.manager.headers)
+
+    assert failed["error"]
+    assert again.json()["job"]["kind"] == "reembed"
+    assert unchanged.json()["job"] is None
+    chunks = await world.chunks(base["id"], document["id"])
+    assert {chunk["embedding_model"] for chunk in chunks} == {"text-embedding-3-small"}

@@ -153,7 +153,9 @@ async def update_base(
         size = await _check_model(
             repository, embedders, tenant_id=tenant_id, model=model, dimensions=dimensions
         )
-        if (model, size) != (base.embedding_model, base.dimensions):
+        # The same model again resumes a re-embedding that failed (its endpoint was down).
+        changed = (model, size) != (base.embedding_model, base.dimensions)
+        if changed or await repository.count_chunks(base, document_id=None, stale_only=True):
             base.embedding_model, base.dimensions, base.status = model, size, "reembedding"
             await repository.close_unfinished_jobs(
                 base_id=base.id, document_id=None, reason="another change of model replaced it"
