@@ -82,7 +82,8 @@ async def test_a_model_the_company_has_no_endpoint_for_is_refused(world: Knowled
     assert created.status_code == 409
     assert created.json()["code"] == "embedding_model_unavailable"
     assert patched.status_code == 409
-    assert odd_size.status_code == 409
+    assert odd_size.status_code == 422
+    assert odd_size.json()["code"] == "dimensions_not_offered"
     assert (
         await world.client.get(
             f"/api/v1/ai/knowledge-bases/{base['id']}", headers=world.agent.headers

@@ -71,7 +71,8 @@ def _accepted(
     response_model=KnowledgeBaseOut,
     status_code=201,
     summary="Add a knowledge base",
-    description="409 `knowledge_base_name_taken`; 409 `embedding_model_unavailable` for a"
+    description="409 `knowledge_base_name_taken`; 422 `dimensions_not_offered`; 409"
+    " `embedding_model_unavailable` for a"
     " model the company has no endpoint for.",
 )
 async def create_base(

@@ -7,6 +7,7 @@ from typing import Any
 from mia_common.errors import AppError
 
 __all__ = [
+    "DimensionsNotOffered",
     "DocumentDuplicate",
     "DocumentEmpty",
     "DocumentNotFound",
@@ -59,6 +60,12 @@ class JobNotFound(KnowledgeError):
     status_code = 404
     title = "No such indexing job"
     code = "job_not_found"
+
+
+class DimensionsNotOffered(KnowledgeError):
+    status_code = 422
+    title = "The model is not offered in this size"
+    code = "dimensions_not_offered"
 
 
 class UnsupportedDocumentType(KnowledgeError):

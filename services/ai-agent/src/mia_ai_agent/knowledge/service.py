@@ -13,8 +13,9 @@ import uuid
 import orjson
 
 from mia_ai_agent.embeddings.catalogue import DEFAULT_MODEL, EMBEDDING_MODELS
-from mia_ai_agent.embeddings.directory import EmbedderDirectory, EmbeddingModelUnavailable
+from mia_ai_agent.embeddings.directory import EmbedderDirectory
 from mia_ai_agent.knowledge.errors import (
+    DimensionsNotOffered,
     DocumentDuplicate,
     DocumentEmpty,
     DocumentNotFound,
@@ -90,7 +91,7 @@ async def _check_model(
     size = dimensions or known.default_dimensions
     if size not in known.dimensions:
         sizes = ", ".join(map(str, known.dimensions))
-        raise EmbeddingModelUnavailable(f"{model} is offered in {sizes} dimensions, not {size}")
+        raise DimensionsNotOffered(f"{model} is offered in {sizes} dimensions, not {size}")
     await embedders.for_model(repository.session, tenant_id=tenant_id, model=model, dimensions=size)
     return size
 
