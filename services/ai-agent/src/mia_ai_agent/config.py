@@ -53,6 +53,14 @@ class AiAgentSettings(ServiceSettings):
         description="longest wait between two looks at due turns (debounced bursts,"
         " humanized delays) and indexing jobs",
     )
+    embedding_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("MIA_AI_AGENT_EMBEDDING_THREADS"),
+        description="OpenMP threads of the embedded model; more than one speeds a lone"
+        " query but stalls it for hundreds of ms when the cores are shared (busy machine)",
+    )
     lead_debounce_seconds: float = Field(
         default=30.0,
         ge=0,

@@ -17,6 +17,7 @@ from mia_ai_agent.config import AiAgentSettings
 from mia_ai_agent.conversations.delivery import DeliveryLoop
 from mia_ai_agent.conversations.turns import TurnLoop
 from mia_ai_agent.embeddings.directory import EmbedderDirectory
+from mia_ai_agent.embeddings.local import LocalE5Embedder
 from mia_ai_agent.embeddings.remote import TenantEmbedders
 from mia_ai_agent.knowledge.indexing import IndexingWorker
 from mia_ai_agent.knowledge.pages import PageFetcher
@@ -62,7 +63,10 @@ class AiAgentContext:
             ),
         )
         # e5-small in the process; text-embedding-3-small through the tenant's endpoint.
-        embedders = EmbedderDirectory(remote=TenantEmbedders(models, usage_topic=settings.ai_topic))
+        embedders = EmbedderDirectory(
+            local=LocalE5Embedder(threads=settings.embedding_threads),
+            remote=TenantEmbedders(models, usage_topic=settings.ai_topic),
+        )
         delivery = DeliveryLoop(
             sessions=infra.sessions, ai_topic=settings.ai_topic, tick_seconds=settings.tick_seconds
         )
