@@ -142,9 +142,11 @@ async def test_a_persona_built_in_the_dashboard_answers_from_its_faq_and_hands_o
         await _no_serious_violations(page, "a knowledge base's page")
 
         # 4. A persona that uses the base.
-        await page.get_by_role("navigation", name="AI agent sections").get_by_role(
-            "link", name="Personas"
-        ).click()
+        await (
+            page.get_by_role("navigation", name="AI agent sections")
+            .get_by_role("link", name="Personas")
+            .click()
+        )
         await expect(page.get_by_role("heading", name="No personas yet")).to_be_visible()
         await page.get_by_role("link", name="New persona").click()
         await expect(page).to_have_url(re.compile(r"/ai/personas/new$"))

@@ -1,4 +1,4 @@
-"""Write the services' OpenAPI documents (gateway, crm, sender, campaigns, ai-agent) to dashboard/src/api/.
+"""Write the services' OpenAPI documents to dashboard/src/api/ (the dashboard's typed clients).
 
 ``gateway.openapi.json``, ``crm.openapi.json`` (the inbox and contacts, which the gateway
 forwards under ``/api/v1/inbox`` and ``/api/v1/contacts`` as they are) and

@@ -28,6 +28,7 @@ const KnowledgeBasesPage = lazy(() => import("./sections/ai/KnowledgeBasesPage")
 const KnowledgeBasePage = lazy(() => import("./sections/ai/KnowledgeBasePage"));
 const ConsolePage = lazy(() => import("./sections/ai/ConsolePage"));
 const ModelPage = lazy(() => import("./sections/ai/ModelPage"));
+const LeadSuggestionsPage = lazy(() => import("./sections/ai/LeadSuggestionsPage"));
 const ConnectionsPage = lazy(() => import("./sections/connections/ConnectionsPage"));
 const TeamPage = lazy(() => import("./sections/team/TeamPage"));
 const SettingsPage = lazy(() => import("./sections/settings/SettingsPage"));
@@ -70,6 +71,7 @@ export const routes: RouteObject[] = [
       { path: "ai/knowledge/:baseId", element: <KnowledgeBasePage /> },
       { path: "ai/console", element: <ConsolePage /> },
       { path: "ai/model", element: <ModelPage /> },
+      { path: "ai/suggestions", element: <LeadSuggestionsPage /> },
       { path: "connections", element: <ConnectionsPage /> },
       { path: "team", element: <TeamPage /> },
       { path: "settings", element: <SettingsPage /> },

@@ -307,3 +307,40 @@ export async function getUsage(params: { from: string; to: string; groupBy?: "da
   if (!data) fail(response, error);
   return data;
 }
+
+// --- lead suggestions: the AI's readings of a lead below the persona's confidence threshold ---
+
+export type LeadSuggestion = Schemas["LeadSuggestionOut"];
+export type LeadSuggestionPage = Schemas["Page_LeadSuggestionOut_"];
+
+/** Pending suggestions by default, newest first; of one contact when ``contactId`` is given. */
+export async function listLeadSuggestions(params: {
+  cursor: string | null;
+  limit: number;
+  contactId?: string | null;
+}): Promise<LeadSuggestionPage> {
+  const { data, error, response } = await aiApi.GET("/api/v1/ai/lead-suggestions", {
+    params: {
+      query: { limit: params.limit, cursor: params.cursor ?? undefined, contact_id: params.contactId ?? undefined, status: "pending" },
+    },
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+/** Applies it: the crm moves the lead and sets its fields (409 suggestion_decided when late). */
+export async function acceptLeadSuggestion(suggestionId: string): Promise<LeadSuggestion> {
+  const { data, error, response } = await aiApi.POST("/api/v1/ai/lead-suggestions/{suggestion_id}/accept", {
+    params: { path: { suggestion_id: suggestionId } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}
+
+export async function dismissLeadSuggestion(suggestionId: string): Promise<LeadSuggestion> {
+  const { data, error, response } = await aiApi.POST("/api/v1/ai/lead-suggestions/{suggestion_id}/dismiss", {
+    params: { path: { suggestion_id: suggestionId } },
+  });
+  if (!data) fail(response, error);
+  return data;
+}

@@ -7,6 +7,7 @@ const PARTS = [
   { to: "/ai/personas", key: "personas" },
   { to: "/ai/knowledge", key: "knowledge" },
   { to: "/ai/console", key: "console" },
+  { to: "/ai/suggestions", key: "suggestions" },
   { to: "/ai/model", key: "model" },
 ] as const;
 

@@ -9,7 +9,13 @@ import { Passages } from "./knowledge/Passages";
 import { LoadFailed, Loading } from "./LoadState";
 import { aiKeys } from "./queries";
 
-const DECISION_COLOR: Record<Run["decision"], string> = { reply: "brand", handoff: "grape", silent: "gray" };
+const DECISION_COLOR: Record<Run["decision"], string> = {
+  reply: "brand",
+  handoff: "grape",
+  silent: "gray",
+  applied: "brand",
+  suggested: "indigo",
+};
 
 export function RunDetails({ run }: { run: Run }) {
   const { t } = useTranslation();

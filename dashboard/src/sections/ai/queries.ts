@@ -17,6 +17,7 @@ export const aiKeys = {
   run: (runId: string) => ["ai", "run", runId] as const,
   bot: (conversationId: string) => ["ai", "bot", conversationId] as const,
   model: ["ai", "model"] as const,
+  suggestions: (contactId: string | null, cursor: string | null) => ["ai", "suggestions", contactId, cursor] as const,
   usage: (from: string, to: string) => ["ai", "usage", from, to] as const,
 };
 

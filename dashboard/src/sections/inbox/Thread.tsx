@@ -31,6 +31,7 @@ import { type Ref, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { sendWithSession } from "../../api/client";
 import type { Conversation, Message } from "../../api/inbox";
+import { LeadSuggestions } from "../ai/LeadSuggestions";
 import { BotBadge, BotSwitch } from "./BotPieces";
 import { Composer } from "./Composer";
 import { ContactLeads } from "./ContactLeads";
@@ -162,6 +163,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
           <StatusControl conversation={conversation} />
         </Group>
       </Group>
+      <LeadSuggestions contactId={contact.id} compact />
       <ScrollArea
         style={{ flex: 1 }}
         type="auto"

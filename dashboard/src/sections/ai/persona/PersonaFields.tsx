@@ -169,6 +169,16 @@ export function PersonaFields({
             {...form.getInputProps("answer_threshold")}
             key={form.key("answer_threshold")}
           />
+          <NumberInput
+            label={t("ai.editor.leadThreshold")}
+            description={t("ai.editor.leadThresholdHint")}
+            min={0}
+            max={1}
+            step={0.01}
+            decimalScale={2}
+            {...form.getInputProps("lead_threshold")}
+            key={form.key("lead_threshold")}
+          />
           <NumberInput label={t("ai.editor.debounce")} min={0} max={60} step={0.5} decimalScale={1} {...form.getInputProps("debounce_seconds")} key={form.key("debounce_seconds")} />
           <NumberInput label={t("ai.editor.minDelay")} min={0} max={60} step={0.5} decimalScale={1} {...form.getInputProps("min_delay_seconds")} key={form.key("min_delay_seconds")} />
           <NumberInput label={t("ai.editor.maxDelay")} min={0} max={120} step={0.5} decimalScale={1} {...form.getInputProps("max_delay_seconds")} key={form.key("max_delay_seconds")} />

@@ -23,6 +23,7 @@ export interface PersonaValues {
   after_hours: "answer" | "collect";
   after_hours_message: string;
   answer_threshold: number;
+  lead_threshold: number;
   debounce_seconds: number;
   min_delay_seconds: number;
   max_delay_seconds: number;
@@ -58,6 +59,7 @@ export function emptyValues(timeZone: string): PersonaValues {
     after_hours: "answer",
     after_hours_message: "",
     answer_threshold: 0.86,
+    lead_threshold: 0.8,
     debounce_seconds: 4,
     min_delay_seconds: 1,
     max_delay_seconds: 6,
@@ -90,6 +92,7 @@ export function valuesOf(persona: Persona, timeZone: string): PersonaValues {
     after_hours: persona.after_hours ?? "answer",
     after_hours_message: persona.after_hours_message ?? "",
     answer_threshold: persona.answer_threshold ?? base.answer_threshold,
+    lead_threshold: persona.lead_threshold ?? base.lead_threshold,
     debounce_seconds: persona.debounce_seconds ?? base.debounce_seconds,
     min_delay_seconds: persona.min_delay_seconds ?? base.min_delay_seconds,
     max_delay_seconds: persona.max_delay_seconds ?? base.max_delay_seconds,
@@ -101,11 +104,10 @@ export function valuesOf(persona: Persona, timeZone: string): PersonaValues {
 }
 
 /** The persona as the API takes it (every field the form holds: an edit sends them all, with
- *  the version). What the form does not show (temperature, lead threshold) stays as saved. */
+ *  the version). What the form does not show (the temperature) stays as saved. */
 export function bodyOf(values: PersonaValues, saved: Persona | null = null): PersonaCreate {
   return {
     temperature: saved?.temperature ?? 0.3,
-    lead_threshold: saved?.lead_threshold ?? 0.8,
     name: values.name.trim(),
     enabled: values.enabled,
     instructions: values.instructions,
@@ -122,6 +124,7 @@ export function bodyOf(values: PersonaValues, saved: Persona | null = null): Per
     after_hours: values.after_hours,
     after_hours_message: values.after_hours_message.trim() || null,
     answer_threshold: values.answer_threshold,
+    lead_threshold: values.lead_threshold,
     debounce_seconds: values.debounce_seconds,
     min_delay_seconds: values.min_delay_seconds,
     max_delay_seconds: values.max_delay_seconds,
