@@ -91,7 +91,6 @@ function Editor({ persona }: { persona: Persona | null }) {
   useEffect(() => {
     if (!persona && me.data?.tenant.timezone && !form.isDirty("time_zone"))
       form.setFieldValue("time_zone", me.data.tenant.timezone);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [me.data?.tenant.timezone]);
 
   const save = useMutation({
