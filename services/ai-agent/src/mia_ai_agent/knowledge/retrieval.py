@@ -157,14 +157,6 @@ async def retrieve(
     if not vector_parts and not text_ids:
         return []
     params["text_ids"] = text_ids
-    if vector_parts:
-        await session.execute(
-            text(
-                "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
-                " set_config('hnsw.ef_search', :ef, true)"
-            ),
-            {"ef": str(max(40, candidates))},
-        )
     rows = await session.execute(text(_statement(vector_parts, similarity_cases)), params)
     return [
         Passage(
@@ -191,19 +183,30 @@ async def _text_ranking(
     query: str,
     limit: int,
 ) -> list[uuid.UUID]:
-    """The ids of the chunks that have the query's words, best ``ts_rank`` first."""
-    words = text_query(query)
-    if words is None:
-        return []
+    """The ids of the chunks that have the query's words, best ``ts_rank`` first.
+
+    The same round trip sets the vector scan's settings for the rest of the transaction
+    (iterative scan, ``ef_search``): one statement fewer on every retrieval, and it runs
+    whether the query has words or not (without, the ranking is empty)."""
     rows = await session.execute(
         text(
-            "SELECT c.id FROM knowledge_chunks c, to_tsquery('simple', :words) AS query"
+            "SELECT t.id FROM (SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+            " set_config('hnsw.ef_search', :ef, true)) AS settings"
+            " LEFT JOIN LATERAL (SELECT c.id, ts_rank(c.tsv, query, 1) AS rank"
+            " FROM knowledge_chunks c, to_tsquery('simple', :words) AS query"
             " WHERE c.tenant_id = :tenant AND c.knowledge_base_id = ANY(CAST(:bases AS uuid[]))"
-            " AND c.tsv @@ query ORDER BY ts_rank(c.tsv, query, 1) DESC, c.id LIMIT :limit"
+            " AND c.tsv @@ query ORDER BY rank DESC, c.id LIMIT :limit) AS t ON true"
+            " ORDER BY t.rank DESC, t.id"
         ),
-        {"words": words, "tenant": tenant_id, "bases": base_ids, "limit": limit},
+        {
+            "ef": str(max(40, limit)),
+            "words": text_query(query),
+            "tenant": tenant_id,
+            "bases": base_ids,
+            "limit": limit,
+        },
     )
-    return list(rows.scalars())
+    return [chunk_id for chunk_id in rows.scalars() if chunk_id is not None]
 
 
 def _statement(vector_parts: list[str], similarity_cases: list[str]) -> str:
