@@ -2,7 +2,8 @@
 
 A job is a document to (re-)index or a base to re-embed after a change of model. Each
 round is one transaction on one job, claimed ``FOR UPDATE SKIP LOCKED`` (another process
-takes the next job, never the same one):
+takes the next job, never the same one), the job worked on least recently first, so jobs
+take turns a batch at a time:
 
 - ``pending``: the document's chunks are cut anew from its stored content (embeddings
   empty), the job's ``total`` counted; it becomes ``running``.
@@ -12,7 +13,9 @@ takes the next job, never the same one):
 
 Everything a job needs to go on is in its row and its chunks, so a process that dies
 mid-job leaves it to the next round of any process: the batch in flight is rolled back
-and embedded again, nothing is counted twice.
+and embedded again, nothing is counted twice. An embedding that fails (the company's
+endpoint down or refusing) fails the job and its document with the reason; a re-index,
+or asking for the base's model again, starts over from the chunks still to embed.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ class IndexingWorker:
             pass
 
     async def run_once(self) -> bool:
-        """One step of the oldest unfinished job; False when there was none to take."""
+        """One step of the unfinished job worked on least recently; False when there was
+        none to take."""
         async with unit_of_work(self._sessions) as session:
             repository = KnowledgeRepository.from_session(session)
             job = await repository.claim_job()
