@@ -1,5 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
+import { MantineProvider } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import { fakeGateway, json, problem } from "../../test/gateway";
 import { renderWithProviders } from "../../test/render";
@@ -72,6 +76,30 @@ describe("the bot in the inbox", () => {
       { paused: true, minutes: null },
       { paused: false, minutes: null },
     ]);
+  });
+
+  it("reads the bot's state again when a new message arrives, so a handoff shows", async () => {
+    let handedOff = false;
+    fakeGateway({ [`GET ${BOT}`]: () => json(botState(handedOff ? { state: "handed_off", handoff_reason: "customer_asked" } : {})) });
+    const view = renderWithProviders(<BotSwitch conversationId={CONVERSATION_ID} newestMessageId="m1" />);
+    const toggle = await screen.findByRole("switch", { name: "Bot answers here" });
+    expect(toggle).toBeChecked();
+
+    handedOff = true;
+    view.rerender(
+      // The same tree as renderWithProviders', so the switch stays mounted and only its prop changes.
+      <MantineProvider>
+        <Notifications />
+        <QueryClientProvider client={view.queryClient}>
+          <MemoryRouter>
+            <BotSwitch conversationId={CONVERSATION_ID} newestMessageId="m2" />
+          </MemoryRouter>
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+    expect(await screen.findByText("Bot handed off")).toBeInTheDocument();
+    expect(screen.getByRole("switch", { name: "Bot answers here" })).toBe(toggle); // not remounted
+    expect(toggle).not.toBeChecked();
   });
 
   it("is not there where no persona answers", async () => {

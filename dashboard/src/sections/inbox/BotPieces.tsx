@@ -5,7 +5,7 @@ import { Badge, Button, Group, Switch } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconRobot } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getBotState, switchBot } from "../../api/aiApi";
 import { ApiError } from "../../api/client";
@@ -36,12 +36,20 @@ export function BotBadge({ message }: { message: Message }) {
   );
 }
 
-/** On while the bot answers here; off pauses it until switched back (a handoff too). */
-export function BotSwitch({ conversationId }: { conversationId: string }) {
+/** On while the bot answers here; off pauses it until switched back (a handoff too). Read
+ *  again when a new message arrives: the bot's handoff shows with the message it sends. */
+export function BotSwitch({ conversationId, newestMessageId = null }: { conversationId: string; newestMessageId?: string | null }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const key = aiKeys.bot(conversationId);
   const state = useQuery({ queryKey: key, queryFn: () => getBotState(conversationId), retry: false });
+  const { refetch } = state;
+  const [seenMessage, setSeenMessage] = useState(newestMessageId);
+  useEffect(() => {
+    if (newestMessageId === seenMessage) return;
+    setSeenMessage(newestMessageId);
+    void refetch();
+  }, [newestMessageId, seenMessage, refetch]);
   const change = useMutation({
     mutationFn: (paused: boolean) => switchBot(conversationId, paused),
     onSuccess: (next) => queryClient.setQueryData(key, next),

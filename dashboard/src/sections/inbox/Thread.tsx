@@ -156,7 +156,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
           </Box>
         </Group>
         <Group gap="xs">
-          <BotSwitch conversationId={conversation.id} />
+          <BotSwitch conversationId={conversation.id} newestMessageId={newest?.id ?? null} />
           <AssignMenu conversation={conversation} />
           <ContactLeads contactId={contact.id} conversationId={conversation.id} />
           <NotesButton onOpen={() => setNotesOpen(true)} />
