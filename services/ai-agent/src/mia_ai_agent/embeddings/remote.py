@@ -92,6 +92,6 @@ class TenantEmbedders:
             OpenAIEmbedder(tenant_model, name=model, dimensions=dimensions),
             session=session,
             tenant_id=tenant_id,
-            prices=tenant_model.embedding_prices,
+            prices=tenant_model.prices_for(model),
             topic=self._topic,
         )
