@@ -131,7 +131,7 @@ function CreateBaseModal({ opened, onClose }: { opened: boolean; onClose: () => 
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t("ai.knowledge.create.title")} centered>
+    <Modal opened={opened} onClose={onClose} title={t("ai.knowledge.create.title")} centered closeButtonProps={{ "aria-label": t("ai.close") }}>
       <form onSubmit={form.onSubmit((values) => create.mutate(values))} noValidate>
         <Stack gap="sm">
           <TextInput label={t("ai.knowledge.create.name")} required data-autofocus {...form.getInputProps("name")} />

@@ -1,6 +1,6 @@
 // The personas: search by name, a page at a time, each with where it answers and what it
 // knows; the way to a new one.
-import { Anchor, Badge, Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconMessageChatbot, IconPlus, IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -76,7 +76,9 @@ export default function PersonasPage() {
                     <Table.Th>{t("ai.personas.table.status")}</Table.Th>
                     <Table.Th>{t("ai.personas.table.numbers")}</Table.Th>
                     <Table.Th>{t("ai.personas.table.knowledge")}</Table.Th>
-                    <Table.Th />
+                    <Table.Th>
+                      <VisuallyHidden>{t("ai.personas.table.console")}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

@@ -81,7 +81,7 @@ export function RunDetails({ run }: { run: Run }) {
 export function RunModal({ runId, onClose }: { runId: string | null; onClose: () => void }) {
   const { t } = useTranslation();
   return (
-    <Modal opened={runId !== null} onClose={onClose} title={t("ai.run.title")} size="lg">
+    <Modal opened={runId !== null} onClose={onClose} title={t("ai.run.title")} size="lg" closeButtonProps={{ "aria-label": t("ai.close") }}>
       {runId && <LoadedRun runId={runId} />}
     </Modal>
   );

@@ -22,6 +22,7 @@ export function ChunksModal({
       onClose={onClose}
       title={t("ai.knowledge.chunks.title", { title: document?.title ?? "" })}
       size="lg"
+      closeButtonProps={{ "aria-label": t("ai.close") }}
     >
       {document && <Chunks baseId={baseId} documentId={document.id} />}
     </Modal>
