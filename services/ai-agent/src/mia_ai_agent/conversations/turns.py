@@ -10,6 +10,7 @@ decision is dropped (the newer message's turn answers everything).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ logger = structlog.get_logger(__name__)
 
 LEASE = timedelta(seconds=90)
 CLAIM = 20
+TURNS_AT_ONCE = 8
+"""Turns decided at the same time by one process (each holds a database connection while
+it decides, and may wait seconds for a model)."""
 HISTORY = 30
 
 
@@ -100,6 +104,7 @@ class TurnLoop:
         self._topic = ai_topic
         self._on_scheduled = on_scheduled
         self._lead_debounce = timedelta(seconds=lead_debounce_seconds)
+        self._at_once = asyncio.Semaphore(TURNS_AT_ONCE)
         self._loop = RoundLoop("ai-turns", self.run_round, tick_seconds=tick_seconds)
 
     def wake(self) -> None:
@@ -113,12 +118,16 @@ class TurnLoop:
 
     async def run_round(self) -> int:
         claimed = await self._claim(datetime.now(UTC))
-        for turn in claimed:
+        # Side by side: one conversation's slow model call must not hold the others' turns.
+        await asyncio.gather(*(self._guarded_turn(turn) for turn in claimed))
+        return len(claimed)
+
+    async def _guarded_turn(self, turn: _Claimed) -> None:
+        async with self._at_once:
             try:
                 await self._take_turn(turn)
             except Exception:
                 logger.exception("ai turn failed", conversation=str(turn.conversation_id))
-        return len(claimed)
 
     async def _claim(self, now: datetime) -> list[_Claimed]:
         async with unit_of_work(self._sessions) as session:
