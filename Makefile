@@ -45,6 +45,7 @@ bench:         ## benchmarks that print their figures (needs the local infrastru
 	$(PY) bench/crm_board.py
 	$(PY) bench/campaign_fanout.py
 	$(PY) bench/ai_retrieval.py
+	$(PY) bench/ai_reply.py
 	@deploy/local/chromium.sh >/dev/null
 	@deploy/local/dashboard.sh build
 	$(PY) bench/inbox_first_list.py
