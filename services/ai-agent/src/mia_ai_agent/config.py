@@ -68,12 +68,6 @@ class AiAgentSettings(ServiceSettings):
         description="lead progression reads a conversation this long after the bot's last"
         " answer there (an exchange that goes on is read once)",
     )
-    openai_base_url: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("MIA_AI_AGENT_OPENAI_BASE_URL"),
-        description="a platform-wide OpenAI-compatible endpoint tenants may use without"
-        " their own (unset: none; each tenant adds its own in the dashboard)",
-    )
     model_retry_attempts: int = Field(
         default=3,
         ge=1,
