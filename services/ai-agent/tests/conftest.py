@@ -35,7 +35,6 @@ def ai_topics() -> dict[str, Topic]:
     run = uuid.uuid4().hex[:8]
     return {
         "inbox_topic": Topic(f"test.{run}.inbox.events.v1", 3, key="conversation"),
-        "leads_topic": Topic(f"test.{run}.leads.events.v1", 3, key="lead"),
         "ai_topic": Topic(f"test.{run}.ai.events.v1", 3, key="conversation"),
     }
 

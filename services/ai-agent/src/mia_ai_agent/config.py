@@ -7,7 +7,7 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from mia_common.contracts.topics import AI_EVENTS, INBOX_EVENTS, LEADS_EVENTS
+from mia_common.contracts.topics import AI_EVENTS, INBOX_EVENTS
 from mia_common.settings import Environment, ServiceSettings
 
 __all__ = ["AiAgentSettings", "get_settings"]
@@ -22,17 +22,12 @@ class AiAgentSettings(ServiceSettings):
     consumer_group: str = Field(
         default="ai-agent",
         validation_alias=AliasChoices("MIA_AI_AGENT_CONSUMER_GROUP"),
-        description="prefix of the consumer groups: <group>.inbox, <group>.leads",
+        description="prefix of the consumer groups: <group>.inbox",
     )
     inbox_topic: str = Field(
         default=INBOX_EVENTS.name,
         validation_alias=AliasChoices("MIA_AI_AGENT_INBOX_TOPIC"),
         description="what the crm stored: customers' messages, replies, assignments (consumed)",
-    )
-    leads_topic: str = Field(
-        default=LEADS_EVENTS.name,
-        validation_alias=AliasChoices("MIA_AI_AGENT_LEADS_TOPIC"),
-        description="leads of the conversations' contacts, for lead progression (consumed)",
     )
     ai_topic: str = Field(
         default=AI_EVENTS.name,
