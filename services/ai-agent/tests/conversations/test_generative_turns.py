@@ -121,3 +121,15 @@ async def test_a_model_that_fails_hands_off(world: BotWorld) -> None:
     answer = await world.console(persona["id"], ("customer", "Vocês abrem sábado?"))
 
     assert (answer["run"]["decision"], answer["run"]["reason"]) == ("handoff", "model_unavailable")
+
+
+async def test_a_persona_may_use_another_model_of_the_endpoint(world: BotWorld) -> None:
+    persona = await world.persona(model="gpt-4.1-mini", temperature=0.9)
+    await world.models.configure(chat_model="gpt-4o-mini")
+    await world.models.script({"content": "Abrimos sábado das 9h às 14h."})
+
+    answer = await world.console(persona["id"], ("customer", "Vocês abrem sábado?"))
+
+    [request] = await world.models.sent()
+    assert (request["model"], request["temperature"]) == ("gpt-4.1-mini", 0.9)
+    assert answer["run"]["model"] == "gpt-4.1-mini"

@@ -225,6 +225,7 @@ async def _generate(
                 tools=TOOLS,
                 temperature=persona.temperature,
                 max_tokens=600,
+                model=persona.model,
             )
             usage = usage + result.usage
             if not result.tool_calls:

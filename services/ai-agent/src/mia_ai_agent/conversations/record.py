@@ -83,7 +83,9 @@ async def record_run(
             purpose=usage_purpose,
             result_or_usage=decision.usage,
             model=decision.model or decision.tenant_model.chat_model,
-            prices=decision.tenant_model.prices,
+            prices=decision.tenant_model.prices_for(
+                decision.model or decision.tenant_model.chat_model
+            ),
             run_id=run.id,
             topic=ai_topic,
             now=now,

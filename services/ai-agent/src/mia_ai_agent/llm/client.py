@@ -83,12 +83,15 @@ class TenantModel:
         temperature: float | None = None,
         max_tokens: int | None = None,
         retry: RetryPolicy | None = None,
+        model: str | None = None,
     ) -> ChatResult:
         """One chat completion. ``json_schema`` is a JSON schema the answer must match
         (sent as strict structured output, named ``response``), or OpenAI's whole
         ``{"name", "schema", "strict"}`` object; the parsed answer is ``result.parsed``.
         Raises ``ModelUnavailable`` for every failure, ``bad_output`` included."""
-        body: dict[str, Any] = {"model": self.chat_model, "messages": list(messages)}
+        # ``model``: another of the endpoint's models (a persona's own choice).
+        chosen = model or self.chat_model
+        body: dict[str, Any] = {"model": chosen, "messages": list(messages)}
         if tools:
             body["tools"] = list(tools)
         if tool_choice is not None:
@@ -103,7 +106,7 @@ class TenantModel:
         if max_tokens is not None:
             body[self._limit_parameter] = max_tokens
         completion = await self._call(body, retry or self.retry)
-        return _result(completion, schema, fallback_model=self.chat_model)
+        return _result(completion, schema, fallback_model=chosen)
 
     async def _call(self, body: dict[str, Any], policy: RetryPolicy) -> Any:
         waited = 0.0
