@@ -9,6 +9,11 @@ takes: the answer is the FAQ's, and its "why" names the FAQ as its source with i
 Then the customer asks for a person, and the console shows the handoff and what the
 customer would be told.
 
+Then the bot at work in the inbox: a persona set up through the API serves a sandbox number;
+a customer writes; the inbox shows the bot's reply with the persona's badge and, behind its
+"why", the FAQ it answered from; asking for a person leaves the persona's note, and the
+switch gives the conversation back to the bot.
+
 On the session's shared stack (``tests-e2e/conftest.py``), in a company of the module's
 own. Every wait is on a condition with a deadline (Playwright's ``expect``); Chromium or
 the build missing is a failure that says how to get them, never a skip.
@@ -18,14 +23,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from mia_common.testing import wait_until
+from mia_meta_sandbox.client import SandboxClient
 from support.browser import (
     Company,
     DashboardStack,
+    api_token,
     axe_violations,
     chromium_problem,
     dashboard_problem,
@@ -35,6 +44,7 @@ from support.browser import (
     new_company,
     new_context,
 )
+from support.channels import connect_through
 
 # The shared stack may start within this module's first test (a minute or two on two busy
 # cores); the steps themselves take well under a minute.
@@ -189,3 +199,95 @@ async def test_a_persona_built_in_the_dashboard_answers_from_its_faq_and_hands_o
         await expect(transcript).to_contain_text("Write the customer's first message.")
     finally:
         await context.close()
+
+
+async def _persona_on_a_number(dashboard: DashboardStack, company: Company) -> str:
+    """Through the API, as the first test did in the browser: a sandbox number, an indexed
+    FAQ and a persona ("Lia", quick to answer) serving the number; its phone number id."""
+    async with dashboard.gateway() as gateway:
+        gateway.headers["Authorization"] = (
+            f"Bearer {await api_token(gateway, company.email, company.password)}"
+        )
+        async with SandboxClient(dashboard.stack["meta-sandbox"].url) as sandbox:
+            connected = await connect_through(gateway, dashboard.stack, sandbox)
+        base = await gateway.post("/api/v1/ai/knowledge-bases", json={"name": "Loja"})
+        assert base.status_code == 201, base.text
+        base_id = base.json()["id"]
+        pairs = [{"question": q, "answer": a} for q, a in FAQ]
+        added = await gateway.post(
+            f"/api/v1/ai/knowledge-bases/{base_id}/faq", json={"title": "FAQ", "pairs": pairs}
+        )
+        assert added.status_code == 202, added.text
+        path = f"/api/v1/ai/knowledge-bases/{base_id}/documents/{added.json()['id']}"
+
+        async def indexed() -> bool:
+            return bool((await gateway.get(path)).json()["status"] == "ready")
+
+        await wait_until(indexed, timeout=INDEXED_MS / 1000, message="the FAQ indexed")
+        persona = await gateway.post(
+            "/api/v1/ai/personas",
+            json={
+                "name": "Lia",
+                "channel_account_ids": [connected.account["id"]],
+                "knowledge_base_ids": [base_id],
+                "debounce_seconds": 0.5,
+                "min_delay_seconds": 0,
+                "max_delay_seconds": 0.5,
+            },
+        )
+        assert persona.status_code == 201, persona.text
+    return connected.phone_number_id
+
+
+async def test_the_inbox_shows_the_bots_reply_its_why_its_handoff_note_and_the_pause_switch(
+    shared_dashboard: DashboardStack, company: Company, browser: Browser
+) -> None:
+    phone_number_id = await _persona_on_a_number(shared_dashboard, company)
+    customer: dict[str, Any] = {"phone_number_id": phone_number_id, "from_": "+5511977775555"}
+    async with SandboxClient(shared_dashboard.stack["meta-sandbox"].url) as sandbox:
+        answer = await sandbox.customer_message(
+            **customer, name="Bia", text="Em quantos dias chega o meu pedido?", await_delivery=True
+        )
+        assert answer.delivered, answer
+        context = await new_context(browser, shared_dashboard.url)
+        try:
+            page = await context.new_page()
+            await log_in(page, company.email, company.password, path="/inbox")
+            await page.get_by_role("option", name=re.compile("Bia")).click()
+            await expect(page.get_by_role("heading", name="Bia")).to_be_visible()
+
+            # The bot's reply, badged with the persona's name; its why names the FAQ.
+            thread = page.get_by_role("region", name="Messages")
+            badge = thread.get_by_text("Bot · Lia")
+            await expect(badge).to_be_visible(timeout=ANSWER_MS)
+            await expect(thread).to_contain_text("2 a 5 dias úteis")
+            await page.get_by_role("button", name="Why the bot wrote this").first.click()
+            why = page.get_by_role("dialog", name="Why the bot answered this")
+            await expect(why).to_contain_text("Answered")
+            await expect(why.get_by_role("list", name="Sources")).to_contain_text("FAQ")
+            await _no_serious_violations(page, "a bot's why in the inbox")
+            await page.keyboard.press("Escape")
+            await expect(why).to_be_hidden()
+            switch = page.get_by_role("switch", name="Bot answers here")
+            await expect(switch).to_be_checked()
+
+            # Asking for a person: the bot hands off, leaving the persona's note.
+            answer = await sandbox.customer_message(
+                **customer, name="Bia", text="quero falar com um atendente", await_delivery=True
+            )
+            assert answer.delivered, answer
+            await expect(page.get_by_text("Bot handed off")).to_be_visible(timeout=ANSWER_MS)
+            await expect(switch).not_to_be_checked()
+            await page.get_by_role("button", name="Notes", exact=True).click()
+            notes = page.get_by_role("list", name="Notes")
+            await expect(notes).to_contain_text("quero falar com um atendente")
+            await expect(notes).to_contain_text("Lia (bot)")
+            await page.keyboard.press("Escape")
+
+            # The switch gives the conversation back to the bot.
+            await switch.click()
+            await expect(switch).to_be_checked()
+            await expect(page.get_by_text("Bot answers here")).to_be_visible()
+            await _no_serious_violations(page, "the inbox with the bot's reply")
+        finally:
+            await context.close()

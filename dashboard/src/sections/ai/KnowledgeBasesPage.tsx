@@ -1,6 +1,6 @@
 // The knowledge bases: search by name, a page at a time; a new one is created here and
 // opened, to add its documents.
-import { Anchor, Button, Group, Modal, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Anchor, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
@@ -9,7 +9,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
-import { createKnowledgeBase, listKnowledgeBases } from "../../api/aiApi";
+import { type KnowledgeBaseCreate, createKnowledgeBase, listKnowledgeBases } from "../../api/aiApi";
 import { ApiError } from "../../api/client";
 import { describeProblem } from "../team/problem";
 import { atLeast, useAccess } from "../team/roles";
@@ -18,6 +18,10 @@ import { LoadFailed, Loading } from "./LoadState";
 import { Pager, useCursors } from "./Pager";
 import { PAGE_SIZE, aiKeys } from "./queries";
 import { SectionEmpty } from "./SectionEmpty";
+
+type EmbeddingModel = KnowledgeBaseCreate["embedding_model"];
+// e5-small first: the embedded model needs no account, so a base works before any model is set.
+const EMBEDDING_MODELS: readonly EmbeddingModel[] = ["e5-small", "text-embedding-3-small"];
 
 export default function KnowledgeBasesPage() {
   const { t, i18n } = useTranslation();
@@ -113,13 +117,16 @@ function CreateBaseModal({ opened, onClose }: { opened: boolean; onClose: () => 
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm({
     mode: "controlled",
-    initialValues: { name: "", description: "" },
+    initialValues: { name: "", description: "", embedding_model: "e5-small" as EmbeddingModel },
     validate: { name: (value) => (value.trim() ? null : t("ai.knowledge.create.nameRequired")) },
   });
   const create = useMutation({
-    mutationFn: (values: { name: string; description: string }) =>
-      // The embedded model: it needs no account, so a base works before any model is set.
-      createKnowledgeBase({ name: values.name.trim(), description: values.description.trim() || null, embedding_model: "e5-small" }),
+    mutationFn: (values: { name: string; description: string; embedding_model: EmbeddingModel }) =>
+      createKnowledgeBase({
+        name: values.name.trim(),
+        description: values.description.trim() || null,
+        embedding_model: values.embedding_model,
+      }),
     onSuccess: (base) => {
       void queryClient.invalidateQueries({ queryKey: ["ai", "bases"] });
       notifications.show({ color: "green", message: t("ai.knowledge.create.created") });
@@ -127,6 +134,8 @@ function CreateBaseModal({ opened, onClose }: { opened: boolean; onClose: () => 
     },
     onError: (error) => {
       if (error instanceof ApiError && error.code === "knowledge_base_name_taken") form.setFieldError("name", error.message);
+      else if (error instanceof ApiError && error.code === "embedding_model_unavailable")
+        form.setFieldError("embedding_model", error.message);
       else setFailure(describeProblem((error as ApiError).problem, t("ai.knowledge.create.failed")));
     },
   });
@@ -136,6 +145,13 @@ function CreateBaseModal({ opened, onClose }: { opened: boolean; onClose: () => 
         <Stack gap="sm">
           <TextInput label={t("ai.knowledge.create.name")} required data-autofocus {...form.getInputProps("name")} />
           <Textarea label={t("ai.knowledge.create.description")} autosize minRows={2} {...form.getInputProps("description")} />
+          <Select
+            label={t("ai.knowledge.create.model")}
+            description={t(`ai.knowledge.create.models.${form.values.embedding_model}`)}
+            data={EMBEDDING_MODELS.map((value) => ({ value, label: value }))}
+            allowDeselect={false}
+            {...form.getInputProps("embedding_model")}
+          />
           {failure && (
             <Text c="red" size="sm" role="alert">
               {failure}

@@ -121,6 +121,11 @@ export const en = {
       name: "Name",
       nameRequired: "Give the base a name",
       description: "Description",
+      model: "Embedding model",
+      models: {
+        "e5-small": "Built in: no account needed, Portuguese and English alike.",
+        "text-embedding-3-small": "OpenAI's, through the company's model endpoint (set under Model and usage).",
+      },
       submit: "Create",
       failed: "The knowledge base could not be created.",
       created: "Knowledge base created",
@@ -422,6 +427,11 @@ export const ptBR: typeof en = {
       name: "Nome",
       nameRequired: "Dê um nome à base",
       description: "Descrição",
+      model: "Modelo de embeddings",
+      models: {
+        "e5-small": "Embutido: não precisa de conta, português e inglês igualmente.",
+        "text-embedding-3-small": "O da OpenAI, pelo endpoint de modelo da empresa (em Modelo e uso).",
+      },
       submit: "Criar",
       failed: "Não foi possível criar a base de conhecimento.",
       created: "Base de conhecimento criada",
