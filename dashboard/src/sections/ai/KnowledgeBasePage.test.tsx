@@ -142,4 +142,36 @@ describe("a knowledge base's page", { timeout: 30_000 }, () => {
     expect(passage).toHaveTextContent("Similarity 91.2%");
     expect(passage).toHaveTextContent("De 2 a 5 dias úteis.");
   });
+
+  it("indexes a document again and deletes one after asking", async () => {
+    const faq = knowledgeDocument(BASE.id, { title: "FAQ" });
+    const seen: string[] = [];
+    let documents = [faq];
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      [`GET ${PATH}`]: () => json(BASE),
+      [`GET ${PATH}/documents`]: () => json({ items: documents, next_cursor: null }),
+      [`POST ${PATH}/documents/${faq.id}/reindex`]: () => {
+        seen.push("reindex");
+        return json({ ...faq, status: "pending" }, 202);
+      },
+      [`DELETE ${PATH}/documents/${faq.id}`]: () => {
+        seen.push("delete");
+        documents = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderApp(`/ai/knowledge/${BASE.id}`);
+    const user = setup();
+
+    await user.click(await screen.findByRole("button", { name: "Index FAQ again" }, { timeout: 15_000 }));
+    await waitFor(() => expect(seen).toEqual(["reindex"]));
+    await user.click(screen.getByRole("button", { name: "Delete FAQ" }));
+    const dialog = await screen.findByRole("dialog", { name: "Delete FAQ" });
+    expect(dialog).toHaveTextContent("Delete FAQ and its passages?");
+    expect(seen).toEqual(["reindex"]);
+    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
+    expect(await screen.findByText(/No documents yet/)).toBeInTheDocument();
+    expect(seen).toEqual(["reindex", "delete"]);
+  });
 });
