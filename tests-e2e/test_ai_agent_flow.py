@@ -14,6 +14,7 @@ from mia_common.testing import wait_until
 from mia_meta_sandbox.client import SandboxClient
 from support.browser import Company, DashboardStack, new_company
 from support.channels import connect_through
+from support.personas import persona_on_the_number
 
 FAQ = [
     {
@@ -35,26 +36,6 @@ async def _log_in(gateway: httpx.AsyncClient, company: Company) -> None:
     gateway.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
 
 
-async def _indexed_base(gateway: httpx.AsyncClient) -> str:
-    base = await gateway.post("/api/v1/ai/knowledge-bases", json={"name": "Loja"})
-    assert base.status_code == 201, base.text
-    base_id = base.json()["id"]
-    added = await gateway.post(
-        f"/api/v1/ai/knowledge-bases/{base_id}/faq", json={"title": "FAQ", "pairs": FAQ}
-    )
-    assert added.status_code == 202, added.text
-    document_id = added.json()["id"]
-
-    async def ready() -> bool:
-        document = await gateway.get(
-            f"/api/v1/ai/knowledge-bases/{base_id}/documents/{document_id}"
-        )
-        return bool(document.json()["status"] == "ready")
-
-    await wait_until(ready, timeout=60, message="the FAQ indexed")
-    return str(base_id)
-
-
 @pytest.mark.timeout(300)  # with the shared stack's start, when this runs first
 async def test_a_persona_answers_a_customer_and_hands_over_on_request(
     shared_dashboard: DashboardStack,
@@ -66,19 +47,9 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
         await _log_in(gateway, company)
         connected = await connect_through(gateway, stack, sandbox)
         phone_number_id = connected.phone_number_id
-        base_id = await _indexed_base(gateway)
-        persona = await gateway.post(
-            "/api/v1/ai/personas",
-            json={
-                "name": "Sofia",
-                "channel_account_ids": [connected.account["id"]],
-                "knowledge_base_ids": [base_id],
-                "debounce_seconds": 0.5,
-                "min_delay_seconds": 0,
-                "max_delay_seconds": 0.5,
-            },
+        await persona_on_the_number(
+            gateway, account_id=connected.account["id"], faq=FAQ, name="Sofia"
         )
-        assert persona.status_code == 201, persona.text
 
         await sandbox.customer_message(
             phone_number_id=phone_number_id,

@@ -29,7 +29,6 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from mia_common.testing import wait_until
 from mia_meta_sandbox.client import SandboxClient
 from support.browser import (
     Company,
@@ -45,6 +44,7 @@ from support.browser import (
     new_context,
 )
 from support.channels import connect_through
+from support.personas import persona_on_the_number
 
 # The shared stack may start within this module's first test (a minute or two on two busy
 # cores); the steps themselves take well under a minute.
@@ -210,32 +210,13 @@ async def _persona_on_a_number(dashboard: DashboardStack, company: Company) -> s
         )
         async with SandboxClient(dashboard.stack["meta-sandbox"].url) as sandbox:
             connected = await connect_through(gateway, dashboard.stack, sandbox)
-        base = await gateway.post("/api/v1/ai/knowledge-bases", json={"name": "Loja"})
-        assert base.status_code == 201, base.text
-        base_id = base.json()["id"]
-        pairs = [{"question": q, "answer": a} for q, a in FAQ]
-        added = await gateway.post(
-            f"/api/v1/ai/knowledge-bases/{base_id}/faq", json={"title": "FAQ", "pairs": pairs}
+        await persona_on_the_number(
+            gateway,
+            account_id=connected.account["id"],
+            faq=[{"question": q, "answer": a} for q, a in FAQ],
+            name="Lia",
+            indexed_seconds=INDEXED_MS / 1000,
         )
-        assert added.status_code == 202, added.text
-        path = f"/api/v1/ai/knowledge-bases/{base_id}/documents/{added.json()['id']}"
-
-        async def indexed() -> bool:
-            return bool((await gateway.get(path)).json()["status"] == "ready")
-
-        await wait_until(indexed, timeout=INDEXED_MS / 1000, message="the FAQ indexed")
-        persona = await gateway.post(
-            "/api/v1/ai/personas",
-            json={
-                "name": "Lia",
-                "channel_account_ids": [connected.account["id"]],
-                "knowledge_base_ids": [base_id],
-                "debounce_seconds": 0.5,
-                "min_delay_seconds": 0,
-                "max_delay_seconds": 0.5,
-            },
-        )
-        assert persona.status_code == 201, persona.text
     return connected.phone_number_id
 
 
