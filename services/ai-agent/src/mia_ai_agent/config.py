@@ -38,7 +38,8 @@ class AiAgentSettings(ServiceSettings):
     crm_url: str = Field(
         default="http://127.0.0.1:8003",
         validation_alias=AliasChoices("MIA_AI_AGENT_CRM_URL"),
-        description="the crm's internal API: a conversation's contact, lead and custom fields",
+        description="the crm's API: lead progression reads the company's board stages"
+        " (GET /api/v1/pipelines, with a short identity token of the company)",
     )
     tick_seconds: float = Field(
         default=0.5,
