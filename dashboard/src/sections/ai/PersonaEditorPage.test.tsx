@@ -2,16 +2,20 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
-import { fakeGateway, json, token } from "../../test/gateway";
+import { ME, fakeGateway, json, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
 import { whatsappAccount } from "../connections/fixtures";
-import { knowledgeBase, persona } from "./fixtures";
+import { pipeline, stage } from "../pipelines/fixtures";
+import { knowledgeBase, modelSettings, persona } from "./fixtures";
 import { pick } from "./testing";
 
 afterEach(() => endSession());
 
 const BASE = knowledgeBase({ name: "Perguntas frequentes" });
 const NUMBER = whatsappAccount({ display_name: "Vendas" });
+const NEW = stage({ name: "Novo", position: 0 });
+const PROPOSAL = stage({ name: "Proposta", position: 1 });
+const SALES = pipeline([PROPOSAL, NEW]);
 
 function editorApi(overrides: Record<string, (request: Request) => Response | Promise<Response>> = {}) {
   fakeGateway({
@@ -20,6 +24,8 @@ function editorApi(overrides: Record<string, (request: Request) => Response | Pr
     "GET /api/v1/ai/knowledge-bases": () => json({ items: [BASE], next_cursor: null }),
     "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/ai/personas": () => json({ items: [], next_cursor: null }),
+    "GET /api/v1/pipelines": () => json({ items: [SALES], next_cursor: null }),
+    "GET /api/v1/ai/model": () => json(modelSettings({ chat_model: "gpt-4o-mini" })),
     ...overrides,
   });
 }
@@ -128,5 +134,126 @@ describe("persona editor", { timeout: 30_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Load their version" }));
     await waitFor(() => expect(screen.getByRole("textbox", { name: "Instructions" })).toHaveValue("Venda mais"));
     expect(screen.queryByText("Someone else changed this persona while you were editing it.")).not.toBeInTheDocument();
+  });
+
+  it("gives the persona its own model, a temperature and lead rules on the crm's stages", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const created = persona({ name: "Sofia" });
+    editorApi({
+      "POST /api/v1/ai/personas": async (request) => {
+        bodies.push(await request.json());
+        return json(created, 201);
+      },
+      [`GET /api/v1/ai/personas/${created.id}`]: () => json(created),
+    });
+    renderApp("/ai/personas/new");
+    const user = setup();
+
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Sofia");
+    const model = screen.getByRole("textbox", { name: "Model" });
+    expect(await screen.findByText(/Empty: the company's chat model \(gpt-4o-mini\)/)).toBeInTheDocument();
+    await user.type(model, "gpt-4.1");
+    const temperature = screen.getByRole("textbox", { name: "Temperature" });
+    await user.clear(temperature);
+    await user.type(temperature, "0.7");
+    await user.click(screen.getByRole("button", { name: "Add a rule" }));
+    await pick("Stage of rule 1", "Proposta (Sales)");
+    await user.type(screen.getByRole("textbox", { name: "Words of rule 1" }), "orçamento{Enter}quanto custa,");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    await waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]).toMatchObject({
+      model: "gpt-4.1",
+      temperature: 0.7,
+      stage_rules: [{ stage_id: PROPOSAL.id, keywords: ["orçamento", "quanto custa"] }],
+    });
+  });
+
+  it("refuses a lead rule without a stage or without words before asking the service", async () => {
+    const seen: string[] = [];
+    editorApi({ "POST /api/v1/ai/personas": () => (seen.push("post"), json({}, 500)) });
+    renderApp("/ai/personas/new");
+    const user = setup();
+
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Sofia");
+    await user.click(screen.getByRole("button", { name: "Add a rule" }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Choose the stage")).toBeInTheDocument();
+    expect(screen.getByText("Add at least one word")).toBeInTheDocument();
+    expect(seen).toEqual([]);
+
+    await user.click(screen.getByRole("button", { name: "Remove rule 1" }));
+    expect(screen.queryByRole("textbox", { name: "Words of rule 1" })).not.toBeInTheDocument();
+  });
+
+  it("puts the service's 422 on the rule's words, and sends an emptied model as the company's", async () => {
+    const mine = persona({
+      name: "Sofia",
+      model: "gpt-4.1",
+      temperature: 0.9,
+      stage_rules: [{ stage_id: NEW.id, keywords: ["oi"] }],
+    });
+    const patches: Record<string, unknown>[] = [];
+    editorApi({
+      [`GET /api/v1/ai/personas/${mine.id}`]: () => json(mine),
+      [`PATCH /api/v1/ai/personas/${mine.id}`]: async (request) => {
+        patches.push(await request.json());
+        return json(
+          {
+            type: "about:blank",
+            title: "Unprocessable",
+            status: 422,
+            detail: "the request does not match the schema",
+            code: "validation_error",
+            errors: [{ loc: ["body", "stage_rules", 0, "keywords", 0], msg: "String should have at least 2 characters" }],
+          },
+          422,
+        );
+      },
+    });
+    renderApp(`/ai/personas/${mine.id}`);
+    const user = setup();
+
+    const model = await screen.findByRole("textbox", { name: "Model" });
+    expect(model).toHaveValue("gpt-4.1");
+    // The crm's pipelines may arrive after the persona.
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Stage of rule 1" })).toHaveValue("Novo (Sales)"));
+    await user.clear(model);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("String should have at least 2 characters")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Words of rule 1" })).toHaveAttribute("aria-invalid", "true");
+    expect(patches[0]).toMatchObject({
+      model: null,
+      temperature: 0.9,
+      stage_rules: [{ stage_id: NEW.id, keywords: ["oi"] }],
+    });
+  });
+
+  it("shows an agent the model and the lead rules (a deleted stage as such) without a way to change them", async () => {
+    const gone = "5a5a5a5a-0000-4000-8000-00000000dead";
+    const mine = persona({
+      name: "Sofia",
+      model: "gpt-4.1",
+      stage_rules: [
+        { stage_id: PROPOSAL.id, keywords: ["preço"] },
+        { stage_id: gone, keywords: ["cancelar"] },
+      ],
+    });
+    editorApi({
+      "GET /api/v1/me": () => json({ ...ME, role: "agent", user: { ...ME.user, role: "agent" } }),
+      [`GET /api/v1/ai/personas/${mine.id}`]: () => json(mine),
+    });
+    renderApp(`/ai/personas/${mine.id}`);
+
+    expect(await screen.findByRole("textbox", { name: "Model" })).toBeDisabled();
+    expect(screen.getByRole("textbox", { name: "Temperature" })).toBeDisabled();
+    // The crm's pipelines may arrive after the persona.
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Stage of rule 1" })).toHaveValue("Proposta (Sales)"));
+    expect(screen.getByText("preço")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Stage of rule 2" })).toHaveValue("A stage that no longer exists");
+    expect(screen.queryByRole("button", { name: "Add a rule" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Remove rule 1" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
   });
 });

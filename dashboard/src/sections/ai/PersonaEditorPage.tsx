@@ -13,6 +13,7 @@ import {
   type Persona,
   createPersona,
   deletePersona,
+  getModelSettings,
   getPersona,
   listKnowledgeBases,
   updatePersona,
@@ -21,6 +22,8 @@ import { listAccounts } from "../../api/channels";
 import { ApiError } from "../../api/client";
 import { channelKeys } from "../connections/queries";
 import { fetchTeammates } from "../inbox/queries";
+import { listPipelines } from "../pipelines/api";
+import { pipelineKeys } from "../pipelines/keys";
 import { ConfirmDialog } from "../team/ConfirmDialog";
 import { describeProblem } from "../team/problem";
 import { atLeast, useAccess } from "../team/roles";
@@ -78,6 +81,9 @@ function Editor({ persona }: { persona: Persona | null }) {
     queryFn: () => listKnowledgeBases({ cursor: null, limit: 200 }),
   });
   const people = useQuery({ queryKey: ["pipelines", "people"], queryFn: fetchTeammates, staleTime: 60_000, retry: false });
+  const pipelines = useQuery({ queryKey: pipelineKeys.list, queryFn: listPipelines, retry: false });
+  // Only for what an empty model means: without it the hint says so more generally.
+  const model = useQuery({ queryKey: aiKeys.model, queryFn: getModelSettings, retry: false });
   const options = {
     accounts: (accounts.data ?? []).map((account) => ({
       value: account.id,
@@ -85,6 +91,13 @@ function Editor({ persona }: { persona: Persona | null }) {
     })),
     bases: (bases.data?.items ?? []).map((base) => ({ value: base.id, label: base.name })),
     people: (people.data ?? []).map((user) => ({ value: user.id, label: user.name || user.email })),
+    stages: (pipelines.data?.items ?? []).map((pipeline) => ({
+      group: pipeline.name,
+      items: [...pipeline.stages]
+        .sort((a, b) => a.position - b.position)
+        .map((stage) => ({ value: stage.id, label: `${stage.name} (${pipeline.name})` })),
+    })),
+    chatModel: model.data?.chat_model ?? null,
   };
 
   // A tenant's time zone arrives after the first render of a new persona.
@@ -95,7 +108,7 @@ function Editor({ persona }: { persona: Persona | null }) {
 
   const save = useMutation({
     mutationFn: (values: PersonaValues) =>
-      persona ? updatePersona(persona.id, { ...bodyOf(values, persona), version }) : createPersona(bodyOf(values)),
+      persona ? updatePersona(persona.id, { ...bodyOf(values), version }) : createPersona(bodyOf(values)),
     onSuccess: (saved) => {
       setFailure(null);
       setStale(false);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { fakeGateway, json, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
+import { pipeline, stage } from "../pipelines/fixtures";
 import { consoleAnswer, knowledgeBase, knowledgeDocument, modelSettings, persona, usage } from "./fixtures";
 
 afterEach(() => endSession());
@@ -20,7 +21,8 @@ async function violations() {
 }
 
 const BASE = knowledgeBase();
-const SOFIA = persona({ knowledge_base_ids: [BASE.id] });
+const PROPOSAL = stage({ name: "Proposta" });
+const SOFIA = persona({ knowledge_base_ids: [BASE.id], stage_rules: [{ stage_id: PROPOSAL.id, keywords: ["preço"] }] });
 
 describe("accessibility", { timeout: 40_000 }, () => {
   it("the AI pages have no serious violations", async () => {
@@ -34,6 +36,7 @@ describe("accessibility", { timeout: 40_000 }, () => {
       [`POST /api/v1/ai/personas/${SOFIA.id}/console`]: () => json(consoleAnswer()),
       "GET /api/v1/channels/accounts": () => json({ items: [], next_cursor: null }),
       "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/pipelines": () => json({ items: [pipeline([PROPOSAL])], next_cursor: null }),
       "GET /api/v1/ai/model": () => json(modelSettings()),
       "GET /api/v1/ai/usage": () => json(usage()),
     });
@@ -45,6 +48,7 @@ describe("accessibility", { timeout: 40_000 }, () => {
 
     view = renderApp(`/ai/personas/${SOFIA.id}`);
     await screen.findByRole("heading", { name: "Sofia" }, { timeout: 15_000 });
+    await screen.findByDisplayValue("Proposta (Sales)");
     expect(await violations()).toEqual([]);
     view.unmount();
 

@@ -1,5 +1,5 @@
 // The persona editor's fieldsets: who it is, its rules, where it answers and what it knows,
-// business hours, pace and limits, and the handoff.
+// business hours, the model it writes with, pace and limits, lead rules, and the handoff.
 import {
   Chip,
   Fieldset,
@@ -19,11 +19,15 @@ import { useTranslation } from "react-i18next";
 import { TONES } from "../../../api/aiApi";
 import { CUSTOMER_LANGUAGE, type PersonaValues } from "./form";
 import { LinesField } from "./LinesField";
+import { type StageOptions, StageRulesField } from "./StageRulesField";
 
 export interface Options {
   accounts: { value: string; label: string }[];
   bases: { value: string; label: string }[];
   people: { value: string; label: string }[];
+  stages: StageOptions;
+  /** The company's chat model, what an empty model means (null: none set up). */
+  chatModel: string | null;
 }
 
 const LANGUAGES = ["pt-BR", "en", "es"] as const;
@@ -157,6 +161,32 @@ export function PersonaFields({
         </Stack>
       </Fieldset>
 
+      <Fieldset legend={t("ai.editor.sections.model")} disabled={readOnly}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label={t("ai.editor.model")}
+            description={
+              options.chatModel ? t("ai.editor.modelHint", { model: options.chatModel }) : t("ai.editor.modelHintNone")
+            }
+            placeholder={options.chatModel ?? undefined}
+            maxLength={200}
+            {...form.getInputProps("model")}
+            key={form.key("model")}
+          />
+          <NumberInput
+            label={t("ai.editor.temperature")}
+            description={t("ai.editor.temperatureHint")}
+            min={0}
+            max={2}
+            step={0.1}
+            decimalScale={1}
+            clampBehavior="strict"
+            {...form.getInputProps("temperature")}
+            key={form.key("temperature")}
+          />
+        </SimpleGrid>
+      </Fieldset>
+
       <Fieldset legend={t("ai.editor.sections.pacing")} disabled={readOnly}>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <NumberInput
@@ -185,6 +215,10 @@ export function PersonaFields({
           <NumberInput label={t("ai.editor.maxTurns")} min={1} max={200} allowDecimal={false} {...form.getInputProps("max_turns")} key={form.key("max_turns")} />
           <NumberInput label={t("ai.editor.humanPause")} min={0} max={10080} allowDecimal={false} {...form.getInputProps("human_pause_minutes")} key={form.key("human_pause_minutes")} />
         </SimpleGrid>
+      </Fieldset>
+
+      <Fieldset legend={t("ai.editor.sections.leads")} disabled={readOnly}>
+        <StageRulesField form={form} stages={options.stages} readOnly={readOnly} />
       </Fieldset>
 
       <Fieldset legend={t("ai.editor.sections.handoff")} disabled={readOnly}>

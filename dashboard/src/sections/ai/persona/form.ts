@@ -31,7 +31,23 @@ export interface PersonaValues {
   human_pause_minutes: number;
   handoff_user_id: string | null;
   handoff_message: string;
+  /** A model of the company's endpoint; empty: the company's chat model (the API's null). */
+  model: string;
+  temperature: number;
+  stage_rules: StageRuleValues[];
 }
+
+/** Extractive mode's lead rule: the customer's words that put the lead in a stage. */
+export interface StageRuleValues {
+  /** null until a stage is chosen. */
+  stage_id: string | null;
+  keywords: string[];
+}
+
+/** The service's bounds of a rule (``StageRule``) and of the list. */
+export const STAGE_RULES_MAX = 30;
+export const KEYWORDS_MAX = 50;
+export const KEYWORD_LENGTH = { min: 2, max: 80 } as const;
 
 /** The language choice that means "the customer's" (the API's null). */
 export const CUSTOMER_LANGUAGE = "customer";
@@ -67,6 +83,9 @@ export function emptyValues(timeZone: string): PersonaValues {
     human_pause_minutes: 60,
     handoff_user_id: null,
     handoff_message: "",
+    model: "",
+    temperature: 0.3,
+    stage_rules: [],
   };
 }
 
@@ -100,14 +119,16 @@ export function valuesOf(persona: Persona, timeZone: string): PersonaValues {
     human_pause_minutes: persona.human_pause_minutes ?? base.human_pause_minutes,
     handoff_user_id: persona.handoff_user_id ?? null,
     handoff_message: persona.handoff_message ?? "",
+    model: persona.model ?? "",
+    temperature: persona.temperature ?? base.temperature,
+    stage_rules: (persona.stage_rules ?? []).map((rule) => ({ stage_id: rule.stage_id, keywords: [...rule.keywords] })),
   };
 }
 
 /** The persona as the API takes it (every field the form holds: an edit sends them all, with
- *  the version). What the form does not show (the temperature) stays as saved. */
-export function bodyOf(values: PersonaValues, saved: Persona | null = null): PersonaCreate {
+ *  the version). */
+export function bodyOf(values: PersonaValues): PersonaCreate {
   return {
-    temperature: saved?.temperature ?? 0.3,
     name: values.name.trim(),
     enabled: values.enabled,
     instructions: values.instructions,
@@ -132,13 +153,21 @@ export function bodyOf(values: PersonaValues, saved: Persona | null = null): Per
     human_pause_minutes: values.human_pause_minutes,
     handoff_user_id: values.handoff_user_id,
     handoff_message: values.handoff_message.trim() || null,
+    model: values.model.trim() || null,
+    temperature: values.temperature,
+    // validate() saw to it that every rule names its stage.
+    stage_rules: values.stage_rules.map((rule) => ({
+      stage_id: rule.stage_id!,
+      keywords: rule.keywords.map((word) => word.trim()),
+    })),
   };
 }
 
 const HOURS_FIELDS: Record<string, string> = { time_zone: "time_zone", days: "days", start: "start", end: "end" };
 
 /** Form paths of the problems a 422 names by ``loc`` (``["body", "guidelines", 0]`` →
- *  ``guidelines.0``); a problem of the whole body lands on the field it names. */
+ *  ``guidelines.0``, ``["body", "stage_rules", 1, "keywords", 0]`` → ``stage_rules.1.keywords``);
+ *  a problem of the whole body lands on the field it names. */
 export function problemPaths(error: ApiError): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const entry of error.problem?.errors ?? []) {
@@ -152,6 +181,8 @@ export function problemPaths(error: ApiError): Record<string, string> {
       path = typeof inner === "string" && HOURS_FIELDS[inner] ? HOURS_FIELDS[inner]! : "start";
     } else if ((LIST_FIELDS as readonly string[]).includes(field) && typeof inner === "number") {
       path = `${field}.${inner}`;
+    } else if (field === "stage_rules" && typeof inner === "number") {
+      path = `stage_rules.${inner}.${entry.loc[3] === "stage_id" ? "stage_id" : "keywords"}`;
     } else if (field in emptyValues("UTC")) {
       path = field;
     }
@@ -169,5 +200,12 @@ export function validate(values: PersonaValues, t: (key: string) => string): Rec
     });
   }
   if (values.min_delay_seconds > values.max_delay_seconds) errors.min_delay_seconds = t("ai.editor.delaysOrder");
+  values.stage_rules.forEach((rule, index) => {
+    if (!rule.stage_id) errors[`stage_rules.${index}.stage_id`] = t("ai.editor.stageRequired");
+    const words = rule.keywords.map((word) => word.trim());
+    if (!words.length) errors[`stage_rules.${index}.keywords`] = t("ai.editor.keywordsRequired");
+    else if (words.some((word) => word.length < KEYWORD_LENGTH.min || word.length > KEYWORD_LENGTH.max))
+      errors[`stage_rules.${index}.keywords`] = t("ai.editor.keywordLength");
+  });
   return errors;
 }
