@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
 import { ME, fakeGateway, json, problem, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
-import { modelSettings, usage } from "./fixtures";
+import { modelSettings, persona, usage } from "./fixtures";
 
 afterEach(() => endSession());
 
@@ -73,5 +73,59 @@ describe("model and usage", { timeout: 30_000 }, () => {
     expect(await screen.findByText("Only managers can change the model.")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Save the model" })).not.toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: "Chat model" })).toHaveAttribute("readonly");
+  });
+
+  it("shows the usage by persona, named from the personas list, and by model, the costliest first", async () => {
+    const sofia = persona({ name: "Sofia" });
+    const groupings: string[] = [];
+    const point = (key: string | null, calls: number, cost: string) => ({
+      key,
+      calls,
+      prompt_tokens: calls * 100,
+      completion_tokens: calls * 10,
+      cost_usd: cost,
+    });
+    const series: Record<string, ReturnType<typeof point>[]> = {
+      persona: [
+        point(null, 3, "0.0001"),
+        point(sofia.id, 30, "0.0110"),
+        point("00000000-0000-4000-8000-00000000dead", 9, "0.0012"),
+      ],
+      model: [point("gpt-4.1", 2, "0.0100"), point("gpt-4o-mini", 40, "0.0023")],
+    };
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      "GET /api/v1/ai/model": () => json(modelSettings()),
+      "GET /api/v1/ai/personas": () => json({ items: [sofia], next_cursor: null }),
+      "GET /api/v1/ai/usage": (request) => {
+        const groupBy = new URL(request.url).searchParams.get("group_by") ?? "day";
+        groupings.push(groupBy);
+        return json(groupBy === "day" ? usage() : usage({ group_by: groupBy as "persona", series: series[groupBy] }));
+      },
+    });
+    renderApp("/ai/model");
+    const user = setup();
+
+    const control = await screen.findByRole("radiogroup", { name: "Show usage" }, { timeout: 15_000 });
+    expect(screen.getByRole("img", { name: "Cost by day, last 30 days" })).toBeInTheDocument();
+    await user.click(within(control).getByRole("radio", { name: "By persona" }));
+    const byPersona = await screen.findByRole("table", { name: "Usage by persona, last 30 days" });
+    await waitFor(() => expect(within(byPersona).getAllByRole("row")[1]).toHaveTextContent("Sofia"));
+    const names = within(byPersona)
+      .getAllByRole("row")
+      .slice(1)
+      .map((row) => within(row).getAllByRole("cell")[0]!.textContent);
+    expect(names).toEqual(["Sofia", "A deleted persona", "No persona (model tests, document indexing)"]);
+    expect(within(byPersona).getAllByRole("row")[1]).toHaveTextContent("$0.011");
+    // The totals stay those of the whole range.
+    expect(screen.getByText("42")).toBeInTheDocument();
+    expect(screen.queryByRole("img", { name: "Cost by day, last 30 days" })).not.toBeInTheDocument();
+
+    await user.click(within(control).getByRole("radio", { name: "By model" }));
+    const byModel = await screen.findByRole("table", { name: "Usage by model, last 30 days" });
+    const models = within(byModel).getAllByRole("row").slice(1);
+    expect(models.map((row) => within(row).getAllByRole("cell")[0]!.textContent)).toEqual(["gpt-4.1", "gpt-4o-mini"]);
+    expect(models[1]).toHaveTextContent("40");
+    expect(groupings).toEqual(["day", "persona", "model"]);
   });
 });

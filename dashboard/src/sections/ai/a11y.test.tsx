@@ -67,5 +67,8 @@ describe("accessibility", { timeout: 40_000 }, () => {
     renderApp("/ai/model");
     await screen.findByRole("img", { name: "Cost by day, last 30 days" }, { timeout: 15_000 });
     expect(await violations()).toEqual([]);
+    await user.click(screen.getByRole("radio", { name: "By persona" }));
+    await screen.findByRole("table", { name: "Usage by persona, last 30 days" });
+    expect(await violations()).toEqual([]);
   });
 });

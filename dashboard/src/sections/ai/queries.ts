@@ -18,7 +18,7 @@ export const aiKeys = {
   bot: (conversationId: string) => ["ai", "bot", conversationId] as const,
   model: ["ai", "model"] as const,
   suggestions: (contactId: string | null, cursor: string | null) => ["ai", "suggestions", contactId, cursor] as const,
-  usage: (from: string, to: string) => ["ai", "usage", from, to] as const,
+  usage: (from: string, to: string, groupBy: "day" | "persona" | "model") => ["ai", "usage", from, to, groupBy] as const,
 };
 
 export const PAGE_SIZE = 25;

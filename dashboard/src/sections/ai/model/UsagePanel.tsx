@@ -1,11 +1,14 @@
 // The last 30 days of model usage: totals, this month's budget, and cost by day as bars (an
-// SVG of our own: one chart does not justify a charting library).
-import { Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+// SVG of our own: one chart does not justify a charting library), or by persona or model as
+// a table. The totals come from the day grouping whatever is shown below them.
+import { Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type UsagePoint, getUsage } from "../../../api/aiApi";
 import { LoadFailed, Loading } from "../LoadState";
 import { aiKeys } from "../queries";
+import { type UsageGrouping, UsageTable } from "./UsageTable";
 
 const DAYS = 30;
 
@@ -22,7 +25,8 @@ export function usageRange(now: Date): { from: string; to: string } {
 export function UsagePanel() {
   const { t, i18n } = useTranslation();
   const { from, to } = usageRange(new Date());
-  const query = useQuery({ queryKey: aiKeys.usage(from, to), queryFn: () => getUsage({ from, to }) });
+  const [grouping, setGrouping] = useState<"day" | UsageGrouping>("day");
+  const query = useQuery({ queryKey: aiKeys.usage(from, to, "day"), queryFn: () => getUsage({ from, to }) });
   const money = (value: string | number | null | undefined) =>
     new Intl.NumberFormat(i18n.language, { style: "currency", currency: "USD", maximumFractionDigits: 4 }).format(Number(value ?? 0));
   const count = (value: number) => value.toLocaleString(i18n.language);
@@ -49,7 +53,18 @@ export function UsagePanel() {
               value={query.data.budget.left_usd == null ? t("ai.usage.noBudget") : money(query.data.budget.left_usd)}
             />
           </SimpleGrid>
-          <CostChart series={query.data.series} money={money} />
+          <SegmentedControl
+            aria-label={t("ai.usage.grouping")}
+            value={grouping}
+            onChange={(value) => setGrouping(value as typeof grouping)}
+            data={(["day", "persona", "model"] as const).map((value) => ({ value, label: t(`ai.usage.by.${value}`) }))}
+            style={{ alignSelf: "flex-start" }}
+          />
+          {grouping === "day" ? (
+            <CostChart series={query.data.series} money={money} />
+          ) : (
+            <UsageTable grouping={grouping} from={from} to={to} money={money} count={count} />
+          )}
         </>
       )}
     </Stack>
