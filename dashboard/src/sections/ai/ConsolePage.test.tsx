@@ -76,4 +76,40 @@ describe("test console", { timeout: 30_000 }, () => {
     expect(screen.getByText("the model refused the key")).toBeInTheDocument();
     await waitFor(() => expect(screen.getByRole("textbox", { name: "Customer's message" })).toHaveValue(""));
   });
+
+  it("sends only the newest 50 lines of a long conversation, and says that older ones are not sent", async () => {
+    const bodies: { messages: { author: string; text: string }[] }[] = [];
+    const parts = Array.from({ length: 24 }, (_, index) => `parte ${index + 1}`);
+    fakeGateway({
+      "POST /api/v1/auth/refresh": () => json(token()),
+      "GET /api/v1/ai/personas": () => json({ items: [SOFIA], next_cursor: null }),
+      [`POST /api/v1/ai/personas/${SOFIA.id}/console`]: async (request) => {
+        bodies.push(await request.json());
+        return json(consoleAnswer({ parts }));
+      },
+    });
+    renderApp(`/ai/console?persona=${SOFIA.id}`);
+    const user = setup();
+    const notice = /only the last 50 lines: older ones are not sent/;
+
+    const box = await screen.findByRole("textbox", { name: "Customer's message" });
+    await user.type(box, "primeira{Enter}");
+    await waitFor(() => expect(screen.getAllByText("parte 24")).toHaveLength(1));
+    expect(screen.queryByText(notice)).not.toBeInTheDocument();
+    await user.type(box, "segunda{Enter}");
+    await waitFor(() => expect(screen.getAllByText("parte 24")).toHaveLength(2));
+    // 2 customer lines and 48 of the bot's: the next message pushes the first out.
+    expect(bodies[1]!.messages).toHaveLength(26);
+    expect(screen.getByRole("note")).toHaveTextContent(notice);
+
+    await user.type(box, "terceira{Enter}");
+    await waitFor(() => expect(bodies).toHaveLength(3));
+    const sent = bodies[2]!.messages;
+    expect(sent).toHaveLength(50);
+    expect(sent[0]).toEqual({ author: "bot", text: "parte 1" });
+    expect(sent.at(-1)).toEqual({ author: "customer", text: "terceira" });
+    expect(sent).not.toContainEqual({ author: "customer", text: "primeira" });
+    // The transcript still shows the whole conversation.
+    expect(within(screen.getByRole("log", { name: "Conversation" })).getByText("primeira")).toBeInTheDocument();
+  });
 });

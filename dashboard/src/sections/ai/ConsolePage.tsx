@@ -14,7 +14,11 @@ import { AiNav } from "./AiNav";
 import { Transcript, type Turn } from "./console/Transcript";
 import { aiKeys } from "./queries";
 
-/** The lines the console sends: what the customer wrote and what the bot answered. */
+/** The most lines the console takes (``ConsoleIn.messages``), and the longest line. */
+export const CONSOLE_LINES_MAX = 50;
+const LINE_LENGTH_MAX = 4096;
+
+/** The conversation's lines: what the customer wrote and what the bot answered. */
 export function historyOf(turns: Turn[]): ConsoleLine[] {
   return turns.flatMap((turn): ConsoleLine[] => {
     const lines: ConsoleLine[] = [{ author: "customer", text: turn.customer }];
@@ -25,6 +29,12 @@ export function historyOf(turns: Turn[]): ConsoleLine[] {
   });
 }
 
+/** What is sent: the newest lines up to the API's limit (the persona answers the last
+ *  customer lines, so the oldest are the ones to drop). */
+export function sentLines(turns: Turn[]): ConsoleLine[] {
+  return historyOf(turns).slice(-CONSOLE_LINES_MAX);
+}
+
 export default function ConsolePage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -33,6 +43,8 @@ export default function ConsolePage() {
   const [draft, setDraft] = useState("");
   const personas = useQuery({ queryKey: aiKeys.allPersonas, queryFn: () => listPersonas({ cursor: null, limit: 200 }) });
   const persona = personas.data?.items.find((item) => item.id === personaId) ?? null;
+  // From here the next message pushes the oldest line out of what is sent.
+  const trimming = historyOf(turns.filter((turn) => turn.answer)).length >= CONSOLE_LINES_MAX;
 
   const ask = useMutation({
     mutationFn: ({ lines }: { lines: ConsoleLine[]; index: number }) => tryPersona(personaId!, lines),
@@ -46,7 +58,7 @@ export default function ConsolePage() {
     const next = [...turns.filter((turn) => turn.answer), { customer: text, answer: null }];
     setTurns(next);
     setDraft("");
-    ask.mutate({ lines: historyOf(next), index: next.length - 1 });
+    ask.mutate({ lines: sentLines(next), index: next.length - 1 });
   };
   const reset = () => {
     setTurns([]);
@@ -86,6 +98,11 @@ export default function ConsolePage() {
                 {describeProblem((ask.error as ApiError).problem, (ask.error as Error).message)}
               </Alert>
             )}
+            {trimming && (
+              <Text size="sm" c="dimmed" role="note">
+                {t("ai.console.trimmed", { count: CONSOLE_LINES_MAX })}
+              </Text>
+            )}
             <form
               onSubmit={(event) => {
                 event.preventDefault();
@@ -106,6 +123,7 @@ export default function ConsolePage() {
                   autosize
                   minRows={1}
                   maxRows={5}
+                  maxLength={LINE_LENGTH_MAX}
                   style={{ flex: 1 }}
                 />
                 <Button type="submit" leftSection={<IconSend size={16} />} loading={ask.isPending} disabled={!draft.trim()}>

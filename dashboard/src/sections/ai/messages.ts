@@ -240,6 +240,7 @@ export const en = {
     customerTold: "The customer is told:",
     silent: "The persona stays silent.",
     why: "Why",
+    trimmed: "The persona reads only the last {{count}} lines: older ones are not sent.",
   },
   run: {
     title: "Why the bot answered this",
@@ -575,6 +576,7 @@ export const ptBR: typeof en = {
     customerTold: "O cliente recebe:",
     silent: "A persona fica em silêncio.",
     why: "Por quê",
+    trimmed: "A persona lê só as últimas {{count}} linhas: as mais antigas não são enviadas.",
   },
   run: {
     title: "Por que o bot respondeu isto",
