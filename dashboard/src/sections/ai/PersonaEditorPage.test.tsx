@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
-import { ME, fakeGateway, json, token } from "../../test/gateway";
+import { ME, fakeGateway, json, problem, token } from "../../test/gateway";
 import { renderApp } from "../connections/testing";
 import { whatsappAccount } from "../connections/fixtures";
 import { pipeline, stage } from "../pipelines/fixtures";
@@ -255,5 +255,13 @@ describe("persona editor", { timeout: 30_000 }, () => {
     expect(screen.queryByRole("button", { name: "Add a rule" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Remove rule 1" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
+  });
+
+  it("says when the crm's pipelines could not be loaded rather than that there are none", async () => {
+    editorApi({ "GET /api/v1/pipelines": () => problem(503, "crm unavailable", "upstream_unavailable") });
+    renderApp("/ai/personas/new");
+
+    expect(await screen.findByText("The pipelines could not be loaded, so no stage can be chosen now.")).toBeInTheDocument();
+    expect(screen.queryByText(/No pipelines yet/)).not.toBeInTheDocument();
   });
 });

@@ -97,6 +97,7 @@ function Editor({ persona }: { persona: Persona | null }) {
         .sort((a, b) => a.position - b.position)
         .map((stage) => ({ value: stage.id, label: `${stage.name} (${pipeline.name})` })),
     })),
+    stagesFailed: pipelines.isError,
     chatModel: model.data?.chat_model ?? null,
   };
 

@@ -116,6 +116,7 @@ export const en = {
     stageRulesHint:
       "Without a model, it moves the lead to a stage when the customer says one of its words; when several rules match, the last one wins.",
     noStages: "No pipelines yet: add one under Pipelines to write rules.",
+    stagesFailed: "The pipelines could not be loaded, so no stage can be chosen now.",
     ruleStage: "Stage of rule {{index}}",
     chooseStage: "Choose a stage",
     ruleKeywords: "Words of rule {{index}}",
@@ -452,6 +453,7 @@ export const ptBR: typeof en = {
     stageRulesHint:
       "Sem modelo, move o lead para uma etapa quando o cliente diz uma das palavras dela; se várias regras batem, vale a última.",
     noStages: "Nenhum funil ainda: crie um em Funis para escrever regras.",
+    stagesFailed: "Não foi possível carregar os funis, então nenhuma etapa pode ser escolhida agora.",
     ruleStage: "Etapa da regra {{index}}",
     chooseStage: "Escolha uma etapa",
     ruleKeywords: "Palavras da regra {{index}}",

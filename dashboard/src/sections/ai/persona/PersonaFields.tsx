@@ -26,6 +26,8 @@ export interface Options {
   bases: { value: string; label: string }[];
   people: { value: string; label: string }[];
   stages: StageOptions;
+  /** The crm's pipelines could not be read (not the same as having none). */
+  stagesFailed: boolean;
   /** The company's chat model, what an empty model means (null: none set up). */
   chatModel: string | null;
 }
@@ -218,7 +220,7 @@ export function PersonaFields({
       </Fieldset>
 
       <Fieldset legend={t("ai.editor.sections.leads")} disabled={readOnly}>
-        <StageRulesField form={form} stages={options.stages} readOnly={readOnly} />
+        <StageRulesField form={form} stages={options.stages} stagesFailed={options.stagesFailed} readOnly={readOnly} />
       </Fieldset>
 
       <Fieldset legend={t("ai.editor.sections.handoff")} disabled={readOnly}>

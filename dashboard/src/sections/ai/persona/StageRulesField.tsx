@@ -13,10 +13,12 @@ export type StageOptions = { group: string; items: { value: string; label: strin
 export function StageRulesField({
   form,
   stages,
+  stagesFailed,
   readOnly,
 }: {
   form: UseFormReturnType<PersonaValues>;
   stages: StageOptions;
+  stagesFailed: boolean;
   readOnly: boolean;
 }) {
   const { t } = useTranslation();
@@ -25,7 +27,7 @@ export function StageRulesField({
   return (
     <Input.Wrapper
       label={t("ai.editor.stageRules")}
-      description={stages.length ? t("ai.editor.stageRulesHint") : t("ai.editor.noStages")}
+      description={t(stagesFailed ? "ai.editor.stagesFailed" : stages.length ? "ai.editor.stageRulesHint" : "ai.editor.noStages")}
       error={form.errors.stage_rules}
       id="persona-stage_rules"
     >
