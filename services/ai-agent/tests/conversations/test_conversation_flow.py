@@ -5,7 +5,7 @@ that stick until the conversation is closed."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from mia_ai_agent.models.conversation import TranscriptLine
 from mia_common.contracts import InboxAuthor
@@ -183,3 +183,25 @@ async def test_another_tenants_event_naming_this_conversation_changes_nothing(
     bot = await world.bot(thread)
     assert bot is not None
     assert (bot.tenant_id, bot.due_at) == (world.tenant_id, None)
+
+
+async def test_a_message_stamped_before_the_bots_reply_it_followed_is_answered(
+    world: BotWorld,
+) -> None:
+    """Meta stamps a customer's message in whole seconds: one written in the second the
+    bot's reply went out carries an earlier time than that reply, yet came after it."""
+    base = await world.store_base()
+    await world.persona(knowledge_base_ids=[base])
+    thread = Thread()
+    await world.says(thread, QUESTION)
+    await world.decisions(thread)
+    await world.says(thread, "Entregamos em 2 a 5 dias úteis.", author=InboxAuthor.BOT)
+
+    await world.says(
+        thread,
+        "quero falar com um atendente",
+        written_at=datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=2),
+    )
+
+    *_, last = await world.decisions(thread, count=2)
+    assert (last["data"]["type"], last["data"]["reason"]) == ("ai.handoff", "customer_request")

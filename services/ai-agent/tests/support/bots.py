@@ -103,10 +103,16 @@ class BotWorld(KnowledgeWorld):
     # --- inbox events in -------------------------------------------------------------------
 
     async def says(
-        self, thread: Thread, text: str, *, author: InboxAuthor = InboxAuthor.CUSTOMER
+        self,
+        thread: Thread,
+        text: str,
+        *,
+        author: InboxAuthor = InboxAuthor.CUSTOMER,
+        written_at: datetime | None = None,
     ) -> Envelope[InboxEvent]:
-        """Publish the crm's ``message_created`` for a new message, and wait until the bot
-        learnt it (its claim commits with what it changed)."""
+        """Publish the crm's ``message_created`` for a new message (written ``written_at``,
+        by default now), and wait until the bot learnt it (its claim commits with what it
+        changed)."""
         now = datetime.now(UTC)
         data = InboxEvent(
             change=InboxChange.MESSAGE_CREATED,
@@ -119,7 +125,7 @@ class BotWorld(KnowledgeWorld):
                 author=author,
                 kind="text",
                 text=text,
-                occurred_at=now,
+                occurred_at=written_at or now,
             ),
             conversation=self._described(thread),
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,7 +124,8 @@ async def _conversation_changed(
         state.handoff_reason = None
         state.turns = 0
         state.misses = 0
-        state.answered_until = now
+        # The transcript's clock (PostgreSQL's), not this process's.
+        state.answered_until = func.clock_timestamp()
         await _quiet(session, state)
 
 

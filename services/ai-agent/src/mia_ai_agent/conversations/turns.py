@@ -57,14 +57,15 @@ class _Line:
     author: str
     text: str
     at: datetime
+    """when the bot learnt it (the thread's order)"""
 
 
 async def history_of(session: AsyncSession, conversation_id: uuid.UUID) -> list[_Line]:
     rows = (
         await session.execute(
-            select(TranscriptLine.author, TranscriptLine.text, TranscriptLine.at)
+            select(TranscriptLine.author, TranscriptLine.text, TranscriptLine.learned_at)
             .where(TranscriptLine.conversation_id == conversation_id)
-            .order_by(TranscriptLine.at.desc(), TranscriptLine.message_id.desc())
+            .order_by(TranscriptLine.learned_at.desc(), TranscriptLine.message_id.desc())
             .limit(HISTORY)
         )
     ).all()

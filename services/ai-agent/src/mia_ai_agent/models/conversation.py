@@ -49,8 +49,8 @@ class BotConversation(TenantScoped, Base):
     pending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    # The newest customer message a turn answered (or the conversation's closing): later
-    # turns answer only what came after it.
+    # When the bot learnt the newest customer message a turn answered (or when the
+    # conversation was closed): later turns answer only what it learnt after.
     answered_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Lead progression reads the conversation this long after an exchange (debounced).
     lead_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -76,9 +76,16 @@ class TranscriptLine(TenantScoped, Base):
     # customer | agent | bot | system
     author: Mapped[str] = mapped_column(String(16), nullable=False)
     text: Mapped[str | None] = mapped_column(Text)
+    # When the message was written (a customer's: Meta's timestamp, in whole seconds).
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # When the bot learnt it: the order the crm stored the thread in (its events of one
+    # conversation arrive in commit order). The thread is read in this order, since a
+    # customer's whole-second time can sort before the bot's reply it came after.
+    learned_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=sql("clock_timestamp()")
+    )
 
-    __table_args__ = (Index("ix_bot_transcript_conversation", "conversation_id", "at"),)
+    __table_args__ = (Index("ix_bot_transcript_learned", "conversation_id", "learned_at"),)
 
 
 class AiRun(UUIDv7PrimaryKey, TenantScoped, Base):
