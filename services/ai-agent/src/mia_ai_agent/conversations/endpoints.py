@@ -21,6 +21,7 @@ from mia_ai_agent.conversations.schemas import (
     ConsoleOut,
     RunOut,
 )
+from mia_ai_agent.conversations.turns import ThreadLine, split_unanswered
 from mia_ai_agent.identity import Caller
 from mia_ai_agent.models.conversation import AiRun, BotConversation, ScheduledReply
 from mia_ai_agent.personas.service import get_persona
@@ -50,18 +51,16 @@ async def console(
     context: ContextDep,
 ) -> ConsoleOut:
     persona = await get_persona(session, tenant_id=caller.tenant_id, persona_id=persona_id)
-    lines = [(line.author, line.text) for line in body.messages]
-    cut = len(lines)
-    while cut > 0 and lines[cut - 1][0] == "customer":
-        cut -= 1
-    burst = "\n".join(text for _, text in lines[cut:])
-    history = lines[:cut]
     now = datetime.now(UTC)
+    unanswered, history = split_unanswered(
+        [ThreadLine(line.author, line.text, now) for line in body.messages], None
+    )
+    burst = "\n".join(line.text for line in unanswered)
     decision = await decide(
         session,
         turn=TurnInput(
             persona=persona,
-            burst=burst or lines[-1][1],
+            burst=burst or body.messages[-1].text,
             history=history,
             turns=sum(author == "bot" for author, _ in history),
             repeats=0,

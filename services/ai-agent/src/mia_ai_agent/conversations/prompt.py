@@ -15,7 +15,7 @@ from mia_ai_agent.conversations.language import Language
 from mia_ai_agent.knowledge.retrieval import Passage
 from mia_ai_agent.models.persona import Persona
 
-__all__ = ["HistoryLine", "build_messages"]
+__all__ = ["HistoryLine", "build_messages", "quoted"]
 
 HistoryLine = tuple[str, str]
 """(author: customer, agent, bot or system; text)."""
@@ -23,7 +23,7 @@ HistoryLine = tuple[str, str]
 _LANGUAGE_NAMES = {"pt": "Brazilian Portuguese", "en": "English", "es": "Spanish"}
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     # Angle quotation marks (U+2039, U+203A): the quoted text cannot close its tag.
     return text.replace("<", "\u2039").replace(">", "\u203a")
 
@@ -59,7 +59,7 @@ def build_messages(
     if persona.never_promise:
         rules.append("Never promise: " + "; ".join(persona.never_promise) + ".")
     knowledge = "\n\n".join(
-        f'<knowledge source="{_quoted(p.document_title)}">\n{_quoted(p.text)}\n</knowledge>'
+        f'<knowledge source="{quoted(p.document_title)}">\n{quoted(p.text)}\n</knowledge>'
         for p in passages
     )
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(rules)}]
@@ -75,5 +75,5 @@ def build_messages(
         if author == "bot":
             messages.append({"role": "assistant", "content": text})
         elif author in ("customer", "agent"):
-            messages.append({"role": "user", "content": f"<{author}>{_quoted(text)}</{author}>"})
+            messages.append({"role": "user", "content": f"<{author}>{quoted(text)}</{author}>"})
     return messages

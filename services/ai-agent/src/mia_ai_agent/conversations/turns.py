@@ -34,7 +34,7 @@ from mia_ai_agent.personas.repository import PersonaRepository
 from mia_common.db import unit_of_work
 from mia_common.rounds import RoundLoop
 
-__all__ = ["TurnLoop", "history_of"]
+__all__ = ["ThreadLine", "TurnLoop", "history_of", "split_unanswered"]
 
 logger = structlog.get_logger(__name__)
 
@@ -53,14 +53,14 @@ class _Claimed:
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class ThreadLine:
     author: str
     text: str
     at: datetime
     """when the bot learnt it (the thread's order)"""
 
 
-async def history_of(session: AsyncSession, conversation_id: uuid.UUID) -> list[_Line]:
+async def history_of(session: AsyncSession, conversation_id: uuid.UUID) -> list[ThreadLine]:
     rows = (
         await session.execute(
             select(TranscriptLine.author, TranscriptLine.text, TranscriptLine.learned_at)
@@ -69,12 +69,12 @@ async def history_of(session: AsyncSession, conversation_id: uuid.UUID) -> list[
             .limit(HISTORY)
         )
     ).all()
-    return [_Line(author, text or "", at) for author, text, at in reversed(rows)]
+    return [ThreadLine(author, text or "", at) for author, text, at in reversed(rows)]
 
 
-def _burst(
-    lines: list[_Line], answered_until: datetime | None
-) -> tuple[list[_Line], list[tuple[str, str]]]:
+def split_unanswered(
+    lines: list[ThreadLine], answered_until: datetime | None
+) -> tuple[list[ThreadLine], list[tuple[str, str]]]:
     """The customer's unanswered lines (after the last line of anyone else, and after what
     a turn answered already), and the conversation before them."""
     cut = len(lines)
@@ -155,7 +155,7 @@ class TurnLoop:
                 tenant_id=state.tenant_id, persona_id=state.persona_id
             )
             lines = await history_of(session, state.conversation_id)
-            unanswered, before = _burst(lines, state.answered_until)
+            unanswered, before = split_unanswered(lines, state.answered_until)
             burst = "\n".join(line.text for line in unanswered if line.text)
             if persona is None or not persona.enabled or not burst:
                 decision = None

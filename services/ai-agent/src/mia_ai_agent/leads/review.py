@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mia_ai_agent.conversations.guardrails import mentions
+from mia_ai_agent.conversations.prompt import quoted
 from mia_ai_agent.leads.stages import Stage
 from mia_ai_agent.llm.client import TenantModel
 from mia_ai_agent.llm.results import TokenUsage
@@ -100,10 +101,7 @@ async def by_model(
     board = [
         {"id": str(s.id), "name": s.name, "pipeline": s.pipeline, "kind": s.kind} for s in stages
     ]
-    transcript = "\n".join(
-        f"{author}: {text.replace('<', '‹').replace('>', '›')}"  # noqa: RUF001
-        for author, text in history[-30:]
-    )
+    transcript = "\n".join(f"{author}: {quoted(text)}" for author, text in history[-30:])
     result = await model.chat(
         messages=[
             {
