@@ -106,11 +106,28 @@ async def _disable_owner(
     return await c.post(f"/api/v1/users/{second_owner.user_id}/disable", headers=who.headers)
 
 
+async def _list_teams(c: httpx.AsyncClient, who: Actor, team: dict[Role, Actor]) -> httpx.Response:
+    return await c.get("/api/v1/teams", headers=who.headers)
+
+
+async def _write_teams(c: httpx.AsyncClient, who: Actor, team: dict[Role, Actor]) -> httpx.Response:
+    # The owner makes the team, so only the caller's write is judged.
+    created = await c.post("/api/v1/teams", json={"name": "Support"}, headers=team[O].headers)
+    assert created.status_code == 201, created.text
+    return await c.patch(
+        f"/api/v1/teams/{created.json()['id']}",
+        json={"member_ids": [str(team[G].user_id)]},
+        headers=who.headers,
+    )
+
+
 ROWS = [
     Row("see oneself", frozenset({O, A, M, G}), _me),
     Row("see one's company", frozenset({O, A, M, G}), _tenant),
     Row("list users", frozenset({O, A, M}), _list_users),
     Row("read a user", frozenset({O, A, M}), _read_user),
+    Row("list and read teams", frozenset({O, A, M, G}), _list_teams),
+    Row("create, change, delete teams", frozenset({O, A}), _write_teams),
     Row("change company settings", frozenset({O, A}), _update_tenant),
     Row("invite people", frozenset({O, A}), _invite),
     Row("list invitations", frozenset({O, A}), _list_invitations),

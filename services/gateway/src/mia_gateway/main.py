@@ -34,6 +34,7 @@ from mia_gateway.routing.endpoints import router as routing_router
 from mia_gateway.routing.openapi import PublicDocument
 from mia_gateway.spa import mount_dashboard
 from mia_gateway.stream import create_router, ensure_live_topics
+from mia_gateway.teams.endpoints import router as teams_router
 from mia_gateway.tenants.endpoints import router as tenants_router
 from mia_gateway.users.endpoints import router as users_router
 
@@ -42,9 +43,9 @@ __all__ = ["DESCRIPTION", "TITLE", "create_app"]
 TITLE = "Master IA API"
 DESCRIPTION = """The public API of Master IA: the dashboard and integrations use it.
 
-Every area is here: the gateway's own (sign-in, the company, users, invitations, API keys,
-the audit log) and the areas of the services it routes to (the inbox, contacts, channels,
-media, ...). Authenticate with `Authorization: Bearer <access token>` (a signed-in user)
+Every area is here: the gateway's own (sign-in, the company, users, teams, invitations,
+API keys, the audit log) and the areas of the services it routes to (the inbox, contacts,
+channels, media, ...). Authenticate with `Authorization: Bearer <access token>` (a signed-in user)
 or with an API key (`Authorization: Bearer mia_...` or `X-Api-Key: mia_...`).
 
 Errors are problem details (`application/problem+json`, RFC 9457) with a stable `code`.
@@ -83,6 +84,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             oauth_router,
             tenants_router,
             users_router,
+            teams_router,
             invitations_router,
             api_keys_router,
             audit_router,

@@ -9,6 +9,9 @@ token's tenant. Left out of the public document.
 - ``GET /internal/v1/users/{user_id}``: the crm checks the assignee of a conversation.
   Another tenant's user and nobody at all are the same 404 (``user_unknown``): a
   service cannot learn what exists outside its caller's tenant.
+- ``GET /internal/v1/teams/{team_id}``: the crm checks the team a conversation is handed
+  to, and who in it may take it: ``member_ids`` are the active members only. Another
+  tenant's team and none at all are the same 404 (``team_unknown``).
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from mia_common.identity import (
     verify_identity_token,
 )
 from mia_gateway.context import SettingsDep
+from mia_gateway.teams.service import team_for_service
 from mia_gateway.users.service import get_user_of_tenant
 
-__all__ = ["InternalUser", "ServiceIdentity", "router", "service_identity"]
+__all__ = ["InternalTeam", "InternalUser", "ServiceIdentity", "router", "service_identity"]
 
 router = APIRouter(prefix="/internal/v1", include_in_schema=False)
 
@@ -64,4 +68,24 @@ async def read_user(
     user = await get_user_of_tenant(session=session, tenant_id=identity.tenant_id, user_id=user_id)
     return InternalUser(
         id=user.id, tenant_id=user.tenant_id, role=Role(user.role), active=user.disabled_at is None
+    )
+
+
+class InternalTeam(BaseModel):
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    name: str
+    member_ids: list[uuid.UUID]
+
+
+@router.get("/teams/{team_id}", response_model=InternalTeam)
+async def read_team(
+    team_id: uuid.UUID, identity: ServiceIdentity, session: SessionDep
+) -> InternalTeam:
+    found = await team_for_service(session=session, tenant_id=identity.tenant_id, team_id=team_id)
+    return InternalTeam(
+        id=found.team.id,
+        tenant_id=found.team.tenant_id,
+        name=found.team.name,
+        member_ids=found.member_ids,
     )

@@ -1,4 +1,5 @@
-"""The gateway's tables: tenants, users, sessions, invitations, API keys, OAuth links, audit."""
+"""The gateway's tables: tenants, users, teams, sessions, invitations, API keys, OAuth links,
+audit."""
 
 from mia_common.outbox import OutboxEvent, ProcessedEvent
 from mia_gateway.models.api_key import ApiKey
@@ -6,6 +7,7 @@ from mia_gateway.models.audit import AuditEvent
 from mia_gateway.models.invitation import Invitation
 from mia_gateway.models.oauth_identity import OAuthIdentity
 from mia_gateway.models.session import RefreshToken, Session
+from mia_gateway.models.team import Team, TeamMember
 from mia_gateway.models.tenant import Tenant, TenantStatus
 from mia_gateway.models.user import User
 
@@ -18,6 +20,8 @@ __all__ = [
     "ProcessedEvent",
     "RefreshToken",
     "Session",
+    "Team",
+    "TeamMember",
     "Tenant",
     "TenantStatus",
     "User",

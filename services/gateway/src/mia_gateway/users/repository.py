@@ -8,6 +8,7 @@ callers pass them normalized.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,17 @@ class UserRepository:
         return await self.session.scalar(
             select(User).where(User.id == user_id, User.tenant_id == tenant_id)
         )
+
+    async def ids_of_tenant(
+        self, *, tenant_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Which of ``user_ids`` are users of ``tenant_id`` (disabled ones too)."""
+        if not user_ids:
+            return set()
+        found = await self.session.scalars(
+            select(User.id).where(User.tenant_id == tenant_id, User.id.in_(list(user_ids)))
+        )
+        return set(found.all())
 
     async def by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))
