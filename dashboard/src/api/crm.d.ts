@@ -498,8 +498,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Assign to a user, or unassign (agents: only themselves)
-         * @description The user must be an active user of the tenant: 422 `assignee_unknown` or `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked now (the conversation is then left as it was).
+         * Assign to a user, a team or both, or unassign (agents: only themselves)
+         * @description A field left out keeps what the conversation has; null clears it. The user must be an active user of the tenant (422 `assignee_unknown` or `assignee_inactive` otherwise), the team one of the tenant's teams (422 `team_unknown`); 503 `gateway_unavailable` when that cannot be checked now (the conversation is then left as it was). Moving a conversation to another team needs a manager or above (403 `assignment_not_allowed`); an agent may take a conversation of a team only when they are one of its members. The user need not be a member of the conversation's team.
          */
         post: operations["assign_conversation_api_v1_inbox_conversations__conversation_id__assign_post"];
         delete?: never;
@@ -1023,13 +1023,21 @@ export interface components {
         ApiJson: string | number | boolean | components["schemas"]["ApiJson"][] | {
             [key: string]: components["schemas"]["ApiJson"];
         } | null;
-        /** AssignBody */
+        /**
+         * AssignBody
+         * @description The user, the team, or both; a field left out keeps what the conversation has.
+         */
         AssignBody: {
             /**
-             * User Id
-             * @description the user to assign; null unassigns
+             * Team Id
+             * @description the team to assign; null takes the conversation out of its team; absent: unchanged
              */
-            user_id: string | null;
+            team_id?: string | null;
+            /**
+             * User Id
+             * @description the user to assign; null unassigns; absent: unchanged
+             */
+            user_id?: string | null;
         };
         /** AudioReply */
         AudioReply: {
@@ -1784,6 +1792,11 @@ export interface components {
         };
         /** ConversationOut */
         ConversationOut: {
+            /**
+             * Assigned Team Id
+             * @description the team (the gateway's) the conversation is assigned to
+             */
+            assigned_team_id: string | null;
             /** Assigned User Id */
             assigned_user_id: string | null;
             /** Channel */
@@ -7537,8 +7550,10 @@ export interface operations {
                 unread?: boolean;
                 /** @description only those assigned to the caller */
                 mine?: boolean;
-                /** @description only those assigned to nobody */
+                /** @description only those assigned to no user (whatever their team: with team_id, the team's conversations nobody took yet) */
                 unassigned?: boolean;
+                /** @description only those assigned to this team */
+                team_id?: string | null;
                 status?: components["schemas"]["ConversationStatus"] | null;
                 channel_account_id?: string | null;
                 /** @description only the conversations of this contact */

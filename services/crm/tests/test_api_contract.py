@@ -16,8 +16,9 @@ from mia_common.testing.api_contract import check_api_contract
 from support.world import World
 
 # Refusals the document cannot express: a cursor the API never handed out looks like any
-# string, and whether a user id names an active user of the tenant is the gateway's to say.
-REFUSALS_BY_DESIGN = ("invalid_cursor", "assignee_unknown", "assignee_inactive")
+# string, and whether a user id names an active user of the tenant, or a team id one of its
+# teams, is the gateway's to say.
+REFUSALS_BY_DESIGN = ("invalid_cursor", "assignee_unknown", "assignee_inactive", "team_unknown")
 # A merge or dismissal naming one contact twice; an export column naming a field the tenant
 # does not have; the file of an export job still running.
 REFUSALS_BY_DESIGN += ("same_contact", "segment_unknown_field", "export_not_ready")

@@ -10,6 +10,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     last_message: { preview: "Oi, tudo bem?", direction: "in", at: new Date().toISOString(), status: null },
     unread_count: 0,
     assigned_user_id: null,
+    assigned_team_id: null,
     status: "open",
     window: { open: true, closes_at: null },
     created_at: new Date().toISOString(),

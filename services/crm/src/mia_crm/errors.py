@@ -17,6 +17,7 @@ __all__ = [
     "GatewayUnavailable",
     "IdempotencyKeyReused",
     "NoRecipient",
+    "TeamUnknown",
     "WindowClosed",
 ]
 
@@ -85,6 +86,13 @@ class AssigneeInactive(CrmError):
     status_code = 422
     title = "Inactive assignee"
     code = "assignee_inactive"
+
+
+class TeamUnknown(CrmError):
+    # Also another tenant's team: the gateway answers for the caller's tenant only.
+    status_code = 422
+    title = "Unknown team"
+    code = "team_unknown"
 
 
 class GatewayUnavailable(CrmError):

@@ -79,6 +79,7 @@ def inbox_event(
                     channel_account_id=conversation.channel_account_id,
                     status=conversation.status,
                     assigned_user_id=conversation.assigned_user_id,
+                    assigned_team_id=conversation.assigned_team_id,
                 ),
             ),
         ),

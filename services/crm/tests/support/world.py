@@ -107,6 +107,12 @@ class World:
         """A user of another tenant."""
         return self.caller(role, tenant_id=uuid.uuid4())
 
+    def team(self, *members: Caller, tenant_id: uuid.UUID | None = None) -> uuid.UUID:
+        """A team of this tenant (or of ``tenant_id``) the gateway knows, with these members."""
+        return self.gateway.add_team(
+            tenant_id=tenant_id or self.tenant_id, member_ids=[m.user_id for m in members]
+        )
+
     # --- events in -------------------------------------------------------------------------
 
     async def publish(self, topic: str, envelope: Envelope[Any], key: str | None = None) -> None:

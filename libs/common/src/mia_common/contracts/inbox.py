@@ -8,8 +8,8 @@ after the crm committed, the refetch always finds the change. The raw channel to
 not a refresh signal.
 
 The event also says, in a few fields, what changed: the message (who wrote it, its text)
-and the conversation as it is now (its number, status, assignee). The AI agent decides from
-them whether to answer, without reading the crm.
+and the conversation as it is now (its number, status, assignee and team). The AI agent
+decides from them whether to answer, without reading the crm.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ class InboxConversation(BaseModel):
     channel_account_id: uuid.UUID
     status: str
     assigned_user_id: uuid.UUID | None = None
+    assigned_team_id: uuid.UUID | None = None
+    """the gateway's team the conversation is assigned to (absent in older events)"""
 
 
 class InboxEvent(BaseModel):

@@ -234,6 +234,8 @@ async def _join_threads(
         target.last_message_direction = moving.last_message_direction
     if target.assigned_user_id is None:
         target.assigned_user_id = moving.assigned_user_id
+    if target.assigned_team_id is None:
+        target.assigned_team_id = moving.assigned_team_id
     if moving.status == ConversationStatus.OPEN:
         target.status = ConversationStatus.OPEN
     # Leads linked to the moving thread follow it to the joined one.

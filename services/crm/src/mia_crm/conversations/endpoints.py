@@ -15,7 +15,7 @@ from mia_common.text import ApiStr
 from mia_crm.context import ContextDep
 from mia_crm.conversations.repository import ConversationRepository, InboxFilter
 from mia_crm.conversations.schemas import AssignBody, ConversationOut, StatusBody
-from mia_crm.conversations.service import assign, change_status, mark_read
+from mia_crm.conversations.service import UNCHANGED, assign, change_status, mark_read
 from mia_crm.errors import ConversationNotFound
 from mia_crm.identity import Caller, CallerToken
 from mia_crm.models import ConversationStatus
@@ -33,7 +33,16 @@ async def list_conversations(
     cursor: CursorParam = None,
     unread: Annotated[bool, Query(description="only conversations with unread messages")] = False,
     mine: Annotated[bool, Query(description="only those assigned to the caller")] = False,
-    unassigned: Annotated[bool, Query(description="only those assigned to nobody")] = False,
+    unassigned: Annotated[
+        bool,
+        Query(
+            description="only those assigned to no user (whatever their team: with team_id,"
+            " the team's conversations nobody took yet)"
+        ),
+    ] = False,
+    team_id: Annotated[
+        uuid.UUID | None, Query(description="only those assigned to this team")
+    ] = None,
     status: ConversationStatus | None = None,
     channel_account_id: uuid.UUID | None = None,
     contact_id: Annotated[
@@ -48,6 +57,7 @@ async def list_conversations(
         unread=unread,
         assigned_to=caller.user_id if mine else None,
         unassigned=unassigned,
+        team_id=team_id,
         status=status,
         channel_account_id=channel_account_id,
         contact_id=contact_id,
@@ -87,10 +97,14 @@ async def read_all(
 @router.post(
     "/{conversation_id}/assign",
     response_model=ConversationOut,
-    summary="Assign to a user, or unassign (agents: only themselves)",
-    description="The user must be an active user of the tenant: 422 `assignee_unknown` or"
-    " `assignee_inactive` otherwise, 503 `gateway_unavailable` when that cannot be checked"
-    " now (the conversation is then left as it was).",
+    summary="Assign to a user, a team or both, or unassign (agents: only themselves)",
+    description="A field left out keeps what the conversation has; null clears it. The user"
+    " must be an active user of the tenant (422 `assignee_unknown` or `assignee_inactive`"
+    " otherwise), the team one of the tenant's teams (422 `team_unknown`); 503"
+    " `gateway_unavailable` when that cannot be checked now (the conversation is then left"
+    " as it was). Moving a conversation to another team needs a manager or above (403"
+    " `assignment_not_allowed`); an agent may take a conversation of a team only when they"
+    " are one of its members. The user need not be a member of the conversation's team.",
 )
 async def assign_conversation(
     conversation_id: uuid.UUID,
@@ -106,7 +120,8 @@ async def assign_conversation(
         identity_token=token,
         users=context.users,
         conversation_id=conversation_id,
-        user_id=body.user_id,
+        user_id=body.user_id if body.sets_user else UNCHANGED,
+        team_id=body.team_id if body.sets_team else UNCHANGED,
         inbox_topic=context.settings.inbox_topic,
         now=datetime.now(UTC),
     )

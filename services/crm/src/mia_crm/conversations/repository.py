@@ -36,6 +36,8 @@ class InboxFilter:
     unread: bool = False
     assigned_to: uuid.UUID | None = None
     unassigned: bool = False
+    """no user (with ``team_id``: the team's conversations nobody took yet)"""
+    team_id: uuid.UUID | None = None
     status: ConversationStatus | None = None
     channel_account_id: uuid.UUID | None = None
     contact_id: uuid.UUID | None = None
@@ -156,6 +158,8 @@ class ConversationRepository:
             query = query.where(Conversation.assigned_user_id == inbox.assigned_to)
         if inbox.unassigned:
             query = query.where(Conversation.assigned_user_id.is_(None))
+        if inbox.team_id is not None:
+            query = query.where(Conversation.assigned_team_id == inbox.team_id)
         if inbox.status is not None:
             query = query.where(Conversation.status == inbox.status.value)
         if inbox.channel_account_id is not None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mia_common.customer_window import reply_window
 from mia_crm.conversations.repository import ConversationView
@@ -49,6 +49,9 @@ class ConversationOut(BaseModel):
     last_message: LastMessage
     unread_count: int
     assigned_user_id: uuid.UUID | None
+    assigned_team_id: uuid.UUID | None = Field(
+        description="the team (the gateway's) the conversation is assigned to"
+    )
     status: ConversationStatus
     window: WindowOut
     created_at: datetime
@@ -78,6 +81,7 @@ class ConversationOut(BaseModel):
             ),
             unread_count=conversation.unread_count,
             assigned_user_id=conversation.assigned_user_id,
+            assigned_team_id=conversation.assigned_team_id,
             status=ConversationStatus(conversation.status),
             window=WindowOut(open=window.open, closes_at=window.closes_at),
             created_at=conversation.created_at,
@@ -85,9 +89,33 @@ class ConversationOut(BaseModel):
 
 
 class AssignBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """The user, the team, or both; a field left out keeps what the conversation has."""
 
-    user_id: uuid.UUID | None = Field(description="the user to assign; null unassigns")
+    # The document says it too: an empty body names nothing to assign.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    user_id: uuid.UUID | None = Field(
+        default=None, description="the user to assign; null unassigns; absent: unchanged"
+    )
+    team_id: uuid.UUID | None = Field(
+        default=None,
+        description="the team to assign; null takes the conversation out of its team;"
+        " absent: unchanged",
+    )
+
+    @model_validator(mode="after")
+    def _names_something(self) -> AssignBody:
+        if not self.model_fields_set:
+            raise ValueError("name user_id, team_id or both")
+        return self
+
+    @property
+    def sets_user(self) -> bool:
+        return "user_id" in self.model_fields_set
+
+    @property
+    def sets_team(self) -> bool:
+        return "team_id" in self.model_fields_set
 
 
 class StatusBody(BaseModel):

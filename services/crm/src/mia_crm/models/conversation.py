@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mia_common.db import Base, TenantScoped, Timestamped, UUIDv7PrimaryKey
@@ -32,6 +32,9 @@ class Conversation(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     channel_account_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ConversationStatus.OPEN)
     assigned_user_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The gateway's team (the gateway owns teams: no foreign key, no copy of the team). A
+    # conversation may have a team and no user yet ("the sales team's, nobody took it").
+    assigned_team_id: Mapped[uuid.UUID | None] = mapped_column()
     unread_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # The customer's latest message: WhatsApp's 24-hour customer-service window runs from it.
     last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -51,4 +54,14 @@ class Conversation(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
         ),
         Index("ix_conversations_inbox_order", "tenant_id", "last_message_at", "id"),
         Index("ix_conversations_contact_id", "contact_id"),
+        # The inbox filtered by team, in the inbox's order: one ordered index scan. Partial:
+        # conversations with no team (most, in a tenant without teams) are not in it.
+        Index(
+            "ix_conversations_team_inbox_order",
+            "tenant_id",
+            "assigned_team_id",
+            "last_message_at",
+            "id",
+            postgresql_where=text("assigned_team_id IS NOT NULL"),
+        ),
     )
