@@ -1,7 +1,8 @@
 """A persona answers a customer end to end, every service its own process: the customer
 writes on WhatsApp (the sandbox), the crm stores it, the ai-agent answers from the
-company's FAQ, the crm records the bot's reply in the thread and the sender delivers it;
-asking for a person hands the conversation over, and the bot then stays quiet."""
+company's FAQ, the crm records the bot's reply in the thread and the sender delivers it,
+the customer seeing "typing…" meanwhile; asking for a person hands the conversation over,
+and the bot then stays quiet."""
 
 from __future__ import annotations
 
@@ -48,10 +49,16 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
         connected = await connect_through(gateway, stack, sandbox)
         phone_number_id = connected.phone_number_id
         await persona_on_the_number(
-            gateway, account_id=connected.account["id"], faq=FAQ, name="Sofia"
+            gateway,
+            account_id=connected.account["id"],
+            faq=FAQ,
+            name="Sofia",
+            # Long enough for "typing…" (none is shown for a reply due within a second).
+            min_delay_seconds=1.5,
+            max_delay_seconds=2,
         )
 
-        await sandbox.customer_message(
+        question = await sandbox.customer_message(
             phone_number_id=phone_number_id,
             from_="+5511977776666",
             name="Bia",
@@ -83,6 +90,9 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
 
         [sent] = await wait_until(delivered_to_the_customer, timeout=60, message="sent to Meta")
         assert "2 a 5 dias úteis" in sent.body["text"]["body"]
+        [receipt] = await sandbox.read_receipts(message_id=question.wamid)
+        assert receipt.typing, "the customer saw typing… against their question"
+        assert receipt.at <= sent.accepted_at
 
         await sandbox.customer_message(
             phone_number_id=phone_number_id,

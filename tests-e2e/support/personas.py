@@ -19,7 +19,9 @@ async def persona_on_the_number(
     faq: list[dict[str, str]],
     name: str,
     indexed_seconds: float = 60.0,
+    **fields: Any,
 ) -> dict[str, Any]:
+    """``fields`` override the persona's (its delays, its handoff rule)."""
     base = await gateway.post("/api/v1/ai/knowledge-bases", json={"name": "Loja"})
     assert base.status_code == 201, base.text
     base_id = base.json()["id"]
@@ -42,6 +44,7 @@ async def persona_on_the_number(
             "debounce_seconds": 0.5,
             "min_delay_seconds": 0,
             "max_delay_seconds": 0.5,
+            **fields,
         },
     )
     assert persona.status_code == 201, persona.text

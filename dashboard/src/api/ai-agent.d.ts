@@ -1086,6 +1086,8 @@ export interface components {
             guidelines?: string[];
             /** Handoff Message */
             handoff_message?: string | null;
+            /** Handoff Team Id */
+            handoff_team_id?: string | null;
             /** Handoff User Id */
             handoff_user_id?: string | null;
             /**
@@ -1184,6 +1186,8 @@ export interface components {
             guidelines?: string[];
             /** Handoff Message */
             handoff_message?: string | null;
+            /** Handoff Team Id */
+            handoff_team_id?: string | null;
             /** Handoff User Id */
             handoff_user_id?: string | null;
             /**
@@ -1279,6 +1283,8 @@ export interface components {
             guidelines?: string[] | null;
             /** Handoff Message */
             handoff_message?: string | null;
+            /** Handoff Team Id */
+            handoff_team_id?: string | null;
             /** Handoff User Id */
             handoff_user_id?: string | null;
             /** Human Pause Minutes */

@@ -45,4 +45,5 @@ def test_sms_has_no_window_so_it_is_always_open() -> None:
 def test_free_form_content_needs_the_window_and_templates_do_not() -> None:
     assert needs_open_window("text")
     assert needs_open_window("media")
+    assert needs_open_window("typing")
     assert not needs_open_window("template")

@@ -280,8 +280,45 @@ async def test_marking_a_message_read_answers_success(
 
     assert response.status_code == 200
     assert response.json() == {"success": True}
-    assert sandbox.sandbox.ledger.marked_read() == [(PHONE_NUMBER_ID, "wamid.INBOUND")]
+    [receipt] = await sandbox.client.read_receipts(phone_number_id=PHONE_NUMBER_ID)
+    assert (receipt.message_id, receipt.typing) == ("wamid.INBOUND", True)
     assert await sandbox.client.sent() == []
+
+
+async def test_a_plain_read_receipt_shows_no_typing_and_a_bad_indicator_is_refused(
+    graph: httpx.AsyncClient, sandbox: SandboxHandle
+) -> None:
+    read = {"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.PLAIN"}
+    assert (await graph.post(f"/{PHONE_NUMBER_ID}/messages", json=read)).status_code == 200
+    refused = await graph.post(
+        f"/{PHONE_NUMBER_ID}/messages",
+        json={**read, "message_id": "wamid.BAD", "typing_indicator": {"type": "audio"}},
+    )
+
+    assert refused.status_code == 400
+    assert "typing_indicator" in refused.json()["error"]["error_data"]["details"]
+    receipts = await sandbox.client.read_receipts()
+    assert [(r.message_id, r.typing) for r in receipts] == [("wamid.PLAIN", False)]
+
+
+async def test_a_fault_aimed_at_read_receipts_refuses_one_and_leaves_sends_alone(
+    graph: httpx.AsyncClient, sandbox: SandboxHandle
+) -> None:
+    await sandbox.client.add_fault(
+        "130429", phone_number_id=PHONE_NUMBER_ID, applies_to="read_receipts", count=1
+    )
+    read = {"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.R"}
+
+    throttled = await graph.post(f"/{PHONE_NUMBER_ID}/messages", json=read)
+    sent = await graph.post(
+        f"/{PHONE_NUMBER_ID}/messages", json=_send(type="text", text={"body": "oi"})
+    )
+    fine = await graph.post(f"/{PHONE_NUMBER_ID}/messages", json=read)
+
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == 130429
+    assert (sent.status_code, fine.status_code) == (200, 200)
+    assert len(await sandbox.client.read_receipts()) == 1
 
 
 async def test_the_read_status_can_be_switched_off() -> None:

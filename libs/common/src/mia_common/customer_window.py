@@ -30,9 +30,9 @@ __all__ = [
 ]
 
 CUSTOMER_SERVICE_WINDOW: Final = timedelta(hours=24)
-FREE_FORM_CONTENT: Final = frozenset({"text", "media"})
+FREE_FORM_CONTENT: Final = frozenset({"text", "media", "typing"})
 """Content types (``SendRequest.content.type``) that need the window open; a template
-does not."""
+does not. A typing indicator answers a customer's message, so it needs it too."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,24 +9,8 @@ import httpx
 
 from mia_common.contracts import Channel
 from support.fake_twilio import FakeTwilio
+from support.sms import sms_account
 from support.world import Company, World, customer_phone
-
-
-async def sms_account(client: httpx.AsyncClient, twilio: FakeTwilio, company: Company) -> str:
-    sender = customer_phone()
-    fake = twilio.add_account(numbers=[sender])
-    created = await client.post(
-        "/api/v1/channels/accounts",
-        json={
-            "channel": "sms",
-            "account_sid": fake.sid,
-            "auth_token": fake.auth_token,
-            "from_number": sender,
-        },
-        headers=company.headers(),
-    )
-    assert created.status_code == 201, created.text
-    return str(created.json()["id"])
 
 
 async def test_an_sms_goes_out_through_twilio_without_any_window(

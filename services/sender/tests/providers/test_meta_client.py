@@ -264,3 +264,71 @@ async def test_check_reads_the_phone_number_object(graph: FakeGraph) -> None:
     await client.aclose()
     assert graph.seen[0].method == "GET"
     assert graph.seen[0].url == f"{graph.url}/v23.0/106540352242922"
+
+
+def typing_request() -> SendRequest:
+    return request(content={"type": "typing"}, reply_to_external_id="wamid.CUSTOMER", origin="ai")
+
+
+def test_a_typing_indicator_is_a_read_receipt_of_the_customers_message() -> None:
+    assert message_body(typing_request()) == {
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": "wamid.CUSTOMER",
+        "typing_indicator": {"type": "text"},
+    }
+
+
+def test_a_typing_indicator_must_name_the_message_it_answers() -> None:
+    with pytest.raises(ValueError, match="reply_to_external_id"):
+        request(content={"type": "typing"})
+
+
+async def test_a_shown_typing_indicator_is_accepted_under_the_customers_message_id(
+    graph: FakeGraph,
+) -> None:
+    async def answer(_request: web.Request) -> web.StreamResponse:
+        return web.json_response({"success": True})
+
+    graph.answer = answer
+    client = graph.provider()
+    result = await client.send(CREDENTIALS, typing_request())
+    await client.aclose()
+
+    assert result.external_message_id == "wamid.CUSTOMER"
+    assert json.loads(graph.seen[0].body)["typing_indicator"] == {"type": "text"}
+
+
+async def test_a_typing_indicator_is_never_retried_and_a_lost_answer_fails_it(
+    graph: FakeGraph,
+) -> None:
+    async def throttled(_request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {"error": {"message": "(#130429) Rate limit hit", "code": 130429}}, status=429
+        )
+
+    graph.answer = throttled
+    client = graph.provider(timeout=0.3)
+    with pytest.raises(ProviderError) as raised:
+        await client.send(CREDENTIALS, typing_request())
+    assert raised.value.action is ErrorAction.FAIL
+    assert raised.value.code == "130429"
+
+    async def silent(_request: web.Request) -> web.StreamResponse:
+        await graph.released.wait()  # past the client's read timeout
+        return web.Response()
+
+    graph.answer = silent
+    with pytest.raises(ProviderError) as lost:
+        await client.send(CREDENTIALS, typing_request())
+    await client.aclose()
+    assert (lost.value.action, lost.value.code) == (ErrorAction.FAIL, "typing_not_shown")
+
+
+async def test_a_typing_indicator_meta_did_not_confirm_fails(graph: FakeGraph) -> None:
+    graph.answer = _accepted  # a message's answer, not {"success": true}
+    client = graph.provider()
+    with pytest.raises(ProviderError) as raised:
+        await client.send(CREDENTIALS, typing_request())
+    await client.aclose()
+    assert raised.value.action is ErrorAction.FAIL

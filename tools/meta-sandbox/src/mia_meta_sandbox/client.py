@@ -14,6 +14,7 @@ from mia_meta_sandbox.schemas import (
     FaultOut,
     NumberOut,
     NumberStats,
+    ReadReceiptOut,
     SentMessageOut,
     SentPage,
     Stats,
@@ -200,6 +201,18 @@ class SandboxClient:
         answer = await self._json("GET", "/sandbox/sent", params={"offset": offset, "limit": limit})
         return SentPage.model_validate(answer)
 
+    async def read_receipts(
+        self, *, phone_number_id: str | None = None, message_id: str | None = None
+    ) -> list[ReadReceiptOut]:
+        """Customer messages a business marked read, with or without "typing…"."""
+        params = {
+            key: value
+            for key, value in (("phone_number_id", phone_number_id), ("message_id", message_id))
+            if value is not None
+        }
+        answer = await self._json("GET", "/sandbox/read-receipts", params=params)
+        return [ReadReceiptOut.model_validate(item) for item in answer]
+
     async def stats(self) -> Stats:
         return Stats.model_validate(await self._json("GET", "/sandbox/stats"))
 
@@ -221,7 +234,7 @@ class SandboxClient:
         hold_seconds: float = 0.0,
         accept_after_hold: bool = False,
         seed: int | None = None,
-        applies_to: Literal["messages", "message_templates"] = "messages",
+        applies_to: Literal["messages", "message_templates", "read_receipts"] = "messages",
     ) -> str:
         """Inject a fault; returns its id."""
         body = {

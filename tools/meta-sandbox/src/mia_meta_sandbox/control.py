@@ -21,6 +21,7 @@ from mia_meta_sandbox.schemas import (
     NumberIn,
     NumberOut,
     NumberStats,
+    ReadReceiptOut,
     SentMessageOut,
     SentPage,
     Stats,
@@ -263,6 +264,24 @@ async def list_sent(
         phone_number_id=phone_number_id, to=to, biz_opaque_callback_data=biz_opaque_callback_data
     )
     return SentPage(total=len(found), items=[_sent_out(m) for m in found[offset : offset + limit]])
+
+
+@router.get(
+    "/read-receipts",
+    summary="Customer messages marked read (with the typing indicator or not), oldest first",
+    response_model=list[ReadReceiptOut],
+)
+async def list_read_receipts(
+    sandbox: SandboxDep, phone_number_id: str | None = None, message_id: str | None = None
+) -> list[ReadReceiptOut]:
+    return [
+        ReadReceiptOut(
+            phone_number_id=r.phone_number_id, message_id=r.message_id, typing=r.typing, at=r.at
+        )
+        for r in sandbox.ledger.marked_read()
+        if (phone_number_id is None or r.phone_number_id == phone_number_id)
+        and (message_id is None or r.message_id == message_id)
+    ]
 
 
 @router.get(

@@ -9,7 +9,8 @@ holds the request ``hold_seconds`` first, then either refuses it or, with
 wamid, which is exactly the ambiguous case an exactly-once sender must survive.
 
 ``applies_to="message_templates"`` aims a fault at ``GET /{waba_id}/message_templates``
-instead (an expired token, an outage, a hold), matched by the number whose token reads.
+instead (an expired token, an outage, a hold), matched by the number whose token reads;
+``applies_to="read_receipts"`` at marking a customer's message read (the typing indicator).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from mia_meta_sandbox.graph_errors import CATALOGUE, GraphErrorSpec
 __all__ = ["Fault", "FaultBook", "FaultCall", "FaultMode", "recipient_identity"]
 
 FaultMode = Literal["sync", "async"]
-# Which Graph call a fault refuses: sends (the default) or template list reads.
-FaultCall = Literal["messages", "message_templates"]
+# Which Graph call a fault refuses: sends (the default), template list reads or read
+# receipts.
+FaultCall = Literal["messages", "message_templates", "read_receipts"]
 # What a template read can be refused with: the account's token, or Meta itself.
 _TEMPLATE_READ_CODES = ("190", "1", "2", "500", "timeout")
+# What a read receipt can be refused with: the same, and the number's throughput.
+_READ_RECEIPT_CODES = (*_TEMPLATE_READ_CODES, "130429")
 
 
 def recipient_identity(value: str) -> str:
@@ -66,6 +70,13 @@ class Fault:
             raise ValueError(
                 "a message_templates fault is sync, names no recipient, and has one of the "
                 f"codes {', '.join(_TEMPLATE_READ_CODES)}"
+            )
+        if self.applies_to == "read_receipts" and (
+            self.code not in _READ_RECEIPT_CODES or self.mode != "sync" or self.recipient
+        ):
+            raise ValueError(
+                "a read_receipts fault is sync, names no recipient, and has one of the "
+                f"codes {', '.join(_READ_RECEIPT_CODES)}"
             )
         if self.code == "timeout" and self.hold_seconds <= 0:
             raise ValueError("a timeout fault needs hold_seconds > 0")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -52,12 +53,26 @@ async def _json_body(request: Request) -> Any:
         raise invalid_parameter("The request body is not valid JSON.") from None
 
 
-def _mark_read(sandbox: Sandbox, number: RegisteredNumber, body: dict[str, Any]) -> Response:
-    """``{"status": "read", "message_id": ...}``: mark an inbound message read (and type)."""
+async def _mark_read(sandbox: Sandbox, number: RegisteredNumber, body: dict[str, Any]) -> Response:
+    """``{"status": "read", "message_id": ...}``: mark an inbound message read, and with
+    ``"typing_indicator": {"type": "text"}`` show "typing…" to the customer as well."""
     message_id = body.get("message_id")
     if not isinstance(message_id, str) or not message_id:
         raise invalid_parameter("The parameter message_id is required.")
-    sandbox.ledger.record_marked_read(number.phone_number_id, message_id)
+    indicator = body.get("typing_indicator")
+    if indicator is not None and (
+        not isinstance(indicator, dict) or indicator.get("type") != "text"
+    ):
+        raise invalid_parameter("typing_indicator['type'] must be 'text'.")
+    fault = sandbox.faults.draw(number.phone_number_id, (), "read_receipts")
+    if fault is not None:
+        if fault.code == "timeout":
+            await asyncio.sleep(fault.hold_seconds)
+        if not (fault.code == "timeout" and fault.accept_after_hold):
+            raise GraphError(fault.spec, label=fault.code)
+    sandbox.ledger.record_marked_read(
+        number.phone_number_id, message_id, typing=indicator is not None, at=datetime.now(UTC)
+    )
     return JSONResponse({"success": True})
 
 
@@ -70,7 +85,7 @@ async def send_message(
         number = sandbox.numbers.authorize(phone_number_id, request.headers.get("authorization"))
         body = await _json_body(request)
         if isinstance(body, dict) and body.get("status") == "read":
-            return _mark_read(sandbox, number, body)
+            return await _mark_read(sandbox, number, body)
         outbound = parse_send(body)
         if outbound.media_id is not None and sandbox.media.get(outbound.media_id) is None:
             raise invalid_parameter(f"{outbound.type}['id'] {outbound.media_id} is not a media id.")

@@ -82,9 +82,10 @@ class FaultIn(_In):
         default=False, description="timeout only: accept the send once the hold is over"
     )
     seed: int | None = Field(default=None, description="makes a rate fault reproducible")
-    applies_to: Literal["messages", "message_templates"] = Field(
+    applies_to: Literal["messages", "message_templates", "read_receipts"] = Field(
         default="messages",
-        description="the Graph call it refuses: sends, or template list reads (190, 1, 2, 500, "
+        description="the Graph call it refuses: sends, template list reads or read receipts "
+        "(with the typing indicator); the last two by number only (190, 1, 2, 500, 130429, "
         "timeout)",
     )
 
@@ -115,6 +116,13 @@ class SentMessageOut(_Out):
     accepted_monotonic: float
     status: str
     failure_code: int | None = None
+
+
+class ReadReceiptOut(_Out):
+    phone_number_id: str
+    message_id: str
+    typing: bool
+    at: datetime
 
 
 class SentPage(_Out):

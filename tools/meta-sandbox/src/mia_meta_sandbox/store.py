@@ -18,12 +18,23 @@ __all__ = [
     "Conversation",
     "ConversationBook",
     "NumberTally",
+    "ReadReceipt",
     "SendLedger",
     "SentMessage",
     "max_in_one_second",
 ]
 
 CONVERSATION_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class ReadReceipt:
+    """A business marked a customer's message read, perhaps showing "typing…" with it."""
+
+    phone_number_id: str
+    message_id: str
+    typing: bool
+    at: datetime
 
 
 @dataclass
@@ -79,7 +90,7 @@ class SendLedger:
         self._accepted: dict[str, list[SentMessage]] = defaultdict(list)
         self._by_wamid: dict[str, SentMessage] = {}
         self._refused: dict[str, Counter[str]] = defaultdict(Counter)
-        self._marked_read: list[tuple[str, str]] = []
+        self._marked_read: list[ReadReceipt] = []
 
     def record_accepted(self, message: SentMessage) -> None:
         # Appended as accepted, so each number's list is sorted by monotonic time.
@@ -89,10 +100,12 @@ class SendLedger:
     def record_refused(self, phone_number_id: str, code: str) -> None:
         self._refused[phone_number_id][code] += 1
 
-    def record_marked_read(self, phone_number_id: str, message_id: str) -> None:
-        self._marked_read.append((phone_number_id, message_id))
+    def record_marked_read(
+        self, phone_number_id: str, message_id: str, *, typing: bool, at: datetime
+    ) -> None:
+        self._marked_read.append(ReadReceipt(phone_number_id, message_id, typing, at))
 
-    def marked_read(self) -> list[tuple[str, str]]:
+    def marked_read(self) -> list[ReadReceipt]:
         return list(self._marked_read)
 
     def by_wamid(self, wamid: str) -> SentMessage | None:

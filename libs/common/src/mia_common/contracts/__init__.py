@@ -11,6 +11,7 @@ from mia_common.contracts.ai import (
     AiHandoff,
     AiLeadUpdate,
     AiReply,
+    AiTyping,
     AiUsage,
     Citation,
     HandoffReason,
@@ -60,6 +61,7 @@ from mia_common.contracts.messages import (
     StatusValue,
     TemplateContent,
     TextContent,
+    TypingContent,
 )
 from mia_common.contracts.templates import TemplateStatusChanged
 from mia_common.contracts.topics import TOPICS, Topic, dead_letter_topic
@@ -73,6 +75,7 @@ __all__ = [
     "AiHandoff",
     "AiLeadUpdate",
     "AiReply",
+    "AiTyping",
     "AiUsage",
     "Channel",
     "ChannelAccountState",
@@ -118,6 +121,7 @@ __all__ = [
     "TemplateStatusChanged",
     "TextContent",
     "Topic",
+    "TypingContent",
     "dead_letter_topic",
     "new_event_id",
 ]

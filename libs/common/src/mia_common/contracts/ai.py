@@ -29,6 +29,7 @@ __all__ = [
     "AiHandoff",
     "AiLeadUpdate",
     "AiReply",
+    "AiTyping",
     "AiUsage",
     "Citation",
     "HandoffReason",
@@ -71,6 +72,27 @@ class AiReply(_Contract):
     occurred_at: datetime
 
 
+class AiTyping(_Contract):
+    """The persona is writing: an answer waits its humanized delay. Where the channel
+    shows it (the WhatsApp Cloud API), the crm asks the sender for the typing indicator
+    against the customer's message ``in_reply_to_message_id``, which also marks that
+    message read; on other channels, or once a person holds the conversation, it is
+    dropped. Meta clears the indicator at the next message or after 25 seconds, so a
+    long answer in several messages is preceded by one of these per message."""
+
+    type: Literal["ai.typing"] = "ai.typing"
+    request_id: uuid.UUID = Field(description="the send request's id: one indicator per id")
+    run_id: uuid.UUID
+    persona_id: uuid.UUID
+    conversation_id: uuid.UUID
+    contact_id: uuid.UUID
+    in_reply_to_message_id: uuid.UUID = Field(description="the customer's message (crm id)")
+    until: datetime = Field(
+        description="the reply's time: an indicator not shown by then is dropped"
+    )
+    occurred_at: datetime
+
+
 class HandoffReason(StrEnum):
     CUSTOMER_REQUEST = "customer_request"
     NO_CONFIDENT_ANSWER = "no_confident_answer"
@@ -84,8 +106,9 @@ class HandoffReason(StrEnum):
 
 
 class AiHandoff(_Contract):
-    """The persona gives the conversation to people: the crm assigns it (``assign_to``, or
-    leaves it unassigned for the team's queue), adds ``summary`` as a note and sends
+    """The persona gives the conversation to people: the crm assigns it (to
+    ``assign_to_team_id``'s queue and/or ``assign_to_user_id``; neither: unassigned, for
+    whoever picks it up), adds ``summary`` as a note and sends
     ``customer_message`` as the bot's. The bot stays quiet there until a person hands the
     conversation back (or closes it)."""
 
@@ -99,6 +122,7 @@ class AiHandoff(_Contract):
     reason: HandoffReason
     detail: str | None = Field(default=None, max_length=500)
     assign_to_user_id: uuid.UUID | None = None
+    assign_to_team_id: uuid.UUID | None = None
     summary: str = Field(max_length=4000, description="the note left for the person")
     customer_message: str | None = Field(default=None, max_length=4096)
     occurred_at: datetime
@@ -165,6 +189,7 @@ class AiUsage(_Contract):
 
 
 AiEvent = Annotated[
-    AiReply | AiHandoff | AiAction | AiLeadUpdate | AiUsage, Field(discriminator="type")
+    AiReply | AiTyping | AiHandoff | AiAction | AiLeadUpdate | AiUsage,
+    Field(discriminator="type"),
 ]
 """The data of an ``Envelope`` on ``ai.events.v1``."""

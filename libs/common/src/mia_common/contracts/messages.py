@@ -31,6 +31,7 @@ __all__ = [
     "StatusValue",
     "TemplateContent",
     "TextContent",
+    "TypingContent",
 ]
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$", examples=["+5511999990000"])]
@@ -168,7 +169,19 @@ class MediaContent(_Contract):
     filename: str | None = None
 
 
-SendContent = Annotated[TextContent | TemplateContent | MediaContent, Field(discriminator="type")]
+class TypingContent(_Contract):
+    """Not a message: the customer sees "typing…" while an answer is on its way. On the
+    WhatsApp Cloud API it marks the customer's message (``reply_to_external_id``) read and
+    shows the indicator until the next message or for at most 25 seconds; no other channel
+    has one. It gets no message id, and the sender never retries it (a late indicator is
+    worse than none)."""
+
+    type: Literal["typing"] = "typing"
+
+
+SendContent = Annotated[
+    TextContent | TemplateContent | MediaContent | TypingContent, Field(discriminator="type")
+]
 
 
 ORIGIN_HEADER = "mia-origin"
@@ -209,6 +222,10 @@ class SendRequest(_Contract):
     def _someone_receives_it(self) -> SendRequest:
         if self.to is None and self.to_user_id is None:
             raise ValueError("to or to_user_id is required")
+        if isinstance(self.content, TypingContent) and not self.reply_to_external_id:
+            raise ValueError(
+                "a typing indicator names the message it answers (reply_to_external_id)"
+            )
         return self
 
 

@@ -3,17 +3,19 @@ is published as an ``ai.reply`` for the crm to record and send.
 
 Claimed with ``FOR UPDATE SKIP LOCKED`` and marked sent in the transaction that stages the
 event, so a part leaves once whichever process gets it. A part whose conversation was taken
-by people, paused or handed off meanwhile is cancelled instead.
+by people, paused or handed off meanwhile is cancelled instead. A part with another after
+it is followed by "typing…" until that one is due.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from mia_ai_agent.conversations.events import decision_event
+from mia_ai_agent.conversations.typing import typing_before
 from mia_ai_agent.models.conversation import AiRun, BotConversation, ScheduledReply
 from mia_ai_agent.models.persona import Persona
 from mia_common.contracts import AiReply, Citation
@@ -62,6 +64,7 @@ class DeliveryLoop:
                 )
             ).all()
             staged: list[StagedEvent] = []
+            followed: list[tuple[ScheduledReply, BotConversation]] = []
             for part, state, run, persona_name in rows:
                 held = (
                     state.assigned_user_id is not None
@@ -72,6 +75,8 @@ class DeliveryLoop:
                     part.state = "cancelled"
                     continue
                 part.state = "sent"
+                if part.part < part.parts:
+                    followed.append((part, state))
                 staged.append(
                     decision_event(
                         topic=self._topic,
@@ -86,6 +91,7 @@ class DeliveryLoop:
                             text=part.text,
                             part=part.part,
                             parts=part.parts,
+                            in_reply_to_message_id=part.in_reply_to_message_id,
                             citations=[
                                 Citation(
                                     chunk_id=s["chunk_id"],
@@ -99,6 +105,41 @@ class DeliveryLoop:
                         ),
                     )
                 )
+            staged.extend(await _typing_before_next(session, followed, self._topic, now))
             if staged:
                 await add_events(session, staged)
             return len(rows)
+
+
+async def _typing_before_next(
+    session: AsyncSession,
+    followed: list[tuple[ScheduledReply, BotConversation]],
+    ai_topic: str,
+    now: datetime,
+) -> list[StagedEvent]:
+    """ "typing…" for each part that comes after one just sent (and is not yet due)."""
+    if not followed:
+        return []
+    states = {part.run_id: state for part, state in followed}
+    upcoming = (
+        await session.scalars(
+            select(ScheduledReply).where(
+                tuple_(ScheduledReply.run_id, ScheduledReply.part).in_(
+                    [(part.run_id, part.part + 1) for part, _ in followed]
+                ),
+                ScheduledReply.state == "pending",
+            )
+        )
+    ).all()
+    staged = []
+    for part in upcoming:
+        typing = typing_before(
+            part,
+            persona_id=states[part.run_id].persona_id,
+            contact_id=states[part.run_id].contact_id,
+            ai_topic=ai_topic,
+            now=now,
+        )
+        if typing is not None:
+            staged.append(typing)
+    return staged

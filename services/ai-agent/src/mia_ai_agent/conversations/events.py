@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from mia_common.contracts import AiAction, AiHandoff, AiLeadUpdate, AiReply, Envelope
+from mia_common.contracts import AiAction, AiHandoff, AiLeadUpdate, AiReply, AiTyping, Envelope
 from mia_common.contracts.campaigns import EVENT_TYPE_HEADER
 from mia_common.contracts.topics import AI_EVENTS
 from mia_common.outbox import StagedEvent
@@ -18,7 +18,7 @@ __all__ = ["SOURCE", "decision_event"]
 
 SOURCE = "/services/ai-agent"
 
-Decided = AiReply | AiHandoff | AiAction | AiLeadUpdate
+Decided = AiReply | AiTyping | AiHandoff | AiAction | AiLeadUpdate
 
 
 def decision_event(*, topic: str, tenant_id: uuid.UUID, data: Decided) -> StagedEvent:

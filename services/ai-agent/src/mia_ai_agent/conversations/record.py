@@ -1,8 +1,9 @@
 """Writing down a decision: the run (the "why"), and what it makes happen.
 
 A reply becomes scheduled parts, each due after its humanized delay (the delivery loop
-publishes them); a handoff is published at once and the conversation is the people's from
-then on; tools' actions leave as ``ai.action`` events; a model call's tokens are counted.
+publishes them), the first preceded by "typing…"; a handoff is published at once and the
+conversation is the people's from then on; tools' actions leave as ``ai.action`` events;
+a model call's tokens are counted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_ai_agent.conversations.decide import Decision
 from mia_ai_agent.conversations.events import decision_event
 from mia_ai_agent.conversations.humanize import delay_seconds, split_reply
+from mia_ai_agent.conversations.typing import typing_before
 from mia_ai_agent.models.conversation import AiRun, BotConversation, ScheduledReply
 from mia_ai_agent.models.persona import Persona
 from mia_ai_agent.usage.recorder import Purpose, record_usage
@@ -98,10 +100,13 @@ async def schedule_reply(
     *,
     persona: Persona,
     run: AiRun,
-    conversation_id: uuid.UUID,
+    state: BotConversation,
     text: str,
+    in_reply_to_message_id: uuid.UUID | None,
+    ai_topic: str,
     now: datetime,
 ) -> list[ScheduledReply]:
+    """The answer's parts, due one after another; "typing…" staged for the first."""
     parts = split_reply(text)
     due = now
     scheduled = []
@@ -116,16 +121,26 @@ async def schedule_reply(
                 id=new_uuid7(),
                 tenant_id=persona.tenant_id,
                 run_id=run.id,
-                conversation_id=conversation_id,
+                conversation_id=state.conversation_id,
                 part=number,
                 parts=len(parts),
                 text=part,
                 due_at=due,
+                in_reply_to_message_id=in_reply_to_message_id,
                 state="pending",
             )
         )
     session.add_all(scheduled)
     await session.flush()
+    typing = typing_before(
+        scheduled[0],
+        persona_id=persona.id,
+        contact_id=state.contact_id,
+        ai_topic=ai_topic,
+        now=now,
+    )
+    if typing is not None:
+        await add_events(session, [typing])
     return scheduled
 
 
@@ -159,6 +174,7 @@ async def stage_handoff(
         reason=HandoffReason(decision.reason),
         detail=decision.detail[:500] if decision.detail else None,
         assign_to_user_id=persona.handoff_user_id,
+        assign_to_team_id=persona.handoff_team_id,
         summary=summary_of(history, reason=decision.reason, detail=decision.detail),
         customer_message=decision.customer_message,
         occurred_at=now,

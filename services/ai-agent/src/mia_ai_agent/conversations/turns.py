@@ -258,8 +258,10 @@ class TurnLoop:
                 session,
                 persona=persona,
                 run=run,
-                conversation_id=state.conversation_id,
+                state=state,
                 text=decision.reply,
+                in_reply_to_message_id=claimed.pending_message_id,
+                ai_topic=self._topic,
                 now=now,
             )
             state.turns += 1

@@ -133,6 +133,8 @@ class ScheduledReply(TenantScoped, Base):
     parts: Mapped[int] = mapped_column(Integer, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # The customer's message (crm id) the answer is for: what "typing…" is shown against.
+    in_reply_to_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # pending | sent | cancelled
     state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
 

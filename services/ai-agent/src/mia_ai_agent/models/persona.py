@@ -55,6 +55,8 @@ class Persona(UUIDv7PrimaryKey, Timestamped, TenantScoped, Base):
     # A person's reply in a conversation silences the bot there for this long.
     human_pause_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=60)
     handoff_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The gateway's team whose queue a handed-off conversation joins (with or without a user).
+    handoff_team_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     handoff_message: Mapped[str | None] = mapped_column(Text)
     after_hours_message: Mapped[str | None] = mapped_column(Text)
     # Lead progression: apply the AI's verdict at or above this confidence, suggest below.

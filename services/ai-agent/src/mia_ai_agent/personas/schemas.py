@@ -92,6 +92,7 @@ class _PersonaFields(BaseModel):
     max_turns: int = Field(default=12, ge=1, le=200)
     human_pause_minutes: int = Field(default=60, ge=0, le=10_080)
     handoff_user_id: uuid.UUID | None = None
+    handoff_team_id: uuid.UUID | None = None
     handoff_message: str | None = Field(default=None, max_length=1000)
     after_hours_message: str | None = Field(default=None, max_length=1000)
     lead_threshold: float = Field(default=0.8, ge=0, le=1)
@@ -135,6 +136,7 @@ class PersonaUpdate(BaseModel):
     max_turns: int | None = Field(default=None, ge=1, le=200)
     human_pause_minutes: int | None = Field(default=None, ge=0, le=10_080)
     handoff_user_id: uuid.UUID | None = None
+    handoff_team_id: uuid.UUID | None = None
     handoff_message: str | None = Field(default=None, max_length=1000)
     after_hours_message: str | None = Field(default=None, max_length=1000)
     lead_threshold: float | None = Field(default=None, ge=0, le=1)
@@ -144,7 +146,12 @@ class PersonaUpdate(BaseModel):
         """The fields the caller sent (null included: it clears an optional one)."""
         sent = self.model_dump(exclude_unset=True, mode="json")
         sent.pop("version", None)
-        for key in ("channel_account_ids", "knowledge_base_ids", "handoff_user_id"):
+        for key in (
+            "channel_account_ids",
+            "knowledge_base_ids",
+            "handoff_user_id",
+            "handoff_team_id",
+        ):
             if key in sent and sent[key] is not None:
                 sent[key] = getattr(self, key)
         return sent
@@ -189,6 +196,7 @@ class PersonaOut(_PersonaFields):
             max_turns=persona.max_turns,
             human_pause_minutes=persona.human_pause_minutes,
             handoff_user_id=persona.handoff_user_id,
+            handoff_team_id=persona.handoff_team_id,
             handoff_message=persona.handoff_message,
             after_hours_message=persona.after_hours_message,
             lead_threshold=persona.lead_threshold,

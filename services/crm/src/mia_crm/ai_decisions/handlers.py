@@ -1,6 +1,7 @@
 """``ai.events.v1``: the AI agent's decisions, each applied once in its own transaction.
 
-Replies and handoffs change conversations, actions (tag, field, close) and lead updates
+Replies and handoffs change conversations, a typing indicator becomes a send (nothing
+stored), actions (tag, field, close) and lead updates
 change contacts and leads, with the AI as the actor; usage records are the agent's own
 bookkeeping (skipped).
 """
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mia_common.contracts import AiAction, AiHandoff, AiLeadUpdate, AiReply, Envelope
+from mia_common.contracts import AiAction, AiHandoff, AiLeadUpdate, AiReply, AiTyping, Envelope
 from mia_common.contracts.ai import AiEvent
 from mia_common.db import unit_of_work
 from mia_common.outbox import claim_event
 from mia_crm.ai_decisions.actions import apply_action, apply_lead_update
 from mia_crm.ai_decisions.service import apply_handoff, apply_reply
+from mia_crm.ai_decisions.typing import apply_typing
 from mia_crm.context import CrmContext
 
 __all__ = ["CONSUMER", "handle_ai_event"]
@@ -24,7 +26,7 @@ CONSUMER = "crm.ai"
 
 async def handle_ai_event(context: CrmContext, event: Envelope[AiEvent]) -> None:
     decision = event.data
-    if not isinstance(decision, AiReply | AiHandoff | AiAction | AiLeadUpdate):
+    if not isinstance(decision, AiReply | AiTyping | AiHandoff | AiAction | AiLeadUpdate):
         return
     settings = context.settings
     async with unit_of_work(context.infra.sessions) as session:
@@ -38,6 +40,14 @@ async def handle_ai_event(context: CrmContext, event: Envelope[AiEvent]) -> None
                 reply=decision,
                 send_topic=settings.send_topic,
                 inbox_topic=settings.inbox_topic,
+                now=now,
+            )
+        elif isinstance(decision, AiTyping):
+            await apply_typing(
+                session,
+                tenant_id=event.tenantid,
+                typing=decision,
+                send_topic=settings.send_topic,
                 now=now,
             )
         elif isinstance(decision, AiHandoff):

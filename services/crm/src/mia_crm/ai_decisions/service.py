@@ -11,18 +11,17 @@ import uuid
 from datetime import datetime
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mia_common.contracts import AiHandoff, AiReply, ConsentStatus
-from mia_crm.consent.keywords import consent_channel_of
+from mia_common.contracts import AiHandoff, AiReply
+from mia_crm.ai_decisions.consent import opted_out
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.errors import ConversationNotFound, ConversationTaken, NoRecipient, WindowClosed
 from mia_crm.inbox_events import announce_updated
 from mia_crm.messages.replies import BotAuthor, send_reply
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.messages.schemas import TextReply
-from mia_crm.models import ContactConsent, ConversationNote
+from mia_crm.models import ConversationNote
 
 __all__ = ["apply_handoff", "apply_reply"]
 
@@ -132,7 +131,7 @@ async def _bot_message(
     if conversation is None:
         logger.info("bot reply dropped: no such conversation", conversation=str(conversation_id))
         return False
-    if await _opted_out(
+    if await opted_out(
         session, tenant_id=tenant_id, contact_id=contact_id, channel=conversation.channel
     ):
         logger.info("bot reply dropped: the contact opted out", conversation=str(conversation_id))
@@ -156,16 +155,3 @@ async def _bot_message(
         logger.info("bot reply dropped", conversation=str(conversation_id), reason=refusal.code)
         return False
     return True
-
-
-async def _opted_out(
-    session: AsyncSession, *, tenant_id: uuid.UUID, contact_id: uuid.UUID, channel: str
-) -> bool:
-    status = await session.scalar(
-        select(ContactConsent.status).where(
-            ContactConsent.tenant_id == tenant_id,
-            ContactConsent.contact_id == contact_id,
-            ContactConsent.channel == consent_channel_of(channel).value,
-        )
-    )
-    return status == ConsentStatus.OPTED_OUT

@@ -33,6 +33,16 @@ class MessageRepository:
         query = select(Message.id).where(Message.tenant_id == tenant_id, Message.id == message_id)
         return (await self.session.scalar(query)) is not None
 
+    async def inbound(self, *, tenant_id: uuid.UUID, message_id: uuid.UUID) -> Message | None:
+        """A customer's message of this tenant, or None (another tenant's, an outbound one,
+        or nothing at all)."""
+        query = select(Message).where(
+            Message.tenant_id == tenant_id,
+            Message.id == message_id,
+            Message.direction == Direction.IN.value,
+        )
+        return (await self.session.scalars(query)).first()
+
     async def add(self, message: Message) -> Message:
         self.session.add(message)
         await self.session.flush()

@@ -37,6 +37,7 @@ from mia_common.contracts import (
     SendResult,
 )
 from mia_common.text import without_nul
+from mia_crm.ai_decisions.typing import is_typing_ref
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
@@ -68,6 +69,8 @@ async def apply_outcome(
     """Record what the sender did with one of our replies; None when it is not ours."""
     if not is_ours(outcome):
         return None  # a campaign's or the AI's send: their services track it
+    if is_typing_ref(outcome.origin_ref):
+        return None  # the bot's typing indicator: no message to update
     message_id = _uuid_or_none(outcome.origin_ref) or outcome.request_id
     message = await MessageRepository.from_session(session).outbound_for_update(
         tenant_id=tenant_id, message_id=message_id

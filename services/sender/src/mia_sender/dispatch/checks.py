@@ -3,7 +3,8 @@
 In order: a provider exists for the channel; ``not_after`` has not passed; then, for the
 WhatsApp Cloud API only (SMS has neither), the 24-hour window (free-form messages need it
 open), the daily messaging limit (templates to customers outside their window count
-against the portfolio's tier) and the pair rate (hold the customer back, not the account).
+against the portfolio's tier) and the pair rate (hold the customer back, not the account;
+a typing indicator is not paced).
 Each step is one Redis round trip for the whole claim, not one per send.
 """
 
@@ -91,6 +92,12 @@ class SendChecks:
                 new_customers.append(send)
         paceable.extend(await self._admit(session, account, new_customers, verdicts))
 
+        # A typing indicator is no message to the customer: Meta's pair rate does not
+        # count it, and holding it back would only make it late.
+        for send in paceable:
+            if send.content.get("type") == "typing":
+                verdicts[send.request_id] = None
+        paceable = [send for send in paceable if send.request_id not in verdicts]
         pairs = await self._pacer.try_recipients(
             account.id, [send.recipient_key for send in paceable]
         )

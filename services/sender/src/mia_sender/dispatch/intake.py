@@ -8,7 +8,8 @@ offsets are committed and it moves on; the per-account dispatchers do the slow p
 partition its requests share with other accounts.
 
 Requests that can never be sent (unknown or another tenant's account, a deleted one,
-a channel the account does not have, an SMS to a user id, already past ``not_after``, a
+a channel the account does not have, an SMS to a user id, a typing indicator where the
+channel has none, already past ``not_after``, a
 text holding U+0000) are recorded as failed with their outcome, in the same transaction,
 with 0 attempts. A U+0000 is stored replaced (PostgreSQL refuses the character, and one
 such request must not hold up the batch it came in).
@@ -110,6 +111,8 @@ class Intake:
             return refusals.account_deleted()
         if facts.channel != request.channel.value:
             return refusals.channel_mismatch(request.channel.value, facts.channel)
+        if request.content.type == "typing" and facts.channel != Channel.WHATSAPP_CLOUD.value:
+            return refusals.recipient_unsupported("only the WhatsApp Cloud API shows typing")
         if facts.channel == Channel.SMS.value and request.to is None:
             return refusals.recipient_unsupported("SMS reaches phone numbers only, not user ids")
         if request.not_after is not None and request.not_after <= datetime.now(UTC):

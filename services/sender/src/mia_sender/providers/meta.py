@@ -23,7 +23,12 @@ import aiohttp
 import orjson
 
 from mia_common.contracts import SendRequest
-from mia_common.contracts.messages import MediaContent, TemplateContent, TextContent
+from mia_common.contracts.messages import (
+    MediaContent,
+    TemplateContent,
+    TextContent,
+    TypingContent,
+)
 from mia_sender.metrics import PROVIDER_SECONDS
 from mia_sender.providers.base import (
     ErrorAction,
@@ -149,6 +154,8 @@ class MetaProvider:
             return _Answer(response.status, decoded, response.headers.get("Retry-After"))
 
     async def send(self, credentials: MetaCredentials, request: SendRequest) -> ProviderAccepted:
+        if isinstance(request.content, TypingContent):
+            return await self._show_typing(credentials, request)
         url = f"{self._base}/{credentials.phone_number_id}/messages"
         started = time.perf_counter()
         result = "error"
@@ -172,6 +179,46 @@ class MetaProvider:
             raise OutcomeUnknown(f"{type(exc).__name__}: {exc}") from exc
         finally:
             PROVIDER_SECONDS.labels("whatsapp_cloud", result).observe(time.perf_counter() - started)
+
+    async def _show_typing(
+        self, credentials: MetaCredentials, request: SendRequest
+    ) -> ProviderAccepted:
+        """Mark the customer's message read with the typing indicator. One call, never
+        retried: the indicator only matters in the seconds before the answer, which waits
+        behind it, so anything but a confirmation fails it at once (a token Meta refuses
+        still pauses the account). Meta answers ``{"success": true}`` and no message id;
+        the accepted send keeps the id of the message it was shown against."""
+        url = f"{self._base}/{credentials.phone_number_id}/messages"
+        started = time.perf_counter()
+        result = "fail"
+        try:
+            try:
+                answer = await self._call("POST", url, credentials, body=message_body(request))
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                raise ProviderError(
+                    code="typing_not_shown",
+                    title="the typing indicator could not be shown",
+                    action=ErrorAction.FAIL,
+                    detail=f"{type(exc).__name__}: {exc}",
+                ) from exc
+            if not answer.is_success:
+                error = classify(answer.status, answer.body)
+                if error.action in (ErrorAction.RETRY, ErrorAction.DELAY_RECIPIENT):
+                    error.action = ErrorAction.FAIL
+                result = error.action.value
+                raise error
+            if not (isinstance(answer.body, dict) and answer.body.get("success") is True):
+                raise ProviderError(
+                    code="typing_not_shown",
+                    title="Meta did not confirm the typing indicator",
+                    action=ErrorAction.FAIL,
+                    detail=f"HTTP {answer.status}",
+                )
+            result = "accepted"
+        finally:
+            PROVIDER_SECONDS.labels("whatsapp_cloud", result).observe(time.perf_counter() - started)
+        assert request.reply_to_external_id is not None  # the contract requires it
+        return ProviderAccepted(external_message_id=request.reply_to_external_id)
 
     async def check(self, credentials: MetaCredentials) -> dict[str, Any]:
         """``GET /{version}/{phone_number_id}``: proves the token may use the number."""
@@ -303,7 +350,15 @@ class MetaProvider:
 
 
 def message_body(request: SendRequest) -> dict[str, Any]:
-    """Meta's JSON for ``request`` (text, template or media; a reply; a phone or a BSUID)."""
+    """Meta's JSON for ``request`` (text, template or media; a reply; a phone or a BSUID;
+    a typing indicator, which is a read receipt)."""
+    if isinstance(request.content, TypingContent):
+        return {
+            "messaging_product": "whatsapp",
+            "status": "read",
+            "message_id": request.reply_to_external_id,
+            "typing_indicator": {"type": "text"},
+        }
     body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
     if request.to is not None:
         # Meta takes the number without the leading '+' (it also tolerates it).

@@ -231,6 +231,9 @@ def _content_form(request: SendRequest) -> dict[str, str]:
         if content.caption:
             form["Body"] = content.caption
         return form
+    if not isinstance(content, TemplateContent):
+        # Intake refuses these on SMS already; a stored one must still never be sent.
+        raise _unsupported("SMS shows no typing indicator")
     body = render_template_text(content)
     if body is None:
         raise _unsupported(f"template {content.name!r} carries no body text to send as a plain SMS")
