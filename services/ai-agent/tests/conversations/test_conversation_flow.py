@@ -94,7 +94,11 @@ async def test_a_handoff_is_published_and_the_bot_stays_quiet_until_the_conversa
     world: BotWorld,
 ) -> None:
     base = await world.store_base()
-    persona = await world.persona(knowledge_base_ids=[base], handoff_user_id=str(world.tenant_id))
+    persona = await world.persona(
+        knowledge_base_ids=[base],
+        handoff_user_id=str(world.tenant_id),
+        handoff_team_id=str(uuid.uuid4()),
+    )
     thread = Thread()
 
     await world.says(thread, "quero falar com um atendente")
@@ -104,6 +108,7 @@ async def test_a_handoff_is_published_and_the_bot_stays_quiet_until_the_conversa
     assert handoff["type"] == "ai.handoff"
     assert handoff["reason"] == "customer_request"
     assert handoff["assign_to_user_id"] == persona["handoff_user_id"]
+    assert handoff["assign_to_team_id"] == persona["handoff_team_id"]
     assert "quero falar com um atendente" in handoff["summary"]
     assert "equipe" in handoff["customer_message"]
 

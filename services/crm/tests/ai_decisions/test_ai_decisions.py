@@ -164,6 +164,39 @@ async def test_a_handoff_tells_the_customer_leaves_the_summary_and_assigns(world
     )
 
 
+async def test_a_handoff_to_a_team_puts_the_conversation_in_its_queue(world: World) -> None:
+    inbound = await world.deliver(phone="+5511912340007", text="quero falar com o financeiro")
+    contact_id = await world.contact_id_of(inbound)
+    team_id = uuid.uuid4()
+    handoff = AiHandoff(
+        request_id=uuid.uuid4(),
+        run_id=uuid.uuid4(),
+        persona_id=PERSONA,
+        persona_name="Sofia",
+        conversation_id=inbound.conversation_id,
+        contact_id=uuid.UUID(contact_id),
+        reason=HandoffReason.CUSTOMER_REQUEST,
+        assign_to_team_id=team_id,
+        summary="Cliente pediu o financeiro.",
+        occurred_at=datetime.now(UTC),
+    )
+
+    await publish(
+        world,
+        Envelope[AiHandoff](
+            type=AI_EVENTS.name, source="/services/ai-agent", tenantid=world.tenant_id, data=handoff
+        ),
+    )
+
+    conversation = await world.conversation_of(inbound)
+    assert (conversation["assigned_team_id"], conversation["assigned_user_id"]) == (
+        str(team_id),
+        None,
+    )
+    queue = await world.get("/api/v1/inbox/conversations", team_id=str(team_id), unassigned="true")
+    assert [c["id"] for c in queue["items"]] == [str(inbound.conversation_id)]
+
+
 async def test_an_inbound_message_is_described_in_its_inbox_event(world: World) -> None:
     inbound = await world.deliver(phone="+5511912340006", text="Vocês abrem sábado?")
 

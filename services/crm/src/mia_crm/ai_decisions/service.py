@@ -67,8 +67,10 @@ async def apply_handoff(
     now: datetime,
 ) -> None:
     """The customer told (as the bot), the summary left as the persona's note, then the
-    conversation assigned: in that order, since the bot may not write once someone holds
-    it. A conversation a person took already keeps its holder and still gets the note."""
+    conversation assigned (to the persona's team's queue, its agent, or both): in that
+    order, since the bot may not write once someone holds it. A conversation a person took
+    already keeps its holder (and team) and still gets the note; one already in a team
+    stays in it. The persona's team is not asked of the gateway: the tenant chose it."""
     if handoff.customer_message:
         await _bot_message(
             session,
@@ -103,8 +105,11 @@ async def apply_handoff(
             text=handoff.summary,
         )
     )
-    if conversation.assigned_user_id is None and handoff.assign_to_user_id is not None:
-        conversation.assigned_user_id = handoff.assign_to_user_id
+    if conversation.assigned_user_id is None:
+        if handoff.assign_to_user_id is not None:
+            conversation.assigned_user_id = handoff.assign_to_user_id
+        if conversation.assigned_team_id is None and handoff.assign_to_team_id is not None:
+            conversation.assigned_team_id = handoff.assign_to_team_id
     await session.flush()
     await announce_updated(session, conversation, topic=inbox_topic, occurred_at=now)
 
