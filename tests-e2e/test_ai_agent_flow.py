@@ -1,8 +1,8 @@
 """A persona answers a customer end to end, every service its own process: the customer
 writes on WhatsApp (the sandbox), the crm stores it, the ai-agent answers from the
 company's FAQ, the crm records the bot's reply in the thread and the sender delivers it,
-the customer seeing "typing…" meanwhile; asking for a person hands the conversation over,
-and the bot then stays quiet."""
+the customer seeing "typing…" meanwhile; asking for a person hands the conversation over
+to the persona's team (the gateway's), and the bot then stays quiet."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
         await _log_in(gateway, company)
         connected = await connect_through(gateway, stack, sandbox)
         phone_number_id = connected.phone_number_id
+        team = await gateway.post("/api/v1/teams", json={"name": "Atendimento"})
+        assert team.status_code == 201, team.text
         await persona_on_the_number(
             gateway,
             account_id=connected.account["id"],
@@ -56,6 +58,7 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
             # Long enough for "typing…" (none is shown for a reply due within a second).
             min_delay_seconds=1.5,
             max_delay_seconds=2,
+            handoff_team_id=team.json()["id"],
         )
 
         question = await sandbox.customer_message(
@@ -110,6 +113,11 @@ async def test_a_persona_answers_a_customer_and_hands_over_on_request(
 
         note = await wait_until(handed_over, timeout=60, message="the handoff note")
         assert note["author_persona_name"] == "Sofia"
+        queue = await gateway.get(
+            "/api/v1/inbox/conversations",
+            params={"team_id": team.json()["id"], "unassigned": "true"},
+        )
+        assert [c["assigned_team_id"] for c in queue.json()["items"]] == [team.json()["id"]]
         assert "quero falar com um atendente" in note["text"]
         told = await wait_until(
             lambda: _sent_count(sandbox, phone_number_id, 2), timeout=60, message="told"
