@@ -48,6 +48,7 @@ describe("team page", { timeout: 30_000 }, () => {
     const bodies: unknown[] = [];
     fakeGateway({
       "GET /api/v1/users": () => page([ANA, BRUNO]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([]),
       "POST /api/v1/invitations": async (request) => {
         const body = (await request.json()) as { email: string; role: string };
@@ -89,6 +90,7 @@ describe("team page", { timeout: 30_000 }, () => {
   it("checks the address before sending and shows the server's refusal", async () => {
     const seen = fakeGateway({
       "GET /api/v1/users": () => page([ANA]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([PENDING]),
       "POST /api/v1/invitations": () =>
         problem(409, "an account with this email already exists", "email_taken"),
@@ -113,6 +115,7 @@ describe("team page", { timeout: 30_000 }, () => {
   it("shows the fields a 422 names", async () => {
     fakeGateway({
       "GET /api/v1/users": () => page([ANA]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([]),
       "POST /api/v1/invitations": () =>
         new Response(
@@ -144,6 +147,7 @@ describe("team page", { timeout: 30_000 }, () => {
     const bodies: unknown[] = [];
     fakeGateway({
       "GET /api/v1/users": () => page([ANA, BRUNO]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([]),
       [`PATCH /api/v1/users/${BRUNO.id}`]: async (request) => {
         const body = (await request.json()) as { role: string };
@@ -176,6 +180,7 @@ describe("team page", { timeout: 30_000 }, () => {
   it("disables a user after confirmation", async () => {
     const seen = fakeGateway({
       "GET /api/v1/users": () => page([ANA, BRUNO]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([]),
       [`POST /api/v1/users/${BRUNO.id}/disable`]: () => json({ ...BRUNO, disabled: true }),
     });
@@ -195,6 +200,7 @@ describe("team page", { timeout: 30_000 }, () => {
   it("revokes an invitation after confirmation", async () => {
     fakeGateway({
       "GET /api/v1/users": () => page([ANA]),
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([PENDING]),
       [`DELETE /api/v1/invitations/${PENDING.id}`]: () => new Response(null, { status: 204 }),
     });
@@ -223,6 +229,7 @@ describe("team page", { timeout: 30_000 }, () => {
         cursors.push(cursor);
         return cursor ? page([BRUNO]) : page([ANA], ANA.id);
       },
+      "GET /api/v1/teams": () => page([]),
       "GET /api/v1/invitations": () => page([]),
     });
     renderSignedIn(<TeamPage />);
@@ -239,6 +246,7 @@ describe("team page", { timeout: 30_000 }, () => {
     const seen = fakeGateway({
       "GET /api/v1/me": () => json(meAs("manager")),
       "GET /api/v1/users": () => page([{ ...ANA, role: "manager" }, BRUNO]),
+      "GET /api/v1/teams": () => page([]),
     });
     renderSignedIn(<TeamPage />);
 

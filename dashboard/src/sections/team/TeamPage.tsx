@@ -1,10 +1,12 @@
-// The team section: the company's users and, for admins and owners, invitations and the
-// controls to change roles and access. Managers read; agents are told what they may not see.
+// The team section: the company's users and teams and, for admins and owners, invitations
+// and the controls to change roles, access and teams. Managers read; agents are told what
+// they may not see.
 import { Alert, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { InvitationsList, InviteForm } from "./Invitations";
 import { useAccess } from "./roles";
+import { TeamsSection } from "./TeamsSection";
 import { UsersTable } from "./UsersTable";
 
 export default function TeamPage() {
@@ -42,6 +44,7 @@ export default function TeamPage() {
             <Title order={4}>{t("team.users.title")}</Title>
             <UsersTable canManage={canManage} role={role} userId={userId} />
           </Stack>
+          <TeamsSection canManage={canManage} />
           {canManage && <InvitationsList />}
         </>
       )}

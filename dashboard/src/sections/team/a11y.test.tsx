@@ -1,4 +1,5 @@
 import { cleanup, screen } from "@testing-library/react";
+import userEvent, { PointerEventsCheckLevel } from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { endSession } from "../../auth/session";
@@ -28,21 +29,38 @@ async function violations() {
 describe("accessibility", { timeout: 30_000 }, () => {
   it("the team page has no serious violations", async () => {
     fakeGateway({
-      "GET /api/v1/users": () =>
+      // One page and a cursor to a second, empty one (the teams' names read every page).
+      "GET /api/v1/users": (request) =>
+        new URL(request.url).searchParams.get("cursor")
+          ? json({ items: [], next_cursor: null })
+          : json({
+              items: [
+                { ...ME.user, disabled: false, last_login_at: null, created_at: "2026-01-01T00:00:00Z" },
+                {
+                  id: "0193a000-0000-7000-8000-000000000002",
+                  email: "bruno@acme.example",
+                  name: "Bruno",
+                  role: "agent",
+                  disabled: true,
+                  last_login_at: "2026-11-27T12:00:00Z",
+                  created_at: "2026-02-01T00:00:00Z",
+                },
+              ],
+              next_cursor: "0193a000-0000-7000-8000-000000000002",
+            }),
+      "GET /api/v1/teams": () =>
         json({
           items: [
-            { ...ME.user, disabled: false, last_login_at: null, created_at: "2026-01-01T00:00:00Z" },
             {
-              id: "0193a000-0000-7000-8000-000000000002",
-              email: "bruno@acme.example",
-              name: "Bruno",
-              role: "agent",
-              disabled: true,
-              last_login_at: "2026-11-27T12:00:00Z",
-              created_at: "2026-02-01T00:00:00Z",
+              id: "0193b000-0000-7000-8000-0000000000a1",
+              name: "Support",
+              description: "Questions after a sale",
+              member_ids: [ME.user.id, "0193a000-0000-7000-8000-000000000002"],
+              created_at: "2026-11-01T00:00:00Z",
+              updated_at: "2026-11-01T00:00:00Z",
             },
           ],
-          next_cursor: "0193a000-0000-7000-8000-000000000002",
+          next_cursor: null,
         }),
       "GET /api/v1/invitations": () =>
         json({
@@ -61,6 +79,7 @@ describe("accessibility", { timeout: 30_000 }, () => {
     renderSignedIn(<TeamPage />);
     await screen.findByRole("button", { name: "Enable Bruno" });
     await screen.findByText("carla@acme.example");
+    await screen.findByText("Ana, Bruno (disabled)");
 
     expect(await violations()).toEqual([]);
   });
@@ -97,6 +116,26 @@ describe("accessibility", { timeout: 30_000 }, () => {
     });
     renderSignedIn(<SettingsPage />);
     await screen.findByRole("button", { name: "Revoke the key ERP sync" });
+
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the team form has no serious violations", async () => {
+    fakeGateway({
+      "GET /api/v1/users": () =>
+        json({
+          items: [
+            { ...ME.user, disabled: false, last_login_at: null, created_at: "2026-01-01T00:00:00Z" },
+          ],
+          next_cursor: null,
+        }),
+      "GET /api/v1/invitations": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/teams": () => json({ items: [], next_cursor: null }),
+    });
+    renderSignedIn(<TeamPage />);
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
+    await user.click(await screen.findByRole("button", { name: "New team" }));
+    await screen.findByRole("checkbox", { name: "Ana" });
 
     expect(await violations()).toEqual([]);
   });
