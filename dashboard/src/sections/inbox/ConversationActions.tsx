@@ -1,6 +1,7 @@
 // The open conversation's controls: who holds it (assign to me, to a teammate, unassign),
 // open or closed, and the team's notes. Each change shows at once and is undone, with a
-// toast saying why, when the crm refuses it (an agent may only take unassigned ones).
+// toast saying why, when the crm refuses it (an agent may only take unassigned ones, and a
+// team's only as one of its members).
 import { Badge, Button, Group, Menu } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import {
@@ -26,6 +27,7 @@ import {
   patchConversation,
   setConversationStatus,
 } from "./queries";
+import { teamInTheWay, useTeams } from "./teams";
 
 export function useMyself() {
   return useQuery({ queryKey: ["auth", "me"], queryFn: fetchMe, staleTime: 5 * 60_000 });
@@ -50,8 +52,13 @@ export function AssignMenu({ conversation }: { conversation: Conversation }) {
   const queryClient = useQueryClient();
   const me = useMyself();
   const teammates = useTeammates();
+  const teams = useTeams();
   const myId = me.data?.user?.id ?? null;
   const holder = conversation.assigned_user_id;
+  // An agent outside the conversation's team is told so instead of offered to take it.
+  const notMyTeam = holder
+    ? undefined
+    : teamInTheWay(conversation, teams.data, { id: myId, role: me.data?.role });
 
   const nameOf = (userId: string | null) => {
     if (!userId) return t("inbox.assignment.unassigned");
@@ -102,9 +109,14 @@ export function AssignMenu({ conversation }: { conversation: Conversation }) {
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
-        {myId && holder !== myId && (
+        {myId && holder !== myId && !notMyTeam && (
           <Menu.Item leftSection={<IconUserPlus size={16} />} onClick={() => assign.mutate(myId)}>
             {t("inbox.assignment.assignToMe")}
+          </Menu.Item>
+        )}
+        {notMyTeam && (
+          <Menu.Item leftSection={<IconUserPlus size={16} />} disabled>
+            {t("inbox.teams.membersOnly", { name: notMyTeam.name })}
           </Menu.Item>
         )}
         {holder && (

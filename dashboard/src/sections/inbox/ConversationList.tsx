@@ -1,4 +1,5 @@
-// The conversation list: search (debounced), a filter, unread badges, infinite scroll.
+// The conversation list: search (debounced), a filter and a team, unread badges, infinite
+// scroll.
 // The rows are a listbox (one tab stop): ArrowUp/ArrowDown or k/j move, Home/End jump,
 // Enter or Space opens; the open conversation is its selected option.
 import {
@@ -27,6 +28,8 @@ import type { Conversation } from "../../api/inbox";
 import { relativeTime } from "./format";
 import classes from "./inbox.module.css";
 import { type ConversationFilter, fetchConversations, inboxKeys } from "./queries";
+import { TeamFilter } from "./TeamControls";
+import { teamOf, useTeams } from "./teams";
 
 const FILTERS: ConversationFilter[] = ["all", "unread", "mine", "unassigned"];
 
@@ -46,9 +49,12 @@ export function ConversationList({ selectedId, onSelect, searchRef, focusId }: C
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 300);
   const [filter, setFilter] = useState<ConversationFilter>("all");
+  const [pickedTeam, setPickedTeam] = useState<string | null>(null);
+  // A team removed since it was picked filters nothing any more.
+  const teamId = teamOf(useTeams().data, pickedTeam) ? pickedTeam : null;
   const query = useInfiniteQuery({
-    queryKey: inboxKeys.conversations(filter, q),
-    queryFn: ({ pageParam }) => fetchConversations(filter, q, pageParam),
+    queryKey: inboxKeys.conversations(filter, q, teamId),
+    queryFn: ({ pageParam }) => fetchConversations(filter, q, pageParam, teamId),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
@@ -130,13 +136,14 @@ export function ConversationList({ selectedId, onSelect, searchRef, focusId }: C
         onChange={(value) => setFilter(value as ConversationFilter)}
         data={FILTERS.map((value) => ({ value, label: t(`inbox.filter.${value}`) }))}
       />
+      <TeamFilter value={teamId} onChange={setPickedTeam} />
       <ScrollArea style={{ flex: 1 }} type="auto">
         {query.isPending ? (
           <ListSkeleton />
         ) : query.isError ? (
           <Alert color="red">{t("inbox.loadFailed")}</Alert>
         ) : items.length === 0 ? (
-          q || filter !== "all" ? (
+          q || filter !== "all" || teamId ? (
             <Text c="dimmed" ta="center" py="xl">
               {t("inbox.noMatch")}
             </Text>

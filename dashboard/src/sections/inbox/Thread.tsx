@@ -36,6 +36,7 @@ import { BotBadge, BotSwitch } from "./BotPieces";
 import { Composer } from "./Composer";
 import { ContactLeads } from "./ContactLeads";
 import { AssignMenu, NotesButton, StatusControl } from "./ConversationActions";
+import { TeamMenu } from "./TeamControls";
 import { clockTime } from "./format";
 import { NotesDrawer } from "./Notes";
 import { fetchMessages, inboxKeys, markRead } from "./queries";
@@ -157,6 +158,7 @@ export function Thread({ conversation, onBack, composerRef }: ThreadProps) {
         </Group>
         <Group gap="xs">
           <BotSwitch conversationId={conversation.id} newestMessageId={newest?.id ?? null} />
+          <TeamMenu conversation={conversation} />
           <AssignMenu conversation={conversation} />
           <ContactLeads contactId={contact.id} conversationId={conversation.id} />
           <NotesButton onOpen={() => setNotesOpen(true)} />

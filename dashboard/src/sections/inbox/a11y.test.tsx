@@ -20,8 +20,18 @@ async function violations() {
 
 describe("inbox accessibility", { timeout: 30_000 }, () => {
   it("the list and an open conversation have no serious violations", async () => {
-    const maria = conversation({ unread_count: 2 });
+    const sales = {
+      id: "5a1e5000-0000-4000-8000-000000000001",
+      name: "Sales",
+      description: null,
+      member_ids: [],
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
+    };
+    // In a team: the list's team filter and the thread's team control are checked too.
+    const maria = conversation({ unread_count: 2, assigned_team_id: sales.id });
     fakeGateway({
+      "GET /api/v1/teams": () => json({ items: [sales], next_cursor: null }),
       "GET /api/v1/inbox/conversations": () =>
         json({ items: [maria, conversation({ id: "other", contact: { id: "j", name: "João", phone: null, user_id: null } })], next_cursor: null }),
       [`GET /api/v1/inbox/conversations/${maria.id}`]: () => json(maria),
@@ -44,6 +54,8 @@ describe("inbox accessibility", { timeout: 30_000 }, () => {
     await userEvent.click(await screen.findByRole("option", { name: /Maria Silva/ }));
     await screen.findByRole("img", { name: "Delivered" });
     await screen.findByRole("button", { name: "Load older messages" });
+    await screen.findByRole("button", { name: "Team: Sales" });
+    await screen.findByRole("textbox", { name: "Team" });
 
     expect(await violations()).toEqual([]);
   });

@@ -9,13 +9,14 @@ export type Note = CrmSchemas["NoteOut"];
 export type NotePage = CrmSchemas["Page_NoteOut_"];
 export type ConversationStatus = CrmSchemas["ConversationStatus"];
 export type Teammate = Schemas["UserOut"];
+export type Team = Schemas["TeamOut"];
 
 export type ConversationFilter = "all" | "unread" | "mine" | "unassigned";
 
 export const inboxKeys = {
   all: ["inbox"] as const,
-  conversations: (filter: ConversationFilter, q: string) =>
-    ["inbox", "conversations", filter, q] as const,
+  conversations: (filter: ConversationFilter, q: string, teamId: string | null = null) =>
+    ["inbox", "conversations", filter, q, teamId] as const,
   /** every list query, whatever its filter and search */
   lists: ["inbox", "conversations"] as const,
   conversation: (conversationId: string) => ["inbox", "conversation", conversationId] as const,
@@ -23,15 +24,21 @@ export const inboxKeys = {
   messages: (conversationId: string) => ["inbox", "messages", conversationId] as const,
   notes: (conversationId: string) => ["inbox", "notes", conversationId] as const,
   teammates: ["inbox", "teammates"] as const,
+  teams: ["inbox", "teams"] as const,
 };
 
 /** A failed inbox call: the one error class every API client throws. */
 export { ApiError as InboxError } from "../../api/client";
 
+/**
+ * A page of the inbox. With a team, the filter narrows that team's conversations: "unassigned"
+ * is then the team's conversations nobody took yet (the crm's unassigned means no user).
+ */
 export async function fetchConversations(
   filter: ConversationFilter,
   q: string,
   cursor: string | null,
+  teamId: string | null = null,
 ): Promise<ConversationPage> {
   const { data, error, response } = await inboxApi.GET("/api/v1/inbox/conversations", {
     params: {
@@ -42,6 +49,7 @@ export async function fetchConversations(
         unread: filter === "unread" ? true : undefined,
         mine: filter === "mine" ? true : undefined,
         unassigned: filter === "unassigned" ? true : undefined,
+        team_id: teamId ?? undefined,
       },
     },
   });
@@ -90,6 +98,16 @@ export async function assignConversation(
   return data;
 }
 
+/** Puts the conversation in a team (null: in none); who holds it stays. Managers and above. */
+export async function assignTeam(conversationId: string, teamId: string | null): Promise<Conversation> {
+  const { data, error, response } = await inboxApi.POST(
+    "/api/v1/inbox/conversations/{conversation_id}/assign",
+    { params: { path: { conversation_id: conversationId } }, body: { team_id: teamId } },
+  );
+  if (!data) fail(response, error);
+  return data;
+}
+
 export async function setConversationStatus(
   conversationId: string,
   status: ConversationStatus,
@@ -127,6 +145,15 @@ export async function fetchTeammates(): Promise<Teammate[]> {
   });
   if (!data) fail(response, error);
   return data.items.filter((user) => !user.disabled);
+}
+
+/** The company's teams (every role may read them), by name. */
+export async function fetchTeams(): Promise<Team[]> {
+  const { data, error, response } = await api.GET("/api/v1/teams", {
+    params: { query: { limit: 200 } },
+  });
+  if (!data) fail(response, error);
+  return data.items;
 }
 
 export async function markRead(conversationId: string): Promise<void> {
