@@ -77,8 +77,8 @@ class CrmSettings(ServiceSettings):
     gateway_url: str = Field(
         default="http://127.0.0.1:8000",
         validation_alias=AliasChoices("MIA_CRM_GATEWAY_URL"),
-        description="the gateway, asked whether a user may be assigned a conversation"
-        " (GET /internal/v1/users/{id})",
+        description="the gateway, asked whether a user or a team may be assigned a conversation"
+        " (GET /internal/v1/users/{id}, GET /internal/v1/teams/{id})",
     )
     gateway_timeout_seconds: float = Field(
         default=2.0,
