@@ -16,6 +16,14 @@ const NUMBER = whatsappAccount({ display_name: "Vendas" });
 const NEW = stage({ name: "Novo", position: 0 });
 const PROPOSAL = stage({ name: "Proposta", position: 1 });
 const SALES = pipeline([PROPOSAL, NEW]);
+const FINANCE = {
+  id: "7d4f7c1e-6a39-4d7e-9a0e-2f0b4b1c9e11",
+  name: "Financeiro",
+  description: null,
+  member_ids: [],
+  created_at: "2026-12-01T12:00:00Z",
+  updated_at: "2026-12-01T12:00:00Z",
+};
 
 function editorApi(overrides: Record<string, (request: Request) => Response | Promise<Response>> = {}) {
   fakeGateway({
@@ -25,6 +33,7 @@ function editorApi(overrides: Record<string, (request: Request) => Response | Pr
     "GET /api/v1/users": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/ai/personas": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/pipelines": () => json({ items: [SALES], next_cursor: null }),
+    "GET /api/v1/teams": () => json({ items: [FINANCE], next_cursor: null }),
     "GET /api/v1/ai/model": () => json(modelSettings({ chat_model: "gpt-4o-mini" })),
     ...overrides,
   });
@@ -255,6 +264,35 @@ describe("persona editor", { timeout: 30_000 }, () => {
     expect(screen.queryByRole("button", { name: "Add a rule" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Remove rule 1" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
+  });
+
+  it("hands conversations off to the team picked", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const created = persona({ name: "Sofia" });
+    editorApi({
+      "POST /api/v1/ai/personas": async (request) => {
+        bodies.push(await request.json());
+        return json(created, 201);
+      },
+      [`GET /api/v1/ai/personas/${created.id}`]: () => json(created),
+    });
+    renderApp("/ai/personas/new");
+    const user = setup();
+
+    await user.type(await screen.findByRole("textbox", { name: "Name" }), "Sofia");
+    await pick("Team whose queue it joins", "Financeiro");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    await waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]).toMatchObject({ handoff_team_id: FINANCE.id, handoff_user_id: null });
+  });
+
+  it("keeps the team as it is when the teams could not be loaded", async () => {
+    editorApi({ "GET /api/v1/teams": () => problem(503, "gateway busy", "unavailable") });
+    renderApp("/ai/personas/new");
+
+    expect(await screen.findByText("The teams could not be loaded; the team stays as it is.")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Team whose queue it joins" })).toBeDisabled();
   });
 
   it("says when the crm's pipelines could not be loaded rather than that there are none", async () => {

@@ -32,6 +32,7 @@ export function persona(overrides: Partial<Persona> = {}): Persona {
     max_turns: 12,
     human_pause_minutes: 60,
     handoff_user_id: null,
+    handoff_team_id: null,
     handoff_message: null,
     after_hours_message: null,
     lead_threshold: 0.8,

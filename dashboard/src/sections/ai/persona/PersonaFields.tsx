@@ -25,6 +25,8 @@ export interface Options {
   accounts: { value: string; label: string }[];
   bases: { value: string; label: string }[];
   people: { value: string; label: string }[];
+  teams: { value: string; label: string }[];
+  teamsFailed: boolean;
   stages: StageOptions;
   /** The crm's pipelines could not be read (not the same as having none). */
   stagesFailed: boolean;
@@ -233,6 +235,17 @@ export function PersonaFields({
             searchable
             {...form.getInputProps("handoff_user_id")}
             key={form.key("handoff_user_id")}
+          />
+          <Select
+            label={t("ai.editor.handoffTeam")}
+            placeholder={t("ai.editor.handoffNoTeam")}
+            data={options.teams}
+            clearable
+            searchable
+            {...form.getInputProps("handoff_team_id")}
+            key={form.key("handoff_team_id")}
+            disabled={readOnly || options.teamsFailed}
+            error={options.teamsFailed ? t("ai.editor.handoffTeamsFailed") : form.errors.handoff_team_id}
           />
           <Textarea
             label={t("ai.editor.handoffMessage")}

@@ -30,6 +30,7 @@ export interface PersonaValues {
   max_turns: number;
   human_pause_minutes: number;
   handoff_user_id: string | null;
+  handoff_team_id: string | null;
   handoff_message: string;
   /** A model of the company's endpoint; empty: the company's chat model (the API's null). */
   model: string;
@@ -82,6 +83,7 @@ export function emptyValues(timeZone: string): PersonaValues {
     max_turns: 12,
     human_pause_minutes: 60,
     handoff_user_id: null,
+    handoff_team_id: null,
     handoff_message: "",
     model: "",
     temperature: 0.3,
@@ -118,6 +120,7 @@ export function valuesOf(persona: Persona, timeZone: string): PersonaValues {
     max_turns: persona.max_turns ?? base.max_turns,
     human_pause_minutes: persona.human_pause_minutes ?? base.human_pause_minutes,
     handoff_user_id: persona.handoff_user_id ?? null,
+    handoff_team_id: persona.handoff_team_id ?? null,
     handoff_message: persona.handoff_message ?? "",
     model: persona.model ?? "",
     temperature: persona.temperature ?? base.temperature,
@@ -152,6 +155,7 @@ export function bodyOf(values: PersonaValues): PersonaCreate {
     max_turns: values.max_turns,
     human_pause_minutes: values.human_pause_minutes,
     handoff_user_id: values.handoff_user_id,
+    handoff_team_id: values.handoff_team_id,
     handoff_message: values.handoff_message.trim() || null,
     model: values.model.trim() || null,
     temperature: values.temperature,
