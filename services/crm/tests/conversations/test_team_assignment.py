@@ -8,15 +8,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 
-from mia_common.db import unit_of_work
 from mia_common.identity import Role
-from mia_crm.conversations.service import assign_team_unchecked, get_conversation
 from support.gateway import StandInGateway
 from support.world import Caller, InboxRecord, World
 
@@ -283,68 +279,6 @@ async def test_the_inbox_event_says_which_team_the_conversation_is_in(world: Wor
     assert reply.envelope["data"]["conversation"]["assigned_team_id"] == str(support)
 
 
-async def test_a_consumer_sets_the_team_on_a_locked_conversation_without_the_gateway(
-    world: World,
-) -> None:
-    message = await world.deliver()
-    team_id = uuid.uuid4()  # nobody asks the gateway: the caller vouches for the team
-    sessions = world.app.state.context.infra.sessions
-
-    async with unit_of_work(sessions) as session:
-        conversation = await get_conversation(
-            session,
-            tenant_id=world.tenant_id,
-            conversation_id=message.conversation_id,
-            for_update=True,
-        )
-        changed = await assign_team_unchecked(
-            session,
-            conversation,
-            team_id=team_id,
-            inbox_topic=world.settings.inbox_topic,
-            now=datetime.now(UTC),
-        )
-    async with unit_of_work(sessions) as session:
-        conversation = await get_conversation(
-            session,
-            tenant_id=world.tenant_id,
-            conversation_id=message.conversation_id,
-            for_update=True,
-        )
-        unchanged = await assign_team_unchecked(
-            session,
-            conversation,
-            team_id=team_id,
-            inbox_topic=world.settings.inbox_topic,
-            now=datetime.now(UTC),
-        )
-
-    assert (changed, unchanged) == (True, False)
-    assert world.gateway.calls_about_team(team_id) == []
-    assert (await world.conversation_of(message))["assigned_team_id"] == str(team_id)
-    marker = await world.reply(message.conversation_id, {"type": "text", "text": "marker"})
-    marker_id = marker.json()["id"]
-    records = await world.inbox_events(
-        until=lambda r: r.change == "message_created" and r.message_id == marker_id
-    )
-    assert [u["assigned_team_id"] for u in updates_of(records, message.conversation_id)] == [
-        str(team_id)
-    ]
-
-
-def _unreachable(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
-    return gateway.unreachable()
-
-
-def _failing(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
-    return gateway.failing()
-
-
-def _hanging(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
-    return gateway.hanging()
-
-
-@pytest.mark.parametrize("trouble", [_unreachable, _failing, _hanging])
 async def test_a_team_the_gateway_cannot_check_is_refused_with_503(
     world: World, trouble: Callable[[StandInGateway], AbstractAsyncContextManager[None]]
 ) -> None:

@@ -25,7 +25,6 @@ __all__ = [
     "UNCHANGED",
     "Unchanged",
     "assign",
-    "assign_team_unchecked",
     "change_status",
     "get_conversation",
     "mark_read",
@@ -141,28 +140,6 @@ async def assign(
     if changed:
         await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
     return conversation
-
-
-async def assign_team_unchecked(
-    session: AsyncSession,
-    conversation: Conversation,
-    *,
-    team_id: uuid.UUID | None,
-    inbox_topic: str,
-    now: datetime,
-) -> bool:
-    """Put a locked ``conversation`` (``get_conversation(..., for_update=True)``) in
-    ``team_id`` (None: in no team) and announce it; whether that changed it.
-
-    Unchecked: nobody asks the gateway, so this is for a caller with no identity token to
-    forward (a Kafka consumer applying the AI agent's handoff) that vouches for the team
-    itself. The user it is assigned to, if any, stays.
-    """
-    if conversation.assigned_team_id == team_id:
-        return False
-    conversation.assigned_team_id = team_id
-    await _updated(session, conversation, inbox_topic=inbox_topic, now=now)
-    return True
 
 
 def _may_assign(
