@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
+import pytest
 
 from mia_common.identity import Role
 from support.gateway import StandInGateway
@@ -279,6 +280,19 @@ async def test_the_inbox_event_says_which_team_the_conversation_is_in(world: Wor
     assert reply.envelope["data"]["conversation"]["assigned_team_id"] == str(support)
 
 
+def _unreachable(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
+    return gateway.unreachable()
+
+
+def _failing(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
+    return gateway.failing()
+
+
+def _hanging(gateway: StandInGateway) -> AbstractAsyncContextManager[None]:
+    return gateway.hanging()
+
+
+@pytest.mark.parametrize("trouble", [_unreachable, _failing, _hanging])
 async def test_a_team_the_gateway_cannot_check_is_refused_with_503(
     world: World, trouble: Callable[[StandInGateway], AbstractAsyncContextManager[None]]
 ) -> None:
