@@ -132,7 +132,10 @@ class BatchConsumer(Generic[T]):
         # passed: fewer fetches for a consumer that can wait (aiokafka's defaults: 1, 500).
         self._fetch = {"fetch_max_wait_ms": fetch_max_wait_ms, "fetch_min_bytes": fetch_min_bytes}
         self._uncommitted: dict[TopicPartition, int] = {}
-        self._last_commit = 0.0
+        # None: nothing committed yet, so the first batch commits at once. (Not 0.0: the
+        # monotonic clock counts from the host's boot, and a host up for less than the
+        # interval would hold the first commit back.)
+        self._last_commit: float | None = None
         self._shutdown_seconds = shutdown_seconds
         # A service's settings name it; the platform's alone (tests) do not.
         self._client_id: str = client_id or str(getattr(settings, "service_name", "mia"))
@@ -372,7 +375,10 @@ class BatchConsumer(Generic[T]):
             await self._commit_uncommitted(consumer)
 
     def _commit_due(self) -> bool:
-        return time.monotonic() - self._last_commit >= self._commit_interval
+        return (
+            self._last_commit is None
+            or time.monotonic() - self._last_commit >= self._commit_interval
+        )
 
     async def _commit_uncommitted(self, consumer: AIOKafkaConsumer) -> None:
         offsets, self._uncommitted = self._uncommitted, {}
