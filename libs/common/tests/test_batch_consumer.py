@@ -22,6 +22,7 @@ from mia_common.messaging import (
     publish_many,
     stop_broker,
 )
+from mia_common.messaging.admin import delete_topics
 from mia_common.messaging.batch import BatchConsumer
 from mia_common.settings import PlatformSettings
 from mia_common.testing import wait_until
@@ -296,6 +297,32 @@ async def test_with_a_commit_interval_offsets_wait_and_are_committed_when_it_sto
 
     await consumer.stop()
     assert await committed_count(bootstrap, unique_group, topic) == 11, "committed at stop"
+
+
+async def test_stopping_never_hangs_on_a_commit_the_broker_cannot_take(
+    platform_settings: PlatformSettings,
+    broker: KafkaBroker,
+    consume: Callable[..., Awaitable[BatchConsumer[Transfer]]],
+    kafka_topics: Any,
+) -> None:
+    # aiokafka retries a commit to a deleted topic forever; a process being stopped (a
+    # deploy, a crash-looping broker) must still stop, its offsets left to be redelivered.
+    topic = await kafka_topics("batch")
+    handled: list[int] = []
+
+    async def handle(batch: list[Transfer]) -> None:
+        handled.extend(amounts(batch))
+
+    await produce(broker, topic, [1])
+    consumer = await consume(topic, handle, commit_interval_seconds=3600, shutdown_seconds=1)
+    await wait_until(lambda: handled == [1], message="the first record handled")
+    await produce(broker, topic, [2])
+    await wait_until(lambda: handled == [1, 2], message="a record whose commit waits")
+    await delete_topics(platform_settings.kafka_bootstrap_servers, [topic])
+
+    await asyncio.wait_for(consumer.stop(), timeout=15)
+
+    assert not consumer.running
 
 
 async def test_with_a_linger_records_arriving_soon_after_a_poll_join_its_batch(

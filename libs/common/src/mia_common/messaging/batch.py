@@ -191,8 +191,17 @@ class BatchConsumer(Generic[T]):
                     await task
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
-            await self._commit_uncommitted(consumer)
-            await consumer.stop()
+            # Bounded: a broker that cannot take the commit (down, or the topic deleted
+            # under us, which aiokafka retries forever) must not keep the process from
+            # stopping. Offsets left uncommitted are redelivered to idempotent handlers.
+            try:
+                await asyncio.wait_for(self._commit_uncommitted(consumer), self._shutdown_seconds)
+            except TimeoutError:
+                self._log.warning("offset commit at stop gave up", seconds=self._shutdown_seconds)
+            try:
+                await asyncio.wait_for(consumer.stop(), self._shutdown_seconds)
+            except TimeoutError:
+                self._log.warning("consumer stop gave up", seconds=self._shutdown_seconds)
 
     @property
     def running(self) -> bool:
