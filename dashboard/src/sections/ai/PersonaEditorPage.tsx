@@ -22,11 +22,11 @@ import { listAccounts } from "../../api/channels";
 import { ApiError } from "../../api/client";
 import { channelKeys } from "../connections/queries";
 import { fetchTeammates } from "../inbox/queries";
+import { useTeams } from "../inbox/teams";
 import { listPipelines } from "../pipelines/api";
 import { pipelineKeys } from "../pipelines/keys";
 import { ConfirmDialog } from "../team/ConfirmDialog";
 import { describeProblem } from "../team/problem";
-import { fetchTeams, teamKeys } from "../team/queries";
 import { atLeast, useAccess } from "../team/roles";
 import { AiNav } from "./AiNav";
 import { LoadFailed } from "./LoadState";
@@ -82,7 +82,7 @@ function Editor({ persona }: { persona: Persona | null }) {
     queryFn: () => listKnowledgeBases({ cursor: null, limit: 200 }),
   });
   const people = useQuery({ queryKey: ["pipelines", "people"], queryFn: fetchTeammates, staleTime: 60_000, retry: false });
-  const teams = useQuery({ queryKey: [...teamKeys.teams, "first"], queryFn: () => fetchTeams(null), staleTime: 60_000, retry: false });
+  const teams = useTeams();
   const pipelines = useQuery({ queryKey: pipelineKeys.list, queryFn: listPipelines, retry: false });
   // Only for what an empty model means: without it the hint says so more generally.
   const model = useQuery({ queryKey: aiKeys.model, queryFn: getModelSettings, retry: false });
@@ -93,7 +93,7 @@ function Editor({ persona }: { persona: Persona | null }) {
     })),
     bases: (bases.data?.items ?? []).map((base) => ({ value: base.id, label: base.name })),
     people: (people.data ?? []).map((user) => ({ value: user.id, label: user.name || user.email })),
-    teams: (teams.data?.items ?? []).map((team) => ({ value: team.id, label: team.name })),
+    teams: (teams.data ?? []).map((team) => ({ value: team.id, label: team.name })),
     teamsFailed: teams.isError,
     stages: (pipelines.data?.items ?? []).map((pipeline) => ({
       group: pipeline.name,

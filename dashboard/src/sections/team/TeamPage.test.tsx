@@ -197,6 +197,23 @@ describe("team page", { timeout: 30_000 }, () => {
     expect(screen.getByText("Disabled")).toBeInTheDocument();
   });
 
+  it("closes the confirmation with its named close button, disabling nobody", async () => {
+    const seen = fakeGateway({
+      "GET /api/v1/users": () => page([ANA, BRUNO]),
+      "GET /api/v1/teams": () => page([]),
+      "GET /api/v1/invitations": () => page([]),
+    });
+    renderSignedIn(<TeamPage />);
+    const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
+
+    await user.click(await screen.findByRole("button", { name: "Disable Bruno" }));
+    const dialog = await screen.findByRole("dialog", { name: "Disable Bruno?" });
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(seen).not.toContain(`POST /api/v1/users/${BRUNO.id}/disable`);
+  });
+
   it("revokes an invitation after confirmation", async () => {
     fakeGateway({
       "GET /api/v1/users": () => page([ANA]),

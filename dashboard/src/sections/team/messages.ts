@@ -6,6 +6,7 @@ export const en = {
   agentOnly: "Your role does not include seeing the team list. Ask an admin if you need it.",
   meFailed: "Your account could not be loaded.",
   cancel: "Cancel",
+  close: "Close",
   loadMore: "Load more",
   roles: { owner: "Owner", admin: "Admin", manager: "Manager", agent: "Agent" },
   users: {
@@ -124,6 +125,7 @@ export const ptBR: typeof en = {
     "Seu papel não inclui ver a lista da equipe. Peça a um administrador se precisar.",
   meFailed: "Não foi possível carregar a sua conta.",
   cancel: "Cancelar",
+  close: "Fechar",
   loadMore: "Carregar mais",
   roles: { owner: "Proprietário", admin: "Administrador", manager: "Gerente", agent: "Atendente" },
   users: {
