@@ -181,3 +181,39 @@ async def test_relay_publishes_events_of_one_key_in_write_order(
     finally:
         await stop_broker(broker)
     assert seen == list(range(1, 21))
+
+
+async def test_a_graceful_stop_lets_the_pass_in_progress_publish_and_mark(
+    platform_settings: PlatformSettings,
+    committing_sessions: async_sessionmaker[AsyncSession],
+    kafka_topics,
+) -> None:
+    # A stop that cancelled the pass between publishing and marking left the rows to be
+    # published again by the next relay: a copy every consumer reads, at every deploy.
+    from mia_common.outbox import OutboxRelay
+
+    topic = await kafka_topics("transfers")
+    tenant, account_id = uuid.uuid4(), uuid.uuid4()
+    async with unit_of_work(committing_sessions) as session:
+        await record_transfer(
+            session, tenant_id=tenant, account_id=account_id, amount=9, topic=topic
+        )
+    broker = create_broker(platform_settings, client_id="graceful-stop")
+    await broker.start()
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop_when_claimed(stage: RelayStage) -> None:
+        if stage is RelayStage.CLAIMED and not stopping:
+            stopping.append(asyncio.get_running_loop().create_task(relay.stop()))
+
+    relay = OutboxRelay(
+        session_factory=committing_sessions, broker=broker, on_stage=stop_when_claimed
+    )
+    try:
+        relay.start()
+        await wait_until(lambda: stopping, message="the relay claimed the row")
+        await asyncio.wait_for(stopping[0], timeout=15)
+    finally:
+        await stop_broker(broker)
+
+    assert await pending_outbox(committing_sessions) == 0, "published and marked once"

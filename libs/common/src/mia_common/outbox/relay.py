@@ -60,6 +60,7 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._on_stage = on_stage or (lambda _stage: None)
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -131,8 +132,9 @@ class OutboxRelay:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def run(self) -> None:
-        """Publish until cancelled; errors are logged and retried with a pause."""
-        while True:
+        """Publish until stopped (after the pass in progress) or cancelled; errors are
+        logged and retried with a pause."""
+        while not self._stopping.is_set():
             # Cleared before the pass, not after: a wake during the pass means rows that
             # pass may have missed, so the next pass starts at once.
             self._wake.clear()
@@ -143,18 +145,35 @@ class OutboxRelay:
             except Exception:
                 logger.exception("outbox relay pass failed")
                 published = 0
-                await asyncio.sleep(1.0)
+                await self._pause(1.0)
             if published < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                await self._pause(self._poll_interval)
+
+    async def _pause(self, seconds: float) -> None:
+        """Until woken (new rows, or a stop) or ``seconds`` passed."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self.run(), name="outbox-relay")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+    async def stop(self, *, grace_seconds: float = 5.0) -> None:
+        """End after the pass in progress, cancelling it only past ``grace_seconds``.
+
+        A pass cancelled between publishing and marking publishes its rows again from the
+        next relay to run: harmless (consumers drop a known event id, the sender a known
+        request id) but a copy every consumer must read, at each deploy. Letting the pass
+        finish leaves none on a graceful stop."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+        except TimeoutError:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
