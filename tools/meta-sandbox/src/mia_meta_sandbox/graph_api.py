@@ -19,6 +19,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from mia_meta_sandbox.context import Sandbox, SandboxDep
+from mia_meta_sandbox.faults import FaultCall
 from mia_meta_sandbox.graph_errors import (
     GraphError,
     invalid_parameter,
@@ -53,6 +54,18 @@ async def _json_body(request: Request) -> Any:
         raise invalid_parameter("The request body is not valid JSON.") from None
 
 
+async def _refuse_if_faulted(sandbox: Sandbox, number: RegisteredNumber, call: FaultCall) -> None:
+    """A call other than a send, refused (or held) by the first fault aimed at it, matched
+    by the number whose token made it."""
+    fault = sandbox.faults.draw(number.phone_number_id, (), call)
+    if fault is None:
+        return
+    if fault.code == "timeout":
+        await asyncio.sleep(fault.hold_seconds)
+    if not (fault.code == "timeout" and fault.accept_after_hold):
+        raise GraphError(fault.spec, label=fault.code)
+
+
 async def _mark_read(sandbox: Sandbox, number: RegisteredNumber, body: dict[str, Any]) -> Response:
     """``{"status": "read", "message_id": ...}``: mark an inbound message read, and with
     ``"typing_indicator": {"type": "text"}`` show "typing…" to the customer as well."""
@@ -64,12 +77,7 @@ async def _mark_read(sandbox: Sandbox, number: RegisteredNumber, body: dict[str,
         not isinstance(indicator, dict) or indicator.get("type") != "text"
     ):
         raise invalid_parameter("typing_indicator['type'] must be 'text'.")
-    fault = sandbox.faults.draw(number.phone_number_id, (), "read_receipts")
-    if fault is not None:
-        if fault.code == "timeout":
-            await asyncio.sleep(fault.hold_seconds)
-        if not (fault.code == "timeout" and fault.accept_after_hold):
-            raise GraphError(fault.spec, label=fault.code)
+    await _refuse_if_faulted(sandbox, number, "read_receipts")
     sandbox.ledger.record_marked_read(
         number.phone_number_id, message_id, typing=indicator is not None, at=datetime.now(UTC)
     )
@@ -207,12 +215,7 @@ async def list_message_templates(
         _check_version(version, request)
         number = sandbox.numbers.authorize_waba(waba_id, request.headers.get("authorization"))
         reader = number.phone_number_id
-        fault = sandbox.faults.draw(number.phone_number_id, (), "message_templates")
-        if fault is not None:
-            if fault.code == "timeout":
-                await asyncio.sleep(fault.hold_seconds)
-            if not (fault.code == "timeout" and fault.accept_after_hold):
-                raise GraphError(fault.spec, label=fault.code)
+        await _refuse_if_faulted(sandbox, number, "message_templates")
         statuses = _csv(status_filter)
         try:
             page = sandbox.templates.page(

@@ -20,18 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mia_common.contracts import (
     AiTyping,
     Channel,
-    Envelope,
     SendOrigin,
     SendRequest,
     TypingContent,
 )
-from mia_common.contracts.topics import MESSAGES_SEND
 from mia_common.customer_window import reply_window
-from mia_common.outbox import add_event
 from mia_crm.ai_decisions.consent import opted_out
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
-from mia_crm.messages.replies import SOURCE
+from mia_crm.messages.replies import stage_send
 from mia_crm.messages.repository import MessageRepository
 
 __all__ = ["TYPING_REF_PREFIX", "apply_typing", "is_typing_ref"]
@@ -104,18 +101,7 @@ async def apply_typing(
         reply_to_external_id=message.external_message_id,
         not_after=typing.until,
     )
-    await add_event(
-        session,
-        topic=send_topic,
-        key=str(conversation.channel_account_id),
-        event=Envelope[SendRequest](
-            type=MESSAGES_SEND.name,
-            source=SOURCE,
-            tenantid=tenant_id,
-            subject=str(conversation.id),
-            data=request,
-        ),
-    )
+    await stage_send(session, send_topic=send_topic, conversation=conversation, request=request)
     return True
 
 

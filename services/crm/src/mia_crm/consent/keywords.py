@@ -25,22 +25,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mia_common.contracts import (
     Channel,
-    Envelope,
     InboxChange,
     SendOrigin,
     SendRequest,
     TextContent,
 )
 from mia_common.contracts.contacts import ConsentChannel, ConsentSource, ConsentStatus
-from mia_common.contracts.topics import MESSAGES_SEND
 from mia_common.db.base import new_uuid7
-from mia_common.outbox import add_event
-from mia_crm.consent.service import SOURCE, record_consent
+from mia_crm.consent.service import record_consent
 from mia_crm.consent.words import MAX_MATCHED_TEXT, normalize_keyword
 from mia_crm.contacts.repository import ContactRepository
 from mia_crm.conversations.repository import ConversationRepository
 from mia_crm.conversations.summary import record_latest
 from mia_crm.inbox_events import announce
+from mia_crm.messages.replies import stage_send
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.models import Conversation, Direction, Message
 from mia_crm.statuses.ordering import DeliveryStatus
@@ -227,27 +225,21 @@ async def _confirm(
         )
     )
     record_latest(conversation, message)
-    await add_event(
+    await stage_send(
         session,
-        topic=send_topic,
-        key=str(conversation.channel_account_id),
-        event=Envelope[SendRequest](
-            type=MESSAGES_SEND.name,
-            source=SOURCE,
-            tenantid=conversation.tenant_id,
-            subject=str(conversation.id),
-            data=SendRequest(
-                request_id=message.id,
-                channel=Channel(conversation.channel),
-                channel_account_id=conversation.channel_account_id,
-                to=contact.phone,
-                to_user_id=None if contact.phone else contact.channel_user_id,
-                content=TextContent(body=text),
-                # The platform's own send, nobody's: the crm's outcome handler applies
-                # outcomes of origin system, as of agent, to the stored message.
-                origin=SendOrigin.SYSTEM,
-                origin_ref=str(message.id),
-            ),
+        send_topic=send_topic,
+        conversation=conversation,
+        request=SendRequest(
+            request_id=message.id,
+            channel=Channel(conversation.channel),
+            channel_account_id=conversation.channel_account_id,
+            to=contact.phone,
+            to_user_id=None if contact.phone else contact.channel_user_id,
+            content=TextContent(body=text),
+            # The platform's own send, nobody's: the crm's outcome handler applies
+            # outcomes of origin system, as of agent, to the stored message.
+            origin=SendOrigin.SYSTEM,
+            origin_ref=str(message.id),
         ),
     )
     await announce(

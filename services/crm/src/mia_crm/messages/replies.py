@@ -30,10 +30,10 @@ from mia_crm.errors import (
 from mia_crm.inbox_events import announce
 from mia_crm.messages.repository import MessageRepository
 from mia_crm.messages.schemas import MediaReply, TemplateReply, TextReply
-from mia_crm.models import Direction, Message
+from mia_crm.models import Conversation, Direction, Message
 from mia_crm.statuses.ordering import DeliveryStatus
 
-__all__ = ["SOURCE", "BotAuthor", "send_reply"]
+__all__ = ["SOURCE", "BotAuthor", "send_reply", "stage_send"]
 
 SOURCE = "/services/crm"
 
@@ -143,19 +143,7 @@ async def send_reply(
         origin=SendOrigin.AI if bot is not None else SendOrigin.AGENT,
         origin_ref=str(message.id),
     )
-    await add_event(
-        session,
-        topic=send_topic,
-        # One key per channel account: the sender paces each number in order.
-        key=str(conversation.channel_account_id),
-        event=Envelope[SendRequest](
-            type=MESSAGES_SEND.name,
-            source=SOURCE,
-            tenantid=tenant_id,
-            subject=str(conversation.id),
-            data=request,
-        ),
-    )
+    await stage_send(session, send_topic=send_topic, conversation=conversation, request=request)
     await announce(
         session,
         topic=inbox_topic,
@@ -166,6 +154,25 @@ async def send_reply(
     )
     await session.flush()
     return message
+
+
+async def stage_send(
+    session: AsyncSession, *, send_topic: str, conversation: Conversation, request: SendRequest
+) -> None:
+    """Hand ``request`` to the sender through the outbox, in the caller's transaction."""
+    await add_event(
+        session,
+        topic=send_topic,
+        # One key per channel account: the sender paces each number in order.
+        key=str(conversation.channel_account_id),
+        event=Envelope[SendRequest](
+            type=MESSAGES_SEND.name,
+            source=SOURCE,
+            tenantid=conversation.tenant_id,
+            subject=str(conversation.id),
+            data=request,
+        ),
+    )
 
 
 def _stored_content(reply: Reply) -> dict[str, Any]:
